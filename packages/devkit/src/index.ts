@@ -1,0 +1,3 @@
+export * from './ports.js';
+export * from './infra.js';
+export * from './stack-env.js';

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, waitForTcp } from './ports.js';
+
+export interface ManagedProcess {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+  /** SIGKILL at once (for outage tests). */
+  kill(): Promise<void>;
+}
+
+function managed(child: ChildProcess, url: string, port: number): ManagedProcess {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const signal = async (sig: NodeJS.Signals, graceMs: number) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { url, port, process: child, stop: () => signal('SIGTERM', 5_000), kill: () => signal('SIGKILL', 0) };
+}
+
+/** The FerretDB binary: FERRETDB_BIN, else the one scripts/ensure-tools.sh built. */
+export function ferretdbBinary(repoRoot: string): string {
+  const bin = process.env.FERRETDB_BIN ?? path.join(repoRoot, '.tools/bin/ferretdb');
+  if (!fs.existsSync(bin)) throw new Error(`FerretDB not found at ${bin}: run scripts/ensure-tools.sh or set MONGO_URL`);
+  return bin;
+}
+
+/** FerretDB (SQLite backend) on a free port with its data in dataDir. */
+export async function startFerretDb(opts: { bin: string; dataDir: string; port?: number; logFile?: string }): Promise<ManagedProcess> {
+  const port = opts.port ?? (await freePort());
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const child = spawn(
+    opts.bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+      `--state-dir=${opts.dataDir}`,
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  await waitForTcp(port);
+  return managed(child, `mongodb://127.0.0.1:${port}`, port);
+}
+
+/** redis-server on a free port; persistence in dataDir when given, none otherwise. */
+export async function startRedis(opts: { dataDir?: string; port?: number; logFile?: string } = {}): Promise<ManagedProcess> {
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', opts.dataDir ? '60 1' : '', '--appendonly', 'no'];
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    args.push('--dir', opts.dataDir);
+  }
+  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const child = spawn('redis-server', args, { stdio: ['ignore', out, out] });
+  await waitForTcp(port);
+  return managed(child, `redis://127.0.0.1:${port}`, port);
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { freePort } from './ports.js';
+
+/** The deployables of the mesh, in start order (audit first: everyone emits to it). */
+export const SERVICES = ['audit', 'identity', 'token', 'provider-key', 'budget'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface StackSecrets {
+  SERVICE_TOKEN_SECRET: string;
+  JWT_KEY_ENCRYPTION_KEY: string;
+  TOKEN_PEPPER: string;
+  PROVIDER_KEY_ENCRYPTION_KEYS: string;
+  IP_TOKEN_KEY: string;
+  BOOTSTRAP_ADMIN_EMAIL: string;
+  BOOTSTRAP_ADMIN_PASSWORD: string;
+}
+
+/** Fresh random secrets (tests; the dev stack persists one set under .data/). */
+export function generateSecrets(adminEmail = 'admin@tollgate.local'): StackSecrets {
+  const b64 = () => randomBytes(32).toString('base64');
+  return {
+    SERVICE_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    JWT_KEY_ENCRYPTION_KEY: b64(),
+    TOKEN_PEPPER: randomBytes(32).toString('base64url'),
+    PROVIDER_KEY_ENCRYPTION_KEYS: `k1:${b64()}`,
+    IP_TOKEN_KEY: b64(),
+    BOOTSTRAP_ADMIN_EMAIL: adminEmail,
+    BOOTSTRAP_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
+  };
+}
+
+export interface StackLayout {
+  ports: Record<ServiceName, number>;
+  addrs: Record<ServiceName, string>;
+}
+
+export async function allocatePorts(): Promise<StackLayout> {
+  const ports = {} as Record<ServiceName, number>;
+  const addrs = {} as Record<ServiceName, string>;
+  for (const s of SERVICES) {
+    ports[s] = await freePort();
+    addrs[s] = `127.0.0.1:${ports[s]}`;
+  }
+  return { ports, addrs };
+}
+
+export interface StackEnvInput {
+  layout: StackLayout;
+  secrets: StackSecrets;
+  mongoUrl: string;
+  redisUrl: string;
+  /** Database name prefix: `tollgate` for the dev stack, random per test file. */
+  dbPrefix: string;
+  logLevel?: string;
+}
+
+/**
+ * The environment of every process of the mesh. The one place that knows which
+ * variables each deployable needs from its neighbours; both `npm start` and the test
+ * harness build processes from it, so they cannot drift apart.
+ */
+export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', Record<string, string>> {
+  const { layout, secrets } = input;
+  const addrs = {
+    AUDIT_ADDR: layout.addrs.audit,
+    IDENTITY_ADDR: layout.addrs.identity,
+    TOKEN_ADDR: layout.addrs.token,
+    BUDGET_ADDR: layout.addrs.budget,
+    PROVIDER_KEY_ADDR: layout.addrs['provider-key'],
+  };
+  const common = {
+    LOG_LEVEL: input.logLevel ?? 'info',
+    GRPC_HOST: '127.0.0.1',
+    SERVICE_TOKEN_SECRET: secrets.SERVICE_TOKEN_SECRET,
+    MONGO_URL: input.mongoUrl,
+    ...addrs,
+  };
+  const svc = (name: ServiceName, extra: Record<string, string> = {}) => ({
+    ...common,
+    GRPC_PORT: String(layout.ports[name]),
+    MONGO_DB: `${input.dbPrefix}_${name.replace('-', '_')}`,
+    ...extra,
+  });
+  return {
+    audit: svc('audit'),
+    identity: svc('identity', {
+      JWT_KEY_ENCRYPTION_KEY: secrets.JWT_KEY_ENCRYPTION_KEY,
+      BOOTSTRAP_ADMIN_EMAIL: secrets.BOOTSTRAP_ADMIN_EMAIL,
+      BOOTSTRAP_ADMIN_PASSWORD: secrets.BOOTSTRAP_ADMIN_PASSWORD,
+    }),
+    token: svc('token', { TOKEN_PEPPER: secrets.TOKEN_PEPPER }),
+    'provider-key': svc('provider-key', {
+      PROVIDER_KEY_ENCRYPTION_KEYS: secrets.PROVIDER_KEY_ENCRYPTION_KEYS,
+      IP_TOKEN_KEY: secrets.IP_TOKEN_KEY,
+    }),
+    budget: svc('budget'),
+    gateway: {
+      LOG_LEVEL: common.LOG_LEVEL,
+      SERVICE_TOKEN_SECRET: secrets.SERVICE_TOKEN_SECRET,
+      REDIS_URL: input.redisUrl,
+      ...addrs,
+    },
+  };
+}

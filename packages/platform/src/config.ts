@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not satisfy a process's config schema. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once against a schema whose keys are the variable names.
+ * Returns a frozen object; a missing or bad variable throws a ConfigError naming it.
+ * This is the only place in the platform that reads process.env.
+ */
+export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return Object.freeze(result.data);
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Reusable variable types, so every service spells them the same way. */
+export const env = {
+  bool,
+  port,
+  int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
+  secret: (minLength = 32) => z.string().min(minLength, `must be at least ${minLength} characters`),
+  url: () => z.string().url(),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  list: () => z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+};
+
+/** Variables every gRPC service reads. Services extend this with their own. */
+export const serviceBaseSchema = z.object({
+  LOG_LEVEL: env.logLevel(),
+  GRPC_HOST: z.string().default('127.0.0.1'),
+  GRPC_PORT: port,
+  METRICS_PORT: port.default(0),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name').optional(),
+  // Shared HMAC secret for caller assertions in gRPC metadata.
+  SERVICE_TOKEN_SECRET: env.secret(32),
+  AUDIT_ADDR: z.string().default('127.0.0.1:50055'),
+  SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
+});
+
+export type ServiceBaseConfig = z.infer<typeof serviceBaseSchema>;

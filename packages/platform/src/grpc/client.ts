@@ -1,0 +1,130 @@
+import * as grpc from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { randomUUID } from 'node:crypto';
+import { ASSERTION_METADATA_KEY, mintAssertion } from '../auth/assertion.js';
+import type { Principal } from '../auth/principal.js';
+import { fromGrpcError, isServiceError } from '../errors.js';
+import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
+
+/** What an outgoing call carries: who it is for, and what to propagate. */
+export interface OutgoingCall {
+  principal: Principal;
+  requestId?: string;
+  ip?: string;
+  userAgent?: string;
+  /** Overrides the client's default deadline. */
+  deadlineMs?: number;
+  /** The incoming call being served: its deadline and cancellation propagate. */
+  parent?: ServerSurfaceCall;
+}
+
+/** Continue the incoming call's identity and request id in an onward call. */
+export function onward(ctx: CallContext, principal: Principal = ctx.principal): OutgoingCall {
+  return { principal, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent, parent: ctx.call };
+}
+
+/** The unary methods of a generated service definition, as promise-returning functions. */
+export type AsyncClient<D> = {
+  [K in keyof D as string extends K ? never : K]: D[K] extends MethodDefinition<infer Req, any, any, infer ResOut> // eslint-disable-line @typescript-eslint/no-explicit-any
+    ? (req: Req, call: OutgoingCall) => Promise<ResOut>
+    : never;
+};
+
+export interface ClientOptions {
+  /** Issuer name in minted assertions (the calling process). */
+  issuer: string;
+  secret: string;
+  defaultDeadlineMs?: number;
+  /** Methods safe to retry on UNAVAILABLE (idempotent reads). */
+  idempotent?: (method: string) => boolean;
+  retries?: number;
+}
+
+const READ_METHOD = /^(Get|List|Check|Introspect|Query|Verify)/;
+
+/** A generated service constructor; its static `service` types the client. */
+export type ServiceCtor<D> = (new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => grpc.Client) & {
+  service: D;
+};
+type UnaryMethod = (
+  req: unknown,
+  md: grpc.Metadata,
+  options: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res: unknown) => void,
+) => grpc.ClientUnaryCall;
+
+export interface ServiceClient<D> {
+  call: AsyncClient<D>;
+  raw: grpc.Client;
+  metadata(call: OutgoingCall): grpc.Metadata;
+  deadline(call: OutgoingCall): Date;
+  close(): void;
+}
+
+/**
+ * A client for one service: keepalive matched to the server's ping policy, a deadline
+ * on every call, the caller assertion and request id in metadata, errors turned back
+ * into the AppError the server threw, and retries for idempotent reads only.
+ */
+export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: ServiceCtor<D>, address: string, opts: ClientOptions): ServiceClient<D> {
+  const raw = new Ctor(address, grpc.credentials.createInsecure(), {
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 5_000,
+    'grpc.keepalive_permit_without_calls': 0,
+    'grpc.enable_retries': 0,
+    // Reconnect fast after a peer restarts, so a recovered service is used again promptly.
+    'grpc.initial_reconnect_backoff_ms': 200,
+    'grpc.max_reconnect_backoff_ms': 2_000,
+  });
+  const defaultDeadline = opts.defaultDeadlineMs ?? 5_000;
+  const idempotent = opts.idempotent ?? ((m: string) => READ_METHOD.test(m));
+  const retries = opts.retries ?? 2;
+
+  const metadata = (call: OutgoingCall) => {
+    const md = new grpc.Metadata();
+    md.set(ASSERTION_METADATA_KEY, mintAssertion(call.principal, opts.secret, opts.issuer));
+    md.set(REQUEST_ID_KEY, call.requestId ?? randomUUID());
+    if (call.ip) md.set(CLIENT_IP_KEY, call.ip);
+    if (call.userAgent) md.set(CLIENT_UA_KEY, call.userAgent);
+    return md;
+  };
+  const deadline = (call: OutgoingCall) => {
+    let at = Date.now() + (call.deadlineMs ?? defaultDeadline);
+    const parent = call.parent?.getDeadline();
+    if (parent instanceof Date && parent.getTime() < at) at = parent.getTime();
+    return new Date(at);
+  };
+
+  const invoke = (method: string, req: unknown, call: OutgoingCall) =>
+    new Promise<unknown>((resolve, reject) => {
+      const fn = (raw as unknown as Record<string, UnaryMethod>)[method];
+      fn.call(raw, req, metadata(call), { deadline: deadline(call) }, (err: grpc.ServiceError | null, res: unknown) =>
+        err ? reject(err) : resolve(res),
+      );
+    });
+
+  const asyncClient: Record<string, (req: unknown, call: OutgoingCall) => Promise<unknown>> = {};
+  for (const [method, def] of Object.entries(Ctor.service)) {
+    if (def.responseStream) continue;
+    asyncClient[method] = async (req, call) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await invoke(method, req, call);
+        } catch (err) {
+          const retry =
+            isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
+          if (!retry) throw isServiceError(err) ? fromGrpcError(err) : err;
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        }
+      }
+    };
+  }
+
+  return {
+    call: asyncClient as AsyncClient<D>,
+    raw,
+    metadata,
+    deadline,
+    close: () => raw.close(),
+  };
+}

@@ -1,0 +1,27 @@
+import type { Metadata } from '@grpc/grpc-js';
+import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call.js';
+import type { Logger } from 'pino';
+export type { ServerSurfaceCall };
+import type { Principal } from '../auth/principal.js';
+
+export const REQUEST_ID_KEY = 'x-request-id';
+export const CLIENT_IP_KEY = 'x-client-ip';
+export const CLIENT_UA_KEY = 'x-client-user-agent';
+
+/** Everything a handler knows about the call besides its request message. */
+export interface CallContext {
+  requestId: string;
+  /** The verified caller (from the assertion in metadata). */
+  principal: Principal;
+  /** The end client's address and user agent, as the gateway saw them. */
+  ip?: string;
+  userAgent?: string;
+  log: Logger;
+  /** The incoming call, so onward calls can propagate its deadline and cancellation. */
+  call: ServerSurfaceCall;
+}
+
+export function metadataValue(md: Metadata, key: string): string | undefined {
+  const v = md.get(key)[0];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}

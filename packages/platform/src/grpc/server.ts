@@ -1,0 +1,191 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation, type ServingStatusMap } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import { ASSERTION_METADATA_KEY, verifyAssertion } from '../auth/assertion.js';
+import { AppError, toGrpcError } from '../errors.js';
+import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
+import type { GrpcMetrics } from '../metrics.js';
+
+/** Handlers written as async functions of (request, context), derived from the generated types. */
+export type AsyncHandlers<H> = {
+  [K in keyof H as string extends K ? never : K]: H[K] extends grpc.handleServerStreamingCall<infer Req, infer Res>
+    ? (req: Req, ctx: CallContext, stream: grpc.ServerWritableStream<Req, Res>) => Promise<void>
+    : H[K] extends grpc.handleUnaryCall<infer Req, infer Res>
+      ? (req: Req, ctx: CallContext) => Promise<Res>
+      : never;
+};
+
+export interface ServiceRegistration {
+  /** The fully-qualified name, e.g. tollgate.identity.v1.Identity (used for health). */
+  name: string;
+  definition: grpc.ServiceDefinition;
+  handlers: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+export function registration<H>(name: string, definition: grpc.ServiceDefinition, handlers: AsyncHandlers<H>): ServiceRegistration {
+  return { name, definition, handlers: handlers as ServiceRegistration['handlers'] };
+}
+
+export interface GrpcServerOptions {
+  serviceName: string;
+  logger: Logger;
+  secret: string;
+  services: ServiceRegistration[];
+  packageDefinition: PackageDefinition;
+  metrics?: GrpcMetrics;
+}
+
+export interface GrpcServer {
+  server: grpc.Server;
+  health: HealthImplementation;
+  /** Flip every registered service (and the overall "" entry) SERVING / NOT_SERVING. */
+  setServing(serving: boolean): void;
+  listen(host: string, port: number): Promise<number>;
+  /** Stop accepting, drain in-flight calls up to timeoutMs, then force. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Builds a gRPC server whose every handler goes through one wrapper: it verifies the
+ * caller assertion (UNAUTHENTICATED without one), builds the call context with the
+ * request id and a child logger, records metrics, and maps thrown errors to a gRPC
+ * status exactly once. Health (grpc.health.v1) and reflection are added.
+ */
+export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
+  const server = new grpc.Server({
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  });
+  const statusMap: ServingStatusMap = { '': 'NOT_SERVING' };
+  for (const s of opts.services) statusMap[s.name] = 'NOT_SERVING';
+  const health = new HealthImplementation(statusMap);
+  health.addToServer(server);
+  new ReflectionService(opts.packageDefinition).addToServer(server);
+
+  for (const svc of opts.services) {
+    const impl: grpc.UntypedServiceImplementation = {};
+    for (const [method, def] of Object.entries(svc.definition)) {
+      const handler = svc.handlers[method];
+      if (!handler) throw new Error(`${svc.name}.${method} has no handler`);
+      impl[method] = def.responseStream
+        ? wrapStreaming(svc.name, method, handler as StreamFn, opts)
+        : wrapUnary(svc.name, method, handler as UnaryFn, opts);
+    }
+    server.addService(svc.definition, impl);
+  }
+
+  return {
+    server,
+    health,
+    setServing(serving) {
+      const st = serving ? 'SERVING' : 'NOT_SERVING';
+      health.setStatus('', st);
+      for (const s of opts.services) health.setStatus(s.name, st);
+    },
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+          err ? reject(err) : resolve(bound),
+        );
+      });
+    },
+    stop(timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+type UnaryFn = (req: unknown, ctx: CallContext) => Promise<unknown>;
+type StreamFn = (req: unknown, ctx: CallContext, stream: grpc.ServerWritableStream<unknown, unknown>) => Promise<void>;
+
+function buildContext(call: ServerSurfaceCall, method: string, opts: GrpcServerOptions): CallContext {
+  const md = call.metadata;
+  const requestId = metadataValue(md, REQUEST_ID_KEY) ?? randomUUID();
+  const log = opts.logger.child({ request_id: requestId, rpc: method });
+  const principal = verifyAssertion(metadataValue(md, ASSERTION_METADATA_KEY) ?? '', opts.secret);
+  return {
+    requestId,
+    principal,
+    ip: metadataValue(md, CLIENT_IP_KEY),
+    userAgent: metadataValue(md, CLIENT_UA_KEY),
+    log,
+    call,
+  };
+}
+
+function report(err: unknown, method: string, opts: GrpcServerOptions, log: Logger = opts.logger) {
+  if (err instanceof AppError) {
+    log.debug({ rpc: method, code: err.code }, 'rpc failed');
+  } else {
+    log.error({ rpc: method, err }, 'rpc failed with an unexpected error');
+  }
+  return toGrpcError(err);
+}
+
+function wrapUnary(service: string, method: string, fn: UnaryFn, opts: GrpcServerOptions): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const stop = opts.metrics?.start(service, method);
+    let ctx: CallContext;
+    try {
+      ctx = buildContext(call, method, opts);
+    } catch (err) {
+      stop?.(grpc.status.UNAUTHENTICATED);
+      callback(report(err, method, opts));
+      return;
+    }
+    fn(call.request, ctx).then(
+      (res) => {
+        stop?.(grpc.status.OK);
+        callback(null, res);
+      },
+      (err: unknown) => {
+        const e = report(err, method, opts, ctx.log);
+        stop?.(e.code ?? grpc.status.INTERNAL);
+        callback(e);
+      },
+    );
+  };
+}
+
+function wrapStreaming(
+  service: string,
+  method: string,
+  fn: StreamFn,
+  opts: GrpcServerOptions,
+): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    const stop = opts.metrics?.start(service, method);
+    let ctx: CallContext;
+    try {
+      ctx = buildContext(call, method, opts);
+    } catch (err) {
+      stop?.(grpc.status.UNAUTHENTICATED);
+      call.destroy(report(err, method, opts) as Error);
+      return;
+    }
+    fn(call.request, ctx, call).then(
+      () => {
+        stop?.(grpc.status.OK);
+        call.end();
+      },
+      (err: unknown) => {
+        const e = report(err, method, opts, ctx.log);
+        stop?.(e.code ?? grpc.status.INTERNAL);
+        call.destroy(e as Error);
+      },
+    );
+  };
+}

@@ -1,0 +1,64 @@
+import http from 'node:http';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { status } from '@grpc/grpc-js';
+
+/** One registry per process component, so several components can share a test process. */
+export function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export interface GrpcMetrics {
+  /** Starts timing a call; the returned function records its outcome. */
+  start(service: string, method: string): (code: status) => void;
+}
+
+export function grpcServerMetrics(registry: Registry): GrpcMetrics {
+  const handled = new Counter({
+    name: 'grpc_server_handled_total',
+    help: 'RPCs completed on the server, by method and status code',
+    labelNames: ['grpc_service', 'grpc_method', 'grpc_code'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'grpc_server_handling_seconds',
+    help: 'RPC handling latency on the server',
+    labelNames: ['grpc_service', 'grpc_method'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return {
+    start(service, method) {
+      const end = latency.startTimer({ grpc_service: service, grpc_method: method });
+      return (code) => {
+        end();
+        handled.inc({ grpc_service: service, grpc_method: method, grpc_code: String(code) });
+      };
+    },
+  };
+}
+
+/** Serves GET /metrics for Prometheus on its own port (services have no HTTP otherwise). */
+export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
+}

@@ -1,0 +1,31 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+
+// Operator-injection guard: a stray `{ $ne: ... }` in a filter is wrapped in $eq, and a
+// filter key the schema does not know fails loudly instead of matching everything.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', 'throw');
+
+/** A dedicated connection to the service's own database. */
+export async function connectMongo(url: string, dbName: string, log: Logger): Promise<Connection> {
+  const conn = mongoose.createConnection(url, {
+    dbName,
+    serverSelectionTimeoutMS: 5_000,
+    maxPoolSize: 20,
+    autoIndex: true,
+  });
+  conn.on('disconnected', () => log.warn({ db: dbName }, 'mongo disconnected'));
+  conn.on('reconnected', () => log.info({ db: dbName }, 'mongo reconnected'));
+  await conn.asPromise();
+  log.info({ db: dbName }, 'mongo connected');
+  return conn;
+}
+
+/** Ensures every model's indexes exist before the service reports SERVING. */
+export async function syncIndexes(conn: Connection): Promise<void> {
+  await Promise.all(Object.values(conn.models).map((m) => m.init()));
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

@@ -1,0 +1,151 @@
+import type http from 'node:http';
+import type { Connection } from 'mongoose';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { loadAudit } from '@tollgate/proto';
+import type { ServiceBaseConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createRegistry, grpcServerMetrics, startMetricsServer } from './metrics.js';
+import { connectMongo, syncIndexes } from './mongo.js';
+import { createGrpcServer, type GrpcServer, type ServiceRegistration } from './grpc/server.js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { createServiceClient, type ServiceClient, type ServiceCtor } from './grpc/client.js';
+import { createAuditOutbox, type AuditEmitter } from './audit-outbox.js';
+
+/** What a service's wiring gets to build its handlers from. */
+export interface ServiceRuntime {
+  name: string;
+  log: Logger;
+  registry: Registry;
+  db: Connection;
+  audit: AuditEmitter;
+  /** Creates a client to another service, authenticated as this service. */
+  client<D extends ServiceDefinition>(ctor: ServiceCtor<D>, address: string): ServiceClient<D>;
+}
+
+export interface ServiceSpec<C extends ServiceBaseConfig> {
+  name: string;
+  config: C;
+  packageDefinition: PackageDefinition;
+  logger?: Logger;
+  /** Builds handlers and background jobs. Returned stop hooks run at shutdown, before the DB closes. */
+  setup(rt: ServiceRuntime): Promise<{ services: ServiceRegistration[]; onStop?: () => Promise<void> }>;
+  /**
+   * Override the audit sink. The audit service itself appends locally instead of
+   * calling itself over gRPC.
+   */
+  audit?: (rt: Omit<ServiceRuntime, 'audit'>) => AuditEmitter;
+}
+
+export interface RunningService {
+  port: number;
+  metricsPort?: number;
+  runtime: ServiceRuntime;
+  grpc: GrpcServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The common life of every gRPC service: connect its own database, build indexes,
+ * start the audit outbox relay, serve gRPC (health + reflection) and metrics, report
+ * SERVING only when the database is reachable, and shut down in order: NOT_SERVING,
+ * drain calls, stop jobs, flush the outbox, close the database.
+ */
+export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpec<C>): Promise<RunningService> {
+  const { config } = spec;
+  const log = spec.logger ?? createLogger(spec.name, config.LOG_LEVEL);
+  const registry = createRegistry(spec.name);
+  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`, log);
+  const clients: { close(): void }[] = [];
+  const base: Omit<ServiceRuntime, 'audit'> = {
+    name: spec.name,
+    log,
+    registry,
+    db,
+    client<D extends ServiceDefinition>(ctor: ServiceCtor<D>, address: string) {
+      const c = createServiceClient(ctor, address, { issuer: spec.name, secret: config.SERVICE_TOKEN_SECRET });
+      clients.push(c);
+      return c;
+    },
+  };
+  const audit =
+    spec.audit?.(base) ??
+    createAuditOutbox({
+      conn: db,
+      source: spec.name,
+      log,
+      client: base.client(loadAudit().Audit, config.AUDIT_ADDR),
+    });
+  const runtime: ServiceRuntime = { ...base, audit };
+
+  const { services, onStop } = await spec.setup(runtime);
+  await syncIndexes(db);
+
+  const grpcServer = createGrpcServer({
+    serviceName: spec.name,
+    logger: log,
+    secret: config.SERVICE_TOKEN_SECRET,
+    services,
+    packageDefinition: spec.packageDefinition,
+    metrics: grpcServerMetrics(registry),
+  });
+  const port = await grpcServer.listen(config.GRPC_HOST, config.GRPC_PORT);
+  grpcServer.setServing(true);
+  db.on('disconnected', () => grpcServer.setServing(false));
+  db.on('reconnected', () => grpcServer.setServing(true));
+
+  let metricsServer: http.Server | undefined;
+  if (config.METRICS_PORT > 0) metricsServer = await startMetricsServer(registry, config.GRPC_HOST, config.METRICS_PORT);
+  log.info({ port, metrics_port: config.METRICS_PORT || undefined }, `${spec.name} serving gRPC`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    metricsPort: config.METRICS_PORT || undefined,
+    runtime,
+    grpc: grpcServer,
+    stop() {
+      stopping ??= (async () => {
+        grpcServer.setServing(false);
+        await grpcServer.stop(config.SHUTDOWN_TIMEOUT_MS);
+        await onStop?.();
+        await audit.stop();
+        for (const c of clients) c.close();
+        await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
+        await db.close();
+        log.info(`${spec.name} stopped`);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Entry-point helper for main.ts: runs start(), stops cleanly on SIGINT/SIGTERM, and
+ * exits non-zero with a readable message when start-up fails (e.g. bad config).
+ */
+export function runMain(name: string, start: () => Promise<{ stop(): Promise<void> }>, log?: Logger): void {
+  const logger = log ?? createLogger(name);
+  start().then(
+    (running) => {
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    },
+    (err: unknown) => {
+      logger.fatal({ err: err instanceof Error ? { message: err.message } : err }, `${name} failed to start`);
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

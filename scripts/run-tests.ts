@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ferretdbBinary, startFerretDb, startRedis, type ManagedProcess } from '@tollgate/devkit';
+import { scriptEnv } from './config.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, capture = false): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      out += chunk.toString();
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+const started: ManagedProcess[] = [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-test-'));
+let exitCode = 1;
+try {
+  const t0 = Date.now();
+  let mongoUrl = scriptEnv.mongoUrl;
+  if (!mongoUrl) {
+    const ferret = await startFerretDb({ bin: ferretdbBinary(root), dataDir: path.join(tmp, 'ferretdb'), logFile: path.join(tmp, 'ferretdb.log') });
+    started.push(ferret);
+    mongoUrl = ferret.url;
+  }
+  let redisUrl = scriptEnv.redisUrl;
+  if (!redisUrl) {
+    const redis = await startRedis({ logFile: path.join(tmp, 'redis.log') });
+    started.push(redis);
+    redisUrl = redis.url;
+  }
+  console.log(`[test] mongo ${mongoUrl}  redis ${redisUrl}`);
+
+  const env = { ...scriptEnv.passthrough, TEST_MONGO_URL: mongoUrl, TEST_REDIS_URL: redisUrl, FORCE_COLOR: '0' };
+  const tsc = await run('npx', ['tsc', '-b', 'tsconfig.json'], env);
+  if (tsc.code !== 0) {
+    console.log('[test] type-check failed');
+    console.log('tests: 0 passed, 1 failed');
+  } else {
+    const ava = await run('npx', ['ava', ...process.argv.slice(2)], env, true);
+    const count = (re: RegExp) => Number(re.exec(ava.out)?.[1] ?? 0);
+    let passed = count(/(\d+) tests? passed/);
+    const failed = count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/);
+    // ava prints nothing but the check mark list when every test passed in some reporters
+    if (passed === 0 && ava.code === 0) passed = (ava.out.match(/✔/g) ?? []).length;
+    console.log(`[test] finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`tests: ${passed} passed, ${failed} failed`);
+    exitCode = ava.code;
+  }
+} finally {
+  for (const p of started.reverse()) await p.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(exitCode);
