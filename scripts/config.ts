@@ -5,5 +5,7 @@ export const scriptEnv = {
   ferretdbBin: process.env.FERRETDB_BIN,
   gatewayPort: process.env.GATEWAY_PORT,
   ci: process.env.CI === 'true',
+  // TYPECHECK=0 skips the type-check step of `npm test` (for quick runs of one file).
+  typecheck: process.env.TYPECHECK !== '0',
   passthrough: process.env,
 };
