@@ -39,7 +39,12 @@ try {
   console.log(`[test] mongo ${mongoUrl}  redis ${redisUrl}`);
 
   const env = { ...scriptEnv.passthrough, TEST_MONGO_URL: mongoUrl, TEST_REDIS_URL: redisUrl, FORCE_COLOR: '0' };
-  const tsc = !scriptEnv.typecheck ? { code: 0, out: "" } : await run('npx', ['tsc', '-b', 'tsconfig.json'], env);
+  // Sources (project references) first, then every test file against them.
+  let tsc = { code: 0, out: '' };
+  if (scriptEnv.typecheck) {
+    tsc = await run('npx', ['tsc', '-b', 'tsconfig.json'], env);
+    if (tsc.code === 0) tsc = await run('npx', ['tsc', '-p', 'tsconfig.tests.json'], env);
+  }
   if (tsc.code !== 0) {
     console.log('[test] type-check failed');
     console.log('tests: 0 passed, 1 failed');
