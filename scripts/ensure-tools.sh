@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need on a fresh machine, and nothing that is
 # already there: node modules, FerretDB v1.24.2 (built from the Go module proxy into
-# .tools/bin) unless MONGO_URL is set, and redis-server (Debian) unless REDIS_URL is set.
+# .tools/bin) unless MONGO_URL is set, redis-server (Debian) unless REDIS_URL is set,
+# and helm v3 (.tools/bin/helm, for the chart tests in deploy/test) unless HELM_BIN is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -37,3 +38,29 @@ if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   fi
 fi
+
+# --- helm (deploy/test renders and lints the charts) -------------------------------
+# Built from the Go module proxy like FerretDB: `go install helm.sh/helm/v3/cmd/helm@v`
+# can fail here on its "loading deprecation" step (the proxy's @v/list answers 403), so
+# build inside the downloaded module with its own go.sum. The ldflags are the ones
+# helm's Makefile sets: without them `helm version` says "v3.x-dev" and the default
+# Capabilities.KubeVersion is v1.20, older than the charts' kubeVersion floor.
+HELM_VERSION=v3.22.0
+if [ -z "${HELM_BIN:-}" ] && [ ! -x .tools/bin/helm ]; then
+  command -v go >/dev/null || { log "Go is required to build helm (or set HELM_BIN)"; exit 1; }
+  log "building helm $HELM_VERSION (first run only, a few minutes; the Go build cache makes re-runs fast)"
+  helmdir=$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  k8s=$(cd "$helmdir" && go list -m -f '{{.Version}}' k8s.io/client-go)   # v0.MINOR.PATCH
+  k8s_major=1
+  k8s_minor=$(echo "$k8s" | cut -d. -f2)
+  ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ldflags="$ldflags -X $pkg.k8sVersionMajor=$k8s_major -X $pkg.k8sVersionMinor=$k8s_minor"
+  done
+  mkdir -p .tools/bin
+  # Build under a private name and rename: two test runs starting at once both build,
+  # and neither may see a half-written binary.
+  (cd "$helmdir" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -ldflags "$ldflags" -o "$root/.tools/bin/helm.$$" ./cmd/helm)
+  mv -f ".tools/bin/helm.$$" .tools/bin/helm
+fi
+# --- end helm ----------------------------------------------------------------------
