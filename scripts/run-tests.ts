@@ -51,10 +51,10 @@ try {
   } else {
     const ava = await run('npx', ['ava', ...process.argv.slice(2)], env, true);
     const count = (re: RegExp) => Number(re.exec(ava.out)?.[1] ?? 0);
-    let passed = count(/(\d+) tests? passed/);
-    const failed = count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/);
-    // ava prints nothing but the check mark list when every test passed in some reporters
-    if (passed === 0 && ava.code === 0) passed = (ava.out.match(/✔/g) ?? []).length;
+    // ava prints "N tests passed" only when nothing failed; count its check marks instead.
+    const passed = (ava.out.match(/^\s*✔/gm) ?? []).length;
+    const failed =
+      count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) + count(/(\d+) tests? timed out/);
     console.log(`[test] finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`tests: ${passed} passed, ${failed} failed`);
     exitCode = ava.code;

@@ -67,7 +67,11 @@ export class BudgetExhaustedError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
+  /** limit: the limiter's points, for X-RateLimit-Limit on the 429 itself. */
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly limit?: number,
+  ) {
     super('rate_limited', 'Too many requests', GrpcStatus.RESOURCE_EXHAUSTED, 429, { retry_after: retryAfterSeconds });
   }
 }

@@ -12,3 +12,5 @@ export * from './auth/assertion.js';
 export * from './grpc/context.js';
 export * from './grpc/server.js';
 export * from './grpc/client.js';
+export * from './grpc/health-client.js';
+export * from './money.js';

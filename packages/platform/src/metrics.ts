@@ -2,6 +2,9 @@ import http from 'node:http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { status } from '@grpc/grpc-js';
 
+// Services define their own metrics on rt.registry without depending on prom-client.
+export { Counter, Histogram };
+
 /** One registry per process component, so several components can share a test process. */
 export function createRegistry(service: string): Registry {
   const registry = new Registry();

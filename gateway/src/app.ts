@@ -1,0 +1,134 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { createLogger, createRegistry, type Logger } from '@tollgate/platform';
+import { loadConfig, trustProxySetting, type GatewayConfig } from './config.js';
+import { createClients } from './clients.js';
+import { loadTls } from './tls.js';
+import { JwksVerifier } from './auth/jwks.js';
+import { Authenticator } from './auth/authenticate.js';
+import { GatewayAudit } from './audit-sink.js';
+import { createLimiters, createRedis, consume, redisReady, setRateLimitHeaders } from './rate-limit/limiters.js';
+import { requestContext } from './http/request-context.js';
+import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { httpMetrics } from './http/metrics.js';
+import { createRouteDefiner } from './routes/define.js';
+import { registerDocs } from './routes/docs.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerApiRoutes } from './routes/index.js';
+import type { GatewayDeps } from './deps.js';
+
+export { loadConfig };
+
+/** Builds the express app (never listens). Returns a closer for what routes hold open. */
+export function createApp(deps: GatewayDeps): { app: Express; close: () => void } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(deps.config.TRUST_PROXY));
+  app.set('query parser', 'simple');
+
+  app.use(requestContext(deps.log));
+  app.use(httpMetrics(deps.registry));
+  app.use(securityHeaders);
+  app.use(corsFromAllowList(deps.config.CORS_ORIGINS));
+
+  // Global and per-IP limits on the API (not on health, metrics or docs).
+  app.use('/v1', async (req, res, next) => {
+    try {
+      const consumed = [await consume(deps.limiters.global, 'all'), await consume(deps.limiters.ip, req.ctx.ip)];
+      res.locals.rateLimits = consumed;
+      setRateLimitHeaders(res, consumed);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: deps.config.BODY_LIMIT_BYTES, strict: true, type: 'application/json' }));
+  app.use(cookieParser());
+
+  const router = express.Router();
+  const registry = new OpenAPIRegistry();
+  const route = createRouteDefiner(router, registry, deps);
+  const closeHealth = registerHealthRoutes(route, deps);
+  registerApiRoutes(route, deps);
+  registerDocs(router, registry);
+  app.use(router);
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return { app, close: closeHealth };
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  /** The self-signed dev certificate, when one is in use (clients trust it as their CA). */
+  ca?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTPS gateway (and the optional HTTP→HTTPS redirect). */
+export async function start(config: GatewayConfig, logger?: Logger): Promise<RunningGateway> {
+  const log = logger ?? createLogger('gateway', config.LOG_LEVEL);
+  const clients = createClients(config);
+  const redis = createRedis(config.REDIS_URL, log);
+  const limiters = createLimiters(config, redis);
+  if (!(await redisReady(redis))) log.warn('redis not reachable at start; rate limiting starts in memory');
+  const jwks = new JwksVerifier(clients, config.JWT_ISSUER, config.JWT_AUDIENCE, log);
+  const deps: GatewayDeps = {
+    config,
+    log,
+    clients,
+    auth: new Authenticator(clients, jwks, config.AUTH_CACHE_MS),
+    limiters,
+    audit: new GatewayAudit(clients, log),
+    registry: createRegistry('gateway'),
+  };
+  const { app, close } = createApp(deps);
+  const tls = await loadTls(config, log);
+  const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app);
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let redirect: http.Server | undefined;
+  if (config.HTTP_REDIRECT_PORT > 0) {
+    redirect = http.createServer((req, res) => {
+      const host = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
+      res.writeHead(308, { location: `https://${host}:${port}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirect!.listen(config.HTTP_REDIRECT_PORT, config.GATEWAY_HOST, resolve));
+  }
+  const url = `https://${config.GATEWAY_HOST === '0.0.0.0' ? '127.0.0.1' : config.GATEWAY_HOST}:${port}`;
+  log.info({ url }, 'gateway listening');
+
+  return {
+    url,
+    port,
+    ca: tls.selfSigned ? tls.cert : undefined,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      await closed;
+      clearTimeout(timer);
+      redirect?.close();
+      await deps.audit.stop();
+      close();
+      for (const c of Object.values(clients)) c.close();
+      redis.disconnect();
+      log.info('gateway stopped');
+    },
+  };
+}

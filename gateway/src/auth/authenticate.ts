@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { isRole, UnauthenticatedError, type Principal, type Scope } from '@tollgate/platform';
+import type { Clients } from '../clients.js';
+import type { JwksVerifier } from './jwks.js';
+import { TtlCache } from './ttl-cache.js';
+import type { RequestContext } from '../http/request-context.js';
+
+const GATEWAY: Principal = { type: 'service', id: 'gateway' };
+const API_TOKEN = /^tg_(pat|agt)_/;
+
+interface SessionEntry {
+  active: boolean;
+  userId: string;
+  role?: string;
+}
+interface TokenEntry {
+  principal?: Principal;
+}
+
+/**
+ * Turns `Authorization: Bearer …` into a Principal. JWTs are verified locally, then the
+ * session is checked with identity; API tokens are introspected by the token service.
+ * Both answers are reused for at most AUTH_CACHE_MS (≤ 1 s), and dropped at once when a
+ * logout or revocation passes through this gateway.
+ */
+export class Authenticator {
+  private readonly sessions: TtlCache<SessionEntry>;
+  private readonly tokens: TtlCache<TokenEntry>;
+
+  constructor(
+    private readonly clients: Clients,
+    private readonly jwks: JwksVerifier,
+    cacheMs: number,
+  ) {
+    this.sessions = new TtlCache(cacheMs);
+    this.tokens = new TtlCache(cacheMs);
+  }
+
+  async authenticate(authorization: string | undefined, ctx: RequestContext): Promise<Principal> {
+    const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '');
+    if (!match) throw new UnauthenticatedError('unauthenticated', 'Authorization: Bearer <token> is required');
+    const credential = match[1];
+    return API_TOKEN.test(credential) ? this.fromApiToken(credential, ctx) : this.fromAccessToken(credential, ctx);
+  }
+
+  private async fromAccessToken(jwt: string, ctx: RequestContext): Promise<Principal> {
+    const claims = await this.jwks.verify(jwt);
+    let session = this.sessions.get(claims.sid);
+    if (!session) {
+      const res = await this.clients.identity.call.CheckSession(
+        { session_id: claims.sid },
+        { principal: GATEWAY, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent },
+      );
+      session = { active: res.active && res.user?.id === claims.sub, userId: claims.sub, role: res.user?.role };
+      this.sessions.set(claims.sid, session);
+    }
+    if (!session.active) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
+    ctx.credential = { kind: 'session', sessionId: claims.sid };
+    const role = session.role && isRole(session.role) ? session.role : undefined;
+    return { type: 'user', id: claims.sub, role, sessionId: claims.sid };
+  }
+
+  private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
+    const key = createHash('sha256').update(token).digest('base64url');
+    let entry = this.tokens.get(key);
+    if (!entry) {
+      const res = await this.clients.token.call.Introspect(
+        { token },
+        { principal: GATEWAY, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent },
+      );
+      entry = {};
+      if (res.active) {
+        const role = isRole(res.owner_role) ? res.owner_role : undefined;
+        const scopes = res.scopes as Scope[];
+        entry.principal =
+          res.kind === 'agent'
+            ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
+            : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
+      }
+      this.tokens.set(key, entry);
+    }
+    if (!entry.principal) throw new UnauthenticatedError('unauthenticated', 'API token is invalid, expired or revoked');
+    ctx.credential = { kind: 'token', tokenId: entry.principal.tokenId ?? '' };
+    return entry.principal;
+  }
+
+  /** Called by routes that end sessions or tokens, so this gateway stops accepting them at once. */
+  invalidateSession(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+  invalidateUser(userId: string): void {
+    this.sessions.deleteWhere((s) => s.userId === userId);
+    this.tokens.deleteWhere((t) => t.principal?.id === userId || t.principal?.ownerId === userId);
+  }
+  invalidateToken(tokenId: string): void {
+    this.tokens.deleteWhere((t) => t.principal?.tokenId === tokenId);
+  }
+}

@@ -1,0 +1,85 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { UnauthenticatedError, type Logger, type Principal } from '@tollgate/platform';
+import type { Clients } from '../clients.js';
+
+const GATEWAY: Principal = { type: 'service', id: 'gateway' };
+const REFRESH_MS = 5 * 60_000;
+const MIN_REFETCH_MS = 5_000;
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  role: string;
+  typ: string;
+}
+
+/**
+ * Verifies access JWTs locally against identity's JWKS. Keys are looked up by `kid` in a
+ * map we fetched ourselves — never from a URL or key in the token. An unknown kid
+ * triggers one refetch (rate-limited), so key rotation needs no restart.
+ */
+export class JwksVerifier {
+  private keys = new Map<string, KeyObject>();
+  private fetchedAt = 0;
+  private inflight: Promise<void> | null = null;
+
+  constructor(
+    private readonly clients: Clients,
+    private readonly issuer: string,
+    private readonly audience: string,
+    private readonly log: Logger,
+  ) {}
+
+  private refresh(): Promise<void> {
+    this.inflight ??= this.clients.identity.call
+      .GetJwks({}, { principal: GATEWAY, deadlineMs: 2_000 })
+      .then((jwks) => {
+        const next = new Map<string, KeyObject>();
+        for (const k of jwks.keys) {
+          if (k.kty !== 'EC' || k.crv !== 'P-256' || k.alg !== 'ES256') continue;
+          next.set(k.kid, createPublicKey({ key: { kty: k.kty, crv: k.crv, x: k.x, y: k.y }, format: 'jwk' }));
+        }
+        this.keys = next;
+        this.fetchedAt = Date.now();
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
+    return this.inflight;
+  }
+
+  private async keyFor(kid: string): Promise<KeyObject | undefined> {
+    const stale = Date.now() - this.fetchedAt > REFRESH_MS;
+    if (stale || (!this.keys.has(kid) && Date.now() - this.fetchedAt > MIN_REFETCH_MS)) {
+      await this.refresh().catch((err: unknown) => {
+        // Keep serving with the keys we have; identity being down must not fail known-good tokens.
+        if (this.keys.size === 0) throw err;
+        this.log.warn({ err: (err as Error).message }, 'JWKS refresh failed');
+      });
+    }
+    return this.keys.get(kid);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    const decoded = jwt.decode(token, { complete: true });
+    const kid = decoded?.header.kid;
+    if (!decoded || decoded.header.alg !== 'ES256' || typeof kid !== 'string') {
+      throw new UnauthenticatedError('unauthenticated', 'Access token is malformed');
+    }
+    const key = await this.keyFor(kid);
+    if (!key) throw new UnauthenticatedError('unauthenticated', 'Access token is signed by an unknown key');
+    let claims: AccessClaims;
+    try {
+      claims = jwt.verify(token, key, { algorithms: ['ES256'], issuer: this.issuer, audience: this.audience }) as AccessClaims;
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) throw new UnauthenticatedError('token_expired', 'Access token has expired');
+      throw new UnauthenticatedError('unauthenticated', 'Access token is invalid');
+    }
+    // An access token must not be usable as anything else, nor anything else as one.
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') {
+      throw new UnauthenticatedError('unauthenticated', 'Not an access token');
+    }
+    return claims;
+  }
+}

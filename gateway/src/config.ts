@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { env, parseConfig } from '@tollgate/platform';
+
+/** Every variable the gateway reads, with its default. See the README's configuration table. */
+export const configSchema = z.object({
+  LOG_LEVEL: env.logLevel(),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: env.port.default(8443),
+  // Real certificates; without them a self-signed dev certificate is generated once into TLS_DEV_CERT_DIR.
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TLS_DEV_CERT_DIR: z.string().default('.data/tls'),
+  // Plain-HTTP port that only redirects to HTTPS (0 = off).
+  HTTP_REDIRECT_PORT: env.port.default(0),
+  CORS_ORIGINS: env.list().default([]),
+  // express trust-proxy value: false (default, client IP from the socket), loopback, CIDRs, or a hop count.
+  TRUST_PROXY: z.string().default('false'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+  IDENTITY_ADDR: z.string().default('127.0.0.1:50051'),
+  TOKEN_ADDR: z.string().default('127.0.0.1:50052'),
+  BUDGET_ADDR: z.string().default('127.0.0.1:50053'),
+  PROVIDER_KEY_ADDR: z.string().default('127.0.0.1:50054'),
+  AUDIT_ADDR: z.string().default('127.0.0.1:50055'),
+  SERVICE_TOKEN_SECRET: env.secret(32),
+  JWT_ISSUER: z.string().default('tollgate'),
+  JWT_AUDIENCE: z.string().default('tollgate-api'),
+  GRPC_DEADLINE_MS: env.int(100, 60_000).default(3_000),
+  // How long a session check or token introspection is reused (revocation takes effect within this).
+  AUTH_CACHE_MS: env.int(0, 1_000).default(1_000),
+  BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
+  RATE_LIMIT_PREFIX: z.string().default('tg'),
+  RATE_LIMIT_GLOBAL_PER_SEC: env.int(1, 1_000_000).default(5_000),
+  RATE_LIMIT_IP_PER_MIN: env.int(1, 1_000_000).default(1_200),
+  RATE_LIMIT_PRINCIPAL_PER_MIN: env.int(1, 1_000_000).default(2_400),
+  RATE_LIMIT_TOKEN_PER_MIN: env.int(1, 1_000_000).default(1_200),
+  LOGIN_FAILURES_PER_WINDOW: env.int(1, 1_000).default(5),
+  LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: env.int(1, 10_000).default(30),
+  LOGIN_WINDOW_SECONDS: env.int(1, 86_400).default(300),
+  SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof configSchema>>;
+
+export function loadConfig(vars: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return parseConfig(configSchema, vars);
+}
+
+/** express's trust-proxy setting from TRUST_PROXY: never trust forwarded headers unless told to. */
+export function trustProxySetting(value: string): boolean | number | string | string[] {
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim());
+}

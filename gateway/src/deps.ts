@@ -1,0 +1,18 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from '@tollgate/platform';
+import type { Authenticator } from './auth/authenticate.js';
+import type { GatewayAudit } from './audit-sink.js';
+import type { Clients } from './clients.js';
+import type { GatewayConfig } from './config.js';
+import type { Limiters } from './rate-limit/limiters.js';
+
+/** Everything route modules may use. Built once in app.ts. */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  log: Logger;
+  clients: Clients;
+  auth: Authenticator;
+  limiters: Limiters;
+  audit: GatewayAudit;
+  registry: Registry;
+}

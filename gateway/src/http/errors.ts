@@ -1,0 +1,62 @@
+import type { NextFunction, Request, Response } from 'express';
+import {
+  AppError,
+  InternalError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '@tollgate/platform';
+
+/** body-parser and friends signal with `type`/`status` on plain errors. */
+function fromExpressError(err: unknown): AppError | undefined {
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
+  if (e?.type === 'entity.parse.failed') return new ValidationError('Request body is not valid JSON', undefined, 'invalid_json');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new ValidationError('Unsupported body encoding', undefined, 'invalid_json');
+  }
+  if (e?.status === 400) return new ValidationError('Malformed request');
+  return undefined;
+}
+
+/** Sends the API error envelope. The only place errors become HTTP responses. */
+export function sendError(req: Request, res: Response, err: AppError): void {
+  if (err instanceof RateLimitedError || err instanceof ServiceUnavailableError) {
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  }
+  if (err instanceof RateLimitedError && err.limit !== undefined) {
+    res.setHeader('X-RateLimit-Limit', String(err.limit));
+    res.setHeader('X-RateLimit-Remaining', '0');
+    res.setHeader('X-RateLimit-Reset', String(Math.ceil(Date.now() / 1000) + err.retryAfterSeconds));
+  }
+  res.status(err.httpStatus).json({
+    error: {
+      code: err.code,
+      message: err.message,
+      request_id: req.ctx?.requestId,
+      ...(err.details ? { details: err.details } : {}),
+    },
+  });
+}
+
+export function notFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError('No such route'));
+}
+
+// express recognises error middleware by its four parameters.
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  let app = err instanceof AppError ? err : fromExpressError(err);
+  if (!app) {
+    req.ctx?.log.error({ err }, 'unhandled error');
+    app = new InternalError();
+  } else if (app.httpStatus >= 500) {
+    req.ctx?.log.warn({ code: app.code }, app.message);
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendError(req, res, app);
+}

@@ -1,0 +1,36 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** http_requests_total and http_request_duration_seconds by method, route template and status. */
+export function httpMetrics(registry: Registry) {
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'gateway_rate_limited_total',
+    help: 'Requests answered 429',
+    labelNames: ['route'],
+    registers: [registry],
+  });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = duration.startTimer();
+    res.on('finish', () => {
+      // The route template, never the raw path, so ids don't explode label cardinality.
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      end({ method: req.method, route });
+      requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      if (res.statusCode === 429) rateLimited.inc({ route });
+    });
+    next();
+  };
+}

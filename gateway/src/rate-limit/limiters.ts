@@ -1,0 +1,149 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Response } from 'express';
+import { RateLimitedError, type Logger } from '@tollgate/platform';
+import type { GatewayConfig } from '../config.js';
+
+/** A Redis client for limiting that fails fast when Redis is gone instead of queueing. */
+export function createRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    retryStrategy: (times) => Math.min(100 * times, 1_000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ err: err.message }, 'redis unavailable; rate limiting falls back to memory');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('redis is back; rate limiting uses it again');
+    down = false;
+  });
+  return redis;
+}
+
+/** Waits (briefly) for the first connection, so limits don't start out split between memory and Redis. */
+export async function redisReady(redis: Redis, timeoutMs = 3_000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * A Redis limiter with an in-memory insurance limiter: when Redis is unreachable the
+ * same limits apply per process (looser across replicas) and requests never fail
+ * because of it. It returns to Redis as soon as Redis answers again.
+ */
+export function limiter(redis: Redis, keyPrefix: string, points: number, durationSec: number): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix,
+    points,
+    duration: durationSec,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:mem`, points, duration: durationSec }),
+  });
+}
+
+export interface Consumed {
+  limit: number;
+  res: RateLimiterRes;
+}
+
+/** Consume one point; 429 (with the numbers) when the key is over its limit. */
+export async function consume(l: RateLimiterAbstract, key: string, points = 1): Promise<Consumed> {
+  try {
+    return { limit: l.points, res: await l.consume(key, points) };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), l.points);
+    }
+    throw rejection;
+  }
+}
+
+/** X-RateLimit-* from the tightest limiter this request consumed. */
+export function setRateLimitHeaders(res: Response, consumed: Consumed[]): void {
+  if (consumed.length === 0) return;
+  const tightest = consumed.reduce((a, b) => (b.res.remainingPoints / b.limit < a.res.remainingPoints / a.limit ? b : a));
+  res.setHeader('X-RateLimit-Limit', String(tightest.limit));
+  res.setHeader('X-RateLimit-Remaining', String(Math.max(0, tightest.res.remainingPoints)));
+  res.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + tightest.res.msBeforeNext) / 1000)));
+}
+
+export interface Limiters {
+  redis: Redis;
+  global: RateLimiterAbstract;
+  ip: RateLimiterAbstract;
+  principal: RateLimiterAbstract;
+  token: RateLimiterAbstract;
+  login: LoginGuard;
+  /** A per-route limiter, created once per route definition. */
+  route(name: string, points: number, durationSec: number): RateLimiterAbstract;
+}
+
+/**
+ * Login protection. Failed attempts are counted per IP and per account (5 per 5 minutes by
+ * default); a success clears the account's count. All attempts per IP are capped too.
+ */
+export interface LoginGuard {
+  /** Before checking the password: 429 if this IP or account is already over its limits. */
+  check(ip: string, account: string): Promise<Consumed[]>;
+  recordFailure(ip: string, account: string): Promise<void>;
+  recordSuccess(account: string): Promise<void>;
+}
+
+export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
+  const p = config.RATE_LIMIT_PREFIX;
+  const window = config.LOGIN_WINDOW_SECONDS;
+  const failIp = limiter(redis, `${p}:login-fail-ip`, config.LOGIN_FAILURES_PER_WINDOW, window);
+  const failAccount = limiter(redis, `${p}:login-fail-acct`, config.LOGIN_FAILURES_PER_WINDOW, window);
+  const attemptsIp = limiter(redis, `${p}:login-ip`, config.LOGIN_ATTEMPTS_PER_IP_PER_WINDOW, window);
+  const accountKey = (account: string) => account.trim().toLowerCase().slice(0, 320);
+
+  const blockedFor = async (l: RateLimiterAbstract, key: string): Promise<number> => {
+    const res = await l.get(key).catch(() => null);
+    return res && res.consumedPoints >= l.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  };
+
+  const login: LoginGuard = {
+    async check(ip, account) {
+      const wait = Math.max(await blockedFor(failIp, ip), await blockedFor(failAccount, accountKey(account)));
+      if (wait > 0) throw new RateLimitedError(wait, failIp.points);
+      return [await consume(attemptsIp, ip)];
+    },
+    async recordFailure(ip, account) {
+      await Promise.all([
+        failIp.penalty(ip, 1).catch(() => undefined),
+        failAccount.penalty(accountKey(account), 1).catch(() => undefined),
+      ]);
+    },
+    async recordSuccess(account) {
+      await failAccount.delete(accountKey(account)).catch(() => undefined);
+    },
+  };
+
+  const routes = new Map<string, RateLimiterAbstract>();
+  return {
+    redis,
+    global: limiter(redis, `${p}:global`, config.RATE_LIMIT_GLOBAL_PER_SEC, 1),
+    ip: limiter(redis, `${p}:ip`, config.RATE_LIMIT_IP_PER_MIN, 60),
+    principal: limiter(redis, `${p}:principal`, config.RATE_LIMIT_PRINCIPAL_PER_MIN, 60),
+    token: limiter(redis, `${p}:token`, config.RATE_LIMIT_TOKEN_PER_MIN, 60),
+    login,
+    route(name, points, durationSec) {
+      let l = routes.get(name);
+      if (!l) {
+        l = limiter(redis, `${p}:route:${name}`, points, durationSec);
+        routes.set(name, l);
+      }
+      return l;
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { OpenAPIRegistry, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import {
+  ForbiddenError,
+  ValidationError,
+  type Principal,
+  type Role,
+  type Scope,
+} from '@tollgate/platform';
+import type { GatewayDeps } from '../deps.js';
+import { consume, setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
+
+extendZodWithOpenApi(z);
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Infer<T> = T extends z.ZodType ? z.infer<T> : Record<string, never>;
+
+export interface RouteInput<B, Q, P, A extends Auth> {
+  body: Infer<B>;
+  query: Infer<Q>;
+  params: Infer<P>;
+  /** The authenticated caller (absent on public routes). */
+  principal: A extends 'public' ? Principal | undefined : Principal;
+}
+
+/**
+ * - public: no credentials needed (login, JWKS, health).
+ * - user: a person's session (JWT) only — API tokens are refused (session management).
+ * - any: a session JWT or an API token (personal `tg_pat_` or agent `tg_agt_`).
+ */
+export type Auth = 'public' | 'user' | 'any';
+
+export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth> {
+  method: Method;
+  /** OpenAPI-style path, e.g. /v1/users/{id}. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: A;
+  /** Caller kinds allowed (default: user and token; add 'agent' where agents may call). */
+  principals?: Principal['type'][];
+  /** Roles allowed (for tokens and agents: their owner's role). */
+  roles?: readonly Role[];
+  /** Scope an API-token caller must hold. */
+  scope?: Scope;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success status (default 200; 204 sends no body). */
+  status?: number;
+  response?: z.ZodType;
+  /** Documented error statuses besides the defaults. */
+  errors?: number[];
+  /** Extra limiter for this route, per caller (or per IP on public routes). */
+  rateLimit?: { points: number; durationSec: number };
+  /** Returns the response body. A handler that streams or sets cookies may use res directly and return undefined. */
+  handler: (input: RouteInput<B, Q, P, A>, req: Request, res: Response) => Promise<unknown>;
+}
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'validation_failed or invalid_json',
+  401: 'unauthenticated, invalid_credentials, token_expired, token_revoked or refresh_token_reused',
+  402: 'budget_exhausted',
+  403: 'forbidden, insufficient_scope or csrf_failed',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited (Retry-After header and details.retry_after)',
+  503: 'service_unavailable (Retry-After header)',
+};
+
+function validationDetails(error: z.ZodError): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)');
+    details[key] = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+  }
+  return details;
+}
+
+function parse<T extends AnyObject>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
+  if (!schema) return {};
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new ValidationError(`Invalid ${where}`, validationDetails(result.error));
+  return result.data;
+}
+
+const toExpressPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * Registers one route in express AND in the OpenAPI document, so /openapi.json always
+ * covers exactly the routes that exist. The pipeline: authenticate → authorize (roles,
+ * scope; denials audited as authz.denied) → per-caller and per-route rate limits →
+ * validate params/query/body (bodies are strict: unknown fields are rejected) → handler.
+ */
+export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps) {
+  return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth>(
+    spec: RouteSpec<B, Q, P, A>,
+  ): void {
+    const body = spec.body?.strict();
+    const status = spec.status ?? 200;
+    const allowedTypes = spec.principals ?? ['user', 'token'];
+    const routeLimiter = spec.rateLimit
+      ? deps.limiters.route(`${spec.method}:${spec.path}`, spec.rateLimit.points, spec.rateLimit.durationSec)
+      : undefined;
+
+    const errorStatuses = new Set<number>([400, 429, 503, ...(spec.errors ?? [])]);
+    if (spec.body) errorStatuses.add(413).add(415);
+    if (spec.auth !== 'public') errorStatuses.add(401).add(403);
+    registry.registerPath({
+      method: spec.method,
+      path: spec.path,
+      tags: [spec.tag],
+      summary: spec.summary,
+      description: [
+        spec.description,
+        spec.roles ? `Roles: ${spec.roles.join(', ')}.` : undefined,
+        spec.scope ? `API-token scope: \`${spec.scope}\`.` : undefined,
+        spec.auth !== 'public' ? `Callers: ${spec.auth === 'user' ? 'user sessions only' : allowedTypes.join(', ')}.` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' '),
+      security: spec.auth === 'public' ? [] : [{ bearer: [] }],
+      request: {
+        params: spec.params,
+        query: spec.query,
+        body: body ? { content: { 'application/json': { schema: body } }, required: true } : undefined,
+      },
+      responses: {
+        [status]: {
+          description: status === 204 ? 'No content' : 'Success',
+          ...(spec.response && status !== 204 ? { content: { 'application/json': { schema: spec.response } } } : {}),
+        },
+        ...Object.fromEntries(
+          [...errorStatuses].sort().map((s) => [
+            s,
+            { description: ERROR_DESCRIPTIONS[s] ?? 'error', content: { 'application/json': { schema: errorSchema } } },
+          ]),
+        ),
+      },
+    });
+
+    const handler = async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const ctx = req.ctx;
+        const consumed: Consumed[] = res.locals.rateLimits ?? [];
+        res.locals.rateLimits = consumed;
+        let principal: Principal | undefined;
+        if (spec.auth !== 'public') {
+          principal = await deps.auth.authenticate(req.get('authorization'), ctx);
+          ctx.principal = principal;
+          ctx.log = ctx.log.child({ principal: `${principal.type}:${principal.id}` });
+          authorize(spec, allowedTypes, principal, req, deps);
+          consumed.push(await consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`));
+          if (principal.tokenId) consumed.push(await consume(deps.limiters.token, principal.tokenId));
+        }
+        if (routeLimiter) {
+          consumed.push(await consume(routeLimiter, principal ? `${principal.type}:${principal.id}` : ctx.ip));
+        }
+        setRateLimitHeaders(res, consumed);
+        const input = {
+          params: parse(spec.params, req.params, 'path parameters'),
+          query: parse(spec.query, req.query, 'query parameters'),
+          body: parse(body, req.body, 'request body'),
+          principal,
+        } as RouteInput<B, Q, P, A>;
+        const result = await spec.handler(input, req, res);
+        if (res.headersSent) return;
+        if (status === 204) res.status(204).end();
+        else res.status(status).json(result);
+      } catch (err) {
+        next(err);
+      }
+    };
+    router[spec.method](toExpressPath(spec.path), handler);
+  };
+}
+
+export type RouteDefiner = ReturnType<typeof createRouteDefiner>;
+
+function authorize(spec: { roles?: readonly Role[]; scope?: Scope; auth: Auth; method: string; path: string }, types: Principal['type'][], p: Principal, req: Request, deps: GatewayDeps): void {
+  let denial: ForbiddenError | undefined;
+  if (spec.auth === 'user' && p.type !== 'user') {
+    denial = new ForbiddenError('This endpoint needs a user session, not an API token');
+  } else if (!types.includes(p.type)) {
+    denial = new ForbiddenError(`This endpoint is not available to ${p.type} credentials`);
+  } else if (spec.roles && (!p.role || !spec.roles.includes(p.role))) {
+    denial = new ForbiddenError(`Requires one of the roles: ${spec.roles.join(', ')}`);
+  } else if (spec.scope && p.scopes && !p.scopes.includes(spec.scope)) {
+    denial = new ForbiddenError(`This token lacks the scope ${spec.scope}`, 'insufficient_scope', { required_scope: spec.scope });
+  }
+  if (!denial) return;
+  deps.audit.emit(
+    {
+      action: 'authz.denied',
+      outcome: 'denied',
+      resource: { type: 'route', id: `${spec.method.toUpperCase()} ${spec.path}` },
+      details: { code: denial.code, reason: denial.message, path: req.path },
+    },
+    req.ctx,
+  );
+  throw denial;
+}
+
+/** Shared schemas for path parameters and list queries. */
+export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id') });
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(512).optional(),
+};
+export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+
+/** gRPC "" means unset; the API says null. */
+export const nullable = (s: string | undefined | null): string | null => (s ? s : null);
+

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import express, { type Router } from 'express';
+import { OpenApiGeneratorV3, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { docsCsp } from '../http/security.js';
+
+const require = createRequire(import.meta.url);
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tollgate API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+
+// Served as a file, not inline, so the page works under CSP script-src 'self'.
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
+
+/** /openapi.json generated from the route registry, and Swagger UI at /docs served locally. */
+export function registerDocs(router: Router, registry: OpenAPIRegistry): void {
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An access token (JWT from /v1/auth/login) or an API token (tg_pat_… / tg_agt_…)',
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['Operations'],
+    summary: 'This OpenAPI document',
+    responses: { 200: { description: 'OpenAPI 3.0 document' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    tags: ['Operations'],
+    summary: 'Interactive API documentation (Swagger UI)',
+    responses: { 200: { description: 'HTML page' } },
+  });
+  let document: unknown;
+  router.get('/openapi.json', (_req, res) => {
+    document ??= new OpenApiGeneratorV3(registry.definitions).generateDocument({
+      openapi: '3.0.3',
+      info: {
+        title: 'Tollgate API',
+        version: '1.0.0',
+        description: 'Control plane that keeps AI agents on budget and their secrets safe. Errors use the envelope {"error": {code, message, request_id, details?}}.',
+      },
+      servers: [{ url: '/' }],
+    });
+    res.json(document);
+  });
+  const assets = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  router.use('/docs/assets', docsCsp, express.static(assets, { index: false, maxAge: '1h' }));
+  router.get('/docs/init.js', (_req, res) => res.type('application/javascript').send(DOCS_INIT));
+  router.get('/docs', docsCsp, (_req, res) => res.type('html').send(DOCS_HTML));
+}

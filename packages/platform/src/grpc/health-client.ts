@@ -1,0 +1,38 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath } from 'grpc-health-check';
+
+interface HealthClient extends grpc.Client {
+  Check(
+    req: { service: string },
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: (err: grpc.ServiceError | null, res?: { status: string }) => void,
+  ): grpc.ClientUnaryCall;
+}
+type HealthCtor = new (address: string, creds: grpc.ChannelCredentials) => HealthClient;
+
+let ctor: HealthCtor | undefined;
+function healthCtor(): HealthCtor {
+  if (!ctor) {
+    const def = protoLoader.loadSync(protoPath, { enums: String, defaults: true });
+    const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: HealthCtor } } } };
+    ctor = pkg.grpc.health.v1.Health;
+  }
+  return ctor;
+}
+
+/** A grpc.health.v1 client: asks whether a peer reports SERVING. */
+export function createHealthChecker(address: string) {
+  const client = new (healthCtor())(address, grpc.credentials.createInsecure());
+  return {
+    check(service = '', deadlineMs = 1_000): Promise<boolean> {
+      return new Promise((resolve) => {
+        client.Check({ service }, new grpc.Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (err, res) =>
+          resolve(!err && res?.status === 'SERVING'),
+        );
+      });
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Money inside Tollgate is integer micro-dollars (1 USD = 1,000,000). These are the only
+ * conversions to and from the decimal USD the REST API speaks; they work on the decimal
+ * text, never with floating-point arithmetic on amounts.
+ */
+export const MICROS_PER_USD = 1_000_000;
+
+const DECIMAL = /^(0|[1-9]\d{0,14})(?:\.(\d{1,6}))?$/;
+
+/** Decimal USD (a JSON number or string) → micros; null when not a non-negative amount with ≤ 6 decimals. */
+export function usdToMicros(value: number | string): number | null {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  // Number → shortest round-trip text (10000.000001 stays "10000.000001"); exponents are refused.
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const m = DECIMAL.exec(text);
+  if (!m) return null;
+  const micros = Number(m[1]) * MICROS_PER_USD + Number((m[2] ?? '').padEnd(6, '0'));
+  return Number.isSafeInteger(micros) ? micros : null;
+}
+
+/** Micros → decimal USD as a JSON number with at most 6 decimals (exact for amounts < 9e9 USD). */
+export function microsToUsd(micros: number): number {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  const whole = Math.floor(abs / MICROS_PER_USD);
+  const frac = String(abs % MICROS_PER_USD).padStart(6, '0');
+  return Number(`${sign}${whole}.${frac}`);
+}
