@@ -1,0 +1,88 @@
+import {
+  KeyedMutex,
+  registration,
+  startService,
+  type Logger,
+  type RunningService,
+} from '@tollgate/platform';
+import { loadIdentity, loadToken, packageDefinition } from '@tollgate/proto';
+import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
+import type { Config } from './config.js';
+import { BootstrapSeeder } from './domain/bootstrap.js';
+import { ExpirySweeper } from './domain/expiry-sweeper.js';
+import { Introspector } from './domain/introspection.js';
+import { LastUsedTracker } from './domain/last-used.js';
+import { OwnerDirectory } from './domain/owner-directory.js';
+import { SecretDigester } from './domain/secret-digest.js';
+import { TokenLifecycle } from './domain/token-lifecycle.js';
+import { parseToken } from './domain/token-format.js';
+import { introspectHandlers } from './handlers/introspect.js';
+import { tokenHandlers } from './handlers/tokens.js';
+import { bootstrapAdminFinder, ownerLookup } from './identity-client.js';
+import { TokenStore } from './store/token-store.js';
+
+export { loadConfig, type Config } from './config.js';
+
+/** The token service: API tokens (personal and agent), their introspection, expiry and last use. */
+export function start(config: Config, logger?: Logger): Promise<RunningService> {
+  return startService({
+    name: 'token',
+    config,
+    logger,
+    packageDefinition: packageDefinition('token'),
+    async setup(rt) {
+      const store = new TokenStore(rt.db);
+      const digester = new SecretDigester(config.TOKEN_PEPPER);
+      const mutex = new KeyedMutex();
+      const identity = rt.client(loadIdentity().Identity, config.IDENTITY_ADDR);
+
+      const lastUsed = new LastUsedTracker((times) => store.touchLastUsed(times), config.LAST_USED_FLUSH_MS, rt.log);
+      const introspector = new Introspector({
+        store,
+        digester,
+        owners: new OwnerDirectory(ownerLookup(identity), config.OWNER_CACHE_MS),
+        lastUsed,
+      });
+      const lifecycle = new TokenLifecycle({
+        store,
+        digester,
+        audit: rt.audit,
+        mutex,
+        defaultTtlDays: config.TOKEN_DEFAULT_TTL_DAYS,
+        agentTtlDays: config.AGENT_TOKEN_TTL_DAYS,
+      });
+      const sweeper = new ExpirySweeper(store, rt.audit, mutex, config.TOKEN_SWEEP_INTERVAL_MS, rt.log);
+
+      const bootstrapToken = config.BOOTSTRAP_TOKEN ? parseToken(config.BOOTSTRAP_TOKEN) : null;
+      const seeder = bootstrapToken
+        ? new BootstrapSeeder(bootstrapToken, {
+            store,
+            digester,
+            audit: rt.audit,
+            findOwner: bootstrapAdminFinder(identity, config.BOOTSTRAP_TOKEN_OWNER_EMAIL),
+            log: rt.log,
+          })
+        : null;
+
+      await store.model.init();
+      await seeder?.start();
+      lastUsed.start();
+      sweeper.start();
+
+      const { Token } = loadToken();
+      return {
+        services: [
+          registration<TokenHandlers>('tollgate.token.v1.Token', Token.service, {
+            ...tokenHandlers(lifecycle),
+            ...introspectHandlers(introspector),
+          }),
+        ],
+        async onStop() {
+          seeder?.stop();
+          await sweeper.stop();
+          await lastUsed.stop();
+        },
+      };
+    },
+  });
+}
