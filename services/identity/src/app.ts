@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import { KeyedMutex, registration, startService, type RunningService } from '@tollgate/platform';
+import { loadIdentity, packageDefinition } from '@tollgate/proto';
+import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
+import { loadConfig, type IdentityConfig } from './config.js';
+import type { IdentityDeps } from './domain/deps.js';
+import { createPasswordHasher } from './domain/passwords.js';
+import { createSigner } from './domain/signing-keys.js';
+import { startSweeper, type Sweeper } from './domain/sweeper.js';
+import { bootstrapAdmin } from './domain/users.js';
+import { authHandlers } from './handlers/auth.js';
+import { keyHandlers } from './handlers/keys.js';
+import { sessionHandlers } from './handlers/sessions.js';
+import { userHandlers } from './handlers/users.js';
+import { createRefreshTokenStore } from './store/refresh-tokens.js';
+import { createSessionStore } from './store/sessions.js';
+import { createSigningKeyStore } from './store/signing-keys.js';
+import { createUserStore } from './store/users.js';
+
+export { loadConfig };
+
+/** Starts the identity service: users, sessions, refresh-token families and signing keys. */
+export async function start(config: Readonly<IdentityConfig>, logger?: Logger): Promise<RunningService> {
+  let sweeper: Sweeper | undefined;
+  return startService({
+    name: 'identity',
+    config,
+    logger,
+    packageDefinition: packageDefinition('identity'),
+    async setup(rt) {
+      const users = createUserStore(rt.db);
+      const sessions = createSessionStore(rt.db);
+      const refreshTokens = createRefreshTokenStore(rt.db);
+      const signingKeys = createSigningKeyStore(rt.db);
+      // The unique email index must exist before the bootstrap admin is written.
+      await Promise.all([users.ready(), sessions.ready(), refreshTokens.ready(), signingKeys.ready()]);
+
+      const signer = createSigner({
+        store: signingKeys,
+        encryptionKey: config.JWT_KEY_ENCRYPTION_KEY,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        log: rt.log,
+      });
+      await signer.init();
+
+      const deps: IdentityDeps = {
+        users,
+        sessions,
+        refreshTokens,
+        passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
+        signer,
+        audit: rt.audit,
+        log: rt.log,
+        settings: {
+          accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+          refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+          lockoutThreshold: config.LOCKOUT_THRESHOLD,
+          lockoutSeconds: config.LOCKOUT_SECONDS,
+        },
+        locks: new KeyedMutex(),
+      };
+
+      if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
+        await bootstrapAdmin(deps, { email: config.BOOTSTRAP_ADMIN_EMAIL, password: config.BOOTSTRAP_ADMIN_PASSWORD });
+      }
+      sweeper = startSweeper({ sessions, refreshTokens, intervalMs: config.SESSION_SWEEP_INTERVAL_MS, log: rt.log });
+
+      const identity = registration<IdentityHandlers>('tollgate.identity.v1.Identity', loadIdentity().Identity.service, {
+        ...authHandlers(deps),
+        ...keyHandlers(deps),
+        ...userHandlers(deps),
+        ...sessionHandlers(deps),
+      });
+      return { services: [identity], onStop: async () => sweeper?.stop() };
+    },
+  });
+}

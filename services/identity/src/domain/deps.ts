@@ -1,0 +1,32 @@
+import type { AuditEmitter, CallContext, KeyedMutex } from '@tollgate/platform';
+import type { Logger } from 'pino';
+import type { RefreshTokenStore } from '../store/refresh-tokens.js';
+import type { SessionStore } from '../store/sessions.js';
+import type { UserStore } from '../store/users.js';
+import type { PasswordHasher } from './passwords.js';
+import type { Signer } from './signing-keys.js';
+
+/** Who is calling, from where: what use-cases need of a call. */
+export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
+
+export interface IdentitySettings {
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  lockoutThreshold: number;
+  /** 0: a lock lasts until an admin unlocks the account. */
+  lockoutSeconds: number;
+}
+
+/** Everything the use-cases work with, built once in app.ts. */
+export interface IdentityDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  refreshTokens: RefreshTokenStore;
+  passwords: PasswordHasher;
+  signer: Signer;
+  audit: AuditEmitter;
+  log: Logger;
+  settings: IdentitySettings;
+  /** Serialises read-modify-write sequences per key (FerretDB updates are not atomic). */
+  locks: KeyedMutex;
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { argon2id, hash, needsRehash, verify } from 'argon2';
+import { ValidationError } from '@tollgate/platform';
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 256;
+
+/** Throws a ValidationError naming `field` unless the password meets the policy. */
+export function checkPasswordPolicy(password: string, field = 'password'): void {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
+    throw new ValidationError(`Password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, {
+      [field]: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+    });
+  }
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(passwordHash: string, password: string): Promise<boolean>;
+  /**
+   * Costs what a real verification costs and always fails: run for unknown users so
+   * their logins take as long as a wrong password.
+   */
+  verifyDummy(password: string): Promise<false>;
+  needsRehash(passwordHash: string): boolean;
+}
+
+/** argon2id with the given memory cost (t=2, p=1: the OWASP baseline at 19 MiB). */
+export function createPasswordHasher(memoryKib: number): PasswordHasher {
+  const options = { type: argon2id, memoryCost: memoryKib, timeCost: 2, parallelism: 1 } as const;
+  // Same parameters as real hashes, so a dummy verification costs the same.
+  const dummy = hash(randomBytes(24).toString('base64url'), options);
+  const check = async (passwordHash: string, password: string) => {
+    try {
+      return await verify(passwordHash, password);
+    } catch {
+      return false;
+    }
+  };
+  return {
+    hash: (password) => hash(password, options),
+    verify: check,
+    async verifyDummy(password) {
+      await check(await dummy, password);
+      return false;
+    },
+    needsRehash: (passwordHash) => needsRehash(passwordHash, options),
+  };
+}

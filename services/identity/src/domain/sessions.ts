@@ -1,0 +1,133 @@
+import { ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
+import type { SessionRecord } from '../store/sessions.js';
+import { recordPasswordFailure } from './auth.js';
+import type { Caller, IdentityDeps } from './deps.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { isAdmin, requireService, requireSession } from './policy.js';
+import { unguessableDigest } from './secrets.js';
+import { displayName, type UserView } from './users.js';
+
+/** last_used_at is written at most this often per session, to keep CheckSession a read. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  ip: string;
+  userAgent: string;
+  current: boolean;
+}
+
+export async function logout(deps: IdentityDeps, caller: Caller): Promise<void> {
+  const { userId, sessionId } = requireSession(caller.principal);
+  const revoked = await deps.sessions.revoke(sessionId, 'logout', unguessableDigest());
+  await deps.refreshTokens.revokeFamily(sessionId);
+  if (revoked) {
+    await deps.audit.emit({ action: 'auth.logout', resource: { type: 'session', id: sessionId }, details: { user_id: userId } }, caller);
+  }
+}
+
+export async function logoutAll(deps: IdentityDeps, caller: Caller): Promise<void> {
+  const { userId } = requireSession(caller.principal);
+  const count = await deps.sessions.revokeAllOfUser(userId, 'logout_all', unguessableDigest());
+  await deps.audit.emit(
+    { action: 'auth.logout', resource: { type: 'user', id: userId }, details: { all_sessions: true, sessions_revoked: count } },
+    caller,
+  );
+}
+
+export async function listSessions(deps: IdentityDeps, caller: Caller): Promise<SessionView[]> {
+  const { userId, sessionId } = requireSession(caller.principal);
+  const sessions = await deps.sessions.listLive(userId);
+  return sessions.map((s) => ({
+    id: s.id,
+    createdAt: s.createdAt,
+    lastUsedAt: s.lastUsedAt,
+    ip: s.ip,
+    userAgent: s.userAgent,
+    current: s.id === sessionId,
+  }));
+}
+
+/** The owner or an admin may end a session; to anyone else it does not exist. */
+export async function revokeSession(deps: IdentityDeps, caller: Caller, id: string): Promise<void> {
+  const p = caller.principal;
+  const session = id ? await deps.sessions.findById(id) : null;
+  const owner = session !== null && (p.type === 'user' || p.type === 'token') && p.id === session.userId;
+  if (!session || !(owner || isAdmin(p))) throw new NotFoundError('Session not found');
+  const revoked = await deps.sessions.revoke(session.id, owner ? 'revoked_by_owner' : 'revoked_by_admin', unguessableDigest());
+  await deps.refreshTokens.revokeFamily(session.id);
+  if (revoked) {
+    await deps.audit.emit(
+      { action: 'auth.session.revoked', resource: { type: 'session', id: session.id }, details: { user_id: session.userId } },
+      caller,
+    );
+  }
+}
+
+/** Verifies the current password, sets the new one and ends every other session of the user. */
+export async function changePassword(
+  deps: IdentityDeps,
+  caller: Caller,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const { userId, sessionId } = requireSession(caller.principal);
+  const user = await deps.users.findById(userId);
+  if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
+  if (!input.currentPassword || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
+    const failures = await recordPasswordFailure(deps, caller, user.id);
+    await deps.audit.emit(
+      {
+        action: 'auth.password.change_failed',
+        outcome: 'failure',
+        resource: { type: 'user', id: user.id },
+        details: { reason: 'bad_password', failed_attempts: failures },
+      },
+      caller,
+    );
+    throw new ForbiddenError('Current password is incorrect');
+  }
+  checkPasswordPolicy(input.newPassword, 'new_password');
+  if (input.newPassword === input.currentPassword) {
+    throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
+  }
+  await deps.users.update(user.id, { passwordHash: await deps.passwords.hash(input.newPassword) });
+  const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_changed', unguessableDigest(), sessionId);
+  await deps.audit.emit(
+    { action: 'auth.password.changed', resource: { type: 'user', id: user.id }, details: { sessions_revoked: revoked } },
+    caller,
+  );
+}
+
+function live(session: SessionRecord | null, now: number): session is SessionRecord {
+  return session !== null && !session.revokedAt && session.expiresAt.getTime() > now;
+}
+
+/**
+ * The gateway's per-request check: one read by primary key. The session carries what
+ * it needs of its user (any role change or disabling revokes it).
+ */
+export async function checkSession(deps: IdentityDeps, caller: Caller, sessionId: string): Promise<{ active: boolean; user?: UserView }> {
+  requireService(caller.principal);
+  const now = Date.now();
+  const session = sessionId ? await deps.sessions.findById(sessionId) : null;
+  if (!live(session, now)) return { active: false };
+  if (now - session.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
+    deps.sessions.touch(session.id, new Date(now)).catch((err: unknown) => {
+      deps.log.warn({ err: (err as Error).message, session_id: session.id }, 'could not record session use');
+    });
+  }
+  return {
+    active: true,
+    user: {
+      id: session.userId,
+      email: session.user.email,
+      name: displayName(session.user.name, session.user.email),
+      role: session.user.role,
+      disabled: false,
+      locked: false,
+      createdAt: session.user.createdAt,
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { IdentityDeps } from '../domain/deps.js';
+import { login, refresh } from '../domain/auth.js';
+import { checkSession, logout, logoutAll } from '../domain/sessions.js';
+import { authResultMessage, userMessage, type Handlers } from './messages.js';
+
+export function authHandlers(deps: IdentityDeps): Pick<Handlers, 'Login' | 'Refresh' | 'Logout' | 'LogoutAll' | 'CheckSession'> {
+  return {
+    async Login(req, ctx) {
+      return authResultMessage(await login(deps, ctx, { email: req.email, password: req.password }));
+    },
+
+    async Refresh(req, ctx) {
+      const result = await refresh(deps, ctx, {
+        refreshToken: req.refresh_token,
+        csrfToken: req.csrf_token,
+        cookieFlow: req.cookie_flow,
+      });
+      return authResultMessage(result);
+    },
+
+    // The session is the caller's own (from its verified principal), never one named in the request.
+    async Logout(_req, ctx) {
+      await logout(deps, ctx);
+      return {};
+    },
+
+    async LogoutAll(_req, ctx) {
+      await logoutAll(deps, ctx);
+      return {};
+    },
+
+    async CheckSession(req, ctx) {
+      const res = await checkSession(deps, ctx, req.session_id);
+      return res.user ? { active: true, user: userMessage(res.user) } : { active: false };
+    },
+  };
+}
