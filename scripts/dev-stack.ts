@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   allocatePorts,
   ferretdbBinary,
   generateSecrets,
-  SERVICES,
+  launchMesh,
   stackEnv,
   startFerretDb,
   startRedis,
-  waitForTcp,
   type ManagedProcess,
+  type Mesh,
   type StackSecrets,
 } from '@tollgate/devkit';
 import { scriptEnv } from './config.js';
@@ -31,24 +30,13 @@ function loadSecrets(): StackSecrets {
 }
 
 const infra: ManagedProcess[] = [];
-const children: { name: string; child: ChildProcess }[] = [];
+let mesh: Mesh | undefined;
 let stopping = false;
-
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nstopping Tollgate...\n');
-  for (const { child } of [...children].reverse()) {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.once('exit', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
+  await mesh?.stop();
   for (const p of infra.reverse()) await p.stop();
   process.exit(code);
 }
@@ -56,6 +44,10 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 const secrets = loadSecrets();
+// Explicit bootstrap credentials from the environment win over the generated ones.
+if (scriptEnv.passthrough.BOOTSTRAP_ADMIN_EMAIL) secrets.BOOTSTRAP_ADMIN_EMAIL = scriptEnv.passthrough.BOOTSTRAP_ADMIN_EMAIL;
+if (scriptEnv.passthrough.BOOTSTRAP_ADMIN_PASSWORD) secrets.BOOTSTRAP_ADMIN_PASSWORD = scriptEnv.passthrough.BOOTSTRAP_ADMIN_PASSWORD;
+
 let mongoUrl = scriptEnv.mongoUrl;
 if (!mongoUrl) {
   const ferret = await startFerretDb({
@@ -75,43 +67,36 @@ if (!redisUrl) {
 
 const layout = await allocatePorts();
 const env = stackEnv({ layout, secrets, mongoUrl, redisUrl, dbPrefix: 'tollgate' });
-const gatewayPort = scriptEnv.gatewayPort ?? '8443';
-env.gateway = { ...env.gateway, GATEWAY_PORT: gatewayPort, TLS_DEV_CERT_DIR: path.join(dataDir, 'tls') };
+const gatewayPort = Number(scriptEnv.gatewayPort ?? 8443);
+env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(dataDir, 'tls') };
 
-function spawnDeployable(name: string, dir: string, vars: Record<string, string>) {
-  const main = path.join(root, dir, 'src/main.ts');
-  if (!fs.existsSync(main)) return false;
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main], {
-    cwd: root,
-    env: { ...scriptEnv.passthrough, ...vars },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code) => {
-    if (!stopping) {
+try {
+  mesh = await launchMesh({
+    root,
+    layout,
+    env,
+    gatewayPort,
+    baseEnv: scriptEnv.passthrough,
+    onUnexpectedExit: (name, code) => {
       process.stderr.write(`${name} exited with code ${code}; stopping everything\n`);
       void shutdown(1);
-    }
+    },
   });
-  children.push({ name, child });
-  return true;
+} catch (err) {
+  process.stderr.write(`Tollgate failed to start: ${(err as Error).message}\n`);
+  await shutdown(1);
 }
-
-for (const name of SERVICES) {
-  if (spawnDeployable(name, `services/${name}`, env[name])) await waitForTcp(layout.ports[name], '127.0.0.1', 60_000);
-}
-spawnDeployable('gateway', 'gateway', env.gateway);
-await waitForTcp(Number(gatewayPort), '127.0.0.1', 60_000);
 
 const adminSource = scriptEnv.passthrough.BOOTSTRAP_ADMIN_PASSWORD
-  ? 'BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD from your environment'
-  : `${path.relative(root, path.join(dataDir, 'secrets.json'))} (BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD)`;
+  ? 'BOOTSTRAP_ADMIN_PASSWORD (your environment)'
+  : '.data/secrets.json (BOOTSTRAP_ADMIN_PASSWORD)';
 process.stdout.write(
   [
     '',
     `Tollgate is up:  https://localhost:${gatewayPort}`,
     `  API docs:      https://localhost:${gatewayPort}/docs`,
     `  first admin:   ${secrets.BOOTSTRAP_ADMIN_EMAIL}, password in ${adminSource}`,
-    `  TLS:           self-signed dev certificate in .data/tls/ (curl --cacert .data/tls/cert.pem)`,
+    '  TLS:           self-signed dev certificate .data/tls/cert.pem (curl --cacert .data/tls/cert.pem)',
     `  data:          ${scriptEnv.mongoUrl ? 'MONGO_URL' : '.data/ferretdb'}, ${scriptEnv.redisUrl ? 'REDIS_URL' : '.data/redis'}`,
     'Press Ctrl-C to stop.',
     '',

@@ -1,3 +1,4 @@
 export * from './ports.js';
 export * from './infra.js';
 export * from './stack-env.js';
+export * from './mesh.js';
