@@ -46,21 +46,17 @@ async function loginFailed(
  * expired lock starts the count afresh. Returns the count after this failure.
  */
 export async function recordPasswordFailure(deps: IdentityDeps, caller: Caller, userId: string): Promise<number> {
-  const { threshold, count, lockedNow } = await deps.locks.run(`user:${userId}`, async () => {
-    const user = await deps.users.findById(userId);
-    const limit = deps.settings.lockoutThreshold;
-    if (!user) return { threshold: limit, count: 0, lockedNow: false };
-    if (isLocked(user, deps.settings)) return { threshold: limit, count: user.failedLogins, lockedNow: false };
-    let failures: number;
-    if (user.lockedAt) {
-      await deps.users.update(user.id, { failedLogins: 1, lockedAt: null });
-      failures = 1;
-    } else {
-      failures = await deps.users.addFailure(user.id);
-    }
-    if (failures < limit) return { threshold: limit, count: failures, lockedNow: false };
-    await deps.users.update(user.id, { lockedAt: new Date() });
-    return { threshold: limit, count: failures, lockedNow: true };
+  const threshold = deps.settings.lockoutThreshold;
+  const { count, lockedNow } = await deps.locks.run(`user:${userId}`, async () => {
+    // One write on the common path: it also tells us the lock state.
+    let user = await deps.users.addFailure(userId);
+    if (!user) return { count: 0, lockedNow: false };
+    if (isLocked(user, deps.settings)) return { count: user.failedLogins, lockedNow: false };
+    if (user.lockedAt) user = await deps.users.update(user.id, { failedLogins: 1, lockedAt: null });
+    const failures = user?.failedLogins ?? 0;
+    if (failures < threshold) return { count: failures, lockedNow: false };
+    await deps.users.update(userId, { lockedAt: new Date() });
+    return { count: failures, lockedNow: true };
   });
   if (lockedNow) {
     await deps.audit.emit(

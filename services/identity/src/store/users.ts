@@ -150,12 +150,12 @@ export function createUserStore(conn: Connection) {
 
     update,
 
-    /** Counts one more failed login and returns the new count. Callers serialise per user. */
-    async addFailure(id: string): Promise<number> {
+    /** Counts one more failed login; returns the user as it is now. Callers serialise per user. */
+    async addFailure(id: string): Promise<UserRecord | null> {
       const d = await model
         .findOneAndUpdate({ _id: id }, { $inc: { failed_logins: 1 }, $set: { updated_at: new Date() } }, { returnDocument: 'after' })
         .lean<UserDoc>();
-      return d?.failed_logins ?? 0;
+      return d ? toRecord(d) : null;
     },
 
     async remove(id: string): Promise<boolean> {
