@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
@@ -93,7 +93,8 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
       const batch = await model.find({}).sort({ created_at: 1, _id: 1 }).limit(batchSize).lean();
       if (batch.length === 0) return;
       await opts.client.call.RecordBatch({ events: batch.map((d) => d.event) }, { principal, deadlineMs: 5_000 });
-      await model.deleteMany({ _id: { $in: batch.map((d) => d._id) } });
+      // trusted(): our own operator, exempt from the sanitizeFilter injection guard.
+      await model.deleteMany({ _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
       if (batch.length < batchSize) return;
     }
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 
 // Operator-injection guard: a stray `{ $ne: ... }` in a filter is wrapped in $eq, and a
 // filter key the schema does not know fails loudly instead of matching everything.
+// Operators we write ourselves must be marked with mongoose.trusted({ $gte: … }).
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
 
