@@ -1,0 +1,45 @@
+import { startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
+import { packageDefinition } from '@tollgate/proto';
+import type { AuditConfig } from './config.js';
+import { EventLog } from './domain/event-log.js';
+import type { EventStore } from './domain/event-store.js';
+import { createLocalEmitter } from './domain/local-emitter.js';
+import { auditRegistration } from './handlers/index.js';
+import { auditMetrics, type AuditMetrics } from './handlers/metrics.js';
+import { createEventStore } from './store/mongo-event-store.js';
+
+export { loadConfig } from './config.js';
+
+interface Core {
+  store: EventStore;
+  eventLog: EventLog;
+  metrics: AuditMetrics;
+}
+
+/** Starts the audit service: the hash-chained log every other service records into. */
+export async function start(config: Readonly<AuditConfig>, logger?: Logger): Promise<RunningService> {
+  // Built once, on first use: the runtime asks for the audit sink before setup runs,
+  // and that sink must append through the same EventLog (one mutex, one head).
+  let core: Core | undefined;
+  const coreOf = (rt: Omit<ServiceRuntime, 'audit'>): Core => {
+    if (!core) {
+      const store = createEventStore(rt.db);
+      const metrics = auditMetrics(rt.registry);
+      const eventLog = new EventLog(store, { recorded: metrics.recorded, duplicate: metrics.duplicate });
+      core = { store, eventLog, metrics };
+    }
+    return core;
+  };
+
+  return startService({
+    name: 'audit',
+    config,
+    logger,
+    packageDefinition: packageDefinition('audit'),
+    audit: (rt) => createLocalEmitter('audit', () => coreOf(rt).eventLog),
+    async setup(rt) {
+      const { store, eventLog, metrics } = coreOf(rt);
+      return { services: [auditRegistration({ config, store, eventLog, metrics, audit: rt.audit })] };
+    },
+  });
+}

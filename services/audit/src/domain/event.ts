@@ -1,0 +1,59 @@
+export const ACTOR_TYPES = ['user', 'token', 'agent', 'service', 'anonymous'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Dotted lower-case segments: `auth.login.failed`, `provider_key.created`. */
+export const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){1,5}$/;
+
+/** A validated event as an emitter sent it, before it joins the chain. */
+export interface EventInput {
+  id: string;
+  at: Date;
+  /** The emitting service: always the verified caller, never a value from the body. */
+  source: string;
+  actor: { type: ActorType; id: string };
+  action: string;
+  resource: { type: string; id: string };
+  outcome: Outcome;
+  ip: string;
+  user_agent: string;
+  request_id: string;
+  /** Canonical JSON of the details object (sorted keys, secrets redacted). */
+  details_json: string;
+}
+
+/** An event in the log: its place in the chain and the hashes that seal it. */
+export interface ChainedEvent extends EventInput {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The end of the chain: what the next event links to. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export interface RecordResult {
+  id: string;
+  duplicate: boolean;
+}
+
+/** Filters of Query and Export; every field is optional and they combine with AND. */
+export interface EventFilter {
+  actorId?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  outcome?: Outcome;
+  from?: Date;
+  to?: Date;
+}
+
+/** RFC 3339 of a stored instant; empty for an unreadable one (a row altered by hand). */
+export function isoOf(d: Date): string {
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}

@@ -1,0 +1,102 @@
+import { ValidationError } from '@tollgate/platform';
+import { isoOf, type ChainedEvent } from './event.js';
+
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export function parseExportFormat(raw: string): ExportFormat {
+  if (raw === '') return 'ndjson';
+  if ((EXPORT_FORMATS as readonly string[]).includes(raw)) return raw as ExportFormat;
+  throw new ValidationError('Export format is invalid', { format: 'must be ndjson or csv' });
+}
+
+/** The public event shape of shared/API.md (the REST body and each NDJSON line). */
+export function publicEvent(e: ChainedEvent) {
+  return {
+    id: e.id,
+    seq: e.seq,
+    at: isoOf(e.at),
+    actor: e.actor.id ? { type: e.actor.type, id: e.actor.id } : { type: e.actor.type },
+    action: e.action,
+    resource: e.resource.id ? { type: e.resource.type, id: e.resource.id } : { type: e.resource.type },
+    outcome: e.outcome,
+    ...(e.ip ? { ip: e.ip } : {}),
+    ...(e.user_agent ? { user_agent: e.user_agent } : {}),
+    ...(e.request_id ? { request_id: e.request_id } : {}),
+    source: e.source,
+    details: detailsOf(e.details_json),
+    hash: e.hash,
+    prev_hash: e.prev_hash,
+  };
+}
+
+// Stored details are canonical JSON; should a stored row have been tampered with,
+// show what is there rather than fail the whole listing.
+function detailsOf(json: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(json);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  return { unparseable: json };
+}
+
+export const CSV_COLUMNS = [
+  'id',
+  'seq',
+  'at',
+  'source',
+  'actor_type',
+  'actor_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'outcome',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details_json',
+  'prev_hash',
+  'hash',
+] as const;
+
+// Cells a spreadsheet would run as a formula (CSV injection). Actor ids, user agents
+// and details come from clients, so they are neutralised with a leading quote.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. */
+export function csvField(value: string): string {
+  const v = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+export function csvRow(e: ChainedEvent): string {
+  const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
+    id: e.id,
+    seq: String(e.seq),
+    at: isoOf(e.at),
+    source: e.source,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    action: e.action,
+    resource_type: e.resource.type,
+    resource_id: e.resource.id,
+    outcome: e.outcome,
+    ip: e.ip,
+    user_agent: e.user_agent,
+    request_id: e.request_id,
+    details_json: e.details_json,
+    prev_hash: e.prev_hash,
+    hash: e.hash,
+  };
+  return `${CSV_COLUMNS.map((c) => csvField(cells[c])).join(',')}\r\n`;
+}
+
+export function ndjsonLine(e: ChainedEvent): string {
+  return `${JSON.stringify(publicEvent(e))}\n`;
+}
