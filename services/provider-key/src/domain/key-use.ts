@@ -1,0 +1,110 @@
+import { sealIpToken } from '@tollgate/sdk';
+import { NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import { assertService } from './access.js';
+import type { SecretBox } from './keyring.js';
+import { validProvider, type ProviderKeyRecord } from './provider-key.js';
+import type { ProviderKeyRepository } from './provider-key-repository.js';
+import type { Caller } from './provider-keys.js';
+
+export interface KeyUseDeps {
+  store: ProviderKeyRepository;
+  box: SecretBox;
+  audit: AuditEmitter;
+  ipTokenKey: Buffer;
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+  now?: () => Date;
+}
+
+export interface IssuedIpToken {
+  ipToken: string;
+  keyId: string;
+  expiresAt: Date;
+}
+
+export interface ResolvedKey {
+  keyId: string;
+  apiKey: string;
+  baseUrl: string;
+}
+
+const AGENT_ID = /^[\w-]{1,64}$/;
+const RESOURCE = 'provider_key';
+
+/**
+ * The two ways a provider key is decrypted for use, both for Tollgate services only and
+ * both audited as provider_key.accessed: sealed into an IP token for an agent runtime
+ * (the budget service, at handshake), or handed to the gateway's proxy.
+ */
+export class KeyUse {
+  readonly #now: () => Date;
+
+  constructor(private readonly deps: KeyUseDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number }, caller: Caller): Promise<IssuedIpToken> {
+    assertService(caller.principal);
+    const agentId = validAgentId(input.agentId);
+    const provider = validProvider(input.provider);
+    const ttl = input.ttlSeconds || this.deps.defaultTtlSeconds;
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.deps.maxTtlSeconds) {
+      throw new ValidationError(`ttl_seconds must be from 1 to ${this.deps.maxTtlSeconds}`, {
+        ttl_seconds: `must be an integer from 1 to ${this.deps.maxTtlSeconds}`,
+      });
+    }
+    const record = await this.#usable(provider);
+    const apiKey = this.deps.box.open(record.secret, record.id);
+    await this.#accessed(record, agentId, 'ip_token', caller);
+    const expiresAt = new Date(this.#now().getTime() + ttl * 1000);
+    const ipToken = sealIpToken(
+      { apiKey, baseUrl: record.base_url, provider, keyId: record.id },
+      this.deps.ipTokenKey,
+      { agentId, expiresAt },
+    );
+    await this.deps.audit.emit(
+      {
+        action: 'ip_token.issued',
+        actor: { type: 'agent', id: agentId },
+        resource: { type: RESOURCE, id: record.id },
+        details: { agent_id: agentId, provider, expires_at: expiresAt.toISOString(), via: caller.principal.id },
+      },
+      caller,
+    );
+    return { ipToken, keyId: record.id, expiresAt };
+  }
+
+  async resolveForProxy(input: { provider: string; agentId: string }, caller: Caller): Promise<ResolvedKey> {
+    assertService(caller.principal);
+    const agentId = validAgentId(input.agentId);
+    const provider = validProvider(input.provider);
+    const record = await this.#usable(provider);
+    const apiKey = this.deps.box.open(record.secret, record.id);
+    await this.#accessed(record, agentId, 'proxy', caller);
+    return { keyId: record.id, apiKey, baseUrl: record.base_url };
+  }
+
+  async #usable(provider: string): Promise<ProviderKeyRecord> {
+    const record = await this.deps.store.findUsable(provider);
+    if (!record) throw new NotFoundError(`No enabled key for provider ${provider}`);
+    return record;
+  }
+
+  /** The access is on the agent's behalf (its caller authenticated it); `via` names that service. */
+  #accessed(record: ProviderKeyRecord, agentId: string, purpose: 'ip_token' | 'proxy', caller: Caller): Promise<void> {
+    return this.deps.audit.emit(
+      {
+        action: 'provider_key.accessed',
+        actor: { type: 'agent', id: agentId },
+        resource: { type: RESOURCE, id: record.id },
+        details: { provider: record.provider, agent_id: agentId, purpose, via: caller.principal.id },
+      },
+      caller,
+    );
+  }
+}
+
+function validAgentId(raw: string): string {
+  if (!AGENT_ID.test(raw)) throw new ValidationError('agent_id is required', { agent_id: 'is required (1 to 64 letters, digits, - or _)' });
+  return raw;
+}

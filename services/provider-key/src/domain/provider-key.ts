@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { ValidationError } from '@tollgate/platform';
+import type { SealedSecret } from './keyring.js';
+
+/** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
+export interface ProviderKeyRecord {
+  id: string;
+  provider: string;
+  name: string;
+  base_url: string;
+  disabled: boolean;
+  masked: string;
+  secret: SealedSecret;
+  created_at: Date;
+  updated_at: Date;
+  rotated_at: Date | null;
+}
+
+export const MAX_NAME_LENGTH = 100;
+export const MIN_API_KEY_LENGTH = 12;
+export const MAX_API_KEY_LENGTH = 1_024;
+
+/** Where each well-known provider's API lives (the base URL its official SDK uses). */
+export const DEFAULT_BASE_URLS: Readonly<Record<string, string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  mistral: 'https://api.mistral.ai/v1',
+  google: 'https://generativelanguage.googleapis.com',
+  groq: 'https://api.groq.com/openai/v1',
+};
+
+const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const ID = /^pk_[0-9a-z]{9}[0-9a-f]{16}$/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
+const API_KEY = /^[\x21-\x7e]+$/;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Ids sort by creation time, so lists page by id. */
+export function newProviderKeyId(now = Date.now()): string {
+  return `pk_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+}
+
+export function isProviderKeyId(value: string): boolean {
+  return ID.test(value);
+}
+
+export function validProvider(raw: string): string {
+  const provider = raw.trim().toLowerCase();
+  if (!PROVIDER.test(provider)) {
+    throw new ValidationError('provider must be 1 to 32 lowercase letters, digits, - or _', {
+      provider: 'must be 1 to 32 lowercase letters, digits, - or _',
+    });
+  }
+  return provider;
+}
+
+export function validName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARS.test(name)) {
+    throw new ValidationError(`name must be 1 to ${MAX_NAME_LENGTH} printable characters`, {
+      name: `must be 1 to ${MAX_NAME_LENGTH} printable characters`,
+    });
+  }
+  return name;
+}
+
+/** The API key itself: printable ASCII without spaces. Its value never appears in an error. */
+export function validApiKey(raw: string): string {
+  if (raw.length < MIN_API_KEY_LENGTH || raw.length > MAX_API_KEY_LENGTH || !API_KEY.test(raw)) {
+    throw new ValidationError('api_key is not a valid API key', {
+      api_key: `must be ${MIN_API_KEY_LENGTH} to ${MAX_API_KEY_LENGTH} printable characters without spaces`,
+    });
+  }
+  return raw;
+}
+
+/**
+ * An https URL without credentials, query or fragment (plain http only for loopback, so a
+ * local stand-in provider works in development). An empty value takes the provider's default.
+ */
+export function validBaseUrl(raw: string, provider: string): string {
+  const problem = (msg: string) => new ValidationError(`base_url ${msg}`, { base_url: msg });
+  if (raw.trim() === '') {
+    const fallback = DEFAULT_BASE_URLS[provider];
+    if (!fallback) throw problem(`is required for provider ${provider}`);
+    return fallback;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw problem('must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw problem('must use https');
+  }
+  if (url.username || url.password || url.search || url.hash) throw problem('must not carry credentials, a query or a fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** `sk-…abcd`: a short alphabetic prefix such as `sk-` and the last four characters. */
+export function maskApiKey(apiKey: string): string {
+  const prefix = /^[A-Za-z]{1,4}[-_]/.exec(apiKey)?.[0] ?? '';
+  return `${prefix}…${apiKey.slice(-4)}`;
+}

@@ -1,0 +1,19 @@
+import type { AsyncHandlers } from '@tollgate/platform';
+import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
+import type { KeyUse } from '../domain/key-use.js';
+
+type Handlers = AsyncHandlers<ProviderKeyHandlers>;
+
+/** Internal RPCs that decrypt a key for use: IssueIpToken (budget), ResolveForProxy (gateway). */
+export function keyUseHandlers(use: KeyUse): Pick<Handlers, 'IssueIpToken' | 'ResolveForProxy'> {
+  return {
+    async IssueIpToken(req, ctx) {
+      const issued = await use.issueIpToken({ agentId: req.agent_id, provider: req.provider, ttlSeconds: req.ttl_seconds }, ctx);
+      return { ip_token: issued.ipToken, key_id: issued.keyId, expires_at: issued.expiresAt.toISOString() };
+    },
+    async ResolveForProxy(req, ctx) {
+      const key = await use.resolveForProxy({ provider: req.provider, agentId: req.agent_id }, ctx);
+      return { key_id: key.keyId, api_key: key.apiKey, base_url: key.baseUrl };
+    },
+  };
+}
