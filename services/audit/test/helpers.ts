@@ -43,8 +43,11 @@ export async function startAudit(env: Record<string, string> = {}): Promise<Audi
 
 let counter = 0;
 
+/** An event message whose scalar fields are all set. */
+export type TestEvent = AuditEvent & Required<Pick<AuditEvent, 'id' | 'at' | 'action' | 'outcome' | 'ip' | 'user_agent' | 'request_id' | 'details_json'>>;
+
 /** A valid event as an emitter would send it; `tag` ties a test's events together. */
-export function event(tag: string, overrides: Partial<AuditEvent> = {}): AuditEvent {
+export function event(tag: string, overrides: Partial<AuditEvent> = {}): TestEvent {
   counter++;
   return {
     id: randomUUID(),
@@ -58,7 +61,7 @@ export function event(tag: string, overrides: Partial<AuditEvent> = {}): AuditEv
     request_id: randomUUID(),
     details_json: JSON.stringify({ n: counter }),
     ...overrides,
-  };
+  } as TestEvent;
 }
 
 /** Reads a whole Export stream as text. */

@@ -211,6 +211,16 @@ test('when a bare gRPC call carries no or a forged assertion, then it is UNAUTHE
   forged.set(ASSERTION_METADATA_KEY, mintAssertion({ type: 'service', id: 'identity' }, 'not-the-secret-not-the-secret-xx', 'evil'));
   const err = await t.throwsAsync(call(forged));
   t.is(grpcCode(err), grpc.status.UNAUTHENTICATED);
+
+  const streamed = await t.throwsAsync(
+    new Promise((resolve, reject) => {
+      const stream = raw.Export({ format: 'ndjson' }, new grpc.Metadata(), { deadline: Date.now() + 5_000 });
+      stream.on('data', () => undefined);
+      stream.on('error', reject);
+      stream.on('end', resolve);
+    }),
+  );
+  t.is(grpcCode(streamed), grpc.status.UNAUTHENTICATED, 'a streaming call is refused at once, not left to time out');
 });
 
 test('when events are recorded, then the metrics count them by action and outcome', async (t) => {

@@ -160,6 +160,16 @@ function wrapUnary(service: string, method: string, fn: UnaryFn, opts: GrpcServe
   };
 }
 
+/**
+ * Ends a server stream with an error status. `emit('error')` is how grpc-js sends a
+ * status on a writable call; `destroy(err)` would tear the stream down without ever
+ * sending one, leaving the client waiting until its deadline.
+ */
+function failStream(call: grpc.ServerWritableStream<unknown, unknown>, err: Partial<grpc.ServiceError>): void {
+  if (call.cancelled || call.destroyed) return;
+  call.emit('error', err);
+}
+
 function wrapStreaming(
   service: string,
   method: string,
@@ -173,7 +183,7 @@ function wrapStreaming(
       ctx = buildContext(call, method, opts);
     } catch (err) {
       stop?.(grpc.status.UNAUTHENTICATED);
-      call.destroy(report(err, method, opts) as Error);
+      failStream(call, report(err, method, opts));
       return;
     }
     fn(call.request, ctx, call).then(
@@ -184,7 +194,7 @@ function wrapStreaming(
       (err: unknown) => {
         const e = report(err, method, opts, ctx.log);
         stop?.(e.code ?? grpc.status.INTERNAL);
-        call.destroy(e as Error);
+        failStream(call, e);
       },
     );
   };
