@@ -14,6 +14,7 @@ import { Introspector } from './domain/introspection.js';
 import { LastUsedTracker } from './domain/last-used.js';
 import { OwnerDirectory } from './domain/owner-directory.js';
 import { SecretDigester } from './domain/secret-digest.js';
+import { TokenCache } from './domain/token-cache.js';
 import { TokenLifecycle } from './domain/token-lifecycle.js';
 import { parseToken } from './domain/token-format.js';
 import { introspectHandlers } from './handlers/introspect.js';
@@ -37,8 +38,10 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
       const identity = rt.client(loadIdentity().Identity, config.IDENTITY_ADDR);
 
       const lastUsed = new LastUsedTracker((times) => store.touchLastUsed(times), config.LAST_USED_FLUSH_MS, rt.log);
+      const cache = new TokenCache(store, { maxAgeMs: config.TOKEN_CACHE_MS, syncMs: config.TOKEN_CACHE_SYNC_MS, log: rt.log });
+      const changed = (id: string) => cache.invalidate(id);
       const introspector = new Introspector({
-        store,
+        store: cache,
         digester,
         owners: new OwnerDirectory(ownerLookup(identity), config.OWNER_CACHE_MS),
         lastUsed,
@@ -50,8 +53,9 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
         mutex,
         defaultTtlDays: config.TOKEN_DEFAULT_TTL_DAYS,
         agentTtlDays: config.AGENT_TOKEN_TTL_DAYS,
+        changed,
       });
-      const sweeper = new ExpirySweeper(store, rt.audit, mutex, config.TOKEN_SWEEP_INTERVAL_MS, rt.log);
+      const sweeper = new ExpirySweeper(store, rt.audit, mutex, config.TOKEN_SWEEP_INTERVAL_MS, rt.log, changed);
 
       const bootstrapToken = config.BOOTSTRAP_TOKEN ? parseToken(config.BOOTSTRAP_TOKEN) : null;
       const seeder = bootstrapToken
@@ -59,13 +63,17 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
             store,
             digester,
             audit: rt.audit,
-            findOwner: bootstrapAdminFinder(identity, config.BOOTSTRAP_TOKEN_OWNER_EMAIL),
+            findOwner: bootstrapAdminFinder(identity, {
+              id: config.BOOTSTRAP_TOKEN_OWNER_ID,
+              email: config.BOOTSTRAP_TOKEN_OWNER_EMAIL,
+            }),
             log: rt.log,
           })
         : null;
 
       await store.model.init();
       await seeder?.start();
+      cache.start();
       lastUsed.start();
       sweeper.start();
 
@@ -79,6 +87,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
         ],
         async onStop() {
           seeder?.stop();
+          cache.stop();
           await sweeper.stop();
           await lastUsed.stop();
         },

@@ -22,11 +22,22 @@ export function ownerLookup(identity: ServiceClient<IdentityDefinition>) {
 }
 
 /**
- * The owner of the bootstrap token: the admin with the given email, or else the
- * earliest-created admin (the one identity bootstrapped). null while there is none.
+ * The owner of the bootstrap token: the user with the given id if it is an active
+ * admin; else the admin with the given email; else the earliest-created admin (the
+ * one identity bootstrapped). null while there is none.
  */
-export function bootstrapAdminFinder(identity: ServiceClient<IdentityDefinition>, email?: string) {
+export function bootstrapAdminFinder(identity: ServiceClient<IdentityDefinition>, owner: { id?: string; email?: string }) {
+  const { id, email } = owner;
   return async (): Promise<string | null> => {
+    if (id) {
+      try {
+        const user = await identity.call.GetUser({ id }, { principal: SELF, deadlineMs: 5_000 });
+        return user.role === 'admin' && !user.disabled ? user.id : null;
+      } catch (err) {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }
+    }
     let best: { id: string; created_at: string } | null = null;
     let cursor = '';
     do {

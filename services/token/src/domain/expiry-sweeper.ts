@@ -21,6 +21,8 @@ export class ExpirySweeper {
     private readonly mutex: KeyedMutex,
     private readonly intervalMs: number,
     private readonly log: Logger,
+    /** Told about each token this sweeper expired (the introspection cache drops it). */
+    private readonly changed: (id: string) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -59,6 +61,7 @@ export class ExpirySweeper {
       for (const { id, kind, owner_id } of due) {
         const mine = await this.mutex.run(id, () => this.store.markExpired(id, now));
         if (!mine) continue;
+        this.changed(id);
         expired++;
         await this.audit.emit({
           action: 'token.expired',

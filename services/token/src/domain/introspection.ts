@@ -26,9 +26,10 @@ export interface IntrospectionDeps {
 
 /**
  * The gateway's hot path. A malformed string (shape or checksum) is refused without a
- * database lookup; otherwise one primary-key read, one HMAC, and a cached owner. Any
- * reason to refuse yields null, so the caller learns nothing but "inactive".
- * Nothing is written here: the last-use time goes to the in-memory tracker.
+ * database lookup; otherwise one primary-key read (served by the token cache when it
+ * is warm), one HMAC, and a cached owner. Any reason to refuse yields null, so the
+ * caller learns nothing but "inactive". Nothing is written here: the last-use time
+ * goes to the in-memory tracker.
  */
 export class Introspector {
   constructor(private readonly deps: IntrospectionDeps) {}

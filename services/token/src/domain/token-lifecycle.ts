@@ -41,6 +41,8 @@ export interface LifecycleDeps {
   defaultTtlDays: number;
   /** 0: agent credentials do not expire (they live as long as the agent). */
   agentTtlDays: number;
+  /** Told after every change to a token (the introspection cache drops it). */
+  changed?: (id: string) => void;
   now?: () => Date;
 }
 
@@ -167,7 +169,7 @@ export class TokenLifecycle {
     if (!/^[\w-]{1,64}$/.test(input.ownerId)) problems.owner_id = 'is required (1 to 64 letters, digits, - or _)';
     if (Object.keys(problems).length > 0) throw new ValidationError('Invalid agent token request', problems);
     const name = validName(input.name || `agent ${input.agentId}`);
-    const scopes = input.scopes.length > 0 ? parseScopes(input.scopes) : [...AGENT_SCOPES];
+    const scopes = parseScopes(input.scopes.length > 0 ? input.scopes : AGENT_SCOPES);
     const now = this.#now();
     const expiresAt = this.deps.agentTtlDays > 0 ? new Date(now.getTime() + this.deps.agentTtlDays * DAY_MS) : null;
     return this.#issue(
@@ -217,6 +219,7 @@ export class TokenLifecycle {
       if (!isUsable(current, this.#now().getTime())) throw new ConflictError('Only an active token can be changed');
       if (Object.keys(patch).length === 0) return current;
       const updated = await this.deps.store.update(current.id, 'active', patch, this.#now());
+      this.deps.changed?.(current.id);
       if (!updated) throw new ConflictError('Only an active token can be changed');
       await this.deps.audit.emit(
         {
@@ -247,6 +250,7 @@ export class TokenLifecycle {
         { status: 'revoked', revoked_at: now, prev_digest: null, prev_expires_at: null },
         now,
       );
+      this.deps.changed?.(id);
       if (!revoked) return;
       await this.deps.audit.emit(
         {
@@ -282,6 +286,7 @@ export class TokenLifecycle {
         { digest: this.deps.digester.digest(secret), prev_digest: graceEnds ? current.digest : null, prev_expires_at: graceEnds },
         now,
       );
+      this.deps.changed?.(id);
       if (!rotated) throw new ConflictError('Only an active token can be rotated');
       await this.deps.audit.emit(
         {

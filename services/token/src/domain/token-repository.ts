@@ -33,5 +33,7 @@ export interface TokenRepository {
   /** true when this call moved the token from active to expired. */
   markExpired(id: string, now: Date): Promise<boolean>;
   clearLapsedGrace(now: Date): Promise<number>;
+  /** Ids of tokens whose updated_at is after `since` (at most `limit`), for cross-replica cache invalidation. */
+  changedSince(since: Date, limit: number): Promise<string[]>;
   touchLastUsed(times: ReadonlyMap<string, Date>): Promise<void>;
 }

@@ -34,6 +34,8 @@ tokenSchema.index({ owner_id: 1, created_at: -1, _id: -1 });
 // The expiry sweeper (FerretDB has no TTL indexes).
 tokenSchema.index({ status: 1, expires_at: 1 });
 tokenSchema.index({ prev_expires_at: 1 });
+// Replicas poll for changed tokens to drop them from their introspection caches.
+tokenSchema.index({ updated_at: 1 });
 
 const INTROSPECTION_PROJECTION = {
   kind: 1, owner_id: 1, agent_id: 1, scopes: 1, status: 1, digest: 1, prev_digest: 1, prev_expires_at: 1, expires_at: 1,
@@ -113,7 +115,7 @@ export class TokenStore implements TokenRepository {
    */
   async update(id: string, expected: TokenStatus, patch: TokenPatch, now: Date): Promise<TokenRecord | null> {
     const doc = await this.model
-      .findOneAndUpdate({ _id: id, status: expected }, { $set: { ...patch, updated_at: now } }, { new: true })
+      .findOneAndUpdate({ _id: id, status: expected }, { $set: { ...patch, updated_at: now } }, { returnDocument: 'after' })
       .lean<TokenDoc>();
     return doc ? toRecord(doc) : null;
   }
@@ -142,6 +144,11 @@ export class TokenStore implements TokenRepository {
       { $set: { prev_digest: null, prev_expires_at: null } },
     );
     return res.modifiedCount;
+  }
+
+  async changedSince(since: Date, limit: number): Promise<string[]> {
+    const docs = await this.model.find({ updated_at: trusted({ $gt: since }) }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
+    return docs.map((d) => d._id);
   }
 
   /** Records last-use times for many tokens in one bulk write; a time never moves backwards. */
