@@ -1,8 +1,8 @@
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
+import { registerAuditRoutes } from './audit.js';
 
 /** Every API area registers its routes here (one module per area). */
 export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void {
-  void route;
-  void deps;
+  registerAuditRoutes(route, deps);
 }
