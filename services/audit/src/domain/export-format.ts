@@ -10,19 +10,22 @@ export function parseExportFormat(raw: string): ExportFormat {
   throw new ValidationError('Export format is invalid', { format: 'must be ndjson or csv' });
 }
 
-/** The public event shape of shared/API.md (the REST body and each NDJSON line). */
+/**
+ * The public event shape of shared/API.md (the REST body and each NDJSON line); unset
+ * optional fields are null, as everywhere in the REST API.
+ */
 export function publicEvent(e: ChainedEvent) {
   return {
     id: e.id,
     seq: e.seq,
     at: isoOf(e.at),
-    actor: e.actor.id ? { type: e.actor.type, id: e.actor.id } : { type: e.actor.type },
+    actor: { type: e.actor.type, id: e.actor.id || null },
     action: e.action,
-    resource: e.resource.id ? { type: e.resource.type, id: e.resource.id } : { type: e.resource.type },
+    resource: { type: e.resource.type, id: e.resource.id || null },
     outcome: e.outcome,
-    ...(e.ip ? { ip: e.ip } : {}),
-    ...(e.user_agent ? { user_agent: e.user_agent } : {}),
-    ...(e.request_id ? { request_id: e.request_id } : {}),
+    ip: e.ip || null,
+    user_agent: e.user_agent || null,
+    request_id: e.request_id || null,
     source: e.source,
     details: detailsOf(e.details_json),
     hash: e.hash,
