@@ -1,8 +1,10 @@
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
 import { registerAuditRoutes } from './audit.js';
+import { registerTokenRoutes } from './tokens.js';
 
 /** Every API area registers its routes here (one module per area). */
 export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   registerAuditRoutes(route, deps);
+  registerTokenRoutes(route, deps);
 }

@@ -16,7 +16,7 @@ export interface ActingUser {
  */
 export function actingUser(p: Principal, scope: Scope): ActingUser {
   if (p.type !== 'user' && p.type !== 'token') throw new ForbiddenError('Only users and their personal tokens can manage API tokens');
-  if (!hasScope(p, scope)) throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { scope });
+  if (!hasScope(p, scope)) throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
   if (!p.role) throw new ForbiddenError('Your role does not allow managing API tokens');
   return { userId: p.id, role: p.role, isAdmin: p.role === 'admin' };
 }

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { SCOPES } from '@tollgate/platform';
+import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
+import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
+import { outgoing } from '../http/request-context.js';
+import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+const scopeList = z
+  .array(z.enum(SCOPES, `must be one of: ${SCOPES.join(', ')}`))
+  .min(1, 'must name at least one scope')
+  .max(SCOPES.length);
+const name = z.string().trim().min(1).max(100);
+const description = z.string().max(1_000);
+
+const tokenSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['personal', 'agent']),
+    prefix: z.string().openapi({ description: 'The public part of the token (tg_pat_<id>), safe to show and log' }),
+    owner_id: z.string(),
+    agent_id: z.string().nullable(),
+    name: z.string(),
+    description: z.string(),
+    scopes: z.array(z.string()),
+    status: z.enum(['active', 'revoked', 'expired']),
+    expires_at: z.string().nullable().openapi({ description: 'null: never expires' }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+  })
+  .openapi('ApiToken');
+
+const createdSchema = tokenSchema
+  .extend({ token: z.string().openapi({ description: 'The full token (tg_pat_… / tg_agt_…); shown only in this response' }) })
+  .openapi('CreatedApiToken');
+
+const introspectionSchema = z
+  .object({
+    active: z.boolean(),
+    id: z.string().optional(),
+    owner_id: z.string().optional(),
+    scopes: z.array(z.string()).optional().openapi({ description: "The token's scopes narrowed to its owner's current role" }),
+    expires_at: z.string().nullable().optional(),
+  })
+  .openapi('TokenIntrospection');
+
+function toToken(t: ApiToken__Output) {
+  return {
+    id: t.id,
+    kind: t.kind as 'personal' | 'agent',
+    prefix: t.prefix,
+    owner_id: t.owner_id,
+    agent_id: nullable(t.agent_id),
+    name: t.name,
+    description: t.description,
+    scopes: t.scopes,
+    status: t.status as 'active' | 'revoked' | 'expired',
+    expires_at: nullable(t.expires_at),
+    created_at: t.created_at,
+    last_used_at: nullable(t.last_used_at),
+  };
+}
+
+function toCreated(c: CreatedToken__Output) {
+  return { ...toToken(c.token!), token: c.secret };
+}
+
+export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const token = deps.clients.token.call;
+  const common = { auth: 'any', tag: 'API tokens' } as const;
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/tokens',
+    summary: 'Create a personal API token',
+    description: 'The full token is returned once, in `token`. Scopes beyond what your role allows are refused (403).',
+    scope: 'tokens:write',
+    body: z.object({
+      name,
+      description: description.optional(),
+      scopes: scopeList,
+      expires_in_days: z.number().int().min(1).max(366).optional().openapi({ description: 'Default 90' }),
+      never_expires: z.boolean().optional().openapi({ description: 'Admins only; excludes expires_in_days' }),
+    }),
+    status: 201,
+    response: createdSchema,
+    handler: async ({ body }, req) =>
+      toCreated(
+        await token.CreateToken(
+          {
+            name: body.name,
+            description: body.description ?? '',
+            scopes: body.scopes,
+            expires_in_days: body.expires_in_days ?? 0,
+            never_expires: body.never_expires ?? false,
+          },
+          outgoing(req),
+        ),
+      ),
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/tokens',
+    summary: 'List your API tokens (admins: any user’s, with owner_id)',
+    scope: 'tokens:read',
+    query: z.object({
+      ...pageQuery,
+      status: z.enum(['active', 'revoked', 'expired']).optional(),
+      owner_id: idParams.shape.id.optional(),
+    }),
+    response: pageOut(tokenSchema),
+    handler: async ({ query }, req) => {
+      const res = await token.ListTokens(
+        { page: { limit: query.limit, cursor: query.cursor }, status: query.status ?? '', owner_id: query.owner_id ?? '' },
+        outgoing(req),
+      );
+      return { items: res.items.map(toToken), next_cursor: nullable(res.next_cursor) };
+    },
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/tokens/introspect',
+    summary: 'Is this token active, and what may it do?',
+    description: 'RFC 7662 style: an inactive, expired, revoked, unknown or malformed token answers only `{"active": false}`.',
+    principals: ['user', 'token', 'agent'],
+    body: z.object({ token: z.string().max(4_096) }),
+    response: introspectionSchema,
+    handler: async ({ body }, req) => {
+      const res = await token.Introspect({ token: body.token }, outgoing(req));
+      if (!res.active) return { active: false };
+      return { active: true, id: res.id, owner_id: res.owner_id, scopes: res.scopes, expires_at: nullable(res.expires_at) };
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/tokens/{id}',
+    summary: 'Get one API token (never its secret)',
+    scope: 'tokens:read',
+    params: idParams,
+    response: tokenSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toToken(await token.GetToken({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'patch',
+    path: '/v1/tokens/{id}',
+    summary: 'Rename, describe or narrow an API token',
+    scope: 'tokens:write',
+    params: idParams,
+    body: z.object({ name: name.optional(), description: description.optional(), scopes: scopeList.optional() }),
+    response: tokenSchema,
+    errors: [404, 409],
+    handler: async ({ params, body }, req) => {
+      const updated = await token.UpdateToken(
+        {
+          id: params.id,
+          name: body.name,
+          description: body.description,
+          scopes: body.scopes ?? [],
+          set_scopes: body.scopes !== undefined,
+        },
+        outgoing(req),
+      );
+      // Scope changes must reach this gateway's authentication cache at once.
+      deps.auth.invalidateToken(params.id);
+      return toToken(updated);
+    },
+  });
+
+  route({
+    ...common,
+    method: 'delete',
+    path: '/v1/tokens/{id}',
+    summary: 'Revoke an API token; it stops working at once',
+    scope: 'tokens:write',
+    params: idParams,
+    status: 204,
+    errors: [404],
+    handler: async ({ params }, req) => {
+      await token.RevokeToken({ id: params.id }, outgoing(req));
+      deps.auth.invalidateToken(params.id);
+      return undefined;
+    },
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/tokens/{id}/rotate',
+    summary: 'Issue a new secret for an API token',
+    description: 'The old secret keeps working for `grace_seconds` (default 0: it dies at once). The new token is shown once.',
+    scope: 'tokens:write',
+    params: idParams,
+    body: z.object({ grace_seconds: z.number().int().min(0).max(86_400).optional() }),
+    response: createdSchema,
+    errors: [404, 409],
+    handler: async ({ params, body }, req) => {
+      const rotated = await token.RotateToken({ id: params.id, grace_seconds: body.grace_seconds ?? 0 }, outgoing(req));
+      deps.auth.invalidateToken(params.id);
+      return toCreated(rotated);
+    },
+  });
+}
