@@ -1,6 +1,8 @@
 import mongoose, { type Connection } from 'mongoose';
 import { createServiceClient, type OutgoingCall, type Principal, type ServiceClient } from '@tollgate/platform';
-import { loadIdentity } from '@tollgate/proto';
+import { loadAudit, loadIdentity } from '@tollgate/proto';
+import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
+import type { AuditEvent__Output } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { startStack, type Stack } from '../../../test/support/stack.js';
@@ -48,23 +50,38 @@ let counter = 0;
 export const uniqueEmail = (label = 'user') => `${label}-${process.pid}-${Date.now()}-${++counter}@example.test`;
 export const PASSWORD = 'correct-horse-battery-staple';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function toRecord(event: AuditEvent__Output): AuditRecord {
+  return {
+    action: event.action,
+    outcome: event.outcome,
+    actor: { type: event.actor?.type ?? '', ...(event.actor?.id ? { id: event.actor.id } : {}) },
+    resource: { type: event.resource?.type ?? '', ...(event.resource?.id ? { id: event.resource.id } : {}) },
+    ip: event.ip,
+    user_agent: event.user_agent,
+    details: JSON.parse(event.details_json || '{}') as Record<string, unknown>,
+    raw: JSON.stringify(event),
+  };
+}
+
 /**
- * The real identity service on its own fresh database, argon2 made cheap. The audit
- * service is not started: emitted events wait in identity's durable outbox, which is
- * exactly what identity is responsible for, and the tests read them there.
+ * The real identity and audit services, each on its own fresh database, argon2 made
+ * cheap. Audit events are read back from the audit service once identity's outbox has
+ * delivered them.
  */
 export async function startIdentity(env: Record<string, string> = {}): Promise<IdentityHarness> {
   const stack = await startStack({
-    services: ['identity'],
+    services: ['audit', 'identity'],
     gateway: false,
     env: { identity: { ARGON2_MEMORY_KIB: '1024', ...env } },
   });
-  const client = createServiceClient(loadIdentity().Identity, stack.addrs.identity, {
-    issuer: 'test',
-    secret: stack.secrets.SERVICE_TOKEN_SECRET,
-  });
+  const opts = { issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET };
+  const client = createServiceClient(loadIdentity().Identity, stack.addrs.identity, opts);
+  const auditClient: ServiceClient<AuditDefinition> = createServiceClient(loadAudit().Audit, stack.addrs.audit, opts);
   const db = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.identity.MONGO_DB }).asPromise();
   const admin = { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD };
+  const reader: Principal = { type: 'service', id: 'identity-tests' };
   return {
     stack,
     client,
@@ -73,24 +90,23 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<I
     admin,
     loginAdmin: () => client.call.Login({ email: admin.email, password: admin.password }, as(gateway)),
     async audit(action) {
-      const docs = await db
-        .collection<{ event: { action: string; outcome: string; actor: AuditRecord['actor']; resource: AuditRecord['resource']; ip: string; user_agent: string; details_json: string }; created_at: Date }>('audit_outbox')
-        .find({ 'event.action': action })
-        .sort({ created_at: 1 })
-        .toArray();
-      return docs.map(({ event }) => ({
-        action: event.action,
-        outcome: event.outcome,
-        actor: event.actor,
-        resource: event.resource,
-        ip: event.ip,
-        user_agent: event.user_agent,
-        details: JSON.parse(event.details_json) as Record<string, unknown>,
-        raw: JSON.stringify(event),
-      }));
+      const outbox = db.collection('audit_outbox');
+      for (const deadline = Date.now() + 15_000; (await outbox.countDocuments({})) > 0; await sleep(50)) {
+        if (Date.now() > deadline) throw new Error('identity did not deliver its audit events within 15 s');
+      }
+      const events: AuditEvent__Output[] = [];
+      let cursor = '';
+      do {
+        const page = await auditClient.call.Query({ filter: { action }, page: { limit: 100, cursor } }, { principal: reader });
+        events.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      // Query answers newest first.
+      return events.reverse().map(toRecord);
     },
     async close() {
       client.close();
+      auditClient.close();
       await db.close();
       await stack.close();
     },
