@@ -1,0 +1,11 @@
+{{/*
+What the gateway chart asks of tollgate-common: an HTTPS server (probes, ports and
+metrics on the one HTTPS port), and the variables it reads from a Secret. Everything
+else comes from values.yaml.
+*/}}
+{{- define "gateway.contract" -}}
+protocol: https
+secrets:
+  required: [SERVICE_TOKEN_SECRET, REDIS_URL]
+  optional: []
+{{- end -}}
