@@ -25,8 +25,9 @@ export const configSchema = z.object({
   JWT_ISSUER: z.string().default('tollgate'),
   JWT_AUDIENCE: z.string().default('tollgate-api'),
   GRPC_DEADLINE_MS: env.int(100, 60_000).default(3_000),
-  // How long a session check or token introspection is reused (revocation takes effect within this).
-  AUTH_CACHE_MS: env.int(0, 1_000).default(1_000),
+  // How long a session check or token introspection is reused. With the token service's own
+  // cross-replica sync (≤ 250 ms) revocation takes effect everywhere within 1 s.
+  AUTH_CACHE_MS: env.int(0, 1_000).default(500),
   BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PREFIX: z.string().default('tg'),
   RATE_LIMIT_GLOBAL_PER_SEC: env.int(1, 1_000_000).default(5_000),
