@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { env, parseConfig, serviceBaseSchema, usdToMicros } from '@tollgate/platform';
+
+/** Decimal USD text (at most 6 decimals) → integer micro-dollars. */
+const usd = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const micros = usdToMicros(v);
+      if (micros === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a non-negative USD amount with at most 6 decimals' });
+        return z.NEVER;
+      }
+      return micros;
+    });
+
+/** The price table shipped with the service (services/budget/price-table.json). */
+export const DEFAULT_PRICE_TABLE_FILE = fileURLToPath(new URL('../price-table.json', import.meta.url));
+
+export const configSchema = serviceBaseSchema
+  .extend({
+    TOKEN_ADDR: z.string().default('127.0.0.1:50052'),
+    PROVIDER_KEY_ADDR: z.string().default('127.0.0.1:50054'),
+    /** The largest budget an agent may be created with (USD; held as micros). */
+    MAX_BUDGET_USD: usd('10000'),
+    /** The largest increase one budget request may ask for (USD; held as micros). */
+    MAX_BUDGET_REQUEST_USD: usd('10000'),
+    /** What a handshake reserves when the agent does not say (USD; held as micros). */
+    DEFAULT_LEASE_USD: usd('1'),
+    LEASE_TTL_SECONDS: env.int(1, 86_400).default(300),
+    /** Whether usage beyond a lease may be charged to the rest of the budget. */
+    ALLOW_OVERAGE_BEYOND_LEASE: env.bool.default(false),
+    /** JSON: { provider: { model: { input_per_million_micros, output_per_million_micros } } }. */
+    PRICE_TABLE_FILE: z.string().min(1).default(DEFAULT_PRICE_TABLE_FILE),
+    /** How often expired leases, interrupted charges and half-made agents are cleaned up. */
+    SWEEP_INTERVAL_MS: env.int(50, 3_600_000).default(5_000),
+    /** A charge or approval left unfinished this long is completed by the sweeper. */
+    RECOVERY_AFTER_SECONDS: env.int(0, 3_600).default(30),
+  })
+  .superRefine((c, ctx) => {
+    if (c.DEFAULT_LEASE_USD <= 0) ctx.addIssue({ code: 'custom', path: ['DEFAULT_LEASE_USD'], message: 'must be greater than 0' });
+    if (c.MAX_BUDGET_REQUEST_USD <= 0) ctx.addIssue({ code: 'custom', path: ['MAX_BUDGET_REQUEST_USD'], message: 'must be greater than 0' });
+  });
+
+export type BudgetConfig = z.infer<typeof configSchema>;
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<BudgetConfig> {
+  return parseConfig(configSchema, environment);
+}

@@ -1,0 +1,184 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  pageOf,
+  readPage,
+  type AuditEmitter,
+  type KeyedMutex,
+  type PageInput,
+  ValidationError,
+} from '@tollgate/platform';
+import { assertPerson, assertReader, isAdmin } from './access.js';
+import { newId } from './ids.js';
+import { formatUsd, micros } from './money.js';
+import type { Caller, CredentialIssuer } from './ports.js';
+import type { AgentRecord, BudgetRecord, LimitChange } from './records.js';
+import type { AgentPatch, AgentRepository, BudgetRepository } from './repositories.js';
+import { knownId, validDescription, validName, validProviders } from './rules.js';
+
+export interface AgentsDeps {
+  agents: AgentRepository;
+  budgets: BudgetRepository;
+  credentials: CredentialIssuer;
+  audit: AuditEmitter;
+  /** One change at a time per agent (shared with every money movement on its budget). */
+  mutex: KeyedMutex;
+  maxBudgetMicros: number;
+  now?: () => Date;
+}
+
+export interface CreateAgentInput {
+  name: string;
+  description: string;
+  budgetMicros: number;
+  providers: string[];
+}
+
+export interface UpdateAgentInput {
+  id: string;
+  name?: string;
+  description?: string;
+  disabled?: boolean;
+}
+
+export interface AgentView {
+  agent: AgentRecord;
+  budget: BudgetRecord | null;
+}
+
+const RESOURCE = 'agent';
+
+/**
+ * Agents and their budgets. Creating one spans three stores (agent, budget, the token
+ * service's credential) without a transaction: the agent stays `provisioning` — invisible —
+ * until the last step, and any failure undoes the earlier steps.
+ */
+export class Agents {
+  readonly #now: () => Date;
+
+  constructor(private readonly deps: AgentsDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async create(input: CreateAgentInput, caller: Caller): Promise<AgentView & { token: string }> {
+    const p = caller.principal;
+    assertPerson(p, 'member', 'agents:write');
+    const name = validName(input.name);
+    const description = validDescription(input.description);
+    const providers = validProviders(input.providers);
+    const budget = micros(input.budgetMicros, 'budget_usd');
+    if (budget > this.deps.maxBudgetMicros) {
+      throw new ValidationError(`Budget exceeds maximum allowed (${formatUsd(this.deps.maxBudgetMicros)})`, {
+        budget_usd: `must be at most ${formatUsd(this.deps.maxBudgetMicros)}`,
+      });
+    }
+
+    const now = this.#now();
+    const id = newId('agt', now.getTime());
+    const record: AgentRecord = {
+      id,
+      owner_id: p.id,
+      name,
+      description,
+      providers,
+      disabled: false,
+      token_id: '',
+      status: 'provisioning',
+      created_at: now,
+      updated_at: now,
+    };
+    await this.deps.agents.insert(record);
+    let tokenId = '';
+    try {
+      await this.deps.budgets.insert(id, budget, now);
+      const minted = await this.deps.credentials.mint({ agentId: id, ownerId: p.id, name }, caller);
+      tokenId = minted.tokenId;
+      const active = await this.deps.agents.activate(id, tokenId, this.#now());
+      if (!active) throw new ConflictError('Agent creation was interrupted, try again');
+      await this.deps.audit.emit(
+        {
+          action: 'agent.created',
+          resource: { type: RESOURCE, id },
+          details: { name, owner_id: p.id, budget_micros: budget, providers, token_id: tokenId },
+        },
+        caller,
+      );
+      return { agent: active, budget: await this.deps.budgets.find(id), token: minted.token };
+    } catch (err) {
+      await this.undoCreate(id, tokenId, caller);
+      throw err;
+    }
+  }
+
+  /** Removes what a failed or abandoned creation left: the credential, the budget, the agent. */
+  async undoCreate(id: string, tokenId: string, caller?: Caller): Promise<boolean> {
+    const steps: [string, () => Promise<void>][] = [
+      ['revoke credential', () => (tokenId ? this.deps.credentials.revoke(tokenId, caller) : Promise.resolve())],
+      ['delete budget', () => this.deps.budgets.delete(id)],
+      ['delete agent', () => this.deps.agents.delete(id)],
+    ];
+    let complete = true;
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (err) {
+        complete = false;
+        // The agent stays `provisioning`, so the sweeper retries the clean-up.
+        caller?.log.error({ agent_id: id, step, err: (err as Error).message }, 'could not undo a failed agent creation');
+      }
+    }
+    return complete;
+  }
+
+  async get(id: string, caller: Caller): Promise<AgentView> {
+    const agent = await this.#visible(id, caller, 'agents:read');
+    return { agent, budget: await this.deps.budgets.find(id) };
+  }
+
+  async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
+    const self = assertReader(caller.principal, 'agents:read');
+    const page = readPage(pageInput);
+    const agents = await this.deps.agents.list({ after: page.after, limit: page.limit + 1, ids: self ? [self] : undefined });
+    const { items, next_cursor } = pageOf(agents, page, (a) => a.id);
+    const budgets = new Map((await this.deps.budgets.findMany(items.map((a) => a.id))).map((b) => [b.agent_id, b]));
+    return { items: items.map((agent) => ({ agent, budget: budgets.get(agent.id) ?? null })), next_cursor };
+  }
+
+  async update(input: UpdateAgentInput, caller: Caller): Promise<AgentView> {
+    const p = caller.principal;
+    assertPerson(p, 'member', 'agents:write');
+    const patch: AgentPatch = {};
+    if (input.name !== undefined) patch.name = validName(input.name);
+    if (input.description !== undefined) patch.description = validDescription(input.description);
+    if (input.disabled !== undefined) patch.disabled = input.disabled;
+    return this.deps.mutex.run(input.id, async () => {
+      const current = await this.#visible(input.id, caller, 'agents:read');
+      if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
+      if (Object.keys(patch).length === 0) return { agent: current, budget: await this.deps.budgets.find(current.id) };
+      const updated = await this.deps.agents.update(current.id, patch, this.#now());
+      if (!updated) throw new NotFoundError('Agent not found');
+      await this.deps.audit.emit({ action: 'agent.updated', resource: { type: RESOURCE, id: current.id }, details: { ...patch } }, caller);
+      return { agent: updated, budget: await this.deps.budgets.find(current.id) };
+    });
+  }
+
+  async budget(id: string, caller: Caller): Promise<BudgetRecord> {
+    await this.#visible(id, caller, 'budgets:read');
+    const budget = await this.deps.budgets.find(id);
+    if (!budget) throw new NotFoundError('Agent not found');
+    return budget;
+  }
+
+  async history(id: string, caller: Caller): Promise<LimitChange[]> {
+    return (await this.budget(id, caller)).history;
+  }
+
+  /** An active agent the caller may read; agents see only themselves. Everything else is a 404. */
+  async #visible(id: string, caller: Caller, scope: 'agents:read' | 'budgets:read'): Promise<AgentRecord> {
+    const self = assertReader(caller.principal, scope);
+    const agent = knownId('agt', id) && (!self || self === id) ? await this.deps.agents.findById(id) : null;
+    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    return agent;
+  }
+}

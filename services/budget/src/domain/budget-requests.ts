@@ -1,0 +1,205 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  pageOf,
+  readPage,
+  ValidationError,
+  type AuditEmitter,
+  type KeyedMutex,
+  type PageInput,
+} from '@tollgate/platform';
+import { assertPerson, assertReader } from './access.js';
+import { newId } from './ids.js';
+import { formatUsd, MAX_MICROS } from './money.js';
+import type { Caller } from './ports.js';
+import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from './records.js';
+import type { AgentRepository, BudgetRepository, BudgetRequestRepository } from './repositories.js';
+import { knownId, validText } from './rules.js';
+
+export interface BudgetRequestsDeps {
+  requests: BudgetRequestRepository;
+  agents: AgentRepository;
+  budgets: BudgetRepository;
+  audit: AuditEmitter;
+  /** Keys: `brq:<id>` for decisions, the agent id for limit changes (shared with charges). */
+  mutex: KeyedMutex;
+  maxRequestMicros: number;
+  now?: () => Date;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+const RESOURCE = 'budget_request';
+const ATTEMPTS = 5;
+
+/**
+ * Requests to raise an agent's budget. A decision is one conditional update on the
+ * request's status (pending → approved/rejected/cancelled), so of two racing approvals
+ * exactly one wins. The approver is always the caller. An approval then raises the limit
+ * once — the budget document remembers which requests it applied — and the sweeper
+ * finishes an approval whose raise was interrupted.
+ */
+export class BudgetRequests {
+  readonly #now: () => Date;
+
+  constructor(private readonly deps: BudgetRequestsDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async create(input: { agentId: string; requestedMicros: number; justification: string }, caller: Caller): Promise<BudgetRequestRecord> {
+    const p = caller.principal;
+    assertPerson(p, 'member', 'budgets:write');
+    const requested = input.requestedMicros;
+    if (!Number.isSafeInteger(requested) || requested <= 0) {
+      throw new ValidationError('Requested budget must be greater than $0', { requested_budget_usd: 'must be greater than 0' });
+    }
+    if (requested > this.deps.maxRequestMicros) {
+      throw new ValidationError(`Requested budget exceeds maximum allowed (${formatUsd(this.deps.maxRequestMicros)})`, {
+        requested_budget_usd: `must be at most ${formatUsd(this.deps.maxRequestMicros)}`,
+      });
+    }
+    const justification = validText(input.justification, 'justification', true);
+    const agent = knownId('agt', input.agentId) ? await this.deps.agents.findById(input.agentId) : null;
+    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+
+    const now = this.#now();
+    const record: BudgetRequestRecord = {
+      id: newId('brq', now.getTime()),
+      agent_id: agent.id,
+      requester_id: p.id,
+      requested_micros: requested,
+      justification,
+      status: 'pending',
+      decided_by: '',
+      decision_note: '',
+      decided_at: null,
+      applied: false,
+      created_at: now,
+    };
+    await this.deps.requests.insert(record);
+    await this.deps.audit.emit(
+      { action: 'budget.request.created', resource: { type: RESOURCE, id: record.id }, details: { agent_id: agent.id, requested_micros: requested } },
+      caller,
+    );
+    return record;
+  }
+
+  async list(input: { status: string; agentId: string; page: PageInput | null | undefined }, caller: Caller) {
+    const self = assertReader(caller.principal, 'budgets:read');
+    let status: RequestStatus | undefined;
+    if (input.status) {
+      if (!(REQUEST_STATUSES as readonly string[]).includes(input.status)) {
+        throw new ValidationError('status must be pending, approved, rejected or cancelled', { status: 'must be pending, approved, rejected or cancelled' });
+      }
+      status = input.status as RequestStatus;
+    }
+    if (self && input.agentId && input.agentId !== self) return { items: [], next_cursor: '' };
+    const page = readPage(input.page);
+    const items = await this.deps.requests.list({ status, agentId: self ?? (input.agentId || undefined), before: page.after, limit: page.limit + 1 });
+    return pageOf(items, page, (r) => r.id);
+  }
+
+  async get(id: string, caller: Caller): Promise<BudgetRequestRecord> {
+    const self = assertReader(caller.principal, 'budgets:read');
+    const record = await this.#find(id);
+    if (self && record.agent_id !== self) throw new NotFoundError('Budget request not found');
+    return record;
+  }
+
+  async approve(id: string, note: string, caller: Caller): Promise<BudgetRequestRecord> {
+    const p = caller.principal;
+    assertPerson(p, 'manager', 'budget_requests:approve');
+    const text = validText(note, 'note', false);
+    const current = await this.#find(id);
+    if (current.requester_id === p.id) throw new ForbiddenError('You cannot approve your own budget request');
+    const approved = await this.#decide(current, 'approved', p.id, text);
+    await this.deps.audit.emit(
+      {
+        action: 'budget.request.approved',
+        resource: { type: RESOURCE, id },
+        details: { agent_id: approved.agent_id, requested_micros: approved.requested_micros, requester_id: approved.requester_id },
+      },
+      caller,
+    );
+    try {
+      await this.apply(approved, caller);
+    } catch (err) {
+      // The approval stands; the sweeper applies the raise (exactly once).
+      this.deps.log?.warn({ request_id: id, err: (err as Error).message }, 'approved budget request not yet applied');
+    }
+    return (await this.deps.requests.findById(id)) ?? approved;
+  }
+
+  async reject(id: string, reason: string, caller: Caller): Promise<BudgetRequestRecord> {
+    const p = caller.principal;
+    assertPerson(p, 'manager', 'budget_requests:approve');
+    const text = validText(reason, 'reason', true);
+    const rejected = await this.#decide(await this.#find(id), 'rejected', p.id, text);
+    await this.deps.audit.emit(
+      { action: 'budget.request.rejected', resource: { type: RESOURCE, id }, details: { agent_id: rejected.agent_id, reason: text } },
+      caller,
+    );
+    return rejected;
+  }
+
+  async cancel(id: string, caller: Caller): Promise<BudgetRequestRecord> {
+    const p = caller.principal;
+    assertPerson(p, 'viewer', 'budgets:write');
+    const current = await this.#find(id);
+    if (current.requester_id !== p.id) throw new ForbiddenError('Only the requester can cancel a budget request');
+    const cancelled = await this.#decide(current, 'cancelled', p.id, '');
+    await this.deps.audit.emit(
+      { action: 'budget.request.cancelled', resource: { type: RESOURCE, id }, details: { agent_id: cancelled.agent_id } },
+      caller,
+    );
+    return cancelled;
+  }
+
+  /** Raises the agent's limit for an approved request; a no-op if it was applied before. */
+  async apply(request: BudgetRequestRecord, caller?: Caller): Promise<void> {
+    const change = await this.deps.mutex.run(request.agent_id, async () => {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const budget = await this.deps.budgets.find(request.agent_id);
+        if (!budget || budget.applied_requests.includes(request.id)) return null;
+        const newLimit = budget.limit + request.requested_micros;
+        if (newLimit > MAX_MICROS) throw new ConflictError('The budget limit cannot grow any further');
+        const change = {
+          old_limit: budget.limit,
+          new_limit: newLimit,
+          approver_id: request.decided_by,
+          request_id: request.id,
+          reason: request.decision_note || request.justification,
+          at: this.#now(),
+        };
+        if (await this.deps.budgets.raiseLimit(request.agent_id, budget.limit, change, change.at)) return change;
+      }
+      throw new ConflictError('The budget is busy, try again');
+    });
+    await this.deps.requests.markApplied(request.id);
+    if (change) {
+      await this.deps.audit.emit(
+        {
+          action: 'budget.limit.changed',
+          // Background completion has no caller: the approver is the actor all the same.
+          ...(caller ? {} : { actor: { type: 'user' as const, id: request.decided_by } }),
+          resource: { type: 'budget', id: request.agent_id },
+          details: { old_limit_micros: change.old_limit, new_limit_micros: change.new_limit, approver_id: change.approver_id, request_id: request.id },
+        },
+        caller,
+      );
+    }
+  }
+
+  async #decide(current: BudgetRequestRecord, to: 'approved' | 'rejected' | 'cancelled', by: string, note: string): Promise<BudgetRequestRecord> {
+    if (current.status !== 'pending') throw new ConflictError(`This request is already ${current.status}`);
+    const decided = await this.deps.mutex.run(`brq:${current.id}`, () => this.deps.requests.decide(current.id, to, by, note, this.#now()));
+    if (!decided) throw new ConflictError('This request is no longer pending');
+    return decided;
+  }
+
+  async #find(id: string): Promise<BudgetRequestRecord> {
+    const record = knownId('brq', id) ? await this.deps.requests.findById(id) : null;
+    if (!record) throw new NotFoundError('Budget request not found');
+    return record;
+  }
+}

@@ -1,0 +1,16 @@
+import type { CallContext } from '@tollgate/platform';
+
+/** The call being served (its identity, request id and deadline carry into onward calls); absent for background jobs. */
+export type Caller = CallContext;
+
+/** The token service, as the budget service needs it: agent credentials. */
+export interface CredentialIssuer {
+  /** Mints the agent's tg_agt_ credential; the full token string is returned once. */
+  mint(input: { agentId: string; ownerId: string; name: string }, caller: Caller): Promise<{ tokenId: string; token: string }>;
+  revoke(tokenId: string, caller?: Caller): Promise<void>;
+}
+
+/** The provider-key service, as the budget service needs it: IP tokens for handshakes. */
+export interface IpTokenIssuer {
+  issue(input: { agentId: string; provider: string; ttlSeconds: number }, caller: Caller): Promise<{ ipToken: string; expiresAt: Date }>;
+}

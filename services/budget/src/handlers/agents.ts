@@ -1,0 +1,35 @@
+import type { AsyncHandlers } from '@tollgate/platform';
+import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
+import type { Agents } from '../domain/agents.js';
+import { toAgent, toBudgetState, toLimitChange } from './messages.js';
+
+type Handlers = AsyncHandlers<BudgetHandlers>;
+
+/** CreateAgent, GetAgent, ListAgents, UpdateAgent, GetBudget, GetBudgetHistory. */
+export function agentHandlers(agents: Agents): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'GetBudget' | 'GetBudgetHistory'> {
+  return {
+    async CreateAgent(req, ctx) {
+      const created = await agents.create(
+        { name: req.name, description: req.description, budgetMicros: req.budget_micros, providers: req.providers },
+        ctx,
+      );
+      return { agent: toAgent(created), token: created.token };
+    },
+    async GetAgent(req, ctx) {
+      return toAgent(await agents.get(req.id, ctx));
+    },
+    async ListAgents(req, ctx) {
+      const page = await agents.list(req.page, ctx);
+      return { items: page.items.map(toAgent), next_cursor: page.next_cursor };
+    },
+    async UpdateAgent(req, ctx) {
+      return toAgent(await agents.update({ id: req.id, name: req.name, description: req.description, disabled: req.disabled }, ctx));
+    },
+    async GetBudget(req, ctx) {
+      return toBudgetState(await agents.budget(req.id, ctx));
+    },
+    async GetBudgetHistory(req, ctx) {
+      return { items: (await agents.history(req.id, ctx)).map(toLimitChange) };
+    },
+  };
+}

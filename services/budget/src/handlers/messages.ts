@@ -1,0 +1,55 @@
+import type { Agent } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
+import type { BudgetRequest } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
+import type { BudgetState } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
+import type { LimitChange } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
+import type { AgentView } from '../domain/agents.js';
+import type { BudgetRecord, BudgetRequestRecord, LimitChange as LimitChangeRecord } from '../domain/records.js';
+
+export function toBudgetState(b: BudgetRecord | null): BudgetState {
+  return {
+    limit_micros: b?.limit ?? 0,
+    spent_micros: b?.spent ?? 0,
+    reserved_micros: b?.reserved ?? 0,
+    remaining_micros: b?.remaining ?? 0,
+  };
+}
+
+export function toAgent({ agent, budget }: AgentView): Agent {
+  return {
+    id: agent.id,
+    owner_id: agent.owner_id,
+    name: agent.name,
+    description: agent.description,
+    providers: agent.providers,
+    disabled: agent.disabled,
+    created_at: agent.created_at.toISOString(),
+    budget: toBudgetState(budget),
+    token_id: agent.token_id,
+  };
+}
+
+export function toLimitChange(c: LimitChangeRecord): LimitChange {
+  return {
+    old_limit_micros: c.old_limit,
+    new_limit_micros: c.new_limit,
+    approver_id: c.approver_id,
+    request_id: c.request_id,
+    reason: c.reason,
+    at: c.at.toISOString(),
+  };
+}
+
+export function toBudgetRequest(r: BudgetRequestRecord): BudgetRequest {
+  return {
+    id: r.id,
+    agent_id: r.agent_id,
+    requester_id: r.requester_id,
+    requested_micros: r.requested_micros,
+    justification: r.justification,
+    status: r.status,
+    decided_by: r.decided_by,
+    decision_note: r.decision_note,
+    decided_at: r.decided_at ? r.decided_at.toISOString() : '',
+    created_at: r.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,116 @@
+import mongoose, { type Connection } from 'mongoose';
+import { AGENT_SCOPES, AppError, createServiceClient, type OutgoingCall, type Principal } from '@tollgate/platform';
+import { loadBudget, loadProviderKey, loadToken } from '@tollgate/proto';
+import { testEnv } from '../../../test/support/env.js';
+import { startStack, type Stack, type StackOptions } from '../../../test/support/stack.js';
+
+export const admin: Principal = { type: 'user', id: 'usr_admin', role: 'admin' };
+export const manager: Principal = { type: 'user', id: 'usr_manager', role: 'manager' };
+export const manager2: Principal = { type: 'user', id: 'usr_manager2', role: 'manager' };
+export const member: Principal = { type: 'user', id: 'usr_member', role: 'member' };
+export const member2: Principal = { type: 'user', id: 'usr_member2', role: 'member' };
+export const viewer: Principal = { type: 'user', id: 'usr_viewer', role: 'viewer' };
+export const budgetService: Principal = { type: 'service', id: 'budget' };
+
+export function tokenOf(owner: Principal, scopes: Principal['scopes']): Principal {
+  return { type: 'token', id: owner.id, role: owner.role, scopes, tokenId: `tok_${owner.id}` };
+}
+
+/** The principal the gateway asserts for an agent's tg_agt_ token. */
+export function agentPrincipal(agentId: string, ownerId = member.id): Principal {
+  return { type: 'agent', id: agentId, ownerId, scopes: [...AGENT_SCOPES], tokenId: `tok_${agentId}` };
+}
+
+/** A long deadline for calls that queue behind many others on one budget. */
+export const patient = (principal: Principal): OutgoingCall => ({ principal, deadlineMs: 120_000 });
+
+export interface BudgetStack {
+  stack: Stack;
+  budget: ReturnType<typeof budgetClient>['call'];
+  providerKey: ReturnType<typeof providerKeyClient>['call'];
+  token: ReturnType<typeof tokenClient>['call'];
+  db: Connection;
+  close(): Promise<void>;
+}
+
+const clientOpts = (stack: Stack) => ({ issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+const budgetClient = (stack: Stack) => createServiceClient(loadBudget().Budget, stack.addrs.budget, clientOpts(stack));
+const providerKeyClient = (stack: Stack) => createServiceClient(loadProviderKey().ProviderKey, stack.addrs['provider-key'], clientOpts(stack));
+const tokenClient = (stack: Stack) => createServiceClient(loadToken().Token, stack.addrs.token, clientOpts(stack));
+
+/**
+ * The budget service with its real neighbours (token, provider-key) and no audit
+ * service, so audit events stay in the outbox where tests read them.
+ */
+export async function startBudgetStack(env: Record<string, string> = {}, opts: Pick<StackOptions, 'env'> = {}): Promise<BudgetStack> {
+  const stack = await startStack({
+    services: ['token', 'provider-key', 'budget'],
+    gateway: false,
+    env: { ...opts.env, budget: { ...opts.env?.budget, ...env } },
+  });
+  const clients = [budgetClient(stack), providerKeyClient(stack), tokenClient(stack)] as const;
+  const db = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.budget.MONGO_DB }).asPromise();
+  return {
+    stack,
+    budget: clients[0].call,
+    providerKey: clients[1].call,
+    token: clients[2].call,
+    db,
+    async close() {
+      for (const c of clients) c.close();
+      await db.close();
+      await stack.close();
+    },
+  };
+}
+
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return err instanceof AppError ? err.code : String(err);
+  }
+}
+
+export async function errorOf(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export interface OutboxEvent {
+  action: string;
+  actor: { type: string; id?: string };
+  resource: { type: string; id?: string };
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
+  const docs = await db.collection('audit_outbox').find({}).sort({ created_at: 1 }).toArray();
+  return docs.map((d) => {
+    const e = d.event as { action: string; actor: OutboxEvent['actor']; resource: OutboxEvent['resource']; outcome: string; details_json: string };
+    return { action: e.action, actor: e.actor, resource: e.resource, outcome: e.outcome, details: JSON.parse(e.details_json) as Record<string, unknown> };
+  });
+}
+
+export const usd = (n: number) => Math.round(n * 1_000_000);
+
+/** An agent with a budget, created by `owner` through the real token service. */
+export async function createAgent(s: BudgetStack, budgetMicros: number, owner: Principal = member, extra: { providers?: string[]; name?: string } = {}) {
+  const res = await s.budget.CreateAgent(
+    { name: extra.name ?? `agent-${Math.random().toString(36).slice(2, 8)}`, description: '', budget_micros: budgetMicros, providers: extra.providers ?? [] },
+    { principal: owner },
+  );
+  return { agent: res.agent!, token: res.token, as: agentPrincipal(res.agent!.id, owner.id) };
+}
+
+/** A provider key so handshakes can issue IP tokens. */
+export async function addProviderKey(s: BudgetStack, provider: string, apiKey = `sk-test-${provider}-0123456789abcdef`) {
+  return s.providerKey.CreateKey({ provider, name: provider, api_key: apiKey, base_url: provider === 'openai' ? '' : 'https://llm.example.com/v1' }, { principal: admin });
+}
