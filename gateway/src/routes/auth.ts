@@ -1,0 +1,233 @@
+import type { CookieOptions, Response } from 'express';
+import { z } from 'zod';
+import { UnauthenticatedError } from '@tollgate/platform';
+import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
+import { outgoing } from '../http/request-context.js';
+import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
+import { idParams, pageOut, type RouteDefiner } from './define.js';
+import { toUser, userSchema } from './users.js';
+import type { GatewayDeps } from '../deps.js';
+
+/** The refresh cookie only travels to the auth endpoints; the CSRF cookie is readable by the page (double submit). */
+export const REFRESH_COOKIE = 'tg_refresh';
+export const CSRF_COOKIE = 'tg_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+// Identity's refresh-token lifetime (REFRESH_TOKEN_TTL_SECONDS default); identity rejects an expired token anyway.
+const COOKIE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+const refreshCookie: CookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/v1/auth' };
+const csrfCookie: CookieOptions = { httpOnly: false, secure: true, sameSite: 'strict', path: '/' };
+
+function setAuthCookies(res: Response, r: AuthResult__Output): void {
+  res.cookie(REFRESH_COOKIE, r.refresh_token, { ...refreshCookie, maxAge: COOKIE_MAX_AGE_MS });
+  res.cookie(CSRF_COOKIE, r.csrf_token, { ...csrfCookie, maxAge: COOKIE_MAX_AGE_MS });
+}
+
+function clearAuthCookies(res: Response): void {
+  res.clearCookie(REFRESH_COOKIE, refreshCookie);
+  res.clearCookie(CSRF_COOKIE, csrfCookie);
+}
+
+const authResultSchema = z
+  .object({
+    access_token: z.string().openapi({ description: 'ES256 JWT; send as Authorization: Bearer' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires' }),
+    refresh_token: z.string().openapi({ description: 'Single use: every refresh returns a new one' }),
+    csrf_token: z.string().openapi({ description: 'Send as X-CSRF-Token with the cookie refresh flow' }),
+    user: userSchema,
+  })
+  .openapi('AuthResult');
+
+function toAuthResult(r: AuthResult__Output): z.infer<typeof authResultSchema> {
+  return {
+    access_token: r.access_token,
+    token_type: 'Bearer',
+    expires_in: r.expires_in,
+    refresh_token: r.refresh_token,
+    csrf_token: r.csrf_token,
+    user: toUser(r.user!),
+  };
+}
+
+const sessionSchema = z
+  .object({
+    id: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string(),
+    ip: z.string(),
+    user_agent: z.string(),
+    current: z.boolean().openapi({ description: 'The session of the access token making this request' }),
+  })
+  .openapi('Session');
+
+const jwkSchema = z
+  .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') })
+  .openapi('Jwk');
+
+export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const identity = deps.clients.identity.call;
+  const session = { auth: 'user', tag: 'Auth' } as const;
+
+  route({
+    method: 'post',
+    path: '/v1/auth/login',
+    tag: 'Auth',
+    summary: 'Log in with email and password',
+    description:
+      'Sets the `tg_refresh` (HttpOnly, Secure, SameSite=Strict, Path=/v1/auth) and `tg_csrf` cookies. ' +
+      'Unknown email, wrong password, disabled or locked account all answer 401 invalid_credentials. ' +
+      'Failed attempts are limited per IP and per account (429 with Retry-After).',
+    auth: 'public',
+    body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1_024) }),
+    response: authResultSchema,
+    errors: [401],
+    handler: async ({ body }, req, res) => {
+      const attempts = await deps.limiters.login.check(req.ctx.ip, body.email);
+      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempts]);
+      let result: AuthResult__Output;
+      try {
+        result = await identity.Login({ email: body.email, password: body.password }, outgoing(req));
+      } catch (err) {
+        if (err instanceof UnauthenticatedError && err.code === 'invalid_credentials') {
+          await deps.limiters.login.recordFailure(req.ctx.ip, body.email);
+        }
+        throw err;
+      }
+      await deps.limiters.login.recordSuccess(body.email);
+      setAuthCookies(res, result);
+      return toAuthResult(result);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/refresh',
+    tag: 'Auth',
+    summary: 'Trade a refresh token for new tokens',
+    description:
+      'Either the `tg_refresh` cookie with the `X-CSRF-Token` header (browsers), or `{"refresh_token"}` in the body. ' +
+      'Answers like login, with a NEW refresh token: each one works once. Presenting a used one again ' +
+      'revokes the whole session (401 refresh_token_reused).',
+    auth: 'public',
+    body: z.object({ refresh_token: z.string().min(1).max(512).optional() }),
+    response: authResultSchema,
+    errors: [401],
+    rateLimit: { points: 60, durationSec: 60 },
+    handler: async ({ body }, req, res) => {
+      const cookie = typeof req.cookies?.[REFRESH_COOKIE] === 'string' ? (req.cookies[REFRESH_COOKIE] as string) : '';
+      if (!body.refresh_token && !cookie) {
+        throw new UnauthenticatedError('unauthenticated', 'A refresh token is required (tg_refresh cookie or refresh_token)');
+      }
+      const request = body.refresh_token
+        ? { refresh_token: body.refresh_token, cookie_flow: false }
+        : { refresh_token: cookie, csrf_token: req.get(CSRF_HEADER) ?? '', cookie_flow: true };
+      let result: AuthResult__Output;
+      try {
+        result = await identity.Refresh(request, outgoing(req));
+      } catch (err) {
+        // A dead refresh token should not linger in the browser; a CSRF failure leaves the cookie alone.
+        if (err instanceof UnauthenticatedError) clearAuthCookies(res);
+        throw err;
+      }
+      setAuthCookies(res, result);
+      return toAuthResult(result);
+    },
+  });
+
+  route({
+    ...session,
+    method: 'post',
+    path: '/v1/auth/logout',
+    summary: 'End this session',
+    description: 'Its refresh token dies and its access token is refused from now on (401 token_revoked).',
+    status: 204,
+    handler: async ({ principal }, req, res) => {
+      await identity.Logout({ session_id: principal.sessionId ?? '' }, outgoing(req));
+      deps.auth.invalidateSession(principal.sessionId ?? '');
+      clearAuthCookies(res);
+      return undefined;
+    },
+  });
+
+  route({
+    ...session,
+    method: 'post',
+    path: '/v1/auth/logout-all',
+    summary: 'End every session of the signed-in user',
+    status: 204,
+    handler: async ({ principal }, req, res) => {
+      await identity.LogoutAll({}, outgoing(req));
+      deps.auth.invalidateUser(principal.id);
+      clearAuthCookies(res);
+      return undefined;
+    },
+  });
+
+  route({
+    ...session,
+    method: 'get',
+    path: '/v1/auth/me',
+    summary: 'The signed-in user',
+    response: userSchema,
+    handler: async ({ principal }, req) => toUser(await identity.GetUser({ id: principal.id }, outgoing(req))),
+  });
+
+  route({
+    ...session,
+    method: 'put',
+    path: '/v1/auth/password',
+    summary: 'Change your password',
+    description: 'Needs the current password (403 if wrong). Every other session of yours ends.',
+    body: z.object({ current_password: z.string().max(1_024), new_password: z.string().max(1_024) }),
+    status: 204,
+    handler: async ({ body, principal }, req) => {
+      await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, outgoing(req));
+      deps.auth.invalidateUser(principal.id);
+      return undefined;
+    },
+  });
+
+  route({
+    ...session,
+    method: 'get',
+    path: '/v1/auth/sessions',
+    summary: 'Your live sessions',
+    response: pageOut(sessionSchema),
+    handler: async (_input, req) => {
+      const res = await identity.ListSessions({}, outgoing(req));
+      return { items: res.items.map((s) => ({ ...s })), next_cursor: null };
+    },
+  });
+
+  route({
+    ...session,
+    method: 'delete',
+    path: '/v1/auth/sessions/{id}',
+    summary: 'End one session (yours, or anyone’s for an admin)',
+    params: idParams,
+    status: 204,
+    errors: [404],
+    handler: async ({ params, principal }, req, res) => {
+      await identity.RevokeSession({ id: params.id }, outgoing(req));
+      deps.auth.invalidateSession(params.id);
+      if (params.id === principal.sessionId) clearAuthCookies(res);
+      return undefined;
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    tag: 'Auth',
+    summary: 'Public keys that verify access tokens (JWKS)',
+    auth: 'public',
+    response: z.object({ keys: z.array(jwkSchema) }).openapi('Jwks'),
+    rateLimit: { points: 600, durationSec: 60 },
+    handler: async (_input, req, res) => {
+      const jwks = await identity.GetJwks({}, outgoing(req));
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      return { keys: jwks.keys };
+    },
+  });
+}

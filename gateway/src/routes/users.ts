@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { ROLES } from '@tollgate/platform';
+import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
+import { outgoing } from '../http/request-context.js';
+import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().openapi({ description: "The email's local part when no name was given" }),
+    role: z.enum(ROLES),
+    disabled: z.boolean(),
+    locked: z.boolean().openapi({ description: 'Locked after repeated failed logins (POST /v1/users/{id}/unlock clears it)' }),
+    created_at: z.string(),
+  })
+  .openapi('User');
+
+export function toUser(u: User__Output): z.infer<typeof userSchema> {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role as (typeof ROLES)[number],
+    disabled: u.disabled,
+    locked: u.locked,
+    created_at: u.created_at,
+  };
+}
+
+const role = z.enum(ROLES, `must be one of: ${ROLES.join(', ')}`);
+const name = z.string().trim().max(200);
+
+export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const identity = deps.clients.identity.call;
+  const admin = { auth: 'any', tag: 'Users', roles: ['admin'], scope: 'users:write' } as const;
+
+  route({
+    ...admin,
+    method: 'post',
+    path: '/v1/users',
+    summary: 'Create a user',
+    description: 'Passwords are 12 to 256 characters. A duplicate email (in any letter case) is 409.',
+    body: z.object({
+      email: z.string().trim().min(3).max(254),
+      name: name.optional(),
+      password: z.string().max(1_024),
+      role,
+    }),
+    status: 201,
+    response: userSchema,
+    errors: [409],
+    handler: async ({ body }, req) =>
+      toUser(
+        await identity.CreateUser({ email: body.email, name: body.name ?? '', password: body.password, role: body.role }, outgoing(req)),
+      ),
+  });
+
+  route({
+    method: 'get',
+    path: '/v1/users',
+    tag: 'Users',
+    summary: 'List users',
+    auth: 'any',
+    roles: ['admin', 'manager'],
+    scope: 'users:read',
+    query: z.object({ ...pageQuery, role: role.optional() }),
+    response: pageOut(userSchema),
+    handler: async ({ query }, req) => {
+      const res = await identity.ListUsers({ page: { limit: query.limit, cursor: query.cursor }, role: query.role ?? '' }, outgoing(req));
+      return { items: res.items.map(toUser), next_cursor: nullable(res.next_cursor) };
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/v1/users/{id}',
+    tag: 'Users',
+    summary: 'Get a user',
+    description: 'Admins and managers may read anyone; everyone else only themself.',
+    auth: 'any',
+    scope: 'users:read',
+    params: idParams,
+    response: userSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toUser(await identity.GetUser({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...admin,
+    method: 'patch',
+    path: '/v1/users/{id}',
+    summary: "Rename, change the role of, disable or re-enable a user",
+    description: "A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409).",
+    params: idParams,
+    body: z.object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional() }),
+    response: userSchema,
+    errors: [404, 409],
+    handler: async ({ params, body }, req) => {
+      const updated = await identity.UpdateUser({ id: params.id, name: body.name, role: body.role, disabled: body.disabled }, outgoing(req));
+      // Their sessions are revoked in identity; this gateway must stop trusting its cache at once.
+      if (body.role !== undefined || body.disabled === true) deps.auth.invalidateUser(params.id);
+      return toUser(updated);
+    },
+  });
+
+  route({
+    ...admin,
+    method: 'delete',
+    path: '/v1/users/{id}',
+    summary: 'Delete a user',
+    description: 'The last active admin cannot be deleted (409).',
+    params: idParams,
+    status: 204,
+    errors: [404, 409],
+    handler: async ({ params }, req) => {
+      await identity.DeleteUser({ id: params.id }, outgoing(req));
+      deps.auth.invalidateUser(params.id);
+      return undefined;
+    },
+  });
+
+  route({
+    ...admin,
+    method: 'post',
+    path: '/v1/users/{id}/unlock',
+    summary: 'Clear a lockout after repeated failed logins',
+    params: idParams,
+    response: userSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toUser(await identity.UnlockUser({ id: params.id }, outgoing(req))),
+  });
+}
