@@ -147,7 +147,8 @@ spec:
         - name: tls
           secret:
             secretName: {{ $tls }}
-            defaultMode: 0440
+            # 0440 (read for owner and group) in decimal: YAML 1.2 readers take 0440 as 440.
+            defaultMode: 288
         {{- end }}
         {{- if $pricesConfigMap }}
         - name: prices

@@ -1,7 +1,7 @@
 {{/*
-The container image: [registry/]repository[:tag][@digest]. global.imageRegistry and
-global.imageTag (set once in the umbrella chart) apply to every chart unless the chart's
-own image.registry / image.tag is set. The tag defaults to the chart's appVersion.
+The container image: [registry/]repository[:tag][@digest]. global.imageRegistry (set
+once in the umbrella chart, e.g. for a mirror) replaces every chart's image.registry;
+the tag is image.tag, else global.imageTag, else the chart's appVersion.
 */}}
 {{- define "tollgate-common.images.tag" -}}
 {{- .Values.image.tag | default (dig "imageTag" "" (.Values.global | default dict)) | default .Chart.AppVersion | toString -}}
@@ -9,7 +9,7 @@ own image.registry / image.tag is set. The tag defaults to the chart's appVersio
 
 {{- define "tollgate-common.images.image" -}}
 {{- $global := .Values.global | default dict -}}
-{{- $registry := .Values.image.registry | default (dig "imageRegistry" "" $global) -}}
+{{- $registry := dig "imageRegistry" "" $global | default .Values.image.registry -}}
 {{- $tag := include "tollgate-common.images.tag" . -}}
 {{- $ref := .Values.image.repository -}}
 {{- if $registry }}{{ $ref = printf "%s/%s" $registry $ref }}{{ end -}}

@@ -43,8 +43,11 @@ spec:
         - port: {{ $v.containerPorts.https }}
           protocol: TCP
       {{- if not $np.allowExternal }}
+      {{- if not $np.ingressFrom }}
+      {{- fail "networkPolicy.ingressFrom must list who may reach the gateway when networkPolicy.allowExternal is false" }}
+      {{- end }}
       from:
-        {{- required "networkPolicy.ingressFrom must list who may reach the gateway when networkPolicy.allowExternal is false" $np.ingressFrom | toYaml | nindent 8 }}
+        {{- toYaml $np.ingressFrom | nindent 8 }}
       {{- end }}
     {{- end }}
     {{- if and $v.metrics.enabled $np.metrics.from }}

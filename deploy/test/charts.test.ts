@@ -1,0 +1,172 @@
+import test from 'ava';
+import { lint, template, templateText } from './support/helm.js';
+import {
+  DEPLOYABLES,
+  existingSecretValues,
+  named,
+  ofKind,
+  selects,
+  type Deployment,
+  type HorizontalPodAutoscaler,
+  type Ingress,
+  type K8sObject,
+  type NetworkPolicy,
+  type PodDisruptionBudget,
+  type Service,
+} from './support/k8s.js';
+
+const everythingOn = {
+  ...existingSecretValues,
+  gateway: {
+    ingress: { enabled: true, hostname: 'api.tollgate.example.com' },
+    tls: { existingSecret: 'gateway-tls' },
+    metrics: { serviceMonitor: { enabled: true } },
+  },
+  budget: { priceTable: { data: '{"openai":{}}' }, metrics: { serviceMonitor: { enabled: true } } },
+  ...Object.fromEntries(['identity', 'token', 'provider-key', 'audit'].map((s) => [s, { metrics: { serviceMonitor: { enabled: true } } }])),
+  prometheusRule: { enabled: true },
+};
+
+test('helm lint --strict passes for every chart and for the umbrella', async (t) => {
+  for (const chart of DEPLOYABLES) {
+    const result = await lint(chart, { secrets: { existingSecret: 'tollgate-secrets' } });
+    t.is(result.code, 0, `${chart}: ${result.stdout}${result.stderr}`);
+  }
+  const umbrella = await lint('tollgate', existingSecretValues);
+  t.is(umbrella.code, 0, umbrella.stdout + umbrella.stderr);
+});
+
+test('when a chart is installed on its own, it renders its whole workload and needs only a Secret', async (t) => {
+  for (const chart of DEPLOYABLES) {
+    const manifests = await template(chart, { secrets: { existingSecret: 'tollgate-secrets' } }, { release: 'solo' });
+    const kinds = manifests.map((m) => m.kind).sort();
+    t.deepEqual(
+      kinds,
+      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'],
+      chart,
+    );
+    t.true(manifests.every((m) => m.metadata.name === `solo-${chart}` && m.metadata.namespace === 'tollgate'), chart);
+  }
+});
+
+test('when every optional resource is switched on, each template file still renders at most one resource', async (t) => {
+  const text = await templateText('tollgate', everythingOn);
+  const perSource = new Map<string, number>();
+  for (const doc of text.split(/^---$/m)) {
+    const source = /^# Source: (.+)$/m.exec(doc)?.[1];
+    if (source && /^\s*kind:/m.test(doc)) perSource.set(source, (perSource.get(source) ?? 0) + 1);
+  }
+  // 8 resources for each of the 6 deployables, the gateway's Ingress, budget's price table, the alerts.
+  t.is(perSource.size, 6 * 8 + 3);
+  for (const [source, count] of perSource) t.is(count, 1, source);
+});
+
+test('when optional resources are left at their defaults, none of them is rendered', async (t) => {
+  const kinds = new Set((await template('tollgate', existingSecretValues)).map((m) => m.kind));
+  for (const optional of ['Ingress', 'ServiceMonitor', 'PrometheusRule', 'Secret']) t.false(kinds.has(optional), optional);
+});
+
+test('every deployable has an HPA aimed at its own Deployment and a PDB covering only its own pods', async (t) => {
+  const manifests = await template('tollgate', existingSecretValues);
+  const deployments = ofKind<Deployment>(manifests, 'Deployment');
+  t.is(deployments.length, DEPLOYABLES.length);
+  for (const name of DEPLOYABLES) {
+    const deployment = named<Deployment>(manifests, 'Deployment', `tg-${name}`);
+    t.is(deployment.spec.replicas, undefined, `${name}: the HPA owns the replica count`);
+
+    const hpa = named<HorizontalPodAutoscaler>(manifests, 'HorizontalPodAutoscaler', `tg-${name}`);
+    t.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: `tg-${name}` });
+    t.true(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas >= hpa.spec.minReplicas, name);
+
+    const pdb = named<PodDisruptionBudget>(manifests, 'PodDisruptionBudget', `tg-${name}`);
+    t.is(pdb.spec.maxUnavailable, 1, name);
+    for (const other of deployments) {
+      t.is(selects(pdb.spec.selector, other.spec.template.metadata.labels), other === deployment, `${name} PDB vs ${other.metadata.name}`);
+    }
+  }
+});
+
+test('when autoscaling is off, the Deployment carries replicaCount and no HPA is rendered', async (t) => {
+  const manifests = await template('token', { secrets: { existingSecret: 's' }, autoscaling: { enabled: false }, replicaCount: 3 });
+  t.is(named<Deployment>(manifests, 'Deployment', 'tg-token').spec.replicas, 3);
+  t.is(ofKind(manifests, 'HorizontalPodAutoscaler').length, 0);
+});
+
+test('every Service has named ports that reach ports its pods declare, and selects only its own pods', async (t) => {
+  const manifests = await template('tollgate', existingSecretValues);
+  const deployments = ofKind<Deployment>(manifests, 'Deployment');
+  for (const name of DEPLOYABLES) {
+    const service = named<Service>(manifests, 'Service', `tg-${name}`);
+    const deployment = named<Deployment>(manifests, 'Deployment', `tg-${name}`);
+    const declared = deployment.spec.template.spec.containers[0].ports ?? [];
+    for (const port of service.spec.ports) {
+      t.truthy(port.name, `${name}: unnamed port`);
+      t.true(declared.some((p) => p.name === port.targetPort), `${name}: targetPort ${port.targetPort} is not a container port`);
+    }
+    const expected = name === 'gateway' ? ['https'] : ['grpc', 'metrics'];
+    t.deepEqual(service.spec.ports.map((p) => p.name), expected, name);
+    for (const other of deployments) {
+      t.is(selects({ matchLabels: service.spec.selector }, other.spec.template.metadata.labels), other === deployment, `${name} Service vs ${other.metadata.name}`);
+    }
+  }
+});
+
+test('the gateway alone is exposed: only its Service may leave ClusterIP and only it has an Ingress', async (t) => {
+  const manifests = await template('tollgate', {
+    ...existingSecretValues,
+    gateway: { service: { type: 'LoadBalancer' }, ingress: { enabled: true, hostname: 'api.tollgate.example.com' } },
+  });
+  for (const service of ofKind<Service>(manifests, 'Service')) {
+    t.is(service.spec.type, service.metadata.name === 'tg-gateway' ? 'LoadBalancer' : 'ClusterIP', service.metadata.name);
+  }
+  const ingresses = ofKind<Ingress>(manifests, 'Ingress');
+  t.deepEqual(ingresses.map((i) => i.metadata.name), ['tg-gateway']);
+  const [ingress] = ingresses;
+  t.deepEqual(ingress.spec.tls, [{ hosts: ['api.tollgate.example.com'], secretName: 'tg-gateway-tls' }]);
+  t.deepEqual(ingress.spec.rules[0].http.paths[0].backend.service, { name: 'tg-gateway', port: { name: 'https' } });
+
+  // Only the gateway's NetworkPolicy admits traffic from any source.
+  for (const policy of ofKind<NetworkPolicy>(manifests, 'NetworkPolicy')) {
+    const open = (policy.spec.ingress ?? []).filter((rule) => !rule.from || rule.from.length === 0);
+    t.is(open.length, policy.metadata.name === 'tg-gateway' ? 1 : 0, policy.metadata.name);
+  }
+});
+
+test('when ServiceMonitors are on, Prometheus scrapes each service on its metrics port and the gateway over HTTPS', async (t) => {
+  const manifests = await template('tollgate', everythingOn);
+  type Monitor = K8sObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; scheme: string; path: string }[] } };
+  for (const name of DEPLOYABLES) {
+    const monitor = named<Monitor>(manifests, 'ServiceMonitor', `tg-${name}`);
+    const service = named<Service>(manifests, 'Service', `tg-${name}`);
+    t.true(selects(monitor.spec.selector, service.metadata.labels ?? {}), name);
+    const [endpoint] = monitor.spec.endpoints;
+    t.like(endpoint, name === 'gateway' ? { port: 'https', scheme: 'https', path: '/metrics' } : { port: 'metrics', scheme: 'http', path: '/metrics' });
+    t.true(service.spec.ports.some((p) => p.name === endpoint.port), name);
+  }
+  type Rule = K8sObject & { spec: { groups: { rules: { alert: string; expr: string }[] }[] } };
+  const [rule] = ofKind<Rule>(manifests, 'PrometheusRule');
+  const alerts = rule.spec.groups.flatMap((g) => g.rules);
+  t.true(alerts.some((a) => a.expr.includes('grpc_server_handled_total')));
+  t.true(alerts.some((a) => a.expr.includes('grpc_server_handling_seconds_bucket')));
+  t.true(alerts.some((a) => a.expr.includes('gateway_rate_limited_total')));
+  t.true(alerts.every((a) => a.expr.includes('namespace="tollgate"')), 'every alert is scoped to the release namespace');
+});
+
+test('when the gateway is given a certificate Secret, it serves it from a read-only mount', async (t) => {
+  const manifests = await template('tollgate', everythingOn);
+  const pod = named<Deployment>(manifests, 'Deployment', 'tg-gateway').spec.template.spec;
+  t.deepEqual(pod.volumes?.find((v) => v.name === 'tls')?.secret, { secretName: 'gateway-tls', defaultMode: 0o440 });
+  t.deepEqual(pod.containers[0].volumeMounts?.find((m) => m.name === 'tls'), { name: 'tls', mountPath: '/etc/tollgate/tls', readOnly: true });
+  const config = named(manifests, 'ConfigMap', 'tg-gateway').data ?? {};
+  t.is(config.TLS_CERT, '/etc/tollgate/tls/tls.crt');
+  t.is(config.TLS_KEY, '/etc/tollgate/tls/tls.key');
+});
+
+test('when budget is given a price table, it is mounted and PRICE_TABLE_FILE points at it', async (t) => {
+  const manifests = await template('tollgate', everythingOn);
+  const prices = named(manifests, 'ConfigMap', 'tg-budget-prices');
+  t.is(prices.data?.['price-table.json'], '{"openai":{}}');
+  const pod = named<Deployment>(manifests, 'Deployment', 'tg-budget').spec.template.spec;
+  t.is(pod.volumes?.find((v) => v.name === 'prices')?.configMap?.name, 'tg-budget-prices');
+  t.is(named(manifests, 'ConfigMap', 'tg-budget').data?.PRICE_TABLE_FILE, '/etc/tollgate/prices/price-table.json');
+});

@@ -1,0 +1,147 @@
+import test from 'ava';
+import { loadConfig as gatewayConfig } from '../../gateway/src/config.js';
+import { loadConfig as auditConfig } from '../../services/audit/src/config.js';
+import { loadConfig as budgetConfig } from '../../services/budget/src/config.js';
+import { loadConfig as identityConfig } from '../../services/identity/src/config.js';
+import { loadConfig as providerKeyConfig } from '../../services/provider-key/src/config.js';
+import { loadConfig as tokenConfig } from '../../services/token/src/config.js';
+import { template } from './support/helm.js';
+import {
+  DEPLOYABLES,
+  existingSecretValues,
+  inlineSecretValues,
+  MESH,
+  METRICS_PORT,
+  named,
+  ofKind,
+  SECRET_VARIABLES,
+  SERVICES,
+  type Deployable,
+  type Deployment,
+  type K8sObject,
+  type Service,
+} from './support/k8s.js';
+
+/** Each process's own start-up validation: what the chart gives it must pass. */
+const loaders: Record<Deployable, (env: NodeJS.ProcessEnv) => unknown> = {
+  gateway: gatewayConfig,
+  identity: identityConfig,
+  token: tokenConfig,
+  budget: budgetConfig,
+  'provider-key': providerKeyConfig,
+  audit: auditConfig,
+};
+
+/** The environment the kubelet would give the container: ConfigMap, then env (Secrets resolved). */
+function containerEnv(all: K8sObject[], name: Deployable): Record<string, string> {
+  const container = named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0];
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) Object.assign(env, named(all, 'ConfigMap', source.configMapRef.name).data);
+  }
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (ref) {
+      const data = named(all, 'Secret', ref.name).data ?? {};
+      if (data[ref.key] === undefined && !ref.optional) throw new Error(`${name}: Secret ${ref.name} has no key ${ref.key}`);
+      if (data[ref.key] !== undefined) env[variable.name] = Buffer.from(data[ref.key], 'base64').toString('utf8');
+    } else if (variable.value !== undefined) {
+      env[variable.name] = variable.value;
+    }
+  }
+  return env;
+}
+
+test('the environment each chart gives its process passes that process’s own config validation', async (t) => {
+  const all = await template('tollgate', inlineSecretValues());
+  for (const name of DEPLOYABLES) {
+    const env = containerEnv(all, name);
+    t.notThrows(() => loaders[name](env), name);
+  }
+});
+
+test('every service listens on all interfaces, on its own gRPC and metrics ports, with its own database', async (t) => {
+  const all = await template('tollgate', existingSecretValues);
+  const databases = new Set<string>();
+  for (const name of SERVICES) {
+    const config = named(all, 'ConfigMap', `tg-${name}`).data ?? {};
+    t.like(config, { GRPC_HOST: '0.0.0.0', GRPC_PORT: String(MESH[name].port), METRICS_PORT: String(METRICS_PORT) }, name);
+    t.is(config.MONGO_DB, `tollgate_${name.replace('-', '_')}`);
+    databases.add(config.MONGO_DB);
+  }
+  t.is(databases.size, SERVICES.length);
+  t.like(named(all, 'ConfigMap', 'tg-gateway').data, { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '8443' });
+});
+
+test('each deployable is given the addresses of exactly the services it calls, and each names a real Service port', async (t) => {
+  const all = await template('tollgate', existingSecretValues);
+  const services = ofKind<Service>(all, 'Service');
+  for (const name of DEPLOYABLES) {
+    const config = named(all, 'ConfigMap', `tg-${name}`).data ?? {};
+    const addressed = Object.keys(config).filter((k) => k.endsWith('_ADDR')).sort();
+    const expected = MESH[name].calls.map((peer) => `${peer.toUpperCase().replace('-', '_')}_ADDR`);
+    // Audit names itself (in-process), so it never needs a route to another pod.
+    if (name === 'audit') expected.push('AUDIT_ADDR');
+    t.deepEqual(addressed, expected.sort(), name);
+
+    for (const peer of MESH[name].calls) {
+      const [host, port] = config[`${peer.toUpperCase().replace('-', '_')}_ADDR`].split(':');
+      const service = services.find((s) => s.metadata.name === host);
+      t.truthy(service, `${name} → ${peer}: no Service ${host}`);
+      const servicePort = service?.spec.ports.find((p) => p.port === Number(port));
+      t.is(servicePort?.name, 'grpc', `${name} → ${peer}: ${host}:${port} is not the gRPC port`);
+      t.is(named<Deployment>(all, 'Deployment', `tg-${peer}`).spec.template.spec.containers[0].ports?.find((p) => p.name === 'grpc')?.containerPort, MESH[peer].port);
+    }
+  }
+  t.is(named(all, 'ConfigMap', 'tg-audit').data?.AUDIT_ADDR, '127.0.0.1:50055');
+});
+
+test('secret variables never land in a ConfigMap; with an existing Secret, every one references it', async (t) => {
+  const all = await template('tollgate', existingSecretValues);
+  for (const configMap of ofKind(all, 'ConfigMap')) {
+    for (const variable of SECRET_VARIABLES) t.false(variable in (configMap.data ?? {}), `${configMap.metadata.name} holds ${variable}`);
+  }
+  const required: Record<Deployable, string[]> = {
+    gateway: ['SERVICE_TOKEN_SECRET', 'REDIS_URL'],
+    identity: ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'JWT_KEY_ENCRYPTION_KEY'],
+    token: ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'TOKEN_PEPPER'],
+    budget: ['SERVICE_TOKEN_SECRET', 'MONGO_URL'],
+    'provider-key': ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'PROVIDER_KEY_ENCRYPTION_KEYS', 'IP_TOKEN_KEY'],
+    audit: ['SERVICE_TOKEN_SECRET', 'MONGO_URL'],
+  };
+  const optional: Partial<Record<Deployable, string[]>> = { identity: ['BOOTSTRAP_ADMIN_PASSWORD'], token: ['BOOTSTRAP_TOKEN'] };
+  for (const name of DEPLOYABLES) {
+    const env = named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0].env ?? [];
+    const refs = env.filter((e) => e.valueFrom?.secretKeyRef?.name === 'tollgate-secrets');
+    t.deepEqual(refs.filter((e) => !e.valueFrom?.secretKeyRef?.optional).map((e) => e.name), required[name], name);
+    t.deepEqual(refs.filter((e) => e.valueFrom?.secretKeyRef?.optional).map((e) => e.name), optional[name] ?? [], name);
+    t.true(refs.every((e) => e.valueFrom?.secretKeyRef?.key === e.name), name);
+  }
+  t.is(ofKind(all, 'Secret').length, 0, 'the charts render no Secret of their own');
+});
+
+test('when the existing Secret names keys differently, the pods read the mapped keys', async (t) => {
+  const all = await template('tollgate', {
+    global: { existingSecret: 'tollgate-secrets' },
+    identity: { secrets: { existingSecretKeys: { MONGO_URL: 'IDENTITY_MONGO_URL' } } },
+    budget: { secrets: { existingSecret: 'budget-only', existingSecretKeys: { MONGO_URL: 'url' } } },
+  });
+  const ref = (name: string, variable: string) =>
+    named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0].env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
+  t.like(ref('identity', 'MONGO_URL'), { name: 'tollgate-secrets', key: 'IDENTITY_MONGO_URL' });
+  t.like(ref('identity', 'SERVICE_TOKEN_SECRET'), { name: 'tollgate-secrets', key: 'SERVICE_TOKEN_SECRET' });
+  t.like(ref('budget', 'MONGO_URL'), { name: 'budget-only', key: 'url' });
+  t.like(ref('token', 'MONGO_URL'), { name: 'tollgate-secrets', key: 'MONGO_URL' });
+});
+
+test('when secrets are given inline, each chart renders its own Secret and its pods roll when a value changes', async (t) => {
+  const values = inlineSecretValues();
+  const before = await template('tollgate', values);
+  t.is(ofKind(before, 'Secret').length, DEPLOYABLES.length);
+  const checksum = (all: K8sObject[], name: string) =>
+    named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.metadata.annotations?.['checksum/secret'];
+
+  const after = await template('tollgate', { ...values, token: { secrets: { tokenPepper: 'q'.repeat(40) } } });
+  t.not(checksum(after, 'token'), checksum(before, 'token'));
+  t.is(checksum(after, 'identity'), checksum(before, 'identity'));
+});
