@@ -379,3 +379,28 @@ test('GET /.well-known/jwks.json: when anyone asks, then the access-token keys c
   t.is(claims.typ, 'access');
   t.truthy(claims.sid);
 });
+
+test('GET /openapi.json: when the document is fetched, then it documents every Auth and Users route', async (t) => {
+  const res = await edgeClient(stack, 'openapi').get('/openapi.json');
+  t.is(res.status, 200);
+  const expected: [string, string][] = [
+    ['/v1/auth/login', 'post'],
+    ['/v1/auth/refresh', 'post'],
+    ['/v1/auth/logout', 'post'],
+    ['/v1/auth/logout-all', 'post'],
+    ['/v1/auth/me', 'get'],
+    ['/v1/auth/password', 'put'],
+    ['/v1/auth/sessions', 'get'],
+    ['/v1/auth/sessions/{id}', 'delete'],
+    ['/.well-known/jwks.json', 'get'],
+    ['/v1/users', 'post'],
+    ['/v1/users', 'get'],
+    ['/v1/users/{id}', 'get'],
+    ['/v1/users/{id}', 'patch'],
+    ['/v1/users/{id}', 'delete'],
+    ['/v1/users/{id}/unlock', 'post'],
+  ];
+  for (const [path, method] of expected) t.truthy(res.body.paths[path]?.[method], `${method.toUpperCase()} ${path}`);
+  for (const schema of ['AuthResult', 'User', 'Session', 'Jwks']) t.truthy(res.body.components.schemas[schema], schema);
+  t.truthy(res.body.paths['/v1/auth/login'].post.responses['401']);
+});
