@@ -13,7 +13,7 @@ let member: Session;
 let manager: Session;
 
 test.before(async () => {
-  stack = await startStack({ services: ['audit', 'identity'] });
+  stack = await startStack({ services: ['audit', 'identity', 'token'] });
   admin = await loginAsAdmin(stack);
   member = await createUserAndLogin(stack, admin, 'member');
   manager = await createUserAndLogin(stack, admin, 'manager');
@@ -67,6 +67,25 @@ test.serial('when someone other than an admin reads the audit log, then it is 40
   const denied = await eventsWhen(`/v1/audit/events?action=authz.denied&actor_id=${member.user.id}`, (items) => items.length >= 4);
   t.true(denied.length >= 4);
   t.is(denied[0].outcome, 'denied');
+});
+
+test.serial('when an API token reads the log, then it needs an admin owner and the audit:read scope', async (t) => {
+  const mint = async (session: Session, scopes: string[]) => {
+    const res = await stack.http.post('/v1/tokens', { token: session.access_token, json: { name: `audit-${randomUUID().slice(0, 6)}`, scopes } });
+    if (res.status !== 201) throw new Error(`token: ${res.status} ${res.text}`);
+    return res.body.token as string;
+  };
+  const reader = await mint(admin, ['audit:read']);
+  const other = await mint(admin, ['tokens:read']);
+  const memberToken = await mint(member, ['tokens:read']);
+
+  const ok = await stack.http.get('/v1/audit/events?limit=1', { token: reader });
+  t.is(ok.status, 200);
+  t.is((await stack.http.get('/v1/audit/verify', { token: reader })).status, 200);
+  const noScope = await stack.http.get('/v1/audit/events', { token: other });
+  t.is(noScope.status, 403);
+  t.is(noScope.body.error.code, 'insufficient_scope');
+  t.is((await stack.http.get('/v1/audit/events', { token: memberToken })).status, 403);
 });
 
 test.serial('when an admin filters events, then only matching ones come back, newest first, page by page', async (t) => {
