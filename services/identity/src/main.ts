@@ -1,4 +1,5 @@
 import { runMain } from '@tollgate/platform';
 import { loadConfig, start } from './app.js';
 
-runMain('identity', () => start(loadConfig()));
+// async, so a bad environment becomes a rejected start (a clear message and exit 1), not a crash.
+runMain('identity', async () => start(loadConfig()));
