@@ -135,8 +135,9 @@ test('when an admin API token with users:write creates a user, then it is allowe
 test('when users are listed, then admins and managers page through them with a cursor and others are forbidden', async (t) => {
   const manager = (await createAndLogin('manager')).principal;
   const member = (await createAndLogin('member')).principal;
+  const listed: string[] = [];
   for (let i = 0; i < 3; i++) {
-    await h.identity.CreateUser({ email: uniqueEmail('listed'), password: PASSWORD, role: 'viewer', name: '' }, as(admin));
+    listed.push((await h.identity.CreateUser({ email: uniqueEmail('listed'), password: PASSWORD, role: 'viewer', name: '' }, as(admin))).id);
   }
   const seen: string[] = [];
   let cursor = '';
@@ -147,8 +148,11 @@ test('when users are listed, then admins and managers page through them with a c
     cursor = page.next_cursor;
   } while (cursor);
   t.is(new Set(seen).size, seen.length);
-  const all = await h.identity.ListUsers({ page: { limit: 100 } }, as(admin));
-  t.deepEqual(seen, all.items.map((u) => u.id));
+  t.true(listed.every((id) => seen.includes(id)));
+  // Other tests in this file create users concurrently; they may only appear after what was seen.
+  const all = (await h.identity.ListUsers({ page: { limit: 100 } }, as(admin))).items.map((u) => u.id);
+  t.deepEqual(all.filter((id) => seen.includes(id)), seen);
+  t.deepEqual([...seen].sort(), seen);
 
   const viewers = await h.identity.ListUsers({ role: 'viewer', page: { limit: 100 } }, as(admin));
   t.true(viewers.items.length >= 3);
