@@ -79,8 +79,18 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
     });
   const runtime: ServiceRuntime = { ...base, audit };
 
-  const { services, onStop } = await spec.setup(runtime);
-  await syncIndexes(db);
+  let setupResult: Awaited<ReturnType<ServiceSpec<C>['setup']>>;
+  try {
+    setupResult = await spec.setup(runtime);
+    await syncIndexes(db);
+  } catch (err) {
+    // Leave nothing open behind a failed start (matters for in-process tests).
+    await audit.stop().catch(() => undefined);
+    for (const c of clients) c.close();
+    await db.close();
+    throw err;
+  }
+  const { services, onStop } = setupResult;
 
   const grpcServer = createGrpcServer({
     serviceName: spec.name,
