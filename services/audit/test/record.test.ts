@@ -58,7 +58,8 @@ test('when 50 RecordBatch calls with overlapping ids race, then each id is store
   // Each batch takes 10 events from a sliding window, so every id is sent by several batches.
   const batches = Array.from({ length: 50 }, (_, i) => Array.from({ length: 10 }, (_, j) => pool[(i * 2 + j) % pool.length]));
 
-  const responses = await Promise.all(batches.map((events) => fresh.client.call.RecordBatch({ events }, asService())));
+  // The appends queue up behind one another: give the last in line time on a busy machine.
+  const responses = await Promise.all(batches.map((events) => fresh.client.call.RecordBatch({ events }, { ...asService(), deadlineMs: 30_000 })));
 
   const sentIds = new Set(batches.flat().map((e) => e.id));
   const firstTime = responses.flatMap((r) => r.results).filter((r) => !r.duplicate);
@@ -93,7 +94,7 @@ test('when two replicas append to the same log at once, then no seq is taken twi
   const batches = Array.from({ length: 30 }, (_, i) => Array.from({ length: 8 }, (_, j) => pool[(i * 3 + j) % pool.length]));
 
   const responses = await Promise.all(
-    batches.map((events, i) => (i % 2 ? replicaClient : fresh.client).call.RecordBatch({ events }, asService())),
+    batches.map((events, i) => (i % 2 ? replicaClient : fresh.client).call.RecordBatch({ events }, { ...asService(), deadlineMs: 30_000 })),
   );
 
   const stored = responses.flatMap((r) => r.results).filter((r) => !r.duplicate);
