@@ -53,3 +53,40 @@ test('when 200 handshakes and usage reports hit one budget at once, then it is n
   const rec = await s.budget.Reconcile({ id: agent.id }, { principal: service });
   t.deepEqual(rec, { ok: true, ledger_spent_micros: charged, budget_spent_micros: charged });
 });
+
+test('when overage beyond the lease is allowed, then the excess is charged to what is left of the budget, and no further', async (t) => {
+  const { agent, as } = await createAgent(s, 100_000);
+  const hs = await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 30_000 }, { principal: as });
+  const over = await s.budget.ReportUsage(
+    { lease_id: hs.lease_id, request_id: 'over-1', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 50_000 },
+    { principal: as },
+  );
+  t.deepEqual(over, { charged_micros: 50_000, remaining_micros: 50_000, duplicate: false });
+  const capped = await s.budget.ReportUsage(
+    { lease_id: hs.lease_id, request_id: 'over-2', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 80_000 },
+    { principal: as },
+  );
+  t.deepEqual(capped, { charged_micros: 50_000, remaining_micros: 0, duplicate: false });
+  t.deepEqual(await s.budget.GetBudget({ id: agent.id }, { principal: service }), { limit_micros: 100_000, spent_micros: 100_000, reserved_micros: 0, remaining_micros: 0 });
+  t.true((await s.budget.Reconcile({ id: agent.id }, { principal: service })).ok);
+});
+
+test('when charges and a limit raise race, then every charge fits the limit in force and the books balance', async (t) => {
+  const { agent, as } = await createAgent(s, 200_000);
+  const request = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 300_000, justification: 'load test' }, { principal: { type: 'user', id: 'usr_requester', role: 'member' } });
+  const [reports] = await Promise.all([
+    Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        s.budget.ReportUsage({ lease_id: '', request_id: `race-${i}`, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 7_000 }, patient(as)),
+      ),
+    ),
+    s.budget.ApproveBudgetRequest({ id: request.id, note: 'go' }, patient({ type: 'user', id: 'usr_approver', role: 'manager' })),
+  ]);
+  const charged = reports.reduce((sum, r) => sum + r.charged_micros, 0);
+  const budget = await s.budget.GetBudget({ id: agent.id }, { principal: service });
+  t.is(budget.limit_micros, 500_000);
+  t.is(budget.spent_micros, charged);
+  t.true(charged <= 500_000);
+  t.is(budget.remaining_micros, 500_000 - charged);
+  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: service }), { ok: true, ledger_spent_micros: charged, budget_spent_micros: charged });
+});

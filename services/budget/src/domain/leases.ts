@@ -73,7 +73,9 @@ export class Leases {
     }
 
     try {
-      const token = await this.deps.ipTokens.issue({ agentId, provider, ttlSeconds: this.deps.leaseTtlSeconds }, caller);
+      // The credential must not outlive the lease: whole seconds left, rounded down.
+      const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - this.#now().getTime()) / 1000));
+      const token = await this.deps.ipTokens.issue({ agentId, provider, ttlSeconds }, caller);
       return { leaseId, granted, expiresAt, ipToken: token.ipToken };
     } catch (err) {
       // No credential, no lease: the reservation goes straight back.

@@ -1,0 +1,151 @@
+import test from 'ava';
+import {
+  admin,
+  agentPrincipal,
+  budgetService,
+  codeOf,
+  createAgent,
+  errorOf,
+  member,
+  member2,
+  outboxEvents,
+  startBudgetStack,
+  tokenOf,
+  usd,
+  viewer,
+  type BudgetStack,
+} from './helpers.js';
+
+let s: BudgetStack;
+test.before(async () => {
+  s = await startBudgetStack();
+});
+test.after.always(() => s?.close());
+
+test('when a member creates an agent, then it comes with its budget and a tg_agt_ credential minted by the token service', async (t) => {
+  const res = await s.budget.CreateAgent(
+    { name: ' Research bot ', description: 'reads papers', budget_micros: usd(250.5), providers: ['openai', 'Anthropic', 'openai'] },
+    { principal: member },
+  );
+  const agent = res.agent!;
+  t.regex(agent.id, /^agt_/);
+  t.is(agent.owner_id, member.id);
+  t.is(agent.name, 'Research bot');
+  t.is(agent.description, 'reads papers');
+  t.deepEqual(agent.providers, ['openai', 'anthropic']);
+  t.false(agent.disabled);
+  t.truthy(Date.parse(agent.created_at));
+  t.deepEqual(agent.budget, { limit_micros: 250_500_000, spent_micros: 0, reserved_micros: 0, remaining_micros: 250_500_000 });
+  t.regex(res.token, /^tg_agt_/);
+
+  const credential = await s.token.GetToken({ id: agent.token_id }, { principal: budgetService });
+  t.is(credential.kind, 'agent');
+  t.is(credential.agent_id, agent.id);
+  t.is(credential.owner_id, member.id);
+  t.is(credential.status, 'active');
+  t.deepEqual([...credential.scopes].sort(), ['budgets:read', 'proxy:invoke', 'usage:write']);
+
+  t.deepEqual(await s.budget.GetAgent({ id: agent.id }, { principal: viewer }), agent);
+  const created = (await outboxEvents(s.db)).filter((e) => e.action === 'agent.created' && e.resource.id === agent.id);
+  t.is(created.length, 1);
+  t.deepEqual(created[0].actor, { type: 'user', id: member.id });
+  t.like(created[0].details, { owner_id: member.id, budget_micros: 250_500_000, token_id: agent.token_id });
+  t.false(JSON.stringify(created[0]).includes(res.token));
+});
+
+test('when the budget is at the maximum it is accepted, and above it is rejected', async (t) => {
+  const ok = await s.budget.CreateAgent({ name: 'max', description: '', budget_micros: usd(10_000), providers: [] }, { principal: member });
+  t.is(ok.agent!.budget!.limit_micros, 10_000_000_000);
+  const zero = await s.budget.CreateAgent({ name: 'zero', description: '', budget_micros: 0, providers: [] }, { principal: member });
+  t.is(zero.agent!.budget!.remaining_micros, 0);
+  const over = await errorOf(s.budget.CreateAgent({ name: 'over', description: '', budget_micros: 10_000_000_001, providers: [] }, { principal: member }));
+  t.is(over.code, 'validation_failed');
+  t.is(over.message, 'Budget exceeds maximum allowed ($10,000)');
+  t.is(await codeOf(s.budget.CreateAgent({ name: 'neg', description: '', budget_micros: -1, providers: [] }, { principal: member })), 'validation_failed');
+});
+
+test('when the input is invalid, then the agent is not created', async (t) => {
+  for (const req of [
+    { name: '', description: '', budget_micros: 1, providers: [] },
+    { name: 'x'.repeat(101), description: '', budget_micros: 1, providers: [] },
+    { name: 'ok', description: 'd'.repeat(1001), budget_micros: 1, providers: [] },
+    { name: 'ok', description: '', budget_micros: 1, providers: ['not a provider'] },
+  ]) {
+    t.is(await codeOf(s.budget.CreateAgent(req, { principal: member })), 'validation_failed');
+    t.is(await s.db.collection('agents').countDocuments({ name: req.name }), 0);
+  }
+});
+
+test('when someone who may not create agents tries, then it is forbidden', async (t) => {
+  const req = { name: 'nope', description: '', budget_micros: 1, providers: [] };
+  t.is(await codeOf(s.budget.CreateAgent(req, { principal: viewer })), 'forbidden');
+  t.is(await codeOf(s.budget.CreateAgent(req, { principal: agentPrincipal('agt_0mwrpp9q30fdaaaec898dcee') })), 'forbidden');
+  t.is(await codeOf(s.budget.CreateAgent(req, { principal: budgetService })), 'forbidden');
+  t.is(await codeOf(s.budget.CreateAgent(req, { principal: tokenOf(member, ['agents:read']) })), 'insufficient_scope');
+  t.is(await codeOf(s.budget.CreateAgent(req, { principal: tokenOf(member, ['agents:write']) })), 'ok');
+});
+
+test('when agents are listed, then each carries its budget and the list pages by cursor', async (t) => {
+  const mine = [];
+  for (let i = 0; i < 3; i++) mine.push((await createAgent(s, usd(i + 1), member2)).agent.id);
+  const seen: string[] = [];
+  let cursor = '';
+  do {
+    const page = await s.budget.ListAgents({ page: { limit: 2, cursor } }, { principal: viewer });
+    t.true(page.items.length <= 2);
+    for (const a of page.items) {
+      t.truthy(a.budget);
+      seen.push(a.id);
+    }
+    cursor = page.next_cursor;
+  } while (cursor);
+  t.deepEqual(seen, [...seen].sort(), 'in creation order');
+  for (const id of mine) t.true(seen.includes(id));
+  t.is(await codeOf(s.budget.ListAgents({}, { principal: tokenOf(viewer, ['budgets:read']) })), 'insufficient_scope');
+});
+
+test('when an agent reads agents, then it sees only itself', async (t) => {
+  const { agent, as } = await createAgent(s, usd(1));
+  const other = await createAgent(s, usd(1));
+  const page = await s.budget.ListAgents({}, { principal: as });
+  t.deepEqual(page.items.map((a) => a.id), [agent.id]);
+  t.is((await s.budget.GetAgent({ id: agent.id }, { principal: as })).id, agent.id);
+  t.is(await codeOf(s.budget.GetAgent({ id: other.agent.id }, { principal: as })), 'not_found');
+  t.is(await codeOf(s.budget.GetBudget({ id: other.agent.id }, { principal: as })), 'not_found');
+});
+
+test('when the owner or an admin updates an agent, then it changes and is audited; anyone else is refused', async (t) => {
+  const { agent } = await createAgent(s, usd(1), member);
+  const renamed = await s.budget.UpdateAgent({ id: agent.id, name: 'renamed', description: 'new words' }, { principal: member });
+  t.is(renamed.name, 'renamed');
+  t.is(renamed.description, 'new words');
+  t.false(renamed.disabled);
+  const disabled = await s.budget.UpdateAgent({ id: agent.id, disabled: true }, { principal: admin });
+  t.true(disabled.disabled);
+  t.is(disabled.name, 'renamed');
+  t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'mine now' }, { principal: member2 })), 'forbidden');
+  t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'x' }, { principal: viewer })), 'forbidden');
+  t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'x' }, { principal: tokenOf(member, ['agents:read']) })), 'insufficient_scope');
+  t.is(await codeOf(s.budget.UpdateAgent({ id: 'agt_nope', name: 'x' }, { principal: admin })), 'not_found');
+  const updates = (await outboxEvents(s.db)).filter((e) => e.action === 'agent.updated' && e.resource.id === agent.id);
+  t.deepEqual(
+    updates.map((e) => [e.actor.id, e.details]),
+    [
+      [member.id, { name: 'renamed', description: 'new words' }],
+      [admin.id, { disabled: true }],
+    ],
+  );
+});
+
+test('when a budget and its history are read, then they show the limit and every change', async (t) => {
+  const { agent } = await createAgent(s, usd(3));
+  t.deepEqual(await s.budget.GetBudget({ id: agent.id }, { principal: viewer }), {
+    limit_micros: 3_000_000,
+    spent_micros: 0,
+    reserved_micros: 0,
+    remaining_micros: 3_000_000,
+  });
+  t.deepEqual(await s.budget.GetBudgetHistory({ id: agent.id }, { principal: viewer }), { items: [] });
+  t.is(await codeOf(s.budget.GetBudget({ id: agent.id }, { principal: tokenOf(viewer, ['agents:read']) })), 'insufficient_scope');
+  t.is(await codeOf(s.budget.GetBudget({ id: 'agt_0000000000000000000000000' }, { principal: viewer })), 'not_found');
+});

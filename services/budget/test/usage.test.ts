@@ -1,0 +1,207 @@
+import test from 'ava';
+import {
+  addProviderKey,
+  agentPrincipal,
+  budgetService,
+  codeOf,
+  createAgent,
+  manager,
+  member,
+  outboxEvents,
+  patient,
+  startBudgetStack,
+  usd,
+  viewer,
+  type BudgetStack,
+} from './helpers.js';
+
+let s: BudgetStack;
+test.before(async () => {
+  s = await startBudgetStack();
+  await addProviderKey(s, 'openai');
+  await addProviderKey(s, 'anthropic');
+});
+test.after.always(() => s?.close());
+
+const state = (id: string) => s.budget.GetBudget({ id }, { principal: budgetService });
+const ledgerOf = (agentId: string) => s.db.collection('usage_ledger').find({ agent_id: agentId }).sort({ at: 1 }).toArray();
+
+async function leaseFor(budget: number, lease: number, provider = 'openai') {
+  const a = await createAgent(s, budget);
+  const hs = await s.budget.Handshake({ agent_id: a.agent.id, provider, requested_micros: lease }, { principal: a.as });
+  return { ...a, leaseId: hs.lease_id };
+}
+
+const report = (leaseId: string, requestId: string, extra: Partial<{ provider: string; model: string; input_tokens: number; output_tokens: number; cost_micros: number }> = {}) => ({
+  lease_id: leaseId,
+  request_id: requestId,
+  provider: 'openai',
+  model: 'gpt-4o',
+  input_tokens: 0,
+  output_tokens: 0,
+  ...extra,
+});
+
+test('when usage is reported without a cost, then it is priced from the model price table, rounded up', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(10), usd(5));
+  const r1 = await s.budget.ReportUsage(report(leaseId, 'p1', { input_tokens: 1000, output_tokens: 500 }), { principal: as });
+  t.deepEqual(r1, { charged_micros: 7_500, remaining_micros: 5_000_000, duplicate: false });
+  const dated = await s.budget.ReportUsage(report(leaseId, 'p2', { model: 'gpt-4o-2024-08-06', input_tokens: 1000, output_tokens: 500 }), { principal: as });
+  t.is(dated.charged_micros, 7_500, 'a dated model id matches its family');
+  const mini = await s.budget.ReportUsage(report(leaseId, 'p3', { model: 'gpt-4o-mini', input_tokens: 1 }), { principal: as });
+  t.is(mini.charged_micros, 1, '0.15 micro-dollars round up to 1');
+  const given = await s.budget.ReportUsage(report(leaseId, 'p4', { model: 'my-fine-tune', input_tokens: 10, cost_micros: 4_321 }), { principal: as });
+  t.is(given.charged_micros, 4_321, 'a reported cost is used as is');
+  t.deepEqual(await state(agent.id), { limit_micros: 10_000_000, spent_micros: 19_322, reserved_micros: 5_000_000 - 19_322, remaining_micros: 5_000_000 });
+});
+
+test('when an anthropic model is reported, then its price applies', async (t) => {
+  const { as, leaseId } = await leaseFor(usd(10), usd(5), 'anthropic');
+  const r = await s.budget.ReportUsage(report(leaseId, 'c1', { provider: 'anthropic', model: 'claude-3-5-haiku-20241022', input_tokens: 1_000_000, output_tokens: 1_000 }), { principal: as });
+  t.is(r.charged_micros, 800_000 + 4_000);
+});
+
+test('when the model has no price and no cost is given, then the report is rejected and nothing is charged', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), usd(1));
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'u1', { model: 'mystery-model', input_tokens: 5 }), { principal: as })), 'validation_failed');
+  t.is((await state(agent.id)).spent_micros, 0);
+  t.is((await ledgerOf(agent.id)).length, 0);
+});
+
+test('when the same request_id is reported twice, then it is charged once and the second answer says duplicate', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), usd(1));
+  const first = await s.budget.ReportUsage(report(leaseId, 'same', { cost_micros: 1_000 }), { principal: as });
+  const second = await s.budget.ReportUsage(report(leaseId, 'same', { cost_micros: 9_999 }), { principal: as });
+  t.deepEqual(first, { charged_micros: 1_000, remaining_micros: 0, duplicate: false });
+  t.deepEqual(second, { charged_micros: 1_000, remaining_micros: 0, duplicate: true });
+  t.is((await state(agent.id)).spent_micros, 1_000);
+  t.is((await ledgerOf(agent.id)).length, 1);
+});
+
+test('when the same request_id is reported 30 times at once, then exactly one charge is made', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), usd(1));
+  const results = await Promise.all(Array.from({ length: 30 }, () => s.budget.ReportUsage(report(leaseId, 'burst', { cost_micros: 777 }), patient(as))));
+  t.is(results.filter((r) => !r.duplicate).length, 1);
+  t.true(results.every((r) => r.charged_micros === 777));
+  t.is((await state(agent.id)).spent_micros, 777);
+  t.is((await ledgerOf(agent.id)).length, 1);
+  t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
+});
+
+test('when two agents use the same request_id, then each is charged', async (t) => {
+  const a = await leaseFor(usd(1), usd(1));
+  const b = await leaseFor(usd(1), usd(1));
+  t.false((await s.budget.ReportUsage(report(a.leaseId, 'shared-id', { cost_micros: 5 }), { principal: a.as })).duplicate);
+  t.false((await s.budget.ReportUsage(report(b.leaseId, 'shared-id', { cost_micros: 5 }), { principal: b.as })).duplicate);
+});
+
+test('when usage goes beyond the lease and overage is not allowed, then only the lease is charged and the rest is recorded as unbilled', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), 10_000);
+  const r = await s.budget.ReportUsage(report(leaseId, 'big', { cost_micros: 25_000 }), { principal: as });
+  t.deepEqual(r, { charged_micros: 10_000, remaining_micros: 990_000, duplicate: false });
+  t.deepEqual(await state(agent.id), { limit_micros: 1_000_000, spent_micros: 10_000, reserved_micros: 0, remaining_micros: 990_000 });
+  const [entry] = await ledgerOf(agent.id);
+  t.like(entry, { amount_micros: 10_000, cost_micros: 25_000, unbilled_micros: 15_000, lease_micros: 10_000, overage_micros: 0 });
+  const exhausted = (await outboxEvents(s.db)).filter((e) => e.action === 'budget.exhausted' && e.resource.id === agent.id);
+  t.is(exhausted.length, 1);
+  t.like(exhausted[0].details, { request_id: 'big', charged_micros: 10_000, unbilled_micros: 15_000 });
+  // A released lease has nothing left to charge.
+  await s.budget.ReleaseLease({ lease_id: leaseId }, { principal: as });
+  t.is((await s.budget.ReportUsage(report(leaseId, 'late', { cost_micros: 100 }), { principal: as })).charged_micros, 0);
+  t.is((await state(agent.id)).spent_micros, 10_000);
+});
+
+test('when usage is reported without a lease, then it is charged to the unreserved budget, never below zero', async (t) => {
+  const { agent, as } = await createAgent(s, 50_000);
+  t.is((await s.budget.ReportUsage(report('', 'd1', { cost_micros: 30_000 }), { principal: as })).charged_micros, 30_000);
+  const capped = await s.budget.ReportUsage(report('', 'd2', { cost_micros: 30_000 }), { principal: as });
+  t.deepEqual(capped, { charged_micros: 20_000, remaining_micros: 0, duplicate: false });
+  t.deepEqual(await state(agent.id), { limit_micros: 50_000, spent_micros: 50_000, reserved_micros: 0, remaining_micros: 0 });
+});
+
+test('when a report is written, then the ledger entry holds who, what, how much and the UTC day', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), usd(1));
+  const before = new Date();
+  await s.budget.ReportUsage(report(leaseId, 'shape', { input_tokens: 120, output_tokens: 30 }), { principal: as });
+  const [entry] = await ledgerOf(agent.id);
+  t.like(entry, {
+    agent_id: agent.id,
+    lease_id: leaseId,
+    request_id: 'shape',
+    provider: 'openai',
+    model: 'gpt-4o',
+    input_tokens: 120,
+    output_tokens: 30,
+    amount_micros: 600,
+    day: before.toISOString().slice(0, 10),
+  });
+  t.true(entry.at instanceof Date);
+});
+
+test("when the report is not the agent's own or is malformed, then it is refused and nothing is charged", async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(1), usd(1));
+  const other = await createAgent(s, usd(1));
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x1', { cost_micros: 1 }), { principal: other.as })), 'not_found');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x2', { cost_micros: 1 }), { principal: member })), 'forbidden');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x3', { cost_micros: 1 }), { principal: { ...as, scopes: ['budgets:read'] } })), 'insufficient_scope');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x4', { provider: 'anthropic', cost_micros: 1 }), { principal: as })), 'validation_failed');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, '', { cost_micros: 1 }), { principal: as })), 'validation_failed');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'has space', { cost_micros: 1 }), { principal: as })), 'validation_failed');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x5', { input_tokens: -1 }), { principal: as })), 'validation_failed');
+  t.is(await codeOf(s.budget.ReportUsage(report(leaseId, 'x6', { cost_micros: -5 }), { principal: as })), 'validation_failed');
+  t.is(await codeOf(s.budget.ReportUsage(report('lse_0mwrpp9q30fdaaaec898dcee', 'x7', { cost_micros: 1 }), { principal: as })), 'not_found');
+  t.is((await state(agent.id)).spent_micros, 0);
+});
+
+test('when spend is grouped by agent, provider, model or day, then the totals add up per key', async (t) => {
+  const a = await leaseFor(usd(10), usd(5));
+  const b = await leaseFor(usd(10), usd(5), 'anthropic');
+  await s.budget.ReportUsage(report(a.leaseId, 's1', { model: 'gpt-4o', input_tokens: 1000, output_tokens: 500 }), { principal: a.as });
+  await s.budget.ReportUsage(report(a.leaseId, 's2', { model: 'gpt-4o-mini', input_tokens: 2000, output_tokens: 1000 }), { principal: a.as });
+  await s.budget.ReportUsage(report(b.leaseId, 's3', { provider: 'anthropic', model: 'claude-3-haiku', input_tokens: 4000, output_tokens: 400 }), { principal: b.as });
+  const only = (rows: { key: string }[], keys: string[]) => rows.filter((r) => keys.includes(r.key));
+
+  const byAgent = await s.budget.GetSpend({ group_by: 'agent' }, { principal: viewer });
+  t.deepEqual(only(byAgent.items, [a.agent.id, b.agent.id]), [
+    { key: a.agent.id, spent_micros: 7_500 + 900, requests: 2, input_tokens: 3000, output_tokens: 1500 },
+    { key: b.agent.id, spent_micros: 1_000 + 500, requests: 1, input_tokens: 4000, output_tokens: 400 },
+  ].sort((x, y) => (x.key < y.key ? -1 : 1)));
+
+  const byModel = await s.budget.GetSpend({ group_by: 'model', agent_id: a.agent.id }, { principal: viewer });
+  t.deepEqual(byModel.items, [
+    { key: 'gpt-4o', spent_micros: 7_500, requests: 1, input_tokens: 1000, output_tokens: 500 },
+    { key: 'gpt-4o-mini', spent_micros: 900, requests: 1, input_tokens: 2000, output_tokens: 1000 },
+  ]);
+  const byProvider = await s.budget.GetSpend({ group_by: 'provider', agent_id: b.agent.id }, { principal: viewer });
+  t.deepEqual(byProvider.items, [{ key: 'anthropic', spent_micros: 1_500, requests: 1, input_tokens: 4000, output_tokens: 400 }]);
+
+  const today = new Date().toISOString().slice(0, 10);
+  const byDay = await s.budget.GetSpend({ group_by: 'day', agent_id: a.agent.id, from: today, to: today }, { principal: viewer });
+  t.deepEqual(byDay.items, [{ key: today, spent_micros: 8_400, requests: 2, input_tokens: 3000, output_tokens: 1500 }]);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  t.deepEqual((await s.budget.GetSpend({ group_by: 'day', agent_id: a.agent.id, to: yesterday }, { principal: viewer })).items, []);
+  const sinceNow = await s.budget.GetSpend({ group_by: 'day', agent_id: a.agent.id, from: new Date(Date.now() + 60_000).toISOString() }, { principal: viewer });
+  t.deepEqual(sinceNow.items, []);
+
+  // An agent sees only its own spend.
+  const own = await s.budget.GetSpend({ group_by: 'agent' }, { principal: a.as });
+  t.deepEqual(own.items.map((r) => r.key), [a.agent.id]);
+  t.deepEqual((await s.budget.GetSpend({ group_by: 'agent', agent_id: b.agent.id }, { principal: a.as })).items, []);
+});
+
+test('when spend is asked for badly, then it is a validation error', async (t) => {
+  t.is(await codeOf(s.budget.GetSpend({ group_by: 'week' }, { principal: viewer })), 'validation_failed');
+  t.is(await codeOf(s.budget.GetSpend({ group_by: 'day', from: 'yesterday' }, { principal: viewer })), 'validation_failed');
+  t.is(await codeOf(s.budget.GetSpend({ group_by: 'day', from: '2024-02-01', to: '2024-01-01' }, { principal: viewer })), 'validation_failed');
+  t.is(await codeOf(s.budget.GetSpend({ group_by: 'day' }, { principal: { type: 'token', id: viewer.id, role: 'viewer', scopes: ['agents:read'] } })), 'insufficient_scope');
+});
+
+test('when Reconcile runs, then the ledger matches the budget; only managers, admins and services may run it', async (t) => {
+  const { agent, as, leaseId } = await leaseFor(usd(2), usd(1));
+  for (let i = 0; i < 5; i++) await s.budget.ReportUsage(report(leaseId, `rc${i}`, { cost_micros: 1_111 }), { principal: as });
+  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: manager }), { ok: true, ledger_spent_micros: 5_555, budget_spent_micros: 5_555 });
+  t.is(await codeOf(s.budget.Reconcile({ id: agent.id }, { principal: member })), 'forbidden');
+  t.is(await codeOf(s.budget.Reconcile({ id: agent.id }, { principal: as })), 'forbidden');
+  t.is(await codeOf(s.budget.Reconcile({ id: 'agt_nope' }, { principal: manager })), 'not_found');
+  t.is(await codeOf(s.budget.Reconcile({ id: agentPrincipal('x').id }, { principal: manager })), 'not_found');
+});
