@@ -5,7 +5,7 @@ import { randomNonce, usageOpId } from './ids.js';
 import { micros } from './money.js';
 import type { Caller } from './ports.js';
 import type { PriceTable } from './prices.js';
-import type { BudgetRecord, UsageCharge } from './records.js';
+import type { UsageCharge } from './records.js';
 import type { BudgetRepository, LeaseRepository, LedgerRepository } from './repositories.js';
 import { knownId, validModel, validProvider, validRequestId, validTokens } from './rules.js';
 
@@ -75,11 +75,15 @@ export class Usage {
     const opId = usageOpId(agentId, requestId);
 
     return this.deps.mutex.run(agentId, async () => {
-      const earlier = await this.#finished(agentId, opId);
-      if (earlier) return earlier;
+      if (await this.deps.ledger.find(opId)) return this.#duplicate(agentId, opId);
+      let budget = await this.deps.budgets.find(agentId);
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const budget = await this.deps.budgets.find(agentId);
         if (!budget) throw new NotFoundError('Agent not found');
+        const interrupted = budget.pending[opId];
+        if (interrupted) {
+          await this.complete(agentId, interrupted);
+          return this.#duplicate(agentId, opId);
+        }
         const split = splitCharge({
           cost,
           remaining: budget.remaining,
@@ -109,11 +113,11 @@ export class Usage {
         const charged = await this.deps.budgets.charge(agentId, { charge, leaseId: input.leaseId }, at);
         if (!charged) {
           // Another replica moved the budget, or is charging this very report: look again.
-          const again = await this.#finished(agentId, opId);
-          if (again) return again;
+          if (await this.deps.ledger.find(opId)) return this.#duplicate(agentId, opId);
+          budget = await this.deps.budgets.find(agentId);
           continue;
         }
-        if ((await this.complete(agentId, charge)) === 'reversed') return (await this.#finished(agentId, opId))!;
+        if ((await this.complete(agentId, charge)) === 'reversed') return this.#duplicate(agentId, opId);
         if (split.unbilled > 0) {
           await this.deps.audit.emit(
             {
@@ -166,19 +170,10 @@ export class Usage {
     });
   }
 
-  /** The answer for a report already charged (finishing it first if it was left pending). */
-  async #finished(agentId: string, opId: string): Promise<UsageResult | null> {
-    let entry = await this.deps.ledger.find(opId);
-    let budget: BudgetRecord | null = null;
-    if (!entry) {
-      budget = await this.deps.budgets.find(agentId);
-      const pending = budget?.pending[opId];
-      if (!pending) return null;
-      await this.complete(agentId, pending);
-      entry = await this.deps.ledger.find(opId);
-      if (!entry) return null;
-    }
-    budget = await this.deps.budgets.find(agentId);
-    return { charged: entry.amount_micros, remaining: budget?.remaining ?? 0, duplicate: true };
+  /** The answer for a report already in the ledger: its original charge. */
+  async #duplicate(agentId: string, opId: string): Promise<UsageResult> {
+    const entry = await this.deps.ledger.find(opId);
+    const budget = await this.deps.budgets.find(agentId);
+    return { charged: entry?.amount_micros ?? 0, remaining: budget?.remaining ?? 0, duplicate: true };
   }
 }
