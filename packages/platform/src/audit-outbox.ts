@@ -6,6 +6,7 @@ import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audi
 import type { Principal } from './auth/principal.js';
 import type { CallContext } from './grpc/context.js';
 import type { ServiceClient } from './grpc/client.js';
+import { ValidationError } from './errors.js';
 
 export type Outcome = 'success' | 'failure' | 'denied';
 export type ActorType = 'user' | 'token' | 'agent' | 'service' | 'anonymous';
@@ -39,7 +40,6 @@ interface OutboxDoc {
   _id: string;
   event: AuditEvent;
   created_at: Date;
-  attempts: number;
 }
 
 const outboxSchema = new Schema<OutboxDoc>(
@@ -47,9 +47,25 @@ const outboxSchema = new Schema<OutboxDoc>(
     _id: { type: String, required: true },
     event: { type: Schema.Types.Mixed, required: true },
     created_at: { type: Date, required: true, index: true },
-    attempts: { type: Number, default: 0 },
   },
   { collection: 'audit_outbox', versionKey: false },
+);
+
+interface DeadLetterDoc extends OutboxDoc {
+  error: string;
+  failed_at: Date;
+}
+
+/** Events the audit service refused as invalid: kept for an operator, never retried. */
+const deadLetterSchema = new Schema<DeadLetterDoc>(
+  {
+    _id: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    created_at: { type: Date, required: true },
+    error: { type: String, required: true },
+    failed_at: { type: Date, required: true },
+  },
+  { collection: 'audit_outbox_dead', versionKey: false },
 );
 
 export interface AuditEmitter {
@@ -80,6 +96,8 @@ export interface OutboxOptions {
  */
 export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
   const model: Model<OutboxDoc> = opts.conn.models.AuditOutbox ?? opts.conn.model<OutboxDoc>('AuditOutbox', outboxSchema);
+  const deadLetters: Model<DeadLetterDoc> =
+    opts.conn.models.AuditOutboxDead ?? opts.conn.model<DeadLetterDoc>('AuditOutboxDead', deadLetterSchema);
   const interval = opts.intervalMs ?? 500;
   const batchSize = opts.batchSize ?? 100;
   let backoff = 0;
@@ -92,10 +110,32 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
     for (;;) {
       const batch = await model.find({}).sort({ created_at: 1, _id: 1 }).limit(batchSize).lean();
       if (batch.length === 0) return;
-      await opts.client.call.RecordBatch({ events: batch.map((d) => d.event) }, { principal, deadlineMs: 5_000 });
+      try {
+        await opts.client.call.RecordBatch({ events: batch.map((d) => d.event) }, { principal, deadlineMs: 5_000 });
+      } catch (err) {
+        // A batch the audit service rejects as invalid would otherwise block the outbox
+        // forever: find the bad events one by one and set them aside, deliver the rest.
+        if (!(err instanceof ValidationError)) throw err;
+        await deliverOneByOne(batch);
+        continue;
+      }
       // trusted(): our own operator, exempt from the sanitizeFilter injection guard.
       await model.deleteMany({ _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
       if (batch.length < batchSize) return;
+    }
+  }
+
+  async function deliverOneByOne(batch: OutboxDoc[]): Promise<void> {
+    for (const doc of batch) {
+      try {
+        await opts.client.call.RecordBatch({ events: [doc.event] }, { principal, deadlineMs: 5_000 });
+        await model.deleteOne({ _id: doc._id });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        await deadLetters.create({ _id: doc._id, event: doc.event, created_at: doc.created_at, error: err.message, failed_at: new Date() });
+        await model.deleteOne({ _id: doc._id });
+        opts.log.error({ event_id: doc._id, action: doc.event.action, err: err.message }, 'audit rejected an event; moved to audit_outbox_dead');
+      }
     }
   }
 
@@ -141,7 +181,7 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
         details_json: JSON.stringify(input.details ?? {}),
         source: opts.source,
       };
-      await model.create({ _id: id, event, created_at: new Date(), attempts: 0 });
+      await model.create({ _id: id, event, created_at: new Date() });
       if (backoff === 0) void flush();
     },
     flush,

@@ -50,3 +50,34 @@ test('when the audit service is down while a service emits, then every event arr
   t.is((await recorded()).length, 20);
   t.true((await h.client.call.Verify({}, asAdmin)).ok);
 });
+
+test('when the audit service rejects one event as invalid, then the others are delivered and the bad one is set aside', async (t) => {
+  const h = await startAudit();
+  const log = createLogger('outbox-test', testEnv.logLevel);
+  const conn = await connectMongo(testEnv.mongoUrl, `t${randomBytes(5).toString('hex')}_emitter`, log);
+  const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
+  const outbox = createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200 });
+  t.teardown(async () => {
+    await outbox.stop();
+    client.close();
+    await conn.dropDatabase();
+    await conn.close();
+    await h.close();
+  });
+  const resource = { type: 'session', id: `poison-${randomUUID().slice(0, 8)}` };
+  const ctx = { principal: { type: 'service' as const, id: 'emitter' }, requestId: randomUUID() };
+
+  await h.stack.stop('audit');
+  await outbox.emit({ action: 'auth.logout', resource }, ctx);
+  await outbox.emit({ action: 'NOT A VALID ACTION!', resource }, ctx);
+  await outbox.emit({ action: 'auth.logout', resource }, ctx);
+  await h.stack.start('audit');
+
+  t.true(await eventually(async () => (await outbox.pending()) === 0, 30_000), 'the outbox is not blocked by the bad event');
+  const items = (await h.client.call.Query({ filter: { resource_id: resource.id }, page: { limit: 10 } }, asAdmin)).items;
+  t.is(items.length, 2);
+  const dead = await conn.collection<{ event: AuditEvent; error: string }>('audit_outbox_dead').find({}).toArray();
+  t.is(dead.length, 1);
+  t.is(dead[0].event.action, 'NOT A VALID ACTION!');
+  t.truthy(dead[0].error);
+});

@@ -78,7 +78,8 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
   });
   const defaultDeadline = opts.defaultDeadlineMs ?? 5_000;
   const idempotent = opts.idempotent ?? ((m: string) => READ_METHOD.test(m));
-  const retries = opts.retries ?? 2;
+  // 100+200+400+800 ms: long enough to ride out a peer's restart and our reconnect backoff.
+  const retries = opts.retries ?? 4;
 
   const metadata = (call: OutgoingCall) => {
     const md = new grpc.Metadata();
@@ -95,10 +96,10 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
     return new Date(at);
   };
 
-  const invoke = (method: string, req: unknown, call: OutgoingCall) =>
+  const invoke = (method: string, req: unknown, call: OutgoingCall, until: Date) =>
     new Promise<unknown>((resolve, reject) => {
       const fn = (raw as unknown as Record<string, UnaryMethod>)[method];
-      fn.call(raw, req, metadata(call), { deadline: deadline(call) }, (err: grpc.ServiceError | null, res: unknown) =>
+      fn.call(raw, req, metadata(call), { deadline: until }, (err: grpc.ServiceError | null, res: unknown) =>
         err ? reject(err) : resolve(res),
       );
     });
@@ -107,14 +108,18 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
   for (const [method, def] of Object.entries(Ctor.service)) {
     if (def.responseStream) continue;
     asyncClient[method] = async (req, call) => {
+      // One deadline for the whole call, retries included.
+      const until = deadline(call);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await invoke(method, req, call);
+          return await invoke(method, req, call, until);
         } catch (err) {
           const retry =
             isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
           if (!retry) throw isServiceError(err) ? fromGrpcError(err) : err;
-          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const pause = 100 * 2 ** attempt;
+          if (Date.now() + pause >= until.getTime()) throw fromGrpcError(err as grpc.ServiceError);
+          await new Promise((r) => setTimeout(r, pause));
         }
       }
     };
