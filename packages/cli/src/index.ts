@@ -1,0 +1,2 @@
+export { createProgram, run } from './program.js';
+export { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Stack } from '../../../test/support/stack.js';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/tollgate.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One person's machine: an isolated config directory and home, and the stack's CA on disk. */
+export interface Workspace {
+  dir: string;
+  configDir: string;
+  caFile: string;
+  /** Environment for the CLI: only what a user would have, never the test runner's. */
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+export function workspace(stack: Stack, extra: Record<string, string> = {}): Workspace {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tollgate-cli-'));
+  const configDir = path.join(dir, 'config', 'tollgate');
+  const caFile = path.join(dir, 'gateway-ca.pem');
+  writeFileSync(caFile, stack.ca ?? '');
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    TOLLGATE_CONFIG_DIR: configDir,
+    TOLLGATE_URL: stack.url,
+    TOLLGATE_CA: caFile,
+    ...extra,
+  };
+  return { dir, configDir, caFile, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the real executable as a child process, stdin a pipe (not a terminal). */
+export function cli(args: string[], opts: { env: Record<string, string>; stdin?: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+export interface PtyStep {
+  /** Wait until the terminal shows this… */
+  waitFor: RegExp;
+  /** …then type this. */
+  send: string;
+}
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs the executable on a pseudo-terminal (util-linux `script`), typing each answer only
+ * once its prompt is on screen, like a person would. `output` is everything the terminal
+ * showed (stdout and stderr together, plus what the terminal echoed).
+ */
+export function cliOnTerminal(args: string[], opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number }): Promise<{ code: number; output: string }> {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let step = 0;
+    let seenUpTo = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`terminal session timed out waiting for ${String(opts.steps[step]?.waitFor)}; screen:\n${output}`));
+    }, opts.timeoutMs ?? 30_000);
+    const advance = () => {
+      while (step < opts.steps.length && opts.steps[step].waitFor.test(output.slice(seenUpTo))) {
+        seenUpTo = output.length;
+        child.stdin.write(opts.steps[step].send);
+        step++;
+      }
+    };
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      advance();
+    });
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+/** Parses the CLI's --json stdout, failing with the whole result when it is not JSON. */
+export function json<T = any>(r: CliResult): T { // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+}
+
+/** Gateway settings for CLI tests: many logins from one loopback address are expected. */
+export const gatewayEnv = { LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '10000', LOGIN_FAILURES_PER_WINDOW: '1000' };
+
+/** Logs the bootstrap admin in through the CLI in `ws`; throws with the CLI's output if that fails. */
+export async function loginAdmin(stack: Stack, ws: Workspace): Promise<void> {
+  const r = await cli(['login', '--email', stack.secrets.BOOTSTRAP_ADMIN_EMAIL, '--password-stdin'], {
+    env: ws.env,
+    stdin: `${stack.secrets.BOOTSTRAP_ADMIN_PASSWORD}\n`,
+  });
+  if (r.code !== 0) throw new Error(`login failed (exit ${r.code}): ${r.stderr}`);
+}
+
+/** Every API token secret that appears in `text`. */
+export function secretsIn(text: string): string[] {
+  return text.match(/tg_pat_[0-9A-Za-z]{54}/g) ?? [];
+}
