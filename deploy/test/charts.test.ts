@@ -1,5 +1,6 @@
 import test from 'ava';
-import { lint, template, templateText } from './support/helm.js';
+import path from 'node:path';
+import { lint, repoRoot, template, templateText } from './support/helm.js';
 import {
   DEPLOYABLES,
   existingSecretValues,
@@ -169,4 +170,21 @@ test('when budget is given a price table, it is mounted and PRICE_TABLE_FILE poi
   const pod = named<Deployment>(manifests, 'Deployment', 'tg-budget').spec.template.spec;
   t.is(pod.volumes?.find((v) => v.name === 'prices')?.configMap?.name, 'tg-budget-prices');
   t.is(named(manifests, 'ConfigMap', 'tg-budget').data?.PRICE_TABLE_FILE, '/etc/tollgate/prices/price-table.json');
+});
+
+test('the production example of deploy/README.md renders as described', async (t) => {
+  const example = path.join(repoRoot, 'deploy/helm/examples/production.yaml');
+  const manifests = await template('tollgate', {}, { valuesFile: example, release: 'tollgate' });
+  for (const name of DEPLOYABLES) {
+    if (name === 'gateway') continue;
+    const env = named<Deployment>(manifests, 'Deployment', `tollgate-${name}`).spec.template.spec.containers[0].env ?? [];
+    t.like(env.find((e) => e.name === 'MONGO_URL')?.valueFrom?.secretKeyRef, { name: 'tollgate', key: `${name.toUpperCase().replace('-', '_')}_MONGO_URL` });
+    const policy = named<NetworkPolicy>(manifests, 'NetworkPolicy', `tollgate-${name}`);
+    t.true((policy.spec.egress ?? []).some((r) => r.ports?.some((p) => p.port === 27017) && r.to?.[0]?.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'mongodb'), name);
+  }
+  t.is(ofKind(manifests, 'ServiceMonitor').length, DEPLOYABLES.length);
+  t.is(ofKind(manifests, 'PrometheusRule').length, 1);
+  t.is(named<Ingress>(manifests, 'Ingress', 'tollgate-gateway').spec.rules[0].host, 'api.tollgate.example.com');
+  const gateway = named<NetworkPolicy>(manifests, 'NetworkPolicy', 'tollgate-gateway');
+  t.true((gateway.spec.ingress ?? []).every((r) => (r.from ?? []).length > 0), 'the gateway admits only the ingress controller and Prometheus');
 });

@@ -113,6 +113,16 @@ test('the build context leaves out local state, secrets, dependencies and build 
   t.true(ignored.includes('!test/package.json'), 'npm ci needs every workspace manifest');
 });
 
+test('the runbook’s scripts ship in every image where deploy/README.md says they are', (t) => {
+  const assemble = stages.find((s) => s.name === 'assemble')!;
+  const copies = all(assemble, 'COPY').map((c) => c.args);
+  t.true(copies.includes('deploy/docker/healthcheck.mjs /app/healthcheck.mjs'));
+  t.true(copies.includes('deploy/docker/ops/ /app/ops/'));
+  const readme = fs.readFileSync(path.join(repoRoot, 'deploy/README.md'), 'utf8');
+  t.regex(readme, /node \/app\/ops\/rotate-signing-key\.mjs/);
+  t.regex(readme, /node dist\/reencrypt\.js/);
+});
+
 // ---- the health-check script the image runs --------------------------------------------
 
 const script = path.join(repoRoot, 'deploy/docker/healthcheck.mjs');

@@ -73,6 +73,8 @@ function valuesFile(values: Values): string {
 export interface TemplateOptions {
   release?: string;
   namespace?: string;
+  /** A values file to apply before `values` (as `helm -f file` would). */
+  valuesFile?: string;
 }
 
 async function templateRun(chart: string, values: Values, opts: TemplateOptions): Promise<RunResult> {
@@ -83,6 +85,7 @@ async function templateRun(chart: string, values: Values, opts: TemplateOptions)
     path.join(dir, chart),
     '--namespace',
     opts.namespace ?? 'tollgate',
+    ...(opts.valuesFile ? ['--values', opts.valuesFile] : []),
     '--values',
     valuesFile(values),
   ]);
