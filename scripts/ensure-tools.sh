@@ -43,8 +43,8 @@ fi
 # Built from the Go module proxy like FerretDB: `go install helm.sh/helm/v3/cmd/helm@v`
 # can fail here on its "loading deprecation" step (the proxy's @v/list answers 403), so
 # build inside the downloaded module with its own go.sum. The ldflags are the ones
-# helm's Makefile sets: without them `helm version` says "v3.x-dev" and the default
-# Capabilities.KubeVersion is v1.20, older than the charts' kubeVersion floor.
+# helm's Makefile sets: without them `helm version` omits the patch release and the
+# default Capabilities.KubeVersion is v1.20, older than the charts' kubeVersion floor.
 HELM_VERSION=v3.22.0
 if [ -z "${HELM_BIN:-}" ] && [ ! -x .tools/bin/helm ]; then
   command -v go >/dev/null || { log "Go is required to build helm (or set HELM_BIN)"; exit 1; }
