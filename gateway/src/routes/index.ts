@@ -1,14 +1,24 @@
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
+import { registerAgentRoutes } from './agents.js';
+import { registerAnalyticsRoutes } from './analytics.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
+import { registerBudgetRequestRoutes } from './budget-requests.js';
+import { registerProviderKeyRoutes } from './provider-keys.js';
 import { registerTokenRoutes } from './tokens.js';
+import { registerUsageRoutes } from './usage.js';
 import { registerUserRoutes } from './users.js';
 
 /** Every API area registers its routes here (one module per area). */
 export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  registerAgentRoutes(route, deps);
+  registerAnalyticsRoutes(route, deps);
   registerAuditRoutes(route, deps);
   registerAuthRoutes(route, deps);
+  registerBudgetRequestRoutes(route, deps);
+  registerProviderKeyRoutes(route, deps);
   registerTokenRoutes(route, deps);
+  registerUsageRoutes(route, deps);
   registerUserRoutes(route, deps);
 }

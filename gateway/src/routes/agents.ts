@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { microsToUsd, usdToMicros, ValidationError } from '@tollgate/platform';
+import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
+import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
+import { outgoing } from '../http/request-context.js';
+import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+/** Decimal USD in a request: a JSON number or a decimal string, at most 6 decimals. */
+export const usdAmount = z
+  .union([z.number(), z.string().max(32)])
+  .openapi({ type: 'number', description: 'Decimal USD, at most 6 decimals', example: 25.5 });
+
+/** USD from a request → micro-dollars, or a validation error naming the field. */
+export function toMicros(value: number | string, field: string): number {
+  const micros = usdToMicros(value);
+  if (micros === null) {
+    throw new ValidationError(`${field} must be a non-negative USD amount with at most 6 decimals`, {
+      [field]: 'must be a non-negative USD amount with at most 6 decimals',
+    });
+  }
+  return micros;
+}
+
+export const budgetSchema = z
+  .object({ limit_usd: z.number(), spent_usd: z.number(), reserved_usd: z.number(), remaining_usd: z.number() })
+  .openapi('Budget');
+
+export function toBudget(b: BudgetState__Output | null | undefined) {
+  return {
+    limit_usd: microsToUsd(b?.limit_micros ?? 0),
+    spent_usd: microsToUsd(b?.spent_micros ?? 0),
+    reserved_usd: microsToUsd(b?.reserved_micros ?? 0),
+    remaining_usd: microsToUsd(b?.remaining_micros ?? 0),
+  };
+}
+
+const providerName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1 to 32 lowercase letters, digits, - or _');
+
+const agentSchema = z
+  .object({
+    id: z.string(),
+    owner_id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    providers: z.array(z.string()).openapi({ description: 'Providers the agent may use; empty: any' }),
+    disabled: z.boolean(),
+    token_id: z.string().nullable().openapi({ description: "The id of the agent's tg_agt_ credential" }),
+    created_at: z.string(),
+    budget: budgetSchema,
+  })
+  .openapi('Agent');
+
+const historySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        old_limit_usd: z.number(),
+        new_limit_usd: z.number(),
+        approver_id: z.string(),
+        request_id: z.string(),
+        reason: z.string(),
+        at: z.string(),
+      }),
+    ),
+  })
+  .openapi('BudgetHistory');
+
+function toAgent(a: Agent__Output) {
+  return {
+    id: a.id,
+    owner_id: a.owner_id,
+    name: a.name,
+    description: a.description,
+    providers: a.providers,
+    disabled: a.disabled,
+    token_id: nullable(a.token_id),
+    created_at: a.created_at,
+    budget: toBudget(a.budget),
+  };
+}
+
+const ALL_ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
+
+export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const budget = deps.clients.budget.call;
+  const common = { auth: 'any', tag: 'Agents' } as const;
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/agents',
+    summary: 'Create an agent with its budget and credential',
+    description: "The agent's `tg_agt_` credential is returned once, in `token`. `budget_usd` is at most MAX_BUDGET_USD (default 10,000).",
+    roles: ['admin', 'manager', 'member'],
+    scope: 'agents:write',
+    body: z.object({
+      name: z.string().max(200),
+      description: z.string().max(2_000).optional(),
+      budget_usd: usdAmount,
+      providers: z.array(providerName).max(20).optional(),
+    }),
+    status: 201,
+    response: z.object({ agent: agentSchema, token: z.string().openapi({ description: 'The tg_agt_ credential, shown once' }) }).openapi('CreatedAgent'),
+    handler: async ({ body }, req) => {
+      const res = await budget.CreateAgent(
+        { name: body.name, description: body.description ?? '', budget_micros: toMicros(body.budget_usd, 'budget_usd'), providers: body.providers ?? [] },
+        outgoing(req),
+      );
+      return { agent: toAgent(res.agent!), token: res.token };
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/agents',
+    summary: 'List agents (an agent credential sees only itself)',
+    roles: ALL_ROLES,
+    scope: 'agents:read',
+    query: z.object(pageQuery),
+    response: pageOut(agentSchema),
+    handler: async ({ query }, req) => {
+      const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor } }, outgoing(req));
+      return { items: res.items.map(toAgent), next_cursor: nullable(res.next_cursor) };
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/agents/{id}',
+    summary: 'Get an agent with its budget',
+    roles: ALL_ROLES,
+    scope: 'agents:read',
+    params: idParams,
+    response: agentSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toAgent(await budget.GetAgent({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'patch',
+    path: '/v1/agents/{id}',
+    summary: 'Rename, describe, disable or re-enable an agent (owner or admin)',
+    roles: ['admin', 'manager', 'member'],
+    scope: 'agents:write',
+    params: idParams,
+    body: z.object({ name: z.string().max(200).optional(), description: z.string().max(2_000).optional(), disabled: z.boolean().optional() }),
+    response: agentSchema,
+    errors: [404],
+    handler: async ({ params, body }, req) =>
+      toAgent(await budget.UpdateAgent({ id: params.id, name: body.name, description: body.description, disabled: body.disabled }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/agents/{id}/budget',
+    summary: "An agent's budget: limit, spent, reserved by open leases, remaining",
+    principals: ['user', 'token', 'agent'],
+    roles: ALL_ROLES,
+    scope: 'budgets:read',
+    params: idParams,
+    response: budgetSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toBudget(await budget.GetBudget({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/agents/{id}/budget/history',
+    summary: "Changes to an agent's budget limit, with who approved them",
+    principals: ['user', 'token', 'agent'],
+    roles: ALL_ROLES,
+    scope: 'budgets:read',
+    params: idParams,
+    response: historySchema,
+    errors: [404],
+    handler: async ({ params }, req) => {
+      const res = await budget.GetBudgetHistory({ id: params.id }, outgoing(req));
+      return {
+        items: res.items.map((h) => ({
+          old_limit_usd: microsToUsd(h.old_limit_micros),
+          new_limit_usd: microsToUsd(h.new_limit_micros),
+          approver_id: h.approver_id,
+          request_id: h.request_id,
+          reason: h.reason,
+          at: h.at,
+        })),
+      };
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { microsToUsd } from '@tollgate/platform';
+import { outgoing } from '../http/request-context.js';
+import { idParams, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+const spendSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        key: z.string().openapi({ description: 'The agent id, provider, model or UTC day (yyyy-mm-dd)' }),
+        spent_usd: z.number(),
+        requests: z.number().int(),
+        input_tokens: z.number().int(),
+        output_tokens: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('Spend');
+
+const bound = z.string().max(40).openapi({ description: 'RFC 3339 timestamp, or a UTC date (yyyy-mm-dd; as `to` it includes the whole day)' });
+
+export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const budget = deps.clients.budget.call;
+
+  route({
+    method: 'get',
+    path: '/v1/analytics/spend',
+    tag: 'Analytics',
+    summary: 'Spend from the usage ledger, grouped by agent, provider, model or day',
+    auth: 'any',
+    principals: ['user', 'token', 'agent'],
+    roles: ['admin', 'manager', 'member', 'viewer'],
+    scope: 'budgets:read',
+    query: z.object({
+      group_by: z.enum(['agent', 'provider', 'model', 'day']),
+      from: bound.optional(),
+      to: bound.optional(),
+      agent_id: idParams.shape.id.optional(),
+    }),
+    response: spendSchema,
+    handler: async ({ query }, req) => {
+      const res = await budget.GetSpend(
+        { group_by: query.group_by, from: query.from ?? '', to: query.to ?? '', agent_id: query.agent_id ?? '' },
+        outgoing(req),
+      );
+      return {
+        items: res.items.map((r) => ({
+          key: r.key,
+          spent_usd: microsToUsd(r.spent_micros),
+          requests: r.requests,
+          input_tokens: r.input_tokens,
+          output_tokens: r.output_tokens,
+        })),
+      };
+    },
+  });
+}

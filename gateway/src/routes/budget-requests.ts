@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { microsToUsd } from '@tollgate/platform';
+import type { BudgetRequest__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
+import { outgoing } from '../http/request-context.js';
+import { toMicros, usdAmount } from './agents.js';
+import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
+
+const requestSchema = z
+  .object({
+    id: z.string(),
+    agent_id: z.string(),
+    requester_id: z.string(),
+    requested_budget_usd: z.number(),
+    justification: z.string(),
+    status: z.enum(STATUSES),
+    decided_by: z.string().nullable(),
+    decision_note: z.string().nullable(),
+    decided_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('BudgetRequest');
+
+function toRequest(r: BudgetRequest__Output) {
+  return {
+    id: r.id,
+    agent_id: r.agent_id,
+    requester_id: r.requester_id,
+    requested_budget_usd: microsToUsd(r.requested_micros),
+    justification: r.justification,
+    status: r.status as (typeof STATUSES)[number],
+    decided_by: nullable(r.decided_by),
+    decision_note: nullable(r.decision_note),
+    decided_at: nullable(r.decided_at),
+    created_at: r.created_at,
+  };
+}
+
+const ALL_ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
+
+export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const budget = deps.clients.budget.call;
+  const common = { auth: 'any', tag: 'Budget requests' } as const;
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/budget-requests',
+    summary: "Ask for more budget for an agent",
+    description:
+      '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)".',
+    roles: ['admin', 'manager', 'member'],
+    scope: 'budgets:write',
+    body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount, justification: z.string().max(4_000) }),
+    status: 201,
+    response: requestSchema,
+    errors: [404],
+    handler: async ({ body }, req) =>
+      toRequest(
+        await budget.CreateBudgetRequest(
+          { agent_id: body.agent_id, requested_micros: toMicros(body.requested_budget_usd, 'requested_budget_usd'), justification: body.justification },
+          outgoing(req),
+        ),
+      ),
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/budget-requests',
+    summary: 'List budget requests, newest first',
+    roles: ALL_ROLES,
+    scope: 'budgets:read',
+    query: z.object({ ...pageQuery, status: z.enum(STATUSES).optional(), agent_id: idParams.shape.id.optional() }),
+    response: pageOut(requestSchema),
+    handler: async ({ query }, req) => {
+      const res = await budget.ListBudgetRequests(
+        { page: { limit: query.limit, cursor: query.cursor }, status: query.status ?? '', agent_id: query.agent_id ?? '' },
+        outgoing(req),
+      );
+      return { items: res.items.map(toRequest), next_cursor: nullable(res.next_cursor) };
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/budget-requests/{id}',
+    summary: 'Get a budget request',
+    roles: ALL_ROLES,
+    scope: 'budgets:read',
+    params: idParams,
+    response: requestSchema,
+    errors: [404],
+    handler: async ({ params }, req) => toRequest(await budget.GetBudgetRequest({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/budget-requests/{id}/approve',
+    summary: "Approve a request: the agent's limit rises and the change is recorded",
+    description: 'The approver is you (never a field of the body). Your own request → 403; a request no longer pending → 409.',
+    roles: ['admin', 'manager'],
+    scope: 'budget_requests:approve',
+    params: idParams,
+    body: z.object({ note: z.string().max(2_000).optional() }),
+    response: requestSchema,
+    errors: [404, 409],
+    handler: async ({ params, body }, req) => toRequest(await budget.ApproveBudgetRequest({ id: params.id, note: body.note ?? '' }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/budget-requests/{id}/reject',
+    summary: 'Reject a request, with a reason',
+    roles: ['admin', 'manager'],
+    scope: 'budget_requests:approve',
+    params: idParams,
+    body: z.object({ reason: z.string().max(2_000) }),
+    response: requestSchema,
+    errors: [404, 409],
+    handler: async ({ params, body }, req) => toRequest(await budget.RejectBudgetRequest({ id: params.id, note: body.reason }, outgoing(req))),
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/budget-requests/{id}/cancel',
+    summary: 'Withdraw your own pending request',
+    roles: ALL_ROLES,
+    scope: 'budgets:write',
+    params: idParams,
+    response: requestSchema,
+    errors: [404, 409],
+    handler: async ({ params }, req) => toRequest(await budget.CancelBudgetRequest({ id: params.id }, outgoing(req))),
+  });
+}

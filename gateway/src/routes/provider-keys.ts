@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { ProviderKeyInfo__Output } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKeyInfo';
+import { outgoing } from '../http/request-context.js';
+import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { GatewayDeps } from '../deps.js';
+
+const keySchema = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    name: z.string(),
+    masked: z.string().openapi({ description: 'e.g. sk-…abcd; the key itself is never returned' }),
+    base_url: z.string(),
+    disabled: z.boolean(),
+    created_at: z.string(),
+    rotated_at: z.string().nullable(),
+  })
+  .openapi('ProviderKey');
+
+const apiKey = z.string().max(1_024).openapi({ description: 'The provider API key; stored encrypted, never returned' });
+const providerName = z.string().max(32);
+
+function toKey(k: ProviderKeyInfo__Output) {
+  return {
+    id: k.id,
+    provider: k.provider,
+    name: k.name,
+    masked: k.masked,
+    base_url: k.base_url,
+    disabled: k.disabled,
+    created_at: k.created_at,
+    rotated_at: nullable(k.rotated_at),
+  };
+}
+
+export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  const keys = deps.clients.providerKey.call;
+  const common = { auth: 'any', tag: 'Provider keys' } as const;
+  const write = { ...common, roles: ['admin'], scope: 'keys:write' } as const;
+  const read = { ...common, roles: ['admin', 'manager'], scope: 'keys:read' } as const;
+
+  route({
+    ...write,
+    method: 'post',
+    path: '/v1/provider-keys',
+    summary: 'Store a provider API key (encrypted with AES-256-GCM)',
+    description: '`base_url` defaults to the provider’s public API for openai, anthropic, mistral, google and groq.',
+    body: z.object({ provider: providerName, name: z.string().max(200), api_key: apiKey, base_url: z.string().max(2_048).optional() }),
+    status: 201,
+    response: keySchema,
+    handler: async ({ body }, req) =>
+      toKey(await keys.CreateKey({ provider: body.provider, name: body.name, api_key: body.api_key, base_url: body.base_url ?? '' }, outgoing(req))),
+  });
+
+  route({
+    ...read,
+    method: 'get',
+    path: '/v1/provider-keys',
+    summary: 'List provider keys (masked)',
+    query: z.object({ ...pageQuery, provider: providerName.optional() }),
+    response: pageOut(keySchema),
+    handler: async ({ query }, req) => {
+      const res = await keys.ListKeys({ page: { limit: query.limit, cursor: query.cursor }, provider: query.provider ?? '' }, outgoing(req));
+      return { items: res.items.map(toKey), next_cursor: nullable(res.next_cursor) };
+    },
+  });
+
+  route({
+    ...read,
+    method: 'get',
+    path: '/v1/provider-keys/{id}',
+    summary: 'Get a provider key (masked)',
+    params: idParams,
+    response: keySchema,
+    errors: [404],
+    handler: async ({ params }, req) => toKey(await keys.GetKey({ id: params.id }, outgoing(req))),
+  });
+
+  route({
+    ...write,
+    method: 'patch',
+    path: '/v1/provider-keys/{id}',
+    summary: 'Rename, disable or re-enable a key, or change its base URL',
+    params: idParams,
+    body: z.object({ name: z.string().max(200).optional(), disabled: z.boolean().optional(), base_url: z.string().max(2_048).optional() }),
+    response: keySchema,
+    errors: [404],
+    handler: async ({ params, body }, req) =>
+      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url }, outgoing(req))),
+  });
+
+  route({
+    ...write,
+    method: 'post',
+    path: '/v1/provider-keys/{id}/rotate',
+    summary: 'Replace the stored key with a new one',
+    params: idParams,
+    body: z.object({ api_key: apiKey }),
+    response: keySchema,
+    errors: [404],
+    handler: async ({ params, body }, req) => toKey(await keys.RotateKey({ id: params.id, api_key: body.api_key }, outgoing(req))),
+  });
+
+  route({
+    ...write,
+    method: 'delete',
+    path: '/v1/provider-keys/{id}',
+    summary: 'Delete a provider key',
+    params: idParams,
+    status: 204,
+    errors: [404],
+    handler: async ({ params }, req) => {
+      await keys.DeleteKey({ id: params.id }, outgoing(req));
+    },
+  });
+}

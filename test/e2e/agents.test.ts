@@ -1,0 +1,115 @@
+import test from 'ava';
+import type { Stack } from '../support/stack.js';
+import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+
+// The agent and budget rows of "Agents, budgets, requests" (shared/API.md) through the gateway.
+let stack: Stack;
+let p: People;
+
+test.before(async () => {
+  stack = await startMoneyStack();
+  p = await people(stack);
+});
+test.after.always(() => stack?.close());
+
+test('when a member creates an agent, then 201 answers the agent with its budget in USD and its tg_agt_ token once', async (t) => {
+  const res = await stack.http.post('/v1/agents', {
+    token: p.member.access_token,
+    json: { name: 'Researcher', description: 'reads papers', budget_usd: 250.75, providers: ['openai'] },
+  });
+  t.is(res.status, 201);
+  t.regex(res.body.token, /^tg_agt_[0-9A-Za-z]{54}$/);
+  t.like(res.body.agent, {
+    owner_id: p.member.user.id,
+    name: 'Researcher',
+    description: 'reads papers',
+    providers: ['openai'],
+    disabled: false,
+    budget: { limit_usd: 250.75, spent_usd: 0, reserved_usd: 0, remaining_usd: 250.75 },
+  });
+  t.regex(res.body.agent.id, /^agt_/);
+  t.truthy(res.body.agent.token_id);
+
+  const got = await stack.http.get(`/v1/agents/${res.body.agent.id}`, { token: p.viewer.access_token });
+  t.is(got.status, 200);
+  t.deepEqual(got.body, res.body.agent);
+  t.false(got.text.includes(res.body.token), 'the credential is shown once');
+
+  // The credential works at the edge: the agent reads its own budget.
+  const own = await stack.http.get(`/v1/agents/${res.body.agent.id}/budget`, { token: res.body.token });
+  t.is(own.status, 200);
+});
+
+test('when the budget is at or beyond the limits, then $10,000 is accepted and more, negatives or junk are 400', async (t) => {
+  t.is((await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'max', budget_usd: 10000 } })).status, 201);
+  t.is((await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'str', budget_usd: '0.000001' } })).status, 201);
+  for (const budget_usd of [10000.000001, 1000000, -1, 1.0000001, 'ten', { $ne: null }]) {
+    const res = await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'bad', budget_usd } });
+    t.is(res.status, 400, JSON.stringify(budget_usd));
+    t.is(res.body.error.code, 'validation_failed');
+  }
+  const unknown = await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'x', budget_usd: 1, owner_id: p.admin.user.id } });
+  t.is(unknown.status, 400);
+  t.truthy(unknown.body.error.details.owner_id);
+});
+
+test('when a viewer, or a token without agents:write, creates an agent, then 403', async (t) => {
+  t.is((await stack.http.post('/v1/agents', { token: p.viewer.access_token, json: { name: 'v', budget_usd: 1 } })).status, 403);
+  const readOnly = await patOf(stack, p.member, ['agents:read']);
+  const res = await stack.http.post('/v1/agents', { token: readOnly, json: { name: 'v', budget_usd: 1 } });
+  t.is(res.status, 403);
+  t.is(res.body.error.code, 'insufficient_scope');
+  const writer = await patOf(stack, p.member, ['agents:write']);
+  t.is((await stack.http.post('/v1/agents', { token: writer, json: { name: 'ok', budget_usd: 1 } })).status, 201);
+});
+
+test('when agents are listed, then every item carries its budget and the list pages to a null cursor', async (t) => {
+  for (let i = 0; i < 3; i++) await createAgent(stack, p.member2, 1 + i);
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await stack.http.get(`/v1/agents?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: p.viewer.access_token });
+    t.is(res.status, 200);
+    t.true(res.body.items.length <= 2);
+    for (const a of res.body.items) {
+      t.truthy(a.budget);
+      seen.push(a.id);
+    }
+    cursor = res.body.next_cursor;
+  } while (cursor);
+  t.true(seen.length >= 3);
+  t.is((await stack.http.get('/v1/agents?limit=0', { token: p.viewer.access_token })).status, 400);
+  const noScope = await patOf(stack, p.viewer, ['budgets:read']);
+  t.is((await stack.http.get('/v1/agents', { token: noScope })).status, 403);
+});
+
+test('when the owner or an admin patches an agent, then it changes; another member gets 403', async (t) => {
+  const agent = await createAgent(stack, p.member, 5);
+  const renamed = await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.member.access_token, json: { name: 'renamed', description: 'new' } });
+  t.is(renamed.status, 200);
+  t.like(renamed.body, { name: 'renamed', description: 'new', disabled: false });
+  const disabled = await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.admin.access_token, json: { disabled: true } });
+  t.is(disabled.status, 200);
+  t.true(disabled.body.disabled);
+  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.member2.access_token, json: { name: 'mine' } })).status, 403);
+  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.viewer.access_token, json: { name: 'mine' } })).status, 403);
+  t.is((await stack.http.patch('/v1/agents/agt_nope', { token: p.admin.access_token, json: { name: 'x' } })).status, 404);
+  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.admin.access_token, json: { budget_usd: 99 } })).status, 400);
+});
+
+test('when a budget and its history are read, then they answer in USD; an agent reads only its own', async (t) => {
+  const agent = await createAgent(stack, p.member, 12.5);
+  const other = await createAgent(stack, p.member, 1);
+  const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
+  t.is(budget.status, 200);
+  t.deepEqual(budget.body, { limit_usd: 12.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 12.5 });
+  const history = await stack.http.get(`/v1/agents/${agent.id}/budget/history`, { token: p.viewer.access_token });
+  t.is(history.status, 200);
+  t.deepEqual(history.body, { items: [] });
+  t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: agent.token })).status, 200);
+  t.is((await stack.http.get(`/v1/agents/${other.id}/budget`, { token: agent.token })).status, 404);
+  t.is((await stack.http.get(`/v1/agents/${agent.id}`, { token: agent.token })).status, 403, 'agent credentials may not browse agents');
+  const noScope = await patOf(stack, p.viewer, ['agents:read']);
+  t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: noScope })).status, 403);
+  t.is((await stack.http.get('/v1/agents/agt_0000000000000000000000000/budget', { token: p.viewer.access_token })).status, 404);
+});
