@@ -113,3 +113,35 @@ test('when a budget and its history are read, then they answer in USD; an agent 
   t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: noScope })).status, 403);
   t.is((await stack.http.get('/v1/agents/agt_0000000000000000000000000/budget', { token: p.viewer.access_token })).status, 404);
 });
+
+test('when the OpenAPI document is fetched, then it describes every agent, budget, request, usage, analytics and provider-key route', async (t) => {
+  const res = await stack.http.get('/openapi.json');
+  t.is(res.status, 200);
+  const expected: [string, string][] = [
+    ['/v1/agents', 'post'],
+    ['/v1/agents', 'get'],
+    ['/v1/agents/{id}', 'get'],
+    ['/v1/agents/{id}', 'patch'],
+    ['/v1/agents/{id}/budget', 'get'],
+    ['/v1/agents/{id}/budget/history', 'get'],
+    ['/v1/budget-requests', 'post'],
+    ['/v1/budget-requests', 'get'],
+    ['/v1/budget-requests/{id}', 'get'],
+    ['/v1/budget-requests/{id}/approve', 'post'],
+    ['/v1/budget-requests/{id}/reject', 'post'],
+    ['/v1/budget-requests/{id}/cancel', 'post'],
+    ['/v1/agents/{id}/handshake', 'post'],
+    ['/v1/usage', 'post'],
+    ['/v1/leases/{id}/release', 'post'],
+    ['/v1/analytics/spend', 'get'],
+    ['/v1/provider-keys', 'post'],
+    ['/v1/provider-keys', 'get'],
+    ['/v1/provider-keys/{id}', 'get'],
+    ['/v1/provider-keys/{id}', 'patch'],
+    ['/v1/provider-keys/{id}/rotate', 'post'],
+    ['/v1/provider-keys/{id}', 'delete'],
+  ];
+  for (const [path, method] of expected) t.truthy(res.body.paths[path]?.[method], `${method.toUpperCase()} ${path}`);
+  t.truthy(res.body.paths['/v1/usage'].post.responses['200']);
+  t.truthy(res.body.paths['/v1/agents/{id}/handshake'].post.responses['402']);
+});
