@@ -38,8 +38,30 @@ export function workspace(stack: Stack, extra: Record<string, string> = {}): Wor
   return { dir, configDir, caFile, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * At most this many CLI processes at once per test file: tests in a file run
+ * concurrently, and each invocation is two node processes compiling TypeScript.
+ */
+const MAX_RUNNING = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** Runs the real executable as a child process, stdin a pipe (not a terminal). */
 export function cli(args: string[], opts: { env: Record<string, string>; stdin?: string }): Promise<CliResult> {
+  return limited(() => spawnCli(args, opts));
+}
+
+function spawnCli(args: string[], opts: { env: Record<string, string>; stdin?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -67,6 +89,10 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * showed (stdout and stderr together, plus what the terminal echoed).
  */
 export function cliOnTerminal(args: string[], opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number }): Promise<{ code: number; output: string }> {
+  return limited(() => spawnOnTerminal(args, opts));
+}
+
+function spawnOnTerminal(args: string[], opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number }): Promise<{ code: number; output: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -106,8 +132,11 @@ export function json<T = any>(r: CliResult): T { // eslint-disable-line @typescr
   }
 }
 
-/** Gateway settings for CLI tests: many logins from one loopback address are expected. */
-export const gatewayEnv = { LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '10000', LOGIN_FAILURES_PER_WINDOW: '1000' };
+/**
+ * Gateway settings for CLI tests: many logins from one loopback address are expected, and
+ * on a busy shared machine the default 3 s gRPC deadline is not what these tests are about.
+ */
+export const gatewayEnv = { LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '10000', LOGIN_FAILURES_PER_WINDOW: '1000', GRPC_DEADLINE_MS: '15000' };
 
 /** Logs the bootstrap admin in through the CLI in `ws`; throws with the CLI's output if that fails. */
 export async function loginAdmin(stack: Stack, ws: Workspace): Promise<void> {

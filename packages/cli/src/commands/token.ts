@@ -79,13 +79,17 @@ function showSecret(ctx: CliContext, secret: string | undefined): void {
   ctx.out.line(secret);
 }
 
-async function create(ctx: CliContext, opts: { name: string; description?: string; scope?: string[]; expiresIn?: string }): Promise<void> {
+async function create(
+  ctx: CliContext,
+  opts: { name: string; description?: string; scope?: string[]; expiresIn?: string; neverExpires?: boolean },
+): Promise<void> {
   if (!opts.scope?.length) throw new UsageError('at least one --scope is required, e.g. --scope tokens:read');
   const body = {
     name: opts.name,
     ...(opts.description !== undefined ? { description: opts.description } : {}),
     scopes: opts.scope,
     ...(opts.expiresIn !== undefined ? { expires_in_days: integer(opts.expiresIn, '--expires-in', 1, 366) } : {}),
+    ...(opts.neverExpires ? { never_expires: true } : {}),
   };
   const client = await ctx.client();
   // Not retried once sent: a repeat would create a second token.
@@ -166,9 +170,9 @@ async function rotate(ctx: CliContext, id: string, opts: { grace?: string }): Pr
     const maybeApplied = (err instanceof NetworkError && err.sent) || (err instanceof ApiError && err.status >= 500);
     if (!maybeApplied) throw err;
     throw new CliError(
-      `${err.message.split(' — ')[0]}; the request was sent, so token ${id} may have been rotated (and its new secret lost). ` +
-        'Not retrying, to never rotate twice. Check whether the current secret still works (`tollgate token validate`) ' +
-        'or look for a token.rotated audit event before rotating again',
+      `${err.message.split(' — ')[0]} after the request was sent: token ${id} may have been rotated, and if so its new secret is lost. ` +
+        'Not retried, so that it is never rotated twice — check whether the current secret still works ' +
+        '(`tollgate token validate`) or look for a token.rotated audit event before rotating again',
       (err as CliError).exitCode,
       (err as CliError).code,
     );
@@ -238,7 +242,8 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .requiredOption('--name <name>', 'a name to recognise it by')
     .option('--description <text>', 'what it is for')
     .option('--scope <scope>', 'a scope to grant (repeatable, or comma-separated), e.g. tokens:read', collectScopes)
-    .option('--expires-in <days>', 'expire after this many days (1-366; default: the server default)')
+    .addOption(new Option('--expires-in <days>', 'expire after this many days (1-366; default 90)').conflicts('neverExpires'))
+    .option('--never-expires', 'never expire (admins only)')
     .action((opts, cmd: Command) => create(contextOf(cmd), opts));
 
   token
