@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// Launches the tollgate CLI: the build (dist/main.js) when there is one, otherwise — in
-// this repository — the TypeScript sources through tsx, in a child node so that the
-// loader and the `development` export condition apply from the start.
+// Launches the tollgate CLI: the build (dist/main.js) when there is one and it is not
+// older than the sources; otherwise — in this repository — the TypeScript sources through
+// tsx, in a child node so that the loader and the `development` condition apply from the start.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const built = new URL('../dist/main.js', import.meta.url);
+const built = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const sources = fileURLToPath(new URL('../src', import.meta.url));
 
-if (existsSync(fileURLToPath(built))) {
-  await import(built.href);
+/** A build older than any source file would run yesterday's code; sources win then. */
+function buildIsCurrent() {
+  if (!existsSync(built)) return false;
+  if (!existsSync(sources)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return readdirSync(sources, { recursive: true, withFileTypes: true }).every(
+    (entry) => !entry.isFile() || statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs <= builtAt,
+  );
+}
+
+if (buildIsCurrent()) {
+  await import(new URL('../dist/main.js', import.meta.url).href);
 } else {
   const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   // Resolved from here, so it works whatever the current directory is.

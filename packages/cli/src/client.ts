@@ -118,7 +118,13 @@ export class ApiClient {
         throw new NotLoggedInError(`your session has expired (${this.#errorCode(res) ?? 'unauthenticated'}) — run \`tollgate login\``);
       }
       if (res.status !== 200) throw apiErrorFrom(res, false);
-      const renewed = credentialsFrom(JSON.parse(res.text), current.gateway, current.ca ?? this.#opts.caFile);
+      let answer: unknown;
+      try {
+        answer = JSON.parse(res.text);
+      } catch {
+        answer = undefined;
+      }
+      const renewed = credentialsFrom(answer, current.gateway, current.ca ?? this.#opts.caFile);
       await store.save(renewed);
       return renewed;
     });
