@@ -54,7 +54,8 @@ try {
     // ava prints "N tests passed" only when nothing failed; count its check marks instead.
     const passed = (ava.out.match(/^\s*✔/gm) ?? []).length;
     const failed =
-      count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) + count(/(\d+) tests? timed out/);
+      count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) + count(/(\d+) tests? timed out/) +
+      count(/(\d+) tests? remained pending/);
     console.log(`[test] finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`tests: ${passed} passed, ${failed} failed`);
     exitCode = ava.code;

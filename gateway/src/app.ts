@@ -48,6 +48,8 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
     }
   });
 
+  // The provider proxy passes bodies through as they are; everything else is JSON only.
+  app.use('/v1/proxy', express.raw({ type: () => true, limit: deps.config.BODY_LIMIT_BYTES }));
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.config.BODY_LIMIT_BYTES, strict: true, type: 'application/json' }));
   app.use(cookieParser());

@@ -37,6 +37,11 @@ export function corsFromAllowList(origins: readonly string[]) {
 
 /** A request with a body must be JSON; anything else is 415 before any parsing. */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  // A body already read by a route-specific parser (the proxy's raw one) is left alone.
+  if (req.body !== undefined) {
+    next();
+    return;
+  }
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
   if (hasBody && !req.is('application/json')) {
     next(new UnsupportedMediaTypeError());

@@ -49,6 +49,10 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   body?: B;
   query?: Q;
   params?: P;
+  /** Path parameters as documented, when they differ from what express yields (wildcards). */
+  openapiParams?: AnyObject;
+  /** The body is passed through unparsed (req.body is a Buffer); used by the provider proxy. */
+  raw?: boolean;
   /** Success status (default 200; 204 sends no body). */
   status?: number;
   response?: z.ZodType;
@@ -100,7 +104,8 @@ function parse<T extends AnyObject>(schema: T | undefined, value: unknown, where
   return result.data;
 }
 
-const toExpressPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
+/** /v1/users/{id} → /v1/users/:id; a trailing {path+} matches the rest of the path. */
+const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\{(\w+)\}/g, ':$1');
 
 /**
  * Registers one route in express AND in the OpenAPI document, so /openapi.json always
@@ -124,7 +129,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
     if (spec.auth !== 'public') errorStatuses.add(401).add(403);
     registry.registerPath({
       method: spec.method,
-      path: spec.path,
+      path: spec.path.replace(/\{(\w+)\+\}/g, '{$1}'),
       tags: [spec.tag],
       summary: spec.summary,
       description: [
@@ -137,9 +142,13 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         .join(' '),
       security: spec.auth === 'public' ? [] : [{ bearer: [] }],
       request: {
-        params: spec.params,
+        params: spec.openapiParams ?? spec.params,
         query: spec.query,
-        body: body ? { content: { 'application/json': { schema: body } }, required: true } : undefined,
+        body: body
+          ? { content: { 'application/json': { schema: body } }, required: true }
+          : spec.raw
+            ? { content: { '*/*': { schema: z.any() } }, required: false }
+            : undefined,
       },
       responses: {
         [status]: {
@@ -176,7 +185,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         const input = {
           params: parse(spec.params, req.params, 'path parameters'),
           query: parse(spec.query, req.query, 'query parameters'),
-          body: parse(body, req.body, 'request body'),
+          body: spec.raw ? {} : parse(body, req.body, 'request body'),
           principal,
         } as RouteInput<B, Q, P, A>;
         const result = await spec.handler(input, req, res);

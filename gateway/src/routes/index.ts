@@ -6,6 +6,7 @@ import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBudgetRequestRoutes } from './budget-requests.js';
 import { registerProviderKeyRoutes } from './provider-keys.js';
+import { registerProxyRoutes } from './proxy.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUsageRoutes } from './usage.js';
 import { registerUserRoutes } from './users.js';
@@ -18,6 +19,7 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerAuthRoutes(route, deps);
   registerBudgetRequestRoutes(route, deps);
   registerProviderKeyRoutes(route, deps);
+  registerProxyRoutes(route, deps);
   registerTokenRoutes(route, deps);
   registerUsageRoutes(route, deps);
   registerUserRoutes(route, deps);

@@ -49,7 +49,10 @@ export class Leases {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async handshake(input: { agentId: string; provider: string; requestedMicros: number }, caller: Caller): Promise<Handshake> {
+  async handshake(
+    input: { agentId: string; provider: string; requestedMicros: number; forProxy?: boolean },
+    caller: Caller,
+  ): Promise<Handshake> {
     const agentId = assertAgent(caller.principal, input.agentId);
     const provider = validProvider(input.provider);
     const requested = input.requestedMicros === 0 ? this.deps.defaultLeaseMicros : micros(input.requestedMicros, 'requested_micros');
@@ -72,6 +75,8 @@ export class Leases {
       throw new BudgetExhaustedError('Budget exhausted: nothing is left to reserve', { remaining_micros: 0 });
     }
 
+    // The gateway's proxy injects the key itself: no credential leaves for the agent.
+    if (input.forProxy) return { leaseId, granted, expiresAt, ipToken: '' };
     try {
       // The credential must not outlive the lease: whole seconds left, rounded down.
       const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - this.#now().getTime()) / 1000));

@@ -15,7 +15,10 @@ export function spendingHandlers(
 ): Pick<Handlers, 'Handshake' | 'ReportUsage' | 'ReleaseLease' | 'GetSpend' | 'Reconcile'> {
   return {
     async Handshake(req, ctx) {
-      const lease = await leases.handshake({ agentId: req.agent_id, provider: req.provider, requestedMicros: req.requested_micros }, ctx);
+      const lease = await leases.handshake(
+        { agentId: req.agent_id, provider: req.provider, requestedMicros: req.requested_micros, forProxy: req.for_proxy },
+        ctx,
+      );
       return { lease_id: lease.leaseId, granted_micros: lease.granted, expires_at: lease.expiresAt.toISOString(), ip_token: lease.ipToken };
     },
     async ReportUsage(req, ctx) {
