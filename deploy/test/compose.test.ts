@@ -27,12 +27,17 @@ test('docker-compose.yml parses, every variable it uses is in .env.example, and 
   const missing = [...referencedVariables(composeText)].filter((name) => !(name in example));
   t.deepEqual(missing, [], 'variables missing from .env.example');
 
-  const plugin = await run('docker', ['compose', 'version']).catch(() => ({ code: 127, stdout: '', stderr: 'no docker CLI' }));
-  if (plugin.code === 0) {
-    const config = await run('docker', ['compose', '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q']);
+  // The docker CLI's compose plugin, or a standalone docker-compose v2 named by DOCKER_COMPOSE_BIN.
+  const [cmd, ...pre] = process.env.DOCKER_COMPOSE_BIN ? [process.env.DOCKER_COMPOSE_BIN] : ['docker', 'compose'];
+  const available = await run(cmd, [...pre, 'version']).catch(() => ({ code: 127, stdout: '', stderr: `no ${cmd}` }));
+  if (available.code === 0) {
+    const config = await run(cmd, [...pre, '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q']);
     t.is(config.code, 0, config.stderr);
+    const missing = await run(cmd, [...pre, '--env-file', '/dev/null', '-f', 'docker-compose.yml', 'config', '-q']);
+    t.not(missing.code, 0, 'a missing secret stops compose');
+    t.regex(missing.stderr, /set [A-Z_]+ in \.env/);
   } else {
-    t.log('docker compose plugin not installed: checked by parsing only');
+    t.log('docker compose is not installed: checked by parsing only');
   }
 });
 
