@@ -21,6 +21,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 export interface BenchMesh {
   url: string;
+  /** The mesh's FerretDB (for same-database baselines). */
+  mongoUrl: string;
   http: HttpClient;
   secrets: StackSecrets;
   addrs: Record<ServiceName, string>;
@@ -49,6 +51,7 @@ export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'ga
   const http = httpClient(url, fs.readFileSync(path.join(tmp, 'tls/cert.pem')));
   return {
     url,
+    mongoUrl: ferret.url,
     http,
     secrets,
     addrs: layout.addrs,
