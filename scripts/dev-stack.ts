@@ -51,7 +51,7 @@ if (scriptEnv.passthrough.BOOTSTRAP_ADMIN_PASSWORD) secrets.BOOTSTRAP_ADMIN_PASS
 let mongoUrl = scriptEnv.mongoUrl;
 if (!mongoUrl) {
   const ferret = await startFerretDb({
-    bin: ferretdbBinary(root),
+    bin: ferretdbBinary(root, scriptEnv.ferretdbBin),
     dataDir: path.join(dataDir, 'ferretdb'),
     logFile: path.join(dataDir, 'ferretdb.log'),
   });

@@ -26,7 +26,7 @@ try {
   const t0 = Date.now();
   let mongoUrl = scriptEnv.mongoUrl;
   if (!mongoUrl) {
-    const ferret = await startFerretDb({ bin: ferretdbBinary(root), dataDir: path.join(tmp, 'ferretdb'), logFile: path.join(tmp, 'ferretdb.log') });
+    const ferret = await startFerretDb({ bin: ferretdbBinary(root, scriptEnv.ferretdbBin), dataDir: path.join(tmp, 'ferretdb'), logFile: path.join(tmp, 'ferretdb.log') });
     started.push(ferret);
     mongoUrl = ferret.url;
   }

@@ -36,7 +36,7 @@ export interface BenchMesh {
 export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'gateway', Record<string, string>>> = {}): Promise<BenchMesh> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
   const infra: ManagedProcess[] = [];
-  const ferret = await startFerretDb({ bin: ferretdbBinary(root), dataDir: path.join(tmp, 'ferretdb') });
+  const ferret = await startFerretDb({ bin: ferretdbBinary(root, testEnv.ferretdbBin), dataDir: path.join(tmp, 'ferretdb') });
   infra.push(ferret);
   const redis = await startRedis();
   infra.push(redis);

@@ -28,9 +28,9 @@ function managed(child: ChildProcess, url: string, port: number): ManagedProcess
   return { url, port, process: child, stop: () => signal('SIGTERM', 5_000), kill: () => signal('SIGKILL', 0) };
 }
 
-/** The FerretDB binary: FERRETDB_BIN, else the one scripts/ensure-tools.sh built. */
-export function ferretdbBinary(repoRoot: string): string {
-  const bin = process.env.FERRETDB_BIN ?? path.join(repoRoot, '.tools/bin/ferretdb');
+/** The FerretDB binary: an explicit one (FERRETDB_BIN, read by the caller's config), else the one scripts/ensure-tools.sh built. */
+export function ferretdbBinary(repoRoot: string, override?: string): string {
+  const bin = override ?? path.join(repoRoot, '.tools/bin/ferretdb');
   if (!fs.existsSync(bin)) throw new Error(`FerretDB not found at ${bin}: run scripts/ensure-tools.sh or set MONGO_URL`);
   return bin;
 }
