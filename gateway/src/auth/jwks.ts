@@ -5,7 +5,8 @@ import type { Clients } from '../clients.js';
 
 const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 const REFRESH_MS = 5 * 60_000;
-const MIN_REFETCH_MS = 5_000;
+// An unknown kid (a key rotated in by identity) refetches the JWKS at most once a second.
+const MIN_REFETCH_MS = 1_000;
 
 export interface AccessClaims {
   sub: string;
@@ -50,8 +51,12 @@ export class JwksVerifier {
   }
 
   private async keyFor(kid: string): Promise<KeyObject | undefined> {
-    const stale = Date.now() - this.fetchedAt > REFRESH_MS;
-    if (stale || (!this.keys.has(kid) && Date.now() - this.fetchedAt > MIN_REFETCH_MS)) {
+    const age = Date.now() - this.fetchedAt;
+    if (!this.keys.has(kid) && age < MIN_REFETCH_MS) {
+      // A key rotated in moments ago: wait out the refetch interval rather than refuse it.
+      await new Promise((r) => setTimeout(r, MIN_REFETCH_MS - age));
+    }
+    if (Date.now() - this.fetchedAt > REFRESH_MS || (!this.keys.has(kid) && Date.now() - this.fetchedAt >= MIN_REFETCH_MS)) {
       await this.refresh().catch((err: unknown) => {
         // Keep serving with the keys we have; identity being down must not fail known-good tokens.
         if (this.keys.size === 0) throw err;

@@ -230,4 +230,19 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
       return { keys: jwks.keys };
     },
   });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/signing-keys/rotate',
+    tag: 'Auth',
+    summary: 'Rotate the access-token signing key',
+    description:
+      'New access tokens are signed with a fresh ES256 key; tokens signed with the previous key keep verifying until they ' +
+      'expire (the old public key stays in the JWKS), so nobody is logged out. Audited identity.signing_key.rotated.',
+    auth: 'any',
+    roles: ['admin'],
+    scope: 'users:write',
+    response: jwkSchema,
+    handler: async (_input, req) => identity.RotateSigningKey({}, outgoing(req)),
+  });
 }
