@@ -59,7 +59,7 @@ async function chargeThenCrash(agentId: string, requestId: string, amount: numbe
     day: at.toISOString().slice(0, 10),
     at,
   };
-  const applied = await new BudgetStore(s.db).charge(agentId, { charge, leaseId: '' }, at);
+  const applied = await new BudgetStore(s.db).charge(agentId, [charge], at);
   if (!applied) throw new Error('the simulated charge did not apply');
   return charge;
 }

@@ -88,6 +88,28 @@ test('when the same request_id is reported 30 times at once, then exactly one ch
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
+test('when 300 reports, some repeated, hit a budget that covers only part of them at once, then exactly the limit is charged and each request once', async (t) => {
+  const limit = 1_000_000;
+  const { agent, as } = await createAgent(s, limit);
+  // 250 distinct reports of 7,000 (1.75× the budget); the first 50 are each sent twice in a row.
+  const ids = Array.from({ length: 250 }, (_, i) => `hot-${i}`).flatMap((id, i) => (i < 50 ? [id, id] : [id]));
+  const results = await Promise.all(ids.map((id) => s.budget.ReportUsage(report('', id, { cost_micros: 7_000 }), patient(as))));
+  const byId = new Map<string, typeof results>();
+  ids.forEach((id, i) => byId.set(id, [...(byId.get(id) ?? []), results[i]]));
+  for (const [id, answers] of byId) {
+    t.is(answers.filter((r) => !r.duplicate).length, 1, `${id} charged once`);
+    t.true(answers.every((r) => r.charged_micros === answers[0].charged_micros), `${id}: every answer tells the one charge`);
+  }
+  const charged = results.filter((r) => !r.duplicate).reduce((sum, r) => sum + r.charged_micros, 0);
+  t.is(charged, limit, 'the accepted charges add up to the limit exactly');
+  t.true(results.every((r) => r.charged_micros === 7_000 || r.charged_micros === 6_000 || r.charged_micros === 0));
+  const ledger = await ledgerOf(agent.id);
+  t.is(ledger.length, 250);
+  t.is(ledger.reduce((sum, e) => sum + Number(e.amount_micros), 0), limit);
+  t.deepEqual(await state(agent.id), { limit_micros: limit, spent_micros: limit, reserved_micros: 0, remaining_micros: 0 });
+  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: limit, budget_spent_micros: limit });
+});
+
 test('when two agents use the same request_id, then each is charged', async (t) => {
   const a = await leaseFor(usd(1), usd(1));
   const b = await leaseFor(usd(1), usd(1));

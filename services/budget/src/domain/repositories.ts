@@ -24,13 +24,6 @@ export interface AgentRepository {
   findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]>;
 }
 
-/** What a charge takes, decided before the one conditional update that applies it. */
-export interface ChargePlan {
-  charge: UsageCharge;
-  /** The lease slot charged (empty when none). */
-  leaseId: string;
-}
-
 export interface BudgetRepository {
   insert(agentId: string, limit: number, now: Date): Promise<void>;
   find(agentId: string): Promise<BudgetRecord | null>;
@@ -41,20 +34,19 @@ export interface BudgetRepository {
   /** Returns a lease's unspent reservation, if the slot still holds exactly `expectedUnspent`. */
   releaseSlot(agentId: string, leaseId: string, expectedUnspent: number, now: Date): Promise<BudgetRecord | null>;
   /**
-   * Applies a charge if the lease slot still covers its lease part, the rest of the budget
-   * covers its overage part, and this report is not already pending. Records it as pending.
+   * Applies charges, all or none, in one conditional update: if each lease slot still covers
+   * their lease parts, the rest of the budget covers their overage parts, and none of these
+   * reports is already pending. Records each as pending.
    */
-  charge(agentId: string, plan: ChargePlan, now: Date): Promise<BudgetRecord | null>;
-  /** Forgets a pending charge the ledger now holds. */
-  settle(agentId: string, opId: string, nonce: string): Promise<BudgetRecord | null>;
+  charge(agentId: string, charges: UsageCharge[], now: Date): Promise<BudgetRecord | null>;
+  /** Forgets pending charges the ledger now holds (all or none: each must still be this attempt). */
+  settle(agentId: string, charges: Pick<UsageCharge, 'op_id' | 'nonce'>[]): Promise<BudgetRecord | null>;
   /** Undoes a pending charge that lost a race (another attempt of the same report is in the ledger). */
   reverse(agentId: string, pending: UsageCharge, leaseStillOpen: boolean, now: Date): Promise<BudgetRecord | null>;
   /** Raises the limit once per request id, if the limit is still `expectedLimit`. */
   raiseLimit(agentId: string, expectedLimit: number, change: LimitChange, now: Date): Promise<BudgetRecord | null>;
   withPendingCharges(limit: number): Promise<BudgetRecord[]>;
 }
-
-export type InsertResult = 'inserted' | 'duplicate';
 
 export interface SpendFilter {
   agentId?: string;
@@ -72,8 +64,10 @@ export interface SpendTotals {
 
 /** The append-only usage ledger: entries are inserted once and never changed. */
 export interface LedgerRepository {
-  insert(charge: UsageCharge): Promise<InsertResult>;
+  /** Inserts entries (each independently); returns the op ids whose report was already recorded. */
+  insert(charges: UsageCharge[]): Promise<Set<string>>;
   find(opId: string): Promise<UsageCharge | null>;
+  findMany(opIds: string[]): Promise<UsageCharge[]>;
   spend(groupBy: 'agent' | 'provider' | 'model' | 'day', filter: SpendFilter): Promise<SpendTotals[]>;
   totalFor(agentId: string): Promise<number>;
 }

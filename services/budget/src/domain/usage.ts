@@ -5,7 +5,7 @@ import { randomNonce, usageOpId } from './ids.js';
 import { micros } from './money.js';
 import type { Caller } from './ports.js';
 import type { PriceTable } from './prices.js';
-import type { UsageCharge } from './records.js';
+import type { BudgetRecord, UsageCharge } from './records.js';
 import type { BudgetRepository, LeaseRepository, LedgerRepository } from './repositories.js';
 import { knownId, validModel, validProvider, validRequestId, validTokens } from './rules.js';
 
@@ -37,6 +37,31 @@ export interface UsageResult {
 }
 
 const ATTEMPTS = 5;
+/** The most reports charged in one update: bounds the budget document and the update's filter. */
+const MAX_BATCH = 100;
+
+/** A validated, priced report waiting for its agent's mutex. */
+interface Waiting {
+  opId: string;
+  requestId: string;
+  leaseId: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  caller: Caller;
+  resolve(result: UsageResult): void;
+  reject(err: unknown): void;
+}
+
+/** How one report (op id) of a batch ended. */
+interface Outcome {
+  charged: number;
+  duplicate: boolean;
+  /** What this report took from the unreserved budget (0 unless it was charged here). */
+  overage: number;
+}
 
 /**
  * Usage reports. Each is charged exactly once, in three steps that are each safe to
@@ -48,9 +73,14 @@ const ATTEMPTS = 5;
  * A crash between 1 and 3 leaves the pending record, from which the next report of the
  * same request id, Reconcile, or the sweeper finishes the job. If two replicas raced on
  * the same request id, the one whose charge is not in the ledger is reversed.
+ *
+ * Group commit: reports of one agent queue up while its mutex is held, and the holder
+ * charges everything waiting as one batch — each step above is then one round trip for
+ * the whole batch, split in order exactly as one-by-one charging would split it.
  */
 export class Usage {
   readonly #now: () => Date;
+  readonly #queues = new Map<string, Waiting[]>();
 
   constructor(private readonly deps: UsageDeps) {
     this.#now = deps.now ?? (() => new Date());
@@ -74,65 +104,164 @@ export class Usage {
       input.costMicros !== undefined ? micros(input.costMicros, 'cost_micros') : this.deps.prices.cost(provider, model, inputTokens, outputTokens);
     const opId = usageOpId(agentId, requestId);
 
-    return this.deps.mutex.run(agentId, async () => {
-      if (await this.deps.ledger.find(opId)) return this.#duplicate(agentId, opId);
-      let budget = await this.deps.budgets.find(agentId);
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        if (!budget) throw new NotFoundError('Agent not found');
-        const interrupted = budget.pending[opId];
-        if (interrupted) {
-          await this.complete(agentId, interrupted);
-          return this.#duplicate(agentId, opId);
-        }
-        const split = splitCharge({
-          cost,
-          remaining: budget.remaining,
-          slot: input.leaseId ? budget.leases[input.leaseId] : undefined,
-          withLease: Boolean(input.leaseId),
-          allowOverage: this.deps.allowOverage,
-        });
-        const at = this.#now();
-        const charge: UsageCharge = {
-          op_id: opId,
-          nonce: randomNonce(),
-          agent_id: agentId,
-          lease_id: input.leaseId,
-          request_id: requestId,
-          provider,
-          model,
-          input_tokens: inputTokens,
-          output_tokens: outputTokens,
-          amount_micros: split.fromLease + split.fromRemaining,
-          lease_micros: split.fromLease,
-          overage_micros: split.fromRemaining,
-          cost_micros: cost,
-          unbilled_micros: split.unbilled,
-          day: at.toISOString().slice(0, 10),
-          at,
-        };
-        const charged = await this.deps.budgets.charge(agentId, { charge, leaseId: input.leaseId }, at);
-        if (!charged) {
-          // Another replica moved the budget, or is charging this very report: look again.
-          if (await this.deps.ledger.find(opId)) return this.#duplicate(agentId, opId);
-          budget = await this.deps.budgets.find(agentId);
-          continue;
-        }
-        if ((await this.complete(agentId, charge)) === 'reversed') return this.#duplicate(agentId, opId);
-        if (split.unbilled > 0) {
-          await this.deps.audit.emit(
-            {
-              action: 'budget.exhausted',
-              outcome: 'failure',
-              resource: { type: 'budget', id: agentId },
-              details: { request_id: requestId, lease_id: input.leaseId, cost_micros: cost, charged_micros: charge.amount_micros, unbilled_micros: split.unbilled },
-            },
-            caller,
-          );
-        }
-        return { charged: charge.amount_micros, remaining: charged.remaining, duplicate: false };
-      }
-      throw new ConflictError('The budget is busy, try again');
+    const result = new Promise<UsageResult>((resolve, reject) => {
+      const queue = this.#queues.get(agentId) ?? [];
+      queue.push({ opId, requestId, leaseId: input.leaseId, provider, model, inputTokens, outputTokens, cost, caller, resolve, reject });
+      this.#queues.set(agentId, queue);
     });
+    // Whoever holds the mutex next charges this report, with whatever else is waiting.
+    await this.deps.mutex.run(agentId, () => this.#drain(agentId));
+    return result;
+  }
+
+  /** Takes the next batch off the agent's queue and answers each of its callers. Never throws. */
+  async #drain(agentId: string): Promise<void> {
+    const queue = this.#queues.get(agentId);
+    if (!queue) return; // an earlier holder already charged this report
+    const batch = queue.splice(0, MAX_BATCH);
+    if (queue.length === 0) this.#queues.delete(agentId);
+    try {
+      const results = await this.#chargeBatch(agentId, batch);
+      batch.forEach((w, i) => w.resolve(results[i]));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+
+  /** Charges a batch of one agent's reports (mutex held); the answers are in batch order. */
+  async #chargeBatch(agentId: string, batch: Waiting[]): Promise<UsageResult[]> {
+    // The first report of each op id is the one charged; a repeat within the batch is its duplicate.
+    const firsts = new Map<string, Waiting>();
+    for (const w of batch) if (!firsts.has(w.opId)) firsts.set(w.opId, w);
+    const outcomes = new Map<string, Outcome>();
+    const unanswered = () => [...firsts.values()].filter((w) => !outcomes.has(w.opId));
+    const answerRecorded = async () => {
+      for (const entry of await this.deps.ledger.findMany(unanswered().map((w) => w.opId))) {
+        outcomes.set(entry.op_id, { charged: entry.amount_micros, duplicate: true, overage: 0 });
+      }
+    };
+
+    await answerRecorded();
+    let budget = await this.deps.budgets.find(agentId);
+    let charges: UsageCharge[] = [];
+    let after: BudgetRecord | null = null;
+    for (let attempt = 0; !after; attempt++) {
+      if (!budget) throw new NotFoundError('Agent not found');
+      if (attempt === ATTEMPTS) throw new ConflictError('The budget is busy, try again');
+      const current = budget;
+      const interrupted = unanswered().flatMap((w) => current.pending[w.opId] ?? []);
+      if (interrupted.length > 0) {
+        // Charged before but never finished (a crash, or another replica at work): finish, then look again.
+        for (const pending of interrupted) outcomes.set(pending.op_id, await this.#finish(agentId, pending, false));
+        budget = await this.deps.budgets.find(agentId);
+        continue;
+      }
+      const reports = unanswered();
+      if (reports.length === 0) {
+        after = current;
+        break;
+      }
+      charges = this.#split(agentId, reports, current);
+      after = await this.deps.budgets.charge(agentId, charges, charges[0].at);
+      if (!after) {
+        // Another replica moved the budget, or is charging one of these reports: look again.
+        charges = [];
+        await answerRecorded();
+        budget = await this.deps.budgets.find(agentId);
+      }
+    }
+
+    if (charges.length > 0) {
+      const raced = await this.deps.ledger.insert(charges);
+      const inserted = charges.filter((c) => !raced.has(c.op_id));
+      if (inserted.length > 0) await this.deps.budgets.settle(agentId, inserted);
+      for (const c of inserted) outcomes.set(c.op_id, { charged: c.amount_micros, duplicate: false, overage: c.overage_micros });
+      for (const c of charges) if (raced.has(c.op_id)) outcomes.set(c.op_id, await this.#finish(agentId, c, true));
+      if (raced.size > 0) after = (await this.deps.budgets.find(agentId)) ?? after;
+      const unbilled = charges.filter((c) => c.unbilled_micros > 0 && !outcomes.get(c.op_id)!.duplicate);
+      await Promise.all(unbilled.map((c) => this.#exhausted(c, firsts.get(c.op_id)!.caller)));
+    }
+
+    // Each caller is told what remained right after its own report, as if charged one by one:
+    // what remains now plus the overage of the reports charged after it in the batch.
+    const remaining = after.remaining;
+    const overageAfter: number[] = [];
+    let later = 0;
+    for (let i = batch.length - 1; i >= 0; i--) {
+      overageAfter[i] = later;
+      if (firsts.get(batch[i].opId) === batch[i]) later += outcomes.get(batch[i].opId)!.overage;
+    }
+    return batch.map((w, i) => {
+      const outcome = outcomes.get(w.opId)!;
+      return { charged: outcome.charged, remaining: remaining + overageAfter[i], duplicate: outcome.duplicate || firsts.get(w.opId) !== w };
+    });
+  }
+
+  /** Splits each report's cost in batch order against a running copy of the budget, exactly as one-by-one charging would. */
+  #split(agentId: string, reports: Waiting[], budget: BudgetRecord): UsageCharge[] {
+    const at = this.#now();
+    let remaining = budget.remaining;
+    const unspent = new Map(Object.entries(budget.leases).map(([id, slot]) => [id, slot.unspent]));
+    return reports.map((w) => {
+      const slot = w.leaseId ? budget.leases[w.leaseId] : undefined;
+      const split = splitCharge({
+        cost: w.cost,
+        remaining,
+        slot: slot && { ...slot, unspent: unspent.get(w.leaseId)! },
+        withLease: Boolean(w.leaseId),
+        allowOverage: this.deps.allowOverage,
+      });
+      remaining -= split.fromRemaining;
+      if (slot) unspent.set(w.leaseId, unspent.get(w.leaseId)! - split.fromLease);
+      return {
+        op_id: w.opId,
+        nonce: randomNonce(),
+        agent_id: agentId,
+        lease_id: w.leaseId,
+        request_id: w.requestId,
+        provider: w.provider,
+        model: w.model,
+        input_tokens: w.inputTokens,
+        output_tokens: w.outputTokens,
+        amount_micros: split.fromLease + split.fromRemaining,
+        lease_micros: split.fromLease,
+        overage_micros: split.fromRemaining,
+        cost_micros: w.cost,
+        unbilled_micros: split.unbilled,
+        day: at.toISOString().slice(0, 10),
+        at,
+      };
+    });
+  }
+
+  /**
+   * Steps 2 and 3, one report at a time, for a pending charge of one of the batch's reports:
+   * `ours` when this batch just applied it (then it is the report's own charge unless it lost a race).
+   */
+  async #finish(agentId: string, pending: UsageCharge, ours: boolean): Promise<Outcome> {
+    if ((await this.complete(agentId, pending)) === 'settled') {
+      return ours ? { charged: pending.amount_micros, duplicate: false, overage: pending.overage_micros } : { charged: pending.amount_micros, duplicate: true, overage: 0 };
+    }
+    const recorded = await this.deps.ledger.find(pending.op_id);
+    return { charged: recorded?.amount_micros ?? 0, duplicate: true, overage: 0 };
+  }
+
+  async #exhausted(charge: UsageCharge, caller: Caller): Promise<void> {
+    await this.deps.audit.emit(
+      {
+        action: 'budget.exhausted',
+        outcome: 'failure',
+        resource: { type: 'budget', id: charge.agent_id },
+        details: {
+          request_id: charge.request_id,
+          lease_id: charge.lease_id,
+          cost_micros: charge.cost_micros,
+          charged_micros: charge.amount_micros,
+          unbilled_micros: charge.unbilled_micros,
+        },
+      },
+      caller,
+    );
   }
 
   /**
@@ -141,13 +270,10 @@ export class Usage {
    * Callers hold the agent's mutex.
    */
   async complete(agentId: string, pending: UsageCharge): Promise<'settled' | 'reversed'> {
-    if ((await this.deps.ledger.insert(pending)) === 'inserted') {
-      await this.deps.budgets.settle(agentId, pending.op_id, pending.nonce);
-      return 'settled';
-    }
-    const recorded = await this.deps.ledger.find(pending.op_id);
+    const inserted = (await this.deps.ledger.insert([pending])).size === 0;
+    const recorded = inserted ? pending : await this.deps.ledger.find(pending.op_id);
     if (recorded?.nonce === pending.nonce) {
-      await this.deps.budgets.settle(agentId, pending.op_id, pending.nonce);
+      await this.deps.budgets.settle(agentId, [pending]);
       return 'settled';
     }
     const budget = await this.deps.budgets.find(agentId);
@@ -168,12 +294,5 @@ export class Usage {
       }
       return done;
     });
-  }
-
-  /** The answer for a report already in the ledger: its original charge. */
-  async #duplicate(agentId: string, opId: string): Promise<UsageResult> {
-    const entry = await this.deps.ledger.find(opId);
-    const budget = await this.deps.budgets.find(agentId);
-    return { charged: entry?.amount_micros ?? 0, remaining: budget?.remaining ?? 0, duplicate: true };
   }
 }

@@ -1,6 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import type { BudgetRecord, LeaseSlot, LimitChange, UsageCharge } from '../domain/records.js';
-import type { BudgetRepository, ChargePlan } from '../domain/repositories.js';
+import type { BudgetRepository } from '../domain/repositories.js';
 import { int64, num } from './long.js';
 
 type Document = mongo.Document;
@@ -9,7 +9,8 @@ type Keyed = Document & { _id: string };
 
 /**
  * The budget documents, one per agent, written with the driver directly so that every
- * amount is an int64 and every money movement is exactly one conditional `$inc`.
+ * amount is an int64 and every money movement is exactly one conditional `$inc` (a batch of
+ * charges is one `$inc` too).
  * Callers also hold the per-agent KeyedMutex (FerretDB's findAndModify is not atomic).
  */
 export class BudgetStore implements BudgetRepository {
@@ -76,28 +77,37 @@ export class BudgetStore implements BudgetRepository {
     );
   }
 
-  charge(agentId: string, plan: ChargePlan, now: Date): Promise<BudgetRecord | null> {
-    const { charge, leaseId } = plan;
-    const filter: Document = { _id: agentId, [`pending.${charge.op_id}`]: { $exists: false } };
-    const inc: Document = {
-      spent: int64(charge.amount_micros),
-      reserved: int64(-charge.lease_micros),
-      remaining: int64(-charge.overage_micros),
-      pending_count: int64(1),
-    };
-    if (charge.overage_micros > 0) filter.remaining = { $gte: int64(charge.overage_micros) };
-    if (charge.lease_micros > 0) {
-      filter[`leases.${leaseId}.unspent`] = { $gte: int64(charge.lease_micros) };
-      inc[`leases.${leaseId}.unspent`] = int64(-charge.lease_micros);
+  charge(agentId: string, charges: UsageCharge[], now: Date): Promise<BudgetRecord | null> {
+    const filter: Document = { _id: agentId };
+    const set: Document = { updated_at: now };
+    let amount = 0;
+    let overage = 0;
+    const leaseParts = new Map<string, number>();
+    for (const charge of charges) {
+      filter[`pending.${charge.op_id}`] = { $exists: false };
+      set[`pending.${charge.op_id}`] = chargeDoc(charge);
+      amount += charge.amount_micros;
+      overage += charge.overage_micros;
+      if (charge.lease_micros > 0) leaseParts.set(charge.lease_id, (leaseParts.get(charge.lease_id) ?? 0) + charge.lease_micros);
     }
-    return this.#update(filter, { $inc: inc, $set: { [`pending.${charge.op_id}`]: chargeDoc(charge), updated_at: now } });
+    const inc: Document = { spent: int64(amount), reserved: int64(overage - amount), remaining: int64(-overage), pending_count: int64(charges.length) };
+    if (overage > 0) filter.remaining = { $gte: int64(overage) };
+    // Only slots that are charged appear in the update: an `$inc` would create a missing one.
+    for (const [leaseId, part] of leaseParts) {
+      filter[`leases.${leaseId}.unspent`] = { $gte: int64(part) };
+      inc[`leases.${leaseId}.unspent`] = int64(-part);
+    }
+    return this.#update(filter, { $inc: inc, $set: set });
   }
 
-  settle(agentId: string, opId: string, nonce: string): Promise<BudgetRecord | null> {
-    return this.#update(
-      { _id: agentId, [`pending.${opId}.nonce`]: nonce },
-      { $unset: { [`pending.${opId}`]: '' }, $inc: { pending_count: int64(-1) } },
-    );
+  settle(agentId: string, charges: Pick<UsageCharge, 'op_id' | 'nonce'>[]): Promise<BudgetRecord | null> {
+    const filter: Document = { _id: agentId };
+    const unset: Document = {};
+    for (const { op_id, nonce } of charges) {
+      filter[`pending.${op_id}.nonce`] = nonce;
+      unset[`pending.${op_id}`] = '';
+    }
+    return this.#update(filter, { $unset: unset, $inc: { pending_count: int64(-charges.length) } });
   }
 
   reverse(agentId: string, pending: UsageCharge, leaseStillOpen: boolean, now: Date): Promise<BudgetRecord | null> {

@@ -1,9 +1,11 @@
-import type { Connection, mongo } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import { isDuplicateKeyError } from '@tollgate/platform';
 import type { UsageCharge } from '../domain/records.js';
-import type { InsertResult, LedgerRepository, SpendFilter, SpendTotals } from '../domain/repositories.js';
+import type { LedgerRepository, SpendFilter, SpendTotals } from '../domain/repositories.js';
 import { chargeDoc, chargeOf } from './budget-store.js';
 import { num } from './long.js';
+
+const { MongoBulkWriteError } = mongoose.mongo;
 
 type Document = mongo.Document;
 /** Our documents are keyed by string ids, not ObjectIds. */
@@ -12,7 +14,7 @@ type Keyed = Document & { _id: string };
 const GROUP_FIELDS = { agent: '$agent_id', provider: '$provider', model: '$model', day: '$day' } as const;
 
 /**
- * The usage ledger: append-only (insertOne, never an update), keyed by the report's op
+ * The usage ledger: append-only (inserts, never an update), keyed by the report's op
  * id, with a unique (agent_id, request_id) index as the idempotency guard.
  */
 export class LedgerStore implements LedgerRepository {
@@ -28,21 +30,33 @@ export class LedgerStore implements LedgerRepository {
     await this.collection.createIndex({ agent_id: 1, at: 1 });
   }
 
-  async insert(charge: UsageCharge): Promise<InsertResult> {
-    const doc = chargeDoc(charge);
-    delete doc.op_id;
+  async insert(charges: UsageCharge[]): Promise<Set<string>> {
+    const docs = charges.map((charge) => {
+      const doc = chargeDoc(charge);
+      delete doc.op_id;
+      return { _id: charge.op_id, ...doc };
+    });
     try {
-      await this.collection.insertOne({ _id: charge.op_id, ...doc });
-      return 'inserted';
+      // Unordered: one entry already recorded must not keep the others out.
+      await this.collection.insertMany(docs, { ordered: false });
+      return new Set();
     } catch (err) {
-      if (isDuplicateKeyError(err)) return 'duplicate';
-      throw err;
+      const failed = err instanceof MongoBulkWriteError ? err.writeErrors : [];
+      const writeErrors = Array.isArray(failed) ? failed : [failed];
+      if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKeyError)) throw err;
+      return new Set(writeErrors.map((e) => charges[e.index].op_id));
     }
   }
 
   async find(opId: string): Promise<UsageCharge | null> {
     const doc = await this.collection.findOne({ _id: opId });
-    return doc ? { ...chargeOf(doc), op_id: String(doc._id) } : null;
+    return doc ? entryOf(doc) : null;
+  }
+
+  async findMany(opIds: string[]): Promise<UsageCharge[]> {
+    if (opIds.length === 0) return [];
+    const docs = await this.collection.find({ _id: { $in: opIds } }).toArray();
+    return docs.map(entryOf);
   }
 
   /**
@@ -75,6 +89,10 @@ export class LedgerStore implements LedgerRepository {
       .toArray();
     return row ? num(row.total) : 0;
   }
+}
+
+function entryOf(doc: Document): UsageCharge {
+  return { ...chargeOf(doc), op_id: String(doc._id) };
 }
 
 function matchOf(filter: SpendFilter): Document {
