@@ -46,7 +46,7 @@ export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'ga
   const gatewayPort = await freePort();
   env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
   for (const [k, v] of Object.entries(overrides)) env[k as ServiceName | 'gateway'] = { ...env[k as ServiceName | 'gateway'], ...v };
-  const mesh = await launchMesh({ root, layout, env, gatewayPort, baseEnv: { PATH: process.env.PATH }, stdio: 'ignore' });
+  const mesh = await launchMesh({ root, layout, env, gatewayPort, baseEnv: { PATH: process.env.PATH } });
   const url = `https://127.0.0.1:${gatewayPort}`;
   const http = httpClient(url, fs.readFileSync(path.join(tmp, 'tls/cert.pem')));
   return {

@@ -57,12 +57,19 @@ export async function launchMesh(opts: {
     }
   };
 
+  // A process that dies while we wait for its port fails the launch at once, by name.
+  const up = async (name: string, port: number) => {
+    const child = children[children.length - 1].child;
+    const died = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before listening`))),
+    );
+    await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
+  };
   try {
     for (const name of SERVICES) {
-      if (spawnOne(name, `services/${name}`, opts.env[name])) await waitForTcp(opts.layout.ports[name], '127.0.0.1', 60_000);
+      if (spawnOne(name, `services/${name}`, opts.env[name])) await up(name, opts.layout.ports[name]);
     }
-    spawnOne('gateway', 'gateway', opts.env.gateway);
-    await waitForTcp(opts.gatewayPort, '127.0.0.1', 60_000);
+    if (spawnOne('gateway', 'gateway', opts.env.gateway)) await up('gateway', opts.gatewayPort);
   } catch (err) {
     await stop();
     throw err;

@@ -137,7 +137,10 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
  */
 export function runMain(name: string, start: () => Promise<{ stop(): Promise<void> }>, log?: Logger): void {
   const logger = log ?? createLogger(name);
-  start().then(
+  // start() may throw before it returns a promise (e.g. loadConfig): handle both alike.
+  Promise.resolve()
+    .then(start)
+    .then(
     (running) => {
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down');
