@@ -46,7 +46,14 @@ export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'ga
   const gatewayPort = await freePort();
   env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
   for (const [k, v] of Object.entries(overrides)) env[k as ServiceName | 'gateway'] = { ...env[k as ServiceName | 'gateway'], ...v };
-  const mesh = await launchMesh({ root, layout, env, gatewayPort, baseEnv: { PATH: process.env.PATH } });
+  const cleanup = async () => {
+    for (const p of infra.reverse()) await p.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const mesh = await launchMesh({ root, layout, env, gatewayPort, baseEnv: { PATH: process.env.PATH } }).catch(async (err: unknown) => {
+    await cleanup();
+    throw err;
+  });
   const url = `https://127.0.0.1:${gatewayPort}`;
   const http = httpClient(url, fs.readFileSync(path.join(tmp, 'tls/cert.pem')));
   return {
@@ -58,8 +65,7 @@ export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'ga
     async stop() {
       http.close();
       await mesh.stop();
-      for (const p of infra.reverse()) await p.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }
