@@ -104,22 +104,32 @@ export class Usage {
       input.costMicros !== undefined ? micros(input.costMicros, 'cost_micros') : this.deps.prices.cost(provider, model, inputTokens, outputTokens);
     const opId = usageOpId(agentId, requestId);
 
-    const result = new Promise<UsageResult>((resolve, reject) => {
-      const queue = this.#queues.get(agentId) ?? [];
-      queue.push({ opId, requestId, leaseId: input.leaseId, provider, model, inputTokens, outputTokens, cost, caller, resolve, reject });
-      this.#queues.set(agentId, queue);
-    });
-    // Whoever holds the mutex next charges this report, with whatever else is waiting.
-    await this.deps.mutex.run(agentId, () => this.#drain(agentId));
-    return result;
+    return new Promise<UsageResult>((resolve, reject) =>
+      this.#enqueue(agentId, { opId, requestId, leaseId: input.leaseId, provider, model, inputTokens, outputTokens, cost, caller, resolve, reject }),
+    );
   }
 
-  /** Takes the next batch off the agent's queue and answers each of its callers. Never throws. */
-  async #drain(agentId: string): Promise<void> {
+  /**
+   * An agent has a queue exactly while one drain of it is waiting for (or holding) the
+   * mutex: the first report to arrive schedules the drain, later ones just join the queue.
+   */
+  #enqueue(agentId: string, report: Waiting): void {
     const queue = this.#queues.get(agentId);
-    if (!queue) return; // an earlier holder already charged this report
+    if (queue) {
+      queue.push(report);
+      return;
+    }
+    this.#queues.set(agentId, [report]);
+    void this.deps.mutex.run(agentId, () => this.#drain(agentId));
+  }
+
+  /** Charges the next batch off the agent's queue and answers each of its callers. Never throws. */
+  async #drain(agentId: string): Promise<void> {
+    const queue = this.#queues.get(agentId)!;
     const batch = queue.splice(0, MAX_BATCH);
+    // Reports beyond the cap wait for their own turn of the mutex (leases and recovery get theirs in between).
     if (queue.length === 0) this.#queues.delete(agentId);
+    else void this.deps.mutex.run(agentId, () => this.#drain(agentId));
     try {
       const results = await this.#chargeBatch(agentId, batch);
       batch.forEach((w, i) => w.resolve(results[i]));
