@@ -11,6 +11,9 @@ type Document = mongo.Document;
 /** Our documents are keyed by string ids, not ObjectIds. */
 type Keyed = Document & { _id: string };
 
+/** Up to this many op ids, findMany looks each up by equality rather than with one `$in`. */
+const FEW_IDS = 4;
+
 const GROUP_FIELDS = { agent: '$agent_id', provider: '$provider', model: '$model', day: '$day' } as const;
 
 /**
@@ -54,9 +57,13 @@ export class LedgerStore implements LedgerRepository {
   }
 
   async findMany(opIds: string[]): Promise<UsageCharge[]> {
-    if (opIds.length === 0) return [];
-    const docs = await this.collection.find({ _id: { $in: opIds } }).toArray();
-    return docs.map(entryOf);
+    // FerretDB scans the ledger for either filter, and evaluates `$in` about ten times slower
+    // per document than an equality: a few ids are cheaper looked up one by one.
+    const docs =
+      opIds.length <= FEW_IDS
+        ? await Promise.all(opIds.map((_id) => this.collection.findOne({ _id })))
+        : await this.collection.find({ _id: { $in: opIds } }).toArray();
+    return docs.flatMap((doc) => (doc ? [entryOf(doc)] : []));
   }
 
   /**
