@@ -39,7 +39,7 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   // Global and per-IP limits on the API (not on health, metrics or docs).
   app.use('/v1', async (req, res, next) => {
     try {
-      const consumed = [await consume(deps.limiters.global, 'all'), await consume(deps.limiters.ip, req.ctx.ip)];
+      const consumed = await Promise.all([consume(deps.limiters.global, 'all'), consume(deps.limiters.ip, req.ctx.ip)]);
       res.locals.rateLimits = consumed;
       setRateLimitHeaders(res, consumed);
       next();

@@ -52,7 +52,9 @@ try {
     );
 
   const hot = await newAgent(1000);
-  const many = await Promise.all(Array.from({ length: 100 }, () => newAgent(1000)));
+  // Set-up is not what is measured: create the 100 agents 10 at a time.
+  const many: Awaited<ReturnType<typeof newAgent>>[] = [];
+  for (let i = 0; i < 10; i++) many.push(...(await Promise.all(Array.from({ length: 10 }, () => newAgent(1000)))));
   let next = 0;
   const pick = () => many[next++ % many.length];
 

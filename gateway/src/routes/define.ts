@@ -175,12 +175,16 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           ctx.principal = principal;
           ctx.log = ctx.log.child({ principal: `${principal.type}:${principal.id}` });
           authorize(spec, allowedTypes, principal, req, deps);
-          consumed.push(await consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`));
-          if (principal.tokenId) consumed.push(await consume(deps.limiters.token, principal.tokenId));
         }
-        if (routeLimiter) {
-          consumed.push(await consume(routeLimiter, principal ? `${principal.type}:${principal.id}` : ctx.ip));
-        }
+        // Per-caller, per-token and per-route limits are independent Redis calls: one round trip.
+        const caller = principal ? `${principal.type}:${principal.id}` : ctx.ip;
+        consumed.push(
+          ...(await Promise.all([
+            principal ? consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
+            principal?.tokenId ? consume(deps.limiters.token, principal.tokenId) : undefined,
+            routeLimiter ? consume(routeLimiter, caller) : undefined,
+          ])).filter((c): c is Consumed => c !== undefined),
+        );
         setRateLimitHeaders(res, consumed);
         const input = {
           params: parse(spec.params, req.params, 'path parameters'),
