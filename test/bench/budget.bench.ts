@@ -85,11 +85,13 @@ try {
       }),
     ),
   );
+  const statuses: Record<number, number> = {};
+  for (const r of outcomes) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   const charged = outcomes.filter((r) => r.status === 200).reduce((sum, r) => sum + Math.round((r.body.charged_usd as number) * 1e6), 0);
   const state = await mesh.http.get(`/v1/agents/${drain.id}/budget`, { token: admin });
   const reconcile = await budget.call.Reconcile({ id: drain.id }, { principal: { type: 'service', id: 'bench' } });
   process.stdout.write(
-    `drain: 300 concurrent $0.01 charges at a $2.00 budget → accepted sum $${(charged / 1e6).toFixed(6)}, ` +
+    `drain: 300 concurrent $0.01 charges at a $2.00 budget → statuses ${JSON.stringify(statuses)}, accepted sum $${(charged / 1e6).toFixed(6)}, ` +
       `budget spent $${state.body.spent_usd}, ledger $${(reconcile.ledger_spent_micros / 1e6).toFixed(6)}, ` +
       `reconcile ${reconcile.ok ? 'ok' : 'MISMATCH'}, overspend $${Math.max(0, state.body.spent_usd - state.body.limit_usd)}\n`,
   );

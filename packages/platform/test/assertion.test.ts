@@ -20,3 +20,14 @@ test('when an assertion is forged, expired, unsigned or for another audience, th
     t.throws(() => verifyAssertion(token, secret), { instanceOf: UnauthenticatedError });
   }
 });
+
+test('when a verified assertion is presented again, then it is still checked against the secret and its expiry', async (t) => {
+  const token = mintAssertion({ type: 'service', id: 'budget' }, secret, 'budget');
+  t.is(verifyAssertion(token, secret).id, 'budget');
+  t.is(mintAssertion({ type: 'service', id: 'budget' }, secret, 'budget'), token, 'reused while fresh');
+  t.throws(() => verifyAssertion(token, 'y'.repeat(40)), { instanceOf: UnauthenticatedError });
+  const shortLived = jwt.sign({ sub: 'u1', pt: 'user', exp: Math.floor(Date.now() / 1000) + 1 }, secret, { algorithm: 'HS256', audience: 'tollgate-internal' });
+  t.is(verifyAssertion(shortLived, secret).id, 'u1');
+  await new Promise((r) => setTimeout(r, 2_100));
+  t.throws(() => verifyAssertion(shortLived, secret), { instanceOf: UnauthenticatedError });
+});
