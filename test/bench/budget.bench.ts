@@ -51,6 +51,26 @@ try {
       { principal: agentPrincipal(a.id) },
     );
 
+  // First, zero overspend on a fresh ledger: 300 concurrent charges of $0.01 at a $2.00 budget → exactly 200 accepted.
+  const drain = await newAgent(2);
+  const outcomes = await Promise.all(
+    Array.from({ length: 300 }, () =>
+      mesh.http.post('/v1/usage', {
+        token: drain.token,
+        json: { lease_id: drain.leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 1, cost_usd: '0.01' },
+      }),
+    ),
+  );
+  const statuses: Record<number, number> = {};
+  for (const r of outcomes) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  const charged = outcomes.filter((r) => r.status === 200).reduce((sum, r) => sum + Math.round((r.body.charged_usd as number) * 1e6), 0);
+  const state = await mesh.http.get(`/v1/agents/${drain.id}/budget`, { token: admin });
+  const reconcile = await budget.call.Reconcile({ id: drain.id }, { principal: { type: 'service', id: 'bench' } });
+  process.stdout.write(
+    `drain: 300 concurrent $0.01 charges at a $2.00 budget → statuses ${JSON.stringify(statuses)}, accepted sum $${(charged / 1e6).toFixed(6)}, ` +
+      `budget spent $${state.body.spent_usd}, ledger $${(reconcile.ledger_spent_micros / 1e6).toFixed(6)}, ` +
+      `reconcile ${reconcile.ok ? 'ok' : 'MISMATCH'}, overspend $${Math.max(0, state.body.spent_usd - state.body.limit_usd)}\n`,
+  );
   const hot = await newAgent(1000);
   // Set-up is not what is measured: create the 100 agents 10 at a time.
   const many: Awaited<ReturnType<typeof newAgent>>[] = [];
@@ -75,26 +95,6 @@ try {
   rows.push(await measure('POST /v1/usage via gateway, 100 budgets', opts, () => charge(pick())));
   printTable(`budget benchmark: ${durationMs / 1000}s per row, concurrency ${concurrency}, 2 cores shared by load generator, mesh and FerretDB`, rows);
 
-  // Zero overspend: 300 concurrent charges of $0.01 at a $2.00 budget → exactly 200 accepted.
-  const drain = await newAgent(2);
-  const outcomes = await Promise.all(
-    Array.from({ length: 300 }, () =>
-      mesh.http.post('/v1/usage', {
-        token: drain.token,
-        json: { lease_id: drain.leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 1, cost_usd: '0.01' },
-      }),
-    ),
-  );
-  const statuses: Record<number, number> = {};
-  for (const r of outcomes) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  const charged = outcomes.filter((r) => r.status === 200).reduce((sum, r) => sum + Math.round((r.body.charged_usd as number) * 1e6), 0);
-  const state = await mesh.http.get(`/v1/agents/${drain.id}/budget`, { token: admin });
-  const reconcile = await budget.call.Reconcile({ id: drain.id }, { principal: { type: 'service', id: 'bench' } });
-  process.stdout.write(
-    `drain: 300 concurrent $0.01 charges at a $2.00 budget → statuses ${JSON.stringify(statuses)}, accepted sum $${(charged / 1e6).toFixed(6)}, ` +
-      `budget spent $${state.body.spent_usd}, ledger $${(reconcile.ledger_spent_micros / 1e6).toFixed(6)}, ` +
-      `reconcile ${reconcile.ok ? 'ok' : 'MISMATCH'}, overspend $${Math.max(0, state.body.spent_usd - state.body.limit_usd)}\n`,
-  );
   await conn.close();
   budget.close();
 } finally {

@@ -52,7 +52,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     req.ctx?.log.error({ err }, 'unhandled error');
     app = new InternalError();
   } else if (app.httpStatus >= 500) {
-    req.ctx?.log.warn({ code: app.code }, app.message);
+    req.ctx?.log.warn({ code: app.code, cause: app.cause, path: req.path }, app.message);
   }
   if (res.headersSent) {
     res.destroy();

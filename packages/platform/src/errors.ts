@@ -142,7 +142,8 @@ export function fromGrpcError(err: ServiceError): AppError {
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.DEADLINE_EXCEEDED:
     case GrpcStatus.CANCELLED:
-      return new ServiceUnavailableError();
+      // The transport's own words stay for the logs (never for the client).
+      return Object.assign(new ServiceUnavailableError(), { cause: { grpc_code: err.code, details: err.details } });
     case GrpcStatus.UNAUTHENTICATED:
       return new UnauthenticatedError();
     case GrpcStatus.PERMISSION_DENIED:
