@@ -6,6 +6,8 @@ import { httpClient, type HttpClient } from './http.js';
 
 /** What every deployable's package exports (services/<name>/src/app.ts, gateway/src/app.ts). */
 interface Startable {
+  /** The bound gRPC port (services). */
+  port?: number;
   stop(): Promise<void>;
 }
 interface DeployableModule {
@@ -69,6 +71,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     env[key] = { ...env[key], ...extra };
   }
 
+  // Services bind port 0 and are started callee-first (audit, identity, token,
+  // provider-key, budget, gateway), so each learns its callees' real addresses: a port
+  // picked in advance could be taken by another test process before it is bound.
+  const addrVar: Record<ServiceName, string> = {
+    audit: 'AUDIT_ADDR',
+    identity: 'IDENTITY_ADDR',
+    token: 'TOKEN_ADDR',
+    'provider-key': 'PROVIDER_KEY_ADDR',
+    budget: 'BUDGET_ADDR',
+  };
+  for (const name of SERVICES) env[name].GRPC_PORT = '0';
+  const addrs = { ...layout.addrs };
+
   const running = new Map<ServiceName | 'gateway', Startable>();
   let url = '';
   let ca: string | undefined;
@@ -77,6 +92,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const config = mod.loadConfig(env[name]);
     const r = await mod.start(config as never, createLogger(name, testEnv.logLevel));
     running.set(name, r);
+    if (name !== 'gateway' && r.port) {
+      addrs[name] = `127.0.0.1:${r.port}`;
+      // A restart after an outage comes back on the same port its callers know.
+      env[name].GRPC_PORT = String(r.port);
+      for (const other of Object.keys(env) as (ServiceName | 'gateway')[]) env[other][addrVar[name]] = addrs[name];
+    }
     if (name === 'gateway') {
       url = r.url ?? '';
       ca = r.ca;
@@ -92,7 +113,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let http = httpClient(url || 'https://127.0.0.1:1', ca);
   return {
     secrets,
-    addrs: layout.addrs,
+    addrs,
     env,
     get url() {
       return url;
