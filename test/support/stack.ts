@@ -81,7 +81,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     'provider-key': 'PROVIDER_KEY_ADDR',
     budget: 'BUDGET_ADDR',
   };
-  for (const name of SERVICES) env[name].GRPC_PORT = '0';
+  // (A service a test starts by itself from stack.env keeps its pre-chosen port.)
+  const wanted = opts.services ?? [...SERVICES];
+  for (const name of wanted) env[name].GRPC_PORT = '0';
   const addrs = { ...layout.addrs };
 
   const running = new Map<ServiceName | 'gateway', Startable>();
@@ -106,7 +108,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
   };
 
-  const wanted = opts.services ?? [...SERVICES];
   for (const name of SERVICES) if (wanted.includes(name)) await startOne(name);
   if (opts.gateway !== false) await startOne('gateway');
 
