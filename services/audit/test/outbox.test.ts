@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connectMongo, createAuditOutbox, createLogger, createServiceClient } from '@tollgate/platform';
 import { loadAudit } from '@tollgate/proto';
@@ -6,10 +6,10 @@ import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEven
 import { testEnv } from '../../../test/support/env.js';
 import { asAdmin, eventually, sleep, startAudit } from './helpers.js';
 
-test('when the audit service is down while a service emits, then every event arrives exactly once after it returns', async (t) => {
+/** The audit service plus the emitting side: a platform outbox in its own database, as any service has. */
+async function startEmitter(t: ExecutionContext) {
   const h = await startAudit();
   const log = createLogger('outbox-test', testEnv.logLevel);
-  // The emitting side: a platform outbox in its own database, as any service has.
   const conn = await connectMongo(testEnv.mongoUrl, `t${randomBytes(5).toString('hex')}_emitter`, log);
   const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
   const outbox = createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200 });
@@ -20,6 +20,11 @@ test('when the audit service is down while a service emits, then every event arr
     await conn.close();
     await h.close();
   });
+  return { h, conn, client, outbox };
+}
+
+test('when the audit service is down while a service emits, then every event arrives exactly once after it returns', async (t) => {
+  const { h, conn, client, outbox } = await startEmitter(t);
   const resource = { type: 'session', id: `outage-${randomUUID().slice(0, 8)}` };
   const ctx = { principal: { type: 'user' as const, id: 'u-1', role: 'member' as const }, requestId: randomUUID(), ip: '192.0.2.1', userAgent: 'cli/1' };
 
@@ -52,18 +57,7 @@ test('when the audit service is down while a service emits, then every event arr
 });
 
 test('when the audit service rejects one event as invalid, then the others are delivered and the bad one is set aside', async (t) => {
-  const h = await startAudit();
-  const log = createLogger('outbox-test', testEnv.logLevel);
-  const conn = await connectMongo(testEnv.mongoUrl, `t${randomBytes(5).toString('hex')}_emitter`, log);
-  const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
-  const outbox = createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200 });
-  t.teardown(async () => {
-    await outbox.stop();
-    client.close();
-    await conn.dropDatabase();
-    await conn.close();
-    await h.close();
-  });
+  const { h, conn, outbox } = await startEmitter(t);
   const resource = { type: 'session', id: `poison-${randomUUID().slice(0, 8)}` };
   const ctx = { principal: { type: 'service' as const, id: 'emitter' }, requestId: randomUUID() };
 

@@ -1,9 +1,9 @@
 import mongoose, { type Connection } from 'mongoose';
-import { createServiceClient, type Principal } from '@tollgate/platform';
+import { AppError, createServiceClient, type Principal } from '@tollgate/platform';
 import { loadProviderKey } from '@tollgate/proto';
 import type { ProviderKeyDefinition } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import { testEnv } from '../../../test/support/env.js';
-import type { Stack } from '../../../test/support/stack.js';
+import { startStack, type Stack } from '../../../test/support/stack.js';
 
 export const admin: Principal = { type: 'user', id: 'usr_admin', role: 'admin' };
 export const manager: Principal = { type: 'user', id: 'usr_manager', role: 'manager' };
@@ -60,3 +60,30 @@ export async function dumpDatabase(db: Connection): Promise<string> {
 }
 
 export const openAiKey = (suffix = 'abcd') => `sk-proj-${'Zq7'.repeat(12)}${suffix}`;
+
+/** The provider-key service alone (its audit events stay in its outbox), a client and its database. */
+export async function startProviderKeyStack() {
+  const stack = await startStack({ services: ['provider-key'], gateway: false });
+  const client = providerKeyClient(stack);
+  const db = await serviceDb(stack);
+  return {
+    stack,
+    pk: client.call,
+    db,
+    async close() {
+      client.close();
+      await db.close();
+      await stack.close();
+    },
+  };
+}
+
+/** The public error code a call ends with ('ok' when it succeeds). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return err instanceof AppError ? err.code : String(err);
+  }
+}

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Connection } from 'mongoose';
 import { AppError } from '@tollgate/platform';
-import { startStack, type Stack } from '../../../test/support/stack.js';
+import type { Stack } from '../../../test/support/stack.js';
 import {
   admin,
   agent,
@@ -10,39 +10,21 @@ import {
   member,
   openAiKey,
   outboxEvents,
-  providerKeyClient,
-  serviceDb,
+  codeOf,
+  startProviderKeyStack,
   tokenOf,
   type ProviderKeyClient,
 } from './helpers.js';
 
 let stack: Stack;
 let pk: ProviderKeyClient;
-let close: () => void;
 let db: Connection;
+let close: () => Promise<void>;
 
 test.before(async () => {
-  stack = await startStack({ services: ['provider-key'], gateway: false });
-  const client = providerKeyClient(stack);
-  pk = client.call;
-  close = () => client.close();
-  db = await serviceDb(stack);
+  ({ stack, pk, db, close } = await startProviderKeyStack());
 });
-
-test.after.always(async () => {
-  close?.();
-  await db?.close();
-  await stack?.close();
-});
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return err instanceof AppError ? err.code : String(err);
-  }
-}
+test.after.always(() => close?.());
 
 test('when an admin creates a key, then the response shows the mask and never the key', async (t) => {
   const apiKey = openAiKey('wxyz');
