@@ -31,6 +31,30 @@ export interface ChainedEvent extends EventInput {
   hash: string;
 }
 
+/**
+ * An event as one level of named fields: the shape it is stored in, hashed as and
+ * exported as (actor and resource spread into *_type / *_id).
+ */
+export function flatten(e: Omit<ChainedEvent, 'hash'>) {
+  return {
+    id: e.id,
+    seq: e.seq,
+    at: e.at,
+    source: e.source,
+    actor_type: e.actor.type,
+    actor_id: e.actor.id,
+    action: e.action,
+    resource_type: e.resource.type,
+    resource_id: e.resource.id,
+    outcome: e.outcome,
+    ip: e.ip,
+    user_agent: e.user_agent,
+    request_id: e.request_id,
+    details_json: e.details_json,
+    prev_hash: e.prev_hash,
+  };
+}
+
 /** The end of the chain: what the next event links to. */
 export interface ChainHead {
   seq: number;

@@ -1,5 +1,5 @@
 import { ValidationError } from '@tollgate/platform';
-import { isoOf, type ChainedEvent } from './event.js';
+import { flatten, isoOf, type ChainedEvent } from './event.js';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -79,24 +79,7 @@ export function csvHeader(): string {
 }
 
 export function csvRow(e: ChainedEvent): string {
-  const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
-    id: e.id,
-    seq: String(e.seq),
-    at: isoOf(e.at),
-    source: e.source,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    outcome: e.outcome,
-    ip: e.ip,
-    user_agent: e.user_agent,
-    request_id: e.request_id,
-    details_json: e.details_json,
-    prev_hash: e.prev_hash,
-    hash: e.hash,
-  };
+  const cells: Record<(typeof CSV_COLUMNS)[number], string> = { ...flatten(e), seq: String(e.seq), at: isoOf(e.at), hash: e.hash };
   return `${CSV_COLUMNS.map((c) => csvField(cells[c])).join(',')}\r\n`;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChainedEvent, ChainHead, EventInput } from './event.js';
+import { flatten, type ChainedEvent, type ChainHead, type EventInput } from './event.js';
 
 /** The prev_hash of the first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -33,24 +33,7 @@ export function canonicalJson(value: unknown): string {
  * millisecond ISO form, which is what the database keeps.
  */
 export function canonicalRecord(e: Omit<ChainedEvent, 'hash'>): string {
-  return canonicalJson({
-    v: FORMAT_VERSION,
-    seq: e.seq,
-    id: e.id,
-    at: e.at.toISOString(),
-    source: e.source,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    outcome: e.outcome,
-    ip: e.ip,
-    user_agent: e.user_agent,
-    request_id: e.request_id,
-    details_json: e.details_json,
-    prev_hash: e.prev_hash,
-  });
+  return canonicalJson({ v: FORMAT_VERSION, ...flatten(e), at: e.at.toISOString() });
 }
 
 export function hashRecord(e: Omit<ChainedEvent, 'hash'>): string {

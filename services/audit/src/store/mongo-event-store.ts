@@ -1,6 +1,6 @@
 import { trusted, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@tollgate/platform';
-import type { ActorType, ChainedEvent, ChainHead, EventFilter, Outcome } from '../domain/event.js';
+import { flatten, type ActorType, type ChainedEvent, type ChainHead, type EventFilter, type Outcome } from '../domain/event.js';
 import { AppendConflictError, type EventStore } from '../domain/event-store.js';
 import { GENESIS } from '../domain/hash-chain.js';
 import { eventModel, type EventDoc } from './event-model.js';
@@ -117,24 +117,8 @@ function insertedBefore(err: unknown): number | undefined {
 }
 
 function toDoc(e: ChainedEvent): EventDoc {
-  return {
-    _id: e.id,
-    seq: e.seq,
-    at: e.at,
-    source: e.source,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    action: e.action,
-    resource_type: e.resource.type,
-    resource_id: e.resource.id,
-    outcome: e.outcome,
-    ip: e.ip,
-    user_agent: e.user_agent,
-    request_id: e.request_id,
-    details_json: e.details_json,
-    prev_hash: e.prev_hash,
-    hash: e.hash,
-  };
+  const { id, ...fields } = flatten(e);
+  return { _id: id, ...fields, hash: e.hash };
 }
 
 /**
