@@ -64,14 +64,7 @@ export async function startBudgetStack(env: Record<string, string> = {}, opts: P
   };
 }
 
-export async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return err instanceof AppError ? err.code : String(err);
-  }
-}
+export { codeOf } from '../../../test/support/errors.js';
 
 export async function errorOf(p: Promise<unknown>): Promise<AppError> {
   try {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { codeOf } from '../../../test/support/errors.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, type Principal } from '@tollgate/platform';
 import { as, CLIENT, gateway, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
 
@@ -26,12 +27,6 @@ const refresh = (refresh_token: string, extra: { csrf_token?: string; cookie_flo
 
 const active = async (session_id: string) => (await h.identity.CheckSession({ session_id }, as(gateway))).active;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => 'ok',
-    (err: unknown) => (err as { code?: string }).code ?? 'unknown',
-  );
-}
 
 test('when a refresh token is used, then a new refresh token and CSRF token are issued for the same session and the old one is marked rotated', async (t) => {
   const { auth, user } = await signedInUser();

@@ -1,5 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
-import { AppError, createServiceClient, type Principal } from '@tollgate/platform';
+import { createServiceClient, type Principal } from '@tollgate/platform';
 import { loadProviderKey } from '@tollgate/proto';
 import type { ProviderKeyDefinition } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import { testEnv } from '../../../test/support/env.js';
@@ -78,12 +78,4 @@ export async function startProviderKeyStack() {
   };
 }
 
-/** The public error code a call ends with ('ok' when it succeeds). */
-export async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return err instanceof AppError ? err.code : String(err);
-  }
-}
+export { codeOf } from '../../../test/support/errors.js';
