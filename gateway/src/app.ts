@@ -16,7 +16,7 @@ import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
-import { createRouteDefiner } from './routes/define.js';
+import { createRouteDefiner, RouteTable } from './routes/define.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerApiRoutes } from './routes/index.js';
@@ -56,13 +56,14 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
 
   const router = express.Router();
   const registry = new OpenAPIRegistry();
-  const route = createRouteDefiner(router, registry, deps);
+  const table = new RouteTable();
+  const route = createRouteDefiner(router, registry, deps, table);
   const closeHealth = registerHealthRoutes(route, deps);
   registerApiRoutes(route, deps);
-  registerDocs(router, registry);
+  registerDocs(router, registry, table);
   app.use(router);
 
-  app.use(notFound);
+  app.use(notFound(table));
   app.use(errorHandler);
   return { app, close: closeHealth };
 }

@@ -99,3 +99,14 @@ test('when metrics are scraped, then HTTP metrics by route are exposed', async (
   t.is(res.status, 200);
   t.regex(res.text, /http_requests_total\{[^}]*route="\/health\/live"/);
 });
+
+test('when a known path is asked with a method it does not serve, then 405 with Allow; an unknown path stays 404', async (t) => {
+  const trace = await stack.http.request('TRACE', '/health/live');
+  t.is(trace.status, 405);
+  t.is(trace.headers.allow, 'GET');
+  t.is(trace.body.error.code, 'method_not_allowed');
+  const put = await stack.http.request('PUT', '/v1/users/abc', { json: {} });
+  t.is(put.status, 405);
+  t.deepEqual(String(put.headers.allow).split(', ').sort(), ['DELETE', 'GET', 'PATCH']);
+  t.is((await stack.http.request('PUT', '/v1/nothing-here')).status, 404);
+});

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import {
   AppError,
   InternalError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -26,6 +27,7 @@ export function sendError(req: Request, res: Response, err: AppError): void {
   if (err instanceof RateLimitedError || err instanceof ServiceUnavailableError) {
     res.setHeader('Retry-After', String(err.retryAfterSeconds));
   }
+  if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
   if (err instanceof RateLimitedError && err.limit !== undefined) {
     res.setHeader('X-RateLimit-Limit', String(err.limit));
     res.setHeader('X-RateLimit-Remaining', '0');
@@ -41,8 +43,12 @@ export function sendError(req: Request, res: Response, err: AppError): void {
   });
 }
 
-export function notFound(_req: Request, _res: Response, next: NextFunction): void {
-  next(new NotFoundError('No such route'));
+/** The last handler: a path we serve with other methods is 405 (with Allow), anything else 404. */
+export function notFound(table: { methodsFor(path: string): string[] }) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const allowed = table.methodsFor(req.path);
+    next(allowed.length > 0 ? new MethodNotAllowedError(allowed) : new NotFoundError('No such route'));
+  };
 }
 
 // express recognises error middleware by its four parameters.

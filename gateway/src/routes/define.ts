@@ -113,7 +113,24 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
  * scope; denials audited as authz.denied) → per-caller and per-route rate limits →
  * validate params/query/body (bodies are strict: unknown fields are rejected) → handler.
  */
-export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps) {
+/** Which methods each path template serves: a known path asked with another method is 405, not 404. */
+export class RouteTable {
+  private readonly routes: { pattern: RegExp; method: string }[] = [];
+
+  add(method: string, template: string): void {
+    const source = template
+      .split(/(\{\w+\+?\})/)
+      .map((part) => (part.endsWith('+}') ? '.+' : part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    this.routes.push({ pattern: new RegExp(`^${source}$`), method: method.toUpperCase() });
+  }
+
+  methodsFor(path: string): string[] {
+    return [...new Set(this.routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+  }
+}
+
+export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps, table: RouteTable) {
   return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth>(
     spec: RouteSpec<B, Q, P, A>,
   ): void {
@@ -201,6 +218,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
       }
     };
     router[spec.method](toExpressPath(spec.path), handler);
+    table.add(spec.method, spec.path);
   };
 }
 

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
 import { OpenApiGeneratorV3, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { docsCsp } from '../http/security.js';
+import type { RouteTable } from './define.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +18,7 @@ const DOCS_HTML = `<!doctype html>
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
 
 /** /openapi.json generated from the route registry, and Swagger UI at /docs served locally. */
-export function registerDocs(router: Router, registry: OpenAPIRegistry): void {
+export function registerDocs(router: Router, registry: OpenAPIRegistry, table: RouteTable): void {
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -44,7 +45,10 @@ export function registerDocs(router: Router, registry: OpenAPIRegistry): void {
       info: {
         title: 'Tollgate API',
         version: '1.0.0',
-        description: 'Control plane that keeps AI agents on budget and their secrets safe. Errors use the envelope {"error": {code, message, request_id, details?}}.',
+        description:
+          'Control plane that keeps AI agents on budget and their secrets safe. Errors use the envelope ' +
+          '{"error": {code, message, request_id, details?}}. A path asked with a method it does not serve answers ' +
+          '405 method_not_allowed with an Allow header; an unknown path answers 404 not_found.',
       },
       servers: [{ url: '/' }],
     });
@@ -54,4 +58,5 @@ export function registerDocs(router: Router, registry: OpenAPIRegistry): void {
   router.use('/docs/assets', docsCsp, express.static(assets, { index: false, maxAge: '1h' }));
   router.get('/docs/init.js', (_req, res) => res.type('application/javascript').send(DOCS_INIT));
   router.get('/docs', docsCsp, (_req, res) => res.type('html').send(DOCS_HTML));
+  for (const path of ['/openapi.json', '/docs', '/docs/init.js']) table.add('get', path);
 }

@@ -60,6 +60,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class MethodNotAllowedError extends AppError {
+  constructor(readonly allowed: string[]) {
+    super('method_not_allowed', `This path supports ${allowed.join(', ')}`, GrpcStatus.UNIMPLEMENTED, 405, { allowed });
+  }
+}
+
 export class BudgetExhaustedError extends AppError {
   constructor(message = 'Budget exhausted', details?: Record<string, unknown>) {
     super('budget_exhausted', message, GrpcStatus.RESOURCE_EXHAUSTED, 402, details);
