@@ -252,7 +252,8 @@ function authorize(spec: { roles?: readonly Role[]; scope?: Scope; auth: Auth; m
 export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id') });
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().max(512).optional(),
+  // Cursors are opaque base64url; documenting the alphabet lets clients and fuzzers know.
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list').optional(),
 };
 export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 

@@ -158,7 +158,7 @@ export class TokenLifecycle {
       }
       expiresAt = new Date(now.getTime() + days * DAY_MS);
     }
-    return this.#issue('personal', { owner_id: actor.userId, agent_id: '', name, description, scopes, expires_at: expiresAt }, caller);
+    return this.#issue('personal', { owner_id: actor.userId, agent_id: '', name, description, scopes, expires_at: expiresAt }, caller, now);
   }
 
   /** The budget service mints an agent's credential when it creates the agent. */
@@ -176,6 +176,7 @@ export class TokenLifecycle {
       'agent',
       { owner_id: input.ownerId, agent_id: input.agentId, name, description: '', scopes, expires_at: expiresAt },
       caller,
+      now,
     );
   }
 
@@ -310,8 +311,9 @@ export class TokenLifecycle {
     kind: TokenKind,
     fields: Pick<TokenRecord, 'owner_id' | 'agent_id' | 'name' | 'description' | 'scopes' | 'expires_at'>,
     caller: Caller,
+    // The instant the expiry was computed from, so expires_at - created_at is exactly the TTL.
+    now: Date = this.#now(),
   ): Promise<IssuedToken> {
-    const now = this.#now();
     const secret = newSecret();
     for (let attempt = 0; attempt < 3; attempt++) {
       const record: TokenRecord = {
