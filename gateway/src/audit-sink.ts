@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { actorOf, type AuditEventInput, type Logger, type Principal } from '@tollgate/platform';
+import { actorOf, type AuditEventInput, type Logger } from '@tollgate/platform';
 import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { Clients } from './clients.js';
-import type { RequestContext } from './http/request-context.js';
+import { GATEWAY, type RequestContext } from './http/request-context.js';
 
-const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 const MAX_QUEUED = 10_000;
 
 /**

@@ -3,9 +3,8 @@ import { isRole, UnauthenticatedError, type Principal, type Scope } from '@tollg
 import type { Clients } from '../clients.js';
 import type { JwksVerifier } from './jwks.js';
 import { TtlCache } from './ttl-cache.js';
-import type { RequestContext } from '../http/request-context.js';
+import { GATEWAY, type RequestContext } from '../http/request-context.js';
 
-const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 const API_TOKEN = /^tg_(pat|agt)_/;
 
 interface SessionEntry {

@@ -1,9 +1,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { UnauthenticatedError, type Logger, type Principal } from '@tollgate/platform';
+import { UnauthenticatedError, type Logger } from '@tollgate/platform';
 import type { Clients } from '../clients.js';
+import { GATEWAY } from '../http/request-context.js';
 
-const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 const REFRESH_MS = 5 * 60_000;
 // An unknown kid (a key rotated in by identity) refetches the JWKS at most once a second.
 const MIN_REFETCH_MS = 1_000;

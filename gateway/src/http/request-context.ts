@@ -21,7 +21,8 @@ declare module 'express-serve-static-core' {
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const GATEWAY: Principal = { type: 'service', id: 'gateway' };
+/** The gateway acting for itself: anonymous callers, and the few calls only a service may make. */
+export const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 
 /** X-Request-Id: echo a sane client value, else mint one; it travels into gRPC metadata and logs. */
 export function requestContext(log: Logger) {

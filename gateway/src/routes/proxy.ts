@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ServiceUnavailableError, usdToMicros, ValidationError, type Principal } from '@tollgate/platform';
-import { outgoing } from '../http/request-context.js';
+import { GATEWAY, outgoing } from '../http/request-context.js';
 import { sendError } from '../http/errors.js';
 import { providerAuthHeaders, STRIPPED_REQUEST_HEADERS } from '../proxy/providers.js';
 import { UsageTap } from '../proxy/usage.js';
@@ -22,7 +22,6 @@ interface ProxyPlan {
 }
 type ProxiedRequest = IncomingMessage & { proxyPlan?: ProxyPlan };
 
-const GATEWAY: Principal = { type: 'service', id: 'gateway' };
 
 const params = z.object({
   provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a provider name'),
