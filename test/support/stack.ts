@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { allocatePorts, generateSecrets, SERVICES, stackEnv, type ServiceName, type StackSecrets } from '@tollgate/devkit';
+import { ADDR_VAR, allocatePorts, generateSecrets, SERVICES, stackEnv, type ServiceName, type StackSecrets } from '@tollgate/devkit';
 import { createLogger, type Logger } from '@tollgate/platform';
 import { testEnv } from './env.js';
 import { httpClient, type HttpClient } from './http.js';
@@ -74,13 +74,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // Services bind port 0 and are started callee-first (audit, identity, token,
   // provider-key, budget, gateway), so each learns its callees' real addresses: a port
   // picked in advance could be taken by another test process before it is bound.
-  const addrVar: Record<ServiceName, string> = {
-    audit: 'AUDIT_ADDR',
-    identity: 'IDENTITY_ADDR',
-    token: 'TOKEN_ADDR',
-    'provider-key': 'PROVIDER_KEY_ADDR',
-    budget: 'BUDGET_ADDR',
-  };
   // (A service a test starts by itself from stack.env keeps its pre-chosen port.)
   const wanted = opts.services ?? [...SERVICES];
   for (const name of wanted) env[name].GRPC_PORT = '0';
@@ -98,7 +91,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       addrs[name] = `127.0.0.1:${r.port}`;
       // A restart after an outage comes back on the same port its callers know.
       env[name].GRPC_PORT = String(r.port);
-      for (const other of Object.keys(env) as (ServiceName | 'gateway')[]) env[other][addrVar[name]] = addrs[name];
+      for (const other of Object.keys(env) as (ServiceName | 'gateway')[]) env[other][ADDR_VAR[name]] = addrs[name];
     }
     if (name === 'gateway') {
       url = r.url ?? '';

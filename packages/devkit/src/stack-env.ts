@@ -5,6 +5,15 @@ import { freePort } from './ports.js';
 export const SERVICES = ['audit', 'identity', 'token', 'provider-key', 'budget'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** The variable through which every process learns where a service listens. */
+export const ADDR_VAR: Record<ServiceName, string> = {
+  audit: 'AUDIT_ADDR',
+  identity: 'IDENTITY_ADDR',
+  token: 'TOKEN_ADDR',
+  'provider-key': 'PROVIDER_KEY_ADDR',
+  budget: 'BUDGET_ADDR',
+};
+
 export interface StackSecrets {
   SERVICE_TOKEN_SECRET: string;
   JWT_KEY_ENCRYPTION_KEY: string;
@@ -61,13 +70,7 @@ export interface StackEnvInput {
  */
 export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', Record<string, string>> {
   const { layout, secrets } = input;
-  const addrs = {
-    AUDIT_ADDR: layout.addrs.audit,
-    IDENTITY_ADDR: layout.addrs.identity,
-    TOKEN_ADDR: layout.addrs.token,
-    BUDGET_ADDR: layout.addrs.budget,
-    PROVIDER_KEY_ADDR: layout.addrs['provider-key'],
-  };
+  const addrs = Object.fromEntries(SERVICES.map((name) => [ADDR_VAR[name], layout.addrs[name]]));
   const common = {
     LOG_LEVEL: input.logLevel ?? 'info',
     GRPC_HOST: '127.0.0.1',
