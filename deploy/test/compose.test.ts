@@ -1,13 +1,8 @@
 import test from 'ava';
+import { loaders } from './support/config-loaders.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { loadConfig as gatewayConfig } from '../../gateway/src/config.js';
-import { loadConfig as auditConfig } from '../../services/audit/src/config.js';
-import { loadConfig as budgetConfig } from '../../services/budget/src/config.js';
-import { loadConfig as identityConfig } from '../../services/identity/src/config.js';
-import { loadConfig as providerKeyConfig } from '../../services/provider-key/src/config.js';
-import { loadConfig as tokenConfig } from '../../services/token/src/config.js';
 import { composeText, interpolate, loadCompose, parseEnvFile, referencedVariables, serviceEnv } from './support/compose.js';
 import { repoRoot, run } from './support/helm.js';
 import { DEPLOYABLES, MESH, SERVICES, type Deployable } from './support/k8s.js';
@@ -131,14 +126,6 @@ test('networks keep MongoDB to the services, Redis to the gateway, and the inter
   t.true('mongo-data' in (compose.volumes ?? {}));
 });
 
-const loaders: Record<Deployable, (env: NodeJS.ProcessEnv) => unknown> = {
-  gateway: gatewayConfig,
-  identity: identityConfig,
-  token: tokenConfig,
-  budget: budgetConfig,
-  'provider-key': providerKeyConfig,
-  audit: auditConfig,
-};
 
 test('with a generated .env, the environment compose gives each process passes that process’s own config validation', async (t) => {
   const env = await generatedEnv();

@@ -1,10 +1,5 @@
 import test from 'ava';
-import { loadConfig as gatewayConfig } from '../../gateway/src/config.js';
-import { loadConfig as auditConfig } from '../../services/audit/src/config.js';
-import { loadConfig as budgetConfig } from '../../services/budget/src/config.js';
-import { loadConfig as identityConfig } from '../../services/identity/src/config.js';
-import { loadConfig as providerKeyConfig } from '../../services/provider-key/src/config.js';
-import { loadConfig as tokenConfig } from '../../services/token/src/config.js';
+import { loaders } from './support/config-loaders.js';
 import { template } from './support/helm.js';
 import {
   DEPLOYABLES,
@@ -22,15 +17,6 @@ import {
   type Service,
 } from './support/k8s.js';
 
-/** Each process's own start-up validation: what the chart gives it must pass. */
-const loaders: Record<Deployable, (env: NodeJS.ProcessEnv) => unknown> = {
-  gateway: gatewayConfig,
-  identity: identityConfig,
-  token: tokenConfig,
-  budget: budgetConfig,
-  'provider-key': providerKeyConfig,
-  audit: auditConfig,
-};
 
 /** The environment the kubelet would give the container: ConfigMap, then env (Secrets resolved). */
 function containerEnv(all: K8sObject[], name: Deployable): Record<string, string> {
