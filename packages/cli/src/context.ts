@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import path from 'node:path';
 import { ApiClient, type Auth } from './client.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, type CliEnvironment } from './config.js';
 import { CredentialStore, type Credentials } from './credentials.js';
 import { NotLoggedInError, UsageError } from './errors.js';
 import { Output } from './output.js';
+
+/** How a command reaches its context (global options resolved). */
+export type ContextOf = (cmd: Command) => CliContext;
+
+/** What POST /v1/tokens/introspect answers (RFC 7662 style: inactive reveals nothing else). */
+export interface Introspection {
+  active: boolean;
+  id?: string;
+  owner_id?: string;
+  scopes?: string[];
+  expires_at?: string | null;
+}
 
 /** The options every command accepts (declared on the root program). */
 export interface GlobalOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { credentialsFrom } from '../auth-result.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, ContextOf, Introspection } from '../context.js';
 import { ApiError, CliError, NotLoggedInError, UsageError } from '../errors.js';
 import { interactive, promptHidden, promptLine, readStdin } from '../prompt.js';
 
@@ -13,15 +13,6 @@ interface User {
   created_at?: string;
 }
 
-interface Introspection {
-  active: boolean;
-  id?: string;
-  owner_id?: string;
-  scopes?: string[];
-  expires_at?: string | null;
-}
-
-type ContextOf = (cmd: Command) => CliContext;
 
 async function login(ctx: CliContext, opts: { email?: string; passwordStdin?: boolean }): Promise<void> {
   let email = opts.email?.trim();

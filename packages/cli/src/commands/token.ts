@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../client.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, ContextOf, Introspection } from '../context.js';
 import { ApiError, CliError, NetworkError, UsageError } from '../errors.js';
 import { when } from '../output.js';
 import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
@@ -23,15 +23,6 @@ interface Page<T> {
   next_cursor: string | null;
 }
 
-interface Introspection {
-  active: boolean;
-  id?: string;
-  owner_id?: string;
-  scopes?: string[];
-  expires_at?: string | null;
-}
-
-type ContextOf = (cmd: Command) => CliContext;
 
 const STATUSES = ['active', 'revoked', 'expired'];
 
