@@ -40,7 +40,6 @@ export interface ServiceSpec<C extends ServiceBaseConfig> {
 
 export interface RunningService {
   port: number;
-  metricsPort?: number;
   runtime: ServiceRuntime;
   grpc: GrpcServer;
   stop(): Promise<void>;
@@ -112,7 +111,6 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
   let stopping: Promise<void> | undefined;
   return {
     port,
-    metricsPort: config.METRICS_PORT || undefined,
     runtime,
     grpc: grpcServer,
     stop() {

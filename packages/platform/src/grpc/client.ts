@@ -57,7 +57,6 @@ export interface ServiceClient<D> {
   call: AsyncClient<D>;
   raw: grpc.Client;
   metadata(call: OutgoingCall): grpc.Metadata;
-  deadline(call: OutgoingCall): Date;
   close(): void;
 }
 
@@ -129,7 +128,6 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
     call: asyncClient as AsyncClient<D>,
     raw,
     metadata,
-    deadline,
     close: () => raw.close(),
   };
 }
