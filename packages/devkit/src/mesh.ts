@@ -20,8 +20,6 @@ export async function launchMesh(opts: {
   env: Record<ServiceName | 'gateway', Record<string, string>>;
   gatewayPort: number;
   baseEnv?: NodeJS.ProcessEnv;
-  /** Where child output goes (default: inherit). */
-  stdio?: 'inherit' | 'ignore';
   onUnexpectedExit?: (name: string, code: number | null) => void;
 }): Promise<Mesh> {
   const children: { name: string; child: ChildProcess }[] = [];
@@ -33,7 +31,7 @@ export async function launchMesh(opts: {
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main], {
       cwd: opts.root,
       env: { ...opts.baseEnv, ...vars },
-      stdio: ['ignore', opts.stdio ?? 'inherit', opts.stdio ?? 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('exit', (code) => {
       if (!stopping) opts.onUnexpectedExit?.(name, code);
