@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request } from 'express';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ServiceUnavailableError, usdToMicros, ValidationError, type Principal } from '@tollgate/platform';
@@ -63,8 +63,9 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         plan?.settle(502, undefined);
         const expressReq = req as Request;
         expressReq.ctx?.log.warn({ err: err.message }, 'provider unreachable');
-        if (res instanceof Object && 'headersSent' in res && !res.headersSent) {
-          sendError(expressReq, res as never, new ServiceUnavailableError('The provider did not answer; nothing was charged'));
+        // `res` is a socket only for upgrades, which this route never proxies.
+        if (res instanceof ServerResponse && !res.headersSent) {
+          sendError(expressReq, res as Response, new ServiceUnavailableError('The provider did not answer; nothing was charged'));
         }
       },
     },
