@@ -3,7 +3,7 @@ import { isRole, UnauthenticatedError, type Principal, type Scope } from '@tollg
 import type { Clients } from '../clients.js';
 import type { JwksVerifier } from './jwks.js';
 import { TtlCache } from './ttl-cache.js';
-import { GATEWAY, type RequestContext } from '../http/request-context.js';
+import { GATEWAY, outgoingFrom, type RequestContext } from '../http/request-context.js';
 
 const API_TOKEN = /^tg_(pat|agt)_/;
 
@@ -48,7 +48,7 @@ export class Authenticator {
     if (!session) {
       const res = await this.clients.identity.call.CheckSession(
         { session_id: claims.sid },
-        { principal: GATEWAY, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent },
+        outgoingFrom(ctx, GATEWAY),
       );
       session = { active: res.active && res.user?.id === claims.sub, userId: claims.sub, role: res.user?.role };
       this.sessions.set(claims.sid, session);
@@ -65,7 +65,7 @@ export class Authenticator {
     if (!entry) {
       const res = await this.clients.token.call.Introspect(
         { token },
-        { principal: GATEWAY, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent },
+        outgoingFrom(ctx, GATEWAY),
       );
       entry = {};
       if (res.active) {

@@ -42,5 +42,10 @@ export function requestContext(log: Logger) {
 
 /** The onward gRPC call for this request: as the authenticated caller, or as the gateway itself. */
 export function outgoing(req: Request, principal: Principal | undefined = req.ctx.principal): OutgoingCall {
-  return { principal: principal ?? GATEWAY, requestId: req.ctx.requestId, ip: req.ctx.ip, userAgent: req.ctx.userAgent };
+  return outgoingFrom(req.ctx, principal);
+}
+
+/** The same, from the request's context alone (for code that is handed the context, not the request). */
+export function outgoingFrom(ctx: RequestContext, principal: Principal | undefined = ctx.principal): OutgoingCall {
+  return { principal: principal ?? GATEWAY, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent };
 }
