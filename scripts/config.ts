@@ -1,8 +1,13 @@
+import { embeddedEngine } from '@tollgate/devkit';
+
 // The one place the dev scripts read the environment: which infrastructure to use.
 export const scriptEnv = {
   mongoUrl: process.env.MONGO_URL,
   redisUrl: process.env.REDIS_URL,
   ferretdbBin: process.env.FERRETDB_BIN,
+  // The embedded database's engine (postgresql, or sqlite) and PostgreSQL's binaries.
+  embeddedDb: embeddedEngine(process.env.EMBEDDED_DB),
+  pgBin: process.env.PG_BIN,
   gatewayPort: process.env.GATEWAY_PORT,
   ci: process.env.CI === 'true',
   // TYPECHECK=0 skips the type-check step of `npm test` (for quick runs of one file).

@@ -6,7 +6,7 @@ import {
   generateSecrets,
   launchMesh,
   stackEnv,
-  startFerretDb,
+  startEmbeddedMongo,
   startRedis,
   type ManagedProcess,
   type Mesh,
@@ -15,8 +15,8 @@ import {
 import { scriptEnv } from './config.js';
 
 // `npm start`: the whole mesh as separate processes on this machine. Infrastructure is
-// embedded (FerretDB + redis-server, data under .data/) unless MONGO_URL / REDIS_URL are
-// set. Secrets are generated once into .data/secrets.json so data survives restarts.
+// embedded (FerretDB on PostgreSQL + redis-server, data under .data/) unless MONGO_URL /
+// REDIS_URL are set. Secrets are generated once into .data/secrets.json so data survives restarts.
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -50,13 +50,15 @@ if (scriptEnv.passthrough.BOOTSTRAP_ADMIN_PASSWORD) secrets.BOOTSTRAP_ADMIN_PASS
 
 let mongoUrl = scriptEnv.mongoUrl;
 if (!mongoUrl) {
-  const ferret = await startFerretDb({
-    bin: ferretdbBinary(root, scriptEnv.ferretdbBin),
-    dataDir: path.join(dataDir, 'ferretdb'),
-    logFile: path.join(dataDir, 'ferretdb.log'),
+  const mongo = await startEmbeddedMongo({
+    engine: scriptEnv.embeddedDb,
+    ferretdbBin: ferretdbBinary(root, scriptEnv.ferretdbBin),
+    pgBinDir: scriptEnv.pgBin,
+    dataDir,
+    logDir: dataDir,
   });
-  infra.push(ferret);
-  mongoUrl = ferret.url;
+  infra.push(mongo);
+  mongoUrl = mongo.url;
 }
 let redisUrl = scriptEnv.redisUrl;
 if (!redisUrl) {
@@ -97,7 +99,7 @@ process.stdout.write(
     `  API docs:      https://localhost:${gatewayPort}/docs`,
     `  first admin:   ${secrets.BOOTSTRAP_ADMIN_EMAIL}, password in ${adminSource}`,
     '  TLS:           self-signed dev certificate .data/tls/cert.pem (curl --cacert .data/tls/cert.pem)',
-    `  data:          ${scriptEnv.mongoUrl ? 'MONGO_URL' : '.data/ferretdb'}, ${scriptEnv.redisUrl ? 'REDIS_URL' : '.data/redis'}`,
+    `  data:          ${scriptEnv.mongoUrl ? 'MONGO_URL' : scriptEnv.embeddedDb === 'sqlite' ? '.data/ferretdb (FerretDB on SQLite)' : '.data/postgresql (FerretDB on PostgreSQL)'}, ${scriptEnv.redisUrl ? 'REDIS_URL' : '.data/redis'}`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n'),

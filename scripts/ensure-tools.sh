@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what `npm start` and `npm test` need on a fresh machine, and nothing that is
 # already there: node modules, FerretDB v1.24.2 (built from the Go module proxy into
-# .tools/bin) unless MONGO_URL is set, redis-server (Debian) unless REDIS_URL is set,
-# and helm v3 (.tools/bin/helm, for the chart tests in deploy/test) unless HELM_BIN is set.
+# .tools/bin) and PostgreSQL (Debian, FerretDB's storage) unless MONGO_URL is set,
+# redis-server (Debian) unless REDIS_URL is set, and helm v3 (.tools/bin/helm, for the
+# chart tests in deploy/test) unless HELM_BIN is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -30,13 +31,21 @@ if [ -z "${MONGO_URL:-}" ] && [ ! -x .tools/bin/ferretdb ]; then
   rm -rf "$work"
 fi
 
+apt_install() {
+  log "installing $* (Debian packages)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then
-  log "installing redis-server (Debian package)"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  fi
+  apt_install redis-server
+fi
+
+# The embedded database stores its data in PostgreSQL (EMBEDDED_DB=sqlite: FerretDB's SQLite).
+if [ -z "${MONGO_URL:-}" ] && [ "${EMBEDDED_DB:-postgresql}" = postgresql ] && [ -z "${PG_BIN:-}" ] \
+  && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  apt_install postgresql
 fi
 
 # --- helm (deploy/test renders and lints the charts) -------------------------------

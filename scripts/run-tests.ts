@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ferretdbBinary, startFerretDb, startRedis, type ManagedProcess } from '@tollgate/devkit';
+import { ferretdbBinary, startEmbeddedMongo, startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { scriptEnv } from './config.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -26,9 +26,16 @@ try {
   const t0 = Date.now();
   let mongoUrl = scriptEnv.mongoUrl;
   if (!mongoUrl) {
-    const ferret = await startFerretDb({ bin: ferretdbBinary(root, scriptEnv.ferretdbBin), dataDir: path.join(tmp, 'ferretdb'), logFile: path.join(tmp, 'ferretdb.log') });
-    started.push(ferret);
-    mongoUrl = ferret.url;
+    const mongo = await startEmbeddedMongo({
+      engine: scriptEnv.embeddedDb,
+      ferretdbBin: ferretdbBinary(root, scriptEnv.ferretdbBin),
+      pgBinDir: scriptEnv.pgBin,
+      dataDir: path.join(tmp, 'db'),
+      logDir: tmp,
+      durable: false,
+    });
+    started.push(mongo);
+    mongoUrl = mongo.url;
   }
   let redisUrl = scriptEnv.redisUrl;
   if (!redisUrl) {
@@ -36,7 +43,7 @@ try {
     started.push(redis);
     redisUrl = redis.url;
   }
-  console.log(`[test] mongo ${mongoUrl}  redis ${redisUrl}`);
+  console.log(`[test] mongo ${mongoUrl}${scriptEnv.mongoUrl ? '' : ` (FerretDB on ${scriptEnv.embeddedDb})`}  redis ${redisUrl}`);
 
   const env = { ...scriptEnv.passthrough, TEST_MONGO_URL: mongoUrl, TEST_REDIS_URL: redisUrl, FORCE_COLOR: '0' };
   // Sources (project references) first, then every test file against them.

@@ -8,7 +8,7 @@ import {
   generateSecrets,
   launchMesh,
   stackEnv,
-  startFerretDb,
+  startEmbeddedMongo,
   startRedis,
   type ManagedProcess,
   type ServiceName,
@@ -36,13 +36,19 @@ export interface BenchMesh {
 export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'gateway', Record<string, string>>> = {}): Promise<BenchMesh> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
   const infra: ManagedProcess[] = [];
-  const ferret = await startFerretDb({ bin: ferretdbBinary(root, testEnv.ferretdbBin), dataDir: path.join(tmp, 'ferretdb') });
-  infra.push(ferret);
+  const mongo = await startEmbeddedMongo({
+    engine: testEnv.embeddedDb,
+    ferretdbBin: ferretdbBinary(root, testEnv.ferretdbBin),
+    pgBinDir: testEnv.pgBin,
+    dataDir: path.join(tmp, 'db'),
+    durable: false,
+  });
+  infra.push(mongo);
   const redis = await startRedis();
   infra.push(redis);
   const layout = await allocatePorts();
   const secrets = generateSecrets();
-  const env = stackEnv({ layout, secrets, mongoUrl: ferret.url, redisUrl: redis.url, dbPrefix: 'bench', logLevel: 'warn' });
+  const env = stackEnv({ layout, secrets, mongoUrl: mongo.url, redisUrl: redis.url, dbPrefix: 'bench', logLevel: 'warn' });
   const gatewayPort = await freePort();
   env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
   for (const [k, v] of Object.entries(overrides)) env[k as ServiceName | 'gateway'] = { ...env[k as ServiceName | 'gateway'], ...v };
@@ -58,7 +64,7 @@ export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'ga
   const http = httpClient(url, fs.readFileSync(path.join(tmp, 'tls/cert.pem')));
   return {
     url,
-    mongoUrl: ferret.url,
+    mongoUrl: mongo.url,
     http,
     secrets,
     addrs: layout.addrs,

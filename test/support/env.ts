@@ -1,7 +1,11 @@
+import { embeddedEngine } from '@tollgate/devkit';
+
 // The one place tests read the environment: where the test run's infrastructure is.
 export const testEnv = {
   mongoUrl: process.env.TEST_MONGO_URL ?? process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
   redisUrl: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
   ferretdbBin: process.env.FERRETDB_BIN,
+  embeddedDb: embeddedEngine(process.env.EMBEDDED_DB),
+  pgBin: process.env.PG_BIN,
 };

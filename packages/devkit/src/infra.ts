@@ -13,7 +13,8 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
-function managed(child: ChildProcess, url: string, port: number): ManagedProcess {
+/** A child process with the stop()/kill() every piece of infrastructure offers; `stopSignal` is its graceful shutdown. */
+export function managed(child: ChildProcess, url: string, port: number, stopSignal: NodeJS.Signals = 'SIGTERM'): ManagedProcess {
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -25,7 +26,7 @@ function managed(child: ChildProcess, url: string, port: number): ManagedProcess
     await exited;
     clearTimeout(timer);
   };
-  return { url, port, process: child, stop: () => signal('SIGTERM', 5_000), kill: () => signal('SIGKILL', 0) };
+  return { url, port, process: child, stop: () => signal(stopSignal, 15_000), kill: () => signal('SIGKILL', 0) };
 }
 
 /** The FerretDB binary: an explicit one (FERRETDB_BIN, read by the caller's config), else the one scripts/ensure-tools.sh built. */
@@ -35,16 +36,21 @@ export function ferretdbBinary(repoRoot: string, override?: string): string {
   return bin;
 }
 
-/** FerretDB (SQLite backend) on a free port with its data in dataDir. */
-export async function startFerretDb(opts: { bin: string; dataDir: string; port?: number; logFile?: string }): Promise<ManagedProcess> {
+/**
+ * FerretDB on a free port: on PostgreSQL when `postgresqlUrl` is given, else on SQLite
+ * with its data in dataDir (which also holds FerretDB's state either way).
+ */
+export async function startFerretDb(opts: { bin: string; dataDir: string; port?: number; logFile?: string; postgresqlUrl?: string }): Promise<ManagedProcess> {
   const port = opts.port ?? (await freePort());
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const backend = opts.postgresqlUrl
+    ? ['--handler=postgresql', `--postgresql-url=${opts.postgresqlUrl}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}`];
   const child = spawn(
     opts.bin,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}`,
+      ...backend,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',

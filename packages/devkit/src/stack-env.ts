@@ -76,6 +76,8 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
     GRPC_HOST: '127.0.0.1',
     SERVICE_TOKEN_SECRET: secrets.SERVICE_TOKEN_SECRET,
     MONGO_URL: input.mongoUrl,
+    // Small pools: all processes of a test run share one embedded server (see FERRETDB_PG_POOL).
+    MONGO_POOL_SIZE: '8',
     ...addrs,
   };
   const svc = (name: ServiceName, extra: Record<string, string> = {}) => ({

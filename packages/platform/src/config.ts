@@ -46,6 +46,8 @@ export const serviceBaseSchema = z.object({
   METRICS_PORT: port.default(0),
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name').optional(),
+  // Connections this process opens to MongoDB at most (see docs/data-layer.md for the embedded server's budget).
+  MONGO_POOL_SIZE: env.int(1, 1000).default(10),
   // Shared HMAC secret for caller assertions in gRPC metadata.
   SERVICE_TOKEN_SECRET: env.secret(32),
   AUDIT_ADDR: z.string().default('127.0.0.1:50055'),

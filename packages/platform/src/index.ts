@@ -4,6 +4,8 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './mongo.js';
 export * from './keyed-mutex.js';
+export * from './sequence.js';
+export * from './leadership.js';
 export * from './pagination.js';
 export * from './audit-outbox.js';
 export * from './service-runtime.js';

@@ -8,11 +8,11 @@ mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
 
 /** A dedicated connection to the service's own database. */
-export async function connectMongo(url: string, dbName: string, log: Logger): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, log: Logger, poolSize = 10): Promise<Connection> {
   const conn = mongoose.createConnection(url, {
     dbName,
     serverSelectionTimeoutMS: 5_000,
-    maxPoolSize: 20,
+    maxPoolSize: poolSize,
     autoIndex: true,
   });
   conn.on('disconnected', () => log.warn({ db: dbName }, 'mongo disconnected'));

@@ -55,7 +55,7 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
   const { config } = spec;
   const log = spec.logger ?? createLogger(spec.name, config.LOG_LEVEL);
   const registry = createRegistry(spec.name);
-  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`, log);
+  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`, log, config.MONGO_POOL_SIZE);
   const clients: { close(): void }[] = [];
   const base: Omit<ServiceRuntime, 'audit'> = {
     name: spec.name,
