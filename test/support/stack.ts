@@ -41,6 +41,11 @@ export interface Stack {
   url: string;
   ca?: string;
   http: HttpClient;
+  /**
+   * Another replica of a service on the same databases (its own port), for tests of what
+   * two replicas do at once. Callers stop it themselves; close() does not.
+   */
+  startReplica(name: ServiceName): Promise<{ addr: string; stop(): Promise<void> }>;
   /** Stop one deployable (outage tests); start() brings it back on the same port. */
   stop(name: ServiceName | 'gateway'): Promise<void>;
   start(name: ServiceName | 'gateway'): Promise<void>;
@@ -117,6 +122,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     get http() {
       return http;
+    },
+    async startReplica(name) {
+      const mod = await modules[name]();
+      const config = mod.loadConfig({ ...env[name], GRPC_PORT: '0' });
+      const r = await mod.start(config as never, createLogger(`${name}-replica`, testEnv.logLevel));
+      return { addr: `127.0.0.1:${r.port}`, stop: () => r.stop() };
     },
     async stop(name) {
       await running.get(name)?.stop();
