@@ -7,6 +7,8 @@ import type { Principal } from './auth/principal.js';
 import type { CallContext } from './grpc/context.js';
 import type { ServiceClient } from './grpc/client.js';
 import { ValidationError } from './errors.js';
+import { PeriodLeader } from './leadership.js';
+import { isDuplicateKeyError } from './mongo.js';
 
 export type Outcome = 'success' | 'failure' | 'denied';
 export type ActorType = 'user' | 'token' | 'agent' | 'service' | 'anonymous';
@@ -40,18 +42,21 @@ interface OutboxDoc {
   _id: string;
   event: AuditEvent;
   created_at: Date;
+  /** floor(created_at / BUCKET_MS): the relay reads the outbox one bucket at a time, by equality. */
+  bucket: number;
 }
 
 const outboxSchema = new Schema<OutboxDoc>(
   {
     _id: { type: String, required: true },
     event: { type: Schema.Types.Mixed, required: true },
-    created_at: { type: Date, required: true, index: true },
+    created_at: { type: Date, required: true },
+    bucket: { type: Number, required: true, index: true },
   },
   { collection: 'audit_outbox', versionKey: false },
 );
 
-interface DeadLetterDoc extends OutboxDoc {
+interface DeadLetterDoc extends Omit<OutboxDoc, 'bucket'> {
   error: string;
   failed_at: Date;
 }
@@ -68,10 +73,32 @@ const deadLetterSchema = new Schema<DeadLetterDoc>(
   { collection: 'audit_outbox_dead', versionKey: false },
 );
 
+/** The relay's low-water mark: every bucket below it has been delivered and can receive nothing more. */
+interface OutboxMarkDoc {
+  _id: 'low';
+  bucket: number;
+}
+
+const markSchema = new Schema<OutboxMarkDoc>(
+  { _id: { type: String, required: true }, bucket: { type: Number, required: true } },
+  { collection: 'audit_outbox_mark', versionKey: false },
+);
+
+/** Width of an outbox bucket. */
+const BUCKET_MS = 10_000;
+/**
+ * How late a document may land in a bucket after the bucket's end: an emitter's clock
+ * behind the relay's, or a slow insert. A bucket is closed once its end is this far in
+ * the past, and only closed buckets are passed by the low-water mark.
+ */
+const CLOSE_AFTER_MS = 60_000;
+
+const bucketOf = (ms: number) => Math.floor(ms / BUCKET_MS);
+
 export interface AuditEmitter {
   /** Durably queues the event in this service's database; returns once it is stored. */
   emit(input: AuditEventInput, ctx?: Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>): Promise<void>;
-  /** Delivers what is queued now (also runs on a timer). Resolves when the attempt ends. */
+  /** Delivers what is queued now if this replica leads the relay (also runs on a timer). Resolves when the attempt ends. */
   flush(): Promise<void>;
   /** Stop the timer and make one last delivery attempt. */
   stop(): Promise<void>;
@@ -85,31 +112,88 @@ export interface OutboxOptions {
   log: Logger;
   intervalMs?: number;
   batchSize?: number;
+  /** How long one replica leads the relay before the lead is decided again. */
+  leaderPeriodMs?: number;
 }
 
 /**
  * Audit events go to an outbox collection in the emitting service's own database, and a
- * relay ships them to the audit service with RecordBatch. The event id is the
- * idempotency key, so a batch retried after a timeout is stored once. Delivered
+ * relay ships them to the audit service with RecordBatch, oldest bucket first. The
+ * event id is the idempotency key, so a batch sent twice is stored once. Delivered
  * events are deleted from the outbox; undelivered ones wait, with backoff, until the
  * audit service is back.
+ *
+ * One replica per service database relays at a time: the one whose PeriodLeader insert
+ * (`audit-outbox:<period>`, a unique key) won the current period. Periods can overlap a
+ * little (a leader finishing its batch while the next one starts); then both send the
+ * same events, which the audit service stores once, and both delete them. The leader
+ * also delivers at once when it emits; other replicas' events wait for its timer.
  */
 export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
   const model: Model<OutboxDoc> = opts.conn.models.AuditOutbox ?? opts.conn.model<OutboxDoc>('AuditOutbox', outboxSchema);
   const deadLetters: Model<DeadLetterDoc> =
     opts.conn.models.AuditOutboxDead ?? opts.conn.model<DeadLetterDoc>('AuditOutboxDead', deadLetterSchema);
+  const marks: Model<OutboxMarkDoc> = opts.conn.models.AuditOutboxMark ?? opts.conn.model<OutboxMarkDoc>('AuditOutboxMark', markSchema);
+  const leader = new PeriodLeader(opts.conn, 'audit-outbox', opts.leaderPeriodMs ?? 5_000);
   const interval = opts.intervalMs ?? 500;
   const batchSize = opts.batchSize ?? 100;
   let backoff = 0;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let ready: Promise<void> | undefined;
   const principal: Principal = { type: 'service', id: opts.source };
 
+  /**
+   * Creates the low-water mark once per database, just behind the first emitter's clock.
+   * Documents queued by a version without buckets get one first, and the mark starts at
+   * the oldest of them (this reads the whole outbox once, when the mark is created).
+   */
+  async function prepare(): Promise<void> {
+    if (await marks.exists({ _id: 'low' })) return;
+    let low = bucketOf(Date.now() - CLOSE_AFTER_MS);
+    // trusted(): our own operator, exempt from the sanitizeFilter injection guard.
+    for (const d of await model.find({ bucket: mongoose.trusted({ $exists: false }) }, { created_at: 1 }).lean()) {
+      const bucket = bucketOf(d.created_at.getTime());
+      await model.updateOne({ _id: d._id }, { $set: { bucket } });
+      low = Math.min(low, bucket);
+    }
+    await ignoreDuplicate(marks.create({ _id: 'low', bucket: low }));
+  }
+
+  function whenReady(): Promise<void> {
+    ready ??= prepare().catch((err: unknown) => {
+      ready = undefined;
+      throw err;
+    });
+    return ready;
+  }
+
+  /**
+   * Walks the buckets from the low-water mark to now, delivering each, and moves the mark
+   * past the buckets that were closed before they were read (nothing can land in them
+   * any more). Every mark written is safe, so a write lost to an overlapping leader only
+   * makes the next walk start lower.
+   */
   async function deliver(): Promise<void> {
-    for (;;) {
-      const batch = await model.find({}).sort({ created_at: 1, _id: 1 }).limit(batchSize).lean();
-      if (batch.length === 0) return;
+    if (!(await leader.leads())) return;
+    await whenReady();
+    const mark = await marks.findById('low').lean();
+    const now = Date.now();
+    const start = mark?.bucket ?? bucketOf(now - CLOSE_AFTER_MS);
+    let low = start;
+    for (let b = start; b <= bucketOf(now); b++) {
+      await deliverBucket(b);
+      if (b === low && (b + 1) * BUCKET_MS + CLOSE_AFTER_MS <= now) low = b + 1;
+    }
+    if (low !== start) await marks.updateOne({ _id: 'low' }, { $set: { bucket: low } });
+  }
+
+  async function deliverBucket(bucket: number): Promise<void> {
+    const queued = await model.find({ bucket }).lean();
+    queued.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a._id < b._id ? -1 : 1));
+    for (let i = 0; i < queued.length; i += batchSize) {
+      const batch = queued.slice(i, i + batchSize);
       try {
         await opts.client.call.RecordBatch({ events: batch.map((d) => d.event) }, { principal, deadlineMs: 5_000 });
       } catch (err) {
@@ -119,9 +203,8 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
         await deliverOneByOne(batch);
         continue;
       }
-      // trusted(): our own operator, exempt from the sanitizeFilter injection guard.
-      await model.deleteMany({ _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
-      if (batch.length < batchSize) return;
+      // The bucket equality keeps the delete to this bucket's rows; trusted() as above.
+      await model.deleteMany({ bucket, _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
     }
   }
 
@@ -132,7 +215,10 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
         await model.deleteOne({ _id: doc._id });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        await deadLetters.create({ _id: doc._id, event: doc.event, created_at: doc.created_at, error: err.message, failed_at: new Date() });
+        // Two overlapping leaders may both set the same event aside.
+        await ignoreDuplicate(
+          deadLetters.create({ _id: doc._id, event: doc.event, created_at: doc.created_at, error: err.message, failed_at: new Date() }),
+        );
         await model.deleteOne({ _id: doc._id });
         opts.log.error({ event_id: doc._id, action: doc.event.action, err: err.message }, 'audit rejected an event; moved to audit_outbox_dead');
       }
@@ -181,7 +267,9 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
         details_json: JSON.stringify(input.details ?? {}),
         source: opts.source,
       };
-      await model.create({ _id: id, event, created_at: new Date() });
+      await whenReady();
+      const createdAt = new Date();
+      await model.create({ _id: id, event, created_at: createdAt, bucket: bucketOf(createdAt.getTime()) });
       if (backoff === 0) void flush();
     },
     flush,
@@ -193,4 +281,12 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
     },
     pending: () => model.countDocuments({}),
   };
+}
+
+async function ignoreDuplicate(insert: Promise<unknown>): Promise<void> {
+  try {
+    await insert;
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
 }

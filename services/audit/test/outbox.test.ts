@@ -6,21 +6,25 @@ import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEven
 import { testEnv } from '../../../test/support/env.js';
 import { asAdmin, eventually, sleep, startAudit } from './helpers.js';
 
-/** The audit service plus the emitting side: a platform outbox in its own database, as any service has. */
-async function startEmitter(t: ExecutionContext) {
+/**
+ * The audit service plus the emitting side: platform outboxes in one database, as the
+ * replicas of a service have (one connection each, as separate processes would).
+ */
+async function startEmitter(t: ExecutionContext, replicas = 1) {
   const h = await startAudit();
   const log = createLogger('outbox-test', testEnv.logLevel);
-  const conn = await connectMongo(testEnv.mongoUrl, `t${randomBytes(5).toString('hex')}_emitter`, log);
+  const dbName = `t${randomBytes(5).toString('hex')}_emitter`;
   const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
-  const outbox = createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200 });
+  const conns = await Promise.all(Array.from({ length: replicas }, () => connectMongo(testEnv.mongoUrl, dbName, log)));
+  const outboxes = conns.map((conn) => createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200, leaderPeriodMs: 1_000 }));
   t.teardown(async () => {
-    await outbox.stop();
+    for (const outbox of outboxes) await outbox.stop();
     client.close();
-    await conn.dropDatabase();
-    await conn.close();
+    await conns[0].dropDatabase();
+    for (const conn of conns) await conn.close();
     await h.close();
   });
-  return { h, conn, client, outbox };
+  return { h, conn: conns[0], client, outbox: outboxes[0], outboxes };
 }
 
 test('when the audit service is down while a service emits, then every event arrives exactly once after it returns', async (t) => {
@@ -74,4 +78,34 @@ test('when the audit service rejects one event as invalid, then the others are d
   t.is(dead.length, 1);
   t.is(dead[0].event.action, 'NOT A VALID ACTION!');
   t.truthy(dead[0].error);
+});
+
+test('when two replicas emit while the audit service is down, then after it returns every event is recorded exactly once and the outbox is empty', async (t) => {
+  const { h, conn, outboxes } = await startEmitter(t, 2);
+  const resource = { type: 'session', id: `replicas-${randomUUID().slice(0, 8)}` };
+  const ctx = { principal: { type: 'service' as const, id: 'emitter' }, requestId: randomUUID() };
+  const emitAll = (from: number, count: number) =>
+    Promise.all(Array.from({ length: count }, (_, i) => outboxes[(from + i) % 2].emit({ action: 'auth.logout', resource, details: { n: from + i } }, ctx)));
+
+  // Some events go out while audit is up, most queue up during the outage, more arrive as it drains.
+  await emitAll(0, 40);
+  await h.stack.stop('audit');
+  await emitAll(40, 200);
+  await sleep(1_200);
+  await h.stack.start('audit');
+  await emitAll(240, 60);
+
+  const drained = async () => (await Promise.all(outboxes.map((o) => o.pending()))).every((n) => n === 0);
+  t.true(await eventually(drained, 30_000), 'both replicas see an empty outbox');
+  const numbers: number[] = [];
+  let cursor = '';
+  do {
+    const page = await h.client.call.Query({ filter: { resource_id: resource.id }, page: { limit: 100, cursor } }, asAdmin);
+    numbers.push(...page.items.map((e) => (JSON.parse(e.details_json) as { n: number }).n));
+    cursor = page.next_cursor;
+  } while (cursor);
+  t.is(numbers.length, 300, 'no event is recorded twice or lost');
+  t.deepEqual([...numbers].sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i));
+  t.is(await conn.collection('audit_outbox_dead').countDocuments({}), 0);
+  t.true((await h.client.call.Verify({}, asAdmin)).ok);
 });
