@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import { connectMongo, createLogger, type Logger } from '@tollgate/platform';
 import { loadReencryptConfig } from './config.js';
 import { SecretBox, UndecryptableError, type Keyring } from './domain/keyring.js';
+import { NO_CHANGE } from './domain/provider-key-repository.js';
 import { ProviderKeyStore } from './store/provider-key-store.js';
 
 export interface ReencryptOptions {
@@ -27,9 +28,9 @@ export interface ReencryptResult {
 
 /**
  * Moves every provider key onto the active key of the keyring: decrypt with the key
- * it names, seal again under the active key with a fresh nonce. Each record is replaced
- * only if it is unchanged since it was read, so running this beside a live service
- * never loses a rotation. Safe to run again; once `failed` is empty, old keys can be
+ * it names, seal again under the active key with a fresh nonce. Each one is a committed
+ * change of the key (a new version), so running this beside a live service never loses
+ * a rotation or any other change. Safe to run again; once `failed` is empty, old keys can be
  * removed from PROVIDER_KEY_ENCRYPTION_KEYS.
  */
 export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptResult> {
@@ -44,22 +45,19 @@ export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptRes
     after = ids[ids.length - 1];
     for (const id of ids) {
       result.checked++;
-      const record = await store.findById(id);
-      if (!record || record.secret.kid === box.activeKid) {
-        result.skipped++;
-        continue;
-      }
-      let plaintext: string;
+      let committed;
       try {
-        plaintext = box.open(record.secret, record.id);
+        // Re-seals the latest version; a key rotated (or deleted) meanwhile is left alone.
+        committed = await store.commit(id, (current) =>
+          current.secret.kid === box.activeKid ? NO_CHANGE : { ...current, secret: box.seal(box.open(current.secret, id), id), updated_at: new Date() },
+        );
       } catch (err) {
         if (!(err instanceof UndecryptableError)) throw err;
-        opts.log.error({ key_id: id, kid: record.secret.kid }, 'provider key cannot be decrypted with the configured keyring');
+        opts.log.error({ key_id: id, kid: err.kid }, 'provider key cannot be decrypted with the configured keyring');
         result.failed.push(id);
         continue;
       }
-      const replaced = await store.replaceSecret(id, record.secret, { secret: box.seal(plaintext, record.id) }, new Date());
-      if (replaced) result.reencrypted++;
+      if (committed && committed.after !== committed.before) result.reencrypted++;
       else result.skipped++;
     }
   }

@@ -37,6 +37,7 @@ export interface OutboxEvent {
   resource: { type: string; id?: string };
   outcome: string;
   details: Record<string, unknown>;
+  requestId: string;
   raw: string;
 }
 
@@ -44,8 +45,9 @@ export interface OutboxEvent {
 export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
   const docs = await db.collection('audit_outbox').find({}).sort({ created_at: 1 }).toArray();
   return docs.map((d) => {
-    const e = d.event as { action: string; actor: OutboxEvent['actor']; resource: OutboxEvent['resource']; outcome: string; details_json: string };
-    return { action: e.action, actor: e.actor, resource: e.resource, outcome: e.outcome, details: JSON.parse(e.details_json) as Record<string, unknown>, raw: JSON.stringify(d) };
+    const e = d.event as { action: string; actor: OutboxEvent['actor']; resource: OutboxEvent['resource']; outcome: string; details_json: string; request_id: string };
+    const details = JSON.parse(e.details_json) as Record<string, unknown>;
+    return { action: e.action, actor: e.actor, resource: e.resource, outcome: e.outcome, details, requestId: e.request_id, raw: JSON.stringify(d) };
   });
 }
 

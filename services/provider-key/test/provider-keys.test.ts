@@ -100,7 +100,7 @@ test('when keys are listed, then they page by cursor and filter by provider', as
   t.is(await codeOf(pk.ListKeys({ page: { cursor: 'nope' } }, { principal: manager })), 'validation_failed');
 });
 
-test('when a key is updated, then only the given fields change and the change is audited', async (t) => {
+test('when a key is updated, then only the given fields change and the change is audited with the version it made', async (t) => {
   const info = await pk.CreateKey({ provider: 'openai', name: 'before', api_key: openAiKey() }, { principal: admin });
   const renamed = await pk.UpdateKey({ id: info.id, name: 'after' }, { principal: admin });
   t.is(renamed.name, 'after');
@@ -114,8 +114,8 @@ test('when a key is updated, then only the given fields change and the change is
   t.deepEqual(
     events.map((e) => e.details),
     [
-      { provider: 'openai', name: 'after' },
-      { provider: 'openai', disabled: true, base_url: 'https://proxy.example.com/v1' },
+      { provider: 'openai', name: 'after', version: 2 },
+      { provider: 'openai', disabled: true, base_url: 'https://proxy.example.com/v1', version: 3 },
     ],
   );
 });

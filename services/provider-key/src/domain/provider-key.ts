@@ -5,6 +5,8 @@ import type { SealedSecret } from './keyring.js';
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
 export interface ProviderKeyRecord {
   id: string;
+  /** How many changes made this state: 1 at creation, one more per committed change. */
+  version: number;
   provider: string;
   name: string;
   base_url: string;

@@ -1,5 +1,4 @@
 import {
-  ConflictError,
   NotFoundError,
   pageOf,
   readPage,
@@ -21,7 +20,7 @@ import {
   validProvider,
   type ProviderKeyRecord,
 } from './provider-key.js';
-import type { ProviderKeyPatch, ProviderKeyRepository } from './provider-key-repository.js';
+import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
 
 export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
 
@@ -29,7 +28,10 @@ export interface ProviderKeysDeps {
   store: ProviderKeyRepository;
   box: SecretBox;
   audit: AuditEmitter;
-  /** One change at a time per key (FerretDB's findAndModify is not atomic). */
+  /**
+   * One change at a time per key in this process, so its own calls do not race each
+   * other; across replicas the store's versioned commit decides.
+   */
   mutex: KeyedMutex;
   now?: () => Date;
 }
@@ -72,6 +74,7 @@ export class ProviderKeys {
     const id = newProviderKeyId(now.getTime());
     const record: ProviderKeyRecord = {
       id,
+      version: 1,
       provider,
       name,
       base_url: baseUrl,
@@ -105,54 +108,58 @@ export class ProviderKeys {
 
   async update(input: UpdateKeyInput, caller: Caller): Promise<ProviderKeyRecord> {
     assertCanWrite(caller.principal);
-    return this.deps.mutex.run(input.id, async () => {
-      const current = await this.#find(input.id);
-      const patch: ProviderKeyPatch = {};
+    let patch: ProviderKeyPatch = {};
+    const { before, after } = await this.#commit(input.id, (current) => {
+      patch = {};
       if (input.name !== undefined) patch.name = validName(input.name);
       if (input.disabled !== undefined) patch.disabled = input.disabled;
       if (input.baseUrl !== undefined) patch.base_url = validBaseUrl(input.baseUrl, current.provider);
-      if (Object.keys(patch).length === 0) return current;
-      const updated = await this.deps.store.update(current.id, patch, this.#now());
-      if (!updated) throw new NotFoundError('Provider key not found');
-      await this.deps.audit.emit(
-        { action: 'provider_key.updated', resource: { type: RESOURCE, id: current.id }, details: { provider: current.provider, ...patch } },
-        caller,
-      );
-      return updated;
+      return Object.keys(patch).length === 0 ? NO_CHANGE : { ...current, ...patch, updated_at: this.#now() };
     });
+    if (after === before) return before;
+    await this.deps.audit.emit(
+      { action: 'provider_key.updated', resource: { type: RESOURCE, id: after.id }, details: { provider: after.provider, ...patch, version: after.version } },
+      caller,
+    );
+    return after;
   }
 
   async rotate(id: string, apiKeyRaw: string, caller: Caller): Promise<ProviderKeyRecord> {
     assertCanWrite(caller.principal);
     const apiKey = validApiKey(apiKeyRaw);
-    return this.deps.mutex.run(id, async () => {
-      const current = await this.#find(id);
+    const { after } = await this.#commit(id, (current) => {
       const now = this.#now();
-      const rotated = await this.deps.store.replaceSecret(
-        current.id,
-        current.secret,
-        { secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: now },
-        now,
-      );
-      if (!rotated) throw new ConflictError('The key changed meanwhile, try again');
-      await this.deps.audit.emit(
-        { action: 'provider_key.rotated', resource: { type: RESOURCE, id: current.id }, details: { provider: current.provider } },
-        caller,
-      );
-      return rotated;
+      return { ...current, secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: now, updated_at: now };
     });
+    await this.deps.audit.emit(
+      { action: 'provider_key.rotated', resource: { type: RESOURCE, id: after.id }, details: { provider: after.provider, version: after.version } },
+      caller,
+    );
+    return after;
   }
 
   async delete(id: string, caller: Caller): Promise<void> {
     assertCanWrite(caller.principal);
-    await this.deps.mutex.run(id, async () => {
-      const current = await this.#find(id);
-      if (!(await this.deps.store.delete(current.id))) throw new NotFoundError('Provider key not found');
-      await this.deps.audit.emit(
-        { action: 'provider_key.deleted', resource: { type: RESOURCE, id: current.id }, details: { provider: current.provider, name: current.name } },
-        caller,
-      );
-    });
+    const { before } = await this.#commit(id, () => DELETED);
+    await this.deps.audit.emit(
+      {
+        action: 'provider_key.deleted',
+        resource: { type: RESOURCE, id: before.id },
+        details: { provider: before.provider, name: before.name, version: before.version + 1 },
+      },
+      caller,
+    );
+  }
+
+  /** Commits a change to the key's latest state (see ProviderKeyRepository.commit); the key must exist. */
+  async #commit<C extends ProviderKeyRecord | typeof DELETED | typeof NO_CHANGE>(
+    id: string,
+    change: (current: ProviderKeyRecord) => C,
+  ): Promise<{ before: ProviderKeyRecord; after: C extends typeof DELETED ? null : ProviderKeyRecord }> {
+    if (!id) throw new ValidationError('id is required', { id: 'is required' });
+    const committed = isProviderKeyId(id) ? await this.deps.mutex.run(id, () => this.deps.store.commit(id, change)) : null;
+    if (!committed) throw new NotFoundError('Provider key not found');
+    return committed as { before: ProviderKeyRecord; after: C extends typeof DELETED ? null : ProviderKeyRecord };
   }
 
   async #find(id: string): Promise<ProviderKeyRecord> {
