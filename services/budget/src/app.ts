@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { KeyedMutex, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { KeyedMutex, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { credentialIssuer, ipTokenIssuer } from './clients.js';
 import type { BudgetConfig } from './config.js';
 import { Agents } from './domain/agents.js';
 import { Analytics } from './domain/analytics.js';
+import { BudgetBook } from './domain/budget-book.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
 import { PriceTable } from './domain/prices.js';
@@ -15,10 +16,11 @@ import { agentHandlers } from './handlers/agents.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
 import { spendingHandlers } from './handlers/spending.js';
 import { AgentStore } from './store/agent-store.js';
-import { BudgetStore } from './store/budget-store.js';
+import { ClaimStore } from './store/claim-store.js';
+import { JournalStore } from './store/journal-store.js';
 import { LeaseStore } from './store/lease-store.js';
-import { LedgerStore } from './store/ledger-store.js';
 import { BudgetRequestStore } from './store/request-store.js';
+import { RollupStore } from './store/rollup-store.js';
 
 export { loadConfig } from './config.js';
 
@@ -32,45 +34,38 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
     packageDefinition: packageDefinition('budget'),
     async setup(rt) {
       const agents = new AgentStore(rt.db);
-      const budgets = new BudgetStore(rt.db);
+      const journal = new JournalStore(rt.db);
+      const rollups = new RollupStore(rt.db);
+      const claims = new ClaimStore(rt.db);
       const leases = new LeaseStore(rt.db);
-      const ledger = new LedgerStore(rt.db);
       const requests = new BudgetRequestStore(rt.db);
-      await budgets.init();
-      await ledger.init();
+      await Promise.all([journal.init(), rollups.init(), claims.init(), requests.init()]);
 
-      // One mutex for everything that touches an agent's budget document.
-      const mutex = new KeyedMutex();
+      const book = new BudgetBook({ journal, rollups, log: rt.log });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
-      const agentOps = new Agents({ agents, budgets, credentials, audit: rt.audit, mutex, maxBudgetMicros: config.MAX_BUDGET_USD });
+      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, mutex: new KeyedMutex(), maxBudgetMicros: config.MAX_BUDGET_USD });
       const leaseOps = new Leases({
         agents,
-        budgets,
+        book,
         leases,
         ipTokens,
         audit: rt.audit,
-        mutex,
         defaultLeaseMicros: config.DEFAULT_LEASE_USD,
         leaseTtlSeconds: config.LEASE_TTL_SECONDS,
       });
-      const usage = new Usage({ budgets, leases, ledger, prices, audit: rt.audit, mutex, allowOverage: config.ALLOW_OVERAGE_BEYOND_LEASE });
-      const requestOps = new BudgetRequests({
-        requests,
-        agents,
-        budgets,
-        audit: rt.audit,
-        mutex,
-        maxRequestMicros: config.MAX_BUDGET_REQUEST_USD,
-        log: rt.log,
-      });
-      const analytics = new Analytics({ ledger, budgets, usage, mutex });
+      const usage = new Usage({ book, claims, leases, prices, audit: rt.audit, allowOverage: config.ALLOW_OVERAGE_BEYOND_LEASE });
+      const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
+      const analytics = new Analytics({ book, journal, rollups });
       const sweeper = new Sweeper({
         leases,
-        budgets,
+        claims,
         agents,
         requests,
+        rollups,
+        book,
+        leader: new PeriodLeader(rt.db, 'budget-sweeper', Math.max(1_000, config.SWEEP_INTERVAL_MS * 4)),
         leaseOps,
         usage,
         agentOps,
@@ -90,7 +85,10 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             ...spendingHandlers(leaseOps, usage, analytics),
           }),
         ],
-        onStop: () => sweeper.stop(),
+        onStop: async () => {
+          await sweeper.stop();
+          await book.drain();
+        },
       };
     },
   });

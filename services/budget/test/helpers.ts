@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { AGENT_SCOPES, AppError, createServiceClient, type OutgoingCall, type Principal } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken } from '@tollgate/proto';
 import { testEnv } from '../../../test/support/env.js';
+import type { ChargeOp } from '../src/domain/book.js';
 import { startStack, type Stack, type StackOptions } from '../../../test/support/stack.js';
 
 export const admin: Principal = { type: 'user', id: 'usr_admin', role: 'admin' };
@@ -34,7 +35,8 @@ export interface BudgetStack {
 }
 
 const clientOpts = (stack: Stack) => ({ issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
-const budgetClient = (stack: Stack) => createServiceClient(loadBudget().Budget, stack.addrs.budget, clientOpts(stack));
+/** A client of the stack's budget service, or of another replica of it at `addr`. */
+export const budgetClient = (stack: Stack, addr = stack.addrs.budget) => createServiceClient(loadBudget().Budget, addr, clientOpts(stack));
 const providerKeyClient = (stack: Stack) => createServiceClient(loadProviderKey().ProviderKey, stack.addrs['provider-key'], clientOpts(stack));
 const tokenClient = (stack: Stack) => createServiceClient(loadToken().Token, stack.addrs.token, clientOpts(stack));
 
@@ -93,6 +95,23 @@ export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
 }
 
 export const usd = (n: number) => Math.round(n * 1_000_000);
+
+/** A charge as the journal records it, with the entry it is in. */
+export type LedgerCharge = ChargeOp & { agent_id: string; seq: number; day: string; at: Date };
+
+/** Every charge in an agent's budget journal, in order: the usage ledger as stored. */
+export async function ledgerOf(db: Connection, agentId: string): Promise<LedgerCharge[]> {
+  const entries = await db.collection('budget_journal').find({ agent_id: agentId }).toArray();
+  entries.sort((a, b) => Number(a.seq) - Number(b.seq));
+  return entries.flatMap((e) =>
+    (e.ops as { type: string }[])
+      .filter((op) => op.type === 'charge')
+      .map((op) => ({ ...(op as ChargeOp), agent_id: agentId, seq: Number(e.seq), day: String(e.day), at: e.at as Date })),
+  );
+}
+
+/** What a charge took from the budget. */
+export const chargedOf = (c: Pick<LedgerCharge, 'from_hold' | 'from_free'>) => c.from_hold + c.from_free;
 
 /** An agent with a budget, created by `owner` through the real token service. */
 export async function createAgent(s: BudgetStack, budgetMicros: number, owner: Principal = member, extra: { providers?: string[]; name?: string } = {}) {

@@ -1,14 +1,18 @@
 import test from 'ava';
-import { AGENT_SCOPES } from '@tollgate/platform';
-import { randomNonce, usageOpId } from '../src/domain/ids.js';
-import type { UsageCharge } from '../src/domain/records.js';
+import { AGENT_SCOPES, createLogger } from '@tollgate/platform';
+import { BudgetBook } from '../src/domain/budget-book.js';
+import { usageOpId } from '../src/domain/ids.js';
 import { AgentStore } from '../src/store/agent-store.js';
-import { BudgetStore } from '../src/store/budget-store.js';
+import { ClaimStore } from '../src/store/claim-store.js';
+import { JournalStore } from '../src/store/journal-store.js';
 import { BudgetRequestStore } from '../src/store/request-store.js';
+import { RollupStore } from '../src/store/rollup-store.js';
 import {
   addProviderKey,
   budgetService,
+  chargedOf,
   createAgent,
+  ledgerOf,
   manager,
   member,
   outboxEvents,
@@ -38,30 +42,35 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
   }
 }
 
-/** Step 1 of a charge exactly as the service does it (the real store), as if the process then died. */
-async function chargeThenCrash(agentId: string, requestId: string, amount: number, at = aWhileAgo()): Promise<UsageCharge> {
-  const nonce = randomNonce();
-  const charge: UsageCharge = {
+/** Another replica's book on the same database: what it writes is real, and it can "die" at any step. */
+const otherReplica = () => new BudgetBook({ journal: new JournalStore(s.db), rollups: new RollupStore(s.db), log: createLogger('dead-replica', 'silent') });
+
+/** Step 1 of a report exactly as the service does it (the real claim store), as if the process then died. */
+async function claimThenCrash(agentId: string, requestId: string, cost: number, at = aWhileAgo()) {
+  const afterSeq = (await otherReplica().headSeq(agentId))!;
+  const claim = {
     op_id: usageOpId(agentId, requestId),
-    nonce,
     agent_id: agentId,
-    lease_id: '',
     request_id: requestId,
-    provider: 'openai',
-    model: 'gpt-4o',
-    input_tokens: 1,
-    output_tokens: 1,
-    amount_micros: amount,
-    lease_micros: 0,
-    overage_micros: amount,
-    cost_micros: amount,
-    unbilled_micros: 0,
-    day: at.toISOString().slice(0, 10),
-    at,
+    after_seq: afterSeq,
+    claimed_at: at,
+    charge: { hold_id: '', provider: 'openai', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_micros: cost },
+    applied: false,
+    seq: 0,
+    charged: 0,
   };
-  const applied = await new BudgetStore(s.db).charge(agentId, [charge], at);
-  if (!applied) throw new Error('the simulated charge did not apply');
-  return charge;
+  if (!(await new ClaimStore(s.db).claim(claim))) throw new Error('the simulated claim was refused');
+  return claim;
+}
+
+/** Steps 1 and 2 (the charge is in the journal), then the process died before marking the claim. */
+async function chargeThenCrash(agentId: string, requestId: string, cost: number) {
+  const claim = await claimThenCrash(agentId, requestId, cost);
+  const [decided] = await otherReplica().submit(agentId, [
+    { intent: { type: 'charge', op_id: claim.op_id, request_id: requestId, allow_overage: false, ...claim.charge }, afterSeq: claim.after_seq },
+  ]);
+  if (decided.outcome.type !== 'charge' || decided.outcome.charged !== cost) throw new Error('the simulated charge did not apply');
+  return claim;
 }
 
 test('when a lease expires, then the sweeper returns its unspent part to the budget', async (t) => {
@@ -75,35 +84,34 @@ test('when a lease expires, then the sweeper returns its unspent part to the bud
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
-test('when a replica dies after charging but before writing the ledger, then the charge is finished from the budget document', async (t) => {
+test('when a replica dies after claiming a report but before charging it, then the sweeper charges it, once', async (t) => {
   const { agent } = await createAgent(s, usd(1));
-  const charge = await chargeThenCrash(agent.id, 'interrupted', 12_345);
-  const entry = await until(() => s.db.collection('usage_ledger').findOne({ _id: charge.op_id as never }), (e) => e !== null);
-  t.like(entry, { agent_id: agent.id, request_id: 'interrupted', amount_micros: 12_345, nonce: charge.nonce });
-  const budget = await until(() => s.db.collection('budgets').findOne({ _id: agent.id as never }), (b) => Object.keys(b?.pending ?? {}).length === 0);
-  t.deepEqual(budget?.pending, {});
+  const claim = await claimThenCrash(agent.id, 'claimed-only', 12_345);
+  const applied = await until(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
+  t.like(applied, { applied: true, charged: 12_345 });
+  const charges = await ledgerOf(s.db, agent.id);
+  t.deepEqual(charges.map((c) => [c.request_id, chargedOf(c)]), [['claimed-only', 12_345]]);
   t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: 12_345, budget_spent_micros: 12_345 });
 });
 
-test('when the agent retries a report whose charge was interrupted, then it gets the original charge as a duplicate', async (t) => {
+test('when a replica dies after charging but before marking its claim, then the sweeper marks it and charges nothing more', async (t) => {
+  const { agent } = await createAgent(s, usd(1));
+  const claim = await chargeThenCrash(agent.id, 'charged-unmarked', 4_000);
+  const applied = await until(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
+  t.like(applied, { applied: true, charged: 4_000 });
+  await new Promise((r) => setTimeout(r, 300));
+  t.is((await ledgerOf(s.db, agent.id)).length, 1, 'charged exactly once');
+  t.is((await state(agent.id)).spent_micros, 4_000);
+  t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
+});
+
+test('when the agent retries a report whose claimer died, then it gets the original charge as a duplicate', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
   await chargeThenCrash(agent.id, 'retry-me', 2_000);
   const retry = await s.budget.ReportUsage({ lease_id: '', request_id: 'retry-me', provider: 'openai', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_micros: 2_000 }, { principal: as });
   t.deepEqual(retry, { charged_micros: 2_000, remaining_micros: 998_000, duplicate: true });
   t.is((await state(agent.id)).spent_micros, 2_000);
-  t.is(await s.db.collection('usage_ledger').countDocuments({ agent_id: agent.id }), 1);
-});
-
-test('when two replicas charged the same report, then the one not in the ledger is reversed', async (t) => {
-  const { agent, as } = await createAgent(s, usd(1));
-  const first = await s.budget.ReportUsage({ lease_id: '', request_id: 'raced', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 50_000 }, { principal: as });
-  t.false(first.duplicate);
-  // The losing replica's charge: same report, another attempt (recent, so the sweeper waits a second).
-  await chargeThenCrash(agent.id, 'raced', 50_000, new Date());
-  t.is((await state(agent.id)).spent_micros, 100_000);
-  const settled = await until(() => state(agent.id), (b) => b.spent_micros === 50_000);
-  t.deepEqual(settled, { limit_micros: 1_000_000, spent_micros: 50_000, reserved_micros: 0, remaining_micros: 950_000 });
-  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: 50_000, budget_spent_micros: 50_000 });
+  t.is((await ledgerOf(s.db, agent.id)).length, 1);
 });
 
 test('when an approval was recorded but its raise never applied, then the sweeper applies it exactly once', async (t) => {
@@ -111,6 +119,7 @@ test('when an approval was recorded but its raise never applied, then the sweepe
   const r = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: usd(5), justification: 'crash test' }, { principal: member });
   // The approver's replica recorded the decision and died before raising the limit.
   t.truthy(await new BudgetRequestStore(s.db).decide(r.id, 'approved', manager.id, 'ok', aWhileAgo()));
+  t.is((await s.budget.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'approved');
   const raised = await until(() => state(agent.id), (b) => b.limit_micros === 15_000_000);
   t.is(raised.limit_micros, 15_000_000);
   t.is(raised.remaining_micros, 15_000_000);
@@ -140,10 +149,11 @@ test('when an agent creation was abandoned half-way, then the sweeper revokes it
     created_at: then,
     updated_at: then,
   });
-  await new BudgetStore(s.db).insert(agentId, usd(1), then);
+  await otherReplica().create(agentId, usd(1), then);
   const gone = await until(() => s.db.collection('agents').findOne({ _id: agentId as never }), (d) => d === null);
   t.is(gone, null);
   t.is(await s.db.collection('budgets').countDocuments({ _id: agentId as never }), 0);
+  t.is(await s.db.collection('budget_journal').countDocuments({ agent_id: agentId }), 0);
   t.is((await s.token.GetToken({ id: minted.token!.id }, { principal: budgetService })).status, 'revoked');
 });
 

@@ -10,19 +10,21 @@ import {
   ValidationError,
 } from '@tollgate/platform';
 import { assertPerson, assertReader, isAdmin } from './access.js';
+import type { BudgetState } from './book.js';
+import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd, micros } from './money.js';
 import type { Caller, CredentialIssuer } from './ports.js';
-import type { AgentRecord, BudgetRecord, LimitChange } from './records.js';
-import type { AgentPatch, AgentRepository, BudgetRepository } from './repositories.js';
+import type { AgentRecord, LimitChange } from './records.js';
+import type { AgentPatch, AgentRepository } from './repositories.js';
 import { knownId, validDescription, validName, validProviders } from './rules.js';
 
 export interface AgentsDeps {
   agents: AgentRepository;
-  budgets: BudgetRepository;
+  book: BudgetBook;
   credentials: CredentialIssuer;
   audit: AuditEmitter;
-  /** One change at a time per agent (shared with every money movement on its budget). */
+  /** One change of an agent's record at a time in this process. */
   mutex: KeyedMutex;
   maxBudgetMicros: number;
   now?: () => Date;
@@ -44,7 +46,7 @@ export interface UpdateAgentInput {
 
 export interface AgentView {
   agent: AgentRecord;
-  budget: BudgetRecord | null;
+  budget: BudgetState | null;
 }
 
 const RESOURCE = 'agent';
@@ -91,7 +93,7 @@ export class Agents {
     await this.deps.agents.insert(record);
     let tokenId = '';
     try {
-      await this.deps.budgets.insert(id, budget, now);
+      const opened = await this.deps.book.create(id, budget, now);
       const minted = await this.deps.credentials.mint({ agentId: id, ownerId: p.id, name }, caller);
       tokenId = minted.tokenId;
       const active = await this.deps.agents.activate(id, tokenId, this.#now());
@@ -104,7 +106,7 @@ export class Agents {
         },
         caller,
       );
-      return { agent: active, budget: await this.deps.budgets.find(id), token: minted.token };
+      return { agent: active, budget: opened, token: minted.token };
     } catch (err) {
       await this.undoCreate(id, tokenId, caller);
       throw err;
@@ -115,7 +117,7 @@ export class Agents {
   async undoCreate(id: string, tokenId: string, caller?: Caller): Promise<boolean> {
     const steps: [string, () => Promise<void>][] = [
       ['revoke credential', () => (tokenId ? this.deps.credentials.revoke(tokenId, caller) : Promise.resolve())],
-      ['delete budget', () => this.deps.budgets.delete(id)],
+      ['delete budget', () => this.deps.book.remove(id)],
       ['delete agent', () => this.deps.agents.delete(id)],
     ];
     let complete = true;
@@ -133,7 +135,7 @@ export class Agents {
 
   async get(id: string, caller: Caller): Promise<AgentView> {
     const agent = await this.#visible(id, caller, 'agents:read');
-    return { agent, budget: await this.deps.budgets.find(id) };
+    return { agent, budget: await this.deps.book.current(id) };
   }
 
   async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
@@ -141,8 +143,8 @@ export class Agents {
     const page = readPage(pageInput);
     const agents = await this.deps.agents.list({ after: page.after, limit: page.limit + 1, ids: self ? [self] : undefined });
     const { items, next_cursor } = pageOf(agents, page, (a) => a.id);
-    const budgets = new Map((await this.deps.budgets.findMany(items.map((a) => a.id))).map((b) => [b.agent_id, b]));
-    return { items: items.map((agent) => ({ agent, budget: budgets.get(agent.id) ?? null })), next_cursor };
+    const budgets = await Promise.all(items.map((a) => this.deps.book.current(a.id)));
+    return { items: items.map((agent, i) => ({ agent, budget: budgets[i] })), next_cursor };
   }
 
   async update(input: UpdateAgentInput, caller: Caller): Promise<AgentView> {
@@ -155,17 +157,17 @@ export class Agents {
     return this.deps.mutex.run(input.id, async () => {
       const current = await this.#visible(input.id, caller, 'agents:read');
       if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
-      if (Object.keys(patch).length === 0) return { agent: current, budget: await this.deps.budgets.find(current.id) };
+      if (Object.keys(patch).length === 0) return { agent: current, budget: await this.deps.book.current(current.id) };
       const updated = await this.deps.agents.update(current.id, patch, this.#now());
       if (!updated) throw new NotFoundError('Agent not found');
       await this.deps.audit.emit({ action: 'agent.updated', resource: { type: RESOURCE, id: current.id }, details: { ...patch } }, caller);
-      return { agent: updated, budget: await this.deps.budgets.find(current.id) };
+      return { agent: updated, budget: await this.deps.book.current(current.id) };
     });
   }
 
-  async budget(id: string, caller: Caller): Promise<BudgetRecord> {
+  async budget(id: string, caller: Caller): Promise<BudgetState> {
     await this.#visible(id, caller, 'budgets:read');
-    const budget = await this.deps.budgets.find(id);
+    const budget = await this.deps.book.current(id);
     if (!budget) throw new NotFoundError('Agent not found');
     return budget;
   }

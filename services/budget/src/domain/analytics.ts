@@ -1,15 +1,15 @@
-import { NotFoundError, ValidationError, type KeyedMutex } from '@tollgate/platform';
+import { NotFoundError, ValidationError } from '@tollgate/platform';
 import { assertPerson, assertReader } from './access.js';
+import { applyOp, emptyState, enterDay, utcDay, type SpendRow } from './book.js';
+import type { BudgetBook } from './budget-book.js';
 import type { Caller } from './ports.js';
-import type { BudgetRepository, LedgerRepository, SpendTotals } from './repositories.js';
-import type { Usage } from './usage.js';
+import type { JournalRepository, RollupRepository, SpendTotals } from './repositories.js';
 import { knownId } from './rules.js';
 
 export interface AnalyticsDeps {
-  ledger: LedgerRepository;
-  budgets: BudgetRepository;
-  usage: Usage;
-  mutex: KeyedMutex;
+  book: BudgetBook;
+  journal: JournalRepository;
+  rollups: RollupRepository;
 }
 
 export const GROUPS = ['agent', 'provider', 'model', 'day'] as const;
@@ -34,10 +34,21 @@ function bound(raw: string, field: 'from' | 'to'): Date | undefined {
   return new Date(field === 'to' && DATE_ONLY.test(raw) ? at + DAY_MS - 1 : at);
 }
 
-/** Spend analytics over the ledger, and reconciliation of the ledger with the budget documents. */
+const KEY_OF: Record<SpendGroup, (row: SpendRow, agentId: string, day: string) => string> = {
+  agent: (_row, agentId) => agentId,
+  provider: (row) => row.provider,
+  model: (row) => row.model,
+  day: (_row, _agentId, day) => day,
+};
+
+/**
+ * Spend analytics from the daily rollups (their cost grows with agents × days, never with
+ * calls), and reconciliation of an agent's journal: its arithmetic, and its rollups.
+ */
 export class Analytics {
   constructor(private readonly deps: AnalyticsDeps) {}
 
+  /** Totals are kept per UTC day: `from`/`to` select the whole days they fall in. */
   async spend(input: { groupBy: string; from: string; to: string; agentId: string }, caller: Caller): Promise<SpendTotals[]> {
     const self = assertReader(caller.principal, 'budgets:read');
     if (!(GROUPS as readonly string[]).includes(input.groupBy)) {
@@ -47,32 +58,62 @@ export class Analytics {
     const to = bound(input.to, 'to');
     if (from && to && from.getTime() > to.getTime()) throw new ValidationError('from must not be after to', { from: 'must not be after to' });
     if (self && input.agentId && input.agentId !== self) return [];
-    return this.deps.ledger.spend(input.groupBy as SpendGroup, { agentId: self ?? (input.agentId || undefined), from, to });
+    // What this replica charged before the call is in the rollups read below.
+    await this.deps.book.settled();
+    const days = await this.deps.rollups.spend({ agentId: self ?? (input.agentId || undefined), fromDay: from && utcDay(from), toDay: to && utcDay(to) });
+    const keyOf = KEY_OF[input.groupBy as SpendGroup];
+    const totals = new Map<string, SpendTotals>();
+    for (const d of days) {
+      for (const row of d.rows) {
+        const key = keyOf(row, d.agent_id, d.day);
+        const t = totals.get(key) ?? { key, spent_micros: 0, requests: 0, input_tokens: 0, output_tokens: 0 };
+        t.spent_micros += row.spent_micros;
+        t.requests += row.requests;
+        t.input_tokens += row.input_tokens;
+        t.output_tokens += row.output_tokens;
+        totals.set(key, t);
+      }
+    }
+    return [...totals.values()].filter((t) => t.requests > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /**
-   * Recomputes an agent's spend from the ledger and checks it against the budget document,
-   * after finishing any charge left pending. Also checks the document's own invariants:
-   * remaining = limit − spent − reserved, reserved = Σ unspent of open leases.
+   * Replays an agent's whole journal and checks it: seqs 1..head without a gap, every
+   * entry's totals equal to its ops applied to the previous entry's, holds adding up, the
+   * charges adding up to what is spent, and the closed days' rollups plus today's totals
+   * adding up to the same. Reads every entry: a diagnostic, not a hot path.
    */
   async reconcile(agentId: string, caller: Caller): Promise<Reconciliation> {
     const p = caller.principal;
     if (p.type !== 'service') assertPerson(p, 'manager', 'budgets:read');
     if (!knownId('agt', agentId)) throw new NotFoundError('Agent not found');
-    await this.deps.usage.recover(agentId, new Date());
-    return this.deps.mutex.run(agentId, async () => {
-      const budget = await this.deps.budgets.find(agentId);
-      if (!budget) throw new NotFoundError('Agent not found');
-      const ledgerSpent = await this.deps.ledger.totalFor(agentId);
-      const leased = Object.values(budget.leases).reduce((sum, s) => sum + s.unspent, 0);
-      const ok =
-        ledgerSpent === budget.spent &&
-        Object.keys(budget.pending).length === 0 &&
-        budget.remaining === budget.limit - budget.spent - budget.reserved &&
-        budget.reserved === leased &&
-        budget.remaining >= 0 &&
-        budget.spent <= budget.limit;
-      return { ok, ledgerSpent, budgetSpent: budget.spent };
-    });
+    await this.deps.book.settled();
+    const head = await this.deps.book.current(agentId);
+    if (!head) throw new NotFoundError('Agent not found');
+
+    const replayed = emptyState(agentId);
+    let ok = true;
+    let ledgerSpent = 0;
+    for await (const entry of this.deps.journal.entries(agentId)) {
+      if (entry.seq !== replayed.seq + 1) ok = false;
+      enterDay(replayed, entry.day);
+      for (const op of entry.ops) {
+        applyOp(replayed, op);
+        if (op.type === 'charge') ledgerSpent += op.from_hold + op.from_free;
+      }
+      replayed.seq = entry.seq;
+      if (entry.limit !== replayed.limit || entry.spent !== replayed.spent || entry.held !== replayed.held) ok = false;
+    }
+    const rollups = await this.deps.rollups.spend({ agentId });
+    const closedDays = rollups.filter((d) => d.final && d.day < head.today.day);
+    const rolledUp = [...closedDays.flatMap((d) => d.rows), ...head.today.rows].reduce((sum, r) => sum + r.spent_micros, 0);
+    const held = Object.values(head.holds).reduce((sum, h) => sum + h.unspent, 0);
+    ok &&=
+      replayed.seq === head.seq &&
+      ledgerSpent === head.spent &&
+      rolledUp === head.spent &&
+      held === head.held &&
+      head.limit - head.spent - head.held >= 0;
+    return { ok, ledgerSpent, budgetSpent: head.spent };
   }
 }

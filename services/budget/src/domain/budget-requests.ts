@@ -6,38 +6,35 @@ import {
   readPage,
   ValidationError,
   type AuditEmitter,
-  type KeyedMutex,
   type PageInput,
 } from '@tollgate/platform';
 import { assertPerson, assertReader } from './access.js';
+import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
-import { formatUsd, MAX_MICROS } from './money.js';
+import { formatUsd } from './money.js';
 import type { Caller } from './ports.js';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from './records.js';
-import type { AgentRepository, BudgetRepository, BudgetRequestRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository } from './repositories.js';
 import { knownId, validText } from './rules.js';
 
 export interface BudgetRequestsDeps {
   requests: BudgetRequestRepository;
   agents: AgentRepository;
-  budgets: BudgetRepository;
+  book: BudgetBook;
   audit: AuditEmitter;
-  /** Keys: `brq:<id>` for decisions, the agent id for limit changes (shared with charges). */
-  mutex: KeyedMutex;
   maxRequestMicros: number;
   now?: () => Date;
   log?: { warn(obj: object, msg: string): void };
 }
 
 const RESOURCE = 'budget_request';
-const ATTEMPTS = 5;
 
 /**
- * Requests to raise an agent's budget. A decision is one conditional update on the
- * request's status (pending → approved/rejected/cancelled), so of two racing approvals
- * exactly one wins. The approver is always the caller. An approval then raises the limit
- * once — the budget document remembers which requests it applied — and the sweeper
- * finishes an approval whose raise was interrupted.
+ * Requests to raise an agent's budget. A decision (pending → approved/rejected/cancelled) is
+ * a unique insert keyed by the request, so of racing decisions on any replicas exactly one
+ * wins. The approver is always the caller. An approval then raises the limit through the
+ * agent's journal, once — the journal's history knows which requests it applied — and the
+ * sweeper finishes an approval whose raise was interrupted.
  */
 export class BudgetRequests {
   readonly #now: () => Date;
@@ -157,25 +154,21 @@ export class BudgetRequests {
 
   /** Raises the agent's limit for an approved request; a no-op if it was applied before. */
   async apply(request: BudgetRequestRecord, caller?: Caller): Promise<void> {
-    const change = await this.deps.mutex.run(request.agent_id, async () => {
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const budget = await this.deps.budgets.find(request.agent_id);
-        if (!budget || budget.applied_requests.includes(request.id)) return null;
-        const newLimit = budget.limit + request.requested_micros;
-        if (newLimit > MAX_MICROS) throw new ConflictError('The budget limit cannot grow any further');
-        const change = {
-          old_limit: budget.limit,
-          new_limit: newLimit,
-          approver_id: request.decided_by,
+    const [decided] = await this.deps.book.submit(request.agent_id, [
+      {
+        intent: {
+          type: 'limit',
           request_id: request.id,
+          increase: request.requested_micros,
+          approver_id: request.decided_by,
           reason: request.decision_note || request.justification,
           at: this.#now(),
-        };
-        if (await this.deps.budgets.raiseLimit(request.agent_id, budget.limit, change, change.at)) return change;
-      }
-      throw new ConflictError('The budget is busy, try again');
-    });
-    await this.deps.requests.markApplied(request.id);
+        },
+      },
+    ]);
+    if (decided.outcome.type === 'limit_overflow') throw new ConflictError('The budget limit cannot grow any further');
+    await this.deps.requests.settle(request.id);
+    const change = decided.outcome.type === 'limit' ? decided.outcome.change : null;
     if (change) {
       await this.deps.audit.emit(
         {
@@ -192,8 +185,10 @@ export class BudgetRequests {
 
   async #decide(current: BudgetRequestRecord, to: 'approved' | 'rejected' | 'cancelled', by: string, note: string): Promise<BudgetRequestRecord> {
     if (current.status !== 'pending') throw new ConflictError(`This request is already ${current.status}`);
-    const decided = await this.deps.mutex.run(`brq:${current.id}`, () => this.deps.requests.decide(current.id, to, by, note, this.#now()));
+    const decided = await this.deps.requests.decide(current.id, to, by, note, this.#now());
     if (!decided) throw new ConflictError('This request is no longer pending');
+    // Only an approval has more to do (its raise, in apply).
+    if (to !== 'approved') await this.deps.requests.settle(current.id);
     return decided;
   }
 

@@ -1,4 +1,4 @@
-import type { LeaseSlot } from './records.js';
+import type { Hold } from './book.js';
 
 export interface ChargeSplit {
   /** Taken from the lease's reservation. */
@@ -15,7 +15,7 @@ export interface ChargeSplit {
  * spends the unreserved budget. Nothing is ever taken that is not there, so a budget
  * cannot go below zero whatever is reported.
  */
-export function splitCharge(opts: { cost: number; remaining: number; slot: LeaseSlot | undefined; withLease: boolean; allowOverage: boolean }): ChargeSplit {
+export function splitCharge(opts: { cost: number; remaining: number; slot: Hold | undefined; withLease: boolean; allowOverage: boolean }): ChargeSplit {
   const fromLease = opts.slot ? Math.min(opts.cost, opts.slot.unspent) : 0;
   const beyond = opts.cost - fromLease;
   const fromRemaining = !opts.withLease || opts.allowOverage ? Math.min(beyond, Math.max(0, opts.remaining)) : 0;

@@ -1,26 +1,20 @@
-import {
-  BudgetExhaustedError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  type AuditEmitter,
-  type KeyedMutex,
-} from '@tollgate/platform';
+import { BudgetExhaustedError, ForbiddenError, NotFoundError, type AuditEmitter } from '@tollgate/platform';
 import { assertAgent } from './access.js';
+import type { ReleaseReason } from './book.js';
+import type { BudgetBook, Totals } from './budget-book.js';
 import { newId } from './ids.js';
 import { micros } from './money.js';
 import type { Caller, IpTokenIssuer } from './ports.js';
-import type { BudgetRecord, LeaseRecord } from './records.js';
-import type { AgentRepository, BudgetRepository, LeaseRepository } from './repositories.js';
+import type { LeaseRecord } from './records.js';
+import type { AgentRepository, LeaseRepository } from './repositories.js';
 import { knownId, validProvider } from './rules.js';
 
 export interface LeasesDeps {
   agents: AgentRepository;
-  budgets: BudgetRepository;
+  book: BudgetBook;
   leases: LeaseRepository;
   ipTokens: IpTokenIssuer;
   audit: AuditEmitter;
-  mutex: KeyedMutex;
   defaultLeaseMicros: number;
   leaseTtlSeconds: number;
   now?: () => Date;
@@ -33,14 +27,12 @@ export interface Handshake {
   ipToken: string;
 }
 
-/** Conditional updates that lose to another replica are retried this many times. */
-const ATTEMPTS = 5;
-
 /**
- * Leases: a handshake reserves part of the budget (one conditional `$inc` moving
- * remaining → reserved) and hands the agent an IP token; release or expiry moves the
- * unspent part back. The lease record is written before the reservation, so the sweeper
- * can always find and release a reservation, even after a crash.
+ * Leases: a handshake holds part of the budget (a `hold` in the agent's journal) and hands
+ * the agent an IP token; release or expiry returns the unspent part (a `release`). The
+ * journal decides: of a release and an expiry racing, one closes the hold and the other
+ * finds it closed. The lease record — written before the hold, so the sweeper can always
+ * find and release it, even after a crash — is bookkeeping kept by whoever closed the hold.
  */
 export class Leases {
   readonly #now: () => Date;
@@ -65,9 +57,22 @@ export class Leases {
 
     const now = this.#now();
     const expiresAt = new Date(now.getTime() + this.deps.leaseTtlSeconds * 1000);
-    const leaseId = newId('lse', now.getTime());
-    const granted = await this.deps.mutex.run(agentId, () => this.#reserve(agentId, leaseId, provider, requested, expiresAt, now));
+    const lease: LeaseRecord = {
+      id: newId('lse', now.getTime()),
+      agent_id: agentId,
+      provider,
+      requested_micros: requested,
+      status: 'active',
+      expires_at: expiresAt,
+      created_at: now,
+      closed_at: null,
+      released_micros: 0,
+    };
+    await this.deps.leases.insert(lease);
+    const [decided] = await this.deps.book.submit(agentId, [{ intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } }]);
+    const granted = decided.outcome.type === 'hold' ? decided.outcome.granted : 0;
     if (granted === 0) {
+      await this.deps.leases.close(lease.id, 'void', 0, this.#now());
       await this.deps.audit.emit(
         { action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: { provider, requested_micros: requested } },
         caller,
@@ -76,77 +81,33 @@ export class Leases {
     }
 
     // The gateway's proxy injects the key itself: no credential leaves for the agent.
-    if (input.forProxy) return { leaseId, granted, expiresAt, ipToken: '' };
+    if (input.forProxy) return { leaseId: lease.id, granted, expiresAt, ipToken: '' };
     try {
       // The credential must not outlive the lease: whole seconds left, rounded down.
       const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - this.#now().getTime()) / 1000));
       const token = await this.deps.ipTokens.issue({ agentId, provider, ttlSeconds }, caller);
-      return { leaseId, granted, expiresAt, ipToken: token.ipToken };
+      return { leaseId: lease.id, granted, expiresAt, ipToken: token.ipToken };
     } catch (err) {
-      // No credential, no lease: the reservation goes straight back.
-      const lease = await this.deps.leases.findById(leaseId);
-      if (lease) await this.close(lease, 'void');
+      // No credential, no lease: the hold goes straight back.
+      await this.close(lease, 'void');
       throw err;
     }
   }
 
   /** ReleaseLease: the agent hands back what it did not spend. Releasing twice returns 0. */
-  async release(leaseId: string, caller: Caller): Promise<{ released: number; budget: BudgetRecord }> {
+  async release(leaseId: string, caller: Caller): Promise<{ released: number; budget: Totals }> {
     const agentId = assertAgent(caller.principal, undefined);
     const lease = knownId('lse', leaseId) ? await this.deps.leases.findById(leaseId) : null;
     if (!lease || lease.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
     return this.close(lease, 'released');
   }
 
-  /** Returns a lease's unspent reservation to the budget (release, expiry, or a failed handshake). */
-  async close(lease: LeaseRecord, status: 'released' | 'expired' | 'void'): Promise<{ released: number; budget: BudgetRecord }> {
-    return this.deps.mutex.run(lease.agent_id, async () => {
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const budget = await this.deps.budgets.find(lease.agent_id);
-        if (!budget) throw new NotFoundError('Agent not found');
-        const slot = budget.leases[lease.id];
-        if (!slot) {
-          await this.deps.leases.close(lease.id, status, 0, this.#now());
-          return { released: 0, budget };
-        }
-        const updated = await this.deps.budgets.releaseSlot(lease.agent_id, lease.id, slot.unspent, this.#now());
-        if (updated) {
-          await this.deps.leases.close(lease.id, status, slot.unspent, this.#now());
-          return { released: slot.unspent, budget: updated };
-        }
-      }
-      throw new ConflictError('The budget is busy, try again');
-    });
-  }
-
-  async #reserve(agentId: string, leaseId: string, provider: string, requested: number, expiresAt: Date, now: Date): Promise<number> {
-    let recorded = false;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const budget = await this.deps.budgets.find(agentId);
-      if (!budget) throw new NotFoundError('Agent not found');
-      const grant = Math.min(requested, budget.remaining);
-      if (grant <= 0) {
-        if (recorded) await this.deps.leases.close(leaseId, 'void', 0, now);
-        return 0;
-      }
-      if (!recorded) {
-        await this.deps.leases.insert({
-          id: leaseId,
-          agent_id: agentId,
-          provider,
-          granted_micros: grant,
-          status: 'active',
-          expires_at: expiresAt,
-          created_at: now,
-          closed_at: null,
-          released_micros: 0,
-        });
-        recorded = true;
-      }
-      const reserved = await this.deps.budgets.reserve(agentId, leaseId, { granted: grant, unspent: grant, provider, expires_at: expiresAt }, now);
-      if (reserved) return grant;
-    }
-    await this.deps.leases.close(leaseId, 'void', 0, now);
-    throw new ConflictError('The budget is busy, try again');
+  /** Returns a lease's unspent part to the budget (release, expiry, or a failed handshake). */
+  async close(lease: LeaseRecord, status: ReleaseReason): Promise<{ released: number; budget: Totals }> {
+    const [decided] = await this.deps.book.submit(lease.agent_id, [{ intent: { type: 'release', id: lease.id, reason: status } }]);
+    const outcome = decided.outcome.type === 'release' ? decided.outcome : { released: 0, closed: false };
+    // The record follows the journal; if whoever closed the hold died before saying so, this says it.
+    await this.deps.leases.close(lease.id, status, outcome.released, this.#now());
+    return { released: outcome.released, budget: decided.after };
   }
 }

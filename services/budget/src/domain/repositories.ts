@@ -1,14 +1,5 @@
-import type {
-  AgentRecord,
-  BudgetRecord,
-  BudgetRequestRecord,
-  LeaseRecord,
-  LeaseSlot,
-  LeaseStatus,
-  LimitChange,
-  RequestStatus,
-  UsageCharge,
-} from './records.js';
+import type { ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
+import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
 
 export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'description' | 'disabled'>>;
 
@@ -24,34 +15,62 @@ export interface AgentRepository {
   findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]>;
 }
 
-export interface BudgetRepository {
-  insert(agentId: string, limit: number, now: Date): Promise<void>;
-  find(agentId: string): Promise<BudgetRecord | null>;
-  findMany(agentIds: string[]): Promise<BudgetRecord[]>;
-  delete(agentId: string): Promise<void>;
-  /** Reserves `slot.granted` for a new lease if at least that much remains. */
-  reserve(agentId: string, leaseId: string, slot: LeaseSlot, now: Date): Promise<BudgetRecord | null>;
-  /** Returns a lease's unspent reservation, if the slot still holds exactly `expectedUnspent`. */
-  releaseSlot(agentId: string, leaseId: string, expectedUnspent: number, now: Date): Promise<BudgetRecord | null>;
-  /**
-   * Applies charges, all or none, in one conditional update: if each lease slot still covers
-   * their lease parts, the rest of the budget covers their overage parts, and none of these
-   * reports is already pending. Records each as pending.
-   */
-  charge(agentId: string, charges: UsageCharge[], now: Date): Promise<BudgetRecord | null>;
-  /** Forgets pending charges the ledger now holds (all or none: each must still be this attempt). */
-  settle(agentId: string, charges: Pick<UsageCharge, 'op_id' | 'nonce'>[]): Promise<BudgetRecord | null>;
-  /** Undoes a pending charge that lost a race (another attempt of the same report is in the ledger). */
-  reverse(agentId: string, pending: UsageCharge, leaseStillOpen: boolean, now: Date): Promise<BudgetRecord | null>;
-  /** Raises the limit once per request id, if the limit is still `expectedLimit`. */
-  raiseLimit(agentId: string, expectedLimit: number, change: LimitChange, now: Date): Promise<BudgetRecord | null>;
-  withPendingCharges(limit: number): Promise<BudgetRecord[]>;
+/** One entry of an agent's budget journal: the ops it applied and the totals right after them. */
+export interface JournalEntry {
+  agent_id: string;
+  seq: number;
+  at: Date;
+  /** The UTC day `today` is of (never earlier than the previous entry's). */
+  day: string;
+  ops: JournalOp[];
+  limit: number;
+  spent: number;
+  held: number;
+  today: DayTotals;
+  /** The rest of the state, on entry 1 and every SNAPSHOT_EVERY entries after it. */
+  snapshot?: { holds: Record<string, Hold>; history: LimitChange[] };
+}
+
+/** The budget journal: entries keyed by (agent, seq), inserted once and never changed. */
+export interface JournalRepository {
+  /** The first entry of a new agent's journal, and its head hint. */
+  create(entry: JournalEntry): Promise<void>;
+  /** Inserts entries (one per agent); returns the agents whose seq another writer took first. */
+  append(entries: JournalEntry[]): Promise<Set<string>>;
+  find(agentId: string, seq: number): Promise<JournalEntry | null>;
+  /** A seq known to be in the agent's journal (refreshed now and then); 0 when there is no journal. */
+  hint(agentId: string): Promise<number>;
+  setHint(agentId: string, seq: number): Promise<void>;
+  remove(agentId: string): Promise<void>;
+  /** Every entry of the agent, in seq order (reconciliation reads them all). */
+  entries(agentId: string): AsyncIterable<JournalEntry>;
 }
 
 export interface SpendFilter {
   agentId?: string;
-  from?: Date;
-  to?: Date;
+  /** UTC days (yyyy-mm-dd), inclusive. */
+  fromDay?: string;
+  toDay?: string;
+}
+
+/** One agent's spend on one UTC day, per (provider, model). */
+export interface DailySpend {
+  agent_id: string;
+  day: string;
+  rows: SpendRow[];
+  /** The day is over and these are its exact totals. */
+  final: boolean;
+}
+
+/** Per-agent daily spend totals, kept from the journal so that analytics never read it. */
+export interface RollupRepository {
+  /** The totals of an agent's current day as of entry `seq`, as this replica knows them. */
+  record(agentId: string, today: DayTotals, seq: number): Promise<void>;
+  /** A day that is over: `day` holds its exact totals. Idempotent. */
+  close(agentId: string, day: DayTotals): Promise<void>;
+  spend(filter: SpendFilter): Promise<DailySpend[]>;
+  /** Days before `day` that are not final yet (the sweeper closes them). */
+  openBefore(day: string, limit: number): Promise<DailySpend[]>;
 }
 
 export interface SpendTotals {
@@ -62,14 +81,33 @@ export interface SpendTotals {
   output_tokens: number;
 }
 
-/** The append-only usage ledger: entries are inserted once and never changed. */
-export interface LedgerRepository {
-  /** Inserts entries (each independently); returns the op ids whose report was already recorded. */
-  insert(charges: UsageCharge[]): Promise<Set<string>>;
-  find(opId: string): Promise<UsageCharge | null>;
-  findMany(opIds: string[]): Promise<UsageCharge[]>;
-  spend(groupBy: 'agent' | 'provider' | 'model' | 'day', filter: SpendFilter): Promise<SpendTotals[]>;
-  totalFor(agentId: string): Promise<number>;
+/**
+ * A usage report, by (agent, request_id). Inserting the claim is the commit point of "this
+ * report is charged once": exactly one attempt claims it, then charges it through the
+ * journal and marks the claim applied.
+ */
+export interface UsageClaim {
+  op_id: string;
+  agent_id: string;
+  request_id: string;
+  /** The journal head when the claim was made: the charge can only be in an entry after it. */
+  after_seq: number;
+  claimed_at: Date;
+  /** The report, so that the recovery of an abandoned claim can charge it. */
+  charge: ChargeRequest;
+  applied: boolean;
+  /** Once applied: the entry that charged it, and how much. */
+  seq: number;
+  charged: number;
+}
+
+export interface ClaimRepository {
+  /** False when the report was claimed before. */
+  claim(claim: UsageClaim): Promise<boolean>;
+  find(opId: string): Promise<UsageClaim | null>;
+  markApplied(opId: string, seq: number, charged: number): Promise<void>;
+  /** Claims not applied that were made before `before` (their claimer is presumed gone). */
+  unapplied(before: Date, limit: number): Promise<UsageClaim[]>;
 }
 
 export interface LeaseRepository {
@@ -92,8 +130,10 @@ export interface BudgetRequestRepository {
   findById(id: string): Promise<BudgetRequestRecord | null>;
   /** Newest first; `before` is the last id of the previous page. */
   list(filter: RequestListFilter): Promise<BudgetRequestRecord[]>;
-  /** pending → `to`, only if still pending: of racing decisions exactly one gets a record back. */
+  /** pending → `to`, only if still pending: of racing decisions (any replicas) exactly one gets a record back. */
   decide(id: string, to: Exclude<RequestStatus, 'pending'>, by: string, note: string, now: Date): Promise<BudgetRequestRecord | null>;
-  markApplied(id: string): Promise<void>;
-  findUnapplied(before: Date, limit: number): Promise<BudgetRequestRecord[]>;
+  /** Nothing is left to do for the decision (an approval's raise is applied). */
+  settle(id: string): Promise<void>;
+  /** Decisions made before `before` with something left to do (their decider is presumed gone). */
+  unsettled(before: Date, limit: number): Promise<BudgetRequestRecord[]>;
 }

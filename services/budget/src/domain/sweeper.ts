@@ -1,15 +1,21 @@
-import type { Logger } from '@tollgate/platform';
+import type { Logger, PeriodLeader } from '@tollgate/platform';
 import type { Agents } from './agents.js';
+import { utcDay } from './book.js';
+import type { BudgetBook } from './budget-book.js';
 import type { BudgetRequests } from './budget-requests.js';
 import type { Leases } from './leases.js';
-import type { AgentRepository, BudgetRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository, ClaimRepository, LeaseRepository, RollupRepository } from './repositories.js';
 import type { Usage } from './usage.js';
 
 export interface SweeperDeps {
   leases: LeaseRepository;
-  budgets: BudgetRepository;
+  claims: ClaimRepository;
   agents: AgentRepository;
   requests: BudgetRequestRepository;
+  rollups: RollupRepository;
+  book: BudgetBook;
+  /** One replica sweeps at a time (every task is idempotent, so an overlap at a period boundary does no harm). */
+  leader: PeriodLeader;
   leaseOps: Leases;
   usage: Usage;
   agentOps: Agents;
@@ -25,9 +31,9 @@ const BATCH = 100;
 
 /**
  * FerretDB has no TTL indexes and no transactions, so one background job does what they
- * would: releases expired leases, finishes charges and approvals left half-done, and
- * removes agents whose creation never completed. Every step is conditional, so several
- * replicas sweeping at once do no harm.
+ * would: releases expired leases, charges reports whose claimer died, finishes decisions
+ * left half-done, removes agents whose creation never completed, and closes the daily
+ * rollups of days that are over. Every step is idempotent; one replica at a time runs it.
  */
 export class Sweeper {
   #timer: NodeJS.Timeout | null = null;
@@ -66,11 +72,13 @@ export class Sweeper {
   }
 
   async #pass(): Promise<void> {
+    if (!(await this.deps.leader.leads(this.#now().getTime()).catch(() => false))) return;
     const tasks: [string, () => Promise<void>][] = [
       ['expire leases', () => this.#expireLeases()],
       ['recover charges', () => this.#recoverCharges()],
-      ['apply approvals', () => this.#applyApprovals()],
+      ['finish decisions', () => this.#finishDecisions()],
       ['remove half-made agents', () => this.#removeHalfMadeAgents()],
+      ['close past days', () => this.#closePastDays()],
     ];
     for (const [name, task] of tasks) {
       try {
@@ -91,17 +99,18 @@ export class Sweeper {
 
   async #recoverCharges(): Promise<void> {
     const before = new Date(this.#now().getTime() - this.deps.recoverAfterMs);
-    for (const budget of await this.deps.budgets.withPendingCharges(BATCH)) {
-      const done = await this.deps.usage.recover(budget.agent_id, before);
-      if (done > 0) this.deps.log.info({ agent_id: budget.agent_id, charges: done }, 'finished interrupted usage charges');
-    }
+    const abandoned = await this.deps.claims.unapplied(before, BATCH);
+    if (abandoned.length === 0) return;
+    const done = await this.deps.usage.recoverAbandoned(abandoned);
+    this.deps.log.info({ reports: done }, 'charged usage reports whose claimer never finished');
   }
 
-  async #applyApprovals(): Promise<void> {
+  async #finishDecisions(): Promise<void> {
     const before = new Date(this.#now().getTime() - this.deps.recoverAfterMs);
-    for (const request of await this.deps.requests.findUnapplied(before, BATCH)) {
-      await this.deps.requestOps.apply(request);
-      this.deps.log.info({ request_id: request.id, agent_id: request.agent_id }, 'applied an interrupted budget approval');
+    for (const request of await this.deps.requests.unsettled(before, BATCH)) {
+      if (request.status === 'approved') await this.deps.requestOps.apply(request);
+      else await this.deps.requests.settle(request.id);
+      this.deps.log.info({ request_id: request.id, agent_id: request.agent_id, status: request.status }, 'finished an interrupted budget decision');
     }
   }
 
@@ -111,6 +120,21 @@ export class Sweeper {
       if (await this.deps.agentOps.undoCreate(agent.id, agent.token_id)) {
         this.deps.log.info({ agent_id: agent.id }, 'removed an agent whose creation never completed');
       }
+    }
+  }
+
+  /**
+   * A day's rollup is final once the day is over in the agent's journal. An agent that wrote
+   * after the day closed it itself; an idle one is closed here from its head, once the
+   * recovery delay has passed since midnight (no replica's clock is that far behind).
+   */
+  async #closePastDays(): Promise<void> {
+    const now = this.#now();
+    const today = utcDay(now);
+    if (now.getTime() - Date.parse(`${today}T00:00:00Z`) < this.deps.recoverAfterMs) return;
+    for (const open of await this.deps.rollups.openBefore(today, BATCH)) {
+      const totals = await this.deps.book.dayTotals(open.agent_id, open.day);
+      if (totals) await this.deps.rollups.close(open.agent_id, totals);
     }
   }
 }

@@ -3,14 +3,15 @@ import type { BudgetRequest } from '@tollgate/proto/gen/tollgate/budget/v1/Budge
 import type { BudgetState } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import type { LimitChange } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
 import type { AgentView } from '../domain/agents.js';
-import type { BudgetRecord, BudgetRequestRecord, LimitChange as LimitChangeRecord } from '../domain/records.js';
+import type { BudgetRequestRecord, LimitChange as LimitChangeRecord } from '../domain/records.js';
 
-export function toBudgetState(b: BudgetRecord | null): BudgetState {
+/** A budget's totals on the wire: what is held for open leases is `reserved`. */
+export function toBudgetState(b: { limit: number; spent: number; held: number } | null): BudgetState {
   return {
     limit_micros: b?.limit ?? 0,
     spent_micros: b?.spent ?? 0,
-    reserved_micros: b?.reserved ?? 0,
-    remaining_micros: b?.remaining ?? 0,
+    reserved_micros: b?.held ?? 0,
+    remaining_micros: b ? b.limit - b.spent - b.held : 0,
   };
 }
 

@@ -12,7 +12,7 @@ const leaseSchema = new Schema<LeaseDoc>(
     _id: { type: String, required: true },
     agent_id: { type: String, required: true },
     provider: { type: String, required: true },
-    granted_micros: { type: Number, required: true },
+    requested_micros: { type: Number, required: true },
     status: { type: String, enum: ['active', 'released', 'expired', 'void'], required: true },
     expires_at: { type: Date, required: true },
     created_at: { type: Date, required: true },

@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from '../domain/records.js';
 import type { BudgetRequestRepository, RequestListFilter } from '../domain/repositories.js';
 
@@ -24,7 +25,6 @@ const requestSchema = new Schema<RequestDoc>(
 );
 requestSchema.index({ status: 1, _id: -1 });
 requestSchema.index({ agent_id: 1, _id: -1 });
-requestSchema.index({ status: 1, applied: 1, decided_at: 1 });
 
 function toRecord(doc: RequestDoc): BudgetRequestRecord {
   const { _id, ...rest } = doc;
@@ -33,9 +33,16 @@ function toRecord(doc: RequestDoc): BudgetRequestRecord {
 
 export class BudgetRequestStore implements BudgetRequestRepository {
   readonly model: Model<RequestDoc>;
+  /** One per decided request, `_id` the request id: the decision's commit point. */
+  readonly decisions: mongo.Collection<mongo.Document & { _id: string }>;
 
   constructor(conn: Connection) {
     this.model = (conn.models.BudgetRequest as Model<RequestDoc> | undefined) ?? conn.model<RequestDoc>('BudgetRequest', requestSchema);
+    this.decisions = conn.db!.collection('budget_request_decisions');
+  }
+
+  async init(): Promise<void> {
+    await this.decisions.createIndex({ settled: 1 });
   }
 
   async insert(record: BudgetRequestRecord): Promise<void> {
@@ -44,8 +51,7 @@ export class BudgetRequestStore implements BudgetRequestRepository {
   }
 
   async findById(id: string): Promise<BudgetRequestRecord | null> {
-    const doc = await this.model.findById(id).lean<RequestDoc>();
-    return doc ? toRecord(doc) : null;
+    return this.#mirror(id);
   }
 
   async list(filter: RequestListFilter): Promise<BudgetRequestRecord[]> {
@@ -57,26 +63,38 @@ export class BudgetRequestStore implements BudgetRequestRepository {
     return docs.map(toRecord);
   }
 
+  /** The decision's insert is the commit point; the request document then mirrors it (for lists by status). */
   async decide(id: string, to: Exclude<RequestStatus, 'pending'>, by: string, note: string, now: Date): Promise<BudgetRequestRecord | null> {
-    const doc = await this.model
-      .findOneAndUpdate(
-        { _id: id, status: 'pending' },
-        { $set: { status: to, decided_by: by, decision_note: note, decided_at: now } },
-        { returnDocument: 'after' },
-      )
-      .lean<RequestDoc>();
-    return doc ? toRecord(doc) : null;
+    try {
+      await this.decisions.insertOne({ _id: id, status: to, decided_by: by, decision_note: note, decided_at: now, settled: false });
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return null;
+      throw err;
+    }
+    return this.#mirror(id);
   }
 
-  async markApplied(id: string): Promise<void> {
-    await this.model.updateOne({ _id: id, status: 'approved' }, { $set: { applied: true } });
+  async settle(id: string): Promise<void> {
+    // Only the decider and the sweeper write these, and both write the same values.
+    await this.model.updateOne({ _id: id }, { $set: { applied: true } });
+    await this.decisions.updateOne({ _id: id }, { $set: { settled: true } });
   }
 
-  async findUnapplied(before: Date, limit: number): Promise<BudgetRequestRecord[]> {
-    const docs = await this.model
-      .find({ status: 'approved', applied: false, decided_at: trusted({ $lt: before }) })
-      .limit(limit)
-      .lean<RequestDoc[]>();
-    return docs.map(toRecord);
+  async unsettled(before: Date, limit: number): Promise<BudgetRequestRecord[]> {
+    // Unsettled decisions are the ones in flight: few, however many requests there are.
+    const open = (await this.decisions.find({ settled: false }).toArray()).filter((d) => (d.decided_at as Date).getTime() < before.getTime()).slice(0, limit);
+    const records = await Promise.all(open.map((d) => this.#mirror(String(d._id))));
+    return records.filter((r): r is BudgetRequestRecord => r !== null);
+  }
+
+  /** Copies the decision onto the request document (again, if a decider died before it did) and returns the merged record. */
+  async #mirror(id: string): Promise<BudgetRequestRecord | null> {
+    const decision = await this.decisions.findOne({ _id: id });
+    const doc = await this.model.findById(id).lean<RequestDoc>();
+    if (!doc) return null;
+    if (!decision) return toRecord(doc);
+    const fields = { status: decision.status as RequestStatus, decided_by: String(decision.decided_by), decision_note: String(decision.decision_note), decided_at: decision.decided_at as Date };
+    if (doc.status !== fields.status) await this.model.updateOne({ _id: id }, { $set: fields });
+    return toRecord({ ...doc, ...fields });
   }
 }

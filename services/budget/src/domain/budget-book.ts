@@ -1,0 +1,421 @@
+import { findLast, NotFoundError, type Logger } from '@tollgate/platform';
+import {
+  applyOp,
+  cloneState,
+  decide,
+  emptyState,
+  enterDay,
+  remainingOf,
+  utcDay,
+  type BudgetState,
+  type DayTotals,
+  type Intent,
+  type JournalOp,
+  type Outcome,
+} from './book.js';
+import type { JournalEntry, JournalRepository, RollupRepository } from './repositories.js';
+
+/** Entries 1, 1+K, 1+2K, … carry the whole state, so a cold start replays at most K−1 entries. */
+export const SNAPSHOT_EVERY = 32;
+/** How often the head hint is refreshed (it only shortens the search for the head). */
+const HINT_EVERY = 16;
+/** The most intents one entry applies, and the most agents one insert carries. */
+const MAX_OPS_PER_ENTRY = 200;
+const MAX_AGENTS_PER_BATCH = 100;
+/** Entries read at once while catching up with another replica's writes. */
+const READ_AHEAD = 16;
+/** Charge op ids remembered per agent, so a report is never charged twice (see `afterSeq`). */
+const MAX_OBSERVED = 20_000;
+
+export interface Totals {
+  limit: number;
+  spent: number;
+  held: number;
+  remaining: number;
+}
+
+/** How one intent ended: its outcome, and the budget right after it (as if intents ran one by one). */
+export interface Decided {
+  outcome: Outcome;
+  /** The entry that recorded it (or the head it was decided against, when it changed nothing). */
+  seq: number;
+  after: Totals;
+}
+
+export interface Submission {
+  intent: Intent;
+  /**
+   * For a usage report: the head when its claim was made. A charge with this op id in any
+   * entry after it is a duplicate — the book reads those entries if it has not seen them.
+   */
+  afterSeq?: number;
+}
+
+interface Waiting extends Submission {
+  resolve(d: Decided): void;
+  reject(err: unknown): void;
+}
+
+interface Loaded {
+  state: BudgetState;
+  /** Charge op ids in entries from `observedFrom` on, with what each charged and where. */
+  observed: Map<string, { seq: number; charged: number }>;
+  observedFrom: number;
+}
+
+export interface BudgetBookDeps {
+  journal: JournalRepository;
+  rollups: RollupRepository;
+  log: Logger;
+  now?: () => Date;
+}
+
+const totalsOf = (s: BudgetState): Totals => ({ limit: s.limit, spent: s.spent, held: s.held, remaining: remainingOf(s) });
+
+/**
+ * The writer of every agent's budget journal. Intents queue per agent; one loop turns what
+ * is queued into one entry per agent (its ops decided in queue order against the agent's
+ * head) and inserts all of them with one round trip. The insert of entry (agent, seq) is
+ * the commit point, atomic on every database: if another replica took that seq first,
+ * this one reads the entries it missed and decides again. Callers are answered only once
+ * their entry is stored, or once the head they were decided against is known current.
+ *
+ * Heads stay cached in memory, so the common case of one replica writing an agent is one
+ * insert per batch and no read at all.
+ */
+export class BudgetBook {
+  readonly #loaded = new Map<string, Loaded>();
+  readonly #loading = new Map<string, Promise<Loaded | null>>();
+  readonly #queues = new Map<string, Waiting[]>();
+  readonly #followUps = new Set<Promise<unknown>>();
+  readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
+  readonly #rollupsWriting = new Set<string>();
+  readonly #now: () => Date;
+  #running: Promise<void> | null = null;
+
+  constructor(private readonly deps: BudgetBookDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** Opens a new agent's journal with its first entry (a snapshot). */
+  async create(agentId: string, limit: number, now: Date): Promise<BudgetState> {
+    const state = emptyState(agentId);
+    const op: JournalOp = { type: 'open', limit };
+    state.seq = 1;
+    enterDay(state, utcDay(now));
+    applyOp(state, op);
+    await this.deps.journal.create(this.#entryOf(state, [op], now));
+    this.#loaded.set(agentId, { state, observed: new Map(), observedFrom: 2 });
+    return cloneState(state);
+  }
+
+  /** Forgets an agent whose creation was undone. */
+  async remove(agentId: string): Promise<void> {
+    await this.deps.journal.remove(agentId);
+    this.#loaded.delete(agentId);
+  }
+
+  /** The budget as stored now (another replica's writes included); null for an unknown agent. */
+  async current(agentId: string): Promise<BudgetState | null> {
+    const loaded = await this.#load(agentId);
+    if (!loaded) return null;
+    await this.#catchUp(agentId, loaded);
+    return cloneState(loaded.state);
+  }
+
+  /** The exact totals of one past day of an agent (from the last entry on or before it); null for an unknown agent. */
+  async dayTotals(agentId: string, day: string): Promise<DayTotals | null> {
+    const head = await this.current(agentId);
+    if (!head) return null;
+    if (head.today.day <= day) return head.today.day === day ? head.today : { day, rows: [] };
+    // Entry days never go back: bisect for the last entry on or before `day`.
+    let low = 0;
+    let high = head.seq;
+    let found: JournalEntry | null = null;
+    while (high - low > 1) {
+      const mid = low + Math.floor((high - low) / 2);
+      const entry = await this.deps.journal.find(agentId, mid);
+      if (entry && entry.day <= day) {
+        low = mid;
+        found = entry;
+      } else high = mid;
+    }
+    return found?.day === day ? found.today : { day, rows: [] };
+  }
+
+  /** The seq of the head this replica knows (loading it if needed); null for an unknown agent. */
+  async headSeq(agentId: string): Promise<number | null> {
+    const loaded = await this.#load(agentId);
+    return loaded ? loaded.state.seq : null;
+  }
+
+  /** Decides and records the intents in order; resolves once they are stored. Rejects with NotFoundError for an unknown agent. */
+  submit(agentId: string, submissions: Submission[]): Promise<Decided[]> {
+    const queue = this.#queues.get(agentId) ?? [];
+    this.#queues.set(agentId, queue);
+    const results = submissions.map((s) => new Promise<Decided>((resolve, reject) => queue.push({ ...s, resolve, reject })));
+    this.#kick();
+    return Promise.all(results);
+  }
+
+  /** Waits for the follow-up writes (rollups, hints) of every entry stored so far. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#followUps]);
+  }
+
+  /** Waits for queued intents and follow-up writes to finish (shutdown). */
+  async drain(): Promise<void> {
+    while (this.#running || this.#followUps.size > 0) {
+      await this.#running;
+      await Promise.allSettled([...this.#followUps]);
+    }
+  }
+
+  #kick(): void {
+    this.#running ??= this.#loop().finally(() => {
+      this.#running = null;
+      if (this.#queues.size > 0) this.#kick();
+    });
+  }
+
+  async #loop(): Promise<void> {
+    while (this.#queues.size > 0) {
+      const picked = [...this.#queues.keys()].slice(0, MAX_AGENTS_PER_BATCH).map((agentId) => {
+        const queue = this.#queues.get(agentId)!;
+        const taken = queue.splice(0, MAX_OPS_PER_ENTRY);
+        if (queue.length === 0) this.#queues.delete(agentId);
+        return { agentId, taken };
+      });
+      const ready = await Promise.all(picked.map((p) => this.#prepare(p.agentId, p.taken)));
+      const batch = picked.flatMap((p, i) => {
+        const loaded = ready[i];
+        return loaded ? [{ ...p, loaded, ...this.#decideAll(loaded, p.taken) }] : [];
+      });
+      const writes = batch.filter((b) => b.entry);
+      const unchanged = batch.filter((b) => !b.entry);
+      let taken: Set<string>;
+      let stale: boolean[];
+      try {
+        [taken, stale] = await Promise.all([
+          writes.length > 0 ? this.deps.journal.append(writes.map((b) => b.entry!)) : Promise.resolve(new Set<string>()),
+          // Nothing to write: the answers stand only if nobody wrote after the head they were decided on.
+          Promise.all(unchanged.map(async (b) => (await this.deps.journal.find(b.agentId, b.base + 1)) !== null)),
+        ]);
+      } catch (err) {
+        // Unknown whether the entries went in: forget these heads (they reload), fail these callers.
+        for (const b of batch) {
+          this.#loaded.delete(b.agentId);
+          for (const w of b.taken) w.reject(err);
+        }
+        continue;
+      }
+
+      const lagging: { agentId: string; loaded: Loaded; taken: Waiting[] }[] = [];
+      for (const b of writes) {
+        if (taken.has(b.agentId)) lagging.push(b);
+        else {
+          this.#committed(b.agentId, b.loaded, b.next, b.entry!);
+          b.taken.forEach((w, i) => w.resolve(b.decided[i]));
+        }
+      }
+      unchanged.forEach((b, i) => {
+        if (stale[i]) lagging.push(b);
+        else b.taken.forEach((w, j) => w.resolve(b.decided[j]));
+      });
+      // Another replica wrote these agents first: read what it wrote, then decide again, first in line.
+      await Promise.all(
+        lagging.map(async (b) => {
+          try {
+            await this.#catchUp(b.agentId, b.loaded);
+            this.#queues.set(b.agentId, [...b.taken, ...(this.#queues.get(b.agentId) ?? [])]);
+          } catch (err) {
+            this.#loaded.delete(b.agentId);
+            for (const w of b.taken) w.reject(err);
+          }
+        }),
+      );
+    }
+  }
+
+  /** The head to decide on, with every entry after the oldest claim among `taken` observed; null (callers failed) when there is none. */
+  async #prepare(agentId: string, taken: Waiting[]): Promise<Loaded | null> {
+    try {
+      const loaded = await this.#load(agentId);
+      if (!loaded) throw new NotFoundError('Agent not found');
+      const oldest = Math.min(...taken.map((w) => w.afterSeq ?? Infinity));
+      if (oldest + 1 < loaded.observedFrom) await this.#observeFrom(agentId, loaded, oldest + 1);
+      return loaded;
+    } catch (err) {
+      for (const w of taken) w.reject(err);
+      return null;
+    }
+  }
+
+  /** Decides the intents in order on a copy of the head; the entry is null when none changed anything. */
+  #decideAll(loaded: Loaded, taken: Waiting[]): { base: number; next: BudgetState; decided: Decided[]; entry: JournalEntry | null } {
+    const now = this.#now();
+    const base = loaded.state.seq;
+    const next = cloneState(loaded.state);
+    next.seq += 1;
+    enterDay(next, utcDay(now));
+    const ops: JournalOp[] = [];
+    const inEntry = new Map<string, number>();
+    const decided = taken.map(({ intent }): Decided => {
+      if (intent.type === 'charge') {
+        const seen = loaded.observed.get(intent.op_id);
+        const charged = seen?.charged ?? inEntry.get(intent.op_id);
+        if (charged !== undefined) return { outcome: { type: 'charge', charged, duplicate: true }, seq: seen?.seq ?? next.seq, after: totalsOf(next) };
+      }
+      const { op, outcome } = decide(next, intent);
+      if (op) ops.push(op);
+      if (op?.type === 'charge') inEntry.set(op.op_id, op.from_hold + op.from_free);
+      return { outcome, seq: next.seq, after: totalsOf(next) };
+    });
+    if (ops.length === 0) {
+      for (const d of decided) d.seq = base;
+      return { base, next: loaded.state, decided, entry: null };
+    }
+    return { base, next, decided, entry: this.#entryOf(next, ops, now) };
+  }
+
+  #entryOf(state: BudgetState, ops: JournalOp[], at: Date): JournalEntry {
+    return {
+      agent_id: state.agent_id,
+      seq: state.seq,
+      at,
+      day: state.today.day,
+      ops,
+      limit: state.limit,
+      spent: state.spent,
+      held: state.held,
+      today: state.today,
+      snapshot: state.seq % SNAPSHOT_EVERY === 1 ? { holds: state.holds, history: state.history } : undefined,
+    };
+  }
+
+  /** Our entry is stored: it is the new head. Rollups and the hint follow, off the callers' path. */
+  #committed(agentId: string, loaded: Loaded, next: BudgetState, entry: JournalEntry): void {
+    const previousDay = loaded.state.today;
+    loaded.state = next;
+    this.#observe(loaded, entry);
+    if (previousDay.day && previousDay.day < next.today.day) this.#track(this.deps.rollups.close(agentId, previousDay));
+    this.#recordRollup(agentId, next.seq, next.today);
+    if (entry.seq % HINT_EVERY === 0) this.#track(this.deps.journal.setHint(agentId, entry.seq));
+  }
+
+  /** The open day's rollup, at most one write in flight per agent (the newest state wins). */
+  #recordRollup(agentId: string, seq: number, today: DayTotals): void {
+    this.#rollupsDirty.set(agentId, { seq, today });
+    if (this.#rollupsWriting.has(agentId)) return;
+    this.#rollupsWriting.add(agentId);
+    const write = async (): Promise<void> => {
+      for (let next = this.#rollupsDirty.get(agentId); next; next = this.#rollupsDirty.get(agentId)) {
+        this.#rollupsDirty.delete(agentId);
+        await this.deps.rollups.record(agentId, next.today, next.seq);
+      }
+    };
+    this.#track(write().finally(() => this.#rollupsWriting.delete(agentId)));
+  }
+
+  #observe(loaded: Loaded, entry: JournalEntry): void {
+    for (const op of entry.ops) {
+      if (op.type === 'charge') loaded.observed.set(op.op_id, { seq: entry.seq, charged: op.from_hold + op.from_free });
+    }
+    if (loaded.observed.size > MAX_OBSERVED) {
+      // Forget the older half; a report claimed before the cut reads those entries again (#observeFrom).
+      const bySeq = [...loaded.observed.entries()].sort((a, b) => a[1].seq - b[1].seq);
+      const cut = bySeq[bySeq.length - MAX_OBSERVED / 2][1].seq;
+      loaded.observed = new Map(bySeq.filter(([, v]) => v.seq >= cut));
+      loaded.observedFrom = cut;
+    }
+  }
+
+  /** Makes sure every charge in entries from `from` on is in `observed` (reads the ones it has not seen). */
+  async #observeFrom(agentId: string, loaded: Loaded, from: number): Promise<void> {
+    const until = loaded.observedFrom;
+    for (let seq = from; seq < until; seq += READ_AHEAD) {
+      const seqs = Array.from({ length: Math.min(READ_AHEAD, until - seq) }, (_, i) => seq + i);
+      for (const entry of await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)))) {
+        if (entry) {
+          for (const op of entry.ops) {
+            if (op.type === 'charge' && !loaded.observed.has(op.op_id)) loaded.observed.set(op.op_id, { seq: entry.seq, charged: op.from_hold + op.from_free });
+          }
+        }
+      }
+    }
+    loaded.observedFrom = Math.min(loaded.observedFrom, from);
+  }
+
+  /** Applies the entries other replicas wrote after our head, in order. */
+  async #catchUp(agentId: string, loaded: Loaded): Promise<void> {
+    // One probe first (usually nothing is new), then read ahead while entries keep coming.
+    for (let ahead = 1; ; ahead = READ_AHEAD) {
+      const seqs = Array.from({ length: ahead }, (_, i) => loaded.state.seq + 1 + i);
+      const entries = await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)));
+      for (const entry of entries) {
+        if (!entry) return;
+        this.#replay(loaded, entry);
+      }
+    }
+  }
+
+  /** Applies the next entry to the cached head (an entry it has already applied is skipped: catch-ups may overlap). */
+  #replay(loaded: Loaded, entry: JournalEntry): void {
+    const state = loaded.state;
+    if (entry.seq !== state.seq + 1) return;
+    const previousDay = state.today;
+    enterDay(state, entry.day);
+    for (const op of entry.ops) applyOp(state, op);
+    state.seq = entry.seq;
+    this.#observe(loaded, entry);
+    // The replica that wrote it may have died before closing the day it ended: closing is idempotent.
+    if (previousDay.day && previousDay.day < entry.day) this.#track(this.deps.rollups.close(state.agent_id, previousDay));
+  }
+
+  /** The agent's head: cached, or found (hint, then gallop over seq lookups) and rebuilt from its last snapshot. */
+  #load(agentId: string): Promise<Loaded | null> {
+    const cached = this.#loaded.get(agentId);
+    if (cached) return Promise.resolve(cached);
+    let loading = this.#loading.get(agentId);
+    if (!loading) {
+      loading = this.#loadFromJournal(agentId).finally(() => this.#loading.delete(agentId));
+      this.#loading.set(agentId, loading);
+    }
+    return loading;
+  }
+
+  async #loadFromJournal(agentId: string): Promise<Loaded | null> {
+    const hint = await this.deps.journal.hint(agentId);
+    if (hint === 0) return null;
+    const head = await findLast(hint, async (seq) => (await this.deps.journal.find(agentId, seq)) !== null);
+    if (head === 0) return null;
+    const base = head - ((head - 1) % SNAPSHOT_EVERY);
+    const seqs = Array.from({ length: head - base + 1 }, (_, i) => base + i);
+    const entries = await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)));
+    if (entries.some((e) => !e) || !entries[0]!.snapshot) throw new Error(`budget journal of ${agentId} is missing entries ${base}..${head}`);
+    const first = entries[0]!;
+    const state: BudgetState = {
+      agent_id: agentId,
+      seq: first.seq,
+      limit: first.limit,
+      spent: first.spent,
+      held: first.held,
+      holds: first.snapshot!.holds,
+      history: first.snapshot!.history,
+      today: first.today,
+    };
+    const loaded: Loaded = { state, observed: new Map(), observedFrom: first.seq + 1 };
+    for (const entry of entries.slice(1)) this.#replay(loaded, entry!);
+    // Another load may have finished first while this one read (both are the same head or older).
+    const existing = this.#loaded.get(agentId);
+    if (existing && existing.state.seq >= loaded.state.seq) return existing;
+    this.#loaded.set(agentId, loaded);
+    return loaded;
+  }
+
+  #track(p: Promise<unknown>): void {
+    const tracked = p.catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'budget follow-up write failed; the sweeper repeats it'));
+    this.#followUps.add(tracked);
+    void tracked.finally(() => this.#followUps.delete(tracked));
+  }
+}

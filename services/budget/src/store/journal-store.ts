@@ -1,0 +1,94 @@
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
+import type { JournalEntry, JournalRepository } from '../domain/repositories.js';
+
+const { MongoBulkWriteError } = mongoose.mongo;
+
+type Document = mongo.Document;
+type Keyed = Document & { _id: string };
+
+/** `<agent>:<seq>`, the seq zero-padded so that one agent's keys also sort in seq order. */
+export const entryKey = (agentId: string, seq: number) => `${agentId}:${String(seq).padStart(12, '0')}`;
+
+/**
+ * The budget journal, written with the driver directly. The `_id` (agent, seq) is the
+ * commit point: inserting an entry whose seq another writer already took fails with a
+ * duplicate key, on MongoDB and on FerretDB alike. Every read is by `_id`.
+ * `budgets` keeps one small document per agent: when it was created and a hint of its
+ * head (refreshed every few entries; it may lag or even go back, never past the head).
+ */
+export class JournalStore implements JournalRepository {
+  readonly entriesCollection: mongo.Collection<Keyed>;
+  readonly heads: mongo.Collection<Keyed>;
+
+  constructor(conn: Connection) {
+    this.entriesCollection = conn.db!.collection<Keyed>('budget_journal');
+    this.heads = conn.db!.collection<Keyed>('budgets');
+  }
+
+  async init(): Promise<void> {
+    await this.entriesCollection.createIndex({ agent_id: 1 });
+  }
+
+  async create(entry: JournalEntry): Promise<void> {
+    await this.entriesCollection.insertOne(toDoc(entry));
+    await this.heads.insertOne({ _id: entry.agent_id, head_hint: entry.seq, created_at: entry.at });
+  }
+
+  async append(entries: JournalEntry[]): Promise<Set<string>> {
+    try {
+      // Unordered: one agent's collision must not keep the other agents' entries out.
+      await this.entriesCollection.insertMany(entries.map(toDoc), { ordered: false });
+      return new Set();
+    } catch (err) {
+      const failed = err instanceof MongoBulkWriteError ? err.writeErrors : [];
+      const writeErrors = Array.isArray(failed) ? failed : [failed];
+      if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKeyError)) throw err;
+      return new Set(writeErrors.map((e) => entries[e.index].agent_id));
+    }
+  }
+
+  async find(agentId: string, seq: number): Promise<JournalEntry | null> {
+    const doc = await this.entriesCollection.findOne({ _id: entryKey(agentId, seq) });
+    return doc ? (fromDoc(doc) as JournalEntry) : null;
+  }
+
+  async hint(agentId: string): Promise<number> {
+    const doc = await this.heads.findOne({ _id: agentId });
+    return doc ? Number(doc.head_hint) : 0;
+  }
+
+  async setHint(agentId: string, seq: number): Promise<void> {
+    await this.heads.updateOne({ _id: agentId }, { $max: { head_hint: seq } });
+  }
+
+  async remove(agentId: string): Promise<void> {
+    await this.heads.deleteOne({ _id: agentId });
+    await this.entriesCollection.deleteMany({ agent_id: agentId });
+  }
+
+  async *entries(agentId: string): AsyncIterable<JournalEntry> {
+    // One agent's entries by an indexed equality, ordered here (FerretDB sorts in memory anyway).
+    const docs = await this.entriesCollection.find({ agent_id: agentId }).toArray();
+    docs.sort((a, b) => Number(a.seq) - Number(b.seq));
+    for (const doc of docs) yield fromDoc(doc) as JournalEntry;
+  }
+}
+
+function toDoc(entry: JournalEntry): Keyed {
+  const { snapshot, ...rest } = entry;
+  return { _id: entryKey(entry.agent_id, entry.seq), ...rest, ...(snapshot ? { snapshot } : {}) } as Keyed;
+}
+
+/** A stored document as the domain's plain object: no `_id`, every stored number a JS number. */
+export function fromDoc(doc: Document): Document {
+  const { _id, ...rest } = doc;
+  return plain(rest) as Document;
+}
+
+function plain(value: unknown): unknown {
+  if (value instanceof mongoose.mongo.Long) return value.toNumber();
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(plain);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+}

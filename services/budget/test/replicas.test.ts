@@ -1,0 +1,150 @@
+import test from 'ava';
+import {
+  budgetClient,
+  budgetService,
+  chargedOf,
+  createAgent,
+  ledgerOf,
+  manager,
+  manager2,
+  member,
+  patient,
+  startBudgetStack,
+  usd,
+  viewer,
+  type BudgetStack,
+} from './helpers.js';
+
+// Two replicas of the budget service on one database. Every call below is split between
+// them, so each commit point — the journal's (agent, seq), the usage claim, the decision —
+// is raced across processes' worth of state, not just inside one.
+let s: BudgetStack;
+let replica: { addr: string; stop(): Promise<void> };
+let other: ReturnType<typeof budgetClient>;
+test.before(async () => {
+  s = await startBudgetStack();
+  replica = await s.stack.startReplica('budget');
+  other = budgetClient(s.stack, replica.addr);
+});
+test.after.always(async () => {
+  other?.close();
+  await replica?.stop();
+  await s?.close();
+});
+
+/** The two replicas, alternately. */
+const via = (i: number) => (i % 2 === 0 ? s.budget : other.call);
+
+test('when 400 reports (100 of them sent to both replicas at once) hit one budget, then exactly the limit is charged and each request once', async (t) => {
+  const limit = usd(1);
+  const { agent, as } = await createAgent(s, limit);
+  // 300 distinct reports of 4,000 (1.2× the budget); the first 100 go to both replicas at the same time.
+  const calls = Array.from({ length: 300 }, (_, i) => `r-${i}`).flatMap((id, i) => (i < 100 ? [[id, 0], [id, 1]] : [[id, i]]) as [string, number][]);
+  const results = await Promise.all(
+    calls.map(([id, i]) =>
+      via(i).ReportUsage({ lease_id: '', request_id: id, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 4_000 }, patient(as)),
+    ),
+  );
+  const byId = new Map<string, typeof results>();
+  calls.forEach(([id], i) => byId.set(id, [...(byId.get(id) ?? []), results[i]]));
+  for (const [id, answers] of byId) {
+    t.is(answers.filter((r) => !r.duplicate).length, 1, `${id} charged once`);
+    t.true(answers.every((r) => r.charged_micros === answers[0].charged_micros), `${id}: both replicas tell the same charge`);
+  }
+  const charged = results.filter((r) => !r.duplicate).reduce((sum, r) => sum + r.charged_micros, 0);
+  t.is(charged, limit, 'the charges add up to the limit exactly: nothing beyond it, nothing lost');
+  const ledger = await ledgerOf(s.db, agent.id);
+  t.is(ledger.length, 300);
+  t.is(new Set(ledger.map((c) => c.request_id)).size, 300);
+  t.is(ledger.reduce((sum, c) => sum + chargedOf(c), 0), limit);
+  for (const client of [s.budget, other.call]) {
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: limit, reserved_micros: 0, remaining_micros: 0 });
+    t.deepEqual(await client.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: limit, budget_spent_micros: limit });
+  }
+});
+
+test('when 200 holds race across replicas and are then released twice each, then they never hold more than the budget and all of it comes back once', async (t) => {
+  const limit = usd(1);
+  const { agent, as } = await createAgent(s, limit);
+  const holds = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      via(i)
+        .Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(as))
+        .then((h) => h, (err: { code: string }) => err.code),
+    ),
+  );
+  const granted = holds.filter((h): h is Exclude<typeof h, string> => typeof h !== 'string');
+  t.true(holds.every((h) => typeof h !== 'string' || h === 'budget_exhausted'));
+  t.is(granted.reduce((sum, h) => sum + h.granted_micros, 0), limit, 'everything is held, nothing more');
+  t.deepEqual(await other.call.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: 0, reserved_micros: limit, remaining_micros: 0 });
+
+  const releases = await Promise.all(granted.flatMap((h, i) => [0, 1].map((r) => via(i + r).ReleaseLease({ lease_id: h.lease_id }, patient(as)))));
+  t.is(releases.reduce((sum, r) => sum + r.released_micros, 0), limit, 'each hold is returned exactly once');
+  for (const client of [s.budget, other.call]) {
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: 0, reserved_micros: 0, remaining_micros: limit });
+  }
+  t.true((await other.call.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
+});
+
+test('when ten managers approve one request on both replicas at once, then exactly one wins and the limit rises once', async (t) => {
+  const { agent } = await createAgent(s, usd(10));
+  const r = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: usd(5), justification: 'replicas' }, { principal: member });
+  const outcomes = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      via(i)
+        .ApproveBudgetRequest({ id: r.id, note: `approval ${i}` }, { principal: i % 3 === 0 ? manager2 : manager })
+        .then(() => 'ok', (err: { code: string }) => err.code),
+    ),
+  );
+  t.is(outcomes.filter((o) => o === 'ok').length, 1);
+  t.true(outcomes.every((o) => o === 'ok' || o === 'conflict'));
+  for (const client of [s.budget, other.call]) {
+    t.is((await client.GetBudget({ id: agent.id }, { principal: budgetService })).limit_micros, usd(15));
+    t.is((await client.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'approved');
+  }
+  const history = await other.call.GetBudgetHistory({ id: agent.id }, { principal: viewer });
+  t.deepEqual(history.items.map((h) => [h.old_limit_micros, h.new_limit_micros, h.request_id]), [[usd(10), usd(15), r.id]]);
+});
+
+test('when charges on both replicas race with a limit raise, then every charge fits the limit in force and the books balance on both', async (t) => {
+  const { agent, as } = await createAgent(s, 100_000);
+  const r = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 50_000, justification: 'more' }, { principal: member });
+  const [reports] = await Promise.all([
+    Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        via(i).ReportUsage({ lease_id: '', request_id: `mix-${i}`, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 2_000 }, patient(as)),
+      ),
+    ),
+    other.call.ApproveBudgetRequest({ id: r.id, note: '' }, patient(manager)),
+  ]);
+  const charged = reports.reduce((sum, x) => sum + x.charged_micros, 0);
+  // 200,000 asked: at least the first limit is charged, never more than the raised one.
+  t.true(charged >= 100_000 && charged <= 150_000, `charged ${charged}`);
+  for (const client of [s.budget, other.call]) {
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: 150_000, spent_micros: charged, reserved_micros: 0, remaining_micros: 150_000 - charged });
+    t.deepEqual(await client.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: charged, budget_spent_micros: charged });
+  }
+});
+
+test('when both replicas charge an agent, then spend analytics on either add up to what was charged', async (t) => {
+  const { agent, as } = await createAgent(s, usd(1));
+  await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      via(i).ReportUsage({ lease_id: '', request_id: `a-${i}`, provider: 'openai', model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini', input_tokens: 10, output_tokens: 5, cost_micros: 1_000 }, patient(as)),
+    ),
+  );
+  const expected = [
+    { key: 'gpt-4o', spent_micros: 20_000, requests: 20, input_tokens: 200, output_tokens: 100 },
+    { key: 'gpt-4o-mini', spent_micros: 20_000, requests: 20, input_tokens: 200, output_tokens: 100 },
+  ];
+  // Each replica rewrites the open day's rollup after its own entries; the newest one wins within moments.
+  for (const client of [s.budget, other.call]) {
+    let rows: unknown;
+    for (let tries = 0; tries < 50; tries++) {
+      rows = (await client.GetSpend({ group_by: 'model', agent_id: agent.id }, { principal: viewer })).items;
+      if (JSON.stringify(rows) === JSON.stringify(expected)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    t.deepEqual(rows, expected);
+  }
+});
