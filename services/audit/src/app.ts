@@ -1,9 +1,10 @@
-import { startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
+import { PeriodLeader, startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
 import { packageDefinition } from '@tollgate/proto';
-import type { AuditConfig } from './config.js';
+import { retentionTimes, type AuditConfig } from './config.js';
 import { EventLog } from './domain/event-log.js';
 import type { EventStore } from './domain/event-store.js';
 import { createLocalEmitter } from './domain/local-emitter.js';
+import { startRetention } from './domain/retention.js';
 import { auditRegistration } from './handlers/index.js';
 import { auditMetrics, type AuditMetrics } from './handlers/metrics.js';
 import { createEventStore } from './store/mongo-event-store.js';
@@ -21,11 +22,16 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
   // Built once, on first use: the runtime asks for the audit sink before setup runs,
   // and that sink must append through the same EventLog (one mutex, one head).
   let core: Core | undefined;
+  const { hotMs, slackMs } = retentionTimes(config);
   const coreOf = (rt: Omit<ServiceRuntime, 'audit'>): Core => {
     if (!core) {
-      const store = createEventStore(rt.db);
+      const store = createEventStore(rt.db, { freshForMs: slackMs });
       const metrics = auditMetrics(rt.registry);
-      const eventLog = new EventLog(store, { recorded: metrics.recorded, duplicate: metrics.duplicate });
+      const eventLog = new EventLog(
+        store,
+        { freshForMs: slackMs, archivedBefore: () => new Date(Date.now() - hotMs + slackMs) },
+        { recorded: metrics.recorded, duplicate: metrics.duplicate },
+      );
       core = { store, eventLog, metrics };
     }
     return core;
@@ -39,7 +45,14 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
     audit: (rt) => createLocalEmitter('audit', () => coreOf(rt).eventLog),
     async setup(rt) {
       const { store, eventLog, metrics } = coreOf(rt);
-      return { services: [auditRegistration({ config, store, eventLog, metrics, audit: rt.audit })] };
+      const leader = new PeriodLeader(rt.db, 'audit-archive', config.AUDIT_ARCHIVE_INTERVAL_MS);
+      const retention = startRetention(store, {
+        hotMs,
+        intervalMs: config.AUDIT_ARCHIVE_INTERVAL_MS,
+        leads: () => leader.leads(),
+        log: rt.log,
+      });
+      return { services: [auditRegistration({ config, store, eventLog, metrics, audit: rt.audit })], onStop: () => retention.stop() };
     },
   });
 }

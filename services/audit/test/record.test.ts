@@ -5,8 +5,7 @@ import { ASSERTION_METADATA_KEY, createServiceClient, ForbiddenError, mintAssert
 import { loadAudit } from '@tollgate/proto';
 import type { AuditClient } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import { freePort } from '@tollgate/devkit';
-import { loadConfig, start } from '../src/app.js';
-import { asAdmin, asService, event, grpcCode, startAudit, type AuditHarness } from './helpers.js';
+import { asAdmin, asService, event, exportText, grpcCode, startAudit, type AuditHarness, type TestEvent } from './helpers.js';
 
 let h: AuditHarness;
 let metricsPort: number;
@@ -78,30 +77,42 @@ test('when 50 RecordBatch calls with overlapping ids race, then each id is store
   t.deepEqual(await fresh.client.call.Verify({}, asAdmin), { ok: true, checked: sentIds.size, first_bad_id: '' });
 });
 
-test('when two replicas append to the same log at once, then no seq is taken twice, each id is stored once and the chain verifies', async (t) => {
+test('when two replicas take concurrent batches, some sent to both, then seqs are 1..N, each id is stored once, duplicates are reported and the chain verifies', async (t) => {
   const fresh = await startAudit();
-  const replica = await start(loadConfig({ ...fresh.stack.env.audit, GRPC_PORT: '0' }));
-  const replicaClient = createServiceClient(loadAudit().Audit, `127.0.0.1:${replica.port}`, {
-    issuer: 'test',
-    secret: fresh.stack.secrets.SERVICE_TOKEN_SECRET,
-  });
+  const replica = await fresh.stack.startReplica('audit');
+  const replicaClient = createServiceClient(loadAudit().Audit, replica.addr, { issuer: 'test', secret: fresh.stack.secrets.SERVICE_TOKEN_SECRET });
   t.teardown(async () => {
     replicaClient.close();
     await replica.stop();
     await fresh.close();
   });
-  const pool = Array.from({ length: 60 }, () => event('replicas'));
-  const batches = Array.from({ length: 30 }, (_, i) => Array.from({ length: 8 }, (_, j) => pool[(i * 3 + j) % pool.length]));
+  const clients = [fresh.client, replicaClient];
+  const pools = [0, 1].map(() => Array.from({ length: 300 }, () => event('replicas')));
+  const batchesOf = (events: TestEvent[]) => Array.from({ length: events.length / 20 }, (_, i) => events.slice(i * 20, i * 20 + 20));
+  // Each replica gets its 300 events in batches of 20; ten more batches, each mixing both pools, go to both replicas.
+  const sends = pools.flatMap((pool, r) => batchesOf(pool).map((events) => ({ to: [r], events })));
+  for (let i = 0; i < 10; i++) sends.push({ to: [0, 1], events: [...pools[0].slice(i * 30, i * 30 + 5), ...pools[1].slice(i * 30, i * 30 + 5)] });
+  const patient = { ...asService(), deadlineMs: 60_000 };
 
-  const responses = await Promise.all(
-    batches.map((events, i) => (i % 2 ? replicaClient : fresh.client).call.RecordBatch({ events }, { ...asService(), deadlineMs: 30_000 })),
-  );
+  const responses = await Promise.all(sends.flatMap((s) => s.to.map((r) => clients[r].call.RecordBatch({ events: s.events }, patient))));
 
-  const stored = responses.flatMap((r) => r.results).filter((r) => !r.duplicate);
-  t.is(stored.length, pool.length);
-  t.is(new Set(stored.map((r) => r.id)).size, pool.length);
-  const verdict = await fresh.client.call.Verify({}, asAdmin);
-  t.deepEqual(verdict, { ok: true, checked: pool.length, first_bad_id: '' });
+  const all = [...pools[0], ...pools[1]];
+  const results = responses.flatMap((r) => r.results);
+  const storedIds = results.filter((r) => !r.duplicate).map((r) => r.id);
+  t.is(storedIds.length, all.length, 'exactly one response per id says "stored"');
+  t.deepEqual(storedIds.sort(), all.map((e) => e.id).sort());
+  t.is(results.filter((r) => r.duplicate).length, results.length - all.length, 'every other copy is reported as a duplicate');
+
+  for (const client of clients) {
+    const { text } = await exportText(client, { filter: { actor_id: 'user-replicas' }, format: 'ndjson' }, asAdmin);
+    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; seq: number; prev_hash: string; hash: string });
+    t.deepEqual(lines.map((l) => l.seq), Array.from({ length: all.length }, (_, i) => i + 1), 'seqs 1..N without a gap, in order');
+    t.is(new Set(lines.map((l) => l.id)).size, all.length, 'each id once');
+    t.true(lines.every((l, i) => i === 0 || l.prev_hash === lines[i - 1].hash), 'each event links to the one before: no fork');
+  }
+  t.deepEqual(await replicaClient.call.Verify({}, asAdmin), { ok: true, checked: all.length + 2, first_bad_id: '' }, 'the two exports are in the chain too');
+  const again = await fresh.client.call.RecordBatch({ events: all.slice(0, 100) }, patient);
+  t.true(again.results.every((r) => r.duplicate));
 });
 
 test('when a batch repeats an id, then the first copy is stored and the repeat is reported as a duplicate', async (t) => {

@@ -11,22 +11,28 @@ export class AppendConflictError extends Error {
   }
 }
 
-/** What the use-cases need from storage; implemented over MongoDB in src/store. */
+/**
+ * What the use-cases need from storage; implemented over MongoDB in src/store. Events
+ * live in a hot log and, pages older than the hot period, in an archive; every read
+ * here sees both.
+ */
 export interface EventStore {
-  /** The last event of the chain, or GENESIS when the log is empty. */
-  head(): Promise<ChainHead>;
-  /** Stored hash by id, for those of `ids` that are already in the log. */
-  hashesOf(ids: string[]): Promise<Map<string, string>>;
-  /** Inserts in order, stopping at the first conflict (AppendConflictError). */
+  /**
+   * The last event of the chain, or GENESIS when the log is empty, found by seq lookups
+   * from the last seq this store saw. `known`: a seq just seen to exist in the hot log.
+   */
+  head(known?: number): Promise<ChainHead>;
+  /** Inserts in order into the hot log, stopping at the first conflict (AppendConflictError). */
   insertInOrder(events: ChainedEvent[]): Promise<void>;
   findById(id: string): Promise<ChainedEvent | null>;
   findBySeq(seq: number): Promise<ChainedEvent | null>;
-  /** Newest first, `limit` events with seq below `beforeSeq` when given. */
-  newestFirst(filter: EventFilter, limit: number, beforeSeq?: number): Promise<ChainedEvent[]>;
-  /** Lowest and highest seq among events whose `at` lies in [from, to]. */
-  seqSpan(from?: Date, to?: Date): Promise<{ min: number; max: number } | null>;
-  /** Events with seq in [fromSeq, toSeq] in seq order, read through a cursor. */
-  walk(fromSeq: number, toSeq?: number): AsyncIterable<ChainedEvent>;
-  /** Matching events oldest first, read through a cursor. */
-  stream(filter: EventFilter): AsyncIterable<ChainedEvent>;
+  /** Which of `ids` are in the archive (one lookup each). */
+  archivedIds(ids: string[]): Promise<Set<string>>;
+  /** The events of one page (see pageOf) matching the filter's plain fields, in seq order. */
+  page(page: number, filter: EventFilter): Promise<ChainedEvent[]>;
+  /**
+   * Moves up to `maxPages` of the oldest pages whose events were all stored before
+   * `before` from the hot log to the archive; returns how many it moved.
+   */
+  archive(before: Date, maxPages: number): Promise<number>;
 }

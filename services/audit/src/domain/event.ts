@@ -55,6 +55,19 @@ export function flatten(e: Omit<ChainedEvent, 'hash'>) {
   };
 }
 
+/** Events are stored and read in pages of this many consecutive seqs. */
+export const EVENTS_PER_PAGE = 256;
+
+/** The page of a seq: seqs 1-255 are page 0, 256-511 page 1, and so on. */
+export function pageOf(seq: number): number {
+  return Math.floor(seq / EVENTS_PER_PAGE);
+}
+
+/** The lowest seq a page can hold. */
+export function firstSeqOf(page: number): number {
+  return Math.max(1, page * EVENTS_PER_PAGE);
+}
+
 /** The end of the chain: what the next event links to. */
 export interface ChainHead {
   seq: number;
@@ -66,7 +79,10 @@ export interface RecordResult {
   duplicate: boolean;
 }
 
-/** Filters of Query and Export; every field is optional and they combine with AND. */
+/**
+ * Filters of Query and Export; every field is optional and they combine with AND. The
+ * five plain fields are matched by the database, from/to in memory.
+ */
 export interface EventFilter {
   actorId?: string;
   action?: string;

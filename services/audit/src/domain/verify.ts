@@ -1,4 +1,5 @@
 import type { ChainHead } from './event.js';
+import { seqSpan, walk } from './event-pages.js';
 import type { EventStore } from './event-store.js';
 import { ChainWalker, GENESIS, type ChainFault } from './hash-chain.js';
 
@@ -13,16 +14,16 @@ export interface VerifyResult {
 /**
  * Recomputes the chain over the events whose `at` lies in [from, to] (all of them
  * without bounds). Emitters deliver late, so `at` is not monotonic in seq: the range
- * checked is every event from the lowest to the highest seq that falls in the window,
- * linked to the event just before it. Events are read through a cursor in seq order,
- * never all at once. Stops at the first fault.
+ * checked is every event from the lowest to the highest seq that falls in the window
+ * (found as seqSpan says), linked to the event just before it. Events are read a page
+ * at a time in seq order, never all at once. Stops at the first fault.
  */
 export async function verifyChain(store: EventStore, from?: Date, to?: Date): Promise<VerifyResult> {
   let fromSeq = 1;
-  let toSeq: number | undefined;
+  let toSeq = (await store.head()).seq;
   let anchor: ChainHead = GENESIS;
   if (from || to) {
-    const span = await store.seqSpan(from, to);
+    const span = await seqSpan(store, from, to);
     if (!span) return { ok: true, checked: 0 };
     fromSeq = span.min;
     toSeq = span.max;
@@ -35,7 +36,7 @@ export async function verifyChain(store: EventStore, from?: Date, to?: Date): Pr
 
   const walker = new ChainWalker(anchor);
   let checked = 0;
-  for await (const e of store.walk(fromSeq, toSeq)) {
+  for await (const e of walk(store, fromSeq, toSeq)) {
     checked++;
     const fault = walker.step(e);
     if (fault) return { ok: false, checked, firstBadId: e.id, fault };

@@ -3,6 +3,7 @@ import type { AsyncHandlers } from '@tollgate/platform';
 import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import type { ExportChunk } from '@tollgate/proto/gen/tollgate/audit/v1/ExportChunk';
 import { assertCanRead } from '../domain/access.js';
+import { oldestFirst } from '../domain/event-pages.js';
 import { csvHeader, csvRow, ndjsonLine, parseExportFormat } from '../domain/export-format.js';
 import { parseFilter } from '../domain/filter.js';
 import type { HandlerDeps } from './deps.js';
@@ -13,10 +14,10 @@ type ChunkStream = ServerWritableStream<unknown, ExportChunk>;
 export function exportHandlers(deps: HandlerDeps): Pick<H, 'Export'> {
   return {
     /**
-     * Streams the matching events oldest first (chain order) straight from a database
-     * cursor, in chunks of about AUDIT_EXPORT_CHUNK_BYTES. When the client reads
-     * slowly the stream's buffer fills and reading the cursor waits for it to drain;
-     * when the client goes away the cursor is closed.
+     * Streams the matching events oldest first (chain order), read a page at a time,
+     * in chunks of about AUDIT_EXPORT_CHUNK_BYTES. When the client reads slowly the
+     * stream's buffer fills and reading the next page waits for it to drain; when the
+     * client goes away reading stops.
      */
     async Export(req, ctx, stream) {
       assertCanRead(ctx.principal);
@@ -30,7 +31,7 @@ export function exportHandlers(deps: HandlerDeps): Pick<H, 'Export'> {
 
       const chunkSize = deps.config.AUDIT_EXPORT_CHUNK_BYTES;
       let buffer = format === 'csv' ? csvHeader() : '';
-      for await (const event of deps.store.stream(filter)) {
+      for await (const event of oldestFirst(deps.store, filter)) {
         if (stream.cancelled) return;
         buffer += format === 'csv' ? csvRow(event) : ndjsonLine(event);
         if (buffer.length >= chunkSize) {

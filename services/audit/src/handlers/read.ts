@@ -1,6 +1,7 @@
 import { NotFoundError, pageOf, readPage, ValidationError, type AsyncHandlers } from '@tollgate/platform';
 import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import { assertCanRead } from '../domain/access.js';
+import { newestFirst } from '../domain/event-pages.js';
 import { parseFilter } from '../domain/filter.js';
 import type { HandlerDeps } from './deps.js';
 import { toWire } from './wire.js';
@@ -14,8 +15,12 @@ export function readHandlers(deps: HandlerDeps): Pick<H, 'Query' | 'Get'> {
       const filter = parseFilter(req.filter);
       const page = readPage(req.page);
       const before = page.after === undefined ? undefined : seqCursor(page.after);
-      const found = await deps.store.newestFirst(filter, page.limit + 1, before);
-      const { items, next_cursor } = pageOf(found, page, (e) => String(e.seq));
+      const found = await newestFirst(deps.store, filter, page.limit + 1, before);
+      // A read cut short by its page budget continues below the last page it read.
+      if (found.continueBelow !== undefined && found.events.length <= page.limit) {
+        return { items: found.events.map(toWire), next_cursor: cursorBelow(found.continueBelow) };
+      }
+      const { items, next_cursor } = pageOf(found.events, page, (e) => String(e.seq));
       return { items: items.map(toWire), next_cursor };
     },
 
@@ -27,6 +32,11 @@ export function readHandlers(deps: HandlerDeps): Pick<H, 'Query' | 'Get'> {
       return toWire(event);
     },
   };
+}
+
+/** The cursor of a page whose last item had this seq (pageOf's encoding). */
+function cursorBelow(seq: number): string {
+  return pageOf([seq, seq], { limit: 1 }, String).next_cursor;
 }
 
 /** Newest-first pages continue below the seq of the last event shown. */

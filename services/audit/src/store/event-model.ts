@@ -1,9 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** One stored event. Flat, so every filter is a plain field; `at` is a Date for ranges. */
+/** One stored event. Flat, so every filter is a plain field. */
 export interface EventDoc {
   _id: string;
   seq: number;
+  /** pageOf(seq): events are read a page at a time by this equality. */
+  page: number;
+  /** When the audit service stored it (not hashed): what retention goes by. */
+  recorded_at: Date;
   at: Date;
   source: string;
   actor_type: string;
@@ -27,6 +31,8 @@ const eventSchema = new Schema<EventDoc>(
   {
     _id: { type: String, required: true },
     seq: { type: Number, required: true },
+    page: { type: Number, required: true },
+    recorded_at: { type: Date, required: true },
     at: { type: Date, required: true },
     source: { type: String, required: true },
     actor_type: { type: String, required: true },
@@ -45,13 +51,36 @@ const eventSchema = new Schema<EventDoc>(
   { collection: 'audit_events', versionKey: false, strict: 'throw' },
 );
 
-// The chain's order: no two writers (replicas included) can both take a seq.
+// The chain's order: no two writers (replicas included) can both take a seq. Every read
+// is an equality on seq, _id or page (plus the filter's plain fields, which a page bounds).
 eventSchema.index({ seq: 1 }, { unique: true });
-eventSchema.index({ at: 1 });
-eventSchema.index({ actor_id: 1, seq: -1 });
-eventSchema.index({ action: 1, seq: -1 });
-eventSchema.index({ resource_type: 1, resource_id: 1, seq: -1 });
+eventSchema.index({ page: 1 });
 
+/** The hot log: the last AUDIT_HOT_DAYS of events, where appends happen. */
 export function eventModel(conn: Connection): Model<EventDoc> {
   return (conn.models.AuditEvent as Model<EventDoc> | undefined) ?? conn.model<EventDoc>('AuditEvent', eventSchema);
+}
+
+/** Whole pages of older events, moved out of the hot log as they are (same documents). */
+export function archivedEventModel(conn: Connection): Model<EventDoc> {
+  return (conn.models.ArchivedAuditEvent as Model<EventDoc> | undefined) ?? conn.model<EventDoc>('ArchivedAuditEvent', eventSchema.clone().set('collection', 'audit_events_archive'));
+}
+
+/**
+ * `_id` = a page that is wholly in the archive. Written after the page's copy and
+ * before its removal from the hot log, in page order, so the pages archived are always
+ * 0 … n-1 for some n (findLast finds n).
+ */
+export interface ArchivedPageDoc {
+  _id: number;
+  archived_at: Date;
+}
+
+const archivedPageSchema = new Schema<ArchivedPageDoc>(
+  { _id: { type: Number, required: true }, archived_at: { type: Date, required: true } },
+  { collection: 'audit_archived_pages', versionKey: false, strict: 'throw' },
+);
+
+export function archivedPageModel(conn: Connection): Model<ArchivedPageDoc> {
+  return (conn.models.AuditArchivedPage as Model<ArchivedPageDoc> | undefined) ?? conn.model<ArchivedPageDoc>('AuditArchivedPage', archivedPageSchema);
 }

@@ -1,97 +1,150 @@
-import { trusted, type Connection, type Model } from 'mongoose';
-import { isDuplicateKeyError } from '@tollgate/platform';
-import { flatten, type ActorType, type ChainedEvent, type ChainHead, type EventFilter, type Outcome } from '../domain/event.js';
+import { type Connection, type Model } from 'mongoose';
+import { findLast, isDuplicateKeyError } from '@tollgate/platform';
+import { EVENTS_PER_PAGE, flatten, pageOf, type ActorType, type ChainedEvent, type ChainHead, type EventFilter, type Outcome } from '../domain/event.js';
 import { AppendConflictError, type EventStore } from '../domain/event-store.js';
 import { GENESIS } from '../domain/hash-chain.js';
-import { eventModel, type EventDoc } from './event-model.js';
+import { archivedEventModel, archivedPageModel, eventModel, type EventDoc } from './event-model.js';
 
-const CURSOR_BATCH = 500;
+export interface EventStoreOptions {
+  /**
+   * How long a seq seen in the hot log may serve as the starting point of a head search.
+   * Must be shorter than the hot period: every seq above one seen at time T was stored
+   * after T, so no page above it can be archived before T + the hot period.
+   */
+  freshForMs: number;
+}
 
-export function createEventStore(conn: Connection): EventStore {
-  const model: Model<EventDoc> = eventModel(conn);
+/**
+ * The event log in MongoDB: `audit_events` (hot) and `audit_events_archive`, both keyed
+ * by event id with a unique seq, read by `_id`, `seq` or `page` equality only.
+ */
+export function createEventStore(conn: Connection, opts: EventStoreOptions): EventStore {
+  const hot: Model<EventDoc> = eventModel(conn);
+  const archive: Model<EventDoc> = archivedEventModel(conn);
+  const archivedPages = archivedPageModel(conn);
+  /** A seq seen in the hot log, and when. */
+  let seen = { seq: 0, at: 0 };
+  /** Pages 0 … archived-1 are known to be in the archive. */
+  let archived = 0;
+
+  const note = (seq: number) => {
+    if (seq >= seen.seq || Date.now() - seen.at >= opts.freshForMs) seen = { seq, at: Date.now() };
+  };
+  const inHot = async (seq: number) => (await hot.exists({ seq })) !== null;
+  /** How many pages are archived (they are 0 … n-1: markers are written in page order). */
+  const countArchived = async () => {
+    archived = await findLast(archived, async (n) => (await archivedPages.exists({ _id: n - 1 })) !== null);
+    return archived;
+  };
+  const findOne = async (filter: Record<string, unknown>) => {
+    const doc = (await hot.findOne(filter).lean()) ?? (await archive.findOne(filter).lean());
+    return doc ? fromDoc(doc) : null;
+  };
 
   return {
-    async head(): Promise<ChainHead> {
-      const last = await model.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
-      return last ? { seq: last.seq, hash: last.hash } : GENESIS;
-    },
-
-    async hashesOf(ids) {
-      if (ids.length === 0) return new Map();
-      const docs = await model.find({ _id: trusted({ $in: ids }) }, { hash: 1 }).lean();
-      return new Map(docs.map((d) => [d._id, d.hash]));
+    /**
+     * Gallops and bisects over seq lookups in the hot log (findLast): from a fresh seen
+     * seq, or else from the end of the archive, checking afterwards that no page was
+     * archived meanwhile (a probe into a page being removed would miss).
+     */
+    async head(known) {
+      if (known !== undefined) note(known);
+      for (;;) {
+        const fresh = Date.now() - seen.at < opts.freshForMs;
+        const pages = fresh ? archived : await countArchived();
+        const start = fresh ? seen.seq : Math.max(0, pages * EVENTS_PER_PAGE - 1);
+        const last = await findLast(start, inHot);
+        if (!fresh && (await countArchived()) !== pages) continue;
+        if (last === 0) return GENESIS;
+        note(last);
+        const event = await findOne({ seq: last });
+        return event ? { seq: event.seq, hash: event.hash } : { seq: last, hash: '' };
+      }
     },
 
     async insertInOrder(events) {
+      const recordedAt = new Date();
       try {
-        await model.insertMany(events.map(toDoc), { ordered: true, lean: true });
+        await hot.insertMany(
+          events.map((e) => toDoc(e, recordedAt)),
+          { ordered: true, lean: true },
+        );
       } catch (err) {
         if (isDuplicateKeyError(err) || hasDuplicateWriteError(err)) throw new AppendConflictError(insertedBefore(err));
         throw err;
       }
+      if (events.length > 0) note(events[events.length - 1].seq);
     },
 
-    async findById(id) {
-      const doc = await model.findById(id).lean();
-      return doc ? fromDoc(doc) : null;
+    findById: (id) => findOne({ _id: id }),
+    findBySeq: (seq) => findOne({ seq }),
+
+    async archivedIds(ids) {
+      const found = await Promise.all(ids.map(async (id) => ((await archive.exists({ _id: id })) ? id : null)));
+      return new Set(found.filter((id): id is string => id !== null));
     },
 
-    async findBySeq(seq) {
-      const doc = await model.findOne({ seq }).lean();
-      return doc ? fromDoc(doc) : null;
+    /**
+     * Pages below `archived` come from the archive. Any other page is read from the hot
+     * log and then its archive marker is checked: a page whose marker is absent after the
+     * read had not begun to be removed, so the read saw all of it; otherwise the archive
+     * (complete once the marker exists) is read instead.
+     */
+    async page(page, filter) {
+      const query = { page, ...plainFields(filter) };
+      let docs: EventDoc[];
+      if (page < archived) {
+        docs = await archive.find(query).lean();
+      } else {
+        docs = await hot.find(query).lean();
+        if ((await archivedPages.exists({ _id: page })) !== null) {
+          archived = Math.max(archived, page + 1);
+          docs = await archive.find(query).lean();
+        }
+      }
+      return docs.map(fromDoc).sort((a, b) => a.seq - b.seq);
     },
 
-    async newestFirst(filter, limit, beforeSeq) {
-      const query = toQuery(filter);
-      if (beforeSeq !== undefined) query.seq = trusted({ $lt: beforeSeq });
-      const docs = await model.find(query).sort({ seq: -1 }).limit(limit).lean();
-      return docs.map(fromDoc);
-    },
-
-    async seqSpan(from, to) {
-      const query = toQuery({ from, to });
-      const [first, last] = await Promise.all([
-        model.findOne(query, { seq: 1 }).sort({ seq: 1 }).lean(),
-        model.findOne(query, { seq: 1 }).sort({ seq: -1 }).lean(),
-      ]);
-      return first && last ? { min: first.seq, max: last.seq } : null;
-    },
-
-    walk(fromSeq, toSeq) {
-      const range: Record<string, number> = { $gte: fromSeq };
-      if (toSeq !== undefined) range.$lte = toSeq;
-      return mapped(model.find({ seq: trusted(range) }).sort({ seq: 1 }).lean().cursor({ batchSize: CURSOR_BATCH }));
-    },
-
-    stream(filter) {
-      return mapped(model.find(toQuery(filter)).sort({ seq: 1 }).lean().cursor({ batchSize: CURSOR_BATCH }));
+    /**
+     * Copies a page to the archive (ordered: false, so copies left by an earlier,
+     * interrupted run are skipped), marks it archived, then removes it from the hot log.
+     * Every step can be repeated, so two overlapping runs do no harm. A page is moved
+     * only once the next page has begun (no append can land in it any more) and its
+     * newest event is older than `before`.
+     */
+    async archive(before, maxPages) {
+      let moved = 0;
+      for (let page = await countArchived(); moved < maxPages; page++, moved++) {
+        if (!(await inHot((page + 1) * EVENTS_PER_PAGE))) break;
+        const docs = await hot.find({ page }).lean();
+        if (docs.length === 0 || docs.some((d) => d.recorded_at >= before)) break;
+        try {
+          await archive.insertMany(docs, { ordered: false, lean: true });
+        } catch (err) {
+          if (!onlyDuplicates(err)) throw err;
+        }
+        try {
+          await archivedPages.create({ _id: page, archived_at: new Date() });
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+        await hot.deleteMany({ page });
+        archived = Math.max(archived, page + 1);
+      }
+      return moved;
     },
   };
 }
 
-/** Filter values are validated strings and Dates; operators are ours, hence trusted(). */
-function toQuery(f: EventFilter): Record<string, unknown> {
+/** The filter's fields the database matches by equality (from/to are checked in memory). */
+function plainFields(f: EventFilter): Record<string, unknown> {
   const q: Record<string, unknown> = {};
   if (f.actorId) q.actor_id = f.actorId;
   if (f.action) q.action = f.action;
   if (f.resourceType) q.resource_type = f.resourceType;
   if (f.resourceId) q.resource_id = f.resourceId;
   if (f.outcome) q.outcome = f.outcome;
-  if (f.from || f.to) {
-    const range: Record<string, Date> = {};
-    if (f.from) range.$gte = f.from;
-    if (f.to) range.$lte = f.to;
-    q.at = trusted(range);
-  }
   return q;
-}
-
-async function* mapped(cursor: AsyncIterable<EventDoc> & { close(): Promise<unknown> }): AsyncGenerator<ChainedEvent> {
-  try {
-    for await (const doc of cursor) yield fromDoc(doc);
-  } finally {
-    await cursor.close();
-  }
 }
 
 interface BulkWriteFailure {
@@ -100,9 +153,17 @@ interface BulkWriteFailure {
   insertedDocs?: unknown[];
 }
 
+const isDuplicateWrite = (w: { code?: number; err?: { code?: number } }) => w.code === 11000 || w.err?.code === 11000;
+
 function hasDuplicateWriteError(err: unknown): boolean {
   const writeErrors = (err as BulkWriteFailure | null)?.writeErrors;
-  return Array.isArray(writeErrors) && writeErrors.some((w) => w.code === 11000 || w.err?.code === 11000);
+  return Array.isArray(writeErrors) && writeErrors.some(isDuplicateWrite);
+}
+
+/** An unordered insert whose every failure was a duplicate key. */
+function onlyDuplicates(err: unknown): boolean {
+  const writeErrors = (err as BulkWriteFailure | null)?.writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.length > 0 ? writeErrors.every(isDuplicateWrite) : isDuplicateKeyError(err);
 }
 
 /** In an ordered insert, the index of the first failed document is how many went in. */
@@ -116,9 +177,9 @@ function insertedBefore(err: unknown): number | undefined {
   return undefined;
 }
 
-function toDoc(e: ChainedEvent): EventDoc {
+function toDoc(e: ChainedEvent, recordedAt: Date): EventDoc {
   const { id, ...fields } = flatten(e);
-  return { _id: id, ...fields, hash: e.hash };
+  return { _id: id, ...fields, page: pageOf(e.seq), recorded_at: recordedAt, hash: e.hash };
 }
 
 /**
