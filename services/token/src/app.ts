@@ -1,10 +1,4 @@
-import {
-  KeyedMutex,
-  registration,
-  startService,
-  type Logger,
-  type RunningService,
-} from '@tollgate/platform';
+import { PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadIdentity, loadToken, packageDefinition } from '@tollgate/proto';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { Config } from './config.js';
@@ -20,6 +14,9 @@ import { parseToken } from './domain/token-format.js';
 import { introspectHandlers } from './handlers/introspect.js';
 import { tokenHandlers } from './handlers/tokens.js';
 import { bootstrapAdminFinder, ownerLookup } from './identity-client.js';
+import { TokenChangeFeed } from './store/change-feed.js';
+import { JobProgress } from './store/job-progress.js';
+import { LastUsedStore } from './store/last-used-store.js';
 import { TokenStore } from './store/token-store.js';
 
 export { loadConfig, type Config } from './config.js';
@@ -33,13 +30,18 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
     packageDefinition: packageDefinition('token'),
     async setup(rt) {
       const store = new TokenStore(rt.db);
+      const feed = new TokenChangeFeed(rt.db);
+      const lastUsedStore = new LastUsedStore(rt.db, config.LAST_USED_FLUSH_MS);
       const digester = new SecretDigester(config.TOKEN_PEPPER);
-      const mutex = new KeyedMutex();
       const identity = rt.client(loadIdentity().Identity, config.IDENTITY_ADDR);
 
-      const lastUsed = new LastUsedTracker((times) => store.touchLastUsed(times), config.LAST_USED_FLUSH_MS, rt.log);
-      const cache = new TokenCache(store, { maxAgeMs: config.TOKEN_CACHE_MS, syncMs: config.TOKEN_CACHE_SYNC_MS, log: rt.log });
-      const changed = (id: string) => cache.invalidate(id);
+      const lastUsed = new LastUsedTracker((times) => lastUsedStore.record(times), config.LAST_USED_FLUSH_MS, rt.log);
+      const cache = new TokenCache(store, feed, { maxAgeMs: config.TOKEN_CACHE_MS, syncMs: config.TOKEN_CACHE_SYNC_MS, log: rt.log });
+      const changed = async (id: string) => {
+        cache.invalidate(id);
+        // Unannounced, the change still reaches other replicas' caches within TOKEN_CACHE_MS.
+        await feed.append(id).catch((err: unknown) => rt.log.warn({ err: (err as Error).message, token_id: id }, 'token change not announced'));
+      };
       const introspector = new Introspector({
         store: cache,
         digester,
@@ -48,14 +50,23 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
       });
       const lifecycle = new TokenLifecycle({
         store,
+        lastUsed: lastUsedStore,
         digester,
         audit: rt.audit,
-        mutex,
         defaultTtlDays: config.TOKEN_DEFAULT_TTL_DAYS,
         agentTtlDays: config.AGENT_TOKEN_TTL_DAYS,
         changed,
       });
-      const sweeper = new ExpirySweeper(store, rt.audit, mutex, config.TOKEN_SWEEP_INTERVAL_MS, rt.log, changed);
+      const leader = new PeriodLeader(rt.db, 'token-sweeper', config.TOKEN_SWEEP_INTERVAL_MS);
+      const sweeper = new ExpirySweeper({
+        store,
+        expire: (id, now) => lifecycle.expire(id, now),
+        forgetUseClaims: (hour) => lastUsedStore.forgetClaims(hour),
+        leads: () => leader.leads(),
+        progress: new JobProgress(rt.db),
+        intervalMs: config.TOKEN_SWEEP_INTERVAL_MS,
+        log: rt.log,
+      });
 
       const bootstrapToken = config.BOOTSTRAP_TOKEN ? parseToken(config.BOOTSTRAP_TOKEN) : null;
       const seeder = bootstrapToken
@@ -71,9 +82,9 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
           })
         : null;
 
-      await store.model.init();
+      await Promise.all([store.init(), feed.model.init(), lastUsedStore.init()]);
       await seeder?.start();
-      cache.start();
+      await cache.start();
       lastUsed.start();
       sweeper.start();
 

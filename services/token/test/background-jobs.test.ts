@@ -4,7 +4,6 @@ import { as, eventually, gateway, sleep, startTokenStack } from './harness.js';
 
 interface StoredToken {
   status: string;
-  last_used_at: Date | null;
   owner_id: string;
   scopes: string[];
   expires_at: Date | null;
@@ -17,7 +16,7 @@ test('when tokens pass their expiry, then the sweeper marks them expired and aud
   const due = await h.issue(member);
   const live = await h.issue(member);
   const tokens = h.db.collection<StoredToken>('api_tokens');
-  await tokens.updateOne({ _id: due.token!.id as never }, { $set: { expires_at: new Date(Date.now() - 60_000) } });
+  await h.backdateExpiry(due.token!.id, 60_000);
 
   await eventually(async () => (await tokens.findOne({ _id: due.token!.id as never }))?.status === 'expired', 5_000);
   const audit = await h.audit('token.expired', due.token!.id);
@@ -94,19 +93,20 @@ test('when a token is used many times, then last_used_at is written in one flush
   const member = await h.user('member');
   const a = await h.issue(member);
   const b = await h.issue(member);
-  const tokens = h.db.collection<StoredToken>('api_tokens');
+  // Kept apart from the token, whose security state it must never overwrite.
+  const lastUsed = h.db.collection<{ _id: string; last_used_at: Date }>('api_token_last_used');
 
   for (let i = 0; i < 25; i++) {
     await h.token.Introspect({ token: a.secret }, as(gateway));
     await h.token.Introspect({ token: b.secret }, as(gateway));
   }
   const lastCall = Date.now();
-  t.is((await tokens.findOne({ _id: a.token!.id as never }))?.last_used_at, null, 'no write per introspection');
+  t.is(await lastUsed.findOne({ _id: a.token!.id }), null, 'no write per introspection');
   t.is((await h.token.GetToken({ id: a.token!.id }, as(member))).last_used_at, '');
 
   await h.stack.stop('token'); // stop flushes what is pending
   for (const id of [a.token!.id, b.token!.id]) {
-    const stored = await tokens.findOne({ _id: id as never });
+    const stored = await lastUsed.findOne({ _id: id });
     t.truthy(stored?.last_used_at);
     t.true(Math.abs(stored!.last_used_at!.getTime() - lastCall) < 2_000);
   }
@@ -114,7 +114,7 @@ test('when a token is used many times, then last_used_at is written in one flush
   // With a short interval the times arrive on their own, and never move backwards.
   h.stack.env.token.LAST_USED_FLUSH_MS = '200';
   await h.stack.start('token');
-  const before = (await tokens.findOne({ _id: a.token!.id as never }))!.last_used_at!;
+  const before = (await lastUsed.findOne({ _id: a.token!.id }))!.last_used_at;
   await h.token.Introspect({ token: a.secret }, as(gateway));
   const after = await eventually(async () => {
     const v = (await h.token.GetToken({ id: a.token!.id }, as(member))).last_used_at;

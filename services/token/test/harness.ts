@@ -41,7 +41,9 @@ export interface TokenHarness {
   issue(owner: Principal, scopes?: string[], extra?: { expires_in_days?: number; never_expires?: boolean }): Promise<CreatedToken__Output>;
   /** The principal the gateway would assert for a request bearing this token (from Introspect). */
   tokenPrincipal(secret: string): Promise<Principal>;
-  /** Waits until the audit service holds at least `min` events with this action for this resource. */
+  /** Time travel: the token's expiry moves `msAgo` into the past, as the store records it (the sweeper reads tokens by expiry day). */
+  backdateExpiry(id: string, msAgo: number): Promise<void>;
+  /** Waits until every emitted event is delivered and the audit service holds at least `min` with this action for this resource. */
   audit(action: string, resourceId?: string, min?: number): Promise<AuditRecord[]>;
   close(): Promise<void>;
 }
@@ -99,6 +101,10 @@ export async function startTokenStack(tokenEnv: Record<string, string> = {}): Pr
     issue(owner, scopes = ['tokens:read'], extra = {}) {
       return tokenClient.call.CreateToken({ name: `token ${++counter}`, description: '', scopes, ...extra }, as(owner));
     },
+    async backdateExpiry(id, msAgo) {
+      const at = new Date(Date.now() - msAgo);
+      await db.collection('api_tokens').updateOne({ _id: id as never }, { $set: { expires_at: at, expiry_day: Math.floor(at.getTime() / 86_400_000) } });
+    },
     async tokenPrincipal(secret) {
       const r = await tokenClient.call.Introspect({ token: secret }, as(gateway));
       if (!r.active) throw new Error('token is not active');
@@ -106,6 +112,8 @@ export async function startTokenStack(tokenEnv: Record<string, string> = {}): Pr
     },
     async audit(action, resourceId, min = 1) {
       return eventually(async () => {
+        // Every replica's events wait in the one outbox until delivered: count only once it is empty.
+        if ((await db.collection('audit_outbox').countDocuments({})) > 0) return null;
         const page = await auditClient.call.Query(
           { filter: { action, resource_id: resourceId ?? '' }, page: { limit: 100 } },
           as({ type: 'service', id: 'test' }),

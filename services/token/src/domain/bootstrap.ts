@@ -1,9 +1,8 @@
 import { ROLE_SCOPES, type AuditEmitter } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import type { SecretDigester } from './secret-digest.js';
-import type { TokenRecord } from './token.js';
 import type { ParsedToken } from './token-format.js';
-import type { TokenRepository } from './token-repository.js';
+import type { NewToken, TokenRepository } from './token-repository.js';
 
 export interface BootstrapDeps {
   store: Pick<TokenRepository, 'exists' | 'insert'>;
@@ -30,7 +29,7 @@ export async function seedBootstrapToken(token: ParsedToken, deps: BootstrapDeps
   const ownerId = await deps.findOwner();
   if (!ownerId) return 'no_owner';
   const now = new Date();
-  const record: TokenRecord = {
+  const record: NewToken = {
     id: token.id,
     kind: 'personal',
     owner_id: ownerId,
@@ -42,10 +41,10 @@ export async function seedBootstrapToken(token: ParsedToken, deps: BootstrapDeps
     digest: deps.digester.digest(token.secret),
     prev_digest: null,
     prev_expires_at: null,
+    rotated_at: null,
     expires_at: null,
     created_at: now,
     updated_at: now,
-    last_used_at: null,
     revoked_at: null,
   };
   if (!(await deps.store.insert(record))) return 'present';

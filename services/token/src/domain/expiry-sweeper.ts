@@ -1,39 +1,48 @@
-import type { AuditEmitter, KeyedMutex } from '@tollgate/platform';
 import type { Logger } from 'pino';
+import { DAY_MS, HOUR_MS } from './token.js';
 import type { TokenRepository } from './token-repository.js';
 
-const BATCH = 200;
+const EXPIRY_JOB = 'token-expiry';
+const USE_CLAIMS_JOB = 'token-use-claims';
+
+export interface SweeperDeps {
+  store: Pick<TokenRepository, 'expiringOn'>;
+  /** Commits a token's expiry and audits it; true when this call did. */
+  expire(id: string, now: Date): Promise<boolean>;
+  /** Deletes the last-use claims made in one UTC hour (hours since the epoch). */
+  forgetUseClaims(hour: number): Promise<void>;
+  /** Whether this replica runs the sweep in this period (PeriodLeader). */
+  leads(): Promise<boolean>;
+  /** Where each job got to (store/job-progress.ts). */
+  progress: { get(job: string): Promise<number | null>; set(job: string, next: number): Promise<void> };
+  intervalMs: number;
+  log: Logger;
+}
 
 /**
  * FerretDB has no TTL indexes, so a sweeper marks tokens past their expiry `expired`
- * and audits `token.expired` once per token (the update is conditional on the token
- * still being active, so concurrent sweepers in several replicas audit it once).
- * It also forgets old secrets whose rotation grace has ended. Introspect does not
- * wait for it: an expired token is refused as soon as its time has passed.
+ * and audits `token.expired` once per token: it runs on one replica per period
+ * (PeriodLeader), and each expiry is a committed token version, so a sweep that
+ * overlaps another (a period boundary) cannot expire a token twice. It reads tokens by
+ * the UTC day they expire on (an equality query per day, from the first day it has not
+ * finished to today), and forgets last-use claims of hours that are long decided.
+ * Introspect does not wait for it: an expired token is refused as soon as its time has passed.
  */
 export class ExpirySweeper {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<number> | null = null;
 
-  constructor(
-    private readonly store: TokenRepository,
-    private readonly audit: AuditEmitter,
-    private readonly mutex: KeyedMutex,
-    private readonly intervalMs: number,
-    private readonly log: Logger,
-    /** Told about each token this sweeper expired (the introspection cache drops it). */
-    private readonly changed: (id: string) => void = () => undefined,
-  ) {}
+  constructor(private readonly deps: SweeperDeps) {}
 
   start(): void {
     const tick = () => {
       this.#timer = setTimeout(() => {
         this.sweep()
-          .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'token expiry sweep failed'))
+          .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'token expiry sweep failed'))
           .finally(() => {
             if (this.#timer) tick();
           });
-      }, this.intervalMs);
+      }, this.deps.intervalMs);
       this.#timer.unref();
     };
     tick();
@@ -45,7 +54,7 @@ export class ExpirySweeper {
     await this.#running?.catch(() => undefined);
   }
 
-  /** One pass; resolves with how many tokens this pass expired. */
+  /** One pass if this replica leads the period; resolves with how many tokens it expired. */
   sweep(): Promise<number> {
     this.#running ??= this.#sweep().finally(() => {
       this.#running = null;
@@ -54,26 +63,35 @@ export class ExpirySweeper {
   }
 
   async #sweep(): Promise<number> {
+    if (!(await this.deps.leads())) return 0;
+    const now = new Date();
+    const today = Math.floor(now.getTime() / DAY_MS);
     let expired = 0;
-    for (;;) {
-      const now = new Date();
-      const due = await this.store.findDueForExpiry(now, BATCH);
-      for (const { id, kind, owner_id } of due) {
-        const mine = await this.mutex.run(id, () => this.store.markExpired(id, now));
-        if (!mine) continue;
-        this.changed(id);
-        expired++;
-        await this.audit.emit({
-          action: 'token.expired',
-          actor: { type: 'service', id: 'token' },
-          resource: { type: 'token', id },
-          details: { kind, owner_id, expired_at: now.toISOString() },
-        });
+    // A first run looks back a day: nothing this version stored expired earlier. Today
+    // is read again next time: more of its tokens will have expired by then.
+    await this.#catchUp(EXPIRY_JOB, today - 1, today, async (day) => {
+      for (const token of await this.deps.store.expiringOn(day)) {
+        if (token.status === 'active' && token.expires_at && token.expires_at <= now && (await this.deps.expire(token.id, now))) expired++;
       }
-      if (due.length < BATCH) break;
-    }
-    await this.store.clearLapsedGrace(new Date());
-    if (expired > 0) this.log.info({ expired }, 'expired tokens swept');
+      return day < today;
+    });
+    if (expired > 0) this.deps.log.info({ expired }, 'expired tokens swept');
+    // A claim's interval (at most an hour) ends within two hours of the hour it began in.
+    const decided = Math.floor(now.getTime() / HOUR_MS) - 3;
+    await this.#catchUp(USE_CLAIMS_JOB, decided, decided, async (hour) => {
+      await this.deps.forgetUseClaims(hour);
+      return true;
+    });
     return expired;
+  }
+
+  /** Runs `work` on each unit from the first unfinished one to `last`, and records how far it finished. */
+  async #catchUp(job: string, firstEver: number, last: number, work: (unit: number) => Promise<boolean>): Promise<void> {
+    const first = (await this.deps.progress.get(job)) ?? firstEver;
+    let next = first;
+    for (let unit = first; unit <= last; unit++) {
+      if ((await work(unit)) && next === unit) next = unit + 1;
+    }
+    if (next !== first) await this.deps.progress.set(job, next);
   }
 }

@@ -2,10 +2,17 @@ import type { Logger } from 'pino';
 import type { IntrospectionView, TokenRepository } from './token-repository.js';
 
 const MAX_ENTRIES = 50_000;
-/** More changes than this in one poll: drop the whole cache instead. */
-const MAX_CHANGES = 10_000;
-/** Changes are read back this far before the last poll, to absorb clock skew between replicas and slow writes. */
-const OVERLAP_MS = 5_000;
+/** More changes than this in one poll: drop the whole cache instead of reading them. */
+const MAX_CHANGES = 1_000;
+
+/** The ordered log of changed token ids that every replica appends to (store/change-feed.ts). */
+export interface ChangeFeed {
+  /** The position of the latest change (0: none yet). */
+  last(): Promise<number>;
+  append(tokenId: string): Promise<void>;
+  /** The ids changed at positions from..to. */
+  read(from: number, to: number): Promise<string[]>;
+}
 
 export interface TokenCacheOptions {
   /** The longest a cached token is trusted without being re-read; 0 disables the cache. */
@@ -25,8 +32,9 @@ interface Entry {
  * the database. It stays correct because time-based checks (expiry, rotation grace)
  * are evaluated on every call against the cached times, and every change drops the
  * entry: at once in the replica that made it (revocation is effective on the very
- * next request), and within `syncMs` in every other replica, which polls for tokens
- * whose updated_at moved. `maxAgeMs` bounds staleness even if a poll is missed.
+ * next request), and within `syncMs` in every other replica, which follows the change
+ * feed (one key lookup per poll when nothing changed). `maxAgeMs` bounds staleness even
+ * if a poll is missed or a change never reached the feed (its writer died in between).
  * Unknown ids are not cached, so a token created elsewhere works immediately.
  */
 export class TokenCache {
@@ -34,10 +42,12 @@ export class TokenCache {
   /** Loads under way; an invalidation marks its load stale, so what it read is not cached. */
   readonly #inflight = new Map<string, { promise: Promise<IntrospectionView | null>; stale: boolean }>();
   #timer: NodeJS.Timeout | null = null;
-  #polledFrom = new Date(Date.now() - OVERLAP_MS);
+  /** The feed position this cache has caught up with. */
+  #seen = 0;
 
   constructor(
-    private readonly store: Pick<TokenRepository, 'findForIntrospection' | 'changedSince'>,
+    private readonly store: Pick<TokenRepository, 'findForIntrospection'>,
+    private readonly feed: ChangeFeed,
     private readonly opts: TokenCacheOptions,
   ) {}
 
@@ -69,8 +79,9 @@ export class TokenCache {
     }
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.opts.maxAgeMs === 0) return;
+    this.#seen = await this.feed.last();
     const tick = () => {
       this.#timer = setTimeout(() => {
         this.sync()
@@ -91,11 +102,16 @@ export class TokenCache {
 
   /** Drops every cached token changed (by any replica) since the last poll. */
   async sync(): Promise<void> {
-    const startedAt = Date.now();
-    const changed = await this.store.changedSince(this.#polledFrom, MAX_CHANGES + 1);
-    if (changed.length > MAX_CHANGES) this.#entries.clear();
-    for (const id of changed) this.invalidate(id);
-    this.#polledFrom = new Date(startedAt - OVERLAP_MS);
+    const last = await this.feed.last();
+    if (last === this.#seen) return;
+    if (last - this.#seen > MAX_CHANGES) {
+      this.#entries.clear();
+      for (const load of this.#inflight.values()) load.stale = true;
+      this.#inflight.clear();
+    } else {
+      for (const id of await this.feed.read(this.#seen + 1, last)) this.invalidate(id);
+    }
+    this.#seen = last;
   }
 
   #put(id: string, entry: Entry) {

@@ -8,7 +8,6 @@ import {
   ValidationError,
   type AuditEmitter,
   type CallContext,
-  type KeyedMutex,
   type PageInput,
   type Scope,
 } from '@tollgate/platform';
@@ -23,26 +22,29 @@ import {
   MAX_GRACE_SECONDS,
   MAX_NAME_LENGTH,
   TOKEN_STATUSES,
+  visibleStatus,
+  type TokenChange,
   type TokenRecord,
+  type TokenState,
   type TokenStatus,
+  type TokenWithLastUse,
 } from './token.js';
 import { formatToken, isTokenId, newSecret, newTokenId, type TokenKind } from './token-format.js';
-import type { TokenPatch, TokenRepository } from './token-repository.js';
+import { OWNER_BUCKET_SIZE, type NewToken, type TokenRepository } from './token-repository.js';
 
 /** Who is calling, as the audit log and the access rules need it. */
 export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
 
 export interface LifecycleDeps {
   store: TokenRepository;
+  lastUsed: { find(ids: readonly string[]): Promise<Map<string, Date>> };
   digester: SecretDigester;
   audit: AuditEmitter;
-  /** Shared with the expiry sweeper: one change at a time per token. */
-  mutex: KeyedMutex;
   defaultTtlDays: number;
   /** 0: agent credentials do not expire (they live as long as the agent). */
   agentTtlDays: number;
-  /** Told after every change to a token (the introspection cache drops it). */
-  changed?: (id: string) => void;
+  /** Told after every committed change to a token (the introspection caches drop it). */
+  changed?: (id: string) => Promise<void>;
   now?: () => Date;
 }
 
@@ -77,11 +79,13 @@ export interface ListInput {
 
 /** A token with its full string, which exists only in this response. */
 export interface IssuedToken {
-  record: TokenRecord;
+  record: TokenWithLastUse;
   token: string;
 }
 
 const RESOURCE = 'token';
+/** A list page reads at most this many buckets of the owner's tokens; a sparse status filter may give a short page with a cursor. */
+const MAX_BUCKETS_PER_PAGE = 8;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
 
 function validName(raw: string, field = 'name'): string {
@@ -109,23 +113,24 @@ function nonEmptyScopes(names: string[]): Scope[] {
   return parseScopes(names);
 }
 
-function encodeCursor(t: TokenRecord): string {
-  return `${t.created_at.getTime()}.${t.id}`;
-}
-
-function decodeCursor(after: string): { createdAt: Date; id: string } {
-  const [ms, id] = after.split('.');
-  const at = Number(ms);
-  if (!Number.isSafeInteger(at) || !id || !isTokenId(id)) {
+/** List cursors name an owner_seq: the next page holds the owner's tokens placed before it. */
+function decodeCursor(after: string): number {
+  const below = Number(after);
+  if (!/^[1-9]\d{0,15}$/.test(after) || !Number.isSafeInteger(below)) {
     throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
   }
-  return { createdAt: new Date(at), id };
+  return below;
 }
 
+/** The cursor pageOf gives to a page that ends with the token placed at `below`. */
+const cursorBelow = (below: number) => pageOf([below, below], { limit: 1 }, String).next_cursor;
+
 /**
- * The life of an API token: issue, list, read, change, revoke, rotate. Every change
- * is audited with the caller as actor and never the secret; changes to one token are
- * serialised (KeyedMutex) and conditional on its status (no transactions on FerretDB).
+ * The life of an API token: issue, list, read, change, revoke, rotate, expire. Every
+ * change is audited with the caller as actor and never the secret. Each change commits
+ * the token's next version (a unique insert: see TokenRepository), so of changes made
+ * at once, on any replicas, exactly one takes each version; the others read the token
+ * again and decide anew. Revocation and expiry end the log: nothing commits after them.
  */
 export class TokenLifecycle {
   readonly #now: () => Date;
@@ -180,7 +185,7 @@ export class TokenLifecycle {
     );
   }
 
-  async list(input: ListInput, caller: Caller): Promise<{ items: TokenRecord[]; next_cursor: string }> {
+  async list(input: ListInput, caller: Caller): Promise<{ items: TokenWithLastUse[]; next_cursor: string }> {
     const actor = actingUser(caller.principal, 'tokens:read');
     const ownerId = input.ownerId || actor.userId;
     if (ownerId !== actor.userId && !actor.isAdmin) throw new ForbiddenError("Only admins may list other users' tokens");
@@ -192,36 +197,44 @@ export class TokenLifecycle {
       status = input.status as TokenStatus;
     }
     const page = readPage(input.page);
-    const items = await this.deps.store.list({
-      ownerId,
-      status,
-      after: page.after ? decodeCursor(page.after) : undefined,
-      limit: page.limit + 1,
-    });
-    return pageOf(items, page, encodeCursor);
+    // Newest first: owner_seq descending, one bucket (one equality query) at a time.
+    let below = page.after ? decodeCursor(page.after) : (await this.deps.store.lastOwnerSeq(ownerId)) + 1;
+    const now = this.#now().getTime();
+    const found: TokenRecord[] = [];
+    for (let read = 0; below > 1 && found.length <= page.limit && read < MAX_BUCKETS_PER_PAGE; read++) {
+      const bucket = Math.floor((below - 1) / OWNER_BUCKET_SIZE);
+      const tokens = (await this.deps.store.ownerBucket(ownerId, bucket)).filter((t) => t.owner_seq < below);
+      tokens.sort((a, b) => b.owner_seq - a.owner_seq);
+      found.push(...tokens.filter((t) => !status || visibleStatus(t, now) === status));
+      below = bucket * OWNER_BUCKET_SIZE;
+    }
+    const { items, next_cursor } =
+      found.length <= page.limit && below > 1
+        ? { items: found, next_cursor: cursorBelow(below) }
+        : pageOf(found, page, (t) => String(t.owner_seq));
+    return { items: await this.#withLastUse(items), next_cursor };
   }
 
-  async get(id: string, caller: Caller): Promise<TokenRecord> {
+  async get(id: string, caller: Caller): Promise<TokenWithLastUse> {
     if (caller.principal.type === 'user' || caller.principal.type === 'token') actingUser(caller.principal, 'tokens:read');
-    return this.#visible(id, caller);
+    return this.#withLastUseOf(await this.#visible(id, caller));
   }
 
-  async update(input: UpdateInput, caller: Caller): Promise<TokenRecord> {
+  async update(input: UpdateInput, caller: Caller): Promise<TokenWithLastUse> {
     actingUser(caller.principal, 'tokens:write');
-    const patch: TokenPatch = {};
+    const patch: Partial<TokenState> = {};
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
     if (input.scopes !== undefined) {
       patch.scopes = nonEmptyScopes(input.scopes);
       assertGrantable(patch.scopes, caller.principal);
     }
-    return this.deps.mutex.run(input.id, async () => {
+    for (;;) {
       const current = await this.#visible(input.id, caller);
       if (!isUsable(current, this.#now().getTime())) throw new ConflictError('Only an active token can be changed');
-      if (Object.keys(patch).length === 0) return current;
-      const updated = await this.deps.store.update(current.id, 'active', patch, this.#now());
-      this.deps.changed?.(current.id);
-      if (!updated) throw new ConflictError('Only an active token can be changed');
+      if (Object.keys(patch).length === 0) return this.#withLastUseOf(current);
+      const updated = await this.#commit(current, 'updated', patch);
+      if (!updated) continue; // a change made at the same time came first: apply this one on top of it
       await this.deps.audit.emit(
         {
           action: 'token.updated',
@@ -234,25 +247,23 @@ export class TokenLifecycle {
         },
         caller,
       );
-      return updated;
-    });
+      return this.#withLastUseOf(updated);
+    }
   }
 
-  /** Revocation is immediate: Introspect reads the status on every call. Revoking twice is a no-op. */
+  /**
+   * Revocation is immediate: this replica's Introspect drops the token at once, the
+   * others within their cache sync interval. Revoking twice is a no-op; a revocation
+   * that loses a race to another change is committed right after it.
+   */
   async revoke(id: string, caller: Caller): Promise<void> {
     if (!isAgentTokenIssuer(caller.principal)) actingUser(caller.principal, 'tokens:write');
-    await this.deps.mutex.run(id, async () => {
+    for (;;) {
       const current = await this.#visible(id, caller);
       if (current.status !== 'active') return;
       const now = this.#now();
-      const revoked = await this.deps.store.update(
-        id,
-        'active',
-        { status: 'revoked', revoked_at: now, prev_digest: null, prev_expires_at: null },
-        now,
-      );
-      this.deps.changed?.(id);
-      if (!revoked) return;
+      const revoked = await this.#commit(current, 'revoked', { status: 'revoked', revoked_at: now, prev_digest: null, prev_expires_at: null });
+      if (!revoked) continue;
       await this.deps.audit.emit(
         {
           action: 'token.revoked',
@@ -261,12 +272,16 @@ export class TokenLifecycle {
         },
         caller,
       );
-    });
+      return;
+    }
   }
 
   /**
    * A new secret for the same token id. With a grace period the old secret keeps
-   * working until it ends (for rolling deploys); without one it dies at once.
+   * working until it ends (for rolling deploys); without one it dies at once. Of
+   * rotations made at once exactly one succeeds and the others are a conflict, so no
+   * caller is handed a secret that a simultaneous rotation replaced: a rotation
+   * committed after this one began ran at the same time as it.
    */
   async rotate(id: string, graceSeconds: number, caller: Caller): Promise<IssuedToken> {
     actingUser(caller.principal, 'tokens:write');
@@ -275,20 +290,21 @@ export class TokenLifecycle {
         grace_seconds: `must be an integer from 0 to ${MAX_GRACE_SECONDS}`,
       });
     }
-    return this.deps.mutex.run(id, async () => {
+    const begun = this.#now();
+    for (;;) {
       const current = await this.#visible(id, caller);
+      if (current.rotated_at && current.rotated_at > begun) throw new ConflictError('The token was rotated by another request at the same time');
       const now = this.#now();
       if (!isUsable(current, now.getTime())) throw new ConflictError('Only an active token can be rotated');
       const secret = newSecret();
       const graceEnds = graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null;
-      const rotated = await this.deps.store.update(
-        id,
-        'active',
-        { digest: this.deps.digester.digest(secret), prev_digest: graceEnds ? current.digest : null, prev_expires_at: graceEnds },
-        now,
-      );
-      this.deps.changed?.(id);
-      if (!rotated) throw new ConflictError('Only an active token can be rotated');
+      const rotated = await this.#commit(current, 'rotated', {
+        digest: this.deps.digester.digest(secret),
+        prev_digest: graceEnds ? current.digest : null,
+        prev_expires_at: graceEnds,
+        rotated_at: now,
+      });
+      if (!rotated) continue;
       await this.deps.audit.emit(
         {
           action: 'token.rotated',
@@ -297,8 +313,41 @@ export class TokenLifecycle {
         },
         caller,
       );
-      return { record: rotated, token: formatToken(current.kind, id, secret) };
-    });
+      return { record: await this.#withLastUseOf(rotated), token: formatToken(current.kind, id, secret) };
+    }
+  }
+
+  /** Marks a token past its expiry `expired` and audits it; true when this call did (the expiry sweeper). */
+  async expire(id: string, now: Date): Promise<boolean> {
+    for (;;) {
+      const current = await this.deps.store.findById(id);
+      if (!current || current.status !== 'active' || !current.expires_at || current.expires_at > now) return false;
+      if (!(await this.#commit(current, 'expired', { status: 'expired' }))) continue;
+      await this.deps.audit.emit({
+        action: 'token.expired',
+        actor: { type: 'service', id: 'token' },
+        resource: { type: RESOURCE, id },
+        details: { kind: current.kind, owner_id: current.owner_id, expired_at: now.toISOString() },
+      });
+      return true;
+    }
+  }
+
+  /** Commits `current`'s next version with `patch` applied; null when another change committed that version first. */
+  async #commit(current: TokenRecord, change: TokenChange, patch: Partial<TokenState>): Promise<TokenRecord | null> {
+    const next: TokenRecord = { ...current, ...patch, updated_at: this.#now(), version: current.version + 1 };
+    if (!(await this.deps.store.commit(next, change))) return null;
+    await this.deps.changed?.(current.id);
+    return next;
+  }
+
+  async #withLastUse(tokens: TokenRecord[]): Promise<TokenWithLastUse[]> {
+    const times = await this.deps.lastUsed.find(tokens.map((t) => t.id));
+    return tokens.map((t) => ({ ...t, last_used_at: times.get(t.id) ?? null }));
+  }
+
+  async #withLastUseOf(token: TokenRecord): Promise<TokenWithLastUse> {
+    return (await this.#withLastUse([token]))[0];
   }
 
   async #visible(id: string, caller: Caller): Promise<TokenRecord> {
@@ -316,7 +365,7 @@ export class TokenLifecycle {
   ): Promise<IssuedToken> {
     const secret = newSecret();
     for (let attempt = 0; attempt < 3; attempt++) {
-      const record: TokenRecord = {
+      const token: NewToken = {
         id: newTokenId(),
         kind,
         ...fields,
@@ -324,12 +373,13 @@ export class TokenLifecycle {
         digest: this.deps.digester.digest(secret),
         prev_digest: null,
         prev_expires_at: null,
+        rotated_at: null,
         created_at: now,
         updated_at: now,
-        last_used_at: null,
         revoked_at: null,
       };
-      if (!(await this.deps.store.insert(record))) continue; // a 95-bit id collided: draw another
+      const record = await this.deps.store.insert(token);
+      if (!record) continue; // a 95-bit id collided: draw another
       await this.deps.audit.emit(
         {
           action: 'token.created',
@@ -345,7 +395,7 @@ export class TokenLifecycle {
         },
         caller,
       );
-      return { record, token: formatToken(kind, record.id, secret) };
+      return { record: { ...record, last_used_at: null }, token: formatToken(kind, record.id, secret) };
     }
     throw new ConflictError('Could not allocate a token id, try again');
   }

@@ -4,19 +4,15 @@ import type { TokenKind } from './token-format.js';
 export const TOKEN_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
-export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 export const MAX_EXPIRES_IN_DAYS = 366;
 export const MAX_GRACE_SECONDS = 86_400;
 export const MAX_NAME_LENGTH = 100;
 export const MAX_DESCRIPTION_LENGTH = 1_000;
 
-/** One API token as the store keeps it. Only digests of secrets, never a secret. */
-export interface TokenRecord {
-  id: string;
-  kind: TokenKind;
-  owner_id: string;
-  /** Set for agent tokens, "" for personal ones. */
-  agent_id: string;
+/** What a lifecycle change can alter: every version of a token carries all of it. */
+export interface TokenState {
   name: string;
   description: string;
   scopes: Scope[];
@@ -25,12 +21,39 @@ export interface TokenRecord {
   /** The digest of the secret replaced by the last rotation, valid until prev_expires_at. */
   prev_digest: string | null;
   prev_expires_at: Date | null;
+  /** When the current secret replaced the previous one (null: never rotated). */
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+  /** When this version was committed. */
+  updated_at: Date;
+}
+
+export const TOKEN_CHANGES = ['updated', 'rotated', 'revoked', 'expired'] as const;
+/** Why a version after the first was committed. */
+export type TokenChange = (typeof TOKEN_CHANGES)[number];
+
+/** One API token: what never changes, and its latest version. Only digests of secrets, never a secret. */
+export interface TokenRecord extends TokenState {
+  id: string;
+  kind: TokenKind;
+  owner_id: string;
+  /** Set for agent tokens, "" for personal ones. */
+  agent_id: string;
   /** null: never expires (admins only). */
   expires_at: Date | null;
   created_at: Date;
-  updated_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
+  /** 1 at creation; each lifecycle change commits the next one. */
+  version: number;
+  /** The token's place among its owner's tokens (1, 2, …), which lists page by. */
+  owner_seq: number;
+}
+
+/** A token with when it was last used (kept apart from the token: store/last-used-store.ts). */
+export type TokenWithLastUse = TokenRecord & { last_used_at: Date | null };
+
+export function stateOf(t: TokenState): TokenState {
+  const { name, description, scopes, status, digest, prev_digest, prev_expires_at, rotated_at, revoked_at, updated_at } = t;
+  return { name, description, scopes, status, digest, prev_digest, prev_expires_at, rotated_at, revoked_at, updated_at };
 }
 
 /** The status a caller sees: an active token past its expiry is expired even before the sweeper marks it. */

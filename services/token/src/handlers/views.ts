@@ -1,13 +1,13 @@
 import type { ApiToken } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
 import type { CreatedToken } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
 import type { IssuedToken } from '../domain/token-lifecycle.js';
-import { visibleStatus, type TokenRecord } from '../domain/token.js';
+import { visibleStatus, type TokenWithLastUse } from '../domain/token.js';
 import { tokenPrefix } from '../domain/token-format.js';
 
 const iso = (d: Date | null): string => (d ? d.toISOString() : '');
 
 /** A token as callers see it: never the secret or its digest. */
-export function apiToken(t: TokenRecord): ApiToken {
+export function apiToken(t: TokenWithLastUse): ApiToken {
   return {
     id: t.id,
     kind: t.kind,

@@ -1,12 +1,32 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKeyError } from '@tollgate/platform';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { findLast, isDuplicateKeyError } from '@tollgate/platform';
 import { TOKEN_KINDS } from '../domain/token-format.js';
-import { TOKEN_STATUSES, type TokenRecord, type TokenStatus } from '../domain/token.js';
-import type { IntrospectionView, ListQuery, TokenPatch, TokenRepository } from '../domain/token-repository.js';
+import { DAY_MS, stateOf, TOKEN_CHANGES, TOKEN_STATUSES, type TokenChange, type TokenRecord, type TokenState } from '../domain/token.js';
+import { OWNER_BUCKET_SIZE, type IntrospectionView, type NewToken, type TokenRepository } from '../domain/token-repository.js';
 
-const { trusted } = mongoose;
+type TokenDoc = Omit<TokenRecord, 'id'> & {
+  _id: string;
+  /** owner_seq / OWNER_BUCKET_SIZE: lists read one bucket per equality query. */
+  owner_bucket: number;
+  /** The UTC day of expires_at (days since the epoch): the expiry sweeper reads one day per equality query. */
+  expiry_day: number | null;
+};
 
-type TokenDoc = Omit<TokenRecord, 'id'> & { _id: string };
+/** A committed version after the first: the whole mutable state, so the latest one alone says what the token is. */
+type VersionDoc = TokenState & { _id: string; token_id: string; version: number; change: TokenChange };
+
+const stateFields = {
+  name: { type: String, required: true },
+  description: { type: String, default: '' },
+  scopes: { type: [String], default: [] },
+  status: { type: String, enum: TOKEN_STATUSES, required: true },
+  digest: { type: String, required: true },
+  prev_digest: { type: String, default: null },
+  prev_expires_at: { type: Date, default: null },
+  rotated_at: { type: Date, default: null },
+  revoked_at: { type: Date, default: null },
+  updated_at: { type: Date, required: true },
+};
 
 const tokenSchema = new Schema<TokenDoc>(
   {
@@ -14,55 +34,78 @@ const tokenSchema = new Schema<TokenDoc>(
     kind: { type: String, enum: TOKEN_KINDS, required: true },
     owner_id: { type: String, required: true },
     agent_id: { type: String, default: '' },
-    name: { type: String, required: true },
-    description: { type: String, default: '' },
-    scopes: { type: [String], default: [] },
-    status: { type: String, enum: TOKEN_STATUSES, required: true },
-    digest: { type: String, required: true },
-    prev_digest: { type: String, default: null },
-    prev_expires_at: { type: Date, default: null },
     expires_at: { type: Date, default: null },
     created_at: { type: Date, required: true },
-    updated_at: { type: Date, required: true },
-    last_used_at: { type: Date, default: null },
-    revoked_at: { type: Date, default: null },
+    owner_seq: { type: Number, required: true },
+    owner_bucket: { type: Number, required: true },
+    expiry_day: { type: Number, default: null, index: true },
+    version: { type: Number, required: true },
+    ...stateFields,
   },
   { collection: 'api_tokens', versionKey: false, strict: 'throw' },
 );
-// Listing one owner's tokens, newest first.
-tokenSchema.index({ owner_id: 1, created_at: -1, _id: -1 });
-// The expiry sweeper (FerretDB has no TTL indexes).
-tokenSchema.index({ status: 1, expires_at: 1 });
-tokenSchema.index({ prev_expires_at: 1 });
-// Replicas poll for changed tokens to drop them from their introspection caches.
-tokenSchema.index({ updated_at: 1 });
+// The unique (owner, place) is what gives each new token its own place in its owner's list.
+tokenSchema.index({ owner_id: 1, owner_seq: 1 }, { unique: true });
+tokenSchema.index({ owner_id: 1, owner_bucket: 1 });
+
+const versionSchema = new Schema<VersionDoc>(
+  {
+    _id: { type: String, required: true },
+    token_id: { type: String, required: true },
+    version: { type: Number, required: true },
+    change: { type: String, enum: TOKEN_CHANGES, required: true },
+    ...stateFields,
+  },
+  { collection: 'api_token_versions', versionKey: false, strict: 'throw' },
+);
 
 const INTROSPECTION_PROJECTION = {
-  kind: 1, owner_id: 1, agent_id: 1, scopes: 1, status: 1, digest: 1, prev_digest: 1, prev_expires_at: 1, expires_at: 1,
+  kind: 1, owner_id: 1, agent_id: 1, scopes: 1, status: 1, digest: 1, prev_digest: 1, prev_expires_at: 1, expires_at: 1, version: 1,
 } as const;
 
-function toRecord<T extends { _id: string }>(doc: T): Omit<T, '_id'> & { id: string } {
-  const { _id, ...rest } = doc;
+const versionKey = (id: string, version: number) => `${id}:${version}`;
+const dayOf = (at: Date | null) => (at ? Math.floor(at.getTime() / DAY_MS) : null);
+
+function toRecord(doc: TokenDoc): TokenRecord {
+  const { _id, owner_bucket: _bucket, expiry_day: _day, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
-/** The token collection. Every function returns plain objects. */
+/** The token collection (the read model) and its version log. Every function returns plain objects. */
 export class TokenStore implements TokenRepository {
   readonly model: Model<TokenDoc>;
+  readonly versions: Model<VersionDoc>;
 
   constructor(conn: Connection) {
     this.model = conn.models.ApiToken ?? conn.model<TokenDoc>('ApiToken', tokenSchema);
+    this.versions = conn.models.ApiTokenVersion ?? conn.model<VersionDoc>('ApiTokenVersion', versionSchema);
   }
 
-  /** Inserts a new token; false when the id is taken. */
-  async insert(record: TokenRecord): Promise<boolean> {
-    const { id, ...rest } = record;
-    try {
-      await this.model.create({ _id: id, ...rest });
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
+  async init(): Promise<void> {
+    await Promise.all([this.model.init(), this.versions.init()]);
+  }
+
+  async insert(token: NewToken): Promise<TokenRecord | null> {
+    const { id, ...rest } = token;
+    let seq = await this.lastOwnerSeq(token.owner_id);
+    for (;;) {
+      const doc: TokenDoc = {
+        _id: id,
+        ...rest,
+        version: 1,
+        owner_seq: seq + 1,
+        owner_bucket: Math.floor((seq + 1) / OWNER_BUCKET_SIZE),
+        expiry_day: dayOf(token.expires_at),
+      };
+      try {
+        await this.model.create(doc);
+        return toRecord(doc);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        // Either the id is taken, or another of the owner's tokens took this place: take the next.
+        if (await this.exists(id)) return null;
+        seq = await findLast(seq + 1, (n) => this.#ownerSeqTaken(token.owner_id, n));
+      }
     }
   }
 
@@ -72,91 +115,73 @@ export class TokenStore implements TokenRepository {
 
   async findById(id: string): Promise<TokenRecord | null> {
     const doc = await this.model.findById(id).lean<TokenDoc>();
-    return doc ? toRecord(doc) : null;
+    return doc ? this.#latest(toRecord(doc)) : null;
   }
 
-  /** The hot path: one primary-key lookup with a narrow projection. */
+  /** The hot path: one primary-key read with a narrow projection, and one probe for a newer version. */
   async findForIntrospection(id: string): Promise<IntrospectionView | null> {
-    const doc = await this.model.findById(id, INTROSPECTION_PROJECTION).lean<IntrospectionView & { _id: string }>();
-    return doc ? toRecord(doc) : null;
+    const doc = await this.model.findById(id, INTROSPECTION_PROJECTION).lean<Omit<IntrospectionView, 'id'> & { _id: string }>();
+    if (!doc) return null;
+    const { _id, ...view } = doc;
+    return this.#latest({ id: _id, ...view });
   }
 
-  async list(q: ListQuery): Promise<TokenRecord[]> {
-    const filter: Record<string, unknown> = { owner_id: q.ownerId };
-    if (q.status === 'active') {
-      filter.status = 'active';
-      filter.$or = [{ expires_at: null }, { expires_at: trusted({ $gt: new Date() }) }];
-    } else if (q.status === 'expired') {
-      filter.$or = [{ status: 'expired' }, { status: 'active', expires_at: trusted({ $ne: null, $lte: new Date() }) }];
-    } else if (q.status) {
-      filter.status = q.status;
+  async commit(next: TokenRecord, change: TokenChange): Promise<boolean> {
+    const { id, version } = next;
+    try {
+      await this.versions.create({ _id: versionKey(id, version), token_id: id, version, change, ...stateOf(next) });
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
     }
-    if (q.after) {
-      const page = {
-        $or: [
-          { created_at: trusted({ $lt: q.after.createdAt }) },
-          { created_at: q.after.createdAt, _id: trusted({ $lt: q.after.id }) },
-        ],
-      };
-      if (filter.$or) {
-        filter.$and = [{ $or: filter.$or }, page];
-        delete filter.$or;
-      } else {
-        Object.assign(filter, page);
-      }
-    }
-    const docs = await this.model.find(filter).sort({ created_at: -1, _id: -1 }).limit(q.limit).lean<TokenDoc[]>();
-    return docs.map(toRecord);
+    await this.#project(id, version, next);
+    return true;
+  }
+
+  lastOwnerSeq(ownerId: string): Promise<number> {
+    return findLast(0, (n) => this.#ownerSeqTaken(ownerId, n));
+  }
+
+  async ownerBucket(ownerId: string, bucket: number): Promise<TokenRecord[]> {
+    const docs = await this.model.find({ owner_id: ownerId, owner_bucket: bucket }).lean<TokenDoc[]>();
+    return Promise.all(docs.map((d) => this.#latest(toRecord(d))));
+  }
+
+  async expiringOn(day: number): Promise<Pick<TokenRecord, 'id' | 'status' | 'expires_at'>[]> {
+    const docs = await this.model.find({ expiry_day: day }, { status: 1, expires_at: 1 }).lean<Pick<TokenDoc, '_id' | 'status' | 'expires_at'>[]>();
+    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+  }
+
+  async #ownerSeqTaken(ownerId: string, seq: number): Promise<boolean> {
+    return (await this.model.exists({ owner_id: ownerId, owner_seq: seq })) !== null;
+  }
+
+  /** The latest committed version after `version`, if there is one. */
+  async #newer(id: string, version: number): Promise<VersionDoc | null> {
+    const last = await findLast(version, async (v) => (await this.versions.exists({ _id: versionKey(id, v) })) !== null);
+    return last === version ? null : this.versions.findById(versionKey(id, last)).lean<VersionDoc>();
   }
 
   /**
-   * Applies a patch only while the token is still in the expected status; returns the
-   * updated token, or null when it changed underneath (callers also hold a per-token mutex).
+   * The read model is trusted for the version it names; a newer committed version (its
+   * writer not done yet, or its write undone by a concurrent one) replaces it. One probe
+   * when the read model is current.
    */
-  async update(id: string, expected: TokenStatus, patch: TokenPatch, now: Date): Promise<TokenRecord | null> {
-    const doc = await this.model
-      .findOneAndUpdate({ _id: id, status: expected }, { $set: { ...patch, updated_at: now } }, { returnDocument: 'after' })
-      .lean<TokenDoc>();
-    return doc ? toRecord(doc) : null;
+  async #latest<T extends { id: string; version: number }>(read: T): Promise<T> {
+    const newer = await this.#newer(read.id, read.version);
+    return newer ? { ...read, ...stateOf(newer), version: newer.version } : read;
   }
 
-  async findDueForExpiry(now: Date, limit: number): Promise<Pick<TokenRecord, 'id' | 'kind' | 'owner_id'>[]> {
-    const docs = await this.model
-      .find({ status: 'active', expires_at: trusted({ $ne: null, $lte: now }) }, { _id: 1, kind: 1, owner_id: 1 })
-      .limit(limit)
-      .lean<Pick<TokenDoc, '_id' | 'kind' | 'owner_id'>[]>();
-    return docs.map(toRecord);
-  }
-
-  /** Marks one token expired if it is still active and past its expiry; true when this call did it. */
-  async markExpired(id: string, now: Date): Promise<boolean> {
-    const res = await this.model.updateOne(
-      { _id: id, status: 'active', expires_at: trusted({ $ne: null, $lte: now }) },
-      { $set: { status: 'expired', updated_at: now } },
-    );
-    return res.modifiedCount === 1;
-  }
-
-  /** Forgets old secrets whose rotation grace period is over. */
-  async clearLapsedGrace(now: Date): Promise<number> {
-    const res = await this.model.updateMany(
-      { prev_expires_at: trusted({ $ne: null, $lte: now }) },
-      { $set: { prev_digest: null, prev_expires_at: null } },
-    );
-    return res.modifiedCount;
-  }
-
-  async changedSince(since: Date, limit: number): Promise<string[]> {
-    const docs = await this.model.find({ updated_at: trusted({ $gt: since }) }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>();
-    return docs.map((d) => d._id);
-  }
-
-  /** Records last-use times for many tokens in one bulk write; a time never moves backwards. */
-  async touchLastUsed(times: ReadonlyMap<string, Date>): Promise<void> {
-    if (times.size === 0) return;
-    await this.model.bulkWrite(
-      [...times].map(([id, at]) => ({ updateOne: { filter: { _id: id }, update: { $max: { last_used_at: at } } } })),
-      { ordered: false },
-    );
+  /**
+   * Writes a committed version into the read model. On FerretDB a concurrent write of an
+   * older version can land after ours and undo it, so the writer looks again and writes
+   * the latest until the log has nothing newer; readers never depend on it (#latest).
+   */
+  async #project(id: string, version: number, state: TokenState): Promise<void> {
+    for (let current: { version: number; state: TokenState } | null = { version, state }; current; ) {
+      await this.model.updateOne({ _id: id }, { $set: { ...stateOf(current.state), version: current.version } });
+      const newer = await this.#newer(id, current.version);
+      current = newer && { version: newer.version, state: newer };
+    }
   }
 }
