@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { KeyedMutex, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { credentialIssuer, ipTokenIssuer } from './clients.js';
@@ -39,13 +39,13 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const claims = new ClaimStore(rt.db);
       const leases = new LeaseStore(rt.db);
       const requests = new BudgetRequestStore(rt.db);
-      await Promise.all([journal.init(), rollups.init(), claims.init(), requests.init()]);
+      await Promise.all([rollups.init(), claims.init(), requests.init()]);
 
       const book = new BudgetBook({ journal, rollups, log: rt.log });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
-      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, mutex: new KeyedMutex(), maxBudgetMicros: config.MAX_BUDGET_USD });
+      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, maxBudgetMicros: config.MAX_BUDGET_USD });
       const leaseOps = new Leases({
         agents,
         book,

@@ -149,7 +149,7 @@ test('when an agent creation was abandoned half-way, then the sweeper revokes it
     created_at: then,
     updated_at: then,
   });
-  await otherReplica().create(agentId, usd(1), then);
+  await otherReplica().create(agentId, usd(1), { name: 'abandoned', description: '', disabled: false }, then);
   const gone = await until(() => s.db.collection('agents').findOne({ _id: agentId as never }), (d) => d === null);
   t.is(gone, null);
   t.is(await s.db.collection('budgets').countDocuments({ _id: agentId as never }), 0);

@@ -92,7 +92,7 @@ test('when ten managers approve one request on both replicas at once, then exact
   const outcomes = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       via(i)
-        .ApproveBudgetRequest({ id: r.id, note: `approval ${i}` }, { principal: i % 3 === 0 ? manager2 : manager })
+        .ApproveBudgetRequest({ id: r.id, note: `approval ${i}` }, patient(i % 3 === 0 ? manager2 : manager))
         .then(() => 'ok', (err: { code: string }) => err.code),
     ),
   );
@@ -147,4 +147,21 @@ test('when both replicas charge an agent, then spend analytics on either add up 
     }
     t.deepEqual(rows, expected);
   }
+});
+
+test('when an agent is renamed, described and disabled on both replicas at once, then every change is kept and no hold is granted after the disable', async (t) => {
+  const { agent, as } = await createAgent(s, usd(1));
+  await Promise.all([
+    s.budget.UpdateAgent({ id: agent.id, name: 'renamed' }, patient(member)),
+    other.call.UpdateAgent({ id: agent.id, description: 'described' }, patient(member)),
+    s.budget.UpdateAgent({ id: agent.id, disabled: true }, patient(member)),
+  ]);
+  for (const client of [s.budget, other.call]) {
+    t.like(await client.GetAgent({ id: agent.id }, { principal: viewer }), { name: 'renamed', description: 'described', disabled: true });
+    const hold = await client.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, { principal: as }).catch((err: { code: string }) => err.code);
+    t.is(hold, 'forbidden');
+  }
+  // Re-enabled on one replica, holds work again on the other at once.
+  await other.call.UpdateAgent({ id: agent.id, disabled: false }, { principal: member });
+  t.is((await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, { principal: as })).granted_micros, 1_000);
 });

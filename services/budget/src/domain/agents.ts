@@ -5,18 +5,17 @@ import {
   pageOf,
   readPage,
   type AuditEmitter,
-  type KeyedMutex,
   type PageInput,
   ValidationError,
 } from '@tollgate/platform';
 import { assertPerson, assertReader, isAdmin } from './access.js';
-import type { BudgetState } from './book.js';
+import type { AgentProfile, BudgetState } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd, micros } from './money.js';
 import type { Caller, CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
-import type { AgentPatch, AgentRepository } from './repositories.js';
+import type { AgentRepository } from './repositories.js';
 import { knownId, validDescription, validName, validProviders } from './rules.js';
 
 export interface AgentsDeps {
@@ -24,8 +23,6 @@ export interface AgentsDeps {
   book: BudgetBook;
   credentials: CredentialIssuer;
   audit: AuditEmitter;
-  /** One change of an agent's record at a time in this process. */
-  mutex: KeyedMutex;
   maxBudgetMicros: number;
   now?: () => Date;
 }
@@ -50,6 +47,11 @@ export interface AgentView {
 }
 
 const RESOURCE = 'agent';
+
+/** The record with the journal's profile over the mirrored one (the journal decides). */
+function viewOf(agent: AgentRecord, budget: BudgetState | null): AgentView {
+  return { agent: budget ? { ...agent, ...budget.profile } : agent, budget };
+}
 
 /**
  * Agents and their budgets. Creating one spans three stores (agent, budget, the token
@@ -93,7 +95,7 @@ export class Agents {
     await this.deps.agents.insert(record);
     let tokenId = '';
     try {
-      const opened = await this.deps.book.create(id, budget, now);
+      const opened = await this.deps.book.create(id, budget, { name, description, disabled: false }, now);
       const minted = await this.deps.credentials.mint({ agentId: id, ownerId: p.id, name }, caller);
       tokenId = minted.tokenId;
       const active = await this.deps.agents.activate(id, tokenId, this.#now());
@@ -135,7 +137,7 @@ export class Agents {
 
   async get(id: string, caller: Caller): Promise<AgentView> {
     const agent = await this.#visible(id, caller, 'agents:read');
-    return { agent, budget: await this.deps.book.current(id) };
+    return viewOf(agent, await this.deps.book.current(id));
   }
 
   async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
@@ -144,25 +146,25 @@ export class Agents {
     const agents = await this.deps.agents.list({ after: page.after, limit: page.limit + 1, ids: self ? [self] : undefined });
     const { items, next_cursor } = pageOf(agents, page, (a) => a.id);
     const budgets = await Promise.all(items.map((a) => this.deps.book.current(a.id)));
-    return { items: items.map((agent, i) => ({ agent, budget: budgets[i] })), next_cursor };
+    return { items: items.map((agent, i) => viewOf(agent, budgets[i])), next_cursor };
   }
 
+  /** A profile change is an op in the agent's journal: of concurrent changes none is lost, and a disable stops every later hold. */
   async update(input: UpdateAgentInput, caller: Caller): Promise<AgentView> {
     const p = caller.principal;
     assertPerson(p, 'member', 'agents:write');
-    const patch: AgentPatch = {};
+    const patch: Partial<AgentProfile> = {};
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
     if (input.disabled !== undefined) patch.disabled = input.disabled;
-    return this.deps.mutex.run(input.id, async () => {
-      const current = await this.#visible(input.id, caller, 'agents:read');
-      if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
-      if (Object.keys(patch).length === 0) return { agent: current, budget: await this.deps.book.current(current.id) };
-      const updated = await this.deps.agents.update(current.id, patch, this.#now());
-      if (!updated) throw new NotFoundError('Agent not found');
+    const current = await this.#visible(input.id, caller, 'agents:read');
+    if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
+    if (Object.keys(patch).length > 0) {
+      const [decided] = await this.deps.book.submit(current.id, [{ intent: { type: 'profile', patch } }]);
+      if (decided.outcome.type === 'profile') await this.deps.agents.mirrorProfile(current.id, decided.outcome.profile, this.#now());
       await this.deps.audit.emit({ action: 'agent.updated', resource: { type: RESOURCE, id: current.id }, details: { ...patch } }, caller);
-      return { agent: updated, budget: await this.deps.book.current(current.id) };
-    });
+    }
+    return viewOf(current, await this.deps.book.current(current.id));
   }
 
   async budget(id: string, caller: Caller): Promise<BudgetState> {

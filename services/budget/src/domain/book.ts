@@ -37,8 +37,16 @@ export interface DayTotals {
   rows: SpendRow[];
 }
 
+/** What people may change about an agent. Kept in the journal, so that a hold decided after a disable sees it. */
+export interface AgentProfile {
+  name: string;
+  description: string;
+  disabled: boolean;
+}
+
 export interface BudgetState {
   agent_id: string;
+  profile: AgentProfile;
   /** The journal entry this state is as of (0: none yet). */
   seq: number;
   limit: number;
@@ -76,7 +84,8 @@ export interface ChargeOp extends ChargeRequest {
 }
 
 export type JournalOp =
-  | { type: 'open'; limit: number }
+  | { type: 'open'; limit: number; profile: AgentProfile }
+  | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; granted: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
   | ChargeOp
@@ -86,6 +95,7 @@ export type ReleaseReason = 'released' | 'expired' | 'void';
 
 /** What a caller asks of a budget; decided against the state current when its entry is written. */
 export type Intent =
+  | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; requested: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; reason: ReleaseReason }
   | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string; allow_overage: boolean })
@@ -98,8 +108,9 @@ export function chargeRequestOf(c: ChargeRequest): ChargeRequest {
 }
 
 export type Outcome =
-  /** A hold of `granted` (0: nothing was left, no hold was made). */
-  | { type: 'hold'; granted: number }
+  | { type: 'profile'; profile: AgentProfile }
+  /** A hold of `granted` (0: none was made — nothing was left, or the agent is disabled). */
+  | { type: 'hold'; granted: number; disabled: boolean }
   /** `closed`: this release closed the hold (false: it was closed before). */
   | { type: 'release'; released: number; closed: boolean }
   /** `duplicate`: the report was already in the journal (`charged` is what it charged then). */
@@ -118,12 +129,23 @@ export function utcDay(at: Date): string {
 }
 
 export function emptyState(agentId: string): BudgetState {
-  return { agent_id: agentId, seq: 0, limit: 0, spent: 0, held: 0, holds: {}, history: [], today: { day: '', rows: [] } };
+  return {
+    agent_id: agentId,
+    profile: { name: '', description: '', disabled: false },
+    seq: 0,
+    limit: 0,
+    spent: 0,
+    held: 0,
+    holds: {},
+    history: [],
+    today: { day: '', rows: [] },
+  };
 }
 
 export function cloneState(s: BudgetState): BudgetState {
   return {
     ...s,
+    profile: { ...s.profile },
     holds: Object.fromEntries(Object.entries(s.holds).map(([id, h]) => [id, { ...h }])),
     history: [...s.history],
     today: { day: s.today.day, rows: s.today.rows.map((r) => ({ ...r })) },
@@ -140,6 +162,10 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
   switch (op.type) {
     case 'open':
       s.limit = op.limit;
+      s.profile = { ...op.profile };
+      return;
+    case 'profile':
+      s.profile = { ...s.profile, ...op.patch };
       return;
     case 'hold':
       s.holds[op.id] = { granted: op.granted, unspent: op.granted, provider: op.provider, expires_at: op.expires_at };
@@ -182,14 +208,19 @@ export function decide(s: BudgetState, intent: Intent): { op: JournalOp | null; 
   let op: JournalOp | null = null;
   let outcome: Outcome;
   switch (intent.type) {
+    case 'profile': {
+      op = { type: 'profile', patch: intent.patch };
+      outcome = { type: 'profile', profile: { ...s.profile, ...intent.patch } };
+      break;
+    }
     case 'hold': {
-      const granted = Math.min(intent.requested, remainingOf(s));
+      const granted = s.profile.disabled ? 0 : Math.min(intent.requested, remainingOf(s));
       if (granted <= 0 || s.holds[intent.id]) {
-        outcome = { type: 'hold', granted: 0 };
+        outcome = { type: 'hold', granted: 0, disabled: s.profile.disabled };
         break;
       }
       op = { type: 'hold', id: intent.id, granted, provider: intent.provider, expires_at: intent.expires_at };
-      outcome = { type: 'hold', granted };
+      outcome = { type: 'hold', granted, disabled: false };
       break;
     }
     case 'release': {

@@ -1,6 +1,7 @@
 import { findLast, NotFoundError, type Logger } from '@tollgate/platform';
 import {
   applyOp,
+  type AgentProfile,
   cloneState,
   decide,
   emptyState,
@@ -87,6 +88,7 @@ export class BudgetBook {
   readonly #loaded = new Map<string, Loaded>();
   readonly #loading = new Map<string, Promise<Loaded | null>>();
   readonly #queues = new Map<string, Waiting[]>();
+  readonly #busy = new Set<string>();
   readonly #followUps = new Set<Promise<unknown>>();
   readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
   readonly #rollupsWriting = new Set<string>();
@@ -98,9 +100,9 @@ export class BudgetBook {
   }
 
   /** Opens a new agent's journal with its first entry (a snapshot). */
-  async create(agentId: string, limit: number, now: Date): Promise<BudgetState> {
+  async create(agentId: string, limit: number, profile: AgentProfile, now: Date): Promise<BudgetState> {
     const state = emptyState(agentId);
-    const op: JournalOp = { type: 'open', limit };
+    const op: JournalOp = { type: 'open', limit, profile };
     state.seq = 1;
     enterDay(state, utcDay(now));
     applyOp(state, op);
@@ -174,23 +176,38 @@ export class BudgetBook {
   #kick(): void {
     this.#running ??= this.#loop().finally(() => {
       this.#running = null;
-      if (this.#queues.size > 0) this.#kick();
+      if (this.#ready().length > 0) this.#kick();
     });
   }
 
+  /** Agents with queued intents that are not being loaded or caught up. */
+  #ready(): string[] {
+    return [...this.#queues.keys()].filter((agentId) => !this.#busy.has(agentId));
+  }
+
   async #loop(): Promise<void> {
-    while (this.#queues.size > 0) {
-      const picked = [...this.#queues.keys()].slice(0, MAX_AGENTS_PER_BATCH).map((agentId) => {
+    for (let agents = this.#ready(); agents.length > 0; agents = this.#ready()) {
+      const batch: { agentId: string; loaded: Loaded; taken: Waiting[]; base: number; next: BudgetState; decided: Decided[]; entry: JournalEntry | null }[] = [];
+      for (const agentId of agents.slice(0, MAX_AGENTS_PER_BATCH)) {
         const queue = this.#queues.get(agentId)!;
+        const loaded = this.#loaded.get(agentId);
+        const oldest = Math.min(...queue.slice(0, MAX_OPS_PER_ENTRY).map((w) => w.afterSeq ?? Infinity));
+        if (!loaded) {
+          this.#aside(agentId, async () => {
+            if (!(await this.#load(agentId))) throw new NotFoundError('Agent not found');
+          });
+          continue;
+        }
+        if (oldest + 1 < loaded.observedFrom) {
+          this.#aside(agentId, () => this.#observeFrom(agentId, loaded, oldest + 1));
+          continue;
+        }
         const taken = queue.splice(0, MAX_OPS_PER_ENTRY);
         if (queue.length === 0) this.#queues.delete(agentId);
-        return { agentId, taken };
-      });
-      const ready = await Promise.all(picked.map((p) => this.#prepare(p.agentId, p.taken)));
-      const batch = picked.flatMap((p, i) => {
-        const loaded = ready[i];
-        return loaded ? [{ ...p, loaded, ...this.#decideAll(loaded, p.taken) }] : [];
-      });
+        batch.push({ agentId, loaded, taken, ...this.#decideAll(loaded, taken) });
+      }
+      if (batch.length === 0) continue;
+
       const writes = batch.filter((b) => b.entry);
       const unchanged = batch.filter((b) => !b.entry);
       let taken: Set<string>;
@@ -210,45 +227,47 @@ export class BudgetBook {
         continue;
       }
 
-      const lagging: { agentId: string; loaded: Loaded; taken: Waiting[] }[] = [];
       for (const b of writes) {
-        if (taken.has(b.agentId)) lagging.push(b);
+        if (taken.has(b.agentId)) this.#lagging(b.agentId, b.loaded, b.taken);
         else {
           this.#committed(b.agentId, b.loaded, b.next, b.entry!);
           b.taken.forEach((w, i) => w.resolve(b.decided[i]));
         }
       }
       unchanged.forEach((b, i) => {
-        if (stale[i]) lagging.push(b);
+        if (stale[i]) this.#lagging(b.agentId, b.loaded, b.taken);
         else b.taken.forEach((w, j) => w.resolve(b.decided[j]));
       });
-      // Another replica wrote these agents first: read what it wrote, then decide again, first in line.
-      await Promise.all(
-        lagging.map(async (b) => {
-          try {
-            await this.#catchUp(b.agentId, b.loaded);
-            this.#queues.set(b.agentId, [...b.taken, ...(this.#queues.get(b.agentId) ?? [])]);
-          } catch (err) {
-            this.#loaded.delete(b.agentId);
-            for (const w of b.taken) w.reject(err);
-          }
-        }),
-      );
     }
   }
 
-  /** The head to decide on, with every entry after the oldest claim among `taken` observed; null (callers failed) when there is none. */
-  async #prepare(agentId: string, taken: Waiting[]): Promise<Loaded | null> {
-    try {
-      const loaded = await this.#load(agentId);
-      if (!loaded) throw new NotFoundError('Agent not found');
-      const oldest = Math.min(...taken.map((w) => w.afterSeq ?? Infinity));
-      if (oldest + 1 < loaded.observedFrom) await this.#observeFrom(agentId, loaded, oldest + 1);
-      return loaded;
-    } catch (err) {
-      for (const w of taken) w.reject(err);
-      return null;
-    }
+  /** Another replica wrote the agent first: its intents go back in front, to be decided again once we have read what it wrote. */
+  #lagging(agentId: string, loaded: Loaded, taken: Waiting[]): void {
+    this.#queues.set(agentId, [...taken, ...(this.#queues.get(agentId) ?? [])]);
+    this.#aside(agentId, () => this.#catchUp(agentId, loaded));
+  }
+
+  /**
+   * Reads an agent needs before its next entry happen off the loop, so one agent's reads
+   * never hold up the others' writes. Meanwhile its intents wait; if the reads fail, they fail.
+   */
+  #aside(agentId: string, work: () => Promise<void>): void {
+    this.#busy.add(agentId);
+    const done = work().then(
+      () => undefined,
+      (err: unknown) => {
+        this.#loaded.delete(agentId);
+        const queue = this.#queues.get(agentId) ?? [];
+        this.#queues.delete(agentId);
+        for (const w of queue) w.reject(err);
+      },
+    );
+    this.#followUps.add(done);
+    void done.finally(() => {
+      this.#followUps.delete(done);
+      this.#busy.delete(agentId);
+      this.#kick();
+    });
   }
 
   /** Decides the intents in order on a copy of the head; the entry is null when none changed anything. */
@@ -289,7 +308,10 @@ export class BudgetBook {
       spent: state.spent,
       held: state.held,
       today: state.today,
-      snapshot: state.seq % SNAPSHOT_EVERY === 1 ? { holds: state.holds, history: state.history } : undefined,
+      snapshot:
+        state.seq % SNAPSHOT_EVERY === 1
+          ? { profile: state.profile, holds: Object.entries(state.holds).map(([id, h]) => ({ id, ...h })), history: state.history }
+          : undefined,
     };
   }
 
@@ -348,8 +370,8 @@ export class BudgetBook {
 
   /** Applies the entries other replicas wrote after our head, in order. */
   async #catchUp(agentId: string, loaded: Loaded): Promise<void> {
-    // One probe first (usually nothing is new), then read ahead while entries keep coming.
-    for (let ahead = 1; ; ahead = READ_AHEAD) {
+    // One probe first (usually nothing or one entry is new), then read ahead in growing steps while entries keep coming.
+    for (let ahead = 1; ; ahead = Math.min(ahead * 2, READ_AHEAD)) {
       const seqs = Array.from({ length: ahead }, (_, i) => loaded.state.seq + 1 + i);
       const entries = await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)));
       for (const entry of entries) {
@@ -396,11 +418,12 @@ export class BudgetBook {
     const first = entries[0]!;
     const state: BudgetState = {
       agent_id: agentId,
+      profile: first.snapshot!.profile,
       seq: first.seq,
       limit: first.limit,
       spent: first.spent,
       held: first.held,
-      holds: first.snapshot!.holds,
+      holds: Object.fromEntries(first.snapshot!.holds.map(({ id, ...h }) => [id, h])),
       history: first.snapshot!.history,
       today: first.today,
     };

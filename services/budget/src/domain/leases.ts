@@ -50,7 +50,6 @@ export class Leases {
     const requested = input.requestedMicros === 0 ? this.deps.defaultLeaseMicros : micros(input.requestedMicros, 'requested_micros');
     const agent = await this.deps.agents.findById(agentId);
     if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
-    if (agent.disabled) throw new ForbiddenError('This agent is disabled');
     if (agent.providers.length > 0 && !agent.providers.includes(provider)) {
       throw new ForbiddenError(`This agent may not use provider ${provider}`);
     }
@@ -70,9 +69,12 @@ export class Leases {
     };
     await this.deps.leases.insert(lease);
     const [decided] = await this.deps.book.submit(agentId, [{ intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } }]);
-    const granted = decided.outcome.type === 'hold' ? decided.outcome.granted : 0;
+    const outcome = decided.outcome.type === 'hold' ? decided.outcome : { granted: 0, disabled: false };
+    const granted = outcome.granted;
     if (granted === 0) {
       await this.deps.leases.close(lease.id, 'void', 0, this.#now());
+      // Decided in the journal, after any disable that was acknowledged before.
+      if (outcome.disabled) throw new ForbiddenError('This agent is disabled');
       await this.deps.audit.emit(
         { action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: { provider, requested_micros: requested } },
         caller,

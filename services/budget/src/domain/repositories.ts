@@ -1,14 +1,14 @@
-import type { ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
+import type { AgentProfile, ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
 import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
 
-export type AgentPatch = Partial<Pick<AgentRecord, 'name' | 'description' | 'disabled'>>;
 
 export interface AgentRepository {
   insert(record: AgentRecord): Promise<void>;
   findById(id: string): Promise<AgentRecord | null>;
   /** Active agents in id order after `after`; only those in `ids` when given. */
   list(opts: { after?: string; limit: number; ids?: string[] }): Promise<AgentRecord[]>;
-  update(id: string, patch: AgentPatch, now: Date): Promise<AgentRecord | null>;
+  /** Copies the journal's profile onto the record (a mirror for lists; the journal decides). */
+  mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void>;
   /** provisioning → active with its credential; null when the agent is gone or already active. */
   activate(id: string, tokenId: string, now: Date): Promise<AgentRecord | null>;
   delete(id: string): Promise<void>;
@@ -28,7 +28,7 @@ export interface JournalEntry {
   held: number;
   today: DayTotals;
   /** The rest of the state, on entry 1 and every SNAPSHOT_EVERY entries after it. */
-  snapshot?: { holds: Record<string, Hold>; history: LimitChange[] };
+  snapshot?: { profile: AgentProfile; holds: (Hold & { id: string })[]; history: LimitChange[] };
 }
 
 /** The budget journal: entries keyed by (agent, seq), inserted once and never changed. */

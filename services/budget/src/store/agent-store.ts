@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { AgentRecord } from '../domain/records.js';
-import type { AgentPatch, AgentRepository } from '../domain/repositories.js';
+import type { AgentProfile } from '../domain/book.js';
+import type { AgentRepository } from '../domain/repositories.js';
 
 const { trusted } = mongoose;
 
@@ -56,11 +57,8 @@ export class AgentStore implements AgentRepository {
     return docs.map(toRecord);
   }
 
-  async update(id: string, patch: AgentPatch, now: Date): Promise<AgentRecord | null> {
-    const doc = await this.model
-      .findOneAndUpdate({ _id: id, status: 'active' }, { $set: { ...patch, updated_at: now } }, { returnDocument: 'after' })
-      .lean<AgentDoc>();
-    return doc ? toRecord(doc) : null;
+  async mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void> {
+    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { ...profile, updated_at: now } });
   }
 
   async activate(id: string, tokenId: string, now: Date): Promise<AgentRecord | null> {

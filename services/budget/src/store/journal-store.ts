@@ -5,6 +5,9 @@ import type { JournalEntry, JournalRepository } from '../domain/repositories.js'
 const { MongoBulkWriteError } = mongoose.mongo;
 
 type Document = mongo.Document;
+
+/** Entries read at once when walking a whole journal. */
+const READ_BATCH = 32;
 type Keyed = Document & { _id: string };
 
 /** `<agent>:<seq>`, the seq zero-padded so that one agent's keys also sort in seq order. */
@@ -13,7 +16,8 @@ export const entryKey = (agentId: string, seq: number) => `${agentId}:${String(s
 /**
  * The budget journal, written with the driver directly. The `_id` (agent, seq) is the
  * commit point: inserting an entry whose seq another writer already took fails with a
- * duplicate key, on MongoDB and on FerretDB alike. Every read is by `_id`.
+ * duplicate key, on MongoDB and on FerretDB alike. Every read is by `_id`, so `_id` is
+ * the only index (each index is paid for by every insert).
  * `budgets` keeps one small document per agent: when it was created and a hint of its
  * head (refreshed every few entries; it may lag or even go back, never past the head).
  */
@@ -24,10 +28,6 @@ export class JournalStore implements JournalRepository {
   constructor(conn: Connection) {
     this.entriesCollection = conn.db!.collection<Keyed>('budget_journal');
     this.heads = conn.db!.collection<Keyed>('budgets');
-  }
-
-  async init(): Promise<void> {
-    await this.entriesCollection.createIndex({ agent_id: 1 });
   }
 
   async create(entry: JournalEntry): Promise<void> {
@@ -64,14 +64,18 @@ export class JournalStore implements JournalRepository {
 
   async remove(agentId: string): Promise<void> {
     await this.heads.deleteOne({ _id: agentId });
-    await this.entriesCollection.deleteMany({ agent_id: agentId });
+    for (let seq = 1; (await this.entriesCollection.deleteOne({ _id: entryKey(agentId, seq) })).deletedCount === 1; seq++);
   }
 
   async *entries(agentId: string): AsyncIterable<JournalEntry> {
-    // One agent's entries by an indexed equality, ordered here (FerretDB sorts in memory anyway).
-    const docs = await this.entriesCollection.find({ agent_id: agentId }).toArray();
-    docs.sort((a, b) => Number(a.seq) - Number(b.seq));
-    for (const doc of docs) yield fromDoc(doc) as JournalEntry;
+    // By key, a batch at a time: no index on agent_id, which would cost every insert more than it saves here.
+    for (let seq = 1; ; seq += READ_BATCH) {
+      const batch = await Promise.all(Array.from({ length: READ_BATCH }, (_, i) => this.find(agentId, seq + i)));
+      for (const entry of batch) {
+        if (!entry) return;
+        yield entry;
+      }
+    }
   }
 }
 
