@@ -6,6 +6,7 @@ export * from './mongo.js';
 export * from './keyed-mutex.js';
 export * from './sequence.js';
 export * from './leadership.js';
+export * from './job-progress.js';
 export * from './pagination.js';
 export * from './audit-outbox.js';
 export * from './service-runtime.js';

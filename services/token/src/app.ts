@@ -1,4 +1,4 @@
-import { PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { JobProgress, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadIdentity, loadToken, packageDefinition } from '@tollgate/proto';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { Config } from './config.js';
@@ -15,7 +15,6 @@ import { introspectHandlers } from './handlers/introspect.js';
 import { tokenHandlers } from './handlers/tokens.js';
 import { bootstrapAdminFinder, ownerLookup } from './identity-client.js';
 import { TokenChangeFeed } from './store/change-feed.js';
-import { JobProgress } from './store/job-progress.js';
 import { LastUsedStore } from './store/last-used-store.js';
 import { TokenStore } from './store/token-store.js';
 

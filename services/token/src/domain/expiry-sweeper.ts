@@ -1,3 +1,4 @@
+import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import { DAY_MS, HOUR_MS } from './token.js';
 import type { TokenRepository } from './token-repository.js';
@@ -13,8 +14,8 @@ export interface SweeperDeps {
   forgetUseClaims(hour: number): Promise<void>;
   /** Whether this replica runs the sweep in this period (PeriodLeader). */
   leads(): Promise<boolean>;
-  /** Where each job got to (store/job-progress.ts). */
-  progress: { get(job: string): Promise<number | null>; set(job: string, next: number): Promise<void> };
+  /** Where each job got to (JobProgress). */
+  progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
   log: Logger;
 }
@@ -69,7 +70,7 @@ export class ExpirySweeper {
     let expired = 0;
     // A first run looks back a day: nothing this version stored expired earlier. Today
     // is read again next time: more of its tokens will have expired by then.
-    await this.#catchUp(EXPIRY_JOB, today - 1, today, async (day) => {
+    await this.deps.progress.catchUp(EXPIRY_JOB, today - 1, today, async (day) => {
       for (const token of await this.deps.store.expiringOn(day)) {
         if (token.status === 'active' && token.expires_at && token.expires_at <= now && (await this.deps.expire(token.id, now))) expired++;
       }
@@ -78,20 +79,10 @@ export class ExpirySweeper {
     if (expired > 0) this.deps.log.info({ expired }, 'expired tokens swept');
     // A claim's interval (at most an hour) ends within two hours of the hour it began in.
     const decided = Math.floor(now.getTime() / HOUR_MS) - 3;
-    await this.#catchUp(USE_CLAIMS_JOB, decided, decided, async (hour) => {
+    await this.deps.progress.catchUp(USE_CLAIMS_JOB, decided, decided, async (hour) => {
       await this.deps.forgetUseClaims(hour);
       return true;
     });
     return expired;
-  }
-
-  /** Runs `work` on each unit from the first unfinished one to `last`, and records how far it finished. */
-  async #catchUp(job: string, firstEver: number, last: number, work: (unit: number) => Promise<boolean>): Promise<void> {
-    const first = (await this.deps.progress.get(job)) ?? firstEver;
-    let next = first;
-    for (let unit = first; unit <= last; unit++) {
-      if ((await work(unit)) && next === unit) next = unit + 1;
-    }
-    if (next !== first) await this.deps.progress.set(job, next);
   }
 }
