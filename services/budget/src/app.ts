@@ -41,7 +41,8 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const requests = new BudgetRequestStore(rt.db);
       await Promise.all([rollups.init(), claims.init(), requests.init()]);
 
-      const book = new BudgetBook({ journal, rollups, log: rt.log });
+      const hotPeriodMs = config.BUDGET_HOT_DAYS * 86_400_000;
+      const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
@@ -72,6 +73,8 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         requestOps,
         intervalMs: config.SWEEP_INTERVAL_MS,
         recoverAfterMs: config.RECOVERY_AFTER_SECONDS * 1000,
+        hotPeriodMs,
+        archiveIntervalMs: config.BUDGET_ARCHIVE_INTERVAL_MS,
         log: rt.log,
       });
       sweeper.start();

@@ -38,6 +38,10 @@ export const configSchema = serviceBaseSchema
     SWEEP_INTERVAL_MS: env.int(50, 3_600_000).default(5_000),
     /** A charge or approval left unfinished this long is completed by the sweeper. */
     RECOVERY_AFTER_SECONDS: env.int(0, 3_600).default(30),
+    /** Journal entries older than this many days move to the archive (fractions allowed). */
+    BUDGET_HOT_DAYS: z.coerce.number().positive().max(36_500).default(90),
+    /** How often the archiving runs (on one replica at a time). */
+    BUDGET_ARCHIVE_INTERVAL_MS: env.int(100, 86_400_000).default(60_000),
   })
   .superRefine((c, ctx) => {
     if (c.DEFAULT_LEASE_USD <= 0) ctx.addIssue({ code: 'custom', path: ['DEFAULT_LEASE_USD'], message: 'must be greater than 0' });

@@ -43,7 +43,8 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
 }
 
 /** Another replica's book on the same database: what it writes is real, and it can "die" at any step. */
-const otherReplica = () => new BudgetBook({ journal: new JournalStore(s.db), rollups: new RollupStore(s.db), log: createLogger('dead-replica', 'silent') });
+const otherReplica = () =>
+  new BudgetBook({ journal: new JournalStore(s.db), rollups: new RollupStore(s.db), log: createLogger('dead-replica', 'silent'), hotPeriodMs: 90 * 86_400_000 });
 
 /** Step 1 of a report exactly as the service does it (the real claim store), as if the process then died. */
 async function claimThenCrash(agentId: string, requestId: string, cost: number, at = aWhileAgo()) {

@@ -62,12 +62,21 @@ interface Loaded {
   /** Charge op ids in entries from `observedFrom` on, with what each charged and where. */
   observed: Map<string, { seq: number; charged: number }>;
   observedFrom: number;
+  /** When the head was last known to be the journal's (loaded, caught up, or our entry stored after it). */
+  verifiedAt: number;
 }
 
 export interface BudgetBookDeps {
   journal: JournalRepository;
   rollups: RollupRepository;
   log: Logger;
+  /**
+   * Entries older than this may be archived (moved out of the hot journal). A cached head not
+   * verified for a quarter of it (at most 10 minutes) is dropped: entries after a head known
+   * that recently are younger than the hot period, so they are still in the hot journal, where
+   * a probe or a colliding insert finds them.
+   */
+  hotPeriodMs: number;
   now?: () => Date;
 }
 
@@ -93,10 +102,12 @@ export class BudgetBook {
   readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
   readonly #rollupsWriting = new Set<string>();
   readonly #now: () => Date;
+  readonly #maxCacheAgeMs: number;
   #running: Promise<void> | null = null;
 
   constructor(private readonly deps: BudgetBookDeps) {
     this.#now = deps.now ?? (() => new Date());
+    this.#maxCacheAgeMs = Math.min(10 * 60_000, deps.hotPeriodMs / 4);
   }
 
   /** Opens a new agent's journal with its first entry (a snapshot). */
@@ -107,7 +118,7 @@ export class BudgetBook {
     enterDay(state, utcDay(now));
     applyOp(state, op);
     await this.deps.journal.create(this.#entryOf(state, [op], now));
-    this.#loaded.set(agentId, { state, observed: new Map(), observedFrom: 2 });
+    this.#loaded.set(agentId, { state, observed: new Map(), observedFrom: 2, verifiedAt: now.getTime() });
     return cloneState(state);
   }
 
@@ -136,13 +147,40 @@ export class BudgetBook {
     let found: JournalEntry | null = null;
     while (high - low > 1) {
       const mid = low + Math.floor((high - low) / 2);
-      const entry = await this.deps.journal.find(agentId, mid);
+      const entry = await this.deps.journal.findAnywhere(agentId, mid);
       if (entry && entry.day <= day) {
         low = mid;
         found = entry;
       } else high = mid;
     }
     return found?.day === day ? found.today : { day, rows: [] };
+  }
+
+  /**
+   * Moves every agent's entries older than `cutoff` to the archive, except the latest
+   * snapshot below the head hint and everything after it (what a cold start replays).
+   * For one archiver at a time; repeatable after a crash. Returns how many entries moved.
+   */
+  async archive(cutoff: Date): Promise<number> {
+    let moved = 0;
+    for await (const agentId of this.deps.journal.agentIds()) {
+      const [through, hint] = await Promise.all([this.deps.journal.archivedThrough(agentId), this.deps.journal.hint(agentId)]);
+      const keepFrom = hint - ((hint - 1) % SNAPSHOT_EVERY);
+      for (let seq = through + 1; seq < keepFrom; ) {
+        const seqs = Array.from({ length: Math.min(READ_AHEAD * 4, keepFrom - seq) }, (_, i) => seq + i);
+        const found = await Promise.all(seqs.map((n) => this.deps.journal.findAnywhere(agentId, n)));
+        const old: JournalEntry[] = [];
+        for (const entry of found) {
+          if (!entry || entry.at.getTime() >= cutoff.getTime()) break;
+          old.push(entry);
+        }
+        await this.deps.journal.archive(agentId, old);
+        moved += old.length;
+        if (old.length < seqs.length) break;
+        seq += old.length;
+      }
+    }
+    return moved;
   }
 
   /** The seq of the head this replica knows (loading it if needed); null for an unknown agent. */
@@ -190,7 +228,7 @@ export class BudgetBook {
       const batch: { agentId: string; loaded: Loaded; taken: Waiting[]; base: number; next: BudgetState; decided: Decided[]; entry: JournalEntry | null }[] = [];
       for (const agentId of agents.slice(0, MAX_AGENTS_PER_BATCH)) {
         const queue = this.#queues.get(agentId)!;
-        const loaded = this.#loaded.get(agentId);
+        const loaded = this.#fresh(agentId);
         const oldest = Math.min(...queue.slice(0, MAX_OPS_PER_ENTRY).map((w) => w.afterSeq ?? Infinity));
         if (!loaded) {
           this.#aside(agentId, async () => {
@@ -210,6 +248,7 @@ export class BudgetBook {
 
       const writes = batch.filter((b) => b.entry);
       const unchanged = batch.filter((b) => !b.entry);
+      const issuedAt = this.#now().getTime();
       let taken: Set<string>;
       let stale: boolean[];
       try {
@@ -230,13 +269,16 @@ export class BudgetBook {
       for (const b of writes) {
         if (taken.has(b.agentId)) this.#lagging(b.agentId, b.loaded, b.taken);
         else {
-          this.#committed(b.agentId, b.loaded, b.next, b.entry!);
+          this.#committed(b.agentId, b.loaded, b.next, b.entry!, issuedAt);
           b.taken.forEach((w, i) => w.resolve(b.decided[i]));
         }
       }
       unchanged.forEach((b, i) => {
         if (stale[i]) this.#lagging(b.agentId, b.loaded, b.taken);
-        else b.taken.forEach((w, j) => w.resolve(b.decided[j]));
+        else {
+          b.loaded.verifiedAt = Math.max(b.loaded.verifiedAt, issuedAt);
+          b.taken.forEach((w, j) => w.resolve(b.decided[j]));
+        }
       });
     }
   }
@@ -316,9 +358,10 @@ export class BudgetBook {
   }
 
   /** Our entry is stored: it is the new head. Rollups and the hint follow, off the callers' path. */
-  #committed(agentId: string, loaded: Loaded, next: BudgetState, entry: JournalEntry): void {
+  #committed(agentId: string, loaded: Loaded, next: BudgetState, entry: JournalEntry, issuedAt: number): void {
     const previousDay = loaded.state.today;
     loaded.state = next;
+    loaded.verifiedAt = Math.max(loaded.verifiedAt, issuedAt);
     this.#observe(loaded, entry);
     if (previousDay.day && previousDay.day < next.today.day) this.#track(this.deps.rollups.close(agentId, previousDay));
     this.#recordRollup(agentId, next.seq, next.today);
@@ -372,10 +415,14 @@ export class BudgetBook {
   async #catchUp(agentId: string, loaded: Loaded): Promise<void> {
     // One probe first (usually nothing or one entry is new), then read ahead in growing steps while entries keep coming.
     for (let ahead = 1; ; ahead = Math.min(ahead * 2, READ_AHEAD)) {
+      const probedAt = this.#now().getTime();
       const seqs = Array.from({ length: ahead }, (_, i) => loaded.state.seq + 1 + i);
       const entries = await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)));
       for (const entry of entries) {
-        if (!entry) return;
+        if (!entry) {
+          loaded.verifiedAt = Math.max(loaded.verifiedAt, probedAt);
+          return;
+        }
         this.#replay(loaded, entry);
       }
     }
@@ -394,10 +441,17 @@ export class BudgetBook {
     if (previousDay.day && previousDay.day < entry.day) this.#track(this.deps.rollups.close(state.agent_id, previousDay));
   }
 
+  /** The cached head, if it was verified recently enough to catch up from (see hotPeriodMs). */
+  #fresh(agentId: string): Loaded | undefined {
+    const cached = this.#loaded.get(agentId);
+    return cached && this.#now().getTime() - cached.verifiedAt <= this.#maxCacheAgeMs ? cached : undefined;
+  }
+
   /** The agent's head: cached, or found (hint, then gallop over seq lookups) and rebuilt from its last snapshot. */
   #load(agentId: string): Promise<Loaded | null> {
-    const cached = this.#loaded.get(agentId);
+    const cached = this.#fresh(agentId);
     if (cached) return Promise.resolve(cached);
+    this.#loaded.delete(agentId);
     let loading = this.#loading.get(agentId);
     if (!loading) {
       loading = this.#loadFromJournal(agentId).finally(() => this.#loading.delete(agentId));
@@ -427,7 +481,7 @@ export class BudgetBook {
       history: first.snapshot!.history,
       today: first.today,
     };
-    const loaded: Loaded = { state, observed: new Map(), observedFrom: first.seq + 1 };
+    const loaded: Loaded = { state, observed: new Map(), observedFrom: first.seq + 1, verifiedAt: this.#now().getTime() };
     for (const entry of entries.slice(1)) this.#replay(loaded, entry!);
     // Another load may have finished first while this one read (both are the same head or older).
     const existing = this.#loaded.get(agentId);

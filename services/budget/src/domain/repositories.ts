@@ -37,13 +37,21 @@ export interface JournalRepository {
   create(entry: JournalEntry): Promise<void>;
   /** Inserts entries (one per agent); returns the agents whose seq another writer took first. */
   append(entries: JournalEntry[]): Promise<Set<string>>;
+  /** An entry of the hot journal (where every entry younger than the hot period is). */
   find(agentId: string, seq: number): Promise<JournalEntry | null>;
-  /** A seq known to be in the agent's journal (refreshed now and then); 0 when there is no journal. */
+  /** An entry, hot or archived. */
+  findAnywhere(agentId: string, seq: number): Promise<JournalEntry | null>;
+  /** A seq at or below the head (refreshed now and then, never below what is archived); 0 when there is no journal. */
   hint(agentId: string): Promise<number>;
   setHint(agentId: string, seq: number): Promise<void>;
   remove(agentId: string): Promise<void>;
-  /** Every entry of the agent, in seq order (reconciliation reads them all). */
+  /** Every entry of the agent, hot and archived, in seq order (reconciliation reads them all). */
   entries(agentId: string): AsyncIterable<JournalEntry>;
+  /** The last seq moved to the archive (0: none). */
+  archivedThrough(agentId: string): Promise<number>;
+  /** Moves entries (consecutive, right after the archived ones) to the archive; repeatable. */
+  archive(agentId: string, entries: JournalEntry[]): Promise<void>;
+  agentIds(): AsyncIterable<string>;
 }
 
 export interface SpendFilter {

@@ -23,6 +23,9 @@ export interface SweeperDeps {
   intervalMs: number;
   /** Work older than this is considered abandoned (a crashed or stuck replica), not in flight. */
   recoverAfterMs: number;
+  /** Journal entries older than this are archived, at most every archiveIntervalMs. */
+  hotPeriodMs: number;
+  archiveIntervalMs: number;
   log: Logger;
   now?: () => Date;
 }
@@ -37,6 +40,7 @@ const BATCH = 100;
  */
 export class Sweeper {
   #timer: NodeJS.Timeout | null = null;
+  #archivedAt = 0;
   #running: Promise<void> | null = null;
   #stopped = false;
   readonly #now: () => Date;
@@ -79,6 +83,7 @@ export class Sweeper {
       ['finish decisions', () => this.#finishDecisions()],
       ['remove half-made agents', () => this.#removeHalfMadeAgents()],
       ['close past days', () => this.#closePastDays()],
+      ['archive old journal entries', () => this.#archive()],
     ];
     for (const [name, task] of tasks) {
       try {
@@ -136,5 +141,13 @@ export class Sweeper {
       const totals = await this.deps.book.dayTotals(open.agent_id, open.day);
       if (totals) await this.deps.rollups.close(open.agent_id, totals);
     }
+  }
+
+  async #archive(): Promise<void> {
+    const now = this.#now().getTime();
+    if (now - this.#archivedAt < this.deps.archiveIntervalMs) return;
+    this.#archivedAt = now;
+    const moved = await this.deps.book.archive(new Date(now - this.deps.hotPeriodMs));
+    if (moved > 0) this.deps.log.info({ entries: moved }, 'archived old budget journal entries');
   }
 }

@@ -24,10 +24,15 @@ export const entryKey = (agentId: string, seq: number) => `${agentId}:${String(s
 export class JournalStore implements JournalRepository {
   readonly entriesCollection: mongo.Collection<Keyed>;
   readonly heads: mongo.Collection<Keyed>;
+  /** Entries past the hot period, moved here whole; `budget_archive_marks` says per agent how far (only the archiver writes it). */
+  readonly archived: mongo.Collection<Keyed>;
+  readonly marks: mongo.Collection<Keyed>;
 
   constructor(conn: Connection) {
     this.entriesCollection = conn.db!.collection<Keyed>('budget_journal');
     this.heads = conn.db!.collection<Keyed>('budgets');
+    this.archived = conn.db!.collection<Keyed>('budget_journal_archive');
+    this.marks = conn.db!.collection<Keyed>('budget_archive_marks');
   }
 
   async create(entry: JournalEntry): Promise<void> {
@@ -53,9 +58,40 @@ export class JournalStore implements JournalRepository {
     return doc ? (fromDoc(doc) as JournalEntry) : null;
   }
 
+  async findAnywhere(agentId: string, seq: number): Promise<JournalEntry | null> {
+    const _id = entryKey(agentId, seq);
+    // Hot first; an entry moved meanwhile is in the archive by the time it left the hot journal.
+    const doc = (await this.entriesCollection.findOne({ _id })) ?? (await this.archived.findOne({ _id }));
+    return doc ? (fromDoc(doc) as JournalEntry) : null;
+  }
+
   async hint(agentId: string): Promise<number> {
-    const doc = await this.heads.findOne({ _id: agentId });
-    return doc ? Number(doc.head_hint) : 0;
+    const [doc, mark] = await Promise.all([this.heads.findOne({ _id: agentId }), this.marks.findOne({ _id: agentId })]);
+    // Entries through the mark are archived: the head is past them whatever the hint says.
+    return doc ? Math.max(Number(doc.head_hint), Number(mark?.through ?? 0)) : 0;
+  }
+
+  async archivedThrough(agentId: string): Promise<number> {
+    const mark = await this.marks.findOne({ _id: agentId });
+    return Number(mark?.through ?? 0);
+  }
+
+  async archive(agentId: string, entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.archived.insertMany(entries.map(toDoc), { ordered: false });
+    } catch (err) {
+      // Moved before by an archiver that did not finish: those copies are the same entries.
+      const failed = err instanceof MongoBulkWriteError ? err.writeErrors : [];
+      if (!(Array.isArray(failed) ? failed : [failed]).every(isDuplicateKeyError)) throw err;
+    }
+    const through = entries[entries.length - 1].seq;
+    await this.marks.updateOne({ _id: agentId }, { $set: { through } }, { upsert: true });
+    for (const entry of entries) await this.entriesCollection.deleteOne({ _id: entryKey(agentId, entry.seq) });
+  }
+
+  async *agentIds(): AsyncIterable<string> {
+    for await (const doc of this.heads.find({}, { projection: { _id: 1 } })) yield doc._id;
   }
 
   async setHint(agentId: string, seq: number): Promise<void> {
@@ -64,13 +100,14 @@ export class JournalStore implements JournalRepository {
 
   async remove(agentId: string): Promise<void> {
     await this.heads.deleteOne({ _id: agentId });
+    await this.marks.deleteOne({ _id: agentId });
     for (let seq = 1; (await this.entriesCollection.deleteOne({ _id: entryKey(agentId, seq) })).deletedCount === 1; seq++);
   }
 
   async *entries(agentId: string): AsyncIterable<JournalEntry> {
     // By key, a batch at a time: no index on agent_id, which would cost every insert more than it saves here.
     for (let seq = 1; ; seq += READ_BATCH) {
-      const batch = await Promise.all(Array.from({ length: READ_BATCH }, (_, i) => this.find(agentId, seq + i)));
+      const batch = await Promise.all(Array.from({ length: READ_BATCH }, (_, i) => this.findAnywhere(agentId, seq + i)));
       for (const entry of batch) {
         if (!entry) return;
         yield entry;
