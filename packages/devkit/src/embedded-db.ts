@@ -143,6 +143,12 @@ export async function startPostgres(opts: { binDir: string; dataDir: string; por
   const child = spawn(path.join(opts.binDir, 'postgres'), args, { stdio: ['ignore', out, out], ...account });
   const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`postgres exited with code ${code} at start${opts.logFile ? `; see ${opts.logFile}` : ''}`))));
   await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
+  // The port opens before the server accepts sessions ("the database system is starting up").
+  for (const until = Date.now() + 60_000; ; ) {
+    if (spawnSync(path.join(opts.binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0) break;
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`postgres did not accept sessions${opts.logFile ? `; see ${opts.logFile}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // SIGINT is PostgreSQL's "fast" shutdown: abort open sessions, checkpoint, exit.
   return managed(child, `postgres://postgres@127.0.0.1:${port}`, port, 'SIGINT');
 }

@@ -45,6 +45,8 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
     audit: (rt) => createLocalEmitter('audit', () => coreOf(rt).eventLog),
     async setup(rt) {
       const { store, eventLog, metrics } = coreOf(rt);
+      const upgraded = await store.upgradeLegacy();
+      if (upgraded > 0) rt.log.info({ events: upgraded }, 'gave events stored by an earlier version their page');
       const leader = new PeriodLeader(rt.db, 'audit-archive', config.AUDIT_ARCHIVE_INTERVAL_MS);
       const retention = startRetention(store, {
         hotMs,

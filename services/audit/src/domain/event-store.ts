@@ -30,6 +30,8 @@ export interface EventStore {
   archivedIds(ids: string[]): Promise<Set<string>>;
   /** The events of one page (see pageOf) matching the filter's plain fields, in seq order. */
   page(page: number, filter: EventFilter): Promise<ChainedEvent[]>;
+  /** Gives events stored before pages existed their page and recorded_at (once per database); returns how many. */
+  upgradeLegacy(): Promise<number>;
   /**
    * Moves up to `maxPages` of the oldest pages whose events were all stored before
    * `before` from the hot log to the archive; returns how many it moved.

@@ -112,6 +112,21 @@ export function createEventStore(conn: Connection, opts: EventStoreOptions): Eve
      * only once the next page has begun (no append can land in it any more) and its
      * newest event is older than `before`.
      */
+    async upgradeLegacy() {
+      // Once per database (a marker says it is done): one full read, never on a hot path.
+      const upgrades = conn.db!.collection<{ _id: string; at: Date }>('audit_upgrades');
+      if (await upgrades.findOne({ _id: 'pages' })) return 0;
+      let upgraded = 0;
+      for await (const doc of hot.collection.find({ page: { $exists: false } }, { projection: { seq: 1, at: 1 } })) {
+        await hot.collection.updateOne({ _id: doc._id }, { $set: { page: pageOf(Number(doc.seq)), recorded_at: doc.at } });
+        upgraded++;
+      }
+      await upgrades.insertOne({ _id: 'pages', at: new Date() }).catch((err: unknown) => {
+        if (!isDuplicateKeyError(err)) throw err;
+      });
+      return upgraded;
+    },
+
     async archive(before, maxPages) {
       let moved = 0;
       for (let page = await countArchived(); moved < maxPages; page++, moved++) {
