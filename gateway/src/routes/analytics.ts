@@ -18,7 +18,7 @@ const spendSchema = z
   })
   .openapi('Spend');
 
-const bound = z.string().max(40).openapi({ description: 'RFC 3339 timestamp, or a UTC date (yyyy-mm-dd; as `to` it includes the whole day)' });
+const bound = z.string().max(40).openapi({ description: 'A UTC date (yyyy-mm-dd), or an RFC 3339 timestamp standing for the UTC day it falls in; both bounds are inclusive' });
 
 export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
@@ -28,6 +28,9 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
     path: '/v1/analytics/spend',
     tag: 'Analytics',
     summary: 'Spend from the usage ledger, grouped by agent, provider, model or day',
+    description:
+      'Totals are kept per agent and UTC day (daily rollups of the ledger), so a request costs the same however many calls were made. ' +
+      '`from` and `to` select whole UTC days: a timestamp selects the day it falls in.',
     auth: 'any',
     principals: ['user', 'token', 'agent'],
     roles: ['admin', 'manager', 'member', 'viewer'],

@@ -59,6 +59,10 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     method: 'get',
     path: '/v1/audit/events',
     summary: 'List audit events, newest first',
+    description:
+      'One request scans at most 16 pages of 256 events (4,096 events) of the log. With a filter that matches rarely, a response may hold ' +
+      'fewer items than `limit`, or none, and still carry `next_cursor`: follow `next_cursor` until it is null to see every match. ' +
+      'A null `next_cursor` means there is nothing more. `from`/`to` are inclusive RFC 3339 bounds on the event\'s `at`.',
     query: z.object({ ...filterQuery, ...pageQuery }),
     response: pageOut(eventSchema),
     handler: async ({ query }, req) => {
@@ -85,7 +89,8 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     path: '/v1/audit/verify',
     summary: 'Recompute the hash chain',
     description:
-      'Checks every event whose time lies in [from, to] (all without bounds), in chain order, linked to the event before. ' +
+      'Checks every event whose time lies in [from, to] (all without bounds), in chain order, linked to the event before, in the hot log and the archive alike. ' +
+      'With from/to, the events checked run from the lowest to the highest seq whose `at` is in the window, found by bisection over the log: an event delivered long after newer ones may fall outside a window; a check without bounds covers the whole chain. ' +
       'first_bad_id names the first event that does not fit: a modified one, or the one after a deleted or moved one.',
     query: z.object(window),
     response: verifySchema,

@@ -1,8 +1,7 @@
 /**
- * Serialises async work per key inside one process. FerretDB's findAndModify is not
- * atomic under concurrency, so updates that must not interleave on one document
- * (budget charges, the audit chain head) run one at a time per key here as well as
- * being conditional updates in the database.
+ * Serialises async work per key inside one process — an optimisation (fewer lost races on
+ * a commit point), never what makes a write correct across replicas: that is always a
+ * unique-key insert or a single elected writer (docs/data-layer.md).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
