@@ -2,6 +2,7 @@ import test from 'ava';
 import nock from 'nock';
 import { startStack, type Stack } from '../support/stack.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
+import { eventually } from '../support/eventually.js';
 
 // The LLM provider proxy end to end: agent token → gateway → budget lease → provider-key →
 // the provider (nock: a third party) → usage charged. Our own services are all real.
@@ -44,15 +45,6 @@ async function budgetOf(agentId: string) {
     reserved_usd: number;
     remaining_usd: number;
   };
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test.serial('when an agent calls the provider through the proxy, then the stored key is injected, the answer passes through and the usage is charged', async (t) => {

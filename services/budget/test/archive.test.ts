@@ -1,5 +1,6 @@
 import test from 'ava';
 import { budgetClient, budgetService, chargedOf, createAgent, ledgerOf, patient, startBudgetStack, usd, viewer, type BudgetStack } from './helpers.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 // A hot period of about two seconds: entries older than that move to the archive on the next pass.
 const HOT_DAYS = String(2 / 86_400);
@@ -9,27 +10,18 @@ test.before(async () => {
 });
 test.after.always(() => s?.close());
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const report = (requestId: string, cost: number) => ({ lease_id: '', request_id: requestId, provider: 'openai', model: 'gpt-4o', input_tokens: 1, output_tokens: 1, cost_micros: cost });
 
 test('when journal entries pass the hot period, then they move to the archive and the budget, its history, its ledger and new charges stay exact', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
-  // One entry per report: 80 entries, old enough to archive two seconds from now.
+  // One entry per report: 81 entries with the first, each old enough to archive two seconds after it.
   for (let i = 0; i < 80; i++) await s.budget.ReportUsage(report(`old-${i}`, 1_000), { principal: as });
   const hot = () => s.db.collection('budget_journal').countDocuments({ agent_id: agent.id });
   const archived = () => s.db.collection('budget_journal_archive').countDocuments({ agent_id: agent.id });
-  t.is(await hot(), 81);
 
   // A move copies entries to the archive, then deletes them from the hot journal: wait for one to finish.
-  const [stillHot, moved] = await until(async () => [await hot(), await archived()], ([h, a]) => a >= 64 && h + a === 81);
+  const [stillHot, moved] = await eventually(async () => [await hot(), await archived()], ([h, a]) => a >= 64 && h + a === 81, 20_000);
   t.is(moved, 64, "entries 1..64: everything below the snapshot at 65 (the head hint is 80)");
   t.is(stillHot + moved, 81, 'every entry is in exactly one place');
 

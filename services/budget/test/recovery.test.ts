@@ -21,11 +21,12 @@ import {
   viewer,
   type BudgetStack,
 } from './helpers.js';
+import { eventually } from '../../../test/support/eventually.js';
 
-// A fast sweeper; work older than a second counts as abandoned by a crashed replica.
+// A fast sweeper; work older than three seconds counts as abandoned by a crashed replica.
 let s: BudgetStack;
 test.before(async () => {
-  s = await startBudgetStack({ SWEEP_INTERVAL_MS: '100', RECOVERY_AFTER_SECONDS: '1', LEASE_TTL_SECONDS: '1' });
+  s = await startBudgetStack({ SWEEP_INTERVAL_MS: '100', RECOVERY_AFTER_SECONDS: '3', LEASE_TTL_SECONDS: '1' });
   await addProviderKey(s, 'openai');
 });
 test.after.always(() => s?.close());
@@ -33,14 +34,6 @@ test.after.always(() => s?.close());
 const state = (id: string) => s.budget.GetBudget({ id }, { principal: budgetService });
 const aWhileAgo = () => new Date(Date.now() - 5_000);
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Another replica's book on the same database: what it writes is real, and it can "die" at any step. */
 const otherReplica = () =>
@@ -78,7 +71,7 @@ test('when a lease expires, then the sweeper returns its unspent part to the bud
   const { agent, as } = await createAgent(s, usd(1));
   const hs = await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 400_000 }, { principal: as });
   await s.budget.ReportUsage({ lease_id: hs.lease_id, request_id: 'before-expiry', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 100_000 }, { principal: as });
-  const after = await until(() => state(agent.id), (b) => b.reserved_micros === 0);
+  const after = await eventually(() => state(agent.id), (b) => b.reserved_micros === 0);
   t.deepEqual(after, { limit_micros: 1_000_000, spent_micros: 100_000, reserved_micros: 0, remaining_micros: 900_000 });
   const lease = await s.db.collection('leases').findOne({ _id: hs.lease_id as never });
   t.like(lease, { status: 'expired', released_micros: 300_000 });
@@ -88,7 +81,7 @@ test('when a lease expires, then the sweeper returns its unspent part to the bud
 test('when a replica dies after claiming a report but before charging it, then the sweeper charges it, once', async (t) => {
   const { agent } = await createAgent(s, usd(1));
   const claim = await claimThenCrash(agent.id, 'claimed-only', 12_345);
-  const applied = await until(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
+  const applied = await eventually(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
   t.like(applied, { applied: true, charged: 12_345 });
   const charges = await ledgerOf(s.db, agent.id);
   t.deepEqual(charges.map((c) => [c.request_id, chargedOf(c)]), [['claimed-only', 12_345]]);
@@ -98,7 +91,7 @@ test('when a replica dies after claiming a report but before charging it, then t
 test('when a replica dies after charging but before marking its claim, then the sweeper marks it and charges nothing more', async (t) => {
   const { agent } = await createAgent(s, usd(1));
   const claim = await chargeThenCrash(agent.id, 'charged-unmarked', 4_000);
-  const applied = await until(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
+  const applied = await eventually(() => new ClaimStore(s.db).find(claim.op_id), (c) => c?.applied === true);
   t.like(applied, { applied: true, charged: 4_000 });
   await new Promise((r) => setTimeout(r, 300));
   t.is((await ledgerOf(s.db, agent.id)).length, 1, 'charged exactly once');
@@ -121,10 +114,10 @@ test('when an approval was recorded but its raise never applied, then the sweepe
   // The approver's replica recorded the decision and died before raising the limit.
   t.truthy(await new BudgetRequestStore(s.db).decide(r.id, 'approved', manager.id, 'ok', aWhileAgo()));
   t.is((await s.budget.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'approved');
-  const raised = await until(() => state(agent.id), (b) => b.limit_micros === 15_000_000);
+  const raised = await eventually(() => state(agent.id), (b) => b.limit_micros === 15_000_000);
   t.is(raised.limit_micros, 15_000_000);
   t.is(raised.remaining_micros, 15_000_000);
-  const applied = await until(() => s.db.collection('budget_requests').findOne({ _id: r.id as never }), (d) => d?.applied === true);
+  const applied = await eventually(() => s.db.collection('budget_requests').findOne({ _id: r.id as never }), (d) => d?.applied === true);
   t.true(applied?.applied);
   await new Promise((res) => setTimeout(res, 300));
   t.is((await state(agent.id)).limit_micros, 15_000_000, 'still applied only once');
@@ -151,7 +144,7 @@ test('when an agent creation was abandoned half-way, then the sweeper revokes it
     updated_at: then,
   });
   await otherReplica().create(agentId, usd(1), { name: 'abandoned', description: '', disabled: false }, then);
-  const gone = await until(() => s.db.collection('agents').findOne({ _id: agentId as never }), (d) => d === null);
+  const gone = await eventually(() => s.db.collection('agents').findOne({ _id: agentId as never }), (d) => d === null);
   t.is(gone, null);
   t.is(await s.db.collection('budgets').countDocuments({ _id: agentId as never }), 0);
   t.is(await s.db.collection('budget_journal').countDocuments({ agent_id: agentId }), 0);
