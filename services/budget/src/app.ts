@@ -39,7 +39,9 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const claims = new ClaimStore(rt.db);
       const leases = new LeaseStore(rt.db);
       const requests = new BudgetRequestStore(rt.db);
-      await Promise.all([rollups.init(), claims.init(), requests.init()]);
+      await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init()]);
+      const upgraded = { agents: await agents.upgradeLegacy(), budget_requests: await requests.upgradeLegacy() };
+      if (upgraded.agents + upgraded.budget_requests > 0) rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
 
       const hotPeriodMs = config.BUDGET_HOT_DAYS * 86_400_000;
       const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs });

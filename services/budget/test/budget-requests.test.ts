@@ -169,3 +169,39 @@ test('when requests are listed, then they filter by status and agent and page ne
   t.is(await codeOf(s.budget.ListBudgetRequests({ status: 'maybe' }, { principal: viewer })), 'validation_failed');
   t.is(await codeOf(s.budget.GetBudgetRequest({ id: 'brq_nope' }, { principal: viewer })), 'not_found');
 });
+
+test('when hundreds of requests exist, then the lists of all, of one status and of one agent page through them newest first, each once', async (t) => {
+  const a = await createAgent(s, usd(1));
+  const b = await createAgent(s, usd(1));
+  const asked: string[] = [];
+  for (let i = 0; i < 230; i += 10) {
+    // Ten at a time: the order among them is the order their creation seqs were taken in.
+    const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => ask((i + j) % 3 ? a.agent.id : b.agent.id, usd(1))));
+    asked.push(...batch.map((r) => r.id));
+  }
+  const rejected = asked.filter((_, i) => i % 7 === 0);
+  for (const id of rejected) await s.budget.RejectBudgetRequest({ id, note: 'no' }, { principal: manager });
+
+  const all = async (filter: { status?: string; agent_id?: string }) => {
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const page = await s.budget.ListBudgetRequests({ ...filter, page: { limit: 100, cursor } }, { principal: viewer });
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    return seen;
+  };
+  const everything = await all({});
+  t.is(new Set(everything).size, everything.length, 'nobody twice');
+  const ours = everything.filter((id) => asked.includes(id));
+  t.is(ours.length, 230);
+  // Newest first: batches come in reverse order.
+  const sorted = (ids: string[]) => [...ids].sort();
+  for (let batch = 0; batch < 23; batch++) {
+    t.deepEqual(sorted(ours.slice(batch * 10, batch * 10 + 10)), sorted(asked.slice(220 - batch * 10, 230 - batch * 10)), `batch ${22 - batch}`);
+  }
+  t.deepEqual(sorted((await all({ status: 'rejected' })).filter((id) => asked.includes(id))), sorted(rejected));
+  t.deepEqual(sorted(await all({ agent_id: b.agent.id })), sorted(asked.filter((_, i) => i % 3 === 0)));
+  t.deepEqual(sorted(await all({ agent_id: a.agent.id, status: 'pending' })), sorted(asked.filter((id, i) => i % 3 !== 0 && !rejected.includes(id))));
+});

@@ -80,7 +80,7 @@ export class Agents {
 
     const now = this.#now();
     const id = newId('agt', now.getTime());
-    const record: AgentRecord = {
+    const record: Omit<AgentRecord, 'seq'> = {
       id,
       owner_id: p.id,
       name,
@@ -143,8 +143,13 @@ export class Agents {
   async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
     const self = assertReader(caller.principal, 'agents:read');
     const page = readPage(pageInput);
-    const agents = await this.deps.agents.list({ after: page.after, limit: page.limit + 1, ids: self ? [self] : undefined });
-    const { items, next_cursor } = pageOf(agents, page, (a) => a.id);
+    const afterSeq = page.after === undefined ? 0 : Number(page.after);
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
+    const own = self ? await this.deps.agents.findById(self) : null;
+    const agents = self
+      ? own && own.status === 'active' && own.seq > afterSeq ? [own] : []
+      : await this.deps.agents.list({ afterSeq, limit: page.limit + 1 });
+    const { items, next_cursor } = pageOf(agents, page, (a) => String(a.seq));
     const budgets = await Promise.all(items.map((a) => this.deps.book.current(a.id)));
     return { items: items.map((agent, i) => viewOf(agent, budgets[i])), next_cursor };
   }

@@ -60,7 +60,7 @@ export class BudgetRequests {
     if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
 
     const now = this.#now();
-    const record: BudgetRequestRecord = {
+    const record: Omit<BudgetRequestRecord, 'seq'> = {
       id: newId('brq', now.getTime()),
       agent_id: agent.id,
       requester_id: p.id,
@@ -73,12 +73,12 @@ export class BudgetRequests {
       applied: false,
       created_at: now,
     };
-    await this.deps.requests.insert(record);
+    const stored = await this.deps.requests.insert(record);
     await this.deps.audit.emit(
       { action: 'budget.request.created', resource: { type: RESOURCE, id: record.id }, details: { agent_id: agent.id, requested_micros: requested } },
       caller,
     );
-    return record;
+    return stored;
   }
 
   async list(input: { status: string; agentId: string; page: PageInput | null | undefined }, caller: Caller) {
@@ -92,8 +92,12 @@ export class BudgetRequests {
     }
     if (self && input.agentId && input.agentId !== self) return { items: [], next_cursor: '' };
     const page = readPage(input.page);
-    const items = await this.deps.requests.list({ status, agentId: self ?? (input.agentId || undefined), before: page.after, limit: page.limit + 1 });
-    return pageOf(items, page, (r) => r.id);
+    const beforeSeq = page.after === undefined ? undefined : Number(page.after);
+    if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 0)) {
+      throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
+    }
+    const items = await this.deps.requests.list({ status, agentId: self ?? (input.agentId || undefined), beforeSeq, limit: page.limit + 1 });
+    return pageOf(items, page, (r) => String(r.seq));
   }
 
   async get(id: string, caller: Caller): Promise<BudgetRequestRecord> {

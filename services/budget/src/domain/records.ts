@@ -12,6 +12,8 @@ export interface AgentRecord {
   token_id: string;
   /** `provisioning` while CreateAgent is still minting the credential; hidden from every read. */
   status: AgentStatus;
+  /** The creation order (unique; gaps allowed): what lists page by. */
+  seq: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -56,4 +58,6 @@ export interface BudgetRequestRecord {
   /** An approval's limit raise has been applied to the budget (it is applied exactly once). */
   applied: boolean;
   created_at: Date;
+  /** The creation order (unique; gaps allowed): what lists page by. */
+  seq: number;
 }

@@ -3,10 +3,13 @@ import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitC
 
 
 export interface AgentRepository {
-  insert(record: AgentRecord): Promise<void>;
+  /** Stores a new agent with the next creation seq, and returns it with that seq. */
+  insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord>;
   findById(id: string): Promise<AgentRecord | null>;
-  /** Active agents in id order after `after`; only those in `ids` when given. */
-  list(opts: { after?: string; limit: number; ids?: string[] }): Promise<AgentRecord[]>;
+  /** Active agents in creation order after `afterSeq`. */
+  list(opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]>;
+  /** Gives agents stored before creation seqs existed one (once per database). */
+  upgradeLegacy(): Promise<number>;
   /** Copies the journal's profile onto the record (a mirror for lists; the journal decides). */
   mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void>;
   /** provisioning → active with its credential; null when the agent is gone or already active. */
@@ -128,13 +131,16 @@ export interface LeaseRepository {
 export interface RequestListFilter {
   status?: RequestStatus;
   agentId?: string;
-  /** The last id of the previous page. */
-  before?: string;
+  /** The creation seq of the last item of the previous page (newest first). */
+  beforeSeq?: number;
   limit: number;
 }
 
 export interface BudgetRequestRepository {
-  insert(record: BudgetRequestRecord): Promise<void>;
+  /** Stores a new request with the next creation seq, and returns it with that seq. */
+  insert(record: Omit<BudgetRequestRecord, 'seq'>): Promise<BudgetRequestRecord>;
+  /** Gives requests stored before creation seqs existed one (once per database). */
+  upgradeLegacy(): Promise<number>;
   findById(id: string): Promise<BudgetRequestRecord | null>;
   /** Newest first; `before` is the last id of the previous page. */
   list(filter: RequestListFilter): Promise<BudgetRequestRecord[]>;

@@ -1,11 +1,10 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { AgentRecord } from '../domain/records.js';
 import type { AgentProfile } from '../domain/book.js';
 import type { AgentRepository } from '../domain/repositories.js';
+import { CreationOrder } from './creation-order.js';
 
-const { trusted } = mongoose;
-
-type AgentDoc = Omit<AgentRecord, 'id'> & { _id: string };
+type AgentDoc = Omit<AgentRecord, 'id'> & { _id: string; page: number };
 
 const agentSchema = new Schema<AgentDoc>(
   {
@@ -19,27 +18,43 @@ const agentSchema = new Schema<AgentDoc>(
     status: { type: String, enum: ['provisioning', 'active'], required: true },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
+    seq: { type: Number, required: true },
+    page: { type: Number, required: true },
   },
   { collection: 'agents', versionKey: false, strict: 'throw' },
 );
-agentSchema.index({ status: 1, _id: 1 });
-agentSchema.index({ status: 1, created_at: 1 });
+// The creation order (see CreationOrder); sparse: agents stored by an earlier version have no seq until upgradeLegacy.
+agentSchema.index({ seq: 1 }, { unique: true, sparse: true });
+agentSchema.index({ page: 1 });
+agentSchema.index({ status: 1 });
 
 function toRecord(doc: AgentDoc): AgentRecord {
-  const { _id, ...rest } = doc;
+  const { _id, page: _page, ...rest } = doc;
   return { id: _id, ...rest };
 }
 
 export class AgentStore implements AgentRepository {
   readonly model: Model<AgentDoc>;
+  readonly #order: CreationOrder;
 
   constructor(conn: Connection) {
     this.model = (conn.models.Agent as Model<AgentDoc> | undefined) ?? conn.model<AgentDoc>('Agent', agentSchema);
+    this.#order = new CreationOrder(conn, 'agents');
   }
 
-  async insert(record: AgentRecord): Promise<void> {
+  async insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord> {
     const { id, ...rest } = record;
-    await this.model.create({ _id: id, ...rest });
+    return this.#order.take(
+      async (seq, page) => {
+        await this.model.create({ _id: id, ...rest, seq, page });
+        return { ...record, seq };
+      },
+      async () => (await this.model.exists({ _id: id })) !== null,
+    );
+  }
+
+  upgradeLegacy(): Promise<number> {
+    return this.#order.upgradeLegacy('agent-seq');
   }
 
   async findById(id: string): Promise<AgentRecord | null> {
@@ -47,14 +62,20 @@ export class AgentStore implements AgentRepository {
     return doc ? toRecord(doc) : null;
   }
 
-  async list(opts: { after?: string; limit: number; ids?: string[] }): Promise<AgentRecord[]> {
-    const filter: Record<string, unknown> = { status: 'active' };
-    const idFilter: Record<string, unknown> = {};
-    if (opts.after) idFilter.$gt = opts.after;
-    if (opts.ids) idFilter.$in = opts.ids;
-    if (Object.keys(idFilter).length > 0) filter._id = trusted(idFilter);
-    const docs = await this.model.find(filter).sort({ _id: 1 }).limit(opts.limit).lean<AgentDoc[]>();
-    return docs.map(toRecord);
+  async list(opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]> {
+    // Page by page from the cursor, each page one equality read; ordered in memory.
+    const last = await this.#order.last();
+    const found: AgentRecord[] = [];
+    for (let page = this.#order.pageOf(opts.afterSeq + 1); page <= this.#order.pageOf(last) && found.length < opts.limit; page++) {
+      const docs = await this.model.find({ page }).lean<AgentDoc[]>();
+      found.push(
+        ...docs
+          .filter((d) => d.status === 'active' && d.seq > opts.afterSeq)
+          .sort((a, b) => a.seq - b.seq)
+          .map(toRecord),
+      );
+    }
+    return found.slice(0, opts.limit);
   }
 
   async mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void> {
@@ -73,10 +94,11 @@ export class AgentStore implements AgentRepository {
   }
 
   async findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]> {
-    const docs = await this.model
-      .find({ status: 'provisioning', created_at: trusted({ $lt: before }) })
-      .limit(limit)
-      .lean<AgentDoc[]>();
-    return docs.map(toRecord);
+    // Agents being provisioned are few at any time: their status bounds the read.
+    const docs = await this.model.find({ status: 'provisioning' }).lean<AgentDoc[]>();
+    return docs
+      .filter((d) => d.created_at.getTime() < before.getTime())
+      .slice(0, limit)
+      .map(toRecord);
   }
 }

@@ -1,11 +1,10 @@
-import mongoose, { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import { isDuplicateKeyError } from '@tollgate/platform';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from '../domain/records.js';
 import type { BudgetRequestRepository, RequestListFilter } from '../domain/repositories.js';
+import { CreationOrder } from './creation-order.js';
 
-const { trusted } = mongoose;
-
-type RequestDoc = Omit<BudgetRequestRecord, 'id'> & { _id: string };
+type RequestDoc = Omit<BudgetRequestRecord, 'id'> & { _id: string; page: number };
 
 const requestSchema = new Schema<RequestDoc>(
   {
@@ -20,34 +19,53 @@ const requestSchema = new Schema<RequestDoc>(
     decided_at: { type: Date, default: null },
     applied: { type: Boolean, default: false },
     created_at: { type: Date, required: true },
+    seq: { type: Number, required: true },
+    page: { type: Number, required: true },
   },
   { collection: 'budget_requests', versionKey: false, strict: 'throw' },
 );
-requestSchema.index({ status: 1, _id: -1 });
-requestSchema.index({ agent_id: 1, _id: -1 });
+// Lists: pending ones and one agent's are few (an equality bounds them); all of them page by creation order.
+requestSchema.index({ status: 1 });
+requestSchema.index({ agent_id: 1 });
+requestSchema.index({ seq: 1 }, { unique: true, sparse: true });
+requestSchema.index({ page: 1 });
 
 function toRecord(doc: RequestDoc): BudgetRequestRecord {
-  const { _id, ...rest } = doc;
+  const { _id, page: _page, ...rest } = doc;
   return { id: _id, ...rest };
 }
+
+const newestFirst = (a: RequestDoc, b: RequestDoc) => b.seq - a.seq;
 
 export class BudgetRequestStore implements BudgetRequestRepository {
   readonly model: Model<RequestDoc>;
   /** One per decided request, `_id` the request id: the decision's commit point. */
   readonly decisions: mongo.Collection<mongo.Document & { _id: string }>;
+  readonly #order: CreationOrder;
 
   constructor(conn: Connection) {
     this.model = (conn.models.BudgetRequest as Model<RequestDoc> | undefined) ?? conn.model<RequestDoc>('BudgetRequest', requestSchema);
     this.decisions = conn.db!.collection('budget_request_decisions');
+    this.#order = new CreationOrder(conn, 'budget_requests');
   }
 
   async init(): Promise<void> {
-    await this.decisions.createIndex({ settled: 1 });
+    await Promise.all([this.model.init(), this.decisions.createIndex({ settled: 1 })]);
   }
 
-  async insert(record: BudgetRequestRecord): Promise<void> {
+  async insert(record: Omit<BudgetRequestRecord, 'seq'>): Promise<BudgetRequestRecord> {
     const { id, ...rest } = record;
-    await this.model.create({ _id: id, ...rest });
+    return this.#order.take(
+      async (seq, page) => {
+        await this.model.create({ _id: id, ...rest, seq, page });
+        return { ...record, seq };
+      },
+      async () => (await this.model.exists({ _id: id })) !== null,
+    );
+  }
+
+  upgradeLegacy(): Promise<number> {
+    return this.#order.upgradeLegacy('budget-request-seq');
   }
 
   async findById(id: string): Promise<BudgetRequestRecord | null> {
@@ -55,12 +73,23 @@ export class BudgetRequestStore implements BudgetRequestRepository {
   }
 
   async list(filter: RequestListFilter): Promise<BudgetRequestRecord[]> {
+    const before = filter.beforeSeq ?? Infinity;
     const q: Record<string, unknown> = {};
     if (filter.status) q.status = filter.status;
     if (filter.agentId) q.agent_id = filter.agentId;
-    if (filter.before) q._id = trusted({ $lt: filter.before });
-    const docs = await this.model.find(q).sort({ _id: -1 }).limit(filter.limit).lean<RequestDoc[]>();
-    return docs.map(toRecord);
+    if (filter.status === 'pending' || filter.agentId) {
+      // What is pending, or one agent's requests: few, whatever the collection holds.
+      const docs = await this.model.find(q).lean<RequestDoc[]>();
+      return docs.filter((d) => d.seq < before).sort(newestFirst).slice(0, filter.limit).map(toRecord);
+    }
+    // Everything (or decided ones of every agent): page by page, newest first, until the page is full.
+    const found: RequestDoc[] = [];
+    const top = Math.min(await this.#order.last(), before - 1);
+    for (let page = this.#order.pageOf(top); page >= 0 && found.length < filter.limit; page--) {
+      const docs = await this.model.find({ ...q, page }).lean<RequestDoc[]>();
+      found.push(...docs.filter((d) => d.seq < before).sort(newestFirst));
+    }
+    return found.slice(0, filter.limit).map(toRecord);
   }
 
   /** The decision's insert is the commit point; the request document then mirrors it (for lists by status). */

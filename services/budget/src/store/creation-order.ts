@@ -1,0 +1,66 @@
+import type { Connection, mongo } from 'mongoose';
+import { findLast, isDuplicateKeyError } from '@tollgate/platform';
+
+/**
+ * The order in which records of a collection were created: a unique `seq` (gaps allowed)
+ * and `page = floor(seq / pageSize)`, so a list reads one page per equality query and its
+ * cost does not grow with the collection. Inserting a record with seq n is the commit point
+ * of "n-th": of two creations racing for n (on any replicas), the loser takes the next one.
+ * The collection needs `{ seq: 1 }` unique (sparse, for records stored before they had one)
+ * and `{ page: 1 }`.
+ */
+export class CreationOrder {
+  /** The highest seq this process has seen taken: where the search for the next one starts. */
+  #seen = 0;
+  readonly #records: mongo.Collection<{ _id: string }>;
+  readonly #upgrades: mongo.Collection<{ _id: string; at: Date }>;
+
+  constructor(conn: Connection, collection: string, readonly pageSize = 100) {
+    this.#records = conn.db!.collection(collection);
+    // One marker per upgrade done (by name), in the service's database.
+    this.#upgrades = conn.db!.collection('upgrades');
+  }
+
+  pageOf(seq: number): number {
+    return Math.floor(seq / this.pageSize);
+  }
+
+  /** The last seq taken. */
+  last(from = this.#seen): Promise<number> {
+    return findLast(from, async (n) => (await this.#records.findOne({ seq: n }, { projection: { _id: 1 } })) !== null);
+  }
+
+  /** Runs `write(seq, page)` with the next free seq until it stores; a duplicate key on the record's own id is rethrown. */
+  async take<T>(write: (seq: number, page: number) => Promise<T>, ownIdTaken: () => Promise<boolean>): Promise<T> {
+    for (let seq = (await this.last()) + 1; ; seq = (await this.last(seq)) + 1) {
+      try {
+        const written = await write(seq, this.pageOf(seq));
+        this.#seen = Math.max(this.#seen, seq);
+        return written;
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || (await ownIdTaken())) throw err;
+      }
+    }
+  }
+
+  /**
+   * Records stored before they had a seq get one, in `_id` order (once per database: the
+   * marker `marker` says it is done; one full read, at start-up). Two replicas doing it at
+   * once may give a record two seqs in turn: the last one stays and the other is a gap.
+   */
+  async upgradeLegacy(marker: string): Promise<number> {
+    if (await this.#upgrades.findOne({ _id: marker })) return 0;
+    const legacy = await this.#records.find({ seq: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+    legacy.sort((a, b) => (a._id < b._id ? -1 : 1));
+    for (const { _id } of legacy) {
+      await this.take(
+        (seq, page) => this.#records.updateOne({ _id }, { $set: { seq, page } }),
+        async () => false,
+      );
+    }
+    await this.#upgrades.insertOne({ _id: marker, at: new Date() }).catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+    });
+    return legacy.length;
+  }
+}
