@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { KeyedMutex, registration, startService, type RunningService } from '@tollgate/platform';
+import { JobProgress, PeriodLeader, registration, startService, type RunningService } from '@tollgate/platform';
 import { loadIdentity, packageDefinition } from '@tollgate/proto';
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { loadConfig, type IdentityConfig } from './config.js';
@@ -12,6 +12,7 @@ import { authHandlers } from './handlers/auth.js';
 import { keyHandlers } from './handlers/keys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
+import { createLoginFailureStore } from './store/login-failures.js';
 import { createRefreshTokenStore } from './store/refresh-tokens.js';
 import { createSessionStore } from './store/sessions.js';
 import { createSigningKeyStore } from './store/signing-keys.js';
@@ -29,11 +30,12 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
     packageDefinition: packageDefinition('identity'),
     async setup(rt) {
       const users = createUserStore(rt.db);
+      const loginFailures = createLoginFailureStore(rt.db);
       const sessions = createSessionStore(rt.db);
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
-      await Promise.all([users.ready(), sessions.ready(), refreshTokens.ready(), signingKeys.ready()]);
+      await Promise.all([users.ready(), loginFailures.ready(), sessions.ready(), refreshTokens.ready(), signingKeys.ready()]);
 
       const signer = createSigner({
         store: signingKeys,
@@ -47,6 +49,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
 
       const deps: IdentityDeps = {
         users,
+        loginFailures,
         sessions,
         refreshTokens,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
@@ -59,13 +62,20 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           lockoutThreshold: config.LOCKOUT_THRESHOLD,
           lockoutSeconds: config.LOCKOUT_SECONDS,
         },
-        locks: new KeyedMutex(),
       };
 
       if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
         await bootstrapAdmin(deps, { email: config.BOOTSTRAP_ADMIN_EMAIL, password: config.BOOTSTRAP_ADMIN_PASSWORD });
       }
-      sweeper = startSweeper({ sessions, refreshTokens, intervalMs: config.SESSION_SWEEP_INTERVAL_MS, log: rt.log });
+      const leader = new PeriodLeader(rt.db, 'identity-sweeper', config.SESSION_SWEEP_INTERVAL_MS);
+      sweeper = startSweeper({
+        sessions,
+        refreshTokens,
+        leads: () => leader.leads(),
+        progress: new JobProgress(rt.db),
+        intervalMs: config.SESSION_SWEEP_INTERVAL_MS,
+        log: rt.log,
+      });
 
       const identity = registration<IdentityHandlers>('tollgate.identity.v1.Identity', loadIdentity().Identity.service, {
         ...authHandlers(deps),

@@ -1,9 +1,9 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
-import type { SessionRecord } from '../store/sessions.js';
 import type { UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { isLocked, normalizeEmail, viewOf, type UserView } from './users.js';
-import { digest, matchesDigest, newSecret, newSessionId, unguessableDigest } from './secrets.js';
+import { currentSeries, endSeries, isLocked, recordPasswordFailure } from './lockout.js';
+import { normalizeEmail, viewOf, type UserView } from './users.js';
+import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
 /** What a login or refresh hands back. Secrets appear here once and are never stored. */
 export interface AuthOutcome {
@@ -41,62 +41,45 @@ async function loginFailed(
   return invalidCredentials();
 }
 
-/**
- * Counts a wrong password against the account and locks it at the threshold. An
- * expired lock starts the count afresh. Returns the count after this failure.
- */
-export async function recordPasswordFailure(deps: IdentityDeps, caller: Caller, userId: string): Promise<number> {
-  const threshold = deps.settings.lockoutThreshold;
-  const { count, lockedNow } = await deps.locks.run(`user:${userId}`, async () => {
-    // One write on the common path: it also tells us the lock state.
-    let user = await deps.users.addFailure(userId);
-    if (!user) return { count: 0, lockedNow: false };
-    if (isLocked(user, deps.settings)) return { count: user.failedLogins, lockedNow: false };
-    if (user.lockedAt) user = await deps.users.update(user.id, { failedLogins: 1, lockedAt: null });
-    const failures = user?.failedLogins ?? 0;
-    if (failures < threshold) return { count: failures, lockedNow: false };
-    await deps.users.update(userId, { lockedAt: new Date() });
-    return { count: failures, lockedNow: true };
-  });
-  if (lockedNow) {
-    await deps.audit.emit(
-      {
-        action: 'auth.account.locked',
-        outcome: 'failure',
-        resource: { type: 'user', id: userId },
-        details: { failed_attempts: count, threshold, lockout_seconds: deps.settings.lockoutSeconds },
-      },
-      caller,
-    );
-  }
-  return count;
-}
-
-/** Opens a session with a fresh refresh-token family and CSRF token. */
-async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
+/** Issues generation `generation` of a session's refresh-token family with a new CSRF token; null when it was taken. */
+async function issueRefreshToken(deps: IdentityDeps, sessionId: string, userId: string, generation: number) {
   const refreshToken = newSecret(REFRESH_TOKEN_PREFIX);
   const csrfToken = newSecret();
   const expiresAt = new Date(Date.now() + deps.settings.refreshTtlSeconds * 1000);
+  const issued = await deps.refreshTokens.issue({
+    digest: digest(refreshToken),
+    csrfDigest: digest(csrfToken),
+    sessionId,
+    userId,
+    generation,
+    expiresAt,
+  });
+  return issued ? { refreshToken, csrfToken, expiresAt } : null;
+}
+
+/** Opens a session with a fresh refresh-token family (its first token first: no session is left without one). */
+async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
+  const id = newSessionId();
+  // A new session's first generation cannot be taken.
+  const first = (await issueRefreshToken(deps, id, user.id, 1))!;
   const session = await deps.sessions.create({
-    id: newSessionId(),
+    id,
     userId: user.id,
     user: { email: user.email, name: user.name, role: user.role, createdAt: user.createdAt },
-    expiresAt,
+    expiresAt: first.expiresAt,
     ip: clip(caller.ip, 64),
     userAgent: clip(caller.userAgent, 512),
-    csrfDigest: digest(csrfToken),
   });
-  await deps.refreshTokens.create({ digest: digest(refreshToken), sessionId: session.id, userId: user.id, expiresAt });
-  return { session, refreshToken, csrfToken };
+  return { session, refreshToken: first.refreshToken, csrfToken: first.csrfToken };
 }
 
 async function outcome(
   deps: IdentityDeps,
   user: UserRecord,
-  sessionId: string,
-  refreshToken: string,
-  csrfToken: string,
+  locked: boolean,
+  session: { sessionId: string; refreshToken: string; csrfToken: string },
 ): Promise<AuthOutcome> {
+  const { sessionId, refreshToken, csrfToken } = session;
   const accessToken = await deps.signer.signAccessToken({ userId: user.id, sessionId, role: user.role });
   return {
     accessToken,
@@ -104,7 +87,7 @@ async function outcome(
     refreshToken,
     csrfToken,
     sessionId,
-    user: viewOf(user, deps.settings),
+    user: viewOf(user, locked),
   };
 }
 
@@ -128,19 +111,22 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
     throw await loginFailed(deps, caller, 'unknown_user', null, { email: clip(email, EMAIL_INPUT_MAX) });
   }
 
-  const passwordOk = await deps.passwords.verify(user.passwordHash, input.password);
+  // The lock state is read while the hash is verified, so a real account's extra reads hide behind it.
+  const [passwordOk, series] = await Promise.all([deps.passwords.verify(user.passwordHash, input.password), currentSeries(deps, user.id)]);
   if (user.disabled) throw await loginFailed(deps, caller, 'disabled', user, {});
-  if (isLocked(user, deps.settings)) throw await loginFailed(deps, caller, 'locked', user, {});
+  if (series.lockedAt) throw await loginFailed(deps, caller, 'locked', user, {});
   if (!passwordOk) {
-    const failures = await recordPasswordFailure(deps, caller, user.id);
-    throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: failures });
+    const failure = await recordPasswordFailure(deps, caller, user.id, series);
+    if (failure.locked) throw await loginFailed(deps, caller, 'locked', user, {});
+    throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: failure.failures });
   }
+  // A lock committed by a concurrent failure after the check above still holds.
+  if (!(await endSeries(deps, user.id, 'success'))) throw await loginFailed(deps, caller, 'locked', user, {});
 
-  if (user.failedLogins > 0 || user.lockedAt) {
-    await deps.locks.run(`user:${user.id}`, () => deps.users.update(user.id, { failedLogins: 0, lockedAt: null }));
-  }
   if (deps.passwords.needsRehash(user.passwordHash)) {
-    await deps.users.update(user.id, { passwordHash: await deps.passwords.hash(input.password) });
+    const rehashed = await deps.passwords.hash(input.password);
+    // Only over the hash just verified: a concurrent password change wins.
+    await deps.users.change(user.id, async (u) => (u.passwordHash === user.passwordHash ? { passwordHash: rehashed } : null));
   }
 
   const opened = await openSession(deps, caller, user);
@@ -148,7 +134,7 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
   // revocation that went with it could not see this new session, so check again.
   const now = await deps.users.findById(user.id);
   if (!now || now.disabled || now.role !== user.role) {
-    await deps.sessions.revoke(opened.session.id, 'user_changed_during_login', unguessableDigest());
+    await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
     throw invalidCredentials();
   }
 
@@ -161,29 +147,30 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
     },
     caller,
   );
-  return outcome(deps, now, opened.session.id, opened.refreshToken, opened.csrfToken);
+  return outcome(deps, now, false, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
 }
 
-async function reuseDetected(deps: IdentityDeps, caller: Caller, session: SessionRecord | null, sessionId: string): Promise<UnauthenticatedError> {
-  await deps.sessions.revoke(sessionId, 'refresh_token_reused', unguessableDigest());
-  await deps.refreshTokens.revokeFamily(sessionId);
+async function reuseDetected(deps: IdentityDeps, caller: Caller, sessionId: string, userId: string): Promise<UnauthenticatedError> {
+  await deps.sessions.revoke(sessionId, userId, 'refresh_token_reused');
   await deps.audit.emit(
     {
       action: 'auth.refresh.reuse_detected',
       outcome: 'denied',
       resource: { type: 'session', id: sessionId },
-      details: { user_id: session?.userId, session_id: sessionId },
+      details: { user_id: userId, session_id: sessionId },
     },
     caller,
   );
-  deps.log.warn({ session_id: sessionId, user_id: session?.userId }, 'refresh token reuse detected; session revoked');
+  deps.log.warn({ session_id: sessionId, user_id: userId }, 'refresh token reuse detected; session revoked');
   return new UnauthenticatedError('refresh_token_reused', 'This refresh token was already used; the session has been revoked');
 }
 
 /**
  * Trades a refresh token for a new access token, a new refresh token and a new CSRF
- * token. The presented token is marked rotated; presenting it again revokes the
- * session (its whole token family).
+ * token. Only the latest generation of a session's family can be traded: issuing its
+ * successor is the commit point (a unique insert), so of refreshes that present the
+ * same token at once, on any replicas, exactly one succeeds; a token whose successor
+ * exists — presented again, or by a refresh that lost that race — revokes the session.
  */
 export async function refresh(
   deps: IdentityDeps,
@@ -193,40 +180,25 @@ export async function refresh(
   if (!input.refreshToken || input.refreshToken.length > 256) {
     throw new UnauthenticatedError('invalid_credentials', 'Refresh token is invalid');
   }
-  const presented = digest(input.refreshToken);
-  const known = await deps.refreshTokens.findByDigest(presented);
-  if (!known) throw new UnauthenticatedError('invalid_credentials', 'Refresh token is invalid');
+  const token = await deps.refreshTokens.findByDigest(digest(input.refreshToken));
+  if (!token) throw new UnauthenticatedError('invalid_credentials', 'Refresh token is invalid');
 
-  return deps.locks.run(`session:${known.sessionId}`, async () => {
-    const [token, session] = await Promise.all([
-      deps.refreshTokens.findByDigest(presented),
-      deps.sessions.findById(known.sessionId),
-    ]);
-    if (!token) throw new UnauthenticatedError('invalid_credentials', 'Refresh token is invalid');
-    if (token.status === 'rotated') throw await reuseDetected(deps, caller, session, token.sessionId);
-    if (!session || session.revokedAt || token.status === 'revoked') {
-      throw new UnauthenticatedError('token_revoked', 'This session has been revoked');
-    }
-    const now = new Date();
-    if (token.expiresAt <= now || session.expiresAt <= now) {
-      throw new UnauthenticatedError('token_expired', 'Refresh token has expired');
-    }
-    if (input.cookieFlow && !(input.csrfToken && matchesDigest(input.csrfToken, session.csrfDigest))) {
-      throw new ForbiddenError('CSRF token is missing or does not match', 'csrf_failed');
-    }
-    const user = await deps.users.findById(session.userId);
-    if (!user || user.disabled) {
-      await deps.sessions.revoke(session.id, 'user_disabled', unguessableDigest());
-      throw invalidCredentials();
-    }
-    // Another replica may have rotated it between our read and now.
-    if (!(await deps.refreshTokens.markRotated(presented))) throw await reuseDetected(deps, caller, session, session.id);
+  const [superseded, session] = await Promise.all([deps.refreshTokens.superseded(token), deps.sessions.findById(token.sessionId)]);
+  if (superseded) throw await reuseDetected(deps, caller, token.sessionId, token.userId);
+  if (!session || session.revokedAt) throw new UnauthenticatedError('token_revoked', 'This session has been revoked');
+  const now = new Date();
+  if (token.expiresAt <= now) throw new UnauthenticatedError('token_expired', 'Refresh token has expired');
+  if (input.cookieFlow && !(input.csrfToken && matchesDigest(input.csrfToken, token.csrfDigest))) {
+    throw new ForbiddenError('CSRF token is missing or does not match', 'csrf_failed');
+  }
+  const user = await deps.users.findById(session.userId);
+  if (!user || user.disabled) {
+    await deps.sessions.revoke(session.id, session.userId, 'user_disabled');
+    throw invalidCredentials();
+  }
 
-    const refreshToken = newSecret(REFRESH_TOKEN_PREFIX);
-    const csrfToken = newSecret();
-    const expiresAt = new Date(now.getTime() + deps.settings.refreshTtlSeconds * 1000);
-    await deps.refreshTokens.create({ digest: digest(refreshToken), sessionId: session.id, userId: user.id, expiresAt });
-    await deps.sessions.renew(session.id, { csrfDigest: digest(csrfToken), expiresAt, at: now });
-    return outcome(deps, user, session.id, refreshToken, csrfToken);
-  });
+  const next = await issueRefreshToken(deps, session.id, user.id, token.generation + 1);
+  if (!next) throw await reuseDetected(deps, caller, session.id, user.id);
+  await deps.sessions.renew(session.id, { expiresAt: next.expiresAt, at: now });
+  return outcome(deps, user, await isLocked(deps, user.id), { sessionId: session.id, refreshToken: next.refreshToken, csrfToken: next.csrfToken });
 }

@@ -1,5 +1,6 @@
-import type { AuditEmitter, CallContext, KeyedMutex } from '@tollgate/platform';
+import type { AuditEmitter, CallContext } from '@tollgate/platform';
 import type { Logger } from 'pino';
+import type { LoginFailureStore } from '../store/login-failures.js';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { UserStore } from '../store/users.js';
@@ -20,6 +21,7 @@ export interface IdentitySettings {
 /** Everything the use-cases work with, built once in app.ts. */
 export interface IdentityDeps {
   users: UserStore;
+  loginFailures: LoginFailureStore;
   sessions: SessionStore;
   refreshTokens: RefreshTokenStore;
   passwords: PasswordHasher;
@@ -27,6 +29,4 @@ export interface IdentityDeps {
   audit: AuditEmitter;
   log: Logger;
   settings: IdentitySettings;
-  /** Serialises read-modify-write sequences per key (FerretDB updates are not atomic). */
-  locks: KeyedMutex;
 }

@@ -21,8 +21,3 @@ export function matchesDigest(secret: string, expectedDigest: string): boolean {
   const b = Buffer.from(expectedDigest, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-/** A digest nobody holds the preimage of: how CSRF tokens are invalidated. */
-export function unguessableDigest(): string {
-  return digest(newSecret());
-}

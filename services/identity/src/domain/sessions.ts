@@ -1,10 +1,9 @@
-import { ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
 import type { SessionRecord } from '../store/sessions.js';
-import { recordPasswordFailure } from './auth.js';
 import type { Caller, IdentityDeps } from './deps.js';
+import { recordPasswordFailure } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isAdmin, requireService, requireSession } from './policy.js';
-import { unguessableDigest } from './secrets.js';
 import { displayName, type UserView } from './users.js';
 
 /** last_used_at is written at most this often per session, to keep CheckSession a read. */
@@ -21,16 +20,14 @@ export interface SessionView {
 
 export async function logout(deps: IdentityDeps, caller: Caller): Promise<void> {
   const { userId, sessionId } = requireSession(caller.principal);
-  const revoked = await deps.sessions.revoke(sessionId, 'logout', unguessableDigest());
-  await deps.refreshTokens.revokeFamily(sessionId);
-  if (revoked) {
+  if (await deps.sessions.revoke(sessionId, userId, 'logout')) {
     await deps.audit.emit({ action: 'auth.logout', resource: { type: 'session', id: sessionId }, details: { user_id: userId } }, caller);
   }
 }
 
 export async function logoutAll(deps: IdentityDeps, caller: Caller): Promise<void> {
   const { userId } = requireSession(caller.principal);
-  const count = await deps.sessions.revokeAllOfUser(userId, 'logout_all', unguessableDigest());
+  const count = await deps.sessions.revokeAllOfUser(userId, 'logout_all');
   await deps.audit.emit(
     { action: 'auth.logout', resource: { type: 'user', id: userId }, details: { all_sessions: true, sessions_revoked: count } },
     caller,
@@ -56,9 +53,7 @@ export async function revokeSession(deps: IdentityDeps, caller: Caller, id: stri
   const session = id ? await deps.sessions.findById(id) : null;
   const owner = session !== null && (p.type === 'user' || p.type === 'token') && p.id === session.userId;
   if (!session || !(owner || isAdmin(p))) throw new NotFoundError('Session not found');
-  const revoked = await deps.sessions.revoke(session.id, owner ? 'revoked_by_owner' : 'revoked_by_admin', unguessableDigest());
-  await deps.refreshTokens.revokeFamily(session.id);
-  if (revoked) {
+  if (await deps.sessions.revoke(session.id, session.userId, owner ? 'revoked_by_owner' : 'revoked_by_admin')) {
     await deps.audit.emit(
       { action: 'auth.session.revoked', resource: { type: 'session', id: session.id }, details: { user_id: session.userId } },
       caller,
@@ -76,7 +71,7 @@ export async function changePassword(
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
   if (!input.currentPassword || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
-    const failures = await recordPasswordFailure(deps, caller, user.id);
+    const { failures } = await recordPasswordFailure(deps, caller, user.id);
     await deps.audit.emit(
       {
         action: 'auth.password.change_failed',
@@ -92,8 +87,14 @@ export async function changePassword(
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
   }
-  await deps.users.update(user.id, { passwordHash: await deps.passwords.hash(input.newPassword) });
-  const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_changed', unguessableDigest(), sessionId);
+  const newHash = await deps.passwords.hash(input.newPassword);
+  // Over the hash just verified: a password changed meanwhile (another session) is not overwritten.
+  const changed = await deps.users.change(user.id, async (u) => {
+    if (u.passwordHash !== user.passwordHash) throw new ConflictError('The password was changed at the same time; sign in again');
+    return { passwordHash: newHash };
+  });
+  if (!changed) throw new ForbiddenError('This account cannot change its password');
+  const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_changed', sessionId);
   await deps.audit.emit(
     { action: 'auth.password.changed', resource: { type: 'user', id: user.id }, details: { sessions_revoked: revoked } },
     caller,
@@ -105,8 +106,9 @@ function live(session: SessionRecord | null, now: number): session is SessionRec
 }
 
 /**
- * The gateway's per-request check: one read by primary key. The session carries what
- * it needs of its user (any role change or disabling revokes it).
+ * The gateway's per-request check: two primary-key reads at once (the session and its
+ * revocation). The session carries what it needs of its user (any role change or
+ * disabling revokes it).
  */
 export async function checkSession(deps: IdentityDeps, caller: Caller, sessionId: string): Promise<{ active: boolean; user?: UserView }> {
   requireService(caller.principal);

@@ -1,34 +1,55 @@
+import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
 import type { SessionStore } from '../store/sessions.js';
 
 /** Expired sessions and refresh tokens are kept this long (for "why was I signed out?"), then deleted. */
 export const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 86_400_000;
+const JOB = 'identity-expired-sessions';
 
 export interface Sweeper {
-  /** One pass; resolves with what was deleted. */
-  sweep(now?: Date): Promise<{ sessions: number; refreshTokens: number }>;
+  /** One pass if this replica leads the period; resolves with how many sessions it deleted. */
+  sweep(now?: Date): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * FerretDB v1 has no TTL indexes, so expiry is a job: every interval it deletes
- * sessions and refresh tokens that expired more than a day ago.
+ * FerretDB v1 has no TTL indexes, so expiry is a job: one replica per period
+ * (PeriodLeader) deletes the sessions whose latest refresh token expired more than a day
+ * ago, with all their refresh tokens and their revocation. It reads refresh tokens by
+ * the UTC day they expire on (an equality query per day, from the first day it has not
+ * finished); a session is deleted when the token read is its latest generation, so each
+ * session once. Deleting is idempotent, so overlapping periods do no harm.
  */
 export function startSweeper(opts: {
-  sessions: SessionStore;
-  refreshTokens: RefreshTokenStore;
+  sessions: Pick<SessionStore, 'remove'>;
+  refreshTokens: Pick<RefreshTokenStore, 'expiringOn' | 'superseded' | 'removeSession'>;
+  leads: () => Promise<boolean>;
+  progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
   log: Logger;
 }): Sweeper {
   let running: Promise<unknown> = Promise.resolve();
 
   async function sweep(now = new Date()) {
+    if (!(await opts.leads())) return 0;
     const cutoff = new Date(now.getTime() - EXPIRED_RETENTION_MS);
-    const sessions = await opts.sessions.sweep(cutoff);
-    const refreshTokens = await opts.refreshTokens.sweep(cutoff);
-    if (sessions + refreshTokens > 0) opts.log.info({ sessions, refresh_tokens: refreshTokens }, 'swept expired sessions');
-    return { sessions, refreshTokens };
+    const lastDay = Math.floor(cutoff.getTime() / DAY_MS);
+    let sessions = 0;
+    // A first run looks back a day; the cutoff's own day is read again next time.
+    await opts.progress.catchUp(JOB, lastDay - 1, lastDay, async (day) => {
+      for (const token of await opts.refreshTokens.expiringOn(day)) {
+        if (token.expiresAt >= cutoff || (await opts.refreshTokens.superseded(token))) continue;
+        // The session first: a pass cut short here finds the same latest token again.
+        await opts.sessions.remove(token.sessionId);
+        await opts.refreshTokens.removeSession(token.sessionId);
+        sessions++;
+      }
+      return day < lastDay;
+    });
+    if (sessions > 0) opts.log.info({ sessions }, 'swept expired sessions');
+    return sessions;
   }
 
   const timer = setInterval(() => {

@@ -1,9 +1,9 @@
 import { ConflictError, isRole, NotFoundError, pageOf, readPage, ValidationError, type PageInput, type Role } from '@tollgate/platform';
-import type { UserRecord } from '../store/users.js';
-import type { Caller, IdentityDeps, IdentitySettings } from './deps.js';
+import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from '../store/users.js';
+import type { Caller, IdentityDeps } from './deps.js';
+import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requireAdmin, requireCanReadUser, requireUserReader } from './policy.js';
-import { unguessableDigest } from './secrets.js';
 
 /** A user as callers see it. */
 export interface UserView {
@@ -18,8 +18,8 @@ export interface UserView {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 200;
-/** Serialises changes that could leave the system without an active admin. */
-const ADMINS_LOCK = 'admins';
+/** A list page reads at most this many buckets of users; a rare role filter may give a short page with a cursor. */
+const MAX_BUCKETS_PER_PAGE = 8;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -29,21 +29,32 @@ export function displayName(name: string, email: string): string {
   return name || email.slice(0, email.indexOf('@') >= 0 ? email.indexOf('@') : undefined);
 }
 
-export function isLocked(user: Pick<UserRecord, 'lockedAt'>, settings: IdentitySettings, now = Date.now()): boolean {
-  if (!user.lockedAt) return false;
-  return settings.lockoutSeconds === 0 || user.lockedAt.getTime() + settings.lockoutSeconds * 1000 > now;
-}
-
-export function viewOf(user: UserRecord, settings: IdentitySettings): UserView {
+/** `locked` comes from the login-failure series (lockout.ts), not from the user. */
+export function viewOf(user: UserRecord, locked: boolean): UserView {
   return {
     id: user.id,
     email: user.email,
     name: displayName(user.name, user.email),
     role: user.role,
     disabled: user.disabled,
-    locked: isLocked(user, settings),
+    locked,
     createdAt: user.createdAt,
   };
+}
+
+async function view(deps: IdentityDeps, user: UserRecord): Promise<UserView> {
+  return viewOf(user, await isLocked(deps, user.id));
+}
+
+/** The cursor pageOf gives to a page that ends with the user placed at `seq`. */
+const cursorAfter = (seq: number) => pageOf([seq, seq], { limit: 1 }, String).next_cursor;
+
+function decodeCursor(after: string): number {
+  const seq = Number(after);
+  if (!/^\d{1,16}$/.test(after) || !Number.isSafeInteger(seq)) {
+    throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
+  }
+  return seq;
 }
 
 function parseEmail(raw: string): string {
@@ -81,14 +92,15 @@ export async function createUser(
   checkPasswordPolicy(input.password);
   const user = await deps.users.create({ email, name, role, passwordHash: await deps.passwords.hash(input.password) });
   await deps.audit.emit({ action: 'user.created', resource: { type: 'user', id: user.id }, details: { email, role } }, caller);
-  return viewOf(user, deps.settings);
+  return viewOf(user, false);
 }
 
 export async function getUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {
   requireCanReadUser(caller.principal, id);
-  return viewOf(await mustFind(deps, id), deps.settings);
+  return view(deps, await mustFind(deps, id));
 }
 
+/** Users in creation order (by seq), one bucket (one equality query) at a time. */
 export async function listUsers(
   deps: IdentityDeps,
   caller: Caller,
@@ -97,14 +109,53 @@ export async function listUsers(
   requireUserReader(caller.principal);
   const page = readPage(input.page);
   const role = input.role ? parseRole(input.role) : undefined;
-  const found = await deps.users.list({ role, after: page.after, limit: page.limit });
-  const { items, next_cursor } = pageOf(found, page, (u) => u.id);
-  return { items: items.map((u) => viewOf(u, deps.settings)), nextCursor: next_cursor };
+  let after = page.after ? decodeCursor(page.after) : 0;
+  const last = await deps.users.lastSeq();
+  const found: UserRecord[] = [];
+  for (let read = 0; after < last && found.length <= page.limit && read < MAX_BUCKETS_PER_PAGE; read++) {
+    const bucket = Math.floor((after + 1) / USER_BUCKET_SIZE);
+    const users = (await deps.users.bucket(bucket)).filter((u) => u.seq > after && (!role || u.role === role));
+    found.push(...users.sort((a, b) => a.seq - b.seq));
+    after = (bucket + 1) * USER_BUCKET_SIZE - 1;
+  }
+  const { items, next_cursor } =
+    found.length <= page.limit && after < last ? { items: found, next_cursor: cursorAfter(after) } : pageOf(found, page, (u) => String(u.seq));
+  return { items: await Promise.all(items.map((u) => view(deps, u))), nextCursor: next_cursor };
 }
 
-/** Is `user` an admin whose loss (demotion, disabling, deletion) would leave no active admin? */
-async function isLastActiveAdmin(deps: IdentityDeps, user: UserRecord): Promise<boolean> {
-  return user.role === 'admin' && !user.disabled && (await deps.users.countActiveAdmins(user.id)) === 0;
+/** Active admins other than `exceptId`. */
+async function otherActiveAdmins(deps: IdentityDeps, exceptId: string): Promise<number> {
+  return (await deps.users.admins()).filter((u) => !u.disabled && u.id !== exceptId).length;
+}
+
+const isActiveAdmin = (u: UserRecord) => u.role === 'admin' && !u.disabled;
+
+/**
+ * Applies a change that may leave the system without an active admin. Refused up front
+ * when the user is the last one; and since two admins can be demoted at once on two
+ * replicas (each seeing the other still active), the change is committed first and the
+ * admins counted after: a change that finds none left is undone and refused. Of two
+ * such changes at once, at least the later one's count sees the earlier one.
+ */
+async function changeGuardingLastAdmin(
+  deps: IdentityDeps,
+  id: string,
+  decide: (current: UserRecord) => UserChanges | null,
+): Promise<{ before: UserRecord; after: UserRecord }> {
+  const lastAdmin = () => new ConflictError('The last active admin cannot be demoted, disabled or deleted');
+  const changed = await deps.users.change(id, async (current) => {
+    const changes = decide(current);
+    const next = { ...current, ...changes };
+    if (changes && isActiveAdmin(current) && !isActiveAdmin(next) && (await otherActiveAdmins(deps, id)) === 0) throw lastAdmin();
+    return changes;
+  });
+  if (!changed) throw new NotFoundError('User not found');
+  const { before, after } = changed;
+  if (isActiveAdmin(before) && !isActiveAdmin(after) && (await otherActiveAdmins(deps, id)) === 0) {
+    await deps.users.change(id, async () => ({ role: before.role, disabled: before.disabled }));
+    throw lastAdmin();
+  }
+  return changed;
 }
 
 export async function updateUser(
@@ -115,17 +166,12 @@ export async function updateUser(
   requireAdmin(caller.principal);
   const name = input.name === undefined ? undefined : parseName(input.name);
   const role = input.role === undefined ? undefined : parseRole(input.role);
-
-  const { before, after } = await deps.locks.run(ADMINS_LOCK, async () => {
-    const user = await mustFind(deps, input.id);
-    const demoted = role !== undefined && role !== user.role && user.role === 'admin';
-    const disabling = input.disabled === true && !user.disabled;
-    if ((demoted || disabling) && (await isLastActiveAdmin(deps, user))) {
-      throw new ConflictError('The last active admin cannot be demoted or disabled');
-    }
-    const updated = await deps.users.update(user.id, { name, role, disabled: input.disabled });
-    if (!updated) throw new NotFoundError('User not found');
-    return { before: user, after: updated };
+  const wanted: UserChanges = { name, role, disabled: input.disabled };
+  const { before, after } = await changeGuardingLastAdmin(deps, input.id, (current) => {
+    const changes = Object.fromEntries(
+      Object.entries(wanted).filter(([field, value]) => value !== undefined && value !== current[field as keyof UserChanges]),
+    );
+    return Object.keys(changes).length > 0 ? changes : null;
   });
 
   const roleChanged = before.role !== after.role;
@@ -133,7 +179,7 @@ export async function updateUser(
   let sessionsRevoked = 0;
   if (roleChanged || disabled) {
     // The sessions carry the role they were opened with; they end with it.
-    sessionsRevoked = await deps.sessions.revokeAllOfUser(after.id, roleChanged ? 'role_changed' : 'user_disabled', unguessableDigest());
+    sessionsRevoked = await deps.sessions.revokeAllOfUser(after.id, roleChanged ? 'role_changed' : 'user_disabled');
   }
   if (before.name !== after.name) await deps.sessions.renameUser(after.id, after.name);
 
@@ -158,19 +204,19 @@ export async function updateUser(
       caller,
     );
   }
-  return viewOf(after, deps.settings);
+  return view(deps, after);
 }
 
+/** An active admin is disabled first (guarded like any demotion), then deleted. */
 export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string): Promise<void> {
   requireAdmin(caller.principal);
-  const user = await deps.locks.run(ADMINS_LOCK, async () => {
-    const found = await mustFind(deps, id);
-    if (await isLastActiveAdmin(deps, found)) throw new ConflictError('The last active admin cannot be deleted');
-    if (!(await deps.users.remove(found.id))) throw new NotFoundError('User not found');
-    return found;
-  });
-  await deps.sessions.removeAllOfUser(user.id);
-  await deps.refreshTokens.removeAllOfUser(user.id);
+  const { before: user } = await changeGuardingLastAdmin(deps, id, (current) => (isActiveAdmin(current) ? { disabled: true } : null));
+  if (!(await deps.users.remove(user.id))) throw new NotFoundError('User not found');
+  await Promise.all([
+    deps.sessions.removeAllOfUser(user.id),
+    deps.refreshTokens.removeAllOfUser(user.id),
+    deps.loginFailures.removeAllOfUser(user.id),
+  ]);
   await deps.audit.emit(
     { action: 'user.deleted', resource: { type: 'user', id: user.id }, details: { email: user.email, role: user.role } },
     caller,
@@ -180,13 +226,10 @@ export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string)
 export async function unlockUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {
   requireAdmin(caller.principal);
   const user = await mustFind(deps, id);
-  const updated = await deps.locks.run(`user:${user.id}`, () => deps.users.update(user.id, { failedLogins: 0, lockedAt: null }));
-  if (!updated) throw new NotFoundError('User not found');
-  await deps.audit.emit(
-    { action: 'user.unlocked', resource: { type: 'user', id: user.id }, details: { was_locked: isLocked(user, deps.settings) } },
-    caller,
-  );
-  return viewOf(updated, deps.settings);
+  const wasLocked = await isLocked(deps, user.id);
+  await endSeries(deps, user.id, 'unlock');
+  await deps.audit.emit({ action: 'user.unlocked', resource: { type: 'user', id: user.id }, details: { was_locked: wasLocked } }, caller);
+  return viewOf(user, false);
 }
 
 /**
@@ -194,7 +237,7 @@ export async function unlockUser(deps: IdentityDeps, caller: Caller, id: string)
  * admin exists (even a disabled one) this never runs again.
  */
 export async function bootstrapAdmin(deps: IdentityDeps, input: { email: string; password: string }): Promise<void> {
-  if ((await deps.users.countAdmins()) > 0) return;
+  if ((await deps.users.admins()).length > 0) return;
   const email = parseEmail(input.email);
   checkPasswordPolicy(input.password, 'BOOTSTRAP_ADMIN_PASSWORD');
   if (await deps.users.findByEmail(email)) {

@@ -1,50 +1,63 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
 
-export type RefreshTokenStatus = 'active' | 'rotated' | 'revoked';
+const DAY_MS = 86_400_000;
 
 /**
- * One refresh token of a session's family, known only by its SHA-256 digest. A refresh
- * marks the presented token `rotated` and issues the next one; a rotated token coming
- * back means it was copied, and the family (the session) is revoked.
+ * One refresh token of a session's family, known only by its SHA-256 digest: the
+ * session's generation 1 is issued at login, and each refresh issues the next one.
+ * Only the latest generation may be refreshed; presenting an earlier one (its
+ * successor exists) means it was copied, and the session is revoked.
  */
 export interface RefreshTokenRecord {
   digest: string;
   sessionId: string;
   userId: string;
-  status: RefreshTokenStatus;
+  generation: number;
+  /** The CSRF token issued with this refresh token, which the cookie flow must send back. */
+  csrfDigest: string;
   issuedAt: Date;
   expiresAt: Date;
 }
 
 interface RefreshTokenDoc {
+  /** `<session>:<generation>`: its unique insert is the commit point of a refresh. */
   _id: string;
+  digest: string;
   session_id: string;
   user_id: string;
-  status: RefreshTokenStatus;
+  generation: number;
+  csrf_digest: string;
   issued_at: Date;
   expires_at: Date;
-  rotated_at: Date | null;
+  /** The UTC day of expires_at (days since the epoch): the sweeper reads one day per equality query. */
+  expiry_day: number;
 }
 
 const refreshTokenSchema = new Schema<RefreshTokenDoc>(
   {
     _id: { type: String, required: true },
+    digest: { type: String, required: true, unique: true },
     session_id: { type: String, required: true, index: true },
     user_id: { type: String, required: true, index: true },
-    status: { type: String, required: true },
+    generation: { type: Number, required: true },
+    csrf_digest: { type: String, required: true },
     issued_at: { type: Date, required: true },
-    expires_at: { type: Date, required: true, index: true },
-    rotated_at: { type: Date, default: null },
+    expires_at: { type: Date, required: true },
+    expiry_day: { type: Number, required: true, index: true },
   },
   { collection: 'refresh_tokens', versionKey: false },
 );
 
+const generationKey = (sessionId: string, generation: number) => `${sessionId}:${generation}`;
+
 function toRecord(d: RefreshTokenDoc): RefreshTokenRecord {
   return {
-    digest: d._id,
+    digest: d.digest,
     sessionId: d.session_id,
     userId: d.user_id,
-    status: d.status,
+    generation: d.generation,
+    csrfDigest: d.csrf_digest,
     issuedAt: d.issued_at,
     expiresAt: d.expires_at,
   };
@@ -57,40 +70,53 @@ export function createRefreshTokenStore(conn: Connection) {
   return {
     ready: () => model.init(),
 
-    async create(input: { digest: string; sessionId: string; userId: string; expiresAt: Date }): Promise<void> {
-      await model.create({
-        _id: input.digest,
-        session_id: input.sessionId,
-        user_id: input.userId,
-        status: 'active',
-        issued_at: new Date(),
-        expires_at: input.expiresAt,
-        rotated_at: null,
-      });
+    /**
+     * Issues a generation of a session's family. Of refreshes that present the same
+     * token at once, on any replicas, exactly one issues its successor: the others find
+     * that generation taken (false) and are treated as reuse.
+     */
+    async issue(input: Omit<RefreshTokenRecord, 'issuedAt'>): Promise<boolean> {
+      try {
+        await model.create({
+          _id: generationKey(input.sessionId, input.generation),
+          digest: input.digest,
+          session_id: input.sessionId,
+          user_id: input.userId,
+          generation: input.generation,
+          csrf_digest: input.csrfDigest,
+          issued_at: new Date(),
+          expires_at: input.expiresAt,
+          expiry_day: Math.floor(input.expiresAt.getTime() / DAY_MS),
+        });
+        return true;
+      } catch (err) {
+        // The digest is 256 random bits: a collision is the generation's key.
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      }
     },
 
     async findByDigest(digest: string): Promise<RefreshTokenRecord | null> {
-      const d = await model.findById(digest).lean<RefreshTokenDoc>();
+      const d = await model.findOne({ digest }).lean<RefreshTokenDoc>();
       return d ? toRecord(d) : null;
     },
 
-    /** Marks an active token rotated; false if it was not active any more (a concurrent refresh won). */
-    async markRotated(digest: string): Promise<boolean> {
-      const res = await model.updateOne({ _id: digest, status: 'active' }, { $set: { status: 'rotated', rotated_at: new Date() } });
-      return res.modifiedCount === 1;
+    /** Whether a later refresh replaced this generation. */
+    async superseded(token: Pick<RefreshTokenRecord, 'sessionId' | 'generation'>): Promise<boolean> {
+      return (await model.exists({ _id: generationKey(token.sessionId, token.generation + 1) })) !== null;
     },
 
-    async revokeFamily(sessionId: string): Promise<void> {
-      await model.updateMany({ session_id: sessionId, status: 'active' }, { $set: { status: 'revoked' } });
+    /** Generations whose expiry falls on this UTC day (days since the epoch). */
+    async expiringOn(day: number): Promise<RefreshTokenRecord[]> {
+      return (await model.find({ expiry_day: day }).lean<RefreshTokenDoc[]>()).map(toRecord);
+    },
+
+    async removeSession(sessionId: string): Promise<void> {
+      await model.deleteMany({ session_id: sessionId });
     },
 
     async removeAllOfUser(userId: string): Promise<void> {
       await model.deleteMany({ user_id: userId });
-    },
-
-    async sweep(cutoff: Date): Promise<number> {
-      const res = await model.deleteMany({ expires_at: mongoose.trusted({ $lt: cutoff }) });
-      return res.deletedCount;
     },
   };
 }

@@ -1,10 +1,10 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import type { Role } from '@tollgate/platform';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import { isDuplicateKeyError, type Role } from '@tollgate/platform';
 
 /**
  * What a session remembers of its user. Role changes and disabling revoke every
  * session of the user, and name changes are copied here, so CheckSession (the
- * gateway's hot path) answers from this one document.
+ * gateway's hot path) answers from this one document and its revocation.
  */
 export interface SessionUser {
   email: string;
@@ -19,15 +19,22 @@ export interface SessionRecord {
   user: SessionUser;
   createdAt: Date;
   lastUsedAt: Date;
-  /** When the current refresh token stops working; the sweeper deletes the session a day later. */
+  /** When the current refresh token stops working. */
   expiresAt: Date;
   revokedAt: Date | null;
   revokeReason: string | null;
   ip: string;
   userAgent: string;
-  csrfDigest: string;
 }
 
+/**
+ * The session document is written by several hands at once — last use (CheckSession),
+ * the expiry (each refresh), the user's name (a rename) — and on FerretDB one write can
+ * undo another. Each of those is harmless to lose: last use and expiry are rewritten by
+ * the next check or refresh (an expiry that loses a race is the previous refresh's, one
+ * access-token lifetime older), a name by the next rename or login. Revocation is
+ * therefore not a field here but a record of its own (RevocationDoc).
+ */
 interface SessionDoc {
   _id: string;
   user_id: string;
@@ -35,11 +42,17 @@ interface SessionDoc {
   created_at: Date;
   last_used_at: Date;
   expires_at: Date;
-  revoked_at: Date | null;
-  revoke_reason: string | null;
   ip: string;
   user_agent: string;
-  csrf_digest: string;
+}
+
+/** A session's revocation: its unique insert is the commit point, so it is never undone and happens once. */
+interface RevocationDoc {
+  /** The session id. */
+  _id: string;
+  user_id: string;
+  reason: string;
+  at: Date;
 }
 
 const sessionSchema = new Schema<SessionDoc>(
@@ -55,17 +68,24 @@ const sessionSchema = new Schema<SessionDoc>(
     },
     created_at: { type: Date, required: true },
     last_used_at: { type: Date, required: true },
-    expires_at: { type: Date, required: true, index: true },
-    revoked_at: { type: Date, default: null },
-    revoke_reason: { type: String, default: null },
+    expires_at: { type: Date, required: true },
     ip: { type: String, default: '' },
     user_agent: { type: String, default: '' },
-    csrf_digest: { type: String, required: true },
   },
   { collection: 'sessions', versionKey: false },
 );
 
-function toRecord(d: SessionDoc): SessionRecord {
+const revocationSchema = new Schema<RevocationDoc>(
+  {
+    _id: { type: String, required: true },
+    user_id: { type: String, required: true, index: true },
+    reason: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'session_revocations', versionKey: false },
+);
+
+function toRecord(d: SessionDoc, revocation: RevocationDoc | null): SessionRecord {
   return {
     id: d._id,
     userId: d.user_id,
@@ -73,11 +93,10 @@ function toRecord(d: SessionDoc): SessionRecord {
     createdAt: d.created_at,
     lastUsedAt: d.last_used_at,
     expiresAt: d.expires_at,
-    revokedAt: d.revoked_at ?? null,
-    revokeReason: d.revoke_reason ?? null,
+    revokedAt: revocation?.at ?? null,
+    revokeReason: revocation?.reason ?? null,
     ip: d.ip ?? '',
     userAgent: d.user_agent ?? '',
-    csrfDigest: d.csrf_digest,
   };
 }
 
@@ -88,14 +107,34 @@ export interface NewSession {
   expiresAt: Date;
   ip: string;
   userAgent: string;
-  csrfDigest: string;
 }
 
 export function createSessionStore(conn: Connection) {
   const model: Model<SessionDoc> = conn.models.Session ?? conn.model<SessionDoc>('Session', sessionSchema);
+  const revocations: Model<RevocationDoc> =
+    conn.models.SessionRevocation ?? conn.model<RevocationDoc>('SessionRevocation', revocationSchema);
+
+  /** Revokes these sessions of one user; returns how many this call revoked (the others already were). */
+  async function revokeMany(userId: string, ids: string[], reason: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const at = new Date();
+    try {
+      await revocations.insertMany(
+        ids.map((id) => ({ _id: id, user_id: userId, reason, at })),
+        { ordered: false },
+      );
+      return ids.length;
+    } catch (err) {
+      const writeErrors = (err as mongo.MongoBulkWriteError).writeErrors;
+      if (!writeErrors) throw err;
+      const errors = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+      if (!errors.every(isDuplicateKeyError)) throw err;
+      return ids.length - errors.length;
+    }
+  }
 
   return {
-    ready: () => model.init(),
+    ready: () => Promise.all([model.init(), revocations.init()]),
 
     async create(input: NewSession): Promise<SessionRecord> {
       const now = new Date();
@@ -106,77 +145,64 @@ export function createSessionStore(conn: Connection) {
         created_at: now,
         last_used_at: now,
         expires_at: input.expiresAt,
-        revoked_at: null,
-        revoke_reason: null,
         ip: input.ip,
         user_agent: input.userAgent,
-        csrf_digest: input.csrfDigest,
       };
       await model.create(doc);
-      return toRecord(doc);
+      return toRecord(doc, null);
     },
 
+    /** The session and its revocation, read at once (two primary-key lookups). */
     async findById(id: string): Promise<SessionRecord | null> {
-      const d = await model.findById(id).lean<SessionDoc>();
-      return d ? toRecord(d) : null;
+      const [doc, revocation] = await Promise.all([model.findById(id).lean<SessionDoc>(), revocations.findById(id).lean<RevocationDoc>()]);
+      return doc ? toRecord(doc, revocation) : null;
     },
 
-    /** The user's sessions that still work, newest first. */
+    /** The user's sessions that still work, newest first. Reads the user's sessions kept until the sweeper deletes them. */
     async listLive(userId: string, now = new Date()): Promise<SessionRecord[]> {
-      const docs = await model
-        .find({ user_id: userId, revoked_at: null, expires_at: mongoose.trusted({ $gt: now }) })
-        .sort({ created_at: -1 })
-        .limit(1_000)
-        .lean<SessionDoc[]>();
-      return docs.map(toRecord);
+      const docs = await model.find({ user_id: userId }).lean<SessionDoc[]>();
+      const revoked = await Promise.all(docs.map((d) => revocations.exists({ _id: d._id })));
+      return docs
+        .filter((d, i) => !revoked[i] && d.expires_at > now)
+        .map((d) => toRecord(d, null))
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     },
 
     async touch(id: string, at: Date): Promise<void> {
       await model.updateOne({ _id: id }, { $set: { last_used_at: at } });
     },
 
-    /** After a refresh: a new CSRF digest and a new expiry for the session. */
-    async renew(id: string, changes: { csrfDigest: string; expiresAt: Date; at: Date }): Promise<void> {
-      await model.updateOne(
-        { _id: id, revoked_at: null },
-        { $set: { csrf_digest: changes.csrfDigest, expires_at: changes.expiresAt, last_used_at: changes.at } },
-      );
+    /** After a refresh: the session lasts as long as its new refresh token. */
+    async renew(id: string, changes: { expiresAt: Date; at: Date }): Promise<void> {
+      await model.updateOne({ _id: id }, { $set: { expires_at: changes.expiresAt, last_used_at: changes.at } });
     },
 
-    /** Revokes one live session; false when it was already revoked or does not exist. */
-    async revoke(id: string, reason: string, csrfDigest: string): Promise<boolean> {
-      const res = await model.updateOne(
-        { _id: id, revoked_at: null },
-        { $set: { revoked_at: new Date(), revoke_reason: reason, csrf_digest: csrfDigest } },
-      );
-      return res.modifiedCount === 1;
+    /** Revokes one session; false when it was already revoked. */
+    async revoke(id: string, userId: string, reason: string): Promise<boolean> {
+      return (await revokeMany(userId, [id], reason)) === 1;
     },
 
-    /**
-     * Revokes every live session of a user (but `exceptId`), replacing their CSRF digests
-     * with one nobody holds. Returns how many were revoked.
-     */
-    async revokeAllOfUser(userId: string, reason: string, csrfDigest: string, exceptId?: string): Promise<number> {
-      const filter: Record<string, unknown> = { user_id: userId, revoked_at: null };
-      if (exceptId) filter._id = mongoose.trusted({ $ne: exceptId });
-      const res = await model.updateMany(filter, {
-        $set: { revoked_at: new Date(), revoke_reason: reason, csrf_digest: csrfDigest },
-      });
-      return res.modifiedCount;
+    /** Revokes every session of a user (but `exceptId`); returns how many this call revoked. */
+    async revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<number> {
+      const docs = await model.find({ user_id: userId }, { _id: 1 }).lean<{ _id: string }[]>();
+      return revokeMany(
+        userId,
+        docs.map((d) => d._id).filter((id) => id !== exceptId),
+        reason,
+      );
     },
 
     async renameUser(userId: string, name: string): Promise<void> {
       await model.updateMany({ user_id: userId }, { $set: { 'user.name': name } });
     },
 
-    async removeAllOfUser(userId: string): Promise<void> {
-      await model.deleteMany({ user_id: userId });
+    /** Deletes a session and its revocation (the sweeper, once its last refresh token is long expired). */
+    async remove(id: string): Promise<void> {
+      await Promise.all([model.deleteOne({ _id: id }), revocations.deleteOne({ _id: id })]);
     },
 
-    /** Deletes sessions whose expiry is before `cutoff`; returns how many. */
-    async sweep(cutoff: Date): Promise<number> {
-      const res = await model.deleteMany({ expires_at: mongoose.trusted({ $lt: cutoff }) });
-      return res.deletedCount;
+    async removeAllOfUser(userId: string): Promise<void> {
+      await Promise.all([model.deleteMany({ user_id: userId }), revocations.deleteMany({ user_id: userId })]);
     },
   };
 }

@@ -1,5 +1,5 @@
-import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
-import { ConflictError, isDuplicateKeyError, type Role } from '@tollgate/platform';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { ConflictError, findLast, isDuplicateKeyError, type Role } from '@tollgate/platform';
 
 /** A user as the domain sees it: a plain object, never a mongoose document. */
 export interface UserRecord {
@@ -10,41 +10,90 @@ export interface UserRecord {
   role: Role;
   disabled: boolean;
   passwordHash: string;
-  /** Consecutive failed logins since the last success or unlock. */
-  failedLogins: number;
-  lockedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** 1 at creation; each change commits the next revision. */
+  rev: number;
+  /** The user's place in creation order (1, 2, …), which lists page by. */
+  seq: number;
 }
+
+/** What a change can alter; every revision carries all of it. */
+export type UserChanges = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'passwordHash'>>;
 
 interface UserDoc {
   _id: string;
   email: string;
+  seq: number;
+  /** seq / USER_BUCKET_SIZE: lists read one bucket per equality query. */
+  bucket: number;
+  rev: number;
   name: string;
   role: Role;
   disabled: boolean;
   password_hash: string;
-  failed_logins: number;
-  locked_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
+
+/** A committed revision after the first: the whole mutable state, so the latest one alone says what the user is. */
+interface RevisionDoc {
+  _id: string;
+  user_id: string;
+  rev: number;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  /** Removed once a later revision exists: an old password's hash is not kept. */
+  password_hash?: string;
+  updated_at: Date;
+}
+
+/** `_id`: the n-th user ever created. Never deleted, so the sequence has no gaps even when users do. */
+interface SeqDoc {
+  _id: number;
+  user_id: string;
+}
+
+export const USER_BUCKET_SIZE = 64;
 
 const userSchema = new Schema<UserDoc>(
   {
     _id: { type: String, required: true },
     email: { type: String, required: true, unique: true },
+    seq: { type: Number, required: true },
+    bucket: { type: Number, required: true, index: true },
+    rev: { type: Number, required: true },
     name: { type: String, default: '' },
     role: { type: String, required: true, index: true },
     disabled: { type: Boolean, default: false },
     password_hash: { type: String, required: true },
-    failed_logins: { type: Number, default: 0 },
-    locked_at: { type: Date, default: null },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },
   { collection: 'users', versionKey: false },
 );
+
+const revisionSchema = new Schema<RevisionDoc>(
+  {
+    _id: { type: String, required: true },
+    user_id: { type: String, required: true, index: true },
+    rev: { type: Number, required: true },
+    name: { type: String, default: '' },
+    role: { type: String, required: true },
+    disabled: { type: Boolean, required: true },
+    password_hash: { type: String },
+    updated_at: { type: Date, required: true },
+  },
+  { collection: 'user_revisions', versionKey: false },
+);
+
+const seqSchema = new Schema<SeqDoc>(
+  { _id: { type: Number, required: true }, user_id: { type: String, required: true } },
+  { collection: 'user_seq', versionKey: false },
+);
+
+const revisionKey = (id: string, rev: number) => `${id}:${rev}`;
 
 function toRecord(d: UserDoc): UserRecord {
   return {
@@ -54,11 +103,19 @@ function toRecord(d: UserDoc): UserRecord {
     role: d.role,
     disabled: Boolean(d.disabled),
     passwordHash: d.password_hash,
-    failedLogins: d.failed_logins ?? 0,
-    lockedAt: d.locked_at ?? null,
     createdAt: d.created_at,
     updatedAt: d.updated_at,
+    rev: d.rev,
+    seq: d.seq,
   };
+}
+
+function withRevision(user: UserRecord, r: RevisionDoc): UserRecord {
+  return { ...user, name: r.name, role: r.role, disabled: r.disabled, passwordHash: r.password_hash!, updatedAt: r.updated_at, rev: r.rev };
+}
+
+function stateOf(u: UserRecord) {
+  return { name: u.name, role: u.role, disabled: u.disabled, password_hash: u.passwordHash, updated_at: u.updatedAt };
 }
 
 export interface NewUser {
@@ -68,52 +125,92 @@ export interface NewUser {
   passwordHash: string;
 }
 
-export interface UserChanges {
-  name?: string;
-  role?: Role;
-  disabled?: boolean;
-  passwordHash?: string;
-  failedLogins?: number;
-  lockedAt?: Date | null;
-}
-
+/**
+ * Users as an append-only log of revisions per user (`_id: "<user>:<rev>"`) plus the
+ * user document, the read model of the latest revision. Every change commits the next
+ * revision with a unique insert: of two writers (two replicas) changing one user from
+ * the same revision exactly one succeeds and the other re-applies its change on top, so
+ * a disable or a role change is never undone by a concurrent rename or password change
+ * (FerretDB writes whole documents back). Reads check the document against the log.
+ */
 export function createUserStore(conn: Connection) {
   const model: Model<UserDoc> = conn.models.User ?? conn.model<UserDoc>('User', userSchema);
+  const revisions: Model<RevisionDoc> = conn.models.UserRevision ?? conn.model<RevisionDoc>('UserRevision', revisionSchema);
+  const seqs: Model<SeqDoc> = conn.models.UserSeq ?? conn.model<SeqDoc>('UserSeq', seqSchema);
+  let knownSeq = 0;
 
-  const update = async (id: string, changes: UserChanges): Promise<UserRecord | null> => {
-    const $set: Partial<UserDoc> = { updated_at: new Date() };
-    if (changes.name !== undefined) $set.name = changes.name;
-    if (changes.role !== undefined) $set.role = changes.role;
-    if (changes.disabled !== undefined) $set.disabled = changes.disabled;
-    if (changes.passwordHash !== undefined) $set.password_hash = changes.passwordHash;
-    if (changes.failedLogins !== undefined) $set.failed_logins = changes.failedLogins;
-    if (changes.lockedAt !== undefined) $set.locked_at = changes.lockedAt;
-    const d = await model.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' }).lean<UserDoc>();
-    return d ? toRecord(d) : null;
+  const lastSeq = async () => {
+    knownSeq = await findLast(knownSeq, async (n) => (await seqs.exists({ _id: n })) !== null);
+    return knownSeq;
   };
 
-  return {
-    /** Resolves once the collection's indexes (the unique email) exist. */
-    ready: () => model.init(),
+  /** The latest committed revision after `rev`, if there is one. */
+  async function newer(id: string, rev: number): Promise<RevisionDoc | null> {
+    for (let known = rev; ; ) {
+      const last = await findLast(known, async (n) => (await revisions.exists({ _id: revisionKey(id, n) })) !== null);
+      if (last === rev) return null;
+      const doc = await revisions.findById(revisionKey(id, last)).lean<RevisionDoc>();
+      if (doc?.password_hash) return doc;
+      // Superseded (its hash removed) between the probe and the read: the newer one exists, look again.
+      known = last;
+    }
+  }
 
+  /** The document is trusted for the revision it names; one probe when it is current. */
+  async function latest(doc: UserDoc | null): Promise<UserRecord | null> {
+    if (!doc) return null;
+    const user = toRecord(doc);
+    const rev = await newer(user.id, user.rev);
+    return rev ? withRevision(user, rev) : user;
+  }
+
+  /**
+   * Writes a committed revision into the read model. On FerretDB a concurrent write of an
+   * older revision can land after ours and undo it, so the writer looks again and writes
+   * the latest until the log has nothing newer; readers never depend on it (latest).
+   */
+  async function project(user: UserRecord): Promise<void> {
+    for (let current: UserRecord | null = user; current; ) {
+      await model.updateOne({ _id: current.id }, { $set: { ...stateOf(current), rev: current.rev } });
+      const rev = await newer(current.id, current.rev);
+      current = rev && withRevision(current, rev);
+    }
+  }
+
+  return {
+    /** Resolves once the collections' indexes (the unique email) exist. */
+    ready: () => Promise.all([model.init(), revisions.init(), seqs.init()]),
+
+    /** Stores a new user at the next place in creation order; a taken email is a conflict. */
     async create(input: NewUser): Promise<UserRecord> {
+      const id = new Types.ObjectId().toHexString();
+      let seq = (await lastSeq()) + 1;
+      for (; ; seq = (await lastSeq()) + 1) {
+        try {
+          await seqs.create({ _id: seq, user_id: id });
+          break;
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
       const now = new Date();
-      // ObjectId hex: unique and ordered by creation, which is what list pages sort on.
       const doc: UserDoc = {
-        _id: new Types.ObjectId().toHexString(),
+        _id: id,
         email: input.email,
+        seq,
+        bucket: Math.floor(seq / USER_BUCKET_SIZE),
+        rev: 1,
         name: input.name,
         role: input.role,
         disabled: false,
         password_hash: input.passwordHash,
-        failed_logins: 0,
-        locked_at: null,
         created_at: now,
         updated_at: now,
       };
       try {
         await model.create(doc);
       } catch (err) {
+        // The place stays taken by nobody: lists skip it.
         if (isDuplicateKeyError(err)) throw new ConflictError('A user with this email already exists', { email: 'is taken' });
         throw err;
       }
@@ -121,45 +218,59 @@ export function createUserStore(conn: Connection) {
     },
 
     async findById(id: string): Promise<UserRecord | null> {
-      const d = await model.findById(id).lean<UserDoc>();
-      return d ? toRecord(d) : null;
+      return latest(await model.findById(id).lean<UserDoc>());
     },
 
     async findByEmail(email: string): Promise<UserRecord | null> {
-      const d = await model.findOne({ email }).lean<UserDoc>();
-      return d ? toRecord(d) : null;
+      return latest(await model.findOne({ email }).lean<UserDoc>());
     },
 
-    /** Users in creation order after the cursor key; fetches limit + 1 so the caller can tell if there is more. */
-    async list(opts: { role?: Role; after?: string; limit: number }): Promise<UserRecord[]> {
-      const filter: Record<string, unknown> = {};
-      if (opts.role) filter.role = opts.role;
-      // Operators we write ourselves are marked trusted; sanitizeFilter would neutralise them.
-      if (opts.after) filter._id = mongoose.trusted({ $gt: opts.after });
-      const docs = await model.find(filter).sort({ _id: 1 }).limit(opts.limit + 1).lean<UserDoc[]>();
-      return docs.map(toRecord);
+    /** The highest place in creation order taken so far (0: none). */
+    lastSeq,
+
+    /** One bucket of users (seq / USER_BUCKET_SIZE = bucket), at their latest revisions, in no order. */
+    async bucket(bucket: number): Promise<UserRecord[]> {
+      const docs = await model.find({ bucket }).lean<UserDoc[]>();
+      return (await Promise.all(docs.map(latest))).filter((u): u is UserRecord => u !== null);
     },
 
-    countAdmins: () => model.countDocuments({ role: 'admin' }),
+    /** Every admin, enabled or not (the read model's role names the candidates; the log confirms each). */
+    async admins(): Promise<UserRecord[]> {
+      const docs = await model.find({ role: 'admin' }).lean<UserDoc[]>();
+      return (await Promise.all(docs.map(latest))).filter((u): u is UserRecord => u?.role === 'admin');
+    },
 
-    /** Admins who can still sign in and act, other than `exceptId`. */
-    countActiveAdmins: (exceptId?: string) =>
-      model.countDocuments(
-        exceptId ? { role: 'admin', disabled: false, _id: mongoose.trusted({ $ne: exceptId }) } : { role: 'admin', disabled: false },
-      ),
-
-    update,
-
-    /** Counts one more failed login; returns the user as it is now. Callers serialise per user. */
-    async addFailure(id: string): Promise<UserRecord | null> {
-      const d = await model
-        .findOneAndUpdate({ _id: id }, { $inc: { failed_logins: 1 }, $set: { updated_at: new Date() } }, { returnDocument: 'after' })
-        .lean<UserDoc>();
-      return d ? toRecord(d) : null;
+    /**
+     * Commits the next revision of a user with the changes `decide` returns for its
+     * latest revision (null: nothing to change). A revision taken first by another
+     * writer makes it decide again on top of that one. null when the user does not exist.
+     */
+    async change(
+      id: string,
+      decide: (current: UserRecord) => Promise<UserChanges | null>,
+    ): Promise<{ before: UserRecord; after: UserRecord } | null> {
+      for (;;) {
+        const before = await latest(await model.findById(id).lean<UserDoc>());
+        if (!before) return null;
+        const changes = await decide(before);
+        if (!changes) return { before, after: before };
+        const after: UserRecord = { ...before, ...changes, rev: before.rev + 1, updatedAt: new Date() };
+        try {
+          await revisions.create({ _id: revisionKey(id, after.rev), user_id: id, rev: after.rev, ...stateOf(after) });
+        } catch (err) {
+          if (isDuplicateKeyError(err)) continue;
+          throw err;
+        }
+        // Only the latest hash is needed; best effort, a leftover is only an old hash.
+        if (before.rev > 1) await revisions.updateOne({ _id: revisionKey(id, before.rev) }, { $unset: { password_hash: 1 } }).catch(() => undefined);
+        await project(after);
+        return { before, after };
+      }
     },
 
     async remove(id: string): Promise<boolean> {
       const res = await model.deleteOne({ _id: id });
+      await revisions.deleteMany({ user_id: id });
       return res.deletedCount === 1;
     },
   };
