@@ -42,15 +42,8 @@ export class AgentStore implements AgentRepository {
     this.#order = new CreationOrder(conn, 'agents');
   }
 
-  async insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord> {
-    const { id, ...rest } = record;
-    return this.#order.take(
-      async (seq, page) => {
-        await this.model.create({ _id: id, ...rest, seq, page });
-        return { ...record, seq };
-      },
-      async () => (await this.model.exists({ _id: id })) !== null,
-    );
+  insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord> {
+    return this.#order.create(this.model, record);
   }
 
   upgradeLegacy(): Promise<number> {

@@ -1,6 +1,12 @@
 import type { Connection, mongo } from 'mongoose';
 import { findLast, isDuplicateKeyError } from '@tollgate/platform';
 
+/** What `create` needs of a mongoose model. */
+interface RecordModel {
+  create(doc: object): Promise<unknown>;
+  exists(filter: { _id: string }): PromiseLike<unknown>;
+}
+
 /**
  * The order in which records of a collection were created: a unique `seq` (gaps allowed)
  * and `page = floor(seq / pageSize)`, so a list reads one page per equality query and its
@@ -28,6 +34,18 @@ export class CreationOrder {
   /** The last seq taken. */
   last(from = this.#seen): Promise<number> {
     return findLast(from, async (n) => (await this.#records.findOne({ seq: n }, { projection: { _id: 1 } })) !== null);
+  }
+
+  /** Stores `record` as `{ _id: id, …, seq, page }` with the next free seq, and returns it with that seq. */
+  create<R extends { id: string }>(model: RecordModel, record: R): Promise<R & { seq: number }> {
+    const { id, ...rest } = record;
+    return this.take(
+      async (seq, page) => {
+        await model.create({ _id: id, ...rest, seq, page });
+        return { ...record, seq };
+      },
+      async () => (await model.exists({ _id: id })) !== null,
+    );
   }
 
   /** Runs `write(seq, page)` with the next free seq until it stores; a duplicate key on the record's own id is rethrown. */

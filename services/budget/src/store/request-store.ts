@@ -53,15 +53,8 @@ export class BudgetRequestStore implements BudgetRequestRepository {
     await Promise.all([this.model.init(), this.decisions.createIndex({ settled: 1 })]);
   }
 
-  async insert(record: Omit<BudgetRequestRecord, 'seq'>): Promise<BudgetRequestRecord> {
-    const { id, ...rest } = record;
-    return this.#order.take(
-      async (seq, page) => {
-        await this.model.create({ _id: id, ...rest, seq, page });
-        return { ...record, seq };
-      },
-      async () => (await this.model.exists({ _id: id })) !== null,
-    );
+  insert(record: Omit<BudgetRequestRecord, 'seq'>): Promise<BudgetRequestRecord> {
+    return this.#order.create(this.model, record);
   }
 
   upgradeLegacy(): Promise<number> {
