@@ -70,6 +70,10 @@ function spawnCli(args: string[], opts: { env: Record<string, string>; stdin?: s
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A CLI that exits before reading its input closes the pipe first: that is its answer, not an error.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.stdin ?? '');
   });
 }
