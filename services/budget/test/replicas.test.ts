@@ -157,11 +157,11 @@ test('when an agent is renamed, described and disabled on both replicas at once,
     s.budget.UpdateAgent({ id: agent.id, disabled: true }, patient(member)),
   ]);
   for (const client of [s.budget, other.call]) {
-    t.like(await client.GetAgent({ id: agent.id }, { principal: viewer }), { name: 'renamed', description: 'described', disabled: true });
-    const hold = await client.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, { principal: as }).catch((err: { code: string }) => err.code);
+    t.like(await client.GetAgent({ id: agent.id }, patient(viewer)), { name: 'renamed', description: 'described', disabled: true });
+    const hold = await client.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as)).catch((err: { code: string }) => err.code);
     t.is(hold, 'forbidden');
   }
   // Re-enabled on one replica, holds work again on the other at once.
   await other.call.UpdateAgent({ id: agent.id, disabled: false }, { principal: member });
-  t.is((await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, { principal: as })).granted_micros, 1_000);
+  t.is((await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as))).granted_micros, 1_000);
 });

@@ -14,7 +14,8 @@ export const gateway: Principal = { type: 'service', id: 'gateway' };
 export const CLIENT = { ip: '203.0.113.7', userAgent: 'identity-tests/1.0' };
 
 /** An outgoing call as `principal`, from the test client's address. */
-export const as = (principal: Principal): OutgoingCall => ({ principal, ...CLIENT });
+/** A call as `principal`, from the test client; a long deadline, so a loaded machine slows tests down instead of failing them. */
+export const as = (principal: Principal): OutgoingCall => ({ principal, ...CLIENT, deadlineMs: 30_000 });
 
 /** The principal the gateway would assert for the holder of this login's access token. */
 export function userOf(auth: AuthResult__Output): Principal {

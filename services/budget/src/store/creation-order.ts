@@ -1,5 +1,5 @@
 import type { Connection, mongo } from 'mongoose';
-import { findLast, isDuplicateKeyError } from '@tollgate/platform';
+import { findLast, isDuplicateKeyError, KeyedMutex } from '@tollgate/platform';
 
 /** What `create` needs of a mongoose model. */
 interface RecordModel {
@@ -18,6 +18,7 @@ interface RecordModel {
 export class CreationOrder {
   /** The highest seq this process has seen taken: where the search for the next one starts. */
   #seen = 0;
+  readonly #serial = new KeyedMutex();
   readonly #records: mongo.Collection<{ _id: string }>;
   readonly #upgrades: mongo.Collection<{ _id: string; at: Date }>;
 
@@ -48,8 +49,16 @@ export class CreationOrder {
     );
   }
 
-  /** Runs `write(seq, page)` with the next free seq until it stores; a duplicate key on the record's own id is rethrown. */
-  async take<T>(write: (seq: number, page: number) => Promise<T>, ownIdTaken: () => Promise<boolean>): Promise<T> {
+  /**
+   * Runs `write(seq, page)` with the next free seq until it stores; a duplicate key on the
+   * record's own id is rethrown. One at a time in this process (creations here would only
+   * race each other for the same seq); across replicas the unique insert decides.
+   */
+  take<T>(write: (seq: number, page: number) => Promise<T>, ownIdTaken: () => Promise<boolean>): Promise<T> {
+    return this.#serial.run('take', () => this.#take(write, ownIdTaken));
+  }
+
+  async #take<T>(write: (seq: number, page: number) => Promise<T>, ownIdTaken: () => Promise<boolean>): Promise<T> {
     for (let seq = (await this.last()) + 1; ; seq = (await this.last(seq)) + 1) {
       try {
         const written = await write(seq, this.pageOf(seq));
