@@ -114,8 +114,10 @@ export async function listUsers(
   const found: UserRecord[] = [];
   for (let read = 0; after < last && found.length <= page.limit && read < MAX_BUCKETS_PER_PAGE; read++) {
     const bucket = Math.floor((after + 1) / USER_BUCKET_SIZE);
-    const users = (await deps.users.bucket(bucket)).filter((u) => u.seq > after && (!role || u.role === role));
-    found.push(...users.sort((a, b) => a.seq - b.seq));
+    const candidates = (await deps.users.bucket(bucket)).filter((u) => u.seq > after).sort((a, b) => a.seq - b.seq);
+    // Only what the page can show is brought to its latest revision (all of it when a role filters).
+    const users = await deps.users.current(role ? candidates : candidates.slice(0, page.limit + 1 - found.length));
+    found.push(...users.filter((u) => !role || u.role === role));
     after = (bucket + 1) * USER_BUCKET_SIZE - 1;
   }
   const { items, next_cursor } =

@@ -228,10 +228,19 @@ export function createUserStore(conn: Connection) {
     /** The highest place in creation order taken so far (0: none). */
     lastSeq,
 
-    /** One bucket of users (seq / USER_BUCKET_SIZE = bucket), at their latest revisions, in no order. */
+    /** One bucket of users (seq / USER_BUCKET_SIZE = bucket) as the read model has them, in no order. */
     async bucket(bucket: number): Promise<UserRecord[]> {
       const docs = await model.find({ bucket }).lean<UserDoc[]>();
-      return (await Promise.all(docs.map(latest))).filter((u): u is UserRecord => u !== null);
+      return docs.map(toRecord);
+    },
+
+    /** The users at their latest revisions (one lookup each: the read model may lag a change in flight). */
+    async current(users: UserRecord[]): Promise<UserRecord[]> {
+      const latestOf = async (u: UserRecord) => {
+        const rev = await newer(u.id, u.rev);
+        return rev ? withRevision(u, rev) : u;
+      };
+      return Promise.all(users.map(latestOf));
     },
 
     /** Every admin, enabled or not (the read model's role names the candidates; the log confirms each). */

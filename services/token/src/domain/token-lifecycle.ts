@@ -203,8 +203,10 @@ export class TokenLifecycle {
     const found: TokenRecord[] = [];
     for (let read = 0; below > 1 && found.length <= page.limit && read < MAX_BUCKETS_PER_PAGE; read++) {
       const bucket = Math.floor((below - 1) / OWNER_BUCKET_SIZE);
-      const tokens = (await this.deps.store.ownerBucket(ownerId, bucket)).filter((t) => t.owner_seq < below);
-      tokens.sort((a, b) => b.owner_seq - a.owner_seq);
+      const candidates = (await this.deps.store.ownerBucket(ownerId, bucket)).filter((t) => t.owner_seq < below);
+      candidates.sort((a, b) => b.owner_seq - a.owner_seq);
+      // Only what the page can show is brought to its latest version (all of it when a status filters).
+      const tokens = await this.deps.store.current(status ? candidates : candidates.slice(0, page.limit + 1 - found.length));
       found.push(...tokens.filter((t) => !status || visibleStatus(t, now) === status));
       below = bucket * OWNER_BUCKET_SIZE;
     }

@@ -32,8 +32,10 @@ export interface TokenRepository {
   commit(next: TokenRecord, change: TokenChange): Promise<boolean>;
   /** The highest owner_seq of the owner's tokens (0: none). */
   lastOwnerSeq(ownerId: string): Promise<number>;
-  /** One bucket of the owner's tokens (owner_seq / OWNER_BUCKET_SIZE = bucket), at their latest versions, in no order. */
+  /** One bucket of the owner's tokens (owner_seq / OWNER_BUCKET_SIZE = bucket) as the read model has them, in no order. */
   ownerBucket(ownerId: string, bucket: number): Promise<TokenRecord[]>;
+  /** The tokens at their latest versions (one lookup each: the read model may lag a change in flight). */
+  current(tokens: TokenRecord[]): Promise<TokenRecord[]>;
   /** Tokens whose expiry falls on this UTC day (days since the epoch), as the read model has them. */
   expiringOn(day: number): Promise<Pick<TokenRecord, 'id' | 'status' | 'expires_at'>[]>;
 }

@@ -72,9 +72,14 @@ function toRecord(doc: TokenDoc): TokenRecord {
 }
 
 /** The token collection (the read model) and its version log. Every function returns plain objects. */
+/** Owners whose last token place is remembered (the oldest is forgotten first). */
+const MAX_REMEMBERED_OWNERS = 10_000;
+
 export class TokenStore implements TokenRepository {
   readonly model: Model<TokenDoc>;
   readonly versions: Model<VersionDoc>;
+  /** Per owner, the highest owner_seq this process saw taken (most recently used owners last). */
+  readonly #ownerSeqs = new Map<string, number>();
 
   constructor(conn: Connection) {
     this.model = conn.models.ApiToken ?? conn.model<TokenDoc>('ApiToken', tokenSchema);
@@ -138,13 +143,22 @@ export class TokenStore implements TokenRepository {
     return true;
   }
 
-  lastOwnerSeq(ownerId: string): Promise<number> {
-    return findLast(0, (n) => this.#ownerSeqTaken(ownerId, n));
+  async lastOwnerSeq(ownerId: string): Promise<number> {
+    // From the last place this process saw taken (owner_seq only grows): a probe or two, not a search from 0.
+    const last = await findLast(this.#ownerSeqs.get(ownerId) ?? 0, (n) => this.#ownerSeqTaken(ownerId, n));
+    this.#ownerSeqs.delete(ownerId);
+    this.#ownerSeqs.set(ownerId, last);
+    if (this.#ownerSeqs.size > MAX_REMEMBERED_OWNERS) this.#ownerSeqs.delete(this.#ownerSeqs.keys().next().value!);
+    return last;
   }
 
   async ownerBucket(ownerId: string, bucket: number): Promise<TokenRecord[]> {
     const docs = await this.model.find({ owner_id: ownerId, owner_bucket: bucket }).lean<TokenDoc[]>();
-    return Promise.all(docs.map((d) => this.#latest(toRecord(d))));
+    return docs.map(toRecord);
+  }
+
+  current(tokens: TokenRecord[]): Promise<TokenRecord[]> {
+    return Promise.all(tokens.map((t) => this.#latest(t)));
   }
 
   async expiringOn(day: number): Promise<Pick<TokenRecord, 'id' | 'status' | 'expires_at'>[]> {
