@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd, usdToMicros, ValidationError } from '@tollgate/platform';
+import { microsToUsd, PROVIDER_NAME, PROVIDER_NAME_RULE, usdToMicros, ValidationError } from '@tollgate/platform';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import { outgoing } from '../http/request-context.js';
@@ -35,7 +35,7 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
   };
 }
 
-const providerName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1 to 32 lowercase letters, digits, - or _');
+const providerName = z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE);
 
 const agentSchema = z
   .object({

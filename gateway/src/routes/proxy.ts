@@ -3,10 +3,9 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { ServiceUnavailableError, usdToMicros, ValidationError, type Principal } from '@tollgate/platform';
+import { PROVIDER_NAME, PROVIDER_NAME_RULE, providerProfile, ServiceUnavailableError, STRIPPED_REQUEST_HEADERS, usdToMicros, ValidationError, type Principal } from '@tollgate/platform';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { sendError } from '../http/errors.js';
-import { providerAuthHeaders, STRIPPED_REQUEST_HEADERS } from '../proxy/providers.js';
 import { UsageTap } from '../proxy/usage.js';
 import type { GatewayDeps } from '../deps.js';
 import type { Method, RouteDefiner } from './define.js';
@@ -24,7 +23,7 @@ type ProxiedRequest = IncomingMessage & { proxyPlan?: ProxyPlan };
 
 
 const params = z.object({
-  provider: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a provider name'),
+  provider: z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE),
   path: z.array(z.string().max(256)).max(32),
 });
 
@@ -113,7 +112,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           (req as ProxiedRequest).proxyPlan = {
             target: key.base_url,
             path: `/${p.path.map(encodeURIComponent).join('/')}${query}`,
-            apiKeyHeaders: providerAuthHeaders(p.provider, key.api_key),
+            apiKeyHeaders: providerProfile(p.provider).authHeaders(key.api_key),
             body,
             tap,
             settle: (status, contentType) => {

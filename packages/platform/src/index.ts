@@ -17,3 +17,4 @@ export * from './grpc/server.js';
 export * from './grpc/client.js';
 export * from './grpc/health-client.js';
 export * from './money.js';
+export * from './providers.js';

@@ -28,10 +28,10 @@ export interface ModelPrice {
   output_per_million_micros: number;
 }
 
-/**
- * Model prices in integer micro-dollars per million tokens. A model matches its own
- * entry or, failing that, the longest entry it starts with (`gpt-4o-2024-08-06` → `gpt-4o`).
- */
+/** A dated snapshot of a model, or its `-latest` alias. */
+const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
+
+/** Model prices in integer micro-dollars per million tokens. */
 export class PriceTable {
   private constructor(private readonly table: Map<string, Map<string, ModelPrice>>) {}
 
@@ -47,16 +47,14 @@ export class PriceTable {
     return new PriceTable(parsed.data);
   }
 
+  /**
+   * A model's own price, or that of the model it is a dated snapshot of
+   * (`gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-haiku-20241022` → `claude-3-5-haiku`).
+   * Never a plain prefix: `o3-pro` is not `o3`, and an unknown model has no price.
+   */
   find(provider: string, model: string): ModelPrice | undefined {
     const models = this.table.get(provider);
-    if (!models) return undefined;
-    const exact = models.get(model);
-    if (exact) return exact;
-    let best: [string, ModelPrice] | undefined;
-    for (const entry of models) {
-      if (model.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
-    }
-    return best?.[1];
+    return models?.get(model) ?? models?.get(model.replace(SNAPSHOT_SUFFIX, ''));
   }
 
   /** The cost of a call, rounded up to the next micro-dollar (never under-charged). */

@@ -1,4 +1,4 @@
-import { ValidationError } from '@tollgate/platform';
+import { validProviderName, ValidationError } from '@tollgate/platform';
 import { isId } from './ids.js';
 
 export const MAX_NAME_LENGTH = 100;
@@ -8,7 +8,6 @@ export const MAX_PROVIDERS = 20;
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
 const CONTROL_CHARS_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/; // eslint-disable-line no-control-regex
-const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 const MODEL = /^[\x21-\x7e]{1,200}$/;
 
@@ -39,11 +38,8 @@ export function validText(raw: string, field: string, required: boolean): string
   return text;
 }
 
-export function validProvider(raw: string): string {
-  const provider = raw.trim().toLowerCase();
-  if (!PROVIDER.test(provider)) throw invalid('provider', 'must be 1 to 32 lowercase letters, digits, - or _');
-  return provider;
-}
+/** The provider-name rule of the provider catalog. */
+export const validProvider = (raw: string) => validProviderName(raw);
 
 export function validProviders(raw: string[]): string[] {
   if (raw.length > MAX_PROVIDERS) throw invalid('providers', `must list at most ${MAX_PROVIDERS} providers`);

@@ -1,8 +1,8 @@
 import { sealIpToken } from '@tollgate/sdk';
-import { NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import { NotFoundError, ValidationError, type AuditEmitter, validProviderName } from '@tollgate/platform';
 import { assertService } from './access.js';
 import type { SecretBox } from './keyring.js';
-import { validProvider, type ProviderKeyRecord } from './provider-key.js';
+import { type ProviderKeyRecord } from './provider-key.js';
 import type { ProviderKeyRepository } from './provider-key-repository.js';
 import type { Caller } from './provider-keys.js';
 
@@ -46,7 +46,7 @@ export class KeyUse {
   async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number }, caller: Caller): Promise<IssuedIpToken> {
     assertService(caller.principal);
     const agentId = validAgentId(input.agentId);
-    const provider = validProvider(input.provider);
+    const provider = validProviderName(input.provider);
     const ttl = input.ttlSeconds || this.deps.defaultTtlSeconds;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.deps.maxTtlSeconds) {
       throw new ValidationError(`ttl_seconds must be from 1 to ${this.deps.maxTtlSeconds}`, {
@@ -77,7 +77,7 @@ export class KeyUse {
   async resolveForProxy(input: { provider: string; agentId: string }, caller: Caller): Promise<ResolvedKey> {
     assertService(caller.principal);
     const agentId = validAgentId(input.agentId);
-    const provider = validProvider(input.provider);
+    const provider = validProviderName(input.provider);
     const record = await this.#usable(provider);
     const apiKey = this.deps.box.open(record.secret, record.id);
     await this.#accessed(record, agentId, 'proxy', caller);

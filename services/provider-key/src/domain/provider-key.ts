@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ValidationError } from '@tollgate/platform';
+import { providerProfile, ValidationError } from '@tollgate/platform';
 import type { SealedSecret } from './keyring.js';
 
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
@@ -22,16 +22,6 @@ export const MAX_NAME_LENGTH = 100;
 export const MIN_API_KEY_LENGTH = 12;
 export const MAX_API_KEY_LENGTH = 1_024;
 
-/** Where each well-known provider's API lives (the base URL its official SDK uses). */
-export const DEFAULT_BASE_URLS: Readonly<Record<string, string>> = {
-  openai: 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-  mistral: 'https://api.mistral.ai/v1',
-  google: 'https://generativelanguage.googleapis.com',
-  groq: 'https://api.groq.com/openai/v1',
-};
-
-const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const ID = /^pk_[0-9a-z]{9}[0-9a-f]{16}$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
 const API_KEY = /^[\x21-\x7e]+$/;
@@ -44,16 +34,6 @@ export function newProviderKeyId(now = Date.now()): string {
 
 export function isProviderKeyId(value: string): boolean {
   return ID.test(value);
-}
-
-export function validProvider(raw: string): string {
-  const provider = raw.trim().toLowerCase();
-  if (!PROVIDER.test(provider)) {
-    throw new ValidationError('provider must be 1 to 32 lowercase letters, digits, - or _', {
-      provider: 'must be 1 to 32 lowercase letters, digits, - or _',
-    });
-  }
-  return provider;
 }
 
 export function validName(raw: string): string {
@@ -83,7 +63,7 @@ export function validApiKey(raw: string): string {
 export function validBaseUrl(raw: string, provider: string): string {
   const problem = (msg: string) => new ValidationError(`base_url ${msg}`, { base_url: msg });
   if (raw.trim() === '') {
-    const fallback = DEFAULT_BASE_URLS[provider];
+    const fallback = providerProfile(provider).defaultBaseUrl;
     if (!fallback) throw problem(`is required for provider ${provider}`);
     return fallback;
   }

@@ -1,13 +1,4 @@
-import {
-  NotFoundError,
-  pageOf,
-  readPage,
-  ValidationError,
-  type AuditEmitter,
-  type CallContext,
-  type KeyedMutex,
-  type PageInput,
-} from '@tollgate/platform';
+import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type PageInput, validProviderName } from '@tollgate/platform';
 import { assertCanRead, assertCanWrite } from './access.js';
 import type { SecretBox } from './keyring.js';
 import {
@@ -17,7 +8,6 @@ import {
   validApiKey,
   validBaseUrl,
   validName,
-  validProvider,
   type ProviderKeyRecord,
 } from './provider-key.js';
 import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
@@ -66,7 +56,7 @@ export class ProviderKeys {
 
   async create(input: CreateKeyInput, caller: Caller): Promise<ProviderKeyRecord> {
     assertCanWrite(caller.principal);
-    const provider = validProvider(input.provider);
+    const provider = validProviderName(input.provider);
     const name = validName(input.name);
     const apiKey = validApiKey(input.apiKey);
     const baseUrl = validBaseUrl(input.baseUrl, provider);
@@ -96,7 +86,7 @@ export class ProviderKeys {
   async list(input: { provider: string; page: PageInput | null | undefined }, caller: Caller) {
     assertCanRead(caller.principal);
     const page = readPage(input.page);
-    const provider = input.provider ? validProvider(input.provider) : undefined;
+    const provider = input.provider ? validProviderName(input.provider) : undefined;
     const items = await this.deps.store.list({ provider, after: page.after, limit: page.limit + 1 });
     return pageOf(items, page, (r) => r.id);
   }
