@@ -58,7 +58,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         defaultLeaseMicros: config.DEFAULT_LEASE_USD,
         leaseTtlSeconds: config.LEASE_TTL_SECONDS,
       });
-      const usage = new Usage({ book, claims, leases, prices, audit: rt.audit, allowOverage: config.ALLOW_OVERAGE_BEYOND_LEASE });
+      const usage = new Usage({ book, claims, leases, prices, audit: rt.audit });
       const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
       const analytics = new Analytics({ book, journal, rollups });
       const sweeper = new Sweeper({

@@ -30,8 +30,6 @@ export const configSchema = serviceBaseSchema
     /** What a handshake reserves when the agent does not say (USD; held as micros). */
     DEFAULT_LEASE_USD: usd('1'),
     LEASE_TTL_SECONDS: env.int(1, 86_400).default(300),
-    /** Whether usage beyond a lease may be charged to the rest of the budget. */
-    ALLOW_OVERAGE_BEYOND_LEASE: env.bool.default(false),
     /** JSON: { provider: { model: { input_per_million_micros, output_per_million_micros } } }. */
     PRICE_TABLE_FILE: z.string().min(1).default(DEFAULT_PRICE_TABLE_FILE),
     /** How often expired leases, interrupted charges and half-made agents are cleaned up. */

@@ -61,7 +61,7 @@ async function claimThenCrash(agentId: string, requestId: string, cost: number, 
 async function chargeThenCrash(agentId: string, requestId: string, cost: number) {
   const claim = await claimThenCrash(agentId, requestId, cost);
   const [decided] = await otherReplica().submit(agentId, [
-    { intent: { type: 'charge', op_id: claim.op_id, request_id: requestId, allow_overage: false, ...claim.charge }, afterSeq: claim.after_seq },
+    { intent: { type: 'charge', op_id: claim.op_id, request_id: requestId, ...claim.charge }, afterSeq: claim.after_seq },
   ]);
   if (decided.outcome.type !== 'charge' || decided.outcome.charged !== cost) throw new Error('the simulated charge did not apply');
   return claim;

@@ -1,4 +1,3 @@
-import { splitCharge } from './charging.js';
 import { MAX_MICROS } from './money.js';
 import type { LimitChange } from './records.js';
 
@@ -13,8 +12,16 @@ import type { LimitChange } from './records.js';
  *   held = Σ unspent of open holds,  remaining = limit − spent − held ≥ 0.
  */
 
-/** Money set aside for one lease (a handshake, or one proxied call), until it is released. */
+/**
+ * Money set aside until it is settled or released: a `lease` (an agent runtime's handshake:
+ * its unspent part returns when it ends) or a `call` (one proxied call's worst case: settled
+ * to its priced usage, or charged whole when that cannot be known).
+ */
+export type HoldKind = 'lease' | 'call';
+
 export interface Hold {
+  /** Absent in entries written before calls had holds of their own: those are leases. */
+  kind?: HoldKind;
   granted: number;
   unspent: number;
   provider: string;
@@ -42,6 +49,15 @@ export interface AgentProfile {
   name: string;
   description: string;
   disabled: boolean;
+  /** Proxied calls in flight at once, and tokens a minute (0 or absent: the service's defaults). */
+  max_parallel_calls?: number;
+  tokens_per_minute?: number;
+}
+
+/** Tokens used by proxied calls in one UTC minute (for the tokens-per-minute limit). */
+export interface MinuteUsage {
+  minute: number;
+  tokens: number;
 }
 
 export interface BudgetState {
@@ -56,6 +72,8 @@ export interface BudgetState {
   /** Every limit change, oldest first (also what makes applying a budget request idempotent). */
   history: LimitChange[];
   today: DayTotals;
+  /** Absent before calls were limited per minute. */
+  minute?: MinuteUsage;
 }
 
 /** One usage report, as it is asked to be charged. */
@@ -77,29 +95,81 @@ export interface ChargeOp extends ChargeRequest {
   request_id: string;
   /** Charged from the hold's unspent part. */
   from_hold: number;
-  /** Charged from the unreserved budget. */
+  /** Charged from the unreserved budget: all of the cost the hold does not cover, even past the limit. */
   from_free: number;
-  /** What the budget could not cover (cost − charged); recorded, never charged. */
-  unbilled_micros: number;
+  /** A proxied call's: the UTC minute its tokens count in (tokens-per-minute limit). */
+  minute?: number;
+  /** Why the charge is the whole hold and not priced usage (the usage could not be known). */
+  whole_hold?: string;
 }
 
 export type JournalOp =
   | { type: 'open'; limit: number; profile: AgentProfile }
   | { type: 'profile'; patch: Partial<AgentProfile> }
-  | { type: 'hold'; id: string; granted: number; provider: string; expires_at: Date }
+  | { type: 'hold'; id: string; kind?: HoldKind; granted: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
   | ChargeOp
   | { type: 'limit'; change: LimitChange };
 
-export type ReleaseReason = 'released' | 'expired' | 'void';
+/** Why a hold closed: a lease handed back, expired or never given out; a call settled. */
+export type ReleaseReason = 'released' | 'expired' | 'void' | 'settled';
 
 /** What a caller asks of a budget; decided against the state current when its entry is written. */
 export type Intent =
   | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; requested: number; provider: string; expires_at: Date }
+  | CallHoldIntent
   | { type: 'release'; id: string; reason: ReleaseReason }
-  | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string; allow_overage: boolean })
+  | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string })
+  | SettleIntent
   | { type: 'limit'; request_id: string; increase: number; approver_id: string; reason: string; at: Date };
+
+/** A model's price, micro-dollars per million tokens. */
+export interface TokenPrices {
+  input_per_million_micros: number;
+  output_per_million_micros: number;
+}
+
+/**
+ * One proxied call's worst case: `input_tokens` (a bound never below what the provider
+ * bills) and `max_output_tokens` (0: the largest that fits what remains, at most
+ * `default_max_output_tokens`), priced with `prices`.
+ */
+export interface CallHoldIntent {
+  type: 'hold_call';
+  id: string;
+  provider: string;
+  model: string;
+  prices: TokenPrices;
+  input_tokens: number;
+  max_output_tokens: number;
+  default_max_output_tokens: number;
+  expires_at: Date;
+  /** The UTC minute (since the epoch) the call starts in. */
+  minute: number;
+  /** The service's limits, for an agent whose profile sets none. */
+  default_max_parallel_calls: number;
+  default_tokens_per_minute: number;
+}
+
+/**
+ * Ends a call's hold: charges `usage` priced (all of it, even past the hold), or the whole
+ * hold when the usage cannot be known (`usage` null), and releases the rest. A provider
+ * error before any answer is `usage` with no tokens and no cost.
+ */
+export interface SettleIntent {
+  type: 'settle';
+  id: string;
+  op_id: string;
+  request_id: string;
+  usage: { model: string; input_tokens: number; output_tokens: number; cost_micros: number } | null;
+  /** Why, when the whole hold is charged (kept in the ledger). */
+  reason: string;
+  minute: number;
+}
+
+/** Why a call got no hold. */
+export type CallRefusal = 'exhausted' | 'disabled' | 'too_many_calls' | 'tokens_per_minute';
 
 export type ChargeIntent = Extract<Intent, { type: 'charge' }>;
 
@@ -111,10 +181,13 @@ export type Outcome =
   | { type: 'profile'; profile: AgentProfile }
   /** A hold of `granted` (0: none was made — nothing was left, or the agent is disabled). */
   | { type: 'hold'; granted: number; disabled: boolean }
+  | { type: 'hold_call'; granted: number; max_output_tokens: number; refused?: CallRefusal; remaining: number }
+  /** `overrun`: what the charge took beyond what remained (the budget is then below zero). */
+  | { type: 'settle'; charged: number; released: number; overrun: number; closed: boolean; op?: ChargeOp }
   /** `closed`: this release closed the hold (false: it was closed before). */
   | { type: 'release'; released: number; closed: boolean }
   /** `duplicate`: the report was already in the journal (`charged` is what it charged then). */
-  | { type: 'charge'; charged: number; duplicate: boolean; op?: ChargeOp }
+  | { type: 'charge'; charged: number; duplicate: boolean; overrun: number; op?: ChargeOp }
   /** null change: the request was applied before. */
   | { type: 'limit'; change: LimitChange | null }
   /** The limit would pass what a counter can hold. */
@@ -168,7 +241,7 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.profile = { ...s.profile, ...op.patch };
       return;
     case 'hold':
-      s.holds[op.id] = { granted: op.granted, unspent: op.granted, provider: op.provider, expires_at: op.expires_at };
+      s.holds[op.id] = { kind: op.kind ?? 'lease', granted: op.granted, unspent: op.granted, provider: op.provider, expires_at: op.expires_at };
       s.held += op.granted;
       return;
     case 'release': {
@@ -182,6 +255,7 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.held -= op.from_hold;
       s.spent += op.from_hold + op.from_free;
       addSpend(s.today, op);
+      if (op.minute !== undefined) countMinute(s, op.minute, op.input_tokens + op.output_tokens);
       return;
     }
     case 'limit':
@@ -189,6 +263,11 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.history.push(op.change);
       return;
   }
+}
+
+function countMinute(s: BudgetState, minute: number, tokens: number): void {
+  if (!s.minute || minute > s.minute.minute) s.minute = { minute, tokens: 0 };
+  if (minute === s.minute.minute) s.minute.tokens += tokens;
 }
 
 function addSpend(today: DayTotals, op: ChargeOp): void {
@@ -203,13 +282,29 @@ function addSpend(today: DayTotals, op: ChargeOp): void {
   row.output_tokens += op.output_tokens;
 }
 
-/** Decides an intent against the state and applies the op it yields (if any). */
-export function decide(s: BudgetState, intent: Intent): { op: JournalOp | null; outcome: Outcome } {
-  let op: JournalOp | null = null;
+/** The price of `tokens` at `perMillion` micro-dollars per million, rounded up (never under-charged). */
+export function priceTokens(tokens: number, perMillion: number): number {
+  return Number((BigInt(tokens) * BigInt(perMillion) + 999_999n) / 1_000_000n);
+}
+
+/**
+ * A charge of `cost` taken from the hold first, the rest from the unreserved budget —
+ * all of it, even beyond what remains: what the provider was paid is what is spent.
+ * `overrun` is what went beyond what remained (the budget is then below zero).
+ */
+function charged(s: BudgetState, cost: number, hold: Hold | undefined): { from_hold: number; from_free: number; overrun: number } {
+  const from_hold = hold ? Math.min(cost, hold.unspent) : 0;
+  const from_free = cost - from_hold;
+  return { from_hold, from_free, overrun: Math.max(0, from_free - Math.max(0, remainingOf(s))) };
+}
+
+/** Decides an intent against the state and applies the ops it yields (none when it changes nothing). */
+export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outcome: Outcome } {
+  const ops: JournalOp[] = [];
   let outcome: Outcome;
   switch (intent.type) {
     case 'profile': {
-      op = { type: 'profile', patch: intent.patch };
+      ops.push({ type: 'profile', patch: intent.patch });
       outcome = { type: 'profile', profile: { ...s.profile, ...intent.patch } };
       break;
     }
@@ -219,8 +314,12 @@ export function decide(s: BudgetState, intent: Intent): { op: JournalOp | null; 
         outcome = { type: 'hold', granted: 0, disabled: s.profile.disabled };
         break;
       }
-      op = { type: 'hold', id: intent.id, granted, provider: intent.provider, expires_at: intent.expires_at };
+      ops.push({ type: 'hold', id: intent.id, kind: 'lease', granted, provider: intent.provider, expires_at: intent.expires_at });
       outcome = { type: 'hold', granted, disabled: false };
+      break;
+    }
+    case 'hold_call': {
+      outcome = decideCallHold(s, intent, ops);
       break;
     }
     case 'release': {
@@ -229,30 +328,50 @@ export function decide(s: BudgetState, intent: Intent): { op: JournalOp | null; 
         outcome = { type: 'release', released: 0, closed: false };
         break;
       }
-      op = { type: 'release', id: intent.id, released: hold.unspent, reason: intent.reason };
+      ops.push({ type: 'release', id: intent.id, released: hold.unspent, reason: intent.reason });
       outcome = { type: 'release', released: hold.unspent, closed: true };
       break;
     }
     case 'charge': {
-      const hold = intent.hold_id ? s.holds[intent.hold_id] : undefined;
-      const split = splitCharge({
-        cost: intent.cost_micros,
-        remaining: remainingOf(s),
-        slot: hold,
-        withLease: Boolean(intent.hold_id),
-        allowOverage: intent.allow_overage,
-      });
+      const split = charged(s, intent.cost_micros, intent.hold_id ? s.holds[intent.hold_id] : undefined);
       const charge: ChargeOp = {
         type: 'charge',
         op_id: intent.op_id,
         request_id: intent.request_id,
         ...chargeRequestOf(intent),
-        from_hold: split.fromLease,
-        from_free: split.fromRemaining,
-        unbilled_micros: split.unbilled,
+        from_hold: split.from_hold,
+        from_free: split.from_free,
       };
-      op = charge;
-      outcome = { type: 'charge', charged: split.fromLease + split.fromRemaining, duplicate: false, op: charge };
+      ops.push(charge);
+      outcome = { type: 'charge', charged: intent.cost_micros, duplicate: false, overrun: split.overrun, op: charge };
+      break;
+    }
+    case 'settle': {
+      const hold = s.holds[intent.id];
+      if (!hold || hold.kind !== 'call') {
+        outcome = { type: 'settle', charged: 0, released: 0, overrun: 0, closed: false };
+        break;
+      }
+      const cost = intent.usage ? intent.usage.cost_micros : hold.unspent;
+      const split = charged(s, cost, hold);
+      const charge: ChargeOp = {
+        type: 'charge',
+        op_id: intent.op_id,
+        request_id: intent.request_id,
+        hold_id: intent.id,
+        provider: hold.provider,
+        model: intent.usage?.model ?? '',
+        input_tokens: intent.usage?.input_tokens ?? 0,
+        output_tokens: intent.usage?.output_tokens ?? 0,
+        cost_micros: cost,
+        from_hold: split.from_hold,
+        from_free: split.from_free,
+        minute: intent.minute,
+        ...(intent.usage ? {} : { whole_hold: intent.reason }),
+      };
+      const released = hold.unspent - split.from_hold;
+      ops.push(charge, { type: 'release', id: intent.id, released, reason: 'settled' });
+      outcome = { type: 'settle', charged: cost, released, overrun: split.overrun, closed: true, op: charge };
       break;
     }
     case 'limit': {
@@ -273,11 +392,39 @@ export function decide(s: BudgetState, intent: Intent): { op: JournalOp | null; 
         reason: intent.reason,
         at: intent.at,
       };
-      op = { type: 'limit', change };
+      ops.push({ type: 'limit', change });
       outcome = { type: 'limit', change };
       break;
     }
   }
-  if (op) applyOp(s, op);
-  return { op, outcome };
+  for (const op of ops) applyOp(s, op);
+  return { ops, outcome };
+}
+
+/**
+ * A proxied call's hold: its worst case must fit what remains, and the agent must be within
+ * its limits on calls in flight and tokens this minute — all decided here, against the same
+ * state, so parallel calls on any replicas never hold more than the budget.
+ */
+function decideCallHold(s: BudgetState, intent: CallHoldIntent, ops: JournalOp[]): Outcome {
+  const remaining = remainingOf(s);
+  const refuse = (refused: CallRefusal): Outcome => ({ type: 'hold_call', granted: 0, max_output_tokens: 0, refused, remaining });
+  if (s.profile.disabled) return refuse('disabled');
+  const inFlight = Object.values(s.holds).filter((h) => h.kind === 'call').length;
+  if (inFlight >= (s.profile.max_parallel_calls || intent.default_max_parallel_calls)) return refuse('too_many_calls');
+  const perMinute = s.profile.tokens_per_minute || intent.default_tokens_per_minute;
+  if (s.minute && s.minute.minute === intent.minute && s.minute.tokens >= perMinute) return refuse('tokens_per_minute');
+  const { input_per_million_micros: inPrice, output_per_million_micros: outPrice } = intent.prices;
+  const inputCost = priceTokens(intent.input_tokens, inPrice);
+  let maxOutput = intent.max_output_tokens;
+  if (maxOutput === 0) {
+    // The largest answer that fits what remains, at most the default (a model without an output price: the default).
+    const affordable = outPrice === 0 ? intent.default_max_output_tokens : Math.floor(((remaining - inputCost) * 1_000_000) / outPrice);
+    maxOutput = Math.min(intent.default_max_output_tokens, Math.max(0, affordable));
+    if (maxOutput < 1 && intent.default_max_output_tokens > 0) return refuse('exhausted');
+  }
+  const worst = inputCost + priceTokens(maxOutput, outPrice);
+  if (worst > remaining || s.holds[intent.id]) return refuse('exhausted');
+  ops.push({ type: 'hold', id: intent.id, kind: 'call', granted: worst, provider: intent.provider, expires_at: intent.expires_at });
+  return { type: 'hold_call', granted: worst, max_output_tokens: maxOutput, remaining: remaining - worst };
 }

@@ -325,12 +325,12 @@ export class BudgetBook {
       if (intent.type === 'charge') {
         const seen = loaded.observed.get(intent.op_id);
         const charged = seen?.charged ?? inEntry.get(intent.op_id);
-        if (charged !== undefined) return { outcome: { type: 'charge', charged, duplicate: true }, seq: seen?.seq ?? next.seq, after: totalsOf(next) };
+        if (charged !== undefined) return { outcome: { type: 'charge', charged, duplicate: true, overrun: 0 }, seq: seen?.seq ?? next.seq, after: totalsOf(next) };
       }
-      const { op, outcome } = decide(next, intent);
-      if (op) ops.push(op);
-      if (op?.type === 'charge') inEntry.set(op.op_id, op.from_hold + op.from_free);
-      return { outcome, seq: next.seq, after: totalsOf(next) };
+      const decision = decide(next, intent);
+      ops.push(...decision.ops);
+      for (const op of decision.ops) if (op.type === 'charge') inEntry.set(op.op_id, op.from_hold + op.from_free);
+      return { outcome: decision.outcome, seq: next.seq, after: totalsOf(next) };
     });
     if (ops.length === 0) {
       for (const d of decided) d.seq = base;

@@ -105,7 +105,7 @@ export class Leases {
   }
 
   /** Returns a lease's unspent part to the budget (release, expiry, or a failed handshake). */
-  async close(lease: LeaseRecord, status: ReleaseReason): Promise<{ released: number; budget: Totals }> {
+  async close(lease: LeaseRecord, status: Exclude<ReleaseReason, 'settled'>): Promise<{ released: number; budget: Totals }> {
     const [decided] = await this.deps.book.submit(lease.agent_id, [{ intent: { type: 'release', id: lease.id, reason: status } }]);
     const outcome = decided.outcome.type === 'release' ? decided.outcome : { released: 0, closed: false };
     // The record follows the journal; if whoever closed the hold died before saying so, this says it.

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import { ConflictError, NotFoundError, ValidationError, type AuditEmitter, type AuditEventInput } from '@tollgate/platform';
 import { assertAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
@@ -15,7 +15,6 @@ export interface UsageDeps {
   leases: LeaseRepository;
   prices: PriceTable;
   audit: AuditEmitter;
-  allowOverage: boolean;
   now?: () => Date;
 }
 
@@ -78,7 +77,7 @@ export class Usage {
     const inFlight = this.#inFlight.get(opId);
     if (inFlight) return { ...(await inFlight), duplicate: true };
     const charging = this.#claimAndCharge(
-      { type: 'charge', op_id: opId, request_id: requestId, hold_id: input.leaseId, provider, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_micros: cost, allow_overage: this.deps.allowOverage },
+      { type: 'charge', op_id: opId, request_id: requestId, hold_id: input.leaseId, provider, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_micros: cost },
       caller,
     );
     this.#inFlight.set(opId, charging);
@@ -114,7 +113,7 @@ export class Usage {
     const outcome = decided.outcome;
     if (outcome.type !== 'charge') throw new Error(`a charge was decided as ${outcome.type}`);
     await this.deps.claims.markApplied(intent.op_id, decided.seq, outcome.charged);
-    if (outcome.op && outcome.op.unbilled_micros > 0) await this.#exhausted(agentId, outcome.op, caller);
+    if (outcome.op && outcome.overrun > 0) await audited(this.deps.audit, overrunEvent(agentId, outcome.op, outcome.overrun), caller);
     return { charged: outcome.charged, remaining: decided.after.remaining, duplicate: outcome.duplicate };
   }
 
@@ -136,29 +135,35 @@ export class Usage {
   async recoverAbandoned(claims: UsageClaim[]): Promise<number> {
     let done = 0;
     for (const claim of claims) {
-      const intent: ChargeIntent = { type: 'charge', op_id: claim.op_id, request_id: claim.request_id, allow_overage: this.deps.allowOverage, ...claim.charge };
+      const intent: ChargeIntent = { type: 'charge', op_id: claim.op_id, request_id: claim.request_id, ...claim.charge };
       await this.#charge(claim.agent_id, intent, claim.after_seq);
       done++;
     }
     return done;
   }
+}
 
-  async #exhausted(agentId: string, charge: ChargeOp, caller?: Caller): Promise<void> {
-    await this.deps.audit.emit(
-      {
-        action: 'budget.exhausted',
-        outcome: 'failure',
-        ...(caller ? {} : { actor: { type: 'agent' as const, id: agentId } }),
-        resource: { type: 'budget', id: agentId },
-        details: {
-          request_id: charge.request_id,
-          lease_id: charge.hold_id,
-          cost_micros: charge.cost_micros,
-          charged_micros: charge.from_hold + charge.from_free,
-          unbilled_micros: charge.unbilled_micros,
-        },
-      },
-      caller,
-    );
-  }
+/**
+ * `budget.overrun`: a charge went beyond what remained — what the provider was paid is
+ * charged all the same, and the budget is below zero until it is raised.
+ */
+export function overrunEvent(agentId: string, charge: ChargeOp, overrun: number): AuditEventInput {
+  return {
+    action: 'budget.overrun',
+    outcome: 'failure',
+    resource: { type: 'budget', id: agentId },
+    details: {
+      request_id: charge.request_id,
+      hold_id: charge.hold_id,
+      cost_micros: charge.cost_micros,
+      overrun_micros: overrun,
+      ...(charge.whole_hold ? { whole_hold: charge.whole_hold } : {}),
+    },
+  };
+}
+
+/** Emits an event for a call, or for a background job as the agent it concerns. */
+export function audited(audit: AuditEmitter, event: AuditEventInput, caller?: Caller): Promise<void> {
+  const agentId = event.resource.id;
+  return audit.emit(caller ? event : { ...event, actor: { type: 'agent', id: agentId } }, caller);
 }
