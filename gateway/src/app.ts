@@ -11,6 +11,8 @@ import { loadTls } from './tls.js';
 import { JwksVerifier } from './auth/jwks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { GatewayAudit } from './audit-sink.js';
+import { KeyCache } from './proxy/key-cache.js';
+import { Settlements } from './proxy/settlements.js';
 import { createLimiters, createRedis, consume, redisReady, setRateLimitHeaders } from './rate-limit/limiters.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
@@ -92,6 +94,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     limiters,
     audit: new GatewayAudit(clients, log),
     registry: createRegistry('gateway'),
+    proxy: { keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS), settlements: new Settlements(clients, log) },
   };
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
@@ -127,6 +130,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       await closed;
       clearTimeout(timer);
       redirect?.close();
+      await deps.proxy.settlements.drain();
       await deps.audit.stop();
       close();
       for (const c of Object.values(clients)) c.close();

@@ -28,6 +28,10 @@ export const configSchema = z.object({
   // How long a session check or token introspection is reused. With the token service's own
   // cross-replica sync (≤ 250 ms) revocation takes effect everywhere within 1 s.
   AUTH_CACHE_MS: env.int(0, 1_000).default(500),
+  // How long a decrypted provider key is reused (a rotation or disable takes effect within it).
+  PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
+  // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).
+  PROXY_TIMEOUT_MS: env.int(1_000, 3_600_000).default(120_000),
   BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PREFIX: z.string().default('tg'),
   RATE_LIMIT_GLOBAL_PER_SEC: env.int(1, 1_000_000).default(5_000),

@@ -5,6 +5,8 @@ import type { GatewayAudit } from './audit-sink.js';
 import type { Clients } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import type { Limiters } from './rate-limit/limiters.js';
+import type { KeyCache } from './proxy/key-cache.js';
+import type { Settlements } from './proxy/settlements.js';
 
 /** Everything route modules may use. Built once in app.ts. */
 export interface GatewayDeps {
@@ -15,4 +17,6 @@ export interface GatewayDeps {
   limiters: Limiters;
   audit: GatewayAudit;
   registry: Registry;
+  /** The provider proxy's decrypted-key cache and its settlements in flight. */
+  proxy: { keys: KeyCache; settlements: Settlements };
 }

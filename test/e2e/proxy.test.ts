@@ -1,33 +1,51 @@
+import https from 'node:https';
 import test from 'ava';
-import nock from 'nock';
+import { loadBudget } from '@tollgate/proto';
+import { createServiceClient } from '@tollgate/platform';
 import { startStack, type Stack } from '../support/stack.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
 import { eventually } from '../support/eventually.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 
-// The LLM provider proxy end to end: agent token → gateway → budget lease → provider-key →
-// the provider (nock: a third party) → usage charged. Our own services are all real.
+// The LLM provider proxy end to end: agent token → gateway → a hold on the agent's budget →
+// provider-key → the provider (a stand-in on loopback that knows what each call costs) →
+// the call settled. Our own services are all real.
 const PROVIDER_KEY = 'sk-live-proxytest-9f8e7d6c5b4a';
-const BASE = 'https://api.openai.test';
+const ANTHROPIC_KEY = 'sk-ant-proxytest-0a1b2c3d4e5f';
+// µ$ per million tokens, as in the shipped price table.
+const PRICES: Record<string, { input: number; output: number }> = {
+  'gpt-4o-mini': { input: 150_000, output: 600_000 },
+  'gpt-4-turbo': { input: 10_000_000, output: 30_000_000 },
+  'claude-3-5-haiku-20241022': { input: 800_000, output: 4_000_000 },
+  'text-embedding-3-small': { input: 20_000, output: 0 },
+};
 
 let stack: Stack;
 let admin: Session;
+let provider: FakeProvider;
 
 test.before(async () => {
-  stack = await startStack();
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  admin = await loginAsAdmin(stack);
-  const key = await stack.http.post('/v1/provider-keys', {
-    token: admin.access_token,
-    json: { provider: 'openai', name: 'main', api_key: PROVIDER_KEY, base_url: `${BASE}/v1` },
+  provider = await startFakeProvider((model) => PRICES[model] ?? { input: 0, output: 0 });
+  stack = await startStack({
+    env: {
+      gateway: { PROXY_TIMEOUT_MS: '2000', RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000', GRPC_DEADLINE_MS: '20000' },
+      budget: { DEFAULT_MAX_OUTPUT_TOKENS: '1000', MAX_PARALLEL_CALLS: '200', CALL_HOLD_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
+    },
   });
-  if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
+  admin = await loginAsAdmin(stack);
+  for (const [name, api_key, base_url] of [
+    ['openai', PROVIDER_KEY, `${provider.url}/v1`],
+    ['anthropic', ANTHROPIC_KEY, provider.url],
+  ]) {
+    const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: name, name, api_key, base_url } });
+    if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
+  }
 });
 test.after.always(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await stack?.close();
+  await provider?.close();
 });
+test.beforeEach(() => provider.reset());
 
 async function newAgent(budgetUsd: number) {
   const res = await stack.http.post('/v1/agents', {
@@ -46,90 +64,222 @@ async function budgetOf(agentId: string) {
     remaining_usd: number;
   };
 }
+const settled = (agentId: string) => eventually(() => budgetOf(agentId), (b) => b.reserved_usd === 0);
+const micros = (usd: number) => Math.round(usd * 1_000_000);
+const chat = (token: string, json: Record<string, unknown>) => stack.http.post('/v1/proxy/openai/chat/completions', { token, json });
+const ask = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], ...extra });
 
-test.serial('when an agent calls the provider through the proxy, then the stored key is injected, the answer passes through and the usage is charged', async (t) => {
+test.serial('when an agent calls the provider, then the stored key is injected, the answer passes through with what it cost, and the priced usage is charged', async (t) => {
   const agent = await newAgent(5);
-  const upstream = nock(BASE, { reqheaders: { authorization: `Bearer ${PROVIDER_KEY}` } })
-    .post('/v1/chat/completions', (body: { model: string }) => body.model === 'gpt-4o-mini')
-    .reply(200, { id: 'cmpl-1', model: 'gpt-4o-mini', choices: [{ message: { content: 'hi' } }], usage: { prompt_tokens: 100_000, completion_tokens: 50_000 } });
-
-  const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
-    token: agent.token,
-    json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] },
-  });
-  t.is(res.status, 200);
-  t.is(res.body.choices[0].message.content, 'hi');
-  t.true(upstream.isDone(), 'the provider got the stored key, not the agent token');
+  const res = await chat(agent.token, ask());
+  t.is(res.status, 200, res.text);
+  t.is(res.body.choices[0].message.content.split(' ').length, 20);
+  const [call] = provider.calls;
+  t.is(call.authorization, `Bearer ${PROVIDER_KEY}`, 'the provider got the stored key, not the agent token');
   t.false(res.text.includes(PROVIDER_KEY));
-
-  // 100k input at $0.15/M + 50k output at $0.60/M = $0.045
-  const budget = await eventually(() => budgetOf(agent.id), (b) => b.spent_usd > 0 && b.reserved_usd === 0);
-  t.deepEqual(budget, { limit_usd: 5, spent_usd: 0.045, reserved_usd: 0, remaining_usd: 4.955 });
+  t.is(call.body.max_completion_tokens, 1000, 'no bound in the request: the proxy set the largest that fits, at most the default');
+  t.is(res.headers['x-tollgate-cost-usd'], (call.costMicros / 1e6).toFixed(6));
+  t.is(micros(Number(res.headers['x-tollgate-remaining-usd'])), 5_000_000 - call.costMicros);
+  const budget = await settled(agent.id);
+  t.is(micros(budget.spent_usd), call.costMicros, 'charged exactly what the provider bills');
 });
 
-test.serial('when the provider streams Server-Sent Events, then they stream through and the usage in the stream is charged', async (t) => {
+test.serial('when a stream did not ask for its usage, then the client gets the stream it would get without Tollgate, and its real usage is charged', async (t) => {
   const agent = await newAgent(5);
-  const sse = [
-    'data: {"id":"c","model":"gpt-4o-mini","choices":[{"delta":{"content":"Hel"}}]}',
-    'data: {"id":"c","model":"gpt-4o-mini","choices":[{"delta":{"content":"lo"}}]}',
-    'data: {"id":"c","model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":200000,"completion_tokens":100000}}',
-    'data: [DONE]',
-    '',
-  ].join('\n\n');
-  nock(BASE).post('/v1/chat/completions').reply(200, sse, { 'content-type': 'text/event-stream' });
-
-  const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
-    token: agent.token,
-    json: { model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [] },
-  });
+  const res = await chat(agent.token, ask({ stream: true }));
   t.is(res.status, 200);
   t.regex(String(res.headers['content-type']), /text\/event-stream/);
-  t.is(res.text, sse);
-  const budget = await eventually(() => budgetOf(agent.id), (b) => b.spent_usd > 0 && b.reserved_usd === 0);
-  t.is(budget.spent_usd, 0.09);
+  const [call] = provider.calls;
+  t.deepEqual(call.body.stream_options, { include_usage: true }, 'the proxy asked the provider for the usage');
+  const events = res.text.split('\n\n').filter(Boolean);
+  t.false(events.some((e) => e.includes('"usage"')), 'the usage chunk the client did not ask for is not passed on');
+  t.is(events.filter((e) => e.startsWith('data: {')).length, 20);
+  t.is(events.at(-2), 'data: [DONE]');
+  t.is(events.at(-1), `: tollgate cost_usd=${(call.costMicros / 1e6).toFixed(6)} remaining_usd=${((5_000_000 - call.costMicros) / 1e6).toFixed(6)}`);
+  t.is(micros((await settled(agent.id)).spent_usd), call.costMicros);
 });
 
-test.serial('when the budget is exhausted, then 402 and nothing is sent upstream', async (t) => {
-  const agent = await newAgent(0);
-  const upstream = nock(BASE).post('/v1/chat/completions').reply(200, {});
-  const res = await stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: { model: 'gpt-4o-mini' } });
-  t.is(res.status, 402);
-  t.is(res.body.error.code, 'budget_exhausted');
-  t.false(upstream.isDone());
-  nock.cleanAll();
+test.serial('when a stream asked for its usage, then it gets the usage chunk as the provider sent it', async (t) => {
+  const agent = await newAgent(5);
+  const res = await chat(agent.token, ask({ stream: true, stream_options: { include_usage: true } }));
+  t.true(res.text.split('\n\n').some((e) => e.includes('"usage":{"prompt_tokens"')));
+  t.is(micros((await settled(agent.id)).spent_usd), provider.calls[0].costMicros);
 });
 
-test.serial('when the provider is unreachable, then 503 and the lease goes back untouched', async (t) => {
-  const agent = await newAgent(2);
-  // A real refused connection (a closed port on this machine): nock's simulated errors do not
-  // travel through the proxy library the way socket errors do.
-  const key = await stack.http.post('/v1/provider-keys', {
-    token: admin.access_token,
-    json: { provider: 'deadprov', name: 'down', api_key: 'sk-dead-0123456789', base_url: 'https://127.0.0.1:1/v1' },
+test.serial('when Anthropic streams a message, then the usage of message_start and the last message_delta is charged', async (t) => {
+  const agent = await newAgent(5);
+  const res = await stack.http.post('/v1/proxy/anthropic/v1/messages', {
+    token: agent.token,
+    json: { model: 'claude-3-5-haiku-20241022', max_tokens: 300, stream: true, messages: [{ role: 'user', content: 'a haiku please' }] },
   });
-  t.is(key.status, 201, key.text);
-  const res = await stack.http.post('/v1/proxy/deadprov/chat/completions', { token: agent.token, json: { model: 'gpt-4o-mini' } });
-  t.is(res.status, 503);
-  t.is(res.body.error.code, 'service_unavailable');
-  const budget = await eventually(() => budgetOf(agent.id), (b) => b.reserved_usd === 0);
-  t.deepEqual(budget, { limit_usd: 2, spent_usd: 0, reserved_usd: 0, remaining_usd: 2 });
+  t.is(res.status, 200, res.text);
+  const [call] = provider.calls;
+  t.is(call.apiKey, ANTHROPIC_KEY);
+  t.is(call.body.max_tokens, 300, "the request's own bound is kept");
+  t.is(micros((await settled(agent.id)).spent_usd), call.costMicros);
+});
+
+test.serial('when a model has no price, or a path is not a priced endpoint, then 400 and nothing reaches the provider', async (t) => {
+  const agent = await newAgent(5);
+  const unpriced = await chat(agent.token, ask({ model: 'o3-pro' }));
+  t.is(unpriced.status, 400);
+  t.is(unpriced.body.error.code, 'model_not_priced');
+  const other = await stack.http.post('/v1/proxy/openai/fine_tuning/jobs', { token: agent.token, json: { model: 'gpt-4o-mini' } });
+  t.is(other.status, 400);
+  t.is(other.body.error.code, 'endpoint_not_priced');
+  t.is(provider.calls.length, 0);
+  t.deepEqual(await budgetOf(agent.id), { limit_usd: 5, spent_usd: 0, reserved_usd: 0, remaining_usd: 5 });
+});
+
+test.serial('when max_tokens cannot fit the budget, then 402 before anything is sent; without max_tokens the call is bounded to what remains', async (t) => {
+  const agent = await newAgent(0.05);
+  const big = await chat(agent.token, ask({ model: 'gpt-4-turbo', max_tokens: 100_000 }));
+  t.is(big.status, 402);
+  t.is(big.body.error.code, 'budget_exhausted');
+  t.is(provider.calls.length, 0);
+  provider.behaviour.answerWords = 100_000;
+  const bounded = await chat(agent.token, ask({ model: 'gpt-4-turbo' }));
+  t.is(bounded.status, 200, bounded.text);
+  const [call] = provider.calls;
+  // $0.05 less the input bound, at 30 µ$ a token.
+  t.true((call.body.max_completion_tokens as number) < 1_700);
+  t.true(call.costMicros <= 50_000, `the provider was paid ${call.costMicros} µ$ of a 50,000 µ$ budget`);
+  const budget = await settled(agent.id);
+  t.is(micros(budget.spent_usd), call.costMicros);
+  t.true(budget.remaining_usd >= 0);
+});
+
+test.serial('when 150 calls hit a $0.50 budget at once, then at least 95% of it is used and the provider is never paid more than the budget', async (t) => {
+  const agent = await newAgent(0.5);
+  provider.behaviour.answerWords = 1_000;
+  const answers = await Promise.all(Array.from({ length: 150 }, () => chat(agent.token, ask({ model: 'gpt-4-turbo', max_tokens: 1_000 }))));
+  const served = answers.filter((r) => r.status === 200).length;
+  t.true(answers.every((r) => r.status === 200 || r.status === 402), answers.map((r) => r.status).join(','));
+  const budget = await settled(agent.id);
+  const billed = provider.billedMicros();
+  t.log(`${served} served; provider billed ${billed} µ$; spent ${budget.spent_usd}`);
+  t.true(billed <= 500_000, 'never beyond the budget');
+  t.is(micros(budget.spent_usd), billed, 'spent is what the provider was paid');
+  t.true(billed >= 475_000, `at least 95% used: ${billed}`);
+});
+
+test.serial('when the client goes away mid-stream, then the whole hold is charged', async (t) => {
+  const agent = await newAgent(5);
+  provider.behaviour.answerWords = 50;
+  provider.behaviour.chunkDelayMs = 20;
+  await new Promise<void>((resolve) => {
+    const url = new URL(`${stack.url}/v1/proxy/openai/chat/completions`);
+    const req = https.request(url, { method: 'POST', ca: stack.ca, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' } }, (res) => {
+      let seen = 0;
+      res.on('data', () => {
+        if (++seen === 3) {
+          req.destroy();
+          resolve();
+        }
+      });
+    });
+    req.end(JSON.stringify(ask({ stream: true, max_tokens: 100 })));
+  });
+  const budget = await settled(agent.id);
+  // The hold: the body's bytes at the input price plus 100 output tokens.
+  t.true(micros(budget.spent_usd) > provider.calls[0].costMicros, 'more than the usage so far: the whole hold');
+  t.is(micros(budget.spent_usd), Math.ceil((JSON.stringify(ask({ stream: true, max_tokens: 100 })).length * 150_000) / 1e6) + Math.ceil((100 * 600_000) / 1e6));
+});
+
+test.serial('when the provider cuts the answer off or gives no usage, then the whole hold is charged', async (t) => {
+  const agent = await newAgent(5);
+  const hold = Math.ceil((JSON.stringify(ask({ max_tokens: 100 })).length * 150_000) / 1e6) + 60;
+  provider.behaviour.noUsage = true;
+  t.is((await chat(agent.token, ask({ max_tokens: 100 }))).status, 200);
+  t.is(micros((await settled(agent.id)).spent_usd), hold);
+  provider.behaviour.noUsage = false;
+  provider.behaviour.cutAfterChunks = 3;
+  await chat(agent.token, ask({ max_tokens: 100, stream: true })).catch(() => undefined);
+  const streamHold = Math.ceil((JSON.stringify(ask({ max_tokens: 100, stream: true })).length * 150_000) / 1e6) + 60;
+  t.is(micros((await settled(agent.id)).spent_usd), hold + streamHold);
+});
+
+test.serial('when the provider answers 429 or an error, then it passes through and the hold is released', async (t) => {
+  const agent = await newAgent(5);
+  provider.behaviour.fail = { status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'slow down' } } };
+  const res = await chat(agent.token, ask());
+  t.is(res.status, 429);
+  t.is(res.headers['retry-after'], '7');
+  t.deepEqual(res.body, { error: { message: 'slow down' } });
+  t.deepEqual(await settled(agent.id), { limit_usd: 5, spent_usd: 0, reserved_usd: 0, remaining_usd: 5 });
+});
+
+test.serial('when the provider is unreachable, then 503 and nothing is charged; when it stops answering, 504 and the hold is charged', async (t) => {
+  const agent = await newAgent(2);
+  const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
+  const anthropic = keys.body.items.find((k: { provider: string }) => k.provider === 'anthropic');
+  const message = { model: 'claude-3-5-haiku-20241022', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+  await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: 'http://127.0.0.1:1' } });
+  try {
+    // The gateway reuses a resolved key for up to a second.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const down = await stack.http.post('/v1/proxy/anthropic/v1/messages', { token: agent.token, json: message });
+    t.is(down.status, 503, down.text);
+    t.is(down.body.error.code, 'service_unavailable');
+    t.deepEqual(await settled(agent.id), { limit_usd: 2, spent_usd: 0, reserved_usd: 0, remaining_usd: 2 });
+  } finally {
+    await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: provider.url } });
+  }
+  provider.behaviour.hang = true;
+  const hung = await chat(agent.token, ask({ max_tokens: 10 }));
+  t.is(hung.status, 504);
+  t.is(hung.body.error.code, 'gateway_timeout');
+  const budget = await settled(agent.id);
+  t.is(micros(budget.spent_usd), Math.ceil((JSON.stringify(ask({ max_tokens: 10 })).length * 150_000) / 1e6) + 6);
+});
+
+test.serial('when the request body is chunked, then it is proxied like any other', async (t) => {
+  const agent = await newAgent(5);
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = https.request(
+      `${stack.url}/v1/proxy/openai/chat/completions`,
+      { method: 'POST', ca: stack.ca, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    // Written in two chunks, without a Content-Length, as streaming HTTP clients send bodies.
+    const body = JSON.stringify(ask());
+    req.write(body.slice(0, 10));
+    req.end(body.slice(10));
+  });
+  t.is(status, 200);
+  t.is(provider.calls.length, 1);
+  t.deepEqual(provider.calls[0].body.messages, ask().messages);
 });
 
 test.serial('when a person or a token without proxy:invoke calls the proxy, then 403 and nothing is sent', async (t) => {
-  const upstream = nock(BASE).post('/v1/chat/completions').reply(200, {});
-  const asUser = await stack.http.post('/v1/proxy/openai/chat/completions', { token: admin.access_token, json: {} });
+  const asUser = await chat(admin.access_token, ask());
   t.is(asUser.status, 403);
   const pat = await stack.http.post('/v1/tokens', { token: admin.access_token, json: { name: 'no-proxy', scopes: ['tokens:read'] } });
-  const asPat = await stack.http.post('/v1/proxy/openai/chat/completions', { token: pat.body.token, json: {} });
-  t.is(asPat.status, 403);
-  t.false(upstream.isDone());
-  nock.cleanAll();
+  t.is((await chat(pat.body.token, ask())).status, 403);
+  t.is(provider.calls.length, 0);
 });
 
-test.serial('when no key is stored for the provider, then 404 and the lease is released', async (t) => {
+test.serial('when a gateway takes a hold and never settles it, then the hold is charged whole when it expires, and audited', async (t) => {
   const agent = await newAgent(1);
-  const res = await stack.http.post('/v1/proxy/mistral/v1/chat/completions', { token: agent.token, json: { model: 'x' } });
-  t.is(res.status, 404);
-  const budget = await eventually(() => budgetOf(agent.id), (b) => b.reserved_usd === 0);
-  t.is(budget.remaining_usd, 1);
+  const budget = createServiceClient(loadBudget().Budget, stack.addrs.budget, { issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+  try {
+    const hold = await budget.call.HoldCall(
+      { provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1_000, max_output_tokens: 100 },
+      { principal: { type: 'agent', id: agent.id, scopes: ['proxy:invoke'] } },
+    );
+    t.is(hold.held_micros, 150 + 60);
+    const after = await eventually(() => budgetOf(agent.id), (b) => b.spent_usd > 0, 15_000);
+    t.deepEqual(after, { limit_usd: 1, spent_usd: 0.00021, reserved_usd: 0, remaining_usd: 0.99979 });
+    const audit = await eventually(
+      async () => (await stack.http.get(`/v1/audit/events?action=budget.call.charged_whole&resource_id=${agent.id}`, { token: admin.access_token })).body.items,
+      (items: unknown[]) => items.length > 0,
+    );
+    t.like(audit[0], { actor: { type: 'agent', id: agent.id }, details: { hold_id: hold.hold_id, charged_micros: 210 } });
+  } finally {
+    budget.close();
+  }
 });

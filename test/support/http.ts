@@ -33,6 +33,9 @@ export function httpClient(baseUrl: string, ca?: string | Buffer) {
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
       const req = https.request(new URL(path, baseUrl), { method, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
+        // A response cut off by the server (its socket destroyed mid-body) fails the request.
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the response was cut off')));
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');

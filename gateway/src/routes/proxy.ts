@@ -1,71 +1,109 @@
-import { randomUUID } from 'node:crypto';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { PROVIDER_NAME, PROVIDER_NAME_RULE, providerProfile, ServiceUnavailableError, STRIPPED_REQUEST_HEADERS, usdToMicros, ValidationError, type Principal } from '@tollgate/platform';
+import {
+  microsToUsd,
+  PROVIDER_NAME,
+  PROVIDER_NAME_RULE,
+  providerProfile,
+  ServiceUnavailableError,
+  STRIPPED_REQUEST_HEADERS,
+  AppError,
+  type OutgoingCall,
+  type Principal,
+} from '@tollgate/platform';
+import type { HoldCallResponse__Output } from '@tollgate/proto/gen/tollgate/budget/v1/HoldCallResponse';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { sendError } from '../http/errors.js';
-import { UsageTap } from '../proxy/usage.js';
+import { planCall, type CallPlan } from '../proxy/endpoints.js';
+import { AnswerTap, MAX_CAPTURE_BYTES, type Usage } from '../proxy/usage.js';
 import type { GatewayDeps } from '../deps.js';
 import type { Method, RouteDefiner } from './define.js';
 
-/** What the route decided for one proxied request, read by the proxy's hooks. */
+/** Hop-by-hop headers of the provider's answer, never copied to the client's. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade', 'trailer']);
+/** Errors that mean the request never reached the provider: nothing was spent, the hold is released. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+class GatewayTimeoutError extends AppError {
+  constructor() {
+    super('gateway_timeout', 'The provider stopped answering; the call was charged its hold', 4, 504);
+  }
+}
+
+/** What the route decided for one call, read by the proxy's hooks. */
 interface ProxyPlan {
   target: string;
   path: string;
-  apiKeyHeaders: Record<string, string>;
+  headers: Record<string, string>;
   body: Buffer;
-  tap: UsageTap;
-  settle: (status: number, contentType: string | undefined) => void;
+  plan: CallPlan;
+  hold: HoldCallResponse__Output;
+  tap: AnswerTap;
+  /** The request went out in full: a failure after it may have cost money. */
+  sent: boolean;
+  timedOut: boolean;
+  /** Ends the call once: settles (charge or release) off the response path. */
+  finish(usage: Usage | null, reason: string): void;
 }
 type ProxiedRequest = IncomingMessage & { proxyPlan?: ProxyPlan };
-
 
 const params = z.object({
   provider: z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE),
   path: z.array(z.string().max(256)).max(32),
 });
 
+const usd = (micros: number) => microsToUsd(micros).toFixed(6);
+
+/** What a call cost at its hold's prices, and what remains after it (as far as this call knows). */
+function costOf(hold: HoldCallResponse__Output, usage: Usage | null): { cost: number; remaining: number } {
+  const price = (tokens: number, perMillion: number) => Number((BigInt(tokens) * BigInt(perMillion) + 999_999n) / 1_000_000n);
+  const cost = usage ? price(usage.inputTokens, hold.input_per_million_micros) + price(usage.outputTokens, hold.output_per_million_micros) : hold.held_micros;
+  return { cost, remaining: hold.remaining_micros + hold.held_micros - cost };
+}
+
 /**
- * ANY /v1/proxy/{provider}/{path…}: an agent reaches an LLM provider without ever seeing
- * its key. Before anything is sent upstream a lease is reserved on the agent's budget (402
- * when it is exhausted); the stored key is injected; the answer streams back untouched
- * (SSE included) while its usage is read off the stream; then the usage is charged to the
- * lease and the rest of the lease is released.
+ * ANY /v1/proxy/{provider}/{path…}: an agent reaches an LLM provider without ever seeing its
+ * key, and never beyond its budget. Before anything is sent upstream the call holds its own
+ * worst case (input bound + output bound, priced; a request without an output bound gets the
+ * largest that fits); the stored key is injected; the answer goes back as it comes (a stream
+ * event by event) while its usage is read; then the call is settled to its priced usage —
+ * or to the whole hold when that cannot be known — off the response path.
  */
 export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     router: (req) => (req as ProxiedRequest).proxyPlan!.target,
     changeOrigin: true,
     xfwd: false,
-    proxyTimeout: 120_000,
+    selfHandleResponse: true,
+    proxyTimeout: deps.config.PROXY_TIMEOUT_MS,
     pathRewrite: (_path, req) => (req as ProxiedRequest).proxyPlan!.path,
     on: {
       proxyReq: (proxyReq, req) => {
-        const plan = (req as ProxiedRequest).proxyPlan!;
-        for (const h of STRIPPED_REQUEST_HEADERS) proxyReq.removeHeader(h);
-        for (const [k, v] of Object.entries(plan.apiKeyHeaders)) proxyReq.setHeader(k, v);
-        // Usage is read from the body, so ask for it uncompressed.
+        const p = (req as ProxiedRequest).proxyPlan!;
+        for (const h of [...STRIPPED_REQUEST_HEADERS, 'transfer-encoding', 'content-length', 'accept-encoding']) proxyReq.removeHeader(h);
+        for (const [k, v] of Object.entries(p.headers)) proxyReq.setHeader(k, v);
+        // Usage is read from the answer, so ask for it uncompressed.
         proxyReq.setHeader('accept-encoding', 'identity');
-        proxyReq.setHeader('content-length', String(plan.body.length));
-        if (plan.body.length > 0) proxyReq.write(plan.body);
+        proxyReq.setHeader('content-length', String(p.body.length));
+        proxyReq.on('timeout', () => (p.timedOut = true));
+        proxyReq.on('finish', () => (p.sent = true));
+        proxyReq.end(p.body);
       },
-      proxyRes: (proxyRes, req) => {
-        const plan = (req as ProxiedRequest).proxyPlan!;
-        proxyRes.on('data', (chunk: Buffer) => plan.tap.write(chunk));
-        proxyRes.on('end', () => plan.settle(proxyRes.statusCode ?? 502, proxyRes.headers['content-type']));
-        proxyRes.on('error', () => plan.settle(502, undefined));
-      },
+      proxyRes: (proxyRes, req, res) => answer(proxyRes, req as ProxiedRequest, res),
       error: (err, req, res) => {
-        const plan = (req as ProxiedRequest).proxyPlan;
-        plan?.settle(502, undefined);
+        const p = (req as ProxiedRequest).proxyPlan;
         const expressReq = req as Request;
-        expressReq.ctx?.log.warn({ err: err.message }, 'provider unreachable');
+        const reached = p?.sent && !NEVER_SENT.has((err as NodeJS.ErrnoException).code ?? '');
+        expressReq.ctx?.log.warn({ err: err.message, reached }, reached ? 'provider failed after the request was sent' : 'provider unreachable');
+        // Sent and then no (complete) answer: it may have cost money, so the hold is charged.
+        p?.finish(reached ? null : { model: p.plan.model, inputTokens: 0, outputTokens: 0 }, reached ? `provider failed after the request was sent: ${err.message}` : '');
         // `res` is a socket only for upgrades, which this route never proxies.
         if (res instanceof ServerResponse && !res.headersSent) {
-          sendError(expressReq, res as Response, new ServiceUnavailableError('The provider did not answer; nothing was charged'));
-        }
+          const failure = p?.timedOut ? new GatewayTimeoutError() : new ServiceUnavailableError(reached ? 'The provider failed mid-call; the call was charged its hold' : 'The provider did not answer; nothing was charged');
+          sendError(expressReq, res as Response, failure);
+        } else if (res instanceof ServerResponse) res.destroy();
       },
     },
   });
@@ -78,55 +116,59 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       tag: 'Proxy',
       summary: `${method.toUpperCase()} to an LLM provider through the agent's budget`,
       description:
-        'Forwards the request to the provider\'s base URL with the stored provider key injected (the client never sees it) and ' +
-        'streams the answer back (SSE included). A lease is reserved before anything is sent (402 budget_exhausted when nothing ' +
-        'is left), the usage in the response is priced from the model price table and charged, and the rest of the lease is ' +
-        'released. Optional header X-Tollgate-Max-Usd caps the lease. Bodies are passed through as they are (not only JSON).',
+        "Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and " +
+        'streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the ' +
+        'request body\'s bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, ' +
+        '`max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most ' +
+        "the service's default), priced from the model price table — 402 budget_exhausted when it cannot fit, 429 when the agent " +
+        'is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and ' +
+        '400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or ' +
+        'v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the ' +
+        'answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole ' +
+        'hold is charged. A provider error status or a provider never reached releases the hold. Non-stream answers carry ' +
+        'X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… ' +
+        'remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage ' +
+        'chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider ' +
+        'is 503, one that stops answering 504.',
       auth: 'any',
       principals: ['agent'],
       scope: 'proxy:invoke',
       params,
       openapiParams: z.object({ provider: z.string(), path: z.string().describe('the provider API path, e.g. chat/completions') }),
-      errors: [402, 404],
+      errors: [402, 404, 429],
       raw: true,
       handler: async ({ params: p, principal }, req, res) => {
         const agent = principal as Principal;
-        const maxUsd = req.get('x-tollgate-max-usd');
-        const requested = maxUsd === undefined ? 0 : usdToMicros(maxUsd);
-        if (requested === null || (maxUsd !== undefined && requested === 0)) {
-          throw new ValidationError('X-Tollgate-Max-Usd must be a positive amount in USD', { 'x-tollgate-max-usd': 'invalid amount' });
-        }
+        const profile = providerProfile(p.provider);
+        const path = p.path.join('/');
+        const plan = planCall(profile.style, path, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('content-type'));
         const call = outgoing(req);
-        const lease = await deps.clients.budget.call.Handshake(
-          { agent_id: agent.id, provider: p.provider, requested_micros: requested, for_proxy: true },
+        const hold = await deps.clients.budget.call.HoldCall(
+          { provider: p.provider, model: plan.model, input_tokens: plan.inputTokens, max_output_tokens: plan.maxOutputTokens },
           call,
         );
-        let settled = false;
-        const release = () => deps.clients.budget.call.ReleaseLease({ lease_id: lease.lease_id }, call);
+        const settle = settlerFor(deps, call, hold);
+        let key;
         try {
           // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
-          const key = await deps.clients.providerKey.call.ResolveForProxy({ provider: p.provider, agent_id: agent.id }, outgoing(req, GATEWAY));
-          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          const tap = new UsageTap(requestModel(body, req.get('content-type')));
-          const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-          (req as ProxiedRequest).proxyPlan = {
-            target: key.base_url,
-            path: `/${p.path.map(encodeURIComponent).join('/')}${query}`,
-            apiKeyHeaders: providerProfile(p.provider).authHeaders(key.api_key),
-            body,
-            tap,
-            settle: (status, contentType) => {
-              if (settled) return;
-              settled = true;
-              void charge(deps, req, lease.lease_id, p.provider, status < 400 ? tap.result(contentType) : undefined).finally(() =>
-                release().catch((err: unknown) => req.ctx.log.warn({ err: (err as Error).message }, 'lease release failed; the sweeper will')),
-              );
-            },
-          };
+          key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
         } catch (err) {
-          await release().catch(() => undefined);
+          settle({ model: plan.model, inputTokens: 0, outputTokens: 0 }, '');
           throw err;
         }
+        const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+        (req as ProxiedRequest).proxyPlan = {
+          target: key.base_url,
+          path: `/${p.path.map(encodeURIComponent).join('/')}${query}`,
+          headers: profile.authHeaders(key.api_key),
+          body: plan.withMaxOutput(hold.max_output_tokens),
+          plan,
+          hold,
+          tap: new AnswerTap({ style: profile.style, stream: plan.stream, hideUsageChunk: plan.addedUsageChunk, model: plan.model }),
+          sent: false,
+          timedOut: false,
+          finish: settle,
+        };
         await new Promise<void>((resolve) => {
           res.once('close', resolve);
           void proxy(req, res, (err?: unknown) => {
@@ -140,42 +182,96 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
   }
 }
 
-function requestModel(body: Buffer, contentType: string | undefined): string | undefined {
-  if (!contentType?.includes('json') || body.length === 0) return undefined;
-  try {
-    const model = (JSON.parse(body.toString('utf8')) as { model?: unknown }).model;
-    return typeof model === 'string' ? model : undefined;
-  } catch {
-    return undefined;
-  }
+/** The one settlement of a call (later calls of it do nothing). */
+function settlerFor(deps: GatewayDeps, call: OutgoingCall, hold: HoldCallResponse__Output): ProxyPlan['finish'] {
+  let done = false;
+  return (usage, reason) => {
+    if (done) return;
+    done = true;
+    deps.proxy.settlements.settle(call, hold.hold_id, usage, reason);
+  };
 }
 
-/** Charges what the provider reported. No readable usage → nothing is charged, and it is logged. */
-async function charge(
-  deps: GatewayDeps,
-  req: Request,
-  leaseId: string,
-  provider: string,
-  usage: ReturnType<UsageTap['result']>,
-): Promise<void> {
-  if (!usage) {
-    req.ctx.log.warn({ lease_id: leaseId, provider }, 'no usage in the provider response; nothing charged');
+/** Sends the provider's answer on (its usage read on the way) and settles the call at its end. */
+function answer(proxyRes: IncomingMessage, req: ProxiedRequest, res: ServerResponse): void {
+  const p = req.proxyPlan!;
+  const status = proxyRes.statusCode ?? 502;
+  const ok = status < 400;
+  res.statusCode = status;
+  for (const [k, v] of Object.entries(proxyRes.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) res.setHeader(k, v);
+  const streamed = ok && (proxyRes.headers['content-type'] ?? '').includes('text/event-stream');
+  let ended = false;
+
+  // The client went away before the whole answer reached it: what the provider produced is unknown, the hold is charged.
+  res.once('close', () => {
+    if (!ended) p.finish(ok ? null : { model: p.plan.model, inputTokens: 0, outputTokens: 0 }, 'the client went away before the answer ended');
+    proxyRes.destroy();
+  });
+  proxyRes.once('close', () => {
+    if (ended || proxyRes.complete) return;
+    p.finish(ok ? null : { model: p.plan.model, inputTokens: 0, outputTokens: 0 }, 'the provider cut the answer off');
+    res.destroy();
+  });
+
+  if (!ok) {
+    // A provider error: nothing was produced, the hold goes back; the answer (429s and their Retry-After included) passes through.
+    proxyRes.on('end', () => {
+      ended = true;
+      p.finish({ model: p.plan.model, inputTokens: 0, outputTokens: 0 }, '');
+    });
+    proxyRes.pipe(res);
     return;
   }
-  try {
-    await deps.clients.budget.call.ReportUsage(
-      {
-        lease_id: leaseId,
-        // Server-made, never the client's X-Request-Id: a reused id must not make a call free.
-        request_id: `proxy:${randomUUID()}`,
-        provider,
-        model: usage.model,
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-      },
-      outgoing(req),
-    );
-  } catch (err) {
-    req.ctx.log.error({ err: (err as Error).message, lease_id: leaseId, usage }, 'charging a proxied request failed');
+
+  if (streamed) {
+    res.flushHeaders();
+    proxyRes.on('data', (chunk: Buffer) => {
+      const out = p.tap.push(chunk);
+      if (out.length > 0) res.write(out);
+    });
+    proxyRes.on('end', () => {
+      ended = true;
+      const rest = p.tap.end();
+      if (rest.length > 0) res.write(rest);
+      const usage = p.tap.usage() ?? null;
+      p.finish(usage, usage ? '' : 'no usage could be read from the stream');
+      const { cost, remaining } = costOf(p.hold, usage);
+      // An SSE comment: every SSE client ignores it.
+      res.end(`: tollgate cost_usd=${usd(cost)} remaining_usd=${usd(remaining)}\n\n`);
+    });
+    return;
   }
+
+  // Not a stream: the answer is read whole first, so that it can say what it cost — up to the
+  // capture size; a larger one is passed on as it comes (its usage unread: the hold is charged).
+  let chunks: Buffer[] | null = [];
+  let size = 0;
+  proxyRes.on('data', (chunk: Buffer) => {
+    const out = p.tap.push(chunk);
+    if (!chunks) {
+      res.write(out);
+      return;
+    }
+    chunks.push(out);
+    size += out.length;
+    if (size > MAX_CAPTURE_BYTES) {
+      for (const c of chunks) res.write(c);
+      chunks = null;
+    }
+  });
+  proxyRes.on('end', () => {
+    ended = true;
+    const usage = p.tap.usage() ?? null;
+    p.finish(usage, usage ? '' : 'no usage could be read from the answer');
+    if (!chunks) {
+      res.end();
+      return;
+    }
+    const body = Buffer.concat(chunks);
+    const { cost, remaining } = costOf(p.hold, usage);
+    res.setHeader('x-tollgate-cost-usd', usd(cost));
+    res.setHeader('x-tollgate-remaining-usd', usd(remaining));
+    res.setHeader('content-length', String(body.length));
+    res.end(body);
+  });
 }

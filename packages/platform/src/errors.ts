@@ -121,6 +121,7 @@ export function toGrpcError(err: unknown): Partial<ServiceError> {
 const byCode: Record<string, (message: string, details?: Record<string, unknown>) => AppError> = {
   validation_failed: (m, d) => new ValidationError(m, d),
   invalid_json: (m, d) => new ValidationError(m, d, 'invalid_json'),
+  model_not_priced: (m, d) => new ValidationError(m, d, 'model_not_priced'),
   unauthenticated: (m) => new UnauthenticatedError('unauthenticated', m),
   invalid_credentials: (m) => new UnauthenticatedError('invalid_credentials', m),
   token_expired: (m) => new UnauthenticatedError('token_expired', m),

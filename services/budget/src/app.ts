@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { JobProgress, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { credentialIssuer, ipTokenIssuer } from './clients.js';
 import type { BudgetConfig } from './config.js';
 import { Agents } from './domain/agents.js';
 import { Analytics } from './domain/analytics.js';
+import { Calls } from './domain/calls.js';
 import { BudgetBook } from './domain/budget-book.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
@@ -14,8 +15,10 @@ import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
 import { agentHandlers } from './handlers/agents.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
+import { callHandlers } from './handlers/calls.js';
 import { spendingHandlers } from './handlers/spending.js';
 import { AgentStore } from './store/agent-store.js';
+import { CallHoldIndexStore } from './store/call-hold-index.js';
 import { ClaimStore } from './store/claim-store.js';
 import { JournalStore } from './store/journal-store.js';
 import { LeaseStore } from './store/lease-store.js';
@@ -39,7 +42,8 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const claims = new ClaimStore(rt.db);
       const leases = new LeaseStore(rt.db);
       const requests = new BudgetRequestStore(rt.db);
-      await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init()]);
+      const callIndex = new CallHoldIndexStore(rt.db);
+      await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init(), callIndex.init()]);
       const upgraded = { agents: await agents.upgradeLegacy(), budget_requests: await requests.upgradeLegacy() };
       if (upgraded.agents + upgraded.budget_requests > 0) rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
 
@@ -60,6 +64,16 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       });
       const usage = new Usage({ book, claims, leases, prices, audit: rt.audit });
       const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
+      const calls = new Calls({
+        book,
+        prices,
+        index: callIndex,
+        audit: rt.audit,
+        holdTtlMs: config.CALL_HOLD_TTL_SECONDS * 1000,
+        defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS,
+        defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,
+        defaultTokensPerMinute: config.TOKENS_PER_MINUTE,
+      });
       const analytics = new Analytics({ book, journal, rollups });
       const sweeper = new Sweeper({
         leases,
@@ -70,6 +84,9 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         book,
         leader: new PeriodLeader(rt.db, 'budget-sweeper', Math.max(1_000, config.SWEEP_INTERVAL_MS * 4)),
         leaseOps,
+        calls,
+        callIndex,
+        progress: new JobProgress(rt.db),
         usage,
         agentOps,
         requestOps,
@@ -88,6 +105,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             ...agentHandlers(agentOps),
             ...budgetRequestHandlers(requestOps),
             ...spendingHandlers(leaseOps, usage, analytics),
+            ...callHandlers(calls),
           }),
         ],
         onStop: async () => {

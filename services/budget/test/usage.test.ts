@@ -90,7 +90,7 @@ test('when the same request_id is reported 30 times at once, then exactly one ch
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
-test('when 300 reports, some repeated, hit a budget that covers only part of them at once, then exactly the limit is charged and each request once', async (t) => {
+test('when 300 reports, some repeated, hit a budget that covers only part of them at once, then each request is charged its cost, once', async (t) => {
   const limit = 1_000_000;
   const { agent, as } = await createAgent(s, limit);
   // 250 distinct reports of 7,000 (1.75× the budget); the first 50 are each sent twice in a row.
@@ -103,13 +103,13 @@ test('when 300 reports, some repeated, hit a budget that covers only part of the
     t.true(answers.every((r) => r.charged_micros === answers[0].charged_micros), `${id}: every answer tells the one charge`);
   }
   const charged = results.filter((r) => !r.duplicate).reduce((sum, r) => sum + r.charged_micros, 0);
-  t.is(charged, limit, 'the accepted charges add up to the limit exactly');
-  t.true(results.every((r) => r.charged_micros === 7_000 || r.charged_micros === 6_000 || r.charged_micros === 0));
+  t.is(charged, 250 * 7_000, 'what was spent at the provider is charged, past the limit too');
+  t.true(results.every((r) => r.charged_micros === 7_000));
   const charges = await ledger(agent.id);
   t.is(charges.length, 250);
-  t.is(charges.reduce((sum, e) => sum + chargedOf(e), 0), limit);
-  t.deepEqual(await state(agent.id), { limit_micros: limit, spent_micros: limit, reserved_micros: 0, remaining_micros: 0 });
-  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: limit, budget_spent_micros: limit });
+  t.is(charges.reduce((sum, e) => sum + chargedOf(e), 0), 250 * 7_000);
+  t.deepEqual(await state(agent.id), { limit_micros: limit, spent_micros: 1_750_000, reserved_micros: 0, remaining_micros: limit - 1_750_000 });
+  t.deepEqual(await s.budget.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: 1_750_000, budget_spent_micros: 1_750_000 });
 });
 
 test('when two agents use the same request_id, then each is charged', async (t) => {
@@ -119,28 +119,32 @@ test('when two agents use the same request_id, then each is charged', async (t) 
   t.false((await s.budget.ReportUsage(report(b.leaseId, 'shared-id', { cost_micros: 5 }), { principal: b.as })).duplicate);
 });
 
-test('when usage goes beyond the lease and overage is not allowed, then only the lease is charged and the rest is recorded as unbilled', async (t) => {
+test('when usage goes beyond its lease, then all of it is charged — what the provider was paid is what is spent', async (t) => {
   const { agent, as, leaseId } = await leaseFor(usd(1), 10_000);
   const r = await s.budget.ReportUsage(report(leaseId, 'big', { cost_micros: 25_000 }), { principal: as });
-  t.deepEqual(r, { charged_micros: 10_000, remaining_micros: 990_000, duplicate: false });
-  t.deepEqual(await state(agent.id), { limit_micros: 1_000_000, spent_micros: 10_000, reserved_micros: 0, remaining_micros: 990_000 });
+  t.deepEqual(r, { charged_micros: 25_000, remaining_micros: 975_000, duplicate: false });
+  t.deepEqual(await state(agent.id), { limit_micros: 1_000_000, spent_micros: 25_000, reserved_micros: 0, remaining_micros: 975_000 });
   const [entry] = await ledger(agent.id);
-  t.like(entry, { cost_micros: 25_000, unbilled_micros: 15_000, from_hold: 10_000, from_free: 0 });
-  const exhausted = (await outboxEvents(s.db)).filter((e) => e.action === 'budget.exhausted' && e.resource.id === agent.id);
-  t.is(exhausted.length, 1);
-  t.like(exhausted[0].details, { request_id: 'big', charged_micros: 10_000, unbilled_micros: 15_000 });
-  // A released lease has nothing left to charge.
+  t.like(entry, { cost_micros: 25_000, from_hold: 10_000, from_free: 15_000 });
+  t.false('unbilled_micros' in entry, 'nothing is booked aside');
+  // A report on a released lease is charged to the rest of the budget.
   await s.budget.ReleaseLease({ lease_id: leaseId }, { principal: as });
-  t.is((await s.budget.ReportUsage(report(leaseId, 'late', { cost_micros: 100 }), { principal: as })).charged_micros, 0);
-  t.is((await state(agent.id)).spent_micros, 10_000);
+  t.is((await s.budget.ReportUsage(report(leaseId, 'late', { cost_micros: 100 }), { principal: as })).charged_micros, 100);
+  t.is((await state(agent.id)).spent_micros, 25_100);
+  t.false((await outboxEvents(s.db)).some((e) => e.action === 'budget.overrun' && e.resource.id === agent.id), 'within the budget: no overrun');
 });
 
-test('when usage is reported without a lease, then it is charged to the unreserved budget, never below zero', async (t) => {
+test('when usage is reported beyond the budget, then it is charged all the same, the budget goes below zero, the overrun is audited and no hold is granted', async (t) => {
   const { agent, as } = await createAgent(s, 50_000);
   t.is((await s.budget.ReportUsage(report('', 'd1', { cost_micros: 30_000 }), { principal: as })).charged_micros, 30_000);
-  const capped = await s.budget.ReportUsage(report('', 'd2', { cost_micros: 30_000 }), { principal: as });
-  t.deepEqual(capped, { charged_micros: 20_000, remaining_micros: 0, duplicate: false });
-  t.deepEqual(await state(agent.id), { limit_micros: 50_000, spent_micros: 50_000, reserved_micros: 0, remaining_micros: 0 });
+  const over = await s.budget.ReportUsage(report('', 'd2', { cost_micros: 30_000 }), { principal: as });
+  t.deepEqual(over, { charged_micros: 30_000, remaining_micros: -10_000, duplicate: false });
+  t.deepEqual(await state(agent.id), { limit_micros: 50_000, spent_micros: 60_000, reserved_micros: 0, remaining_micros: -10_000 });
+  const overrun = (await outboxEvents(s.db)).filter((e) => e.action === 'budget.overrun' && e.resource.id === agent.id);
+  t.is(overrun.length, 1);
+  t.like(overrun[0].details, { request_id: 'd2', cost_micros: 30_000, overrun_micros: 10_000 });
+  t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1 }, { principal: as })), 'budget_exhausted');
+  t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
 test('when a report is written, then the ledger entry holds who, what, how much and the UTC day', async (t) => {

@@ -81,7 +81,8 @@ export class Analytics {
    * Replays an agent's whole journal and checks it: seqs 1..head without a gap, every
    * entry's totals equal to its ops applied to the previous entry's, holds adding up, the
    * charges adding up to what is spent, and the closed days' rollups plus today's totals
-   * adding up to the same. Reads every entry: a diagnostic, not a hot path.
+   * adding up to the same (a budget may be below zero: usage is charged
+   * in full even past the limit). Reads every entry: a diagnostic, not a hot path.
    */
   async reconcile(agentId: string, caller: Caller): Promise<Reconciliation> {
     const p = caller.principal;
@@ -112,8 +113,7 @@ export class Analytics {
       replayed.seq === head.seq &&
       ledgerSpent === head.spent &&
       rolledUp === head.spent &&
-      held === head.held &&
-      head.limit - head.spent - head.held >= 0;
+      held === head.held;
     return { ok, ledgerSpent, budgetSpent: head.spent };
   }
 }

@@ -22,6 +22,9 @@ export type HoldKind = 'lease' | 'call';
 export interface Hold {
   /** Absent in entries written before calls had holds of their own: those are leases. */
   kind?: HoldKind;
+  /** A call's: the model and prices its worst case was priced with — its usage is charged at the same prices. */
+  model?: string;
+  prices?: TokenPrices;
   granted: number;
   unspent: number;
   provider: string;
@@ -106,7 +109,7 @@ export interface ChargeOp extends ChargeRequest {
 export type JournalOp =
   | { type: 'open'; limit: number; profile: AgentProfile }
   | { type: 'profile'; patch: Partial<AgentProfile> }
-  | { type: 'hold'; id: string; kind?: HoldKind; granted: number; provider: string; expires_at: Date }
+  | { type: 'hold'; id: string; kind?: HoldKind; model?: string; prices?: TokenPrices; granted: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
   | ChargeOp
   | { type: 'limit'; change: LimitChange };
@@ -153,16 +156,16 @@ export interface CallHoldIntent {
 }
 
 /**
- * Ends a call's hold: charges `usage` priced (all of it, even past the hold), or the whole
- * hold when the usage cannot be known (`usage` null), and releases the rest. A provider
- * error before any answer is `usage` with no tokens and no cost.
+ * Ends a call's hold: charges `usage` at the prices the hold was taken with (all of it, even
+ * past the hold), or the whole hold when the usage cannot be known (`usage` null), and
+ * releases the rest. A provider error before any answer is a usage of no tokens.
  */
 export interface SettleIntent {
   type: 'settle';
   id: string;
   op_id: string;
   request_id: string;
-  usage: { model: string; input_tokens: number; output_tokens: number; cost_micros: number } | null;
+  usage: { model: string; input_tokens: number; output_tokens: number } | null;
   /** Why, when the whole hold is charged (kept in the ledger). */
   reason: string;
   minute: number;
@@ -241,7 +244,14 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.profile = { ...s.profile, ...op.patch };
       return;
     case 'hold':
-      s.holds[op.id] = { kind: op.kind ?? 'lease', granted: op.granted, unspent: op.granted, provider: op.provider, expires_at: op.expires_at };
+      s.holds[op.id] = {
+        kind: op.kind ?? 'lease',
+        ...(op.kind === 'call' ? { model: op.model, prices: op.prices } : {}),
+        granted: op.granted,
+        unspent: op.granted,
+        provider: op.provider,
+        expires_at: op.expires_at,
+      };
       s.held += op.granted;
       return;
     case 'release': {
@@ -352,7 +362,10 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
         outcome = { type: 'settle', charged: 0, released: 0, overrun: 0, closed: false };
         break;
       }
-      const cost = intent.usage ? intent.usage.cost_micros : hold.unspent;
+      const prices = hold.prices ?? { input_per_million_micros: 0, output_per_million_micros: 0 };
+      const cost = intent.usage
+        ? priceTokens(intent.usage.input_tokens, prices.input_per_million_micros) + priceTokens(intent.usage.output_tokens, prices.output_per_million_micros)
+        : hold.unspent;
       const split = charged(s, cost, hold);
       const charge: ChargeOp = {
         type: 'charge',
@@ -360,7 +373,7 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
         request_id: intent.request_id,
         hold_id: intent.id,
         provider: hold.provider,
-        model: intent.usage?.model ?? '',
+        model: intent.usage?.model ?? hold.model ?? '',
         input_tokens: intent.usage?.input_tokens ?? 0,
         output_tokens: intent.usage?.output_tokens ?? 0,
         cost_micros: cost,
@@ -425,6 +438,6 @@ function decideCallHold(s: BudgetState, intent: CallHoldIntent, ops: JournalOp[]
   }
   const worst = inputCost + priceTokens(maxOutput, outPrice);
   if (worst > remaining || s.holds[intent.id]) return refuse('exhausted');
-  ops.push({ type: 'hold', id: intent.id, kind: 'call', granted: worst, provider: intent.provider, expires_at: intent.expires_at });
+  ops.push({ type: 'hold', id: intent.id, kind: 'call', model: intent.model, prices: intent.prices, granted: worst, provider: intent.provider, expires_at: intent.expires_at });
   return { type: 'hold_call', granted: worst, max_output_tokens: maxOutput, remaining: remaining - worst };
 }

@@ -1,13 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Ids that sort by creation time (base36 milliseconds, then 64 random bits), so lists page by id. */
-export function newId(prefix: 'agt' | 'lse' | 'brq', now = Date.now()): string {
+export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
 }
 
-const ID = /^(agt|lse|brq)_[0-9a-z]{9}[0-9a-f]{16}$/;
+const ID = /^(agt|lse|brq|hld)_[0-9a-z]{9}[0-9a-f]{16}$/;
 
-export function isId(prefix: 'agt' | 'lse' | 'brq', value: string): boolean {
+/** Agents, leases, budget requests, holds of proxied calls. */
+export type IdPrefix = 'agt' | 'lse' | 'brq' | 'hld';
+
+export function isId(prefix: IdPrefix, value: string): boolean {
   return ID.test(value) && value.startsWith(`${prefix}_`);
 }
 

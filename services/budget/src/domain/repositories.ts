@@ -151,3 +151,15 @@ export interface BudgetRequestRepository {
   /** Decisions made before `before` with something left to do (their decider is presumed gone). */
   unsettled(before: Date, limit: number): Promise<BudgetRequestRecord[]>;
 }
+
+/**
+ * Which agents have call holds expiring in which UTC minute, so the sweeper finds holds
+ * nobody settled without reading every agent. An entry is added before its hold is taken
+ * (an entry without a hold is harmless; a hold without one would never expire).
+ */
+export interface CallHoldIndex {
+  add(agentId: string, minute: number): Promise<void>;
+  agentsExpiringIn(minute: number): Promise<string[]>;
+  /** Forgets a minute the sweeper is done with. */
+  drop(minute: number): Promise<void>;
+}

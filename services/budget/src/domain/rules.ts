@@ -1,5 +1,5 @@
 import { validProviderName, ValidationError } from '@tollgate/platform';
-import { isId } from './ids.js';
+import { isId, type IdPrefix } from './ids.js';
 
 export const MAX_NAME_LENGTH = 100;
 export const MAX_DESCRIPTION_LENGTH = 1_000;
@@ -62,6 +62,6 @@ export function validTokens(value: number, field: string): number {
 }
 
 /** An id of this service's kind, or a 404 (a malformed id names nothing). */
-export function knownId(prefix: 'agt' | 'lse' | 'brq', value: string): boolean {
+export function knownId(prefix: IdPrefix, value: string): boolean {
   return isId(prefix, value);
 }

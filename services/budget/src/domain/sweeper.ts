@@ -1,10 +1,11 @@
-import type { Logger, PeriodLeader } from '@tollgate/platform';
+import type { JobProgress, Logger, PeriodLeader } from '@tollgate/platform';
 import type { Agents } from './agents.js';
 import { utcDay } from './book.js';
+import { minuteOf, type Calls } from './calls.js';
 import type { BudgetBook } from './budget-book.js';
 import type { BudgetRequests } from './budget-requests.js';
 import type { Leases } from './leases.js';
-import type { AgentRepository, BudgetRequestRepository, ClaimRepository, LeaseRepository, RollupRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository, CallHoldIndex, ClaimRepository, LeaseRepository, RollupRepository } from './repositories.js';
 import type { Usage } from './usage.js';
 
 export interface SweeperDeps {
@@ -17,6 +18,10 @@ export interface SweeperDeps {
   /** One replica sweeps at a time (every task is idempotent, so an overlap at a period boundary does no harm). */
   leader: PeriodLeader;
   leaseOps: Leases;
+  calls: Calls;
+  callIndex: CallHoldIndex;
+  /** Where the walk over expiry minutes got to (calls nobody settled). */
+  progress: Pick<JobProgress, 'catchUp'>;
   usage: Usage;
   agentOps: Agents;
   requestOps: BudgetRequests;
@@ -79,6 +84,7 @@ export class Sweeper {
     if (!(await this.deps.leader.leads(this.#now().getTime()).catch(() => false))) return;
     const tasks: [string, () => Promise<void>][] = [
       ['expire leases', () => this.#expireLeases()],
+      ['charge calls nobody settled', () => this.#expireCalls()],
       ['recover charges', () => this.#recoverCharges()],
       ['finish decisions', () => this.#finishDecisions()],
       ['remove half-made agents', () => this.#removeHalfMadeAgents()],
@@ -100,6 +106,23 @@ export class Sweeper {
       const { released } = await this.deps.leaseOps.close(lease, 'expired');
       this.deps.log.debug({ lease_id: lease.id, agent_id: lease.agent_id, released_micros: released }, 'lease expired');
     }
+  }
+
+  /**
+   * A call's hold that was never settled (its gateway died after the answer) is charged
+   * whole at its expiry: minute by minute, from the index of holds by expiry minute.
+   */
+  async #expireCalls(): Promise<void> {
+    // The current minute too (its holds that expired already), but it is done only once it is over.
+    const current = minuteOf(this.#now());
+    await this.deps.progress.catchUp('call-hold-expiry', current - 1, current, async (minute) => {
+      let charged = 0;
+      for (const agentId of await this.deps.callIndex.agentsExpiringIn(minute)) charged += await this.deps.calls.settleExpired(agentId);
+      if (charged > 0) this.deps.log.warn({ holds: charged, minute }, 'charged whole the call holds nobody settled');
+      if (minute === current) return false;
+      await this.deps.callIndex.drop(minute);
+      return true;
+    });
   }
 
   async #recoverCharges(): Promise<void> {
