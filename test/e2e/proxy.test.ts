@@ -283,3 +283,28 @@ test.serial('when a gateway takes a hold and never settles it, then the hold is 
     budget.close();
   }
 });
+
+test.serial('when an agent is at its limit on calls in flight or tokens this minute, then 429 with Retry-After and nothing is sent', async (t) => {
+  const agent = await newAgent(5);
+  const patched = await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 2 } });
+  t.is(patched.status, 200, patched.text);
+  t.like(patched.body, { max_parallel_calls: 2, tokens_per_minute: 0 });
+  provider.behaviour.delayMs = 600;
+  const answers = await Promise.all([0, 1, 2].map(() => chat(agent.token, ask())));
+  t.deepEqual(answers.map((r) => r.status).sort(), [200, 200, 429]);
+  const refused = answers.find((r) => r.status === 429)!;
+  t.is(refused.body.error.code, 'rate_limited');
+  t.truthy(refused.headers['retry-after']);
+  t.is(provider.calls.length, 2);
+
+  provider.behaviour.delayMs = 0;
+  const frugal = await newAgent(5);
+  await stack.http.patch(`/v1/agents/${frugal.id}`, { token: admin.access_token, json: { tokens_per_minute: 10 } });
+  t.is((await chat(frugal.token, ask())).status, 200, 'the first call of the minute goes through');
+  await settled(frugal.id);
+  const over = await chat(frugal.token, ask());
+  // (unless the minute just turned)
+  t.true(over.status === 429 || over.status === 200);
+  if (over.status === 429) t.true(Number(over.headers['retry-after']) <= 60);
+  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: -1 } })).status, 400);
+});

@@ -48,6 +48,8 @@ const agentSchema = z
     token_id: z.string().nullable().openapi({ description: "The id of the agent's tg_agt_ credential" }),
     created_at: z.string(),
     budget: budgetSchema,
+    max_parallel_calls: z.number().int().openapi({ description: "Proxied calls in flight at once; 0: the service's default (MAX_PARALLEL_CALLS)" }),
+    tokens_per_minute: z.number().int().openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
   })
   .openapi('Agent');
 
@@ -77,6 +79,8 @@ function toAgent(a: Agent__Output) {
     token_id: nullable(a.token_id),
     created_at: a.created_at,
     budget: toBudget(a.budget),
+    max_parallel_calls: Number(a.max_parallel_calls),
+    tokens_per_minute: Number(a.tokens_per_minute),
   };
 }
 
@@ -143,15 +147,33 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'patch',
     path: '/v1/agents/{id}',
-    summary: 'Rename, describe, disable or re-enable an agent (owner or admin)',
+    summary: "Rename, describe, disable or re-enable an agent, or set its proxy limits (owner or admin)",
     roles: ['admin', 'manager', 'member'],
     scope: 'agents:write',
     params: idParams,
-    body: z.object({ name: z.string().max(200).optional(), description: z.string().max(2_000).optional(), disabled: z.boolean().optional() }),
+    body: z.object({
+      name: z.string().max(200).optional(),
+      description: z.string().max(2_000).optional(),
+      disabled: z.boolean().optional(),
+      max_parallel_calls: z.number().int().min(0).max(100_000).optional().openapi({ description: "Proxied calls in flight at once (429 beyond); 0: the service's default" }),
+      tokens_per_minute: z.number().int().min(0).max(1_000_000_000).optional().openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),
+    }),
     response: agentSchema,
     errors: [404],
     handler: async ({ params, body }, req) =>
-      toAgent(await budget.UpdateAgent({ id: params.id, name: body.name, description: body.description, disabled: body.disabled }, outgoing(req))),
+      toAgent(
+        await budget.UpdateAgent(
+          {
+            id: params.id,
+            name: body.name,
+            description: body.description,
+            disabled: body.disabled,
+            max_parallel_calls: body.max_parallel_calls,
+            tokens_per_minute: body.tokens_per_minute,
+          },
+          outgoing(req),
+        ),
+      ),
   });
 
   route({

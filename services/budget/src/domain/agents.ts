@@ -16,7 +16,7 @@ import { formatUsd, micros } from './money.js';
 import type { Caller, CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository } from './repositories.js';
-import { knownId, validDescription, validName, validProviders } from './rules.js';
+import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validName, validProviders } from './rules.js';
 
 export interface AgentsDeps {
   agents: AgentRepository;
@@ -39,6 +39,9 @@ export interface UpdateAgentInput {
   name?: string;
   description?: string;
   disabled?: boolean;
+  /** 0: back to the service's default. */
+  maxParallelCalls?: number;
+  tokensPerMinute?: number;
 }
 
 export interface AgentView {
@@ -162,6 +165,8 @@ export class Agents {
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
     if (input.disabled !== undefined) patch.disabled = input.disabled;
+    if (input.maxParallelCalls !== undefined) patch.max_parallel_calls = validLimit(input.maxParallelCalls, 'max_parallel_calls', MAX_PARALLEL_CALLS_LIMIT);
+    if (input.tokensPerMinute !== undefined) patch.tokens_per_minute = validLimit(input.tokensPerMinute, 'tokens_per_minute', MAX_TOKENS_PER_MINUTE_LIMIT);
     const current = await this.#visible(input.id, caller, 'agents:read');
     if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
     if (Object.keys(patch).length > 0) {

@@ -65,3 +65,13 @@ export function validTokens(value: number, field: string): number {
 export function knownId(prefix: IdPrefix, value: string): boolean {
   return isId(prefix, value);
 }
+
+/** The most a per-agent limit may be set to. */
+export const MAX_PARALLEL_CALLS_LIMIT = 100_000;
+export const MAX_TOKENS_PER_MINUTE_LIMIT = 1_000_000_000;
+
+/** A per-agent limit: 1 to `max`, or 0 for the service's default. */
+export function validLimit(value: number, field: string, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > max) throw invalid(field, `must be an integer from 0 (the default) to ${max}`);
+  return value;
+}

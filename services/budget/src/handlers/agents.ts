@@ -23,7 +23,12 @@ export function agentHandlers(agents: Agents): Pick<Handlers, 'CreateAgent' | 'G
       return { items: page.items.map(toAgent), next_cursor: page.next_cursor };
     },
     async UpdateAgent(req, ctx) {
-      return toAgent(await agents.update({ id: req.id, name: req.name, description: req.description, disabled: req.disabled }, ctx));
+      return toAgent(
+        await agents.update(
+          { id: req.id, name: req.name, description: req.description, disabled: req.disabled, maxParallelCalls: req.max_parallel_calls, tokensPerMinute: req.tokens_per_minute },
+          ctx,
+        ),
+      );
     },
     async GetBudget(req, ctx) {
       return toBudgetState(await agents.budget(req.id, ctx));

@@ -26,6 +26,8 @@ export function toAgent({ agent, budget }: AgentView): Agent {
     created_at: agent.created_at.toISOString(),
     budget: toBudgetState(budget),
     token_id: agent.token_id,
+    max_parallel_calls: budget?.profile.max_parallel_calls ?? 0,
+    tokens_per_minute: budget?.profile.tokens_per_minute ?? 0,
   };
 }
 

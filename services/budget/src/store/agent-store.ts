@@ -72,7 +72,8 @@ export class AgentStore implements AgentRepository {
   }
 
   async mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void> {
-    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { ...profile, updated_at: now } });
+    const { name, description, disabled } = profile;
+    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { name, description, disabled, updated_at: now } });
   }
 
   async activate(id: string, tokenId: string, now: Date): Promise<AgentRecord | null> {
