@@ -255,6 +255,18 @@ test.serial('when the request body is chunked, then it is proxied like any other
   t.deepEqual(provider.calls[0].body.messages, ask().messages);
 });
 
+test.serial('when an agent limited to some providers calls another, then 403 and nothing is sent', async (t) => {
+  const res = await stack.http.post('/v1/agents', {
+    token: admin.access_token,
+    json: { name: 'anthropic-only', budget_usd: 5, providers: ['anthropic'] },
+  });
+  t.is(res.status, 201, res.text);
+  const call = await chat(res.body.token, ask());
+  t.is(call.status, 403);
+  t.regex(call.body.error.message, /may not use provider openai/);
+  t.is(provider.calls.length, 0);
+});
+
 test.serial('when a person or a token without proxy:invoke calls the proxy, then 403 and nothing is sent', async (t) => {
   const asUser = await chat(admin.access_token, ask());
   t.is(asUser.status, 403);

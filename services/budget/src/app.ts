@@ -66,6 +66,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
       const calls = new Calls({
         book,
+        agents,
         prices,
         index: callIndex,
         audit: rt.audit,

@@ -12,12 +12,13 @@ import type { BudgetBook, Totals } from './budget-book.js';
 import { newId } from './ids.js';
 import type { Caller } from './ports.js';
 import type { PriceTable } from './prices.js';
-import type { CallHoldIndex } from './repositories.js';
+import type { AgentRepository, CallHoldIndex } from './repositories.js';
 import { knownId, validModel, validProvider, validTokens } from './rules.js';
 import { audited, overrunEvent } from './usage.js';
 
 export interface CallsDeps {
   book: BudgetBook;
+  agents: AgentRepository;
   prices: PriceTable;
   index: CallHoldIndex;
   audit: AuditEmitter;
@@ -47,6 +48,8 @@ export interface CallSettlement {
 }
 
 const MINUTE_MS = 60_000;
+/** Agents whose allowed providers are kept in memory (they never change after creation). */
+const REMEMBERED_AGENTS = 100_000;
 
 /**
  * Proxied calls. Each holds its own worst case before anything is sent upstream (so
@@ -57,6 +60,7 @@ const MINUTE_MS = 60_000;
  */
 export class Calls {
   readonly #now: () => Date;
+  readonly #providers = new Map<string, string[]>();
 
   constructor(private readonly deps: CallsDeps) {
     this.#now = deps.now ?? (() => new Date());
@@ -68,6 +72,8 @@ export class Calls {
     const model = validModel(input.model);
     const inputTokens = validTokens(input.inputTokens, 'input_tokens');
     const maxOutputTokens = validTokens(input.maxOutputTokens, 'max_output_tokens');
+    const allowed = await this.#providersOf(agentId);
+    if (allowed.length > 0 && !allowed.includes(provider)) throw new ForbiddenError(`This agent may not use provider ${provider}`);
     const prices = this.deps.prices.find(provider, model);
     if (!prices) {
       throw new ValidationError(`No price is known for ${provider}/${model}: it cannot be called through Tollgate`, { model: 'has no price' }, 'model_not_priced');
@@ -148,6 +154,17 @@ export class Calls {
     }
     if (outcome.op && outcome.overrun > 0) await audited(this.deps.audit, overrunEvent(agentId, outcome.op, outcome.overrun), caller);
     return { charged: outcome.charged, budget: decided.after, duplicate: !outcome.closed };
+  }
+
+  /** The providers an agent may use (empty: any), read once per agent: they are fixed when it is created. */
+  async #providersOf(agentId: string): Promise<string[]> {
+    const known = this.#providers.get(agentId);
+    if (known) return known;
+    const agent = await this.deps.agents.findById(agentId);
+    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    if (this.#providers.size >= REMEMBERED_AGENTS) this.#providers.clear();
+    this.#providers.set(agentId, agent.providers);
+    return agent.providers;
   }
 
   async #refuse(agentId: string, refused: CallRefusal, details: Record<string, unknown>, caller: Caller): Promise<never> {
