@@ -76,7 +76,7 @@ export const errorSchema = z
   .openapi('Error');
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'validation_failed or invalid_json',
+  400: 'validation_failed or invalid_json (the proxy also: model_not_priced, endpoint_not_priced)',
   401: 'unauthenticated, invalid_credentials, token_expired, token_revoked or refresh_token_reused',
   402: 'budget_exhausted',
   403: 'forbidden, insufficient_scope or csrf_failed',
@@ -86,6 +86,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'unsupported_media_type',
   429: 'rate_limited (Retry-After header and details.retry_after)',
   503: 'service_unavailable (Retry-After header)',
+  504: 'gateway_timeout (the proxy: the provider stopped answering)',
 };
 
 function validationDetails(error: z.ZodError): Record<string, string> {

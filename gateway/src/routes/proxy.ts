@@ -135,7 +135,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       scope: 'proxy:invoke',
       params,
       openapiParams: z.object({ provider: z.string(), path: z.string().describe('the provider API path, e.g. chat/completions') }),
-      errors: [402, 404, 429],
+      errors: [402, 404, 504],
       raw: true,
       handler: async ({ params: p, principal }, req, res) => {
         const agent = principal as Principal;
