@@ -5,6 +5,7 @@ export * from './metrics.js';
 export * from './mongo.js';
 export * from './keyed-mutex.js';
 export * from './sequence.js';
+export * from './numbered-log.js';
 export * from './leadership.js';
 export * from './job-progress.js';
 export * from './pagination.js';

@@ -81,7 +81,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
           })
         : null;
 
-      await Promise.all([store.init(), feed.model.init(), lastUsedStore.init()]);
+      await Promise.all([store.init(), lastUsedStore.init()]);
       await seeder?.start();
       await cache.start();
       lastUsed.start();
