@@ -12,7 +12,7 @@ const READ_BATCH = 64;
  * entry they found, so the log has no gaps, and readers follow it by key lookups alone —
  * one lookup when nothing changed — on any database.
  */
-export class NumberedLog<T extends mongo.Document> {
+export class NumberedLog<T extends object> {
   readonly #collection: mongo.Collection<{ _id: number }>;
   /** A number known to be taken: where the next search for the end starts. */
   #known = 0;
@@ -33,7 +33,7 @@ export class NumberedLog<T extends mongo.Document> {
    */
   async insert(n: number, entry: T): Promise<boolean> {
     try {
-      await this.#collection.insertOne({ ...entry, _id: n });
+      await this.#collection.insertOne({ ...(entry as mongo.Document), _id: n });
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
       throw err;

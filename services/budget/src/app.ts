@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { JobProgress, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { JobProgress, NumberedLog, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { credentialIssuer, ipTokenIssuer } from './clients.js';
@@ -10,12 +10,14 @@ import { Calls } from './domain/calls.js';
 import { BudgetBook } from './domain/budget-book.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
-import { PriceTable } from './domain/prices.js';
+import { PriceChanges } from './domain/price-changes.js';
+import { PriceTable, type PriceChange } from './domain/prices.js';
 import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
 import { agentHandlers } from './handlers/agents.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
 import { callHandlers } from './handlers/calls.js';
+import { priceHandlers } from './handlers/prices.js';
 import { spendingHandlers } from './handlers/spending.js';
 import { AgentStore } from './store/agent-store.js';
 import { CallHoldIndexStore } from './store/call-hold-index.js';
@@ -46,6 +48,15 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init(), callIndex.init()]);
       const upgraded = { agents: await agents.upgradeLegacy(), budget_requests: await requests.upgradeLegacy() };
       if (upgraded.agents + upgraded.budget_requests > 0) rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
+
+      const priceChanges = new PriceChanges({
+        table: prices,
+        log: new NumberedLog<PriceChange>(rt.db, 'price_changes'),
+        audit: rt.audit,
+        syncMs: config.PRICE_SYNC_MS,
+        logger: rt.log,
+      });
+      await priceChanges.start();
 
       const hotPeriodMs = config.BUDGET_HOT_DAYS * 86_400_000;
       const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs });
@@ -107,9 +118,11 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             ...budgetRequestHandlers(requestOps),
             ...spendingHandlers(leaseOps, usage, analytics),
             ...callHandlers(calls),
+            ...priceHandlers(priceChanges),
           }),
         ],
         onStop: async () => {
+          await priceChanges.stop();
           await sweeper.stop();
           await book.drain();
         },

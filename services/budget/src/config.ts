@@ -39,6 +39,8 @@ export const configSchema = serviceBaseSchema
     TOKENS_PER_MINUTE: env.int(1, 1_000_000_000).default(2_000_000),
     /** JSON: { provider: { model: { input_per_million_micros, output_per_million_micros } } }. */
     PRICE_TABLE_FILE: z.string().min(1).default(DEFAULT_PRICE_TABLE_FILE),
+    /** How often admins' price changes made on other replicas are looked for. */
+    PRICE_SYNC_MS: env.int(50, 60_000).default(500),
     /** How often expired leases, interrupted charges and half-made agents are cleaned up. */
     SWEEP_INTERVAL_MS: env.int(50, 3_600_000).default(5_000),
     /** A charge or approval left unfinished this long is completed by the sweeper. */

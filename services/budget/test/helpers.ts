@@ -66,6 +66,28 @@ export async function startBudgetStack(env: Record<string, string> = {}, opts: P
   };
 }
 
+/** A budget stack with a second replica of the budget service on the same databases. */
+export interface TwoReplicas extends BudgetStack {
+  /** A client of the second replica. */
+  other: ReturnType<typeof budgetClient>;
+}
+
+/** startBudgetStack() and a second budget replica; close() stops both. */
+export async function startBudgetReplicas(): Promise<TwoReplicas> {
+  const s = await startBudgetStack();
+  const replica = await s.stack.startReplica('budget');
+  const other = budgetClient(s.stack, replica.addr);
+  return {
+    ...s,
+    other,
+    async close() {
+      other.close();
+      await replica.stop();
+      await s.close();
+    },
+  };
+}
+
 export { codeOf } from '../../../test/support/errors.js';
 
 export async function errorOf(p: Promise<unknown>): Promise<AppError> {

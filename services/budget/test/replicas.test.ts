@@ -1,6 +1,5 @@
 import test from 'ava';
 import {
-  budgetClient,
   budgetService,
   chargedOf,
   createAgent,
@@ -9,28 +8,22 @@ import {
   manager2,
   member,
   patient,
-  startBudgetStack,
+  startBudgetReplicas,
   usd,
   viewer,
-  type BudgetStack,
+  type TwoReplicas,
 } from './helpers.js';
 
 // Two replicas of the budget service on one database. Every call below is split between
 // them, so each commit point — the journal's (agent, seq), the usage claim, the decision —
 // is raced across processes' worth of state, not just inside one.
-let s: BudgetStack;
-let replica: { addr: string; stop(): Promise<void> };
-let other: ReturnType<typeof budgetClient>;
+let s: TwoReplicas;
+let other: TwoReplicas['other'];
 test.before(async () => {
-  s = await startBudgetStack();
-  replica = await s.stack.startReplica('budget');
-  other = budgetClient(s.stack, replica.addr);
+  s = await startBudgetReplicas();
+  other = s.other;
 });
-test.after.always(async () => {
-  other?.close();
-  await replica?.stop();
-  await s?.close();
-});
+test.after.always(() => s?.close());
 
 /** The two replicas, alternately. */
 const via = (i: number) => (i % 2 === 0 ? s.budget : other.call);

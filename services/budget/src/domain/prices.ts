@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { ValidationError } from '@tollgate/platform';
 
+/** The highest price per million tokens an entry may have: $1,000,000. */
+export const MAX_PRICE_MICROS = 1e12;
+
 const price = z
   .object({
-    input_per_million_micros: z.number().int().min(0).max(1e12),
-    output_per_million_micros: z.number().int().min(0).max(1e12),
+    input_per_million_micros: z.number().int().min(0).max(MAX_PRICE_MICROS),
+    output_per_million_micros: z.number().int().min(0).max(MAX_PRICE_MICROS),
   })
   .strict();
 
 /** { provider: { model: price } }; keys starting with `_` are comments. */
 const tableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
-  const table = new Map<string, Map<string, ModelPrice>>();
+  const table = new Map<string, Map<string, Priced>>();
   for (const [provider, models] of Object.entries(raw)) {
     if (provider.startsWith('_')) continue;
     const parsed = z.record(z.string(), price).safeParse(models);
@@ -18,7 +21,7 @@ const tableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
       ctx.addIssue({ code: 'custom', message: `${provider}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
       return z.NEVER;
     }
-    table.set(provider, new Map(Object.entries(parsed.data)));
+    table.set(provider, new Map(Object.entries(parsed.data).map(([model, p]) => [model, { price: p, source: 'shipped' as const }])));
   }
   return table;
 });
@@ -28,12 +31,39 @@ export interface ModelPrice {
   output_per_million_micros: number;
 }
 
+/** Where an entry comes from: the table shipped with the service (or PRICE_TABLE_FILE), or an admin's change. */
+export type PriceSource = 'shipped' | 'admin';
+
+interface Priced {
+  price: ModelPrice;
+  source: PriceSource;
+}
+
+export interface PriceEntry extends Priced {
+  provider: string;
+  model: string;
+}
+
+/** An admin's change of one model's entry: its new price, or its removal (null). */
+export interface PriceChange {
+  provider: string;
+  model: string;
+  price: ModelPrice | null;
+  /** Who made it, and when. */
+  by: string;
+  at: Date;
+}
+
 /** A dated snapshot of a model, or its `-latest` alias. */
 const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
 
-/** Model prices in integer micro-dollars per million tokens. */
+/**
+ * Model prices in integer micro-dollars per million tokens: the shipped table, overlaid with
+ * admins' changes applied in the order of the change log (domain/price-changes.ts) — a
+ * change replaces or removes a model's own entry, a shipped one too.
+ */
 export class PriceTable {
-  private constructor(private readonly table: Map<string, Map<string, ModelPrice>>) {}
+  private constructor(private readonly table: Map<string, Map<string, Priced>>) {}
 
   static parse(json: string, source: string): PriceTable {
     let raw: unknown;
@@ -54,7 +84,33 @@ export class PriceTable {
    */
   find(provider: string, model: string): ModelPrice | undefined {
     const models = this.table.get(provider);
-    return models?.get(model) ?? models?.get(model.replace(SNAPSHOT_SUFFIX, ''));
+    return (models?.get(model) ?? models?.get(model.replace(SNAPSHOT_SUFFIX, '')))?.price;
+  }
+
+  /** The model's own entry (no snapshot matching): what a change replaces. */
+  entry(provider: string, model: string): PriceEntry | undefined {
+    const priced = this.table.get(provider)?.get(model);
+    return priced && { provider, model, ...priced };
+  }
+
+  /** Every entry, by provider and model; only `provider`'s when one is given. */
+  list(provider?: string): PriceEntry[] {
+    const providers = provider === undefined ? [...this.table.keys()].sort() : [provider];
+    return providers.flatMap((p) =>
+      [...(this.table.get(p) ?? new Map<string, Priced>())]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([model, priced]) => ({ provider: p, model, ...priced })),
+    );
+  }
+
+  apply(change: PriceChange): void {
+    if (!change.price) {
+      this.table.get(change.provider)?.delete(change.model);
+      return;
+    }
+    let models = this.table.get(change.provider);
+    if (!models) this.table.set(change.provider, (models = new Map()));
+    models.set(change.model, { price: change.price, source: 'admin' });
   }
 
   /** The cost of a call, rounded up to the next micro-dollar (never under-charged). */
