@@ -5,6 +5,7 @@ import { registerAnalyticsRoutes } from './analytics.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBudgetRequestRoutes } from './budget-requests.js';
+import { registerPriceRoutes } from './prices.js';
 import { registerProviderKeyRoutes } from './provider-keys.js';
 import { registerProxyRoutes } from './proxy.js';
 import { registerTokenRoutes } from './tokens.js';
@@ -18,6 +19,7 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerAuditRoutes(route, deps);
   registerAuthRoutes(route, deps);
   registerBudgetRequestRoutes(route, deps);
+  registerPriceRoutes(route, deps);
   registerProviderKeyRoutes(route, deps);
   registerProxyRoutes(route, deps);
   registerTokenRoutes(route, deps);
