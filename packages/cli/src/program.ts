@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerPriceCommands } from './commands/price.js';
 import { registerTokenCommands } from './commands/token.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_HELP, loadEnvironment, type CliEnvironment } from './config.js';
 import { CliContext, type GlobalOptions } from './context.js';
@@ -12,7 +13,8 @@ const EXAMPLES = `Examples:
   $ tollgate token create --name ci --scope tokens:read --expires-in 30
   $ tollgate token list --status active --json
   $ tollgate token rotate 4Fq9Zr8x0aB3Cd7K --grace 3600
-  $ tollgate token revoke 4Fq9Zr8x0aB3Cd7K --yes`;
+  $ tollgate token revoke 4Fq9Zr8x0aB3Cd7K --yes
+  $ tollgate price set openai gpt-4o --input 2.50 --output 10`;
 
 /** The `tollgate` command tree; actions get their CliContext from `contextOf`. */
 export function createProgram(contextOf: (cmd: Command) => CliContext): Command {
@@ -28,6 +30,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
     .addHelpText('after', `\n${EXAMPLES}\n\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}`);
   registerAuthCommands(program, contextOf);
   registerTokenCommands(program, contextOf);
+  registerPriceCommands(program, contextOf);
   return program;
 }
 

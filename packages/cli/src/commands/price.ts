@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import type { CliContext, ContextOf } from '../context.js';
+import { UsageError } from '../errors.js';
+import { confirm, interactive } from '../prompt.js';
+
+/** A model's price as the gateway shows it: USD per million tokens. */
+interface Price {
+  provider: string;
+  model: string;
+  input_usd_per_million: number;
+  output_usd_per_million: number;
+  source: string;
+}
+
+/** The URL of a model's price; names may hold `.`, `:` and `/`, so both parts are encoded. */
+const path = (provider: string, model: string) => `/v1/prices/${encodeURIComponent(provider)}/${encodeURIComponent(model)}`;
+
+const perMillion = (p: Price) => `$${p.input_usd_per_million} in / $${p.output_usd_per_million} out per million tokens`;
+
+async function list(ctx: CliContext, opts: { provider?: string }): Promise<void> {
+  const r = await (await ctx.client()).call<{ items: Price[] }>('GET', '/v1/prices', { query: { provider: opts.provider } });
+  ctx.out.result(r, () => {
+    if (r.items.length === 0) {
+      ctx.out.line('No prices.');
+      return;
+    }
+    ctx.out.table(r.items, [
+      { header: 'PROVIDER', value: (p) => p.provider },
+      { header: 'MODEL', value: (p) => p.model },
+      { header: 'INPUT $/M', value: (p) => String(p.input_usd_per_million) },
+      { header: 'OUTPUT $/M', value: (p) => String(p.output_usd_per_million) },
+      { header: 'SOURCE', value: (p) => p.source },
+    ]);
+  });
+}
+
+async function set(ctx: CliContext, provider: string, model: string, opts: { input: string; output: string }): Promise<void> {
+  // Sent as the decimal text given: the gateway converts it exactly, never through a float.
+  const p = await (await ctx.client()).call<Price>('PUT', path(provider, model), { body: { input_usd_per_million: opts.input, output_usd_per_million: opts.output } });
+  ctx.out.result(p, () => ctx.out.line(`${p.provider}/${p.model}: ${perMillion(p)}.`));
+}
+
+async function remove(ctx: CliContext, provider: string, model: string, opts: { yes?: boolean }): Promise<void> {
+  if (!opts.yes && !interactive()) {
+    throw new UsageError(`refusing to remove the price of ${provider}/${model} without confirmation: stdin is not a terminal — pass --yes to remove it`);
+  }
+  const client = await ctx.client();
+  if (!opts.yes) {
+    // Show what is about to go; a model without a price of its own is left to the gateway's 404.
+    const { items } = await client.call<{ items: Price[] }>('GET', '/v1/prices', { query: { provider } });
+    const current = items.find((p) => p.model === model);
+    if (current) {
+      ctx.out.note(`The price of ${provider}/${model} (${perMillion(current)}, ${current.source}) will be removed: calls of it will be refused.`);
+      if (!(await confirm('Are you sure?'))) {
+        ctx.out.result({ provider, model, removed: false }, () => ctx.out.line('Not removed.'));
+        return;
+      }
+    }
+  }
+  await client.call('DELETE', path(provider, model));
+  ctx.out.result({ provider, model, removed: true }, () => ctx.out.line(`Price of ${provider}/${model} removed.`));
+}
+
+export function registerPriceCommands(program: Command, contextOf: ContextOf): void {
+  const price = program.command('price').description('model prices: the shipped table and admins’ changes on top of it');
+
+  price
+    .command('list')
+    .description('list model prices (USD per million tokens) and where each comes from')
+    .option('--provider <provider>', 'only this provider’s')
+    .action((opts, cmd: Command) => list(contextOf(cmd), opts));
+
+  price
+    .command('set')
+    .description('set a model’s price, a shipped one too (admins); every replica uses it within a second')
+    .argument('<provider>', 'e.g. openai')
+    .argument('<model>', 'e.g. gpt-4o (it also prices its dated snapshots, gpt-4o-2024-08-06)')
+    .requiredOption('--input <usd>', 'USD per million input tokens, at most 6 decimals')
+    .requiredOption('--output <usd>', 'USD per million output tokens, at most 6 decimals')
+    .action((provider: string, model: string, opts, cmd: Command) => set(contextOf(cmd), provider, model, opts));
+
+  price
+    .command('remove')
+    .description('remove a model’s price (admins); calls of it are then refused (asks first unless --yes)')
+    .argument('<provider>', 'e.g. openai')
+    .argument('<model>', 'e.g. gpt-4o')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .action((provider: string, model: string, opts, cmd: Command) => remove(contextOf(cmd), provider, model, opts));
+}
