@@ -103,6 +103,7 @@ export class PriceTable {
     );
   }
 
+  /** Replaces or removes the model's own entry (changes are applied in the order of the log). */
   apply(change: PriceChange): void {
     if (!change.price) {
       this.table.get(change.provider)?.delete(change.model);
