@@ -25,6 +25,9 @@ interface TokenEntry {
 export class Authenticator {
   private readonly sessions: TtlCache<SessionEntry>;
   private readonly tokens: TtlCache<TokenEntry>;
+  private readonly introspecting = new Map<string, Promise<TokenEntry>>();
+  /** Bumped by each token invalidation: an introspection begun before one is not cached. */
+  private tokenGeneration = 0;
 
   constructor(
     private readonly clients: Clients,
@@ -61,26 +64,36 @@ export class Authenticator {
 
   private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
     const key = createHash('sha256').update(token).digest('base64url');
-    let entry = this.tokens.get(key);
-    if (!entry) {
-      const res = await this.clients.token.call.Introspect(
-        { token },
-        outgoingFrom(ctx, GATEWAY),
-      );
-      entry = {};
-      if (res.active) {
-        const role = isRole(res.owner_role) ? res.owner_role : undefined;
-        const scopes = res.scopes as Scope[];
-        entry.principal =
-          res.kind === 'agent'
-            ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
-            : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
-      }
-      this.tokens.set(key, entry);
-    }
+    const entry = this.tokens.get(key) ?? (await this.introspect(key, token, ctx));
     if (!entry.principal) throw new UnauthenticatedError('unauthenticated', 'API token is invalid, expired or revoked');
     ctx.credential = { kind: 'token', tokenId: entry.principal.tokenId ?? '' };
     return entry.principal;
+  }
+
+  /** One introspection per token at a time: an agent's parallel calls share it. */
+  private introspect(key: string, token: string, ctx: RequestContext): Promise<TokenEntry> {
+    let pending = this.introspecting.get(key);
+    if (!pending) {
+      const generation = this.tokenGeneration;
+      pending = this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY)).then((res) => {
+        const entry: TokenEntry = {};
+        if (res.active) {
+          const role = isRole(res.owner_role) ? res.owner_role : undefined;
+          const scopes = res.scopes as Scope[];
+          entry.principal =
+            res.kind === 'agent'
+              ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
+              : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
+        }
+        if (generation === this.tokenGeneration) this.tokens.set(key, entry);
+        return entry;
+      });
+      this.introspecting.set(key, pending);
+      const done = pending;
+      const forget = () => this.introspecting.get(key) === done && this.introspecting.delete(key);
+      void done.then(forget, forget);
+    }
+    return pending;
   }
 
   /** Called by routes that end sessions or tokens, so this gateway stops accepting them at once. */
@@ -89,9 +102,15 @@ export class Authenticator {
   }
   invalidateUser(userId: string): void {
     this.sessions.deleteWhere((s) => s.userId === userId);
+    this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.id === userId || t.principal?.ownerId === userId);
   }
   invalidateToken(tokenId: string): void {
+    this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.tokenId === tokenId);
+  }
+  private forgetIntrospections(): void {
+    this.tokenGeneration++;
+    this.introspecting.clear();
   }
 }
