@@ -23,6 +23,12 @@ const HINT_EVERY = 16;
 /** The most intents one entry applies, and the most agents one insert carries. */
 const MAX_OPS_PER_ENTRY = 200;
 const MAX_AGENTS_PER_BATCH = 100;
+/**
+ * The open day's rollup is written at most this often per agent (the newest state wins): a
+ * rollup write costs as much as a journal entry, and a busy agent commits many a second.
+ * `settled()` writes the pending ones at once, so a replica's own reports are never behind.
+ */
+const ROLLUP_EVERY_MS = 1_000;
 /** Entries read at once while catching up with another replica's writes. */
 const READ_AHEAD = 16;
 /** Charge op ids remembered per agent, so a report is never charged twice (see `afterSeq`). */
@@ -101,6 +107,8 @@ export class BudgetBook {
   readonly #followUps = new Set<Promise<unknown>>();
   readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
   readonly #rollupsWriting = new Set<string>();
+  readonly #rollupPauses = new Set<() => void>();
+  #hurrying = 0;
   readonly #now: () => Date;
   readonly #maxCacheAgeMs: number;
   #running: Promise<void> | null = null;
@@ -200,14 +208,27 @@ export class BudgetBook {
 
   /** Waits for the follow-up writes (rollups, hints) of every entry stored so far. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#followUps]);
+    await this.#hurry(() => Promise.allSettled([...this.#followUps]));
   }
 
   /** Waits for queued intents and follow-up writes to finish (shutdown). */
   async drain(): Promise<void> {
-    while (this.#running || this.#followUps.size > 0) {
-      await this.#running;
-      await Promise.allSettled([...this.#followUps]);
+    await this.#hurry(async () => {
+      while (this.#running || this.#followUps.size > 0) {
+        await this.#running;
+        await Promise.allSettled([...this.#followUps]);
+      }
+    });
+  }
+
+  /** Runs `wait` with the rollup writers' pauses cut short. */
+  async #hurry<T>(wait: () => Promise<T>): Promise<T> {
+    this.#hurrying++;
+    for (const resume of [...this.#rollupPauses]) resume();
+    try {
+      return await wait();
+    } finally {
+      this.#hurrying--;
     }
   }
 
@@ -368,7 +389,7 @@ export class BudgetBook {
     if (entry.seq % HINT_EVERY === 0) this.#track(this.deps.journal.setHint(agentId, entry.seq));
   }
 
-  /** The open day's rollup, at most one write in flight per agent (the newest state wins). */
+  /** The open day's rollup: one writer per agent, at most one write per ROLLUP_EVERY_MS (the newest state wins). */
   #recordRollup(agentId: string, seq: number, today: DayTotals): void {
     this.#rollupsDirty.set(agentId, { seq, today });
     if (this.#rollupsWriting.has(agentId)) return;
@@ -377,9 +398,25 @@ export class BudgetBook {
       for (let next = this.#rollupsDirty.get(agentId); next; next = this.#rollupsDirty.get(agentId)) {
         this.#rollupsDirty.delete(agentId);
         await this.deps.rollups.record(agentId, next.today, next.seq);
+        await this.#rollupPause();
       }
     };
     this.#track(write().finally(() => this.#rollupsWriting.delete(agentId)));
+  }
+
+  /** Waits ROLLUP_EVERY_MS, or not at all while someone waits for the follow-ups. */
+  #rollupPause(): Promise<void> {
+    if (this.#hurrying > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const resume = () => {
+        clearTimeout(timer);
+        this.#rollupPauses.delete(resume);
+        resolve();
+      };
+      const timer = setTimeout(resume, ROLLUP_EVERY_MS);
+      timer.unref();
+      this.#rollupPauses.add(resume);
+    });
   }
 
   #observe(loaded: Loaded, entry: JournalEntry): void {
