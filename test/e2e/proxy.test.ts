@@ -84,6 +84,13 @@ test.serial('when an agent calls the provider, then the stored key is injected, 
   t.is(micros(budget.spent_usd), call.costMicros, 'charged exactly what the provider bills');
 });
 
+test.serial('when an agent makes calls one after another, then they reuse one connection to the provider', async (t) => {
+  const agent = await newAgent(5);
+  for (let i = 0; i < 5; i++) t.is((await chat(agent.token, ask())).status, 200);
+  t.is(provider.calls.length, 5);
+  t.is(new Set(provider.calls.map((c) => c.connection)).size, 1, 'no new TCP (and TLS) handshake per call');
+});
+
 test.serial('when a stream did not ask for its usage, then the client gets the stream it would get without Tollgate, and its real usage is charged', async (t) => {
   const agent = await newAgent(5);
   const res = await chat(agent.token, ask({ stream: true }));

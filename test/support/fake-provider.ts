@@ -19,6 +19,8 @@ export interface FakeCall {
   costMicros: number;
   /** The call's answer was cut off, or its client went away before the end. */
   completed: boolean;
+  /** The caller's end of the TCP connection the call came on (host:port). */
+  connection: string;
 }
 
 export interface FakeBehaviour {
@@ -101,6 +103,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
         outputTokens,
         costMicros,
         completed: false,
+        connection: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
       };
       calls.push(call);
       res.on('close', () => undefined);
