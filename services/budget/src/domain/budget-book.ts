@@ -29,6 +29,11 @@ const MAX_AGENTS_PER_BATCH = 100;
  * `settled()` writes the pending ones at once, so a replica's own reports are never behind.
  */
 const ROLLUP_EVERY_MS = 1_000;
+/**
+ * Batches inserted at once. Each agent is in at most one, so an agent's entries still go in
+ * one after another, but one agent's insert never waits for another's round trip.
+ */
+const MAX_BATCHES_IN_FLIGHT = 4;
 /** Entries read at once while catching up with another replica's writes. */
 const READ_AHEAD = 16;
 /** Charge op ids remembered per agent, so a report is never charged twice (see `afterSeq`). */
@@ -63,6 +68,17 @@ interface Waiting extends Submission {
   reject(err: unknown): void;
 }
 
+/** One agent's part of a batch: the intents taken, how they were decided, and the entry recording them. */
+interface Batch {
+  agentId: string;
+  loaded: Loaded;
+  taken: Waiting[];
+  base: number;
+  next: BudgetState;
+  decided: Decided[];
+  entry: JournalEntry | null;
+}
+
 interface Loaded {
   state: BudgetState;
   /** Charge op ids in entries from `observedFrom` on, with what each charged and where. */
@@ -89,9 +105,10 @@ export interface BudgetBookDeps {
 const totalsOf = (s: BudgetState): Totals => ({ limit: s.limit, spent: s.spent, held: s.held, remaining: remainingOf(s) });
 
 /**
- * The writer of every agent's budget journal. Intents queue per agent; one loop turns what
+ * The writer of every agent's budget journal. Intents queue per agent; a batch turns what
  * is queued into one entry per agent (its ops decided in queue order against the agent's
- * head) and inserts all of them with one round trip. The insert of entry (agent, seq) is
+ * head) and inserts all of them with one round trip — a few batches at once, each agent in
+ * at most one. The insert of entry (agent, seq) is
  * the commit point, atomic on every database: if another replica took that seq first,
  * this one reads the entries it missed and decides again. Callers are answered only once
  * their entry is stored, or once the head they were decided against is known current.
@@ -104,6 +121,9 @@ export class BudgetBook {
   readonly #loading = new Map<string, Promise<Loaded | null>>();
   readonly #queues = new Map<string, Waiting[]>();
   readonly #busy = new Set<string>();
+  /** Agents whose entry is being inserted: an agent's next entry is decided only on the stored head. */
+  readonly #writing = new Set<string>();
+  readonly #batches = new Set<Promise<void>>();
   readonly #followUps = new Set<Promise<unknown>>();
   readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
   readonly #rollupsWriting = new Set<string>();
@@ -111,7 +131,6 @@ export class BudgetBook {
   #hurrying = 0;
   readonly #now: () => Date;
   readonly #maxCacheAgeMs: number;
-  #running: Promise<void> | null = null;
 
   constructor(private readonly deps: BudgetBookDeps) {
     this.#now = deps.now ?? (() => new Date());
@@ -214,8 +233,8 @@ export class BudgetBook {
   /** Waits for queued intents and follow-up writes to finish (shutdown). */
   async drain(): Promise<void> {
     await this.#hurry(async () => {
-      while (this.#running || this.#followUps.size > 0) {
-        await this.#running;
+      while (this.#batches.size > 0 || this.#followUps.size > 0) {
+        await Promise.allSettled([...this.#batches]);
         await Promise.allSettled([...this.#followUps]);
       }
     });
@@ -232,21 +251,30 @@ export class BudgetBook {
     }
   }
 
+  /** Starts batches while there is work for agents not already being written, up to MAX_BATCHES_IN_FLIGHT. */
   #kick(): void {
-    this.#running ??= this.#loop().finally(() => {
-      this.#running = null;
-      if (this.#ready().length > 0) this.#kick();
-    });
+    while (this.#batches.size < MAX_BATCHES_IN_FLIGHT) {
+      const batch = this.#nextBatch();
+      if (!batch) return;
+      for (const b of batch) this.#writing.add(b.agentId);
+      const written: Promise<void> = this.#write(batch).finally(() => {
+        this.#batches.delete(written);
+        for (const b of batch) this.#writing.delete(b.agentId);
+        this.#kick();
+      });
+      this.#batches.add(written);
+    }
   }
 
-  /** Agents with queued intents that are not being loaded or caught up. */
+  /** Agents with queued intents that are not being loaded, caught up or written. */
   #ready(): string[] {
-    return [...this.#queues.keys()].filter((agentId) => !this.#busy.has(agentId));
+    return [...this.#queues.keys()].filter((agentId) => !this.#busy.has(agentId) && !this.#writing.has(agentId));
   }
 
-  async #loop(): Promise<void> {
+  /** Takes the queued intents of up to MAX_AGENTS_PER_BATCH ready agents and decides them; null when no agent is ready. */
+  #nextBatch(): Batch[] | null {
     for (let agents = this.#ready(); agents.length > 0; agents = this.#ready()) {
-      const batch: { agentId: string; loaded: Loaded; taken: Waiting[]; base: number; next: BudgetState; decided: Decided[]; entry: JournalEntry | null }[] = [];
+      const batch: Batch[] = [];
       for (const agentId of agents.slice(0, MAX_AGENTS_PER_BATCH)) {
         const queue = this.#queues.get(agentId)!;
         const loaded = this.#fresh(agentId);
@@ -265,43 +293,47 @@ export class BudgetBook {
         if (queue.length === 0) this.#queues.delete(agentId);
         batch.push({ agentId, loaded, taken, ...this.#decideAll(loaded, taken) });
       }
-      if (batch.length === 0) continue;
-
-      const writes = batch.filter((b) => b.entry);
-      const unchanged = batch.filter((b) => !b.entry);
-      const issuedAt = this.#now().getTime();
-      let taken: Set<string>;
-      let stale: boolean[];
-      try {
-        [taken, stale] = await Promise.all([
-          writes.length > 0 ? this.deps.journal.append(writes.map((b) => b.entry!)) : Promise.resolve(new Set<string>()),
-          // Nothing to write: the answers stand only if nobody wrote after the head they were decided on.
-          Promise.all(unchanged.map(async (b) => (await this.deps.journal.find(b.agentId, b.base + 1)) !== null)),
-        ]);
-      } catch (err) {
-        // Unknown whether the entries went in: forget these heads (they reload), fail these callers.
-        for (const b of batch) {
-          this.#loaded.delete(b.agentId);
-          for (const w of b.taken) w.reject(err);
-        }
-        continue;
-      }
-
-      for (const b of writes) {
-        if (taken.has(b.agentId)) this.#lagging(b.agentId, b.loaded, b.taken);
-        else {
-          this.#committed(b.agentId, b.loaded, b.next, b.entry!, issuedAt);
-          b.taken.forEach((w, i) => w.resolve(b.decided[i]));
-        }
-      }
-      unchanged.forEach((b, i) => {
-        if (stale[i]) this.#lagging(b.agentId, b.loaded, b.taken);
-        else {
-          b.loaded.verifiedAt = Math.max(b.loaded.verifiedAt, issuedAt);
-          b.taken.forEach((w, j) => w.resolve(b.decided[j]));
-        }
-      });
+      if (batch.length > 0) return batch;
     }
+    return null;
+  }
+
+  /** Inserts the batch's entries with one round trip, then answers their callers (or sends them round again). */
+  async #write(batch: Batch[]): Promise<void> {
+    const writes = batch.filter((b) => b.entry);
+    const unchanged = batch.filter((b) => !b.entry);
+    const issuedAt = this.#now().getTime();
+    let taken: Set<string>;
+    let stale: boolean[];
+    try {
+      [taken, stale] = await Promise.all([
+        writes.length > 0 ? this.deps.journal.append(writes.map((b) => b.entry!)) : Promise.resolve(new Set<string>()),
+        // Nothing to write: the answers stand only if nobody wrote after the head they were decided on.
+        Promise.all(unchanged.map(async (b) => (await this.deps.journal.find(b.agentId, b.base + 1)) !== null)),
+      ]);
+    } catch (err) {
+      // Unknown whether the entries went in: forget these heads (they reload), fail these callers.
+      for (const b of batch) {
+        this.#loaded.delete(b.agentId);
+        for (const w of b.taken) w.reject(err);
+      }
+      return;
+    }
+
+    for (const b of writes) {
+      if (taken.has(b.agentId)) this.#lagging(b.agentId, b.loaded, b.taken);
+      else {
+        this.#committed(b.agentId, b.loaded, b.next, b.entry!, issuedAt);
+        b.taken.forEach((w, i) => w.resolve(b.decided[i]));
+      }
+    }
+    unchanged.forEach((b, i) => {
+      if (stale[i]) this.#lagging(b.agentId, b.loaded, b.taken);
+      else {
+        b.loaded.verifiedAt = Math.max(b.loaded.verifiedAt, issuedAt);
+        b.taken.forEach((w, j) => w.resolve(b.decided[j]));
+      }
+    });
   }
 
   /** Another replica wrote the agent first: its intents go back in front, to be decided again once we have read what it wrote. */
