@@ -179,6 +179,27 @@ test('when a token is revoked, then the very next request with it is 401', async
   t.is((await stack.http.delete(`/v1/tokens/${created.id}`, { token: me.token })).status, 204, 'revoking twice is fine');
 });
 
+test('when a token in steady use is revoked elsewhere, then this gateway refuses it within AUTH_CACHE_MS', async (t) => {
+  const me = await person('member');
+  const created = (await create(me.token, { name: 'busy', scopes: ['tokens:read'] })).body;
+  // Used every 100 ms: its introspection is renewed in the background, never waited for.
+  for (let i = 0; i < 8; i++) {
+    t.is((await stack.http.get('/v1/tokens', { token: created.token })).status, 200);
+    await sleep(100);
+  }
+  // Revoked behind this gateway's back, as through another gateway.
+  await tokenRpc.call.RevokeToken({ id: created.id }, { principal: { type: 'user', id: adminId, role: 'admin' } });
+  const revokedAt = Date.now();
+  let status = 200;
+  while (status === 200 && Date.now() - revokedAt < 3_000) {
+    status = (await stack.http.get('/v1/tokens', { token: created.token })).status;
+    if (status === 200) await sleep(50);
+  }
+  t.is(status, 401);
+  // AUTH_CACHE_MS is 1 s; the slack covers one introspection round trip.
+  t.true(Date.now() - revokedAt <= 1_300, `refused after ${Date.now() - revokedAt} ms`);
+});
+
 test('when a token revokes itself, then it is 401 on its next request', async (t) => {
   const me = await person('member');
   t.is((await stack.http.delete(`/v1/tokens/${(await stack.http.get('/v1/tokens', { token: me.token })).body.items[0].id}`, { token: me.token })).status, 204);

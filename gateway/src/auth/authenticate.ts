@@ -20,14 +20,17 @@ interface TokenEntry {
  * Turns `Authorization: Bearer …` into a Principal. JWTs are verified locally, then the
  * session is checked with identity; API tokens are introspected by the token service.
  * Both answers are reused for at most AUTH_CACHE_MS (≤ 1 s), and dropped at once when a
- * logout or revocation passes through this gateway.
+ * logout or revocation passes through this gateway. An answer past half its life is fetched
+ * again in the background while it is still used, so a busy caller never waits for one.
  */
 export class Authenticator {
   private readonly sessions: TtlCache<SessionEntry>;
   private readonly tokens: TtlCache<TokenEntry>;
   private readonly introspecting = new Map<string, Promise<TokenEntry>>();
-  /** Bumped by each token invalidation: an introspection begun before one is not cached. */
+  private readonly checkingSessions = new Map<string, Promise<SessionEntry>>();
+  /** Bumped by each invalidation: an answer fetched from before one is not cached. */
   private tokenGeneration = 0;
+  private sessionGeneration = 0;
 
   constructor(
     private readonly clients: Clients,
@@ -47,24 +50,31 @@ export class Authenticator {
 
   private async fromAccessToken(jwt: string, ctx: RequestContext): Promise<Principal> {
     const claims = await this.jwks.verify(jwt);
-    let session = this.sessions.get(claims.sid);
-    if (!session) {
-      const res = await this.clients.identity.call.CheckSession(
-        { session_id: claims.sid },
-        outgoingFrom(ctx, GATEWAY),
-      );
-      session = { active: res.active && res.user?.id === claims.sub, userId: claims.sub, role: res.user?.role };
-      this.sessions.set(claims.sid, session);
-    }
+    const cached = this.sessions.peek(claims.sid);
+    if (cached?.aging) this.checkSession(claims.sid, claims.sub, ctx).catch(() => undefined);
+    const session = cached?.value ?? (await this.checkSession(claims.sid, claims.sub, ctx));
     if (!session.active) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
     ctx.credential = { kind: 'session', sessionId: claims.sid };
     const role = session.role && isRole(session.role) ? session.role : undefined;
     return { type: 'user', id: claims.sub, role, sessionId: claims.sid };
   }
 
+  /** One session check per session at a time: a user's parallel requests share it. */
+  private checkSession(sessionId: string, userId: string, ctx: RequestContext): Promise<SessionEntry> {
+    return this.once(this.checkingSessions, sessionId, async () => {
+      const generation = this.sessionGeneration;
+      const res = await this.clients.identity.call.CheckSession({ session_id: sessionId }, outgoingFrom(ctx, GATEWAY));
+      const entry: SessionEntry = { active: res.active && res.user?.id === userId, userId, role: res.user?.role };
+      if (generation === this.sessionGeneration) this.sessions.set(sessionId, entry);
+      return entry;
+    });
+  }
+
   private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
     const key = createHash('sha256').update(token).digest('base64url');
-    const entry = this.tokens.get(key) ?? (await this.introspect(key, token, ctx));
+    const cached = this.tokens.peek(key);
+    if (cached?.aging) this.introspect(key, token, ctx).catch(() => undefined);
+    const entry = cached?.value ?? (await this.introspect(key, token, ctx));
     if (!entry.principal) throw new UnauthenticatedError('unauthenticated', 'API token is invalid, expired or revoked');
     ctx.credential = { kind: 'token', tokenId: entry.principal.tokenId ?? '' };
     return entry.principal;
@@ -72,25 +82,31 @@ export class Authenticator {
 
   /** One introspection per token at a time: an agent's parallel calls share it. */
   private introspect(key: string, token: string, ctx: RequestContext): Promise<TokenEntry> {
-    let pending = this.introspecting.get(key);
-    if (!pending) {
+    return this.once(this.introspecting, key, async () => {
       const generation = this.tokenGeneration;
-      pending = this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY)).then((res) => {
-        const entry: TokenEntry = {};
-        if (res.active) {
-          const role = isRole(res.owner_role) ? res.owner_role : undefined;
-          const scopes = res.scopes as Scope[];
-          entry.principal =
-            res.kind === 'agent'
-              ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
-              : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
-        }
-        if (generation === this.tokenGeneration) this.tokens.set(key, entry);
-        return entry;
-      });
-      this.introspecting.set(key, pending);
+      const res = await this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY));
+      const entry: TokenEntry = {};
+      if (res.active) {
+        const role = isRole(res.owner_role) ? res.owner_role : undefined;
+        const scopes = res.scopes as Scope[];
+        entry.principal =
+          res.kind === 'agent'
+            ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
+            : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
+      }
+      if (generation === this.tokenGeneration) this.tokens.set(key, entry);
+      return entry;
+    });
+  }
+
+  /** Runs `fetch` for `key` unless a run for it is in flight, whose answer is shared instead. */
+  private once<T>(inFlight: Map<string, Promise<T>>, key: string, fetch: () => Promise<T>): Promise<T> {
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = fetch();
+      inFlight.set(key, pending);
       const done = pending;
-      const forget = () => this.introspecting.get(key) === done && this.introspecting.delete(key);
+      const forget = () => inFlight.get(key) === done && inFlight.delete(key);
       void done.then(forget, forget);
     }
     return pending;
@@ -98,9 +114,11 @@ export class Authenticator {
 
   /** Called by routes that end sessions or tokens, so this gateway stops accepting them at once. */
   invalidateSession(sessionId: string): void {
+    this.forgetSessionChecks();
     this.sessions.delete(sessionId);
   }
   invalidateUser(userId: string): void {
+    this.forgetSessionChecks();
     this.sessions.deleteWhere((s) => s.userId === userId);
     this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.id === userId || t.principal?.ownerId === userId);
@@ -108,6 +126,10 @@ export class Authenticator {
   invalidateToken(tokenId: string): void {
     this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.tokenId === tokenId);
+  }
+  private forgetSessionChecks(): void {
+    this.sessionGeneration++;
+    this.checkingSessions.clear();
   }
   private forgetIntrospections(): void {
     this.tokenGeneration++;

@@ -8,13 +8,19 @@ export class TtlCache<V> {
   ) {}
 
   get(key: string): V | undefined {
+    return this.peek(key)?.value;
+  }
+
+  /** The entry and whether it is in the second half of its life (time to fetch a fresh one ahead of need). */
+  peek(key: string): { value: V; aging: boolean } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.until <= Date.now()) {
+    const now = Date.now();
+    if (e.until <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    return e.value;
+    return { value: e.value, aging: e.until - now < this.ttlMs / 2 };
   }
 
   set(key: string, value: V): void {
