@@ -27,7 +27,7 @@ export const configSchema = z.object({
   GRPC_DEADLINE_MS: env.int(100, 60_000).default(3_000),
   // How long a session check or token introspection is reused. With the token service's own
   // cross-replica sync (≤ 250 ms) revocation takes effect everywhere within 1 s.
-  AUTH_CACHE_MS: env.int(0, 1_000).default(1_000),
+  AUTH_CACHE_MS: env.int(0, 1_000).default(900),
   // How long a decrypted provider key is reused (a rotation or disable takes effect within it).
   PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).

@@ -193,11 +193,11 @@ test('when a token in steady use is revoked elsewhere, then this gateway refuses
   let status = 200;
   while (status === 200 && Date.now() - revokedAt < 3_000) {
     status = (await stack.http.get('/v1/tokens', { token: created.token })).status;
-    if (status === 200) await sleep(50);
+    if (status === 200) await sleep(20);
   }
   t.is(status, 401);
-  // AUTH_CACHE_MS is 1 s; the slack covers one introspection round trip.
-  t.true(Date.now() - revokedAt <= 1_300, `refused after ${Date.now() - revokedAt} ms`);
+  // AUTH_CACHE_MS is 0.9 s: within a second, its introspection's round trip included.
+  t.true(Date.now() - revokedAt <= 1_000, `refused after ${Date.now() - revokedAt} ms`);
 });
 
 test('when a token revokes itself, then it is 401 on its next request', async (t) => {

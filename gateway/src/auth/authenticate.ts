@@ -53,7 +53,8 @@ export class Authenticator {
     const cached = this.sessions.peek(claims.sid);
     if (cached?.aging) this.checkSession(claims.sid, claims.sub, ctx).catch(() => undefined);
     const session = cached?.value ?? (await this.checkSession(claims.sid, claims.sub, ctx));
-    if (!session.active) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
+    // The cached check is of the session's own user: a token naming another user with this sid is not that session.
+    if (!session.active || session.userId !== claims.sub) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
     ctx.credential = { kind: 'session', sessionId: claims.sid };
     const role = session.role && isRole(session.role) ? session.role : undefined;
     return { type: 'user', id: claims.sub, role, sessionId: claims.sid };
