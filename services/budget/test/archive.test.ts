@@ -1,6 +1,7 @@
 import test from 'ava';
 import { budgetClient, budgetService, chargedOf, createAgent, ledgerOf, patient, startBudgetStack, usd, viewer, type BudgetStack } from './helpers.js';
 import { eventually } from '../../../test/support/eventually.js';
+import { entryOf } from '../src/store/journal-store.js';
 
 // A hot period of about two seconds: entries older than that move to the archive on the next pass.
 const HOT_DAYS = String(2 / 86_400);
@@ -43,7 +44,7 @@ test('when journal entries pass the hot period, then they move to the archive an
     other.close();
     await replica.stop();
   }
-  const ledger = [...(await ledgerOf(s.db, agent.id)), ...(await s.db.collection('budget_journal_archive').find({ agent_id: agent.id }).toArray()).flatMap((e) => (e.ops as { type: string }[]).filter((op) => op.type === 'charge'))];
+  const ledger = [...(await ledgerOf(s.db, agent.id)), ...(await s.db.collection('budget_journal_archive').find({ agent_id: agent.id }).toArray()).map(entryOf).flatMap((e) => (e.ops as { type: string }[]).filter((op) => op.type === 'charge'))];
   t.is(ledger.length, 82);
   t.is(ledger.reduce((sum, c) => sum + chargedOf(c as never), 0), 90_000);
 });

@@ -3,6 +3,7 @@ import { AGENT_SCOPES, AppError, createServiceClient, type OutgoingCall, type Pr
 import { loadBudget, loadProviderKey, loadToken } from '@tollgate/proto';
 import { testEnv } from '../../../test/support/env.js';
 import type { ChargeOp } from '../src/domain/book.js';
+import { entryOf } from '../src/store/journal-store.js';
 import { startStack, type Stack, type StackOptions } from '../../../test/support/stack.js';
 
 export const admin: Principal = { type: 'user', id: 'usr_admin', role: 'admin' };
@@ -123,7 +124,7 @@ export type LedgerCharge = ChargeOp & { agent_id: string; seq: number; day: stri
 
 /** Every charge in an agent's budget journal, in order: the usage ledger as stored. */
 export async function ledgerOf(db: Connection, agentId: string): Promise<LedgerCharge[]> {
-  const entries = await db.collection('budget_journal').find({ agent_id: agentId }).toArray();
+  const entries = (await db.collection('budget_journal').find({ agent_id: agentId }).toArray()).map(entryOf);
   entries.sort((a, b) => Number(a.seq) - Number(b.seq));
   return entries.flatMap((e) =>
     (e.ops as { type: string }[])

@@ -4,6 +4,7 @@ import { BudgetBook } from '../src/domain/budget-book.js';
 import { usageOpId } from '../src/domain/ids.js';
 import { AgentStore } from '../src/store/agent-store.js';
 import { ClaimStore } from '../src/store/claim-store.js';
+import mongoose from 'mongoose';
 import { JournalStore } from '../src/store/journal-store.js';
 import { BudgetRequestStore } from '../src/store/request-store.js';
 import { RollupStore } from '../src/store/rollup-store.js';
@@ -66,6 +67,22 @@ async function chargeThenCrash(agentId: string, requestId: string, cost: number)
   if (decided.outcome.type !== 'charge' || decided.outcome.charged !== cost) throw new Error('the simulated charge did not apply');
   return claim;
 }
+
+test('when the journal holds entries written before entries had a body, then a replica reads them as before', async (t) => {
+  const { agent } = await createAgent(s, usd(10));
+  await s.budget.UpdateAgent({ id: agent.id, description: 'second entry' }, { principal: member });
+  const journal = s.db.collection('budget_journal');
+  // The older layout: every part of an entry a field of its document.
+  const { BSON, Binary } = mongoose.mongo;
+  for (const doc of await journal.find({ agent_id: agent.id }).toArray()) {
+    const { _id, body, ...fields } = doc;
+    t.true(body instanceof Binary);
+    await journal.replaceOne({ _id }, { ...fields, ...BSON.deserialize((body as InstanceType<typeof Binary>).buffer) });
+  }
+  t.is(await journal.countDocuments({ agent_id: agent.id, ops: { $exists: true } }), 2);
+  const head = await otherReplica().current(agent.id);
+  t.like(head, { seq: 2, limit: usd(10), spent: 0, held: 0, profile: { description: 'second entry' } });
+});
 
 test('when a lease expires, then the sweeper returns its unspent part to the budget', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
