@@ -193,8 +193,10 @@ export class BudgetBook {
     for await (const agentId of this.deps.journal.agentIds()) {
       const [through, hint] = await Promise.all([this.deps.journal.archivedThrough(agentId), this.deps.journal.hint(agentId)]);
       const keepFrom = hint - ((hint - 1) % SNAPSHOT_EVERY);
-      for (let seq = through + 1; seq < keepFrom; ) {
-        const seqs = Array.from({ length: Math.min(READ_AHEAD * 4, keepFrom - seq) }, (_, i) => seq + i);
+      // One entry first, then more at a time: entries are in time order, so when the first is too
+      // young to move, so is every later one — an agent with nothing to archive costs one read.
+      for (let seq = through + 1, ahead = 1; seq < keepFrom; ahead = Math.min(ahead * 4, READ_AHEAD * 4)) {
+        const seqs = Array.from({ length: Math.min(ahead, keepFrom - seq) }, (_, i) => seq + i);
         const found = await Promise.all(seqs.map((n) => this.deps.journal.findAnywhere(agentId, n)));
         const old: JournalEntry[] = [];
         for (const entry of found) {
