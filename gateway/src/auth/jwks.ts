@@ -51,12 +51,14 @@ export class JwksVerifier {
   }
 
   private async keyFor(kid: string): Promise<KeyObject | undefined> {
-    const age = Date.now() - this.fetchedAt;
-    if (!this.keys.has(kid) && age < MIN_REFETCH_MS) {
+    const seen = this.fetchedAt;
+    const wait = seen + MIN_REFETCH_MS - Date.now();
+    if (!this.keys.has(kid) && wait > 0) {
       // A key rotated in moments ago: wait out the refetch interval rather than refuse it.
-      await new Promise((r) => setTimeout(r, MIN_REFETCH_MS - age));
+      await new Promise((r) => setTimeout(r, wait));
     }
-    if (Date.now() - this.fetchedAt > REFRESH_MS || (!this.keys.has(kid) && Date.now() - this.fetchedAt >= MIN_REFETCH_MS)) {
+    // Refetched unless another request did so meanwhile — not judged by the clock: a timer may fire a millisecond early.
+    if (Date.now() - this.fetchedAt > REFRESH_MS || (!this.keys.has(kid) && this.fetchedAt === seen)) {
       await this.refresh().catch((err: unknown) => {
         // Keep serving with the keys we have; identity being down must not fail known-good tokens.
         if (this.keys.size === 0) throw err;
