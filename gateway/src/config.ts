@@ -32,6 +32,8 @@ export const configSchema = z.object({
   PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).
   PROXY_TIMEOUT_MS: env.int(1_000, 3_600_000).default(120_000),
+  // Development only: the proxy may connect to loopback and private addresses (local stand-in providers).
+  OUTBOUND_ALLOW_PRIVATE: env.bool.default(false),
   BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
   RATE_LIMIT_PREFIX: z.string().default('tg'),
   RATE_LIMIT_GLOBAL_PER_SEC: env.int(1, 1_000_000).default(5_000),

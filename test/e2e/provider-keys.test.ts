@@ -73,7 +73,7 @@ test('when an admin patches a key, then only the given fields change', async (t)
   const res = await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { name: 'patched', disabled: true } });
   t.is(res.status, 200);
   t.like(res.body, { name: 'patched', disabled: true, base_url: created.base_url, masked: created.masked });
-  const url = await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { base_url: 'https://gw.example.com/v1' } });
+  const url = await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { base_url: 'https://gw.example.com/v1', api_key: plaintext } });
   t.is(url.body.base_url, 'https://gw.example.com/v1');
   t.is((await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.manager.access_token, json: { name: 'x' } })).status, 403);
   t.is((await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { api_key: plaintext } })).status, 400);

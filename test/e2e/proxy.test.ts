@@ -221,7 +221,8 @@ test.serial('when the provider is unreachable, then 503 and nothing is charged; 
   const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
   const anthropic = keys.body.items.find((k: { provider: string }) => k.provider === 'anthropic');
   const message = { model: 'claude-3-5-haiku-20241022', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
-  await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: 'http://127.0.0.1:1' } });
+  const moved = await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: 'http://127.0.0.1:1', api_key: ANTHROPIC_KEY } });
+  t.is(moved.status, 200, moved.text);
   try {
     // The gateway reuses a resolved key for up to a second.
     await new Promise((r) => setTimeout(r, 1_100));
@@ -230,7 +231,7 @@ test.serial('when the provider is unreachable, then 503 and nothing is charged; 
     t.is(down.body.error.code, 'service_unavailable');
     t.deepEqual(await settled(agent.id), { limit_usd: 2, spent_usd: 0, reserved_usd: 0, remaining_usd: 2 });
   } finally {
-    await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: provider.url } });
+    await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: provider.url, api_key: ANTHROPIC_KEY } });
   }
   provider.behaviour.hang = true;
   const hung = await chat(agent.token, ask({ max_tokens: 10 }));

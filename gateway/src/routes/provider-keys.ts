@@ -80,13 +80,21 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...write,
     method: 'patch',
     path: '/v1/provider-keys/{id}',
-    summary: 'Rename, disable or re-enable a key, or change its base URL',
+    summary: 'Rename, disable or re-enable a key, or move it to a new base URL',
+    description:
+      'A new `base_url` needs `api_key` entered again (400 without it): a stored key is only ever sent to the host it was entered ' +
+      'for. `api_key` without a new `base_url` is refused (use rotate). Base URLs must be https to a public address.',
     params: idParams,
-    body: z.object({ name: z.string().max(200).optional(), disabled: z.boolean().optional(), base_url: z.string().max(2_048).optional() }),
+    body: z.object({
+      name: z.string().max(200).optional(),
+      disabled: z.boolean().optional(),
+      base_url: z.string().max(2_048).optional(),
+      api_key: apiKey.optional(),
+    }),
     response: keySchema,
     errors: [404],
     handler: async ({ params, body }, req) =>
-      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url }, outgoing(req))),
+      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url, api_key: body.api_key }, outgoing(req))),
   });
 
   route({

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
+  guardedLookup,
+  isInternalHost,
   microsToUsd,
   PROVIDER_NAME,
   PROVIDER_NAME_RULE,
@@ -117,9 +119,12 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         },
       },
     });
+  // A provider host that resolves to an internal address is refused at connect time (503, nothing charged);
+  // literal addresses are never looked up, so the handler checks those itself.
+  const connect = { ...KEEP_ALIVE, lookup: guardedLookup({ allowPrivate: deps.config.OUTBOUND_ALLOW_PRIVATE }) };
   const proxies: Record<string, ReturnType<typeof proxyThrough>> = {
-    'http:': proxyThrough(new HttpAgent(KEEP_ALIVE)),
-    'https:': proxyThrough(new HttpsAgent(KEEP_ALIVE)),
+    'http:': proxyThrough(new HttpAgent(connect)),
+    'https:': proxyThrough(new HttpsAgent(connect)),
   };
 
   const methods: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -166,6 +171,10 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         try {
           // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
           key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
+          if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(new URL(key.base_url).hostname)) {
+            req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
+            throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
+          }
         } catch (err) {
           settle({ model: plan.model, inputTokens: 0, outputTokens: 0 }, '');
           throw err;

@@ -97,12 +97,15 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
     'provider-key': svc('provider-key', {
       PROVIDER_KEY_ENCRYPTION_KEYS: secrets.PROVIDER_KEY_ENCRYPTION_KEYS,
       IP_TOKEN_KEY: secrets.IP_TOKEN_KEY,
+      // The dev stack and tests use stand-in providers on loopback.
+      OUTBOUND_ALLOW_PRIVATE: 'true',
     }),
     budget: svc('budget'),
     gateway: {
       LOG_LEVEL: common.LOG_LEVEL,
       SERVICE_TOKEN_SECRET: secrets.SERVICE_TOKEN_SECRET,
       REDIS_URL: input.redisUrl,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
       ...addrs,
     },
   };

@@ -19,3 +19,4 @@ export * from './grpc/client.js';
 export * from './grpc/health-client.js';
 export * from './money.js';
 export * from './providers.js';
+export * from './outbound.js';

@@ -21,7 +21,7 @@ export async function start(config: Readonly<ProviderKeyConfig>, logger?: Logger
     async setup(rt) {
       const store = new ProviderKeyStore(rt.db);
       const box = new SecretBox(config.PROVIDER_KEY_ENCRYPTION_KEYS);
-      const keys = new ProviderKeys({ store, box, audit: rt.audit, mutex: new KeyedMutex() });
+      const keys = new ProviderKeys({ store, box, audit: rt.audit, mutex: new KeyedMutex(), outbound: { allowPrivate: config.OUTBOUND_ALLOW_PRIVATE } });
       const use = new KeyUse({
         store,
         box,

@@ -33,6 +33,8 @@ export const configSchema = serviceBaseSchema.extend({
   IP_TOKEN_TTL_SECONDS: env.int(10, 86_400).default(900),
   /** The longest lifetime a caller may ask for. */
   IP_TOKEN_MAX_TTL_SECONDS: env.int(10, 7 * 86_400).default(86_400),
+  /** Development only: base URLs may use http and point at loopback or private addresses (local stand-in providers). */
+  OUTBOUND_ALLOW_PRIVATE: env.bool.default(false),
 });
 
 export type ProviderKeyConfig = z.infer<typeof configSchema>;

@@ -106,7 +106,7 @@ test('when a key is updated, then only the given fields change and the change is
   t.is(renamed.name, 'after');
   t.false(renamed.disabled);
   t.is(renamed.base_url, info.base_url);
-  const disabled = await pk.UpdateKey({ id: info.id, disabled: true, base_url: 'https://proxy.example.com/v1/' }, { principal: admin });
+  const disabled = await pk.UpdateKey({ id: info.id, disabled: true, base_url: 'https://proxy.example.com/v1/', api_key: openAiKey('moved') }, { principal: admin });
   t.true(disabled.disabled);
   t.is(disabled.name, 'after');
   t.is(disabled.base_url, 'https://proxy.example.com/v1');
@@ -115,7 +115,7 @@ test('when a key is updated, then only the given fields change and the change is
     events.map((e) => e.details),
     [
       { provider: 'openai', name: 'after', version: 2 },
-      { provider: 'openai', disabled: true, base_url: 'https://proxy.example.com/v1', version: 3 },
+      { provider: 'openai', disabled: true, base_url: 'https://proxy.example.com/v1', key_replaced: true, version: 3 },
     ],
   );
 });

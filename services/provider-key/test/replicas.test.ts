@@ -44,10 +44,17 @@ const rotation = (requestId: string, apiKey: string): Change => ({
   send: (pk, id, call) => pk.RotateKey({ id, api_key: apiKey }, call),
   apply: (s) => ({ ...s, masked: `sk-…${apiKey.slice(-4)}` }),
 });
-const patch = (requestId: string, fields: { name?: string; disabled?: boolean; base_url?: string }): Change => ({
+const patch = (requestId: string, fields: { name?: string; disabled?: boolean }): Change => ({
   requestId,
   send: (pk, id, call) => pk.UpdateKey({ id, ...fields }, call),
   apply: (s) => ({ ...s, ...fields }),
+});
+
+/** A move to a new base URL, with the key entered again. */
+const move = (requestId: string, baseUrl: string, apiKey: string): Change => ({
+  requestId,
+  send: (pk, id, call) => pk.UpdateKey({ id, base_url: baseUrl, api_key: apiKey }, call),
+  apply: (s) => ({ ...s, base_url: baseUrl, masked: `sk-…${apiKey.slice(-4)}` }),
 });
 
 async function createKey(provider: string, apiKey: string) {
@@ -75,7 +82,7 @@ test('when rotations, disables, enables and patches of one key race on two repli
     ...keys.map((k, i) => rotation(`rotate-${i}`, k)),
     ...[true, false, true, false, true].map((disabled, i) => patch(`disabled-${i}`, { disabled })),
     ...Array.from({ length: 5 }, (_, i) => patch(`name-${i}`, { name: `name-${i}` })),
-    ...Array.from({ length: 3 }, (_, i) => patch(`url-${i}`, { base_url: `https://b${i}.example.com/v1` })),
+    ...Array.from({ length: 3 }, (_, i) => move(`url-${i}`, `https://b${i}.example.com/v1`, openAiKey(`ur0${i}`))),
   ];
 
   t.deepEqual(await race(id, changes), changes.map(() => 'ok'), 'every change is acknowledged');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { providerProfile, ValidationError } from '@tollgate/platform';
+import { checkOutboundUrl, providerProfile, ValidationError, type OutboundPolicy } from '@tollgate/platform';
 import type { SealedSecret } from './keyring.js';
 
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
@@ -25,7 +25,6 @@ export const MAX_API_KEY_LENGTH = 1_024;
 const ID = /^pk_[0-9a-z]{9}[0-9a-f]{16}$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
 const API_KEY = /^[\x21-\x7e]+$/;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Ids sort by creation time, so lists page by id. */
 export function newProviderKeyId(now = Date.now()): string {
@@ -56,28 +55,12 @@ export function validApiKey(raw: string): string {
   return raw;
 }
 
-/**
- * An https URL without credentials, query or fragment (plain http only for loopback, so a
- * local stand-in provider works in development). An empty value takes the provider's default.
- */
-export function validBaseUrl(raw: string, provider: string): string {
-  const problem = (msg: string) => new ValidationError(`base_url ${msg}`, { base_url: msg });
-  if (raw.trim() === '') {
-    const fallback = providerProfile(provider).defaultBaseUrl;
-    if (!fallback) throw problem(`is required for provider ${provider}`);
-    return fallback;
-  }
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw problem('must be an absolute URL');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw problem('must use https');
-  }
-  if (url.username || url.password || url.search || url.hash) throw problem('must not carry credentials, a query or a fragment');
-  return url.toString().replace(/\/+$/, '');
+/** A URL the outbound policy allows (see checkOutboundUrl); an empty value takes the provider's default. */
+export function validBaseUrl(raw: string, provider: string, policy: OutboundPolicy): string {
+  if (raw.trim() !== '') return checkOutboundUrl(raw, policy, 'base_url');
+  const fallback = providerProfile(provider).defaultBaseUrl;
+  if (!fallback) throw new ValidationError(`base_url is required for provider ${provider}`, { base_url: `is required for provider ${provider}` });
+  return fallback;
 }
 
 /** `sk-…abcd`: a short alphabetic prefix such as `sk-` and the last four characters. */

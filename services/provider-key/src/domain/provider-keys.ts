@@ -1,4 +1,4 @@
-import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type PageInput, validProviderName } from '@tollgate/platform';
+import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type OutboundPolicy, type PageInput, validProviderName } from '@tollgate/platform';
 import { assertCanRead, assertCanWrite } from './access.js';
 import type { SecretBox } from './keyring.js';
 import {
@@ -23,6 +23,8 @@ export interface ProviderKeysDeps {
    * other; across replicas the store's versioned commit decides.
    */
   mutex: KeyedMutex;
+  /** Where base URLs may point (OUTBOUND_ALLOW_PRIVATE). */
+  outbound: OutboundPolicy;
   now?: () => Date;
 }
 
@@ -38,6 +40,8 @@ export interface UpdateKeyInput {
   name?: string;
   disabled?: boolean;
   baseUrl?: string;
+  /** Required with a new base URL: a stored key is only ever sent where it was entered for. */
+  apiKey?: string;
 }
 
 const RESOURCE = 'provider_key';
@@ -59,7 +63,7 @@ export class ProviderKeys {
     const provider = validProviderName(input.provider);
     const name = validName(input.name);
     const apiKey = validApiKey(input.apiKey);
-    const baseUrl = validBaseUrl(input.baseUrl, provider);
+    const baseUrl = validBaseUrl(input.baseUrl, provider, this.deps.outbound);
     const now = this.#now();
     const id = newProviderKeyId(now.getTime());
     const record: ProviderKeyRecord = {
@@ -103,15 +107,35 @@ export class ProviderKeys {
       patch = {};
       if (input.name !== undefined) patch.name = validName(input.name);
       if (input.disabled !== undefined) patch.disabled = input.disabled;
-      if (input.baseUrl !== undefined) patch.base_url = validBaseUrl(input.baseUrl, current.provider);
-      return Object.keys(patch).length === 0 ? NO_CHANGE : { ...current, ...patch, updated_at: this.#now() };
+      const baseUrl = input.baseUrl === undefined ? current.base_url : validBaseUrl(input.baseUrl, current.provider, this.deps.outbound);
+      if (baseUrl !== current.base_url) patch.base_url = baseUrl;
+      const rekey = this.#rekey(current, baseUrl !== current.base_url, input.apiKey);
+      return Object.keys(patch).length === 0 ? NO_CHANGE : { ...current, ...patch, ...rekey, updated_at: this.#now() };
     });
     if (after === before) return before;
     await this.deps.audit.emit(
-      { action: 'provider_key.updated', resource: { type: RESOURCE, id: after.id }, details: { provider: after.provider, ...patch, version: after.version } },
+      {
+        action: 'provider_key.updated',
+        resource: { type: RESOURCE, id: after.id },
+        details: { provider: after.provider, ...patch, ...(patch.base_url !== undefined ? { key_replaced: true } : {}), version: after.version },
+      },
       caller,
     );
     return after;
+  }
+
+  /**
+   * A key moves to a new base URL only with its key entered again (so whoever can edit a key
+   * but not read it cannot send it to a host of their choosing); a key without a move is a rotation.
+   */
+  #rekey(current: ProviderKeyRecord, moved: boolean, apiKeyRaw: string | undefined): Partial<ProviderKeyRecord> {
+    if (!moved) {
+      if (apiKeyRaw !== undefined) throw new ValidationError('api_key is taken only with a new base_url; rotate replaces a key', { api_key: 'is taken only with a new base_url' });
+      return {};
+    }
+    if (apiKeyRaw === undefined) throw new ValidationError('A new base_url needs the api_key entered again', { api_key: 'is required to change base_url' });
+    const apiKey = validApiKey(apiKeyRaw);
+    return { secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: this.#now() };
   }
 
   async rotate(id: string, apiKeyRaw: string, caller: Caller): Promise<ProviderKeyRecord> {

@@ -20,7 +20,7 @@ export function keyManagementHandlers(keys: ProviderKeys): Pick<Handlers, 'Creat
       return toInfo(await keys.get(req.id, ctx));
     },
     async UpdateKey(req, ctx) {
-      return toInfo(await keys.update({ id: req.id, name: req.name, disabled: req.disabled, baseUrl: req.base_url }, ctx));
+      return toInfo(await keys.update({ id: req.id, name: req.name, disabled: req.disabled, baseUrl: req.base_url, apiKey: req.api_key }, ctx));
     },
     async RotateKey(req, ctx) {
       return toInfo(await keys.rotate(req.id, req.api_key, ctx));
