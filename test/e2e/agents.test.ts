@@ -15,7 +15,7 @@ test.after.always(() => stack?.close());
 test('when a member creates an agent, then 201 answers the agent with its budget in USD and its tg_agt_ token once', async (t) => {
   const res = await stack.http.post('/v1/agents', {
     token: p.member.access_token,
-    json: { name: 'Researcher', description: 'reads papers', budget_usd: 250.75, providers: ['openai'] },
+    json: { name: 'Researcher', description: 'reads papers', budget_usd: 7.75, providers: ['openai'] },
   });
   t.is(res.status, 201);
   t.regex(res.body.token, /^tg_agt_[0-9A-Za-z]{54}$/);
@@ -25,7 +25,7 @@ test('when a member creates an agent, then 201 answers the agent with its budget
     description: 'reads papers',
     providers: ['openai'],
     disabled: false,
-    budget: { limit_usd: 250.75, spent_usd: 0, reserved_usd: 0, remaining_usd: 250.75 },
+    budget: { limit_usd: 7.75, spent_usd: 0, reserved_usd: 0, remaining_usd: 7.75 },
   });
   t.regex(res.body.agent.id, /^agt_/);
   t.truthy(res.body.agent.token_id);
@@ -40,8 +40,26 @@ test('when a member creates an agent, then 201 answers the agent with its budget
   t.is(own.status, 200);
 });
 
+test('when a member asks for more than the self-service allowance, then 403 approval_required and nothing is created; a manager may', async (t) => {
+  const name = `big-${Math.random().toString(36).slice(2, 8)}`;
+  const over = await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name, budget_usd: 10.000001 } });
+  t.is(over.status, 403);
+  t.is(over.body.error.code, 'approval_required');
+  t.deepEqual(over.body.error.details, { self_service_budget_usd: 10 });
+  const names: string[] = [];
+  for (let cursor = ''; ; ) {
+    const page = await stack.http.get(`/v1/agents?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: p.admin.access_token });
+    names.push(...page.body.items.map((a: { name: string }) => a.name));
+    if (!page.body.next_cursor) break;
+    cursor = page.body.next_cursor;
+  }
+  t.false(names.includes(name), 'nothing was created');
+  t.is((await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'allowance', budget_usd: 10 } })).status, 201);
+  t.is((await stack.http.post('/v1/agents', { token: p.manager.access_token, json: { name: 'big', budget_usd: 5000 } })).status, 201);
+});
+
 test('when the budget is at or beyond the limits, then $10,000 is accepted and more, negatives or junk are 400', async (t) => {
-  t.is((await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'max', budget_usd: 10000 } })).status, 201);
+  t.is((await stack.http.post('/v1/agents', { token: p.manager.access_token, json: { name: 'max', budget_usd: 10000 } })).status, 201);
   t.is((await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'str', budget_usd: '0.000001' } })).status, 201);
   for (const budget_usd of [10000.000001, 1000000, -1, 1.0000001, 'ten', { $ne: null }]) {
     const res = await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'bad', budget_usd } });
@@ -98,11 +116,11 @@ test('when the owner or an admin patches an agent, then it changes; another memb
 });
 
 test('when a budget and its history are read, then they answer in USD; an agent reads only its own', async (t) => {
-  const agent = await createAgent(stack, p.member, 12.5);
+  const agent = await createAgent(stack, p.member, 2.5);
   const other = await createAgent(stack, p.member, 1);
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
   t.is(budget.status, 200);
-  t.deepEqual(budget.body, { limit_usd: 12.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 12.5 });
+  t.deepEqual(budget.body, { limit_usd: 2.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 2.5 });
   const history = await stack.http.get(`/v1/agents/${agent.id}/budget/history`, { token: p.viewer.access_token });
   t.is(history.status, 200);
   t.deepEqual(history.body, { items: [] });

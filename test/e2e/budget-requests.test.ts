@@ -48,7 +48,7 @@ test('when a request is read and listed, then it filters by status and agent', a
 });
 
 test('when a manager approves, then the limit rises, the history names the caller, and the body cannot name another approver', async (t) => {
-  const agent = await createAgent(stack, p.member, 100);
+  const agent = await createAgent(stack, p.member, 10);
   const r = (await ask(p.member.access_token, agent.id, 50.5, 'quarter end')).body;
   const forged = await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager.access_token, json: { approver_id: p.admin.user.id } });
   t.is(forged.status, 400);
@@ -56,11 +56,25 @@ test('when a manager approves, then the limit rises, the history names the calle
   t.is(res.status, 200);
   t.like(res.body, { status: 'approved', decided_by: p.manager.user.id, decision_note: 'ok' });
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
-  t.deepEqual(budget.body, { limit_usd: 150.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 150.5 });
+  t.deepEqual(budget.body, { limit_usd: 60.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 60.5 });
   const history = await stack.http.get(`/v1/agents/${agent.id}/budget/history`, { token: p.viewer.access_token });
   t.is(history.body.items.length, 1);
-  t.like(history.body.items[0], { old_limit_usd: 100, new_limit_usd: 150.5, approver_id: p.manager.user.id, request_id: r.id, reason: 'ok' });
+  t.like(history.body.items[0], { old_limit_usd: 10, new_limit_usd: 60.5, approver_id: p.manager.user.id, request_id: r.id, reason: 'ok' });
   t.is((await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager2.access_token, json: {} })).status, 409);
+});
+
+test("when someone asks to raise an agent they do not own, or its owner approves a raise, then 403 and the limit stays", async (t) => {
+  const managers = await createAgent(stack, p.manager, 5);
+  const foreign = await ask(p.member.access_token, managers.id, 9000, 'not mine');
+  t.is(foreign.status, 403);
+  const byAdmin = await ask(p.admin.access_token, managers.id, 20, 'needed for the audit run');
+  t.is(byAdmin.status, 201);
+  const own = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, { token: p.manager.access_token, json: { note: 'mine anyway' } });
+  t.is(own.status, 403);
+  t.is((await stack.http.get(`/v1/agents/${managers.id}/budget`, { token: p.viewer.access_token })).body.limit_usd, 5);
+  const other = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, { token: p.manager2.access_token, json: { note: 'ok' } });
+  t.is(other.status, 200);
+  t.is((await stack.http.get(`/v1/agents/${managers.id}/budget`, { token: p.viewer.access_token })).body.limit_usd, 25);
 });
 
 test('when someone approves their own request, or lacks the role or scope, then 403', async (t) => {

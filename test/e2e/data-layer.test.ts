@@ -15,10 +15,10 @@ test.before(async () => {
 test.after.always(() => stack?.close());
 
 test('when 200 writes of every kind arrive at once through the gateway, then every one is answered and stored, and nothing hangs', async (t) => {
-  const agents = await Promise.all(Array.from({ length: 4 }, () => createAgent(stack, p.member, 100)));
+  const agents = await Promise.all(Array.from({ length: 4 }, () => createAgent(stack, p.member, 10)));
   const leases = await Promise.all(
     agents.map(async (a) => {
-      const res = await stack.http.post(`/v1/agents/${a.id}/handshake`, { token: a.token, json: { provider: 'openai', requested_usd: 50 } });
+      const res = await stack.http.post(`/v1/agents/${a.id}/handshake`, { token: a.token, json: { provider: 'openai', requested_usd: 5 } });
       t.is(res.status, 200, res.text);
       return res.body.lease_id as string;
     }),

@@ -95,7 +95,9 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     method: 'post',
     path: '/v1/agents',
     summary: 'Create an agent with its budget and credential',
-    description: "The agent's `tg_agt_` credential is returned once, in `token`. `budget_usd` is at most MAX_BUDGET_USD (default 10,000).",
+    description:
+      "The agent's `tg_agt_` credential is returned once, in `token`. `budget_usd` is at most MAX_BUDGET_USD (default 10,000); a member's " +
+      'at most SELF_SERVICE_BUDGET_USD (default 10) — more is 403 `approval_required`: create it with that and file a budget request.',
     roles: ['admin', 'manager', 'member'],
     scope: 'agents:write',
     body: z.object({

@@ -50,7 +50,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     path: '/v1/budget-requests',
     summary: "Ask for more budget for an agent",
     description:
-      '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)".',
+      '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)". ' +
+      "Only the agent's owner or an admin may ask (403 otherwise).",
     roles: ['admin', 'manager', 'member'],
     scope: 'budgets:write',
     body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount, justification: z.string().max(4_000) }),
@@ -102,7 +103,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     method: 'post',
     path: '/v1/budget-requests/{id}/approve',
     summary: "Approve a request: the agent's limit rises and the change is recorded",
-    description: 'The approver is you (never a field of the body). Your own request → 403; a request no longer pending → 409.',
+    description: 'The approver is you (never a field of the body). Your own request, or a raise of an agent you own → 403; a request no longer pending → 409.',
     roles: ['admin', 'manager'],
     scope: 'budget_requests:approve',
     params: idParams,

@@ -41,7 +41,7 @@ export class UnauthenticatedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(
     message = 'You are not allowed to do this',
-    code: 'forbidden' | 'insufficient_scope' | 'csrf_failed' = 'forbidden',
+    code: 'forbidden' | 'insufficient_scope' | 'csrf_failed' | 'approval_required' = 'forbidden',
     details?: Record<string, unknown>,
   ) {
     super(code, message, GrpcStatus.PERMISSION_DENIED, 403, details);
@@ -130,6 +130,7 @@ const byCode: Record<string, (message: string, details?: Record<string, unknown>
   forbidden: (m, d) => new ForbiddenError(m, 'forbidden', d),
   insufficient_scope: (m, d) => new ForbiddenError(m, 'insufficient_scope', d),
   csrf_failed: (m, d) => new ForbiddenError(m, 'csrf_failed', d),
+  approval_required: (m, d) => new ForbiddenError(m, 'approval_required', d),
   not_found: (m) => new NotFoundError(m),
   conflict: (m, d) => new ConflictError(m, d),
   budget_exhausted: (m, d) => new BudgetExhaustedError(m, d),

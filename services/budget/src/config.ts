@@ -25,6 +25,8 @@ export const configSchema = serviceBaseSchema
     PROVIDER_KEY_ADDR: z.string().default('127.0.0.1:50054'),
     /** The largest budget an agent may be created with (USD; held as micros). */
     MAX_BUDGET_USD: usd('10000'),
+    /** The largest budget a member may give a new agent without approval (managers and admins: up to MAX_BUDGET_USD). */
+    SELF_SERVICE_BUDGET_USD: usd('10'),
     /** The largest increase one budget request may ask for (USD; held as micros). */
     MAX_BUDGET_REQUEST_USD: usd('10000'),
     /** What a handshake reserves when the agent does not say (USD; held as micros). */

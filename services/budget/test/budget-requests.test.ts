@@ -41,7 +41,7 @@ test('when a request is exactly $10,000 it is accepted; a micro-dollar more, or 
 });
 
 test('when a request is created, then it records the requester from the caller and is audited', async (t) => {
-  const { agent } = await createAgent(s, usd(1));
+  const { agent } = await createAgent(s, usd(1), member2);
   const r = await ask(agent.id, usd(25.5), member2, 'a new dataset');
   t.regex(r.id, /^brq_/);
   t.like(r, { agent_id: agent.id, requester_id: member2.id, requested_micros: 25_500_000, justification: 'a new dataset', status: 'pending', decided_by: '', decided_at: '' });
@@ -56,6 +56,9 @@ test('when a request is malformed or comes from someone who may not ask, then it
   t.is(await codeOf(ask(agent.id, usd(1), member, '')), 'validation_failed');
   t.is(await codeOf(ask('agt_0mwrpp9q30fdaaaec898dcee', usd(1))), 'not_found');
   t.is(await codeOf(ask(agent.id, usd(1), viewer)), 'forbidden');
+  t.is(await codeOf(ask(agent.id, usd(1), member2)), 'forbidden', "only the agent's owner (or an admin) asks for it");
+  t.is(await codeOf(ask(agent.id, usd(1), manager)), 'forbidden');
+  t.is((await ask(agent.id, usd(1), admin)).status, 'pending');
   t.is(await codeOf(ask(agent.id, usd(1), tokenOf(member, ['budgets:read']))), 'insufficient_scope');
   t.is(await codeOf(s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 1, justification: 'x' }, { principal: { type: 'agent', id: agent.id, scopes: ['budgets:read'] } })), 'forbidden');
 });
@@ -83,6 +86,14 @@ test('when a manager approves, then the limit rises, the history records the cal
   const limitEvent = events.find((e) => e.action === 'budget.limit.changed' && e.resource.id === agent.id);
   t.deepEqual(limitEvent?.details, { old_limit_micros: 100_000_000, new_limit_micros: 150_000_000, approver_id: manager.id, request_id: r.id });
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
+});
+
+test("when the agent's owner approves a raise of it that someone else asked for, then it is forbidden", async (t) => {
+  const { agent } = await createAgent(s, usd(1), manager);
+  const r = await ask(agent.id, usd(5), admin);
+  t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: manager })), 'forbidden');
+  t.is((await s.budget.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'pending');
+  t.is((await s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: manager2 })).decided_by, manager2.id);
 });
 
 test('when the requester tries to approve their own request, then it is forbidden, whatever their role', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { startBudgetStack, addProviderKey, createAgent, patient, type BudgetStack } from './helpers.js';
+import { startBudgetStack, addProviderKey, createAgent, member, patient, type BudgetStack } from './helpers.js';
 
 let s: BudgetStack;
 test.before(async () => {
@@ -56,7 +56,7 @@ test('when 200 handshakes and usage reports hit one budget at once, then holds n
 
 test('when holds and a limit raise race, then every hold fits the limit in force and the books balance', async (t) => {
   const { agent, as } = await createAgent(s, 200_000);
-  const request = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 300_000, justification: 'load test' }, { principal: { type: 'user', id: 'usr_requester', role: 'member' } });
+  const request = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 300_000, justification: 'load test' }, { principal: member });
   const [holds] = await Promise.all([
     Promise.all(
       Array.from({ length: 100 }, () =>

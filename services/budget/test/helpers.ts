@@ -49,7 +49,8 @@ export async function startBudgetStack(env: Record<string, string> = {}, opts: P
   const stack = await startStack({
     services: ['token', 'provider-key', 'budget'],
     gateway: false,
-    env: { ...opts.env, budget: { ...opts.env?.budget, ...env } },
+    // Members' agents here get budgets of any size; the self-service allowance has its own tests (agents.test.ts).
+    env: { ...opts.env, budget: { SELF_SERVICE_BUDGET_USD: '10000', ...opts.env?.budget, ...env } },
   });
   const clients = [budgetClient(stack), providerKeyClient(stack), tokenClient(stack)] as const;
   const db = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.budget.MONGO_DB }).asPromise();

@@ -1,9 +1,11 @@
 import {
   ConflictError,
   ForbiddenError,
+  microsToUsd,
   NotFoundError,
   pageOf,
   readPage,
+  roleAtLeast,
   type AuditEmitter,
   type PageInput,
   ValidationError,
@@ -24,6 +26,8 @@ export interface AgentsDeps {
   credentials: CredentialIssuer;
   audit: AuditEmitter;
   maxBudgetMicros: number;
+  /** Above this a member's new agent needs approval: it is created with at most this and raised by a budget request. */
+  selfServiceMicros: number;
   now?: () => Date;
 }
 
@@ -79,6 +83,13 @@ export class Agents {
       throw new ValidationError(`Budget exceeds maximum allowed (${formatUsd(this.deps.maxBudgetMicros)})`, {
         budget_usd: `must be at most ${formatUsd(this.deps.maxBudgetMicros)}`,
       });
+    }
+    if (budget > this.deps.selfServiceMicros && !roleAtLeast(p.role, 'manager')) {
+      throw new ForbiddenError(
+        `A budget above ${formatUsd(this.deps.selfServiceMicros)} needs approval: create the agent with at most that and file a budget request for the rest`,
+        'approval_required',
+        { self_service_budget_usd: microsToUsd(this.deps.selfServiceMicros) },
+      );
     }
 
     const now = this.#now();

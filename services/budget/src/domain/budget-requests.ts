@@ -8,7 +8,7 @@ import {
   type AuditEmitter,
   type PageInput,
 } from '@tollgate/platform';
-import { assertPerson, assertReader } from './access.js';
+import { assertPerson, assertReader, isAdmin } from './access.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd } from './money.js';
@@ -58,6 +58,7 @@ export class BudgetRequests {
     const justification = validText(input.justification, 'justification', true);
     const agent = knownId('agt', input.agentId) ? await this.deps.agents.findById(input.agentId) : null;
     if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    if (agent.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError("Only the agent's owner or an admin can ask to raise its budget");
 
     const now = this.#now();
     const record: Omit<BudgetRequestRecord, 'seq'> = {
@@ -113,6 +114,9 @@ export class BudgetRequests {
     const text = validText(note, 'note', false);
     const current = await this.#find(id);
     if (current.requester_id === p.id) throw new ForbiddenError('You cannot approve your own budget request');
+    // Four eyes: whoever owns the agent (and so asked, or could have) does not approve its raise.
+    const agent = await this.deps.agents.findById(current.agent_id);
+    if (agent?.owner_id === p.id) throw new ForbiddenError('You cannot approve a raise of an agent you own');
     const approved = await this.#decide(current, 'approved', p.id, text);
     await this.deps.audit.emit(
       {
