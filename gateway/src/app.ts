@@ -85,7 +85,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
   const redis = createRedis(config.REDIS_URL, log);
   const limiters = createLimiters(config, redis);
   if (!(await redisReady(redis))) log.warn('redis not reachable at start; rate limiting starts in memory');
-  const jwks = new JwksVerifier(clients, config.JWT_ISSUER, config.JWT_AUDIENCE, log);
+  const jwks = new JwksVerifier(clients, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_MAX_TTL_SECONDS, log);
   const deps: GatewayDeps = {
     config,
     log,

@@ -24,6 +24,8 @@ export const configSchema = z.object({
   SERVICE_TOKEN_SECRET: env.secret(32),
   JWT_ISSUER: z.string().default('tollgate'),
   JWT_AUDIENCE: z.string().default('tollgate-api'),
+  // The longest access token accepted (identity's ACCESS_TOKEN_TTL_SECONDS; a longer one was not issued by it).
+  ACCESS_TOKEN_MAX_TTL_SECONDS: env.int(30, 86_400).default(900),
   GRPC_DEADLINE_MS: env.int(100, 60_000).default(3_000),
   // How long a session check or token introspection is reused. With the token service's own
   // cross-replica sync (≤ 250 ms) revocation takes effect everywhere within 1 s.

@@ -113,6 +113,11 @@ export class Authenticator {
     return pending;
   }
 
+  /** After a signing-key rotation through this gateway: tokens signed with the new key verify at once. */
+  signingKeysChanged(): Promise<void> {
+    return this.jwks.refresh();
+  }
+
   /** Called by routes that end sessions or tokens, so this gateway stops accepting them at once. */
   invalidateSession(sessionId: string): void {
     this.forgetSessionChecks();

@@ -243,6 +243,10 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     roles: ['admin'],
     scope: 'users:write',
     response: jwkSchema,
-    handler: async (_input, req) => identity.RotateSigningKey({}, outgoing(req)),
+    handler: async (_input, req) => {
+      const key = await identity.RotateSigningKey({}, outgoing(req));
+      await deps.auth.signingKeysChanged();
+      return key;
+    },
   });
 }
