@@ -1,6 +1,8 @@
 import test from 'ava';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { Redis } from 'ioredis';
+import { testEnv } from '../support/env.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
 import { auditEvents, edgeClient, setCookies, type EdgeClient } from '../support/identity-edge.js';
@@ -403,4 +405,26 @@ test('GET /openapi.json: when the document is fetched, then it documents every A
   for (const [path, method] of expected) t.truthy(res.body.paths[path]?.[method], `${method.toUpperCase()} ${path}`);
   for (const schema of ['AuthResult', 'User', 'Session', 'Jwks']) t.truthy(res.body.components.schemas[schema], schema);
   t.truthy(res.body.paths['/v1/auth/login'].post.responses['401']);
+});
+
+test('when a password is typed into the email field, then neither the audit log nor the login limiter keeps it', async (t) => {
+  const c = edgeClient(stack, 'typo');
+  const typed = `Hunter2-${Date.now()}-secret`;
+  t.is((await c.post('/v1/auth/login', { json: { email: typed, password: 'anything at all' } })).status, 401);
+  const unknownEmail = newEmail('typo');
+  t.is((await c.post('/v1/auth/login', { json: { email: unknownEmail, password: 'anything at all' } })).status, 401);
+
+  const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) => e.some((x) => x.details.email === unknownEmail));
+  t.false(JSON.stringify(events).toLowerCase().includes(typed.toLowerCase()), 'the typed text is nowhere in the audit log');
+  t.true(events.some((e) => e.details.reason === 'unknown_user' && typeof e.details.email_digest === 'string' && e.ip === c.ip));
+  t.truthy(events.find((e) => e.details.email === unknownEmail), 'a well-formed email is kept as typed (normalised)');
+
+  const redis = new Redis(testEnv.redisUrl);
+  try {
+    const keys = await redis.keys('*');
+    t.true(keys.length > 0);
+    t.false(keys.some((k) => k.toLowerCase().includes(typed.toLowerCase()) || k.includes(unknownEmail)), 'limiter keys hold digests only');
+  } finally {
+    redis.disconnect();
+  }
 });

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Response } from 'express';
@@ -105,7 +106,9 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const failIp = limiter(redis, `${p}:login-fail-ip`, config.LOGIN_FAILURES_PER_WINDOW, window);
   const failAccount = limiter(redis, `${p}:login-fail-acct`, config.LOGIN_FAILURES_PER_WINDOW, window);
   const attemptsIp = limiter(redis, `${p}:login-ip`, config.LOGIN_ATTEMPTS_PER_IP_PER_WINDOW, window);
-  const accountKey = (account: string) => account.trim().toLowerCase().slice(0, 320);
+  // A keyed digest, never the text: what was typed as an email may be a password in the wrong field.
+  const digestKey = Buffer.from(hkdfSync('sha256', config.SERVICE_TOKEN_SECRET, '', 'tollgate login limiter key', 32));
+  const accountKey = (account: string) => createHmac('sha256', digestKey).update(account.trim().toLowerCase()).digest('base64url');
 
   const blockedFor = async (l: RateLimiterAbstract, key: string): Promise<number> => {
     const res = await l.get(key).catch(() => null);

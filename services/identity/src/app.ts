@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { Logger } from 'pino';
 import { JobProgress, PeriodLeader, registration, startService, type RunningService } from '@tollgate/platform';
 import { loadIdentity, packageDefinition } from '@tollgate/proto';
@@ -61,6 +62,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           lockoutThreshold: config.LOCKOUT_THRESHOLD,
           lockoutSeconds: config.LOCKOUT_SECONDS,
+          auditDigestKey: Buffer.from(hkdfSync('sha256', config.JWT_KEY_ENCRYPTION_KEY, '', 'tollgate audit login digest', 32)),
         },
       };
 

@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
 import type { UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
 import { currentSeries, endSeries, isLocked, recordPasswordFailure } from './lockout.js';
-import { normalizeEmail, viewOf, type UserView } from './users.js';
+import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
 /** What a login or refresh hands back. Secrets appear here once and are never stored. */
@@ -108,7 +109,9 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
   const user = email.length <= EMAIL_INPUT_MAX ? await deps.users.findByEmail(email) : null;
   if (!user) {
     await deps.passwords.verifyDummy(input.password);
-    throw await loginFailed(deps, caller, 'unknown_user', null, { email: clip(email, EMAIL_INPUT_MAX) });
+    // What was typed is kept only when it is an email: anything else may be a password in the wrong field.
+    const typed = isEmail(email) ? { email } : { email_digest: createHmac('sha256', deps.settings.auditDigestKey).update(email).digest('base64url').slice(0, 22) };
+    throw await loginFailed(deps, caller, 'unknown_user', null, typed);
   }
 
   // The lock state is read while the hash is verified, so a real account's extra reads hide behind it.

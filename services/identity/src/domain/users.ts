@@ -25,6 +25,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A well-formed email address (normalised first). */
+export function isEmail(email: string): boolean {
+  return email.length <= 254 && EMAIL.test(email);
+}
+
 export function displayName(name: string, email: string): string {
   return name || email.slice(0, email.indexOf('@') >= 0 ? email.indexOf('@') : undefined);
 }
@@ -59,7 +64,7 @@ function decodeCursor(after: string): number {
 
 function parseEmail(raw: string): string {
   const email = normalizeEmail(raw);
-  if (email.length > 254 || !EMAIL.test(email)) throw new ValidationError('email is invalid', { email: 'must be an email address' });
+  if (!isEmail(email)) throw new ValidationError('email is invalid', { email: 'must be an email address' });
   return email;
 }
 
