@@ -98,7 +98,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
   };
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
-  const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app);
+  const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: config.TLS_CIPHERS }, app);
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {

@@ -37,6 +37,13 @@ export const configSchema = z.object({
   // Development only: the proxy may connect to loopback and private addresses (local stand-in providers).
   OUTBOUND_ALLOW_PRIVATE: env.bool.default(false),
   BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
+  // TLS 1.2 suites (OpenSSL names): AEAD with forward secrecy only — Mozilla "intermediate". TLS 1.3 suites are all AEAD.
+  TLS_CIPHERS: z
+    .string()
+    .default(
+      'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:' +
+        'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305',
+    ),
   RATE_LIMIT_PREFIX: z.string().default('tg'),
   RATE_LIMIT_GLOBAL_PER_SEC: env.int(1, 1_000_000).default(5_000),
   RATE_LIMIT_IP_PER_MIN: env.int(1, 1_000_000).default(1_200),

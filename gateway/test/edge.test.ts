@@ -1,3 +1,4 @@
+import tls from 'node:tls';
 import test from 'ava';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
@@ -109,4 +110,21 @@ test('when a known path is asked with a method it does not serve, then 405 with 
   t.is(put.status, 405);
   t.deepEqual(String(put.headers.allow).split(', ').sort(), ['DELETE', 'GET', 'PATCH']);
   t.is((await stack.http.request('PUT', '/v1/nothing-here')).status, 404);
+});
+
+test('when a client offers TLS 1.2 with CBC, CCM or no forward secrecy, then the handshake fails; AEAD with ECDHE works', async (t) => {
+  const { hostname, port } = new URL(stack.url);
+  const handshake = (ciphers: string) =>
+    new Promise<string>((resolve) => {
+      const socket = tls.connect({ host: hostname, port: Number(port), maxVersion: 'TLSv1.2', ciphers, rejectUnauthorized: false }, () => {
+        resolve(socket.getCipher().name);
+        socket.end();
+      });
+      socket.on('error', () => resolve('refused'));
+    });
+  for (const weak of ['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM', 'AES128-GCM-SHA256']) {
+    t.is(await handshake(weak), 'refused', weak);
+  }
+  t.is(await handshake('ECDHE-ECDSA-AES128-GCM-SHA256'), 'ECDHE-ECDSA-AES128-GCM-SHA256');
+  t.is(await handshake('ECDHE-ECDSA-CHACHA20-POLY1305'), 'ECDHE-ECDSA-CHACHA20-POLY1305');
 });
