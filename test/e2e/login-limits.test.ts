@@ -1,5 +1,6 @@
 import test from 'ava';
 import { startStack, type Stack } from '../support/stack.js';
+import { eventually } from '../support/eventually.js';
 
 // Login abuse protection at the edge: failed logins per IP and per account, all attempts
 // per IP, client IP from X-Forwarded-For only because TRUST_PROXY says so here.
@@ -65,4 +66,29 @@ test('when TRUST_PROXY is not set, then X-Forwarded-For cannot be used to dodge 
   } finally {
     await plain.close();
   }
+});
+
+test('when 20 wrong passwords arrive at once, then at most 5 are checked — from one IP and from 20', async (t) => {
+  const statuses = async (ipOf: (i: number) => string, email: string) => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attempt(email, `wrong-password-${i}`, ipOf(i))));
+    const counts: Record<number, number> = {};
+    for (const a of answers) counts[a.status] = (counts[a.status] ?? 0) + 1;
+    return counts;
+  };
+  const oneIp = await statuses(() => '203.0.113.77', 'parallel-one@example.test');
+  t.deepEqual(oneIp, { 401: 5, 429: 15 });
+  const manyIps = await statuses((i) => `198.18.0.${i + 1}`, 'parallel-many@example.test');
+  t.deepEqual(manyIps, { 401: 5, 429: 15 });
+});
+
+test.serial('when a login fails because identity is down, then it does not count as a failure', async (t) => {
+  const ip = '203.0.113.90';
+  await stack.stop('identity');
+  try {
+    for (let i = 0; i < 6; i++) t.is((await attempt(stack.secrets.BOOTSTRAP_ADMIN_EMAIL, 'wrong-password-123', ip)).status, 503);
+  } finally {
+    await stack.start('identity');
+  }
+  await eventually(() => stack.http.get('/health/ready'), (r) => r.status === 200, 20_000);
+  t.is((await attempt(stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD, ip)).status, 200);
 });

@@ -94,10 +94,20 @@ export interface Limiters {
  * default); a success clears the account's count. All attempts per IP are capped too.
  */
 export interface LoginGuard {
-  /** Before checking the password: 429 if this IP or account is already over its limits. */
-  check(ip: string, account: string): Promise<Consumed[]>;
-  recordFailure(ip: string, account: string): Promise<void>;
-  recordSuccess(account: string): Promise<void>;
+  /**
+   * Before the password is checked: counts the attempt as a failure of its IP and its account
+   * up front (429 past either limit), so parallel guesses cannot all be checked before one is
+   * counted. The attempt then takes the count back if it succeeds or was never checked.
+   */
+  begin(ip: string, account: string): Promise<LoginAttempt>;
+}
+
+export interface LoginAttempt {
+  consumed: Consumed[];
+  /** The password was right: the account's failures start again, the IP's point comes back. */
+  succeeded(): Promise<void>;
+  /** The password was never checked (a dependency failed): both points come back. */
+  unchecked(): Promise<void>;
 }
 
 export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
@@ -110,25 +120,27 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const digestKey = Buffer.from(hkdfSync('sha256', config.SERVICE_TOKEN_SECRET, '', 'tollgate login limiter key', 32));
   const accountKey = (account: string) => createHmac('sha256', digestKey).update(account.trim().toLowerCase()).digest('base64url');
 
-  const blockedFor = async (l: RateLimiterAbstract, key: string): Promise<number> => {
-    const res = await l.get(key).catch(() => null);
-    return res && res.consumedPoints >= l.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
-  };
-
   const login: LoginGuard = {
-    async check(ip, account) {
-      const wait = Math.max(await blockedFor(failIp, ip), await blockedFor(failAccount, accountKey(account)));
-      if (wait > 0) throw new RateLimitedError(wait, failIp.points);
-      return [await consume(attemptsIp, ip)];
-    },
-    async recordFailure(ip, account) {
-      await Promise.all([
-        failIp.penalty(ip, 1).catch(() => undefined),
-        failAccount.penalty(accountKey(account), 1).catch(() => undefined),
-      ]);
-    },
-    async recordSuccess(account) {
-      await failAccount.delete(accountKey(account)).catch(() => undefined);
+    async begin(ip, account) {
+      const key = accountKey(account);
+      const consumed = [await consume(attemptsIp, ip)];
+      const taken = await Promise.allSettled([consume(failIp, ip), consume(failAccount, key)]);
+      const refused = taken.find((r) => r.status === 'rejected');
+      if (refused) {
+        // Over one limit: nothing is checked, so the other limiter's point comes back.
+        if (taken[0].status === 'fulfilled') await failIp.reward(ip, 1).catch(() => undefined);
+        if (taken[1].status === 'fulfilled') await failAccount.reward(key, 1).catch(() => undefined);
+        throw refused.reason;
+      }
+      return {
+        consumed,
+        async succeeded() {
+          await Promise.all([failAccount.delete(key).catch(() => undefined), failIp.reward(ip, 1).catch(() => undefined)]);
+        },
+        async unchecked() {
+          await Promise.all([failIp.reward(ip, 1).catch(() => undefined), failAccount.reward(key, 1).catch(() => undefined)]);
+        },
+      };
     },
   };
 

@@ -83,18 +83,17 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     response: authResultSchema,
     errors: [401],
     handler: async ({ body }, req, res) => {
-      const attempts = await deps.limiters.login.check(req.ctx.ip, body.email);
-      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempts]);
+      const attempt = await deps.limiters.login.begin(req.ctx.ip, body.email);
+      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
       let result: AuthResult__Output;
       try {
         result = await identity.Login({ email: body.email, password: body.password }, outgoing(req));
       } catch (err) {
-        if (err instanceof UnauthenticatedError && err.code === 'invalid_credentials') {
-          await deps.limiters.login.recordFailure(req.ctx.ip, body.email);
-        }
+        // A wrong credential keeps its count; an attempt identity never judged gives it back.
+        if (!(err instanceof UnauthenticatedError && err.code === 'invalid_credentials')) await attempt.unchecked();
         throw err;
       }
-      await deps.limiters.login.recordSuccess(body.email);
+      await attempt.succeeded();
       setAuthCookies(res, result);
       return toAuthResult(result);
     },
