@@ -273,3 +273,14 @@ test('POST /v1/users/{id}/unlock: when an account is locked by failed logins, th
   const events = await auditEvents(stack, adminToken, 'user.unlocked', (e) => e.some((x) => x.resource.id === user.id));
   t.like(events.find((e) => e.resource.id === user.id), { actor: { id: adminId }, details: { was_locked: true } });
 });
+
+test('GET /v1/users: when a query carries an operator in brackets or a parameter the route does not take, then 400 names it and nothing is listed', async (t) => {
+  for (const query of ['role[$ne]=admin', 'role[%24ne]=admin', 'limit=5&where=1', 'email=admin%40tollgate.local']) {
+    const res = await stack.http.get(`/v1/users?${query}`, { token: adminToken });
+    t.is(res.status, 400, query);
+    t.is(res.body.error.code, 'validation_failed', query);
+    t.is(res.body.items, undefined);
+  }
+  t.is((await stack.http.get('/v1/auth/me?debug=1', { token: adminToken })).status, 400, 'a route without query parameters takes none');
+  t.is((await stack.http.get('/v1/users?role=admin&limit=5', { token: adminToken })).status, 200);
+});

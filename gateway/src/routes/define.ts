@@ -112,7 +112,7 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
  * Registers one route in express AND in the OpenAPI document, so /openapi.json always
  * covers exactly the routes that exist. The pipeline: authenticate → authorize (roles,
  * scope; denials audited as authz.denied) → per-caller and per-route rate limits →
- * validate params/query/body (bodies are strict: unknown fields are rejected) → handler.
+ * validate params/query/body (bodies and queries are strict: unknown fields are rejected) → handler.
  */
 /** Which methods each path template serves: a known path asked with another method is 405, not 404. */
 export class RouteTable {
@@ -136,6 +136,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
     spec: RouteSpec<B, Q, P, A>,
   ): void {
     const body = spec.body?.strict();
+    // Query parameters are strict too (`?role[$ne]=admin` is an unknown parameter, not a silent no-op); a raw route passes its query on.
+    const query = spec.raw ? undefined : (spec.query ?? z.object({})).strict();
     const status = spec.status ?? 200;
     const allowedTypes = spec.principals ?? ['user', 'token'];
     const routeLimiter = spec.rateLimit
@@ -206,7 +208,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         setRateLimitHeaders(res, consumed);
         const input = {
           params: parse(spec.params, req.params, 'path parameters'),
-          query: parse(spec.query, req.query, 'query parameters'),
+          query: parse(query, req.query, 'query parameters'),
           body: spec.raw ? {} : parse(body, req.body, 'request body'),
           principal,
         } as RouteInput<B, Q, P, A>;
