@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { testEnv } from '../support/env.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
-import { auditEvents, edgeClient, setCookies, type EdgeClient } from '../support/identity-edge.js';
+import { auditEvents, edgeClient, setCookies, type ApiAuditEvent, type EdgeClient } from '../support/identity-edge.js';
 
 // The Auth rows of shared/API.md through the real HTTPS gateway, identity and audit.
 // Each test is its own client (X-Forwarded-For, trusted from loopback here), so the
@@ -97,11 +97,11 @@ test('POST /v1/auth/login: when the email is unknown, the password wrong, or the
   }
 
   const expected = { [unknownEmail]: 'unknown_user', [wrong.id]: 'bad_password', [disabled.id]: 'disabled', [locked.id]: 'locked' };
-  const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) =>
-    Object.values(expected).every((reason) => e.some((x) => x.details.reason === reason)),
-  );
-  const reasonFor = (key: string) =>
-    events.find((e) => (e.resource.id === key || e.details.email === key) && e.details.reason === expected[key]);
+  const matches = (e: ApiAuditEvent, key: string) =>
+    (e.resource.id === key || e.details.email === key) && e.details.reason === expected[key];
+  // Audit delivery is asynchronous: wait for these users' own events (other tests fail logins too).
+  const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) => Object.keys(expected).every((key) => e.some((x) => matches(x, key))));
+  const reasonFor = (key: string) => events.find((e) => matches(e, key));
   for (const key of Object.keys(expected)) t.truthy(reasonFor(key), `${expected[key]} audited`);
   t.like(reasonFor(unknownEmail), { outcome: 'failure', actor: { type: 'anonymous' }, ip: c.ip, user_agent: c.userAgent });
   t.true(events.every((e) => !JSON.stringify(e).includes(PASSWORD) && !JSON.stringify(e).includes('not-the-right-password')));
@@ -317,6 +317,27 @@ test('PUT /v1/auth/password: when the current password is right, then 204 and ot
   t.is((await edgeClient(stack, 'pw-new').post('/v1/auth/login', { json: { email: user.email, password: newPassword } })).status, 200);
   const events = await auditEvents(stack, adminToken, 'auth.password.changed', (e) => e.some((x) => x.resource.id === user.id));
   t.false(JSON.stringify(events).includes(newPassword));
+});
+
+test('PUT /v1/auth/password: when a stolen session guesses the current password, then the guesses lock the account and are limited like logins', async (t) => {
+  const user = await newUser();
+  const c = edgeClient(stack, 'password-guess');
+  const { body: session } = await login(c, user.email);
+  const change = (current_password: string) => c.put('/v1/auth/password', { token: session.access_token, json: { current_password, new_password: 'a-brand-new-passphrase' } });
+  // LOCKOUT_THRESHOLD is 3 here: three wrong guesses lock the account...
+  for (let i = 0; i < LOCKOUT_THRESHOLD; i++) t.is((await change(`wrong-guess-${i}`)).status, 403);
+  // ...so the right password changes nothing now,
+  const locked = await change(PASSWORD);
+  t.is(locked.status, 403);
+  t.regex(errorOf(locked).message, /locked/);
+  t.is((await edgeClient(stack, 'pw-still-old').post('/v1/auth/login', { json: { email: user.email, password: 'a-brand-new-passphrase' } })).status, 401);
+  // ...and past the failures allowed per account (5 a window), the gateway answers 429 before identity is asked.
+  t.is((await change('wrong-guess-4')).status, 403);
+  const limited = await change('wrong-guess-5');
+  t.is(limited.status, 429);
+  t.true(Number(limited.headers['retry-after']) > 0);
+  const events = await auditEvents(stack, adminToken, 'auth.account.locked', (e) => e.some((x) => x.resource.id === user.id));
+  t.truthy(events.find((e) => e.resource.id === user.id));
 });
 
 test('GET /v1/auth/sessions: when a user lists sessions, then they see their own with ip, user agent and the current one marked', async (t) => {

@@ -1,6 +1,6 @@
 import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
-import { UnauthenticatedError } from '@tollgate/platform';
+import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { outgoing } from '../http/request-context.js';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
@@ -177,11 +177,24 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     method: 'put',
     path: '/v1/auth/password',
     summary: 'Change your password',
-    description: 'Needs the current password (403 if wrong). Every other session of yours ends.',
+    description:
+      'Needs the current password (403 if wrong). Every other session of yours ends. Wrong current passwords count like failed ' +
+      'logins: per IP and per account (429 with Retry-After past the limit), and towards the account lockout (a locked account → 403).',
     body: z.object({ current_password: z.string().max(1_024), new_password: z.string().max(1_024) }),
     status: 204,
-    handler: async ({ body, principal }, req) => {
-      await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, outgoing(req));
+    errors: [429],
+    handler: async ({ body, principal }, req, res) => {
+      const attempt = await deps.limiters.login.begin(req.ctx.ip, `user:${principal.id}`);
+      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
+      try {
+        await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, outgoing(req));
+      } catch (err) {
+        // 403: the current password was wrong (or the account locked) — it counts. A 400 or 409 came after a right one.
+        if (err instanceof ValidationError || err instanceof ConflictError) await attempt.succeeded();
+        else if (!(err instanceof ForbiddenError)) await attempt.unchecked();
+        throw err;
+      }
+      await attempt.succeeded();
       deps.auth.invalidateUser(principal.id);
       return undefined;
     },

@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
 import type { SessionRecord } from '../store/sessions.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { recordPasswordFailure } from './lockout.js';
+import { currentSeries, endSeries, recordPasswordFailure } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isAdmin, requireService, requireSession } from './policy.js';
 import { displayName, type UserView } from './users.js';
@@ -62,6 +62,14 @@ export async function revokeSession(deps: IdentityDeps, caller: Caller, id: stri
 }
 
 /** Verifies the current password, sets the new one and ends every other session of the user. */
+async function passwordChangeLocked(deps: IdentityDeps, caller: Caller, userId: string): Promise<ForbiddenError> {
+  await deps.audit.emit(
+    { action: 'auth.password.change_failed', outcome: 'failure', resource: { type: 'user', id: userId }, details: { reason: 'locked' } },
+    caller,
+  );
+  return new ForbiddenError('This account is locked after too many wrong passwords; try again later');
+}
+
 export async function changePassword(
   deps: IdentityDeps,
   caller: Caller,
@@ -70,8 +78,14 @@ export async function changePassword(
   const { userId, sessionId } = requireSession(caller.principal);
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
-  if (!input.currentPassword || !(await deps.passwords.verify(user.passwordHash, input.currentPassword))) {
-    const { failures } = await recordPasswordFailure(deps, caller, user.id);
+  // The same lockout as logging in: wrong current passwords count towards it, and a locked account changes nothing.
+  const [passwordOk, series] = await Promise.all([
+    input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : false,
+    currentSeries(deps, user.id),
+  ]);
+  if (series.lockedAt) throw await passwordChangeLocked(deps, caller, user.id);
+  if (!passwordOk) {
+    const { failures } = await recordPasswordFailure(deps, caller, user.id, series);
     await deps.audit.emit(
       {
         action: 'auth.password.change_failed',
@@ -87,6 +101,7 @@ export async function changePassword(
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
   }
+  if (!(await endSeries(deps, user.id, 'success'))) throw await passwordChangeLocked(deps, caller, user.id);
   const newHash = await deps.passwords.hash(input.newPassword);
   // Over the hash just verified: a password changed meanwhile (another session) is not overwritten.
   const changed = await deps.users.change(user.id, async (u) => {
