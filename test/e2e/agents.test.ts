@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Stack } from '../support/stack.js';
 import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
 
-// The agent and budget rows of "Agents, budgets, requests" (shared/API.md) through the gateway.
+// The agent and budget rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
 let p: People;
 

@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
 import { auditEvents, edgeClient, setCookies, type ApiAuditEvent, type EdgeClient } from '../support/identity-edge.js';
 
-// The Auth rows of shared/API.md through the real HTTPS gateway, identity and audit.
+// The Auth routes of the REST API (/openapi.json) through the real HTTPS gateway, identity and audit.
 // Each test is its own client (X-Forwarded-For, trusted from loopback here), so the
 // per-IP login limits of one test never touch another.
 let stack: Stack;

@@ -3,7 +3,7 @@ import type { Stack } from '../support/stack.js';
 import { createUserAndLogin } from '../support/session.js';
 import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
 
-// The budget-request rows of "Agents, budgets, requests" (shared/API.md) through the gateway.
+// The budget-request rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
 let p: People;
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Stack } from '../support/stack.js';
 import { patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
 
-// The "Provider keys" rows of shared/API.md through the real HTTPS gateway.
+// The "Provider keys" routes of the REST API (/openapi.json) through the real HTTPS gateway.
 let stack: Stack;
 let p: People;
 const plaintext = 'sk-live-E2EPLAINTEXTKEYxxxxxxxxxxxx9876';

@@ -5,7 +5,7 @@ import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v
 import type { TokenDefinition } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import { startStack, type Stack } from '../support/stack.js';
 
-// The API-token rows of shared/API.md through the real HTTPS gateway. The first
+// The API-token routes of the REST API (/openapi.json) through the real HTTPS gateway. The first
 // credential is the installation's BOOTSTRAP_TOKEN (owned by the bootstrap admin); other
 // people are created in identity and handed a first token the way a session would mint
 // one, and everything after that goes through the gateway with API tokens.

@@ -3,7 +3,7 @@ import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
 import { auditEvents, edgeClient } from '../support/identity-edge.js';
 
-// The Users rows of shared/API.md through the real HTTPS gateway, with identity, audit
+// The Users routes of the REST API (/openapi.json) through the real HTTPS gateway, with identity, audit
 // and the token service (API-token callers and their scopes).
 let stack: Stack;
 let adminToken: string;

@@ -4,7 +4,7 @@ import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js
  * One error class per concept. Domain code throws these; they are mapped to a gRPC
  * status once (toGrpcError, in the server wrapper) and back to the same class and then
  * to HTTP once (fromGrpcError + httpStatusOf, in the gateway). `code` is the public
- * snake_case code of shared/API.md; `message` is safe to show to a client.
+ * snake_case code of the REST API (the error envelope of the OpenAPI document); `message` is safe to show to a client.
  */
 export class AppError extends Error {
   constructor(

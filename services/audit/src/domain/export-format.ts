@@ -11,7 +11,7 @@ export function parseExportFormat(raw: string): ExportFormat {
 }
 
 /**
- * The public event shape of shared/API.md (the REST body and each NDJSON line); unset
+ * The public audit event shape of the REST API (OpenAPI document) (the REST body and each NDJSON line); unset
  * optional fields are null, as everywhere in the REST API.
  */
 export function publicEvent(e: ChainedEvent) {
