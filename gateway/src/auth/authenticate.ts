@@ -26,11 +26,6 @@ interface TokenEntry {
 export class Authenticator {
   private readonly sessions: TtlCache<SessionEntry>;
   private readonly tokens: TtlCache<TokenEntry>;
-  private readonly introspecting = new Map<string, Promise<TokenEntry>>();
-  private readonly checkingSessions = new Map<string, Promise<SessionEntry>>();
-  /** Bumped by each invalidation: an answer fetched from before one is not cached. */
-  private tokenGeneration = 0;
-  private sessionGeneration = 0;
 
   constructor(
     private readonly clients: Clients,
@@ -50,9 +45,7 @@ export class Authenticator {
 
   private async fromAccessToken(jwt: string, ctx: RequestContext): Promise<Principal> {
     const claims = await this.jwks.verify(jwt);
-    const cached = this.sessions.peek(claims.sid);
-    if (cached?.aging) this.checkSession(claims.sid, claims.sub, ctx).catch(() => undefined);
-    const session = cached?.value ?? (await this.checkSession(claims.sid, claims.sub, ctx));
+    const session = await this.sessions.through(claims.sid, () => this.checkSession(claims.sid, claims.sub, ctx));
     // The cached check is of the session's own user: a token naming another user with this sid is not that session.
     if (!session.active || session.userId !== claims.sub) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
     ctx.credential = { kind: 'session', sessionId: claims.sid };
@@ -60,57 +53,30 @@ export class Authenticator {
     return { type: 'user', id: claims.sub, role, sessionId: claims.sid };
   }
 
-  /** One session check per session at a time: a user's parallel requests share it. */
-  private checkSession(sessionId: string, userId: string, ctx: RequestContext): Promise<SessionEntry> {
-    return this.once(this.checkingSessions, sessionId, async () => {
-      const generation = this.sessionGeneration;
-      const res = await this.clients.identity.call.CheckSession({ session_id: sessionId }, outgoingFrom(ctx, GATEWAY));
-      const entry: SessionEntry = { active: res.active && res.user?.id === userId, userId, role: res.user?.role };
-      if (generation === this.sessionGeneration) this.sessions.set(sessionId, entry);
-      return entry;
-    });
+  private async checkSession(sessionId: string, userId: string, ctx: RequestContext): Promise<SessionEntry> {
+    const res = await this.clients.identity.call.CheckSession({ session_id: sessionId }, outgoingFrom(ctx, GATEWAY));
+    return { active: res.active && res.user?.id === userId, userId, role: res.user?.role };
   }
 
   private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
     const key = createHash('sha256').update(token).digest('base64url');
-    const cached = this.tokens.peek(key);
-    if (cached?.aging) this.introspect(key, token, ctx).catch(() => undefined);
-    const entry = cached?.value ?? (await this.introspect(key, token, ctx));
+    const entry = await this.tokens.through(key, () => this.introspect(token, ctx));
     if (!entry.principal) throw new UnauthenticatedError('unauthenticated', 'API token is invalid, expired or revoked');
     ctx.credential = { kind: 'token', tokenId: entry.principal.tokenId ?? '' };
     return entry.principal;
   }
 
-  /** One introspection per token at a time: an agent's parallel calls share it. */
-  private introspect(key: string, token: string, ctx: RequestContext): Promise<TokenEntry> {
-    return this.once(this.introspecting, key, async () => {
-      const generation = this.tokenGeneration;
-      const res = await this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY));
-      const entry: TokenEntry = {};
-      if (res.active) {
-        const role = isRole(res.owner_role) ? res.owner_role : undefined;
-        const scopes = res.scopes as Scope[];
-        entry.principal =
-          res.kind === 'agent'
-            ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
-            : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id };
-      }
-      if (generation === this.tokenGeneration) this.tokens.set(key, entry);
-      return entry;
-    });
-  }
-
-  /** Runs `fetch` for `key` unless a run for it is in flight, whose answer is shared instead. */
-  private once<T>(inFlight: Map<string, Promise<T>>, key: string, fetch: () => Promise<T>): Promise<T> {
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = fetch();
-      inFlight.set(key, pending);
-      const done = pending;
-      const forget = () => inFlight.get(key) === done && inFlight.delete(key);
-      void done.then(forget, forget);
-    }
-    return pending;
+  private async introspect(token: string, ctx: RequestContext): Promise<TokenEntry> {
+    const res = await this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY));
+    if (!res.active) return {};
+    const role = isRole(res.owner_role) ? res.owner_role : undefined;
+    const scopes = res.scopes as Scope[];
+    return {
+      principal:
+        res.kind === 'agent'
+          ? { type: 'agent', id: res.agent_id, ownerId: res.owner_id, role, scopes, tokenId: res.id }
+          : { type: 'token', id: res.owner_id, role, scopes, tokenId: res.id },
+    };
   }
 
   /** After a signing-key rotation through this gateway: tokens signed with the new key verify at once. */
@@ -120,25 +86,13 @@ export class Authenticator {
 
   /** Called by routes that end sessions or tokens, so this gateway stops accepting them at once. */
   invalidateSession(sessionId: string): void {
-    this.forgetSessionChecks();
     this.sessions.delete(sessionId);
   }
   invalidateUser(userId: string): void {
-    this.forgetSessionChecks();
     this.sessions.deleteWhere((s) => s.userId === userId);
-    this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.id === userId || t.principal?.ownerId === userId);
   }
   invalidateToken(tokenId: string): void {
-    this.forgetIntrospections();
     this.tokens.deleteWhere((t) => t.principal?.tokenId === tokenId);
-  }
-  private forgetSessionChecks(): void {
-    this.sessionGeneration++;
-    this.checkingSessions.clear();
-  }
-  private forgetIntrospections(): void {
-    this.tokenGeneration++;
-    this.introspecting.clear();
   }
 }

@@ -1,26 +1,30 @@
-/** A small map whose entries live ttlMs; bounded so a flood of distinct keys can't grow it forever. */
+/**
+ * A small map whose entries live ttlMs; bounded so a flood of distinct keys can't grow it
+ * forever. `through` fetches what is missing — one fetch per key at a time, and again in the
+ * background once an entry is past half its life, so a busy caller never waits for one.
+ * Deleting drops the fetches in flight too: an answer fetched before a deletion is not cached.
+ */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
+  private readonly fetching = new Map<string, Promise<V>>();
+  /** Bumped by each deletion: a fetch begun before one is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(key: string): V | undefined {
-    return this.peek(key)?.value;
-  }
-
-  /** The entry and whether it is in the second half of its life (time to fetch a fresh one ahead of need). */
-  peek(key: string): { value: V; aging: boolean } | undefined {
+  /** The value for `key`: cached, or fetched (a fetch in flight for it is shared). */
+  async through(key: string, fetch: () => Promise<V>): Promise<V> {
     const e = this.entries.get(key);
-    if (!e) return undefined;
     const now = Date.now();
-    if (e.until <= now) {
-      this.entries.delete(key);
-      return undefined;
+    if (e && e.until > now) {
+      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, fetch).catch(() => undefined);
+      return e.value;
     }
-    return { value: e.value, aging: e.until - now < this.ttlMs / 2 };
+    if (e) this.entries.delete(key);
+    return this.fetchOnce(key, fetch);
   }
 
   set(key: string, value: V): void {
@@ -33,11 +37,34 @@ export class TtlCache<V> {
   }
 
   delete(key: string): void {
+    this.forgetFetches();
     this.entries.delete(key);
   }
 
   /** Drop every entry whose value matches (e.g. all sessions of one user). */
   deleteWhere(match: (value: V) => boolean): void {
+    this.forgetFetches();
     for (const [k, e] of this.entries) if (match(e.value)) this.entries.delete(k);
+  }
+
+  private fetchOnce(key: string, fetch: () => Promise<V>): Promise<V> {
+    let pending = this.fetching.get(key);
+    if (!pending) {
+      const generation = this.generation;
+      pending = fetch().then((value) => {
+        if (generation === this.generation) this.set(key, value);
+        return value;
+      });
+      this.fetching.set(key, pending);
+      const done = pending;
+      const forget = () => this.fetching.get(key) === done && this.fetching.delete(key);
+      void done.then(forget, forget);
+    }
+    return pending;
+  }
+
+  private forgetFetches(): void {
+    this.generation++;
+    this.fetching.clear();
   }
 }
