@@ -1,8 +1,7 @@
-import { createHmac, hkdfSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Response } from 'express';
-import { RateLimitedError, type Logger } from '@tollgate/platform';
+import { keyedDigest, RateLimitedError, type Logger } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
 
 /** A Redis client for limiting that fails fast when Redis is gone instead of queueing. */
@@ -117,8 +116,8 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const failAccount = limiter(redis, `${p}:login-fail-acct`, config.LOGIN_FAILURES_PER_WINDOW, window);
   const attemptsIp = limiter(redis, `${p}:login-ip`, config.LOGIN_ATTEMPTS_PER_IP_PER_WINDOW, window);
   // A keyed digest, never the text: what was typed as an email may be a password in the wrong field.
-  const digestKey = Buffer.from(hkdfSync('sha256', config.SERVICE_TOKEN_SECRET, '', 'tollgate login limiter key', 32));
-  const accountKey = (account: string) => createHmac('sha256', digestKey).update(account.trim().toLowerCase()).digest('base64url');
+  const digest = keyedDigest(config.SERVICE_TOKEN_SECRET, 'tollgate login limiter key');
+  const accountKey = (account: string) => digest(account.trim().toLowerCase());
 
   const login: LoginGuard = {
     async begin(ip, account) {

@@ -20,3 +20,4 @@ export * from './grpc/health-client.js';
 export * from './money.js';
 export * from './providers.js';
 export * from './outbound.js';
+export * from './keyed-digest.js';

@@ -1,6 +1,5 @@
-import { hkdfSync } from 'node:crypto';
 import type { Logger } from 'pino';
-import { JobProgress, PeriodLeader, registration, startService, type RunningService } from '@tollgate/platform';
+import { JobProgress, keyedDigest, PeriodLeader, registration, startService, type RunningService } from '@tollgate/platform';
 import { loadIdentity, packageDefinition } from '@tollgate/proto';
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { loadConfig, type IdentityConfig } from './config.js';
@@ -62,7 +61,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
           lockoutThreshold: config.LOCKOUT_THRESHOLD,
           lockoutSeconds: config.LOCKOUT_SECONDS,
-          auditDigestKey: Buffer.from(hkdfSync('sha256', config.JWT_KEY_ENCRYPTION_KEY, '', 'tollgate audit login digest', 32)),
+          auditDigest: keyedDigest(config.JWT_KEY_ENCRYPTION_KEY, 'tollgate audit login digest'),
         },
       };
 

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
 import type { UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
@@ -110,7 +109,7 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
   if (!user) {
     await deps.passwords.verifyDummy(input.password);
     // What was typed is kept only when it is an email: anything else may be a password in the wrong field.
-    const typed = isEmail(email) ? { email } : { email_digest: createHmac('sha256', deps.settings.auditDigestKey).update(email).digest('base64url').slice(0, 22) };
+    const typed = isEmail(email) ? { email } : { email_digest: deps.settings.auditDigest(email).slice(0, 22) };
     throw await loginFailed(deps, caller, 'unknown_user', null, typed);
   }
 

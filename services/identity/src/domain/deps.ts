@@ -17,7 +17,7 @@ export interface IdentitySettings {
   /** 0: a lock lasts until an admin unlocks the account. */
   lockoutSeconds: number;
   /** Keys the digest the audit log keeps of a login "email" that is not an email (it may be a password typed in the wrong field). */
-  auditDigestKey: Buffer;
+  auditDigest: (text: string) => string;
 }
 
 /** Everything the use-cases work with, built once in app.ts. */
