@@ -168,10 +168,12 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         );
         const settle = settlerFor(deps, call, hold);
         let key;
+        let target: URL;
         try {
           // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
           key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
-          if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(new URL(key.base_url).hostname)) {
+          target = new URL(key.base_url);
+          if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
             req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
             throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
           }
@@ -194,7 +196,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         };
         await new Promise<void>((resolve) => {
           res.once('close', resolve);
-          void proxies[new URL(key.base_url).protocol]!(req, res, (err?: unknown) => {
+          void proxies[target.protocol]!(req, res, (err?: unknown) => {
             if (err) req.ctx.log.warn({ err }, 'proxy middleware error');
             resolve();
           });
