@@ -8,6 +8,7 @@ import { ASSERTION_METADATA_KEY, verifyAssertion } from '../auth/assertion.js';
 import { AppError, toGrpcError } from '../errors.js';
 import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
 import type { GrpcMetrics } from '../metrics.js';
+import { reflectionPackageDefinition } from './reflection.js';
 
 /** Handlers written as async functions of (request, context), derived from the generated types. */
 export type AsyncHandlers<H> = {
@@ -64,7 +65,7 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   for (const s of opts.services) statusMap[s.name] = 'NOT_SERVING';
   const health = new HealthImplementation(statusMap);
   health.addToServer(server);
-  new ReflectionService(opts.packageDefinition).addToServer(server);
+  new ReflectionService(reflectionPackageDefinition(opts.packageDefinition)).addToServer(server);
 
   for (const svc of opts.services) {
     const impl: grpc.UntypedServiceImplementation = {};
