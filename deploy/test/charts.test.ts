@@ -4,6 +4,7 @@ import { lint, repoRoot, template, templateText } from './support/helm.js';
 import {
   DEPLOYABLES,
   existingSecretValues,
+  METRICS_PORT,
   named,
   ofKind,
   selects,
@@ -41,12 +42,15 @@ test('when a chart is installed on its own, it renders its whole workload and ne
   for (const chart of DEPLOYABLES) {
     const manifests = await template(chart, { secrets: { existingSecret: 'tollgate-secrets' } }, { release: 'solo' });
     const kinds = manifests.map((m) => m.kind).sort();
+    // The gateway's metrics port has a ClusterIP Service of its own, apart from the public one.
+    const services = chart === 'gateway' ? ['Service', 'Service'] : ['Service'];
     t.deepEqual(
       kinds,
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'],
+      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', ...services, 'ServiceAccount'],
       chart,
     );
-    t.true(manifests.every((m) => m.metadata.name === `solo-${chart}` && m.metadata.namespace === 'tollgate'), chart);
+    const names = chart === 'gateway' ? ['solo-gateway', 'solo-gateway-metrics'] : [`solo-${chart}`];
+    t.true(manifests.every((m) => names.includes(m.metadata.name) && m.metadata.namespace === 'tollgate'), chart);
   }
 });
 
@@ -57,8 +61,8 @@ test('when every optional resource is switched on, each template file still rend
     const source = /^# Source: (.+)$/m.exec(doc)?.[1];
     if (source && /^\s*kind:/m.test(doc)) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   }
-  // 8 resources for each of the 6 deployables, the gateway's Ingress, budget's price table, the alerts.
-  t.is(perSource.size, 6 * 8 + 3);
+  // 8 resources for each of the 6 deployables, the gateway's Ingress and metrics Service, budget's price table, the alerts.
+  t.is(perSource.size, 6 * 8 + 4);
   for (const [source, count] of perSource) t.is(count, 1, source);
 });
 
@@ -110,6 +114,24 @@ test('every Service has named ports that reach ports its pods declare, and selec
       t.is(selects({ matchLabels: service.spec.selector }, other.spec.template.metadata.labels), other === deployment, `${name} Service vs ${other.metadata.name}`);
     }
   }
+  // The gateway's metrics port: an internal Service of its own, never the public one.
+  const metrics = named<Service>(manifests, 'Service', 'tg-gateway-metrics');
+  const gateway = named<Deployment>(manifests, 'Deployment', 'tg-gateway');
+  t.is(metrics.spec.type, 'ClusterIP');
+  t.deepEqual(metrics.spec.ports, [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }]);
+  t.is(gateway.spec.template.spec.containers[0].ports?.find((p) => p.name === 'metrics')?.containerPort, METRICS_PORT);
+  for (const other of deployments) t.is(selects({ matchLabels: metrics.spec.selector }, other.spec.template.metadata.labels), other === gateway, other.metadata.name);
+  t.deepEqual(ofKind<Service>(manifests, 'Service').map((s) => s.metadata.name).sort(), [...DEPLOYABLES.map((d) => `tg-${d}`), 'tg-gateway-metrics'].sort());
+});
+
+test('when metrics are off, the gateway has no metrics port, Service or scrape rule, and METRICS_PORT is 0', async (t) => {
+  const manifests = await template('gateway', { secrets: { existingSecret: 's' }, metrics: { enabled: false, serviceMonitor: { enabled: true } } });
+  t.deepEqual(ofKind<Service>(manifests, 'Service').map((s) => s.metadata.name), ['tg-gateway']);
+  t.is(ofKind(manifests, 'ServiceMonitor').length, 0);
+  t.deepEqual(named<Deployment>(manifests, 'Deployment', 'tg-gateway').spec.template.spec.containers[0].ports?.map((p) => p.name), ['https']);
+  t.is(named(manifests, 'ConfigMap', 'tg-gateway').data?.METRICS_PORT, '0');
+  const policy = named<NetworkPolicy>(manifests, 'NetworkPolicy', 'tg-gateway');
+  t.false((policy.spec.ingress ?? []).some((r) => r.ports?.some((p) => p.port === METRICS_PORT)));
 });
 
 test('the gateway alone is exposed: only its Service may leave ClusterIP and only it has an Ingress', async (t) => {
@@ -120,6 +142,8 @@ test('the gateway alone is exposed: only its Service may leave ClusterIP and onl
   for (const service of ofKind<Service>(manifests, 'Service')) {
     t.is(service.spec.type, service.metadata.name === 'tg-gateway' ? 'LoadBalancer' : 'ClusterIP', service.metadata.name);
   }
+  // The exposed Service carries HTTPS alone: the metrics port stays inside the cluster.
+  t.deepEqual(named<Service>(manifests, 'Service', 'tg-gateway').spec.ports.map((p) => p.name), ['https']);
   const ingresses = ofKind<Ingress>(manifests, 'Ingress');
   t.deepEqual(ingresses.map((i) => i.metadata.name), ['tg-gateway']);
   const [ingress] = ingresses;
@@ -133,17 +157,28 @@ test('the gateway alone is exposed: only its Service may leave ClusterIP and onl
   }
 });
 
-test('when ServiceMonitors are on, Prometheus scrapes each service on its metrics port and the gateway over HTTPS', async (t) => {
+test('when ServiceMonitors are on, Prometheus scrapes every deployable over HTTP on its metrics port, the gateway through its internal metrics Service', async (t) => {
   const manifests = await template('tollgate', everythingOn);
-  type Monitor = K8sObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; scheme: string; path: string }[] } };
+  type Monitor = K8sObject & {
+    spec: { jobLabel: string; selector: { matchLabels: Record<string, string> }; endpoints: { port: string; scheme: string; path: string; tlsConfig?: unknown }[] };
+  };
   for (const name of DEPLOYABLES) {
     const monitor = named<Monitor>(manifests, 'ServiceMonitor', `tg-${name}`);
-    const service = named<Service>(manifests, 'Service', `tg-${name}`);
+    const service = named<Service>(manifests, 'Service', name === 'gateway' ? 'tg-gateway-metrics' : `tg-${name}`);
     t.true(selects(monitor.spec.selector, service.metadata.labels ?? {}), name);
+    t.deepEqual(monitor.spec.endpoints.length, 1, name);
     const [endpoint] = monitor.spec.endpoints;
-    t.like(endpoint, name === 'gateway' ? { port: 'https', scheme: 'https', path: '/metrics' } : { port: 'metrics', scheme: 'http', path: '/metrics' });
-    t.true(service.spec.ports.some((p) => p.name === endpoint.port), name);
+    t.like(endpoint, { port: 'metrics', scheme: 'http', path: '/metrics' }, name);
+    t.is(endpoint.tlsConfig, undefined, name);
+    const servicePort = service.spec.ports.find((p) => p.name === endpoint.port);
+    t.is(servicePort?.port, METRICS_PORT, name);
+    // The job label (alerts match job="gateway", ...) is the deployable's name.
+    t.is(service.metadata.labels?.[monitor.spec.jobLabel], name);
   }
+  // The gateway's monitor never selects its public Service.
+  const gatewayMonitor = named<Monitor>(manifests, 'ServiceMonitor', 'tg-gateway');
+  t.false(selects(gatewayMonitor.spec.selector, named<Service>(manifests, 'Service', 'tg-gateway').metadata.labels ?? {}));
+  t.is(named(manifests, 'ConfigMap', 'tg-gateway').data?.METRICS_PORT, String(METRICS_PORT));
   type Rule = K8sObject & { spec: { groups: { rules: { alert: string; expr: string }[] }[] } };
   const [rule] = ofKind<Rule>(manifests, 'PrometheusRule');
   const alerts = rule.spec.groups.flatMap((g) => g.rules);

@@ -133,6 +133,8 @@ test('with a generated .env, the environment compose gives each process passes t
     const vars = serviceEnv(compose.services[name], env);
     t.notThrows(() => loaders[name](vars), name);
     if (name !== 'gateway') t.is(vars.GRPC_PORT, String(MESH[name].port), name);
+    // Metrics on their own unpublished port, the gateway's included (never on its HTTPS port).
+    t.is(vars.METRICS_PORT, '9464', name);
   }
   t.is(serviceEnv(compose.services.gateway, env).REDIS_URL, `redis://:${env.REDIS_PASSWORD}@redis:6379`);
 });

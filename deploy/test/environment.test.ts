@@ -46,7 +46,7 @@ test('the environment each chart gives its process passes that process’s own c
   }
 });
 
-test('every service listens on all interfaces, on its own gRPC and metrics ports, with its own database', async (t) => {
+test('every service listens on all interfaces, on its own gRPC and metrics ports, with its own database; the gateway on HTTPS and metrics ports', async (t) => {
   const all = await template('tollgate', existingSecretValues);
   const databases = new Set<string>();
   for (const name of SERVICES) {
@@ -56,7 +56,7 @@ test('every service listens on all interfaces, on its own gRPC and metrics ports
     databases.add(config.MONGO_DB);
   }
   t.is(databases.size, SERVICES.length);
-  t.like(named(all, 'ConfigMap', 'tg-gateway').data, { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '8443' });
+  t.like(named(all, 'ConfigMap', 'tg-gateway').data, { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '8443', METRICS_PORT: String(METRICS_PORT) });
 });
 
 test('each deployable is given the addresses of exactly the services it calls, and each names a real Service port', async (t) => {

@@ -121,7 +121,7 @@ test('token cannot reach budget, and budget is reachable from the gateway alone'
   t.deepEqual(DEPLOYABLES.filter((from) => allowed(policies, pod(from), pod('budget'), MESH.budget.port)), ['gateway']);
 });
 
-test('no service is reachable from outside the mesh; the gateway is, on its HTTPS port only', async (t) => {
+test('no service is reachable from outside the mesh; the gateway is, on its HTTPS port only (not its metrics port)', async (t) => {
   const { policies, pod } = await world();
   for (const name of SERVICES) {
     for (const port of [MESH[name].port, METRICS_PORT]) {
@@ -130,18 +130,17 @@ test('no service is reachable from outside the mesh; the gateway is, on its HTTP
     }
   }
   t.true(allowed(policies, strangerPod, pod('gateway'), 8443));
+  t.true(allowed(policies, internet, pod('gateway'), 8443));
   t.false(allowed(policies, strangerPod, pod('gateway'), 22));
+  for (const from of [strangerPod, sameNamespaceStranger, internet]) t.false(allowed(policies, from, pod('gateway'), METRICS_PORT));
 });
 
 test('Prometheus scrapes every metrics port and reaches nothing else', async (t) => {
   const { policies, pod } = await world();
-  for (const name of SERVICES) {
-    t.true(allowed(policies, prometheus, pod(name), METRICS_PORT), name);
-    t.false(allowed(policies, prometheus, pod(name), MESH[name].port), `${name} gRPC`);
-  }
-  t.true(allowed(policies, prometheus, pod('gateway'), 8443));
-  // Services call nothing on each other's metrics ports either.
-  for (const from of DEPLOYABLES) for (const to of SERVICES) t.false(allowed(policies, pod(from), pod(to), METRICS_PORT), `${from} → ${to} metrics`);
+  for (const name of DEPLOYABLES) t.true(allowed(policies, prometheus, pod(name), METRICS_PORT), name);
+  for (const name of SERVICES) t.false(allowed(policies, prometheus, pod(name), MESH[name].port), `${name} gRPC`);
+  // Deployables call nothing on each other's metrics ports either.
+  for (const from of DEPLOYABLES) for (const to of DEPLOYABLES) t.false(allowed(policies, pod(from), pod(to), METRICS_PORT), `${from} → ${to} metrics`);
 });
 
 test('every pod resolves names through cluster DNS and nowhere else on port 53', async (t) => {
@@ -193,7 +192,11 @@ test('when the gateway is told to admit only the ingress controller, other sourc
   }, { namespace: NAMESPACE });
   const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy');
   const gateway: Endpoint = { pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', 'tg-gateway').spec.template.metadata.labels } };
-  t.true(allowed(policies, { pod: { namespace: 'ingress-nginx', labels: {} } }, gateway, 8443));
+  const ingressController: Endpoint = { pod: { namespace: 'ingress-nginx', labels: {} } };
+  t.true(allowed(policies, ingressController, gateway, 8443));
   t.false(allowed(policies, strangerPod, gateway, 8443));
-  t.true(allowed(policies, prometheus, gateway, 8443));
+  // Prometheus scrapes the metrics port, not the API; the ingress controller never reaches metrics.
+  t.true(allowed(policies, prometheus, gateway, METRICS_PORT));
+  t.false(allowed(policies, prometheus, gateway, 8443));
+  t.false(allowed(policies, ingressController, gateway, METRICS_PORT));
 });

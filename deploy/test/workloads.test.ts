@@ -87,7 +87,11 @@ test('gRPC services are probed with native gRPC health checks on the port they s
 
 test('the gateway is probed over HTTPS on the port it declares: alive on /health/live, ready on /health/ready', async (t) => {
   const { container } = workload(await manifests, 'gateway');
-  t.deepEqual(container.ports, [{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
+  t.deepEqual(container.ports, [
+    { name: 'https', containerPort: 8443, protocol: 'TCP' },
+    // Prometheus metrics on a port of their own (METRICS_PORT), never on the HTTPS one.
+    { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+  ]);
   t.deepEqual(container.startupProbe?.httpGet, { path: '/health/live', port: 'https', scheme: 'HTTPS' });
   t.deepEqual(container.livenessProbe?.httpGet, { path: '/health/live', port: 'https', scheme: 'HTTPS' });
   t.deepEqual(container.readinessProbe?.httpGet, { path: '/health/ready', port: 'https', scheme: 'HTTPS' });

@@ -204,18 +204,17 @@ const probe = (protocol: 'grpc' | 'https'): Schema =>
     ['enabled'],
   );
 
-const serviceMonitor = (protocol: 'grpc' | 'https'): Schema =>
-  obj({
-    enabled: bool,
-    namespace: str,
-    labels,
-    interval: duration,
-    scrapeTimeout: duration,
-    honorLabels: bool,
-    relabelings: arrayOf(k8s),
-    metricRelabelings: arrayOf(k8s),
-    ...(protocol === 'https' && { tlsConfig: k8s }),
-  });
+// Every deployable, the gateway included, is scraped over plain HTTP on its metrics port.
+const serviceMonitor: Schema = obj({
+  enabled: bool,
+  namespace: str,
+  labels,
+  interval: duration,
+  scrapeTimeout: duration,
+  honorLabels: bool,
+  relabelings: arrayOf(k8s),
+  metricRelabelings: arrayOf(k8s),
+});
 
 const networkPolicy = (protocol: 'grpc' | 'https'): Schema => {
   const peers = arrayOf(k8s);
@@ -277,12 +276,13 @@ function appSchema(chart: AppChart): Schema {
       existingSecretKeys: { type: 'object', propertyNames: oneOfStrings(...facts.secrets), additionalProperties: { type: 'string', minLength: 1 } },
       ...secretValues,
     }),
-    containerPorts: grpc ? obj({ grpc: port, metrics: port }, ['grpc', 'metrics']) : obj({ https: port }, ['https']),
+    containerPorts: grpc ? obj({ grpc: port, metrics: port }, ['grpc', 'metrics']) : obj({ https: port, metrics: port }, ['https', 'metrics']),
     service: grpc
       ? obj({ ports: obj({ grpc: port, metrics: port }, ['grpc', 'metrics']), annotations: labels })
       : obj({
           type: oneOfStrings('ClusterIP', 'LoadBalancer', 'NodePort'),
-          ports: obj({ https: port }, ['https']),
+          // metrics: the port of the gateway's separate ClusterIP metrics Service, never of this one.
+          ports: obj({ https: port, metrics: port }, ['https', 'metrics']),
           nodePorts: obj({ https: nullable(int(30000, 32767)) }),
           externalTrafficPolicy: oneOfStrings('Cluster', 'Local'),
           loadBalancerSourceRanges: arrayOf(str),
@@ -331,7 +331,7 @@ function appSchema(chart: AppChart): Schema {
     }),
     serviceAccount: obj({ create: bool, name: str, annotations: labels }),
     networkPolicy: networkPolicy(facts.protocol),
-    metrics: obj({ enabled: bool, serviceMonitor: serviceMonitor(facts.protocol) }),
+    metrics: obj({ enabled: bool, serviceMonitor }),
   };
 
   if (grpc) properties.mongodb = obj({ database: pattern('^[A-Za-z0-9_-]{1,63}$', 'a plain database name') }, ['database']);

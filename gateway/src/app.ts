@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { createLogger, createRegistry, type Logger } from '@tollgate/platform';
+import { createLogger, createRegistry, startMetricsServer, type Logger } from '@tollgate/platform';
 import { loadConfig, trustProxySetting, type GatewayConfig } from './config.js';
 import { createClients } from './clients.js';
 import { loadTls } from './tls.js';
@@ -38,7 +38,7 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   app.use(securityHeaders);
   app.use(corsFromAllowList(deps.config.CORS_ORIGINS));
 
-  // Global and per-IP limits on the API (not on health, metrics or docs).
+  // Global and per-IP limits on the API (not on health or docs).
   app.use('/v1', async (req, res, next) => {
     try {
       const consumed = await Promise.all([consume(deps.limiters.global, 'all'), consume(deps.limiters.ip, req.ctx.ip)]);
@@ -75,10 +75,15 @@ export interface RunningGateway {
   port: number;
   /** The self-signed dev certificate, when one is in use (clients trust it as their CA). */
   ca?: string;
+  /** The plain-HTTP Prometheus port (METRICS_PORT), when metrics are on. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
-/** Starts the HTTPS gateway (and the optional HTTP→HTTPS redirect). */
+/**
+ * Starts the HTTPS gateway, the optional HTTP→HTTPS redirect and, when METRICS_PORT is set, the
+ * Prometheus /metrics listener on its own plain-HTTP port (never on the public one).
+ */
 export async function start(config: GatewayConfig, logger?: Logger): Promise<RunningGateway> {
   const log = logger ?? createLogger('gateway', config.LOG_LEVEL);
   const clients = createClients(config);
@@ -116,13 +121,17 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     });
     await new Promise<void>((resolve) => redirect!.listen(config.HTTP_REDIRECT_PORT, config.GATEWAY_HOST, resolve));
   }
+  // The same listener the services use: plain HTTP, GET /metrics only, on the gateway's interface.
+  let metrics: http.Server | undefined;
+  if (config.METRICS_PORT > 0) metrics = await startMetricsServer(deps.registry, config.GATEWAY_HOST, config.METRICS_PORT);
   const url = `https://${config.GATEWAY_HOST === '0.0.0.0' ? '127.0.0.1' : config.GATEWAY_HOST}:${port}`;
-  log.info({ url }, 'gateway listening');
+  log.info({ url, metrics_port: config.METRICS_PORT || undefined }, 'gateway listening');
 
   return {
     url,
     port,
     ca: tls.selfSigned ? tls.cert : undefined,
+    metricsPort: metrics ? config.METRICS_PORT : undefined,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -130,6 +139,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       await closed;
       clearTimeout(timer);
       redirect?.close();
+      await new Promise<void>((resolve) => (metrics ? metrics.close(() => resolve()) : resolve()));
       await deps.proxy.settlements.drain();
       await deps.audit.stop();
       close();

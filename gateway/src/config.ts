@@ -6,6 +6,9 @@ export const configSchema = z.object({
   LOG_LEVEL: env.logLevel(),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: env.port.default(8443),
+  // Prometheus /metrics over plain HTTP on its own port, bound to GATEWAY_HOST (0 = off), as the services do
+  // with METRICS_PORT. Never served on the public HTTPS port.
+  METRICS_PORT: env.port.default(0),
   // Real certificates; without them a self-signed dev certificate is generated once into TLS_DEV_CERT_DIR.
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),

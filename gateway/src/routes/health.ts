@@ -4,7 +4,10 @@ import { SERVICE_ADDRS } from '../clients.js';
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
 
-/** Liveness says only that the process runs; readiness checks Redis and every service. */
+/**
+ * Liveness says only that the process runs; readiness checks Redis and every service.
+ * Prometheus metrics are not served here: they are on METRICS_PORT, never on the public port (app.ts).
+ */
 export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): () => void {
   const checkers = Object.entries(SERVICE_ADDRS(deps.config)).map(([name, { addr, service }]) => ({
     name,
@@ -40,19 +43,6 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
       checkers.forEach((c, i) => (checks[c.name] = results[i + 1] ? 'ok' : 'down'));
       const ok = Object.values(checks).every((v) => v === 'ok');
       res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
-      return undefined;
-    },
-  });
-
-  route({
-    method: 'get',
-    path: '/metrics',
-    tag: 'Operations',
-    summary: 'Prometheus metrics',
-    auth: 'public',
-    handler: async (_input, _req, res) => {
-      res.setHeader('content-type', deps.registry.contentType);
-      res.end(await deps.registry.metrics());
       return undefined;
     },
   });

@@ -62,6 +62,10 @@ export async function startMetricsServer(registry: Registry, host: string, port:
     res.writeHead(404);
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A port in use fails the start with its reason, instead of crashing the process later.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`metrics port ${port}: ${err.message}`)));
+    server.listen(port, host, resolve);
+  });
   return server;
 }

@@ -1,7 +1,7 @@
 {{/*
-What the gateway chart asks of tollgate-common: an HTTPS server (probes, ports and
-metrics on the one HTTPS port), and the variables it reads from a Secret. Everything
-else comes from values.yaml.
+What the gateway chart asks of tollgate-common: an HTTPS server (probes and the public
+port; Prometheus metrics over plain HTTP on a separate port with its own ClusterIP
+Service), and the variables it reads from a Secret. Everything else comes from values.yaml.
 */}}
 {{- define "gateway.contract" -}}
 protocol: https

@@ -15,6 +15,7 @@ MONGO_DB: {{ $v.mongodb.database | quote }}
 {{- else }}
 GATEWAY_HOST: "0.0.0.0"
 GATEWAY_PORT: {{ $v.containerPorts.https | quote }}
+METRICS_PORT: {{ ternary $v.containerPorts.metrics 0 $v.metrics.enabled | quote }}
 {{- if $v.tls.existingSecret }}
 TLS_CERT: /etc/tollgate/tls/tls.crt
 TLS_KEY: /etc/tollgate/tls/tls.key

@@ -87,14 +87,14 @@ spec:
             - name: grpc
               containerPort: {{ $v.containerPorts.grpc }}
               protocol: TCP
-            {{- if $v.metrics.enabled }}
-            - name: metrics
-              containerPort: {{ $v.containerPorts.metrics }}
-              protocol: TCP
-            {{- end }}
             {{- else }}
             - name: https
               containerPort: {{ $v.containerPorts.https }}
+              protocol: TCP
+            {{- end }}
+            {{- if $v.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ $v.containerPorts.metrics }}
               protocol: TCP
             {{- end }}
           envFrom:

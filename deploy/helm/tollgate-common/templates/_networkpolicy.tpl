@@ -3,7 +3,7 @@ The deployable's NetworkPolicy. It selects the pods and lists both policy types,
 everything it does not allow is denied, in both directions:
 
   ingress  gRPC from mesh.callers only (the gateway: HTTPS from clients), and the
-           metrics port from Prometheus
+           metrics port (plain HTTP, every deployable) from Prometheus only
   egress   DNS; gRPC to mesh.calls only; a service's MongoDB; the gateway's Redis and
            the LLM providers (HTTPS to public addresses only)
 
@@ -55,7 +55,7 @@ spec:
     - from:
         {{- toYaml $np.metrics.from | nindent 8 }}
       ports:
-        - port: {{ ternary $v.containerPorts.metrics $v.containerPorts.https $grpc }}
+        - port: {{ $v.containerPorts.metrics }}
           protocol: TCP
     {{- end }}
     {{- with $np.extraIngress }}

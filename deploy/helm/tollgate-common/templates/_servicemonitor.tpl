@@ -1,6 +1,8 @@
 {{/*
-A Prometheus Operator ServiceMonitor. Services are scraped over HTTP on their metrics
-port; the gateway over HTTPS on its only port. Params: context, contract.
+A Prometheus Operator ServiceMonitor. Every deployable is scraped over plain HTTP on its
+metrics port: a service through its own Service, the gateway through its internal
+metrics Service (tollgate-common.service.metrics), never through the public one.
+Params: context, contract.
 */}}
 {{- define "tollgate-common.servicemonitor" -}}
 {{- $root := .context -}}
@@ -29,16 +31,12 @@ spec:
   selector:
     matchLabels:
       {{- include "tollgate-common.labels.matchLabels" $root | nindent 6 }}
+      {{- if ne .contract.protocol "grpc" }}
+      app.kubernetes.io/component: metrics
+      {{- end }}
   endpoints:
-    {{- if eq .contract.protocol "grpc" }}
     - port: metrics
       scheme: http
-    {{- else }}
-    - port: https
-      scheme: https
-      tlsConfig:
-        {{- toYaml $sm.tlsConfig | nindent 8 }}
-    {{- end }}
       path: /metrics
       {{- with $sm.interval }}
       interval: {{ . }}
