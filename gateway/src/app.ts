@@ -99,7 +99,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     limiters,
     audit: new GatewayAudit(clients, log),
     registry: createRegistry('gateway'),
-    proxy: { keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS), settlements: new Settlements(clients, log) },
+    proxy: { keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS), settlements: new Settlements(clients, log, config.GRPC_DEADLINE_MS) },
   };
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);

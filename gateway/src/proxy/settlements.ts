@@ -18,10 +18,39 @@ export class Settlements {
   constructor(
     private readonly clients: Clients,
     private readonly log: Logger,
+    /** How long the budget service may still be deciding a hold after its caller gave up (the gRPC deadline). */
+    private readonly holdDeadlineMs: number,
   ) {}
 
   /** Sends the settlement now and keeps trying in the background; never throws. */
   settle(call: OutgoingCall, holdId: string, usage: Usage | null, reason: string): void {
+    this.#track(this.#send(call, holdId, usage, reason));
+  }
+
+  /**
+   * Gives back a hold whose answer never came (deadline, budget replica gone): nothing was
+   * sent upstream. Released now, and once more after the budget service's own deadline for
+   * the hold has passed — a hold that lands after the first release is caught by the second;
+   * one decided later still is released by the budget service itself (its caller had gone).
+   */
+  releaseLost(call: OutgoingCall, holdId: string, model: string): void {
+    const nothing = { model, inputTokens: 0, outputTokens: 0 };
+    this.settle(call, holdId, nothing, '');
+    this.#track(new Promise((r) => setTimeout(r, 2 * this.holdDeadlineMs)).then(() => this.#send(call, holdId, nothing, '')));
+  }
+
+  /** Shutdown: one last try for each settlement still in flight. */
+  async drain(): Promise<void> {
+    this.#stopping = true;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track(p: Promise<void>): void {
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+  }
+
+  async #send(call: OutgoingCall, holdId: string, usage: Usage | null, reason: string): Promise<void> {
     const request = {
       hold_id: holdId,
       usage_known: usage !== null,
@@ -30,30 +59,19 @@ export class Settlements {
       output_tokens: usage?.outputTokens ?? 0,
       reason,
     };
-    const attempt = async () => {
-      const until = Date.now() + GIVE_UP_MS;
-      for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
-        try {
-          await this.clients.budget.call.SettleCall(request, call);
+    const until = Date.now() + GIVE_UP_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await this.clients.budget.call.SettleCall(request, call);
+        return;
+      } catch (err) {
+        const retriable = err instanceof ServiceUnavailableError || !(err instanceof AppError);
+        if (!retriable || this.#stopping || Date.now() > until) {
+          this.log.warn({ hold_id: holdId, err: (err as Error).message }, 'a call settlement did not get through; its hold is charged whole when it expires');
           return;
-        } catch (err) {
-          const retriable = err instanceof ServiceUnavailableError || !(err instanceof AppError);
-          if (!retriable || this.#stopping || Date.now() > until) {
-            this.log.warn({ hold_id: holdId, err: (err as Error).message }, 'a call settlement did not get through; its hold is charged whole when it expires');
-            return;
-          }
-          await new Promise((r) => setTimeout(r, wait));
         }
+        await new Promise((r) => setTimeout(r, wait));
       }
-    };
-    const p = attempt();
-    this.#inFlight.add(p);
-    void p.finally(() => this.#inFlight.delete(p));
-  }
-
-  /** Shutdown: one last try for each settlement still in flight. */
-  async drain(): Promise<void> {
-    this.#stopping = true;
-    await Promise.allSettled([...this.#inFlight]);
+    }
   }
 }

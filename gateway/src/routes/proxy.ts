@@ -7,6 +7,7 @@ import {
   guardedLookup,
   isInternalHost,
   microsToUsd,
+  newHoldId,
   PROVIDER_NAME,
   PROVIDER_NAME_RULE,
   providerProfile,
@@ -162,10 +163,14 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         const path = p.path.join('/');
         const plan = planCall(profile.style, path, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('content-type'));
         const call = outgoing(req);
-        const hold = await deps.clients.budget.call.HoldCall(
-          { provider: p.provider, model: plan.model, input_tokens: plan.inputTokens, max_output_tokens: plan.maxOutputTokens },
-          call,
-        );
+        const holdId = newHoldId();
+        const hold = await deps.clients.budget.call
+          .HoldCall({ provider: p.provider, model: plan.model, input_tokens: plan.inputTokens, max_output_tokens: plan.maxOutputTokens, hold_id: holdId }, call)
+          .catch((err: unknown) => {
+            // The answer was lost (deadline, budget replica gone): the hold may exist all the same; nothing is sent, so it goes back.
+            if (err instanceof ServiceUnavailableError) deps.proxy.settlements.releaseLost(call, holdId, plan.model);
+            throw err;
+          });
         const settle = settlerFor(deps, call, hold);
         let key;
         let target: URL;

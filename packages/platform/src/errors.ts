@@ -109,9 +109,30 @@ export class InternalError extends AppError {
 const CODE_KEY = 'x-error-code';
 const DETAILS_KEY = 'x-error-details';
 
+/** Driver errors that mean the database cannot be reached (down, restarting, or failing over). */
+const DATABASE_UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+/** The connection dropped mid-command, or FerretDB's words when the store behind it (PostgreSQL) is down or restarting. */
+const STORE_UNREACHABLE =
+  /ECONNRESET|EPIPE|failed to connect to|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connection refused|conn closed|unexpected EOF/i;
+
+/** The database is out of reach for now: callers get 503 and retry, not a 500. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (DATABASE_UNREACHABLE.has(err.name)) return true;
+  return ((err.name === 'MongoServerError' || err.name === 'MongoBulkWriteError') && STORE_UNREACHABLE.test(err.message)) || (err.name === 'MongooseError' && /buffering timed out/.test(err.message));
+}
+
 /** Any thrown value → a ServiceError safe to send to a gRPC caller. Unknown errors become INTERNAL. */
 export function toGrpcError(err: unknown): Partial<ServiceError> {
-  const app = err instanceof AppError ? err : new InternalError();
+  const app = err instanceof AppError ? err : isDatabaseUnavailable(err) ? new ServiceUnavailableError() : new InternalError();
   const metadata = new Metadata();
   metadata.set(CODE_KEY, app.code);
   if (app.details) metadata.set(DETAILS_KEY, JSON.stringify(app.details));

@@ -21,3 +21,4 @@ export * from './money.js';
 export * from './providers.js';
 export * from './outbound.js';
 export * from './keyed-digest.js';
+export * from './ids.js';

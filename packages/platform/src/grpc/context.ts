@@ -25,3 +25,11 @@ export function metadataValue(md: Metadata, key: string): string | undefined {
   const v = md.get(key)[0];
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
+
+/** The caller has stopped waiting for the answer: it cancelled the call, or its deadline passed. */
+export function callerGaveUp(ctx: CallContext): boolean {
+  if (ctx.call.cancelled) return true;
+  const deadline = ctx.call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) && at <= Date.now();
+}

@@ -1,8 +1,10 @@
 import {
   BudgetExhaustedError,
+  callerGaveUp,
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
+  ServiceUnavailableError,
   ValidationError,
   type AuditEmitter,
 } from '@tollgate/platform';
@@ -66,8 +68,10 @@ export class Calls {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async hold(input: { provider: string; model: string; inputTokens: number; maxOutputTokens: number }, caller: Caller): Promise<CallHold> {
+  /** `holdId`: the caller's name for the hold (see newHoldId), or empty for one named here. */
+  async hold(input: { provider: string; model: string; inputTokens: number; maxOutputTokens: number; holdId: string }, caller: Caller): Promise<CallHold> {
     const agentId = assertAgent(caller.principal, undefined, 'proxy:invoke');
+    if (input.holdId && !knownId('hld', input.holdId)) throw new ValidationError('hold_id is not a hold id', { hold_id: 'must be a hold id (hld_…)' });
     const provider = validProvider(input.provider);
     const model = validModel(input.model);
     const inputTokens = validTokens(input.inputTokens, 'input_tokens');
@@ -82,7 +86,7 @@ export class Calls {
     const expiresAt = new Date(now.getTime() + this.deps.holdTtlMs);
     // Indexed before the hold exists, so that a hold can never be missed when it expires.
     await this.deps.index.add(agentId, minuteOf(expiresAt));
-    const id = newId('hld', now.getTime());
+    const id = input.holdId || newId('hld', now.getTime());
     const [decided] = await this.deps.book.submit(agentId, [
       {
         intent: {
@@ -104,6 +108,11 @@ export class Calls {
     const outcome = decided.outcome;
     if (outcome.type !== 'hold_call') throw new Error(`a call hold was decided as ${outcome.type}`);
     if (outcome.refused) await this.#refuse(agentId, outcome.refused, { provider, model, input_tokens: inputTokens, max_output_tokens: maxOutputTokens, remaining_micros: outcome.remaining }, caller);
+    if (callerGaveUp(caller)) {
+      // Nobody will send this call (the gateway answered its client already): the hold goes back at once.
+      await this.#settle(agentId, { holdId: id, usage: { model, inputTokens: 0, outputTokens: 0 }, reason: 'the caller stopped waiting for the hold' }, caller);
+      throw new ServiceUnavailableError('The hold was answered after its caller stopped waiting');
+    }
     return { holdId: id, held: outcome.granted, maxOutputTokens: outcome.max_output_tokens, prices, remaining: outcome.remaining, expiresAt };
   }
 

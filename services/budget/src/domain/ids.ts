@@ -1,17 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isTimeOrderedId, timeOrderedId } from '@tollgate/platform';
 
-/** Ids that sort by creation time (base36 milliseconds, then 64 random bits), so lists page by id. */
-export function newId(prefix: IdPrefix, now = Date.now()): string {
-  return `${prefix}_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
-}
-
-const ID = /^(agt|lse|brq|hld)_[0-9a-z]{9}[0-9a-f]{16}$/;
-
-/** Agents, leases, budget requests, holds of proxied calls. */
+/** Agents, leases, budget requests, holds of proxied calls: ids that sort by creation time. */
 export type IdPrefix = 'agt' | 'lse' | 'brq' | 'hld';
 
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  return timeOrderedId(prefix, now);
+}
+
 export function isId(prefix: IdPrefix, value: string): boolean {
-  return ID.test(value) && value.startsWith(`${prefix}_`);
+  return isTimeOrderedId(prefix, value);
 }
 
 /**

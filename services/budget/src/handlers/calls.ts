@@ -8,7 +8,7 @@ type Handlers = AsyncHandlers<BudgetHandlers>;
 export function callHandlers(calls: Calls): Pick<Handlers, 'HoldCall' | 'SettleCall'> {
   return {
     async HoldCall(req, ctx) {
-      const hold = await calls.hold({ provider: req.provider, model: req.model, inputTokens: req.input_tokens, maxOutputTokens: req.max_output_tokens }, ctx);
+      const hold = await calls.hold({ provider: req.provider, model: req.model, inputTokens: req.input_tokens, maxOutputTokens: req.max_output_tokens, holdId: req.hold_id }, ctx);
       return {
         hold_id: hold.holdId,
         held_micros: hold.held,
