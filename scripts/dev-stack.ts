@@ -8,8 +8,7 @@ import {
   stackEnv,
   startEmbeddedMongo,
   startRedis,
-  type ManagedProcess,
-  type Mesh,
+  Supervisor,
   type StackSecrets,
 } from '@tollgate/devkit';
 import { scriptEnv } from './config.js';
@@ -17,6 +16,8 @@ import { scriptEnv } from './config.js';
 // `npm start`: the whole mesh as separate processes on this machine. Infrastructure is
 // embedded (FerretDB on PostgreSQL + redis-server, data under .data/) unless MONGO_URL /
 // REDIS_URL are set. Secrets are generated once into .data/secrets.json so data survives restarts.
+// Every process is supervised: one that crashes is restarted (with backoff) while the rest
+// keep serving; the gateway answers 503 with Retry-After for what is down meanwhile.
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -29,15 +30,13 @@ function loadSecrets(): StackSecrets {
   return secrets;
 }
 
-const infra: ManagedProcess[] = [];
-let mesh: Mesh | undefined;
+const supervisor = new Supervisor({ log: (message) => process.stderr.write(`[supervisor] ${message}\n`) });
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nstopping Tollgate...\n');
-  await mesh?.stop();
-  for (const p of infra.reverse()) await p.stop();
+  await supervisor.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
@@ -56,14 +55,15 @@ if (!mongoUrl) {
     pgBinDir: scriptEnv.pgBin,
     dataDir,
     logDir: dataDir,
+    supervisor,
   });
-  infra.push(mongo);
   mongoUrl = mongo.url;
 }
 let redisUrl = scriptEnv.redisUrl;
 if (!redisUrl) {
-  const redis = await startRedis({ dataDir: path.join(dataDir, 'redis'), logFile: path.join(dataDir, 'redis.log') });
-  infra.push(redis);
+  const redis = await supervisor.keep('redis', (port) =>
+    startRedis({ dataDir: path.join(dataDir, 'redis'), logFile: path.join(dataDir, 'redis.log'), port }),
+  );
   redisUrl = redis.url;
 }
 
@@ -73,17 +73,7 @@ const gatewayPort = Number(scriptEnv.gatewayPort ?? 8443);
 env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(dataDir, 'tls') };
 
 try {
-  mesh = await launchMesh({
-    root,
-    layout,
-    env,
-    gatewayPort,
-    baseEnv: scriptEnv.passthrough,
-    onUnexpectedExit: (name, code) => {
-      process.stderr.write(`${name} exited with code ${code}; stopping everything\n`);
-      void shutdown(1);
-    },
-  });
+  await launchMesh({ root, layout, env, gatewayPort, baseEnv: scriptEnv.passthrough, supervisor });
 } catch (err) {
   process.stderr.write(`Tollgate failed to start: ${(err as Error).message}\n`);
   await shutdown(1);

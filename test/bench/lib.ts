@@ -1,79 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  allocatePorts,
-  ferretdbBinary,
-  freePort,
-  generateSecrets,
-  launchMesh,
-  stackEnv,
-  startEmbeddedMongo,
-  startRedis,
-  type ManagedProcess,
-  type ServiceName,
-  type StackSecrets,
-} from '@tollgate/devkit';
 import { testEnv } from '../support/env.js';
-import { httpClient, type HttpClient } from '../support/http.js';
+import { startProcessMesh, type ProcessMesh } from '../support/process-mesh.js';
+import type { ServiceName } from '@tollgate/devkit';
 
-const root = path.resolve(import.meta.dirname, '../..');
+export type BenchMesh = ProcessMesh;
 
-export interface BenchMesh {
-  url: string;
-  /** The mesh's FerretDB (for same-database baselines). */
-  mongoUrl: string;
-  http: HttpClient;
-  secrets: StackSecrets;
-  addrs: Record<ServiceName, string>;
-  stop(): Promise<void>;
-}
-
-/**
- * The mesh as separate processes (like `npm start`), on fresh infrastructure in a temp dir,
- * so the load generator in this process does not share an event loop with what it measures.
- */
-export async function startBenchMesh(overrides: Partial<Record<ServiceName | 'gateway', Record<string, string>>> = {}): Promise<BenchMesh> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
-  const infra: ManagedProcess[] = [];
-  const mongo = await startEmbeddedMongo({
-    engine: testEnv.embeddedDb,
-    ferretdbBin: ferretdbBinary(root, testEnv.ferretdbBin),
-    pgBinDir: testEnv.pgBin,
-    dataDir: path.join(tmp, 'db'),
-    durable: false,
-  });
-  infra.push(mongo);
-  const redis = await startRedis();
-  infra.push(redis);
-  const layout = await allocatePorts();
-  const secrets = generateSecrets();
-  const env = stackEnv({ layout, secrets, mongoUrl: mongo.url, redisUrl: redis.url, dbPrefix: 'bench', logLevel: 'warn' });
-  const gatewayPort = await freePort();
-  env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
-  for (const [k, v] of Object.entries(overrides)) env[k as ServiceName | 'gateway'] = { ...env[k as ServiceName | 'gateway'], ...v };
-  const cleanup = async () => {
-    for (const p of infra.reverse()) await p.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  const mesh = await launchMesh({ root, layout, env, gatewayPort, baseEnv: { PATH: process.env.PATH } }).catch(async (err: unknown) => {
-    await cleanup();
-    throw err;
-  });
-  const url = `https://127.0.0.1:${gatewayPort}`;
-  const http = httpClient(url, fs.readFileSync(path.join(tmp, 'tls/cert.pem')));
-  return {
-    url,
-    mongoUrl: mongo.url,
-    http,
-    secrets,
-    addrs: layout.addrs,
-    async stop() {
-      http.close();
-      await mesh.stop();
-      await cleanup();
-    },
-  };
+/** The mesh as separate processes on fresh infrastructure (see startProcessMesh). */
+export function startBenchMesh(overrides: Partial<Record<ServiceName | 'gateway', Record<string, string>>> = {}): Promise<BenchMesh> {
+  return startProcessMesh({ env: overrides });
 }
 
 export interface Result {

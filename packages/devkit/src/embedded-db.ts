@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitForTcp } from './ports.js';
-import { startFerretDb, managed, type ManagedProcess } from './infra.js';
+import { startFerretDb, managed, spawnLogged, type ManagedProcess } from './infra.js';
+import type { Starter, Supervisor } from './supervisor.js';
 
 /** The embedded MongoDB wire-protocol server's storage engine. */
 export const EMBEDDED_ENGINES = ['postgresql', 'sqlite'] as const;
@@ -116,9 +117,10 @@ function runChecked(cmd: string, args: string[], account: { uid: number; gid: nu
 
 /**
  * PostgreSQL for FerretDB, with its cluster in dataDir (initdb on first start). Only
- * loopback TCP, no socket file. `durable: false` (tests, benchmarks) turns fsync off;
- * either way commits do not wait for the disk (synchronous_commit off: a crash of the
- * machine, not of a process, can lose the last fraction of a second).
+ * loopback TCP, no socket file. Every commit waits for its WAL record to be written
+ * (synchronous_commit on): a crash of PostgreSQL must not lose an acknowledged write — a
+ * journal insert is the money path's commit point. `durable: false` (tests, benchmarks)
+ * turns fsync off: then only a crash of the machine can lose the last writes.
  */
 export async function startPostgres(opts: { binDir: string; dataDir: string; port?: number; logFile?: string; durable?: boolean }): Promise<ManagedProcess> {
   const account = serverAccount();
@@ -133,14 +135,13 @@ export async function startPostgres(opts: { binDir: string; dataDir: string; por
     unix_socket_directories: '',
     max_connections: String(FERRETDB_PG_POOL + 20),
     shared_buffers: '128MB',
-    synchronous_commit: 'off',
+    synchronous_commit: 'on',
     fsync: opts.durable === false ? 'off' : 'on',
     full_page_writes: opts.durable === false ? 'off' : 'on',
     logging_collector: 'off',
   };
   const args = ['-D', opts.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
-  const child = spawn(path.join(opts.binDir, 'postgres'), args, { stdio: ['ignore', out, out], ...account });
+  const child = spawnLogged(path.join(opts.binDir, 'postgres'), args, opts.logFile, { ...account });
   const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`postgres exited with code ${code} at start${opts.logFile ? `; see ${opts.logFile}` : ''}`))));
   await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
   // The port opens before the server accepts sessions ("the database system is starting up").
@@ -165,9 +166,24 @@ export interface EmbeddedMongo extends ManagedProcess {
   engine: EmbeddedEngine;
 }
 
+/** FerretDB's handle (its `process` follows restarts) as the embedded MongoDB. */
+function embedded(ferret: ManagedProcess, engine: EmbeddedEngine, stop: () => Promise<void>): EmbeddedMongo {
+  return {
+    url: ferret.url,
+    port: ferret.port,
+    get process() {
+      return ferret.process;
+    },
+    kill: () => ferret.kill(),
+    stop,
+    engine,
+  };
+}
+
 /**
  * The embedded MongoDB: FerretDB v1 on PostgreSQL (default) or on SQLite, with its data in
- * dataDir. stop() stops FerretDB, then its PostgreSQL; kill() kills FerretDB alone.
+ * dataDir. stop() stops FerretDB, then its PostgreSQL; kill() kills FerretDB alone. Under a
+ * supervisor, each of the two is started again when it crashes.
  */
 export async function startEmbeddedMongo(opts: {
   engine: EmbeddedEngine;
@@ -176,30 +192,35 @@ export async function startEmbeddedMongo(opts: {
   dataDir: string;
   logDir?: string;
   durable?: boolean;
+  supervisor?: Supervisor;
 }): Promise<EmbeddedMongo> {
   const log = (name: string) => (opts.logDir ? path.join(opts.logDir, name) : undefined);
+  const keep = (name: string, start: Starter) => (opts.supervisor ? opts.supervisor.keep(name, start) : start());
   if (opts.engine === 'sqlite') {
-    const ferret = await startFerretDb({ bin: opts.ferretdbBin, dataDir: path.join(opts.dataDir, 'ferretdb'), logFile: log('ferretdb.log') });
-    return { ...ferret, engine: 'sqlite' };
+    const ferret = await keep('ferretdb', (port) =>
+      startFerretDb({ bin: opts.ferretdbBin, dataDir: path.join(opts.dataDir, 'ferretdb'), logFile: log('ferretdb.log'), port }),
+    );
+    return embedded(ferret, 'sqlite', () => ferret.stop());
   }
   const binDir = postgresBinDir(opts.pgBinDir);
-  const pg = await startPostgres({ binDir, dataDir: path.join(opts.dataDir, 'postgresql'), logFile: log('postgresql.log'), durable: opts.durable });
+  const pg = await keep('postgresql', (port) =>
+    startPostgres({ binDir, dataDir: path.join(opts.dataDir, 'postgresql'), logFile: log('postgresql.log'), durable: opts.durable, port }),
+  );
   try {
     prepareFerretDbDatabase(binDir, pg.url);
-    const ferret = await startFerretDb({
-      bin: opts.ferretdbBin,
-      dataDir: path.join(opts.dataDir, 'ferretdb-state'),
-      logFile: log('ferretdb.log'),
-      postgresqlUrl: `${pg.url}/ferretdb?pool_max_conns=${FERRETDB_PG_POOL}`,
+    const ferret = await keep('ferretdb', (port) =>
+      startFerretDb({
+        bin: opts.ferretdbBin,
+        dataDir: path.join(opts.dataDir, 'ferretdb-state'),
+        logFile: log('ferretdb.log'),
+        postgresqlUrl: `${pg.url}/ferretdb?pool_max_conns=${FERRETDB_PG_POOL}`,
+        port,
+      }),
+    );
+    return embedded(ferret, 'postgresql', async () => {
+      await ferret.stop();
+      await pg.stop();
     });
-    return {
-      ...ferret,
-      engine: 'postgresql',
-      async stop() {
-        await ferret.stop();
-        await pg.stop();
-      },
-    };
   } catch (err) {
     await pg.stop();
     throw err;

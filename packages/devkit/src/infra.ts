@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForTcp } from './ports.js';
@@ -29,6 +29,16 @@ export function managed(child: ChildProcess, url: string, port: number, stopSign
   return { url, port, process: child, stop: () => signal(stopSignal, 15_000), kill: () => signal('SIGKILL', 0) };
 }
 
+/** Spawns a server whose output is appended to logFile (or dropped); the child keeps its own copy of the descriptor. */
+export function spawnLogged(cmd: string, args: string[], logFile: string | undefined, options: SpawnOptions = {}): ChildProcess {
+  const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
+  try {
+    return spawn(cmd, args, { ...options, stdio: ['ignore', out, out] });
+  } finally {
+    if (typeof out === 'number') fs.closeSync(out);
+  }
+}
+
 /** The FerretDB binary: an explicit one (FERRETDB_BIN, read by the caller's config), else the one scripts/ensure-tools.sh built. */
 export function ferretdbBinary(repoRoot: string, override?: string): string {
   const bin = override ?? path.join(repoRoot, '.tools/bin/ferretdb');
@@ -43,11 +53,10 @@ export function ferretdbBinary(repoRoot: string, override?: string): string {
 export async function startFerretDb(opts: { bin: string; dataDir: string; port?: number; logFile?: string; postgresqlUrl?: string }): Promise<ManagedProcess> {
   const port = opts.port ?? (await freePort());
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const backend = opts.postgresqlUrl
     ? ['--handler=postgresql', `--postgresql-url=${opts.postgresqlUrl}`]
     : ['--handler=sqlite', `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}`];
-  const child = spawn(
+  const child = spawnLogged(
     opts.bin,
     [
       ...backend,
@@ -57,7 +66,7 @@ export async function startFerretDb(opts: { bin: string; dataDir: string; port?:
       '--log-level=warn',
       `--state-dir=${opts.dataDir}`,
     ],
-    { stdio: ['ignore', out, out] },
+    opts.logFile,
   );
   await waitForTcp(port);
   return managed(child, `mongodb://127.0.0.1:${port}`, port);
@@ -71,8 +80,7 @@ export async function startRedis(opts: { dataDir?: string; port?: number; logFil
     fs.mkdirSync(opts.dataDir, { recursive: true });
     args.push('--dir', opts.dataDir);
   }
-  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
-  const child = spawn('redis-server', args, { stdio: ['ignore', out, out] });
+  const child = spawnLogged('redis-server', args, opts.logFile);
   await waitForTcp(port);
   return managed(child, `redis://127.0.0.1:${port}`, port);
 }

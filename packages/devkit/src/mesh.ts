@@ -1,10 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { managed, type ManagedProcess } from './infra.js';
 import { waitForTcp } from './ports.js';
 import { SERVICES, type ServiceName, type StackLayout } from './stack-env.js';
+import type { Supervisor } from './supervisor.js';
 
 export interface Mesh {
+  /** Each running deployable by name (kill() one for an outage; under a supervisor it comes back). */
+  processes: Partial<Record<ServiceName | 'gateway', ManagedProcess>>;
   /** Stops every process, gateway first, waiting for each to exit (SIGKILL after 15 s). */
   stop(): Promise<void>;
 }
@@ -13,6 +17,7 @@ export interface Mesh {
  * Runs every deployable that exists in the repo as its own Node process (tsx, development
  * conditions), services first in dependency order, then the gateway. Used by `npm start`
  * and by the benchmarks, so measurements see the same process layout as a deployment.
+ * With a supervisor, a process that crashes is started again on its port.
  */
 export async function launchMesh(opts: {
   root: string;
@@ -20,57 +25,50 @@ export async function launchMesh(opts: {
   env: Record<ServiceName | 'gateway', Record<string, string>>;
   gatewayPort: number;
   baseEnv?: NodeJS.ProcessEnv;
-  onUnexpectedExit?: (name: string, code: number | null) => void;
+  supervisor?: Supervisor;
 }): Promise<Mesh> {
-  const children: { name: string; child: ChildProcess }[] = [];
-  let stopping = false;
+  const processes: Mesh['processes'] = {};
+  const started: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const proc of [...started].reverse()) await proc.stop();
+  };
 
-  const spawnOne = (name: string, dir: string, vars: Record<string, string>) => {
-    const main = path.join(opts.root, dir, 'src/main.ts');
-    if (!fs.existsSync(main)) return false;
+  // Resolves once it listens; a process that dies first fails the start at once, by name.
+  const starter = (name: ServiceName | 'gateway', main: string, port: number) => async (): Promise<ManagedProcess> => {
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main], {
       cwd: opts.root,
-      env: { ...opts.baseEnv, ...vars },
+      env: { ...opts.baseEnv, ...opts.env[name] },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    child.on('exit', (code) => {
-      if (!stopping) opts.onUnexpectedExit?.(name, code);
-    });
-    children.push({ name, child });
-    return true;
-  };
-
-  const stop = async () => {
-    stopping = true;
-    for (const { child } of [...children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill('SIGTERM');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  };
-
-  // A process that dies while we wait for its port fails the launch at once, by name.
-  const up = async (name: string, port: number) => {
-    const child = children[children.length - 1].child;
+    const proc = managed(child, `127.0.0.1:${port}`, port);
     const died = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before listening`))),
     );
-    await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
-  };
-  try {
-    for (const name of SERVICES) {
-      if (spawnOne(name, `services/${name}`, opts.env[name])) await up(name, opts.layout.ports[name]);
+    try {
+      await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
+    } catch (err) {
+      await proc.stop();
+      throw err;
     }
-    if (spawnOne('gateway', 'gateway', opts.env.gateway)) await up('gateway', opts.gatewayPort);
+    return proc;
+  };
+
+  try {
+    const deployables: [ServiceName | 'gateway', string, number][] = [
+      ...SERVICES.map((name): [ServiceName, string, number] => [name, `services/${name}`, opts.layout.ports[name]]),
+      ['gateway', 'gateway', opts.gatewayPort],
+    ];
+    for (const [name, dir, port] of deployables) {
+      const main = path.join(opts.root, dir, 'src/main.ts');
+      if (!fs.existsSync(main)) continue;
+      const start = starter(name, main, port);
+      const proc = opts.supervisor ? await opts.supervisor.keep(name, start) : await start();
+      processes[name] = proc;
+      started.push(proc);
+    }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { stop };
+  return { processes, stop };
 }

@@ -1,0 +1,100 @@
+import type { ManagedProcess } from './infra.js';
+
+/** Starts one piece of the stack; `port` is the one it got the first time (restarts keep it, so nobody's URL changes). */
+export type Starter = (port?: number) => Promise<ManagedProcess>;
+
+export interface SupervisorOptions {
+  log(message: string): void;
+  /** First restart delay; doubled per crash that follows a short run, up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A run at least this long resets the delay to minBackoffMs. */
+  stableMs?: number;
+}
+
+/**
+ * Keeps the processes of a local stack running, like a process manager would in a
+ * deployment: a process that exits without being asked to is started again, on the same
+ * port, after a delay that grows while it keeps crashing. Everything else keeps serving
+ * meanwhile. stop() stops every process, last started first, and restarts nothing after.
+ */
+export class Supervisor {
+  private readonly kept = new Map<string, ManagedProcess>();
+  private stopping = false;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly stableMs: number;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.minBackoffMs = opts.minBackoffMs ?? 500;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.stableMs = opts.stableMs ?? 60_000;
+  }
+
+  /**
+   * Starts a process (a failure here is the caller's, as without supervision) and keeps it
+   * running. The handle follows restarts: `process` is the current child, kill() is a crash
+   * (it comes back), stop() ends supervision of this one.
+   */
+  async keep(name: string, start: Starter): Promise<ManagedProcess> {
+    let current = await start();
+    const port = current.port;
+    let released = false;
+    let backoffMs = this.minBackoffMs;
+
+    const watch = (proc: ManagedProcess) => {
+      const startedAt = Date.now();
+      proc.process.once('exit', (code, signal) => {
+        if (released || this.stopping) return;
+        if (Date.now() - startedAt >= this.stableMs) backoffMs = this.minBackoffMs;
+        this.opts.log(`${name} exited (${signal ?? `code ${code}`}); restarting in ${backoffMs} ms`);
+        void restart(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
+      });
+    };
+    const restart = async (delayMs: number): Promise<void> => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      if (released || this.stopping) return;
+      try {
+        current = await start(port);
+      } catch (err) {
+        this.opts.log(`${name} failed to restart: ${(err as Error).message}; retrying in ${backoffMs} ms`);
+        const next = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
+        return restart(next);
+      }
+      if (released || this.stopping) {
+        await current.stop();
+        return;
+      }
+      this.opts.log(`${name} is back on port ${port}`);
+      watch(current);
+    };
+    watch(current);
+
+    const handle: ManagedProcess = {
+      url: current.url,
+      port,
+      get process() {
+        return current.process;
+      },
+      stop: async () => {
+        released = true;
+        await current.stop();
+      },
+      kill: () => current.kill(),
+    };
+    this.kept.set(name, handle);
+    return handle;
+  }
+
+  /** A kept process by the name it was kept under. */
+  process(name: string): ManagedProcess | undefined {
+    return this.kept.get(name);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const proc of [...this.kept.values()].reverse()) await proc.stop();
+  }
+}
