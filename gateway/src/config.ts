@@ -52,7 +52,11 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_PER_MIN: env.int(1, 1_000_000).default(1_200),
   RATE_LIMIT_PRINCIPAL_PER_MIN: env.int(1, 1_000_000).default(2_400),
   RATE_LIMIT_TOKEN_PER_MIN: env.int(1, 1_000_000).default(1_200),
+  // Failed logins per client IP per window: the short lock, which only that client feels.
   LOGIN_FAILURES_PER_WINDOW: env.int(1, 1_000).default(5),
+  // Failed logins per account per hour from all clients together (ASVS 2.2.1): the ceiling
+  // past which the account takes no password attempts until the hour's failures age out.
+  LOGIN_ACCOUNT_FAILURES_PER_HOUR: env.int(1, 100_000).default(100),
   LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: env.int(1, 10_000).default(30),
   LOGIN_WINDOW_SECONDS: env.int(1, 86_400).default(300),
   SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),

@@ -136,7 +136,7 @@ test('POST /v1/auth/login: when the email is unknown, then answering takes about
   t.true(ratio > 0.5 && ratio < 2, `ratio ${ratio}`);
 });
 
-test('POST /v1/auth/login: when one IP or one account keeps failing, then it is 429 with Retry-After after 5 failures', async (t) => {
+test('POST /v1/auth/login: when one IP keeps failing, then it is 429 with Retry-After after 5 failures; an account tried from many IPs is not locked by 5', async (t) => {
   const c = edgeClient(stack, 'brute');
   for (let i = 0; i < 5; i++) t.is((await c.post('/v1/auth/login', { json: { email: newEmail('x'), password: PASSWORD } })).status, 401);
   const blocked = await c.post('/v1/auth/login', { json: { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD } });
@@ -148,7 +148,8 @@ test('POST /v1/auth/login: when one IP or one account keeps failing, then it is 
   for (let i = 0; i < 5; i++) {
     t.is((await edgeClient(stack, 'spray').post('/v1/auth/login', { json: { email: target, password: PASSWORD } })).status, 401);
   }
-  t.is((await edgeClient(stack, 'spray').post('/v1/auth/login', { json: { email: target, password: PASSWORD } })).status, 429);
+  // Each IP's short lock is its own; the account's hourly ceiling (100 by default) is far off.
+  t.is((await edgeClient(stack, 'spray').post('/v1/auth/login', { json: { email: target, password: PASSWORD } })).status, 401);
 });
 
 test('POST /v1/auth/login: when the body is malformed, then 400/415 and no credentials are checked', async (t) => {

@@ -89,8 +89,9 @@ export interface Limiters {
 }
 
 /**
- * Login protection. Failed attempts are counted per IP and per account (5 per 5 minutes by
- * default); a success clears the account's count. All attempts per IP are capped too.
+ * Login protection. Failed attempts are counted per client IP (5 per 5 minutes by default:
+ * a guesser locks out itself, not the account's owner) and per account over an hour from
+ * all clients together (100 by default, ASVS 2.2.1). All attempts per IP are capped too.
  */
 export interface LoginGuard {
   /**
@@ -103,17 +104,15 @@ export interface LoginGuard {
 
 export interface LoginAttempt {
   consumed: Consumed[];
-  /** The password was right: the account's failures start again, the IP's point comes back. */
-  succeeded(): Promise<void>;
-  /** The password was never checked (a dependency failed): both points come back. */
-  unchecked(): Promise<void>;
+  /** The password was right, or never checked (a dependency failed): this attempt's points come back. */
+  notFailed(): Promise<void>;
 }
 
 export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const p = config.RATE_LIMIT_PREFIX;
   const window = config.LOGIN_WINDOW_SECONDS;
   const failIp = limiter(redis, `${p}:login-fail-ip`, config.LOGIN_FAILURES_PER_WINDOW, window);
-  const failAccount = limiter(redis, `${p}:login-fail-acct`, config.LOGIN_FAILURES_PER_WINDOW, window);
+  const failAccount = limiter(redis, `${p}:login-fail-acct-hour`, config.LOGIN_ACCOUNT_FAILURES_PER_HOUR, 3_600);
   const attemptsIp = limiter(redis, `${p}:login-ip`, config.LOGIN_ATTEMPTS_PER_IP_PER_WINDOW, window);
   // A keyed digest, never the text: what was typed as an email may be a password in the wrong field.
   const digest = keyedDigest(config.SERVICE_TOKEN_SECRET, 'tollgate login limiter key');
@@ -133,10 +132,7 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
       }
       return {
         consumed,
-        async succeeded() {
-          await Promise.all([failAccount.delete(key).catch(() => undefined), failIp.reward(ip, 1).catch(() => undefined)]);
-        },
-        async unchecked() {
+        async notFailed() {
           await Promise.all([failIp.reward(ip, 1).catch(() => undefined), failAccount.reward(key, 1).catch(() => undefined)]);
         },
       };

@@ -1,6 +1,6 @@
 import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
+import { ForbiddenError, UnauthenticatedError } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { outgoing } from '../http/request-context.js';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
@@ -77,7 +77,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     description:
       'Sets the `tg_refresh` (HttpOnly, Secure, SameSite=Strict, Path=/v1/auth) and `tg_csrf` cookies. ' +
       'Unknown email, wrong password, disabled or locked account all answer 401 invalid_credentials. ' +
-      'Failed attempts are limited per IP and per account (429 with Retry-After).',
+      'Failed attempts are limited per client IP (a short lock only that client feels) and per account per hour from all clients (429 with Retry-After).',
     auth: 'public',
     body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1_024) }),
     response: authResultSchema,
@@ -90,10 +90,10 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
         result = await identity.Login({ email: body.email, password: body.password }, outgoing(req));
       } catch (err) {
         // A wrong credential keeps its count; an attempt identity never judged gives it back.
-        if (!(err instanceof UnauthenticatedError && err.code === 'invalid_credentials')) await attempt.unchecked();
+        if (!(err instanceof UnauthenticatedError && err.code === 'invalid_credentials')) await attempt.notFailed();
         throw err;
       }
-      await attempt.succeeded();
+      await attempt.notFailed();
       setAuthCookies(res, result);
       return toAuthResult(result);
     },
@@ -179,7 +179,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     summary: 'Change your password',
     description:
       'Needs the current password (403 if wrong). Every other session of yours ends. Wrong current passwords count like failed ' +
-      'logins: per IP and per account (429 with Retry-After past the limit), and towards the account lockout (a locked account → 403).',
+      'logins: per client IP and per account per hour (429 with Retry-After past the limit), and towards the account lockout (a locked account → 403).',
     body: z.object({ current_password: z.string().max(1_024), new_password: z.string().max(1_024) }),
     status: 204,
     errors: [429],
@@ -190,11 +190,10 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
         await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, outgoing(req));
       } catch (err) {
         // 403: the current password was wrong (or the account locked) — it counts. A 400 or 409 came after a right one.
-        if (err instanceof ValidationError || err instanceof ConflictError) await attempt.succeeded();
-        else if (!(err instanceof ForbiddenError)) await attempt.unchecked();
+        if (!(err instanceof ForbiddenError)) await attempt.notFailed();
         throw err;
       }
-      await attempt.succeeded();
+      await attempt.notFailed();
       deps.auth.invalidateUser(principal.id);
       return undefined;
     },

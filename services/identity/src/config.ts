@@ -20,8 +20,12 @@ export const configSchema = serviceBaseSchema
     REFRESH_TOKEN_TTL_SECONDS: env.int(60, 90 * 86_400).default(604_800),
     BOOTSTRAP_ADMIN_EMAIL: optional(z.email('must be an email address')),
     BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters').max(256)),
-    /** Consecutive failed logins that lock an account. */
-    LOCKOUT_THRESHOLD: env.int(1, 1_000).default(10),
+    /**
+     * Consecutive failed logins that lock an account for everyone: high, because anyone can
+     * cause them. The gateway's short lock per client IP and its hourly ceiling per account
+     * (LOGIN_FAILURES_PER_WINDOW, LOGIN_ACCOUNT_FAILURES_PER_HOUR) stop guessing long before.
+     */
+    LOCKOUT_THRESHOLD: env.int(1, 1_000).default(100),
     /** How long a lock lasts; 0 keeps it until an admin unlocks the account. */
     LOCKOUT_SECONDS: env.int(0, 30 * 86_400).default(900),
     /** argon2id memory cost (OWASP minimum for argon2id: 19 MiB). Tests lower it. */

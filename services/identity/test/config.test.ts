@@ -17,7 +17,7 @@ test('when only the required variables are set, then the documented defaults app
     JWT_AUDIENCE: 'tollgate-api',
     ACCESS_TOKEN_TTL_SECONDS: 900,
     REFRESH_TOKEN_TTL_SECONDS: 604_800,
-    LOCKOUT_THRESHOLD: 10,
+    LOCKOUT_THRESHOLD: 100,
     LOCKOUT_SECONDS: 900,
     ARGON2_MEMORY_KIB: 19_456,
   });
