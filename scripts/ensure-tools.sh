@@ -2,8 +2,9 @@
 # Installs what `npm start` and `npm test` need on a fresh machine, and nothing that is
 # already there: node modules, FerretDB v1.24.2 (built from the Go module proxy into
 # .tools/bin) and PostgreSQL (Debian, FerretDB's storage) unless MONGO_URL is set,
-# redis-server (Debian) unless REDIS_URL is set, and helm v3 (.tools/bin/helm, for the
-# chart tests in deploy/test) unless HELM_BIN is set.
+# redis-server (Debian) unless REDIS_URL is set, helm v3 (.tools/bin/helm, for the
+# chart tests in deploy/test) unless HELM_BIN is set, and schemathesis (PyPI, into
+# .tools/venv, for the API contract suite in test/contract) unless SCHEMATHESIS_BIN is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -73,3 +74,20 @@ if [ -z "${HELM_BIN:-}" ] && [ ! -x .tools/bin/helm ]; then
   mv -f ".tools/bin/helm.$$" .tools/bin/helm
 fi
 # --- end helm ----------------------------------------------------------------------
+
+# --- schemathesis (test/contract fuzzes the REST API against its OpenAPI document) ----
+SCHEMATHESIS_VERSION=4.32.5
+if [ -z "${SCHEMATHESIS_BIN:-}" ] && [ ! -x .tools/venv/bin/st ]; then
+  python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+  log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI, first run only)"
+  mkdir -p .tools
+  # One installer at a time (two test runs may start together); `st` appears last.
+  (
+    flock 9
+    if [ ! -x .tools/venv/bin/st ]; then
+      rm -rf .tools/venv
+      python3 -m venv .tools/venv
+      .tools/venv/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    fi
+  ) 9>.tools/venv.lock
+fi

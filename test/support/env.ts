@@ -8,4 +8,6 @@ export const testEnv = {
   ferretdbBin: process.env.FERRETDB_BIN,
   embeddedDb: embeddedEngine(process.env.EMBEDDED_DB),
   pgBin: process.env.PG_BIN,
+  /** schemathesis' `st` (scripts/ensure-tools.sh installs it into .tools/venv). */
+  schemathesisBin: process.env.SCHEMATHESIS_BIN,
 };
