@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -63,6 +65,13 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   const closeHealth = registerHealthRoutes(route, deps);
   registerApiRoutes(route, deps);
   registerDocs(router, registry, table);
+  // OPTIONS (CORS preflights are answered earlier) lists the path's own methods, as 405s do.
+  app.options(/.*/, (req, res, next) => {
+    const allowed = table.methodsFor(req.path);
+    if (allowed.length === 0) return next();
+    res.setHeader('Allow', [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '));
+    res.status(204).end();
+  });
   app.use(router);
 
   app.use(notFound(table));
@@ -104,6 +113,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
   const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: config.TLS_CIPHERS }, app);
+  server.on('clientError', answerClientError);
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -148,4 +158,20 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       log.info('gateway stopped');
     },
   };
+}
+
+/** What Node would answer to a request it cannot parse, in the API's error envelope (a bare 431 otherwise). */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large (at most 16 KB together)']
+      : [400, 'Bad Request', 'validation_failed', 'Malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message, request_id: randomUUID() } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

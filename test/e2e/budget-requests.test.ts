@@ -21,13 +21,13 @@ test('when $10,000 is requested it is accepted; $10,000.000001 and $1,000,000 ge
   const ok = await ask(p.member.access_token, agent.id, 10000);
   t.is(ok.status, 201);
   t.like(ok.body, { agent_id: agent.id, requester_id: p.member.user.id, requested_budget_usd: 10000, status: 'pending', decided_by: null, decided_at: null });
-  for (const usd of [10000.000001, '10000.000001', 1000000]) {
+  for (const usd of [10000.000001, 1000000]) {
     const res = await ask(p.member.access_token, agent.id, usd);
     t.is(res.status, 400, String(usd));
     t.is(res.body.error.code, 'validation_failed');
     t.is(res.body.error.message, 'Requested budget exceeds maximum allowed ($10,000)');
   }
-  for (const usd of [0, -1, 'lots']) t.is((await ask(p.member.access_token, agent.id, usd)).status, 400, String(usd));
+  for (const usd of [0, -1, 'lots', '10']) t.is((await ask(p.member.access_token, agent.id, usd)).status, 400, String(usd));
 });
 
 test('when a request is read and listed, then it filters by status and agent', async (t) => {

@@ -51,13 +51,16 @@ test.serial('when a base URL is plain http or points at this machine or a privat
 
 test.serial('when a proxied call would connect to an internal address, then 503, the provider never sees it and nothing is charged', async (t) => {
   // A key pointing at this machine, as one saved before the rule (or a public name re-pointed inside) would be.
-  await stack.stop('provider-key');
-  stack.env['provider-key'].OUTBOUND_ALLOW_PRIVATE = 'true';
-  await stack.start('provider-key');
+  const allowPrivate = async (allow: boolean) => {
+    for (const name of ['gateway', 'provider-key'] as const) {
+      await stack.stop(name);
+      stack.env[name].OUTBOUND_ALLOW_PRIVATE = String(allow);
+      await stack.start(name);
+    }
+  };
+  await allowPrivate(true);
   t.is((await createKey(`${provider.url}/v1`)).status, 201);
-  await stack.stop('provider-key');
-  stack.env['provider-key'].OUTBOUND_ALLOW_PRIVATE = 'false';
-  await stack.start('provider-key');
+  await allowPrivate(false);
   const agent = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'outbound', budget_usd: 1 } });
   t.is(agent.status, 201);
   const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
@@ -71,7 +74,7 @@ test.serial('when a proxied call would connect to an internal address, then 503,
   t.like(budget.body, { spent_usd: 0, reserved_usd: 0 });
 });
 
-test.serial('when a key is moved to a new base URL, then the key must be entered again; without it nothing changes', async (t) => {
+test.serial('when a key is given a base URL, then the key must be entered again with it; one without the other changes nothing', async (t) => {
   const created = await createKey('https://api.example.com/v1');
   t.is(created.status, 201);
   const id = created.body.id as string;
@@ -87,8 +90,10 @@ test.serial('when a key is moved to a new base URL, then the key must be entered
   t.truthy(alone.body.error.details.api_key);
 
   const same = await patch({ base_url: 'https://api.example.com/v1/', name: 'renamed' });
-  t.is(same.status, 200, 'the same base URL is no move');
-  t.is(same.body.name, 'renamed');
+  t.is(same.status, 400, 'even the same base URL needs the key');
+  const renamed = await patch({ name: 'renamed' });
+  t.is(renamed.status, 200);
+  t.like(renamed.body, { name: 'renamed', base_url: 'https://api.example.com/v1' });
 
   const rekeyed = await patch({ base_url: 'https://collector.example.net/v1', api_key: 'sk-live-another-0123456789wxyz' });
   t.is(rekeyed.status, 200);

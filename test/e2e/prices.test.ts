@@ -41,7 +41,7 @@ test('when an admin sets and removes a price, then every role sees it listed, in
 
   // Dots, colons and (URL-encoded) slashes in model names.
   for (const [prov, model] of [['openai', 'ft:gpt-4.1-mini:acme:v2'], ['groq', 'meta-llama/llama-4-scout']]) {
-    const set = await put(p.admin.access_token, prov, model, { input_usd_per_million: 1.25, output_usd_per_million: '3.000001' });
+    const set = await put(p.admin.access_token, prov, model, { input_usd_per_million: 1.25, output_usd_per_million: 3.000001 });
     t.is(set.status, 200, set.text);
     t.deepEqual(set.body, { provider: prov, model, input_usd_per_million: 1.25, output_usd_per_million: 3.000001, source: 'admin' });
     for (const who of [p.admin, p.manager, p.member, p.viewer]) t.like((await list(who.access_token, prov)).find((i) => i.model === model), { input_usd_per_million: 1.25, source: 'admin' });

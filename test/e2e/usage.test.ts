@@ -69,7 +69,7 @@ test('when usage is reported, then it is charged once per request_id, and the le
   t.deepEqual(first.body, { charged_usd: 0.0075, remaining_usd: 9, duplicate: false });
   const again = await usage(agent.token, report);
   t.deepEqual(again.body, { charged_usd: 0.0075, remaining_usd: 9, duplicate: true });
-  const priced = await usage(agent.token, { ...report, request_id: 'req-2', cost_usd: '0.25' });
+  const priced = await usage(agent.token, { ...report, request_id: 'req-2', cost_usd: 0.25 });
   t.is(priced.body.charged_usd, 0.25);
 
   const released = await stack.http.post(`/v1/leases/${lease.lease_id}/release`, { token: agent.token });

@@ -1,18 +1,14 @@
 import { z } from 'zod';
-import { microsToUsd, PROVIDER_NAME, PROVIDER_NAME_RULE, usdToMicros, ValidationError } from '@tollgate/platform';
+import { microsToUsd, usdToMicros, ValidationError } from '@tollgate/platform';
+import { descriptionField, nameField, providerName, usdAmount } from './fields.js';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import { outgoing } from '../http/request-context.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 
-/** Decimal USD in a request: a JSON number or a decimal string, at most 6 decimals. */
-export const usdAmount = z
-  .union([z.number(), z.string().max(32)])
-  .openapi({ type: 'number', description: 'Decimal USD, at most 6 decimals', example: 25.5 });
-
 /** USD from a request → micro-dollars, or a validation error naming the field. */
-export function toMicros(value: number | string, field: string): number {
+export function toMicros(value: number, field: string): number {
   const micros = usdToMicros(value);
   if (micros === null) {
     throw new ValidationError(`${field} must be a non-negative USD amount with at most 6 decimals`, {
@@ -35,7 +31,6 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
   };
 }
 
-const providerName = z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE);
 
 const agentSchema = z
   .object({
@@ -101,9 +96,9 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     roles: ['admin', 'manager', 'member'],
     scope: 'agents:write',
     body: z.object({
-      name: z.string().max(200),
-      description: z.string().max(2_000).optional(),
-      budget_usd: usdAmount,
+      name: nameField,
+      description: descriptionField.optional(),
+      budget_usd: usdAmount({ maximum: 10_000, note: 'at most MAX_BUDGET_USD (default 10,000)' }),
       providers: z.array(providerName).max(20).optional(),
     }),
     status: 201,
@@ -154,8 +149,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     scope: 'agents:write',
     params: idParams,
     body: z.object({
-      name: z.string().max(200).optional(),
-      description: z.string().max(2_000).optional(),
+      name: nameField.optional(),
+      description: descriptionField.optional(),
       disabled: z.boolean().optional(),
       max_parallel_calls: z.number().int().min(0).max(100_000).optional().openapi({ description: "Proxied calls in flight at once (429 beyond); 0: the service's default" }),
       tokens_per_minute: z.number().int().min(0).max(1_000_000_000).optional().openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),

@@ -6,6 +6,7 @@ import { outgoing } from '../http/request-context.js';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 import { idParams, pageOut, type RouteDefiner } from './define.js';
 import { toUser, userSchema } from './users.js';
+import { passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 /** The refresh cookie only travels to the auth endpoints; the CSRF cookie is readable by the page (double submit). */
@@ -180,7 +181,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     description:
       'Needs the current password (403 if wrong). Every other session of yours ends. Wrong current passwords count like failed ' +
       'logins: per client IP and per account per hour (429 with Retry-After past the limit), and towards the account lockout (a locked account → 403).',
-    body: z.object({ current_password: z.string().max(1_024), new_password: z.string().max(1_024) }),
+    body: z.object({ current_password: z.string().max(1_024), new_password: passwordField }),
     status: 204,
     errors: [429],
     handler: async ({ body, principal }, req, res) => {

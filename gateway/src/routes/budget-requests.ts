@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
 import type { BudgetRequest__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
 import { outgoing } from '../http/request-context.js';
-import { toMicros, usdAmount } from './agents.js';
+import { toMicros } from './agents.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import { optionalText, requiredText, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -54,7 +55,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
       "Only the agent's owner or an admin may ask (403 otherwise).",
     roles: ['admin', 'manager', 'member'],
     scope: 'budgets:write',
-    body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount, justification: z.string().max(4_000) }),
+    body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount({ maximum: 10_000, positive: true, note: 'at most MAX_BUDGET_REQUEST_USD (default 10,000)' }), justification: requiredText }),
     status: 201,
     response: requestSchema,
     errors: [404],
@@ -107,7 +108,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     roles: ['admin', 'manager'],
     scope: 'budget_requests:approve',
     params: idParams,
-    body: z.object({ note: z.string().max(2_000).optional() }),
+    body: z.object({ note: optionalText.optional() }),
     response: requestSchema,
     errors: [404, 409],
     handler: async ({ params, body }, req) => toRequest(await budget.ApproveBudgetRequest({ id: params.id, note: body.note ?? '' }, outgoing(req))),
@@ -121,7 +122,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     roles: ['admin', 'manager'],
     scope: 'budget_requests:approve',
     params: idParams,
-    body: z.object({ reason: z.string().max(2_000) }),
+    body: z.object({ reason: requiredText }),
     response: requestSchema,
     errors: [404, 409],
     handler: async ({ params, body }, req) => toRequest(await budget.RejectBudgetRequest({ id: params.id, note: body.reason }, outgoing(req))),

@@ -47,6 +47,8 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   /** Scope an API-token caller must hold. */
   scope?: Scope;
   body?: B;
+  /** A rule across the body's fields, enforced here and stated in the document (JSON Schema keywords). */
+  bodyRule?: { holds(body: Infer<B>): boolean; field: string; message: string; schema: Record<string, unknown> };
   query?: Q;
   params?: P;
   /** Path parameters as documented, when they differ from what express yields (wildcards). */
@@ -98,8 +100,9 @@ function validationDetails(error: z.ZodError): Record<string, string> {
   return details;
 }
 
-function parse<T extends AnyObject>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
   if (!schema) return {};
+  if (value === undefined && where === 'request body') throw new ValidationError('A request body is required', { '(body)': 'is required' });
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new ValidationError(`Invalid ${where}`, validationDetails(result.error));
   return result.data;
@@ -116,18 +119,23 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
  */
 /** Which methods each path template serves: a known path asked with another method is 405, not 404. */
 export class RouteTable {
-  private readonly routes: { pattern: RegExp; method: string }[] = [];
+  /** `fixed`: how many characters of the template are not parameters (the most specific template wins). */
+  private readonly routes: { pattern: RegExp; method: string; fixed: number }[] = [];
 
   add(method: string, template: string): void {
-    const source = template
-      .split(/(\{\w+\+?\})/)
+    const parts = template.split(/(\{\w+\+?\})/);
+    const source = parts
       .map((part) => (part.endsWith('+}') ? '.+' : part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('');
-    this.routes.push({ pattern: new RegExp(`^${source}$`), method: method.toUpperCase() });
+    const fixed = parts.filter((part) => !part.startsWith('{')).join('').length;
+    this.routes.push({ pattern: new RegExp(`^${source}$`), method: method.toUpperCase(), fixed });
   }
 
+  /** The methods of the path's own template: /v1/tokens/introspect is not /v1/tokens/{id}. */
   methodsFor(path: string): string[] {
-    return [...new Set(this.routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    const matching = this.routes.filter((r) => r.pattern.test(path));
+    const best = Math.max(...matching.map((r) => r.fixed));
+    return [...new Set(matching.filter((r) => r.fixed === best).map((r) => r.method))];
   }
 }
 
@@ -135,7 +143,13 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
   return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth>(
     spec: RouteSpec<B, Q, P, A>,
   ): void {
-    const body = spec.body?.strict();
+    // A PATCH names at least one thing to change: an empty or missing body is 400, not a silent no-op.
+    let body: AnyObject | undefined = spec.body?.strict();
+    if (body && spec.method === 'patch') body = body.refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' }).openapi({ minProperties: 1 });
+    const rule = spec.bodyRule;
+    if (body && rule) body = body.refine((b) => rule.holds(b as Infer<B>), { message: rule.message, path: [rule.field] }).openapi(rule.schema);
+    // A body whose fields are all optional may be left out (except on PATCH).
+    const bodyRequired = spec.method === 'patch' || Object.values(spec.body?.shape ?? {}).some((f) => !z.safeParse(f, undefined).success);
     // Query parameters are strict too (`?role[$ne]=admin` is an unknown parameter, not a silent no-op); a raw route passes its query on.
     const query = spec.raw ? undefined : (spec.query ?? z.object({})).strict();
     const status = spec.status ?? 200;
@@ -165,7 +179,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         params: spec.openapiParams ?? spec.params,
         query: spec.query,
         body: body
-          ? { content: { 'application/json': { schema: body } }, required: true }
+          ? { content: { 'application/json': { schema: body } }, required: bodyRequired }
           : spec.raw
             ? { content: { '*/*': { schema: z.any() } }, required: false }
             : undefined,
@@ -209,7 +223,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         const input = {
           params: parse(spec.params, req.params, 'path parameters'),
           query: parse(query, req.query, 'query parameters'),
-          body: spec.raw ? {} : parse(body, req.body, 'request body'),
+          body: spec.raw ? {} : parse(body, req.body ?? (bodyRequired ? undefined : {}), 'request body'),
           principal,
         } as RouteInput<B, Q, P, A>;
         const result = await spec.handler(input, req, res);

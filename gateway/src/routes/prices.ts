@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { microsToUsd, ROLES } from '@tollgate/platform';
+import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES } from '@tollgate/platform';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import { outgoing } from '../http/request-context.js';
-import { toMicros, usdAmount } from './agents.js';
+import { toMicros } from './agents.js';
 import type { RouteDefiner } from './define.js';
+import { providerName, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const SOURCES = ['shipped', 'admin'] as const;
@@ -18,10 +19,9 @@ const priceSchema = z
   })
   .openapi('Price');
 
-const providerName = z.string().max(32);
 const modelParams = z.object({
   provider: providerName,
-  model: z.string().max(200).openapi({ description: 'The model name, URL-encoded (it may contain `.`, `:` and `/` as %2F)', example: 'gpt-4o' }),
+  model: z.string().regex(MODEL_PATTERN, MODEL_RULE).openapi({ description: 'The model name, URL-encoded (it may contain `.`, `:` and `/` as %2F)', example: 'gpt-4o' }),
 });
 
 function toPrice(p: Price__Output) {
@@ -39,6 +39,9 @@ const CHANGES =
   '(price.set / price.removed, with the old and the new prices).';
 
 /** Model prices: the shipped table and admins' changes on top of it. */
+/** Prices per million tokens: at most $1,000,000. */
+const perMillion = usdAmount({ maximum: 1_000_000 }).max(1_000_000);
+
 export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
   const common = { auth: 'any', tag: 'Prices' } as const;
@@ -69,7 +72,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       'Decimal USD per million tokens, at most 6 decimals, from 0 to 1,000,000. Replaces a shipped price too; the model ' +
       `name is 1–200 printable characters without spaces. ${CHANGES}`,
     params: modelParams,
-    body: z.object({ input_usd_per_million: usdAmount, output_usd_per_million: usdAmount }),
+    body: z.object({ input_usd_per_million: perMillion, output_usd_per_million: perMillion }),
     response: priceSchema,
     handler: async ({ params, body }, req) =>
       toPrice(

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ProviderKeyInfo__Output } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKeyInfo';
+import { PROVIDERS_WITH_DEFAULT_BASE_URL } from '@tollgate/platform';
 import { outgoing } from '../http/request-context.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import { apiKey, baseUrlField, nameField, providerName } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const keySchema = z
@@ -17,8 +19,6 @@ const keySchema = z
   })
   .openapi('ProviderKey');
 
-const apiKey = z.string().max(1_024).openapi({ description: 'The provider API key; stored encrypted, never returned' });
-const providerName = z.string().max(32);
 
 function toKey(k: ProviderKeyInfo__Output) {
   return {
@@ -44,8 +44,14 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     method: 'post',
     path: '/v1/provider-keys',
     summary: 'Store a provider API key (encrypted with AES-256-GCM)',
-    description: '`base_url` defaults to the provider’s public API for openai, anthropic, mistral, google and groq.',
-    body: z.object({ provider: providerName, name: z.string().max(200), api_key: apiKey, base_url: z.string().max(2_048).optional() }),
+    description: `\`base_url\` defaults to the provider’s public API for ${PROVIDERS_WITH_DEFAULT_BASE_URL.join(', ')}; any other provider needs one.`,
+    body: z.object({ provider: providerName, name: nameField, api_key: apiKey, base_url: baseUrlField(deps.config.OUTBOUND_ALLOW_PRIVATE).optional() }),
+    bodyRule: {
+      holds: (b) => b.base_url !== undefined || PROVIDERS_WITH_DEFAULT_BASE_URL.includes(b.provider),
+      field: 'base_url',
+      message: 'is required for a provider without a known API address',
+      schema: { anyOf: [{ properties: { provider: { enum: PROVIDERS_WITH_DEFAULT_BASE_URL } } }, { required: ['base_url'] }] },
+    },
     status: 201,
     response: keySchema,
     handler: async ({ body }, req) =>
@@ -82,15 +88,21 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     path: '/v1/provider-keys/{id}',
     summary: 'Rename, disable or re-enable a key, or move it to a new base URL',
     description:
-      'A new `base_url` needs `api_key` entered again (400 without it): a stored key is only ever sent to the host it was entered ' +
-      'for. `api_key` without a new `base_url` is refused (use rotate). Base URLs must be https to a public address.',
+      '`base_url` and `api_key` go together (400 with one alone): a stored key is only ever sent to the host it was entered for, ' +
+      'so moving a key means entering it again. Base URLs must be https to a public address. Rotate replaces a key in place.',
     params: idParams,
     body: z.object({
-      name: z.string().max(200).optional(),
+      name: nameField.optional(),
       disabled: z.boolean().optional(),
-      base_url: z.string().max(2_048).optional(),
+      base_url: baseUrlField(deps.config.OUTBOUND_ALLOW_PRIVATE).optional(),
       api_key: apiKey.optional(),
     }),
+    bodyRule: {
+      holds: (b) => (b.base_url === undefined) === (b.api_key === undefined),
+      field: 'api_key',
+      message: 'base_url and api_key go together',
+      schema: { anyOf: [{ required: ['base_url', 'api_key'] }, { not: { anyOf: [{ required: ['base_url'] }, { required: ['api_key'] }] } }] },
+    },
     response: keySchema,
     errors: [404],
     handler: async ({ params, body }, req) =>

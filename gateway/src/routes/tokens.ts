@@ -4,14 +4,13 @@ import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/Api
 import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
 import { outgoing } from '../http/request-context.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import { descriptionField as description, nameField as name } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const scopeList = z
   .array(z.enum(SCOPES, `must be one of: ${SCOPES.join(', ')}`))
   .min(1, 'must name at least one scope')
   .max(SCOPES.length);
-const name = z.string().trim().min(1).max(100);
-const description = z.string().max(1_000);
 
 const tokenSchema = z
   .object({
@@ -83,6 +82,12 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       expires_in_days: z.number().int().min(1).max(366).optional().openapi({ description: 'Default 90' }),
       never_expires: z.boolean().optional().openapi({ description: 'Admins only; excludes expires_in_days' }),
     }),
+    bodyRule: {
+      holds: (b) => !(b.never_expires && b.expires_in_days !== undefined),
+      field: 'never_expires',
+      message: 'give either expires_in_days or never_expires',
+      schema: { not: { required: ['never_expires', 'expires_in_days'], properties: { never_expires: { enum: [true] } } } },
+    },
     status: 201,
     response: createdSchema,
     handler: async ({ body }, req) =>

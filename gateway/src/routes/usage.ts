@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
 import { outgoing } from '../http/request-context.js';
-import { budgetSchema, toBudget, toMicros, usdAmount } from './agents.js';
+import { budgetSchema, toBudget, toMicros } from './agents.js';
+import { usdAmount } from './fields.js';
 import { idParams, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 
@@ -21,7 +22,7 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     description:
       "Only the agent itself, with its own tg_agt_ token. Grants `requested_usd` (default DEFAULT_LEASE_USD) or what is left; nothing left → 402 budget_exhausted. The IP token opens with @tollgate/sdk's decryptIpToken.",
     params: idParams,
-    body: z.object({ provider: z.string().max(32), requested_usd: usdAmount.optional() }),
+    body: z.object({ provider: z.string().max(32), requested_usd: usdAmount({ maximum: 10_000 }).optional() }),
     response: z
       .object({ lease_id: z.string(), granted_usd: z.number(), expires_at: z.string(), ip_token: z.string() })
       .openapi('Lease'),
@@ -51,7 +52,7 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       model: z.string().max(200),
       input_tokens: tokenCount,
       output_tokens: tokenCount,
-      cost_usd: usdAmount.optional(),
+      cost_usd: usdAmount({ maximum: 10_000 }).optional(),
     }),
     response: z.object({ charged_usd: z.number(), remaining_usd: z.number(), duplicate: z.boolean() }).openapi('UsageCharge'),
     errors: [404],

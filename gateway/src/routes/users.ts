@@ -3,6 +3,7 @@ import { ROLES } from '@tollgate/platform';
 import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
 import { outgoing } from '../http/request-context.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import { emailField, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 export const userSchema = z
@@ -43,9 +44,9 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     summary: 'Create a user',
     description: 'Passwords are 12 to 256 characters. A duplicate email (in any letter case) is 409.',
     body: z.object({
-      email: z.string().trim().min(3).max(254),
+      email: emailField,
       name: name.optional(),
-      password: z.string().max(1_024),
+      password: passwordField,
       role,
     }),
     status: 201,

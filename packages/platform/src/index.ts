@@ -22,3 +22,4 @@ export * from './providers.js';
 export * from './outbound.js';
 export * from './keyed-digest.js';
 export * from './ids.js';
+export * from './text-rules.js';

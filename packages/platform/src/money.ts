@@ -9,12 +9,23 @@ const DECIMAL = /^(0|[1-9]\d{0,14})(?:\.(\d{1,6}))?$/;
 
 /** Decimal USD (a JSON number or string) → micros; null when not a non-negative amount with ≤ 6 decimals. */
 export function usdToMicros(value: number | string): number | null {
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  // Number → shortest round-trip text (10000.000001 stays "10000.000001"); exponents are refused.
-  const text = typeof value === 'number' ? String(value) : value.trim();
-  const m = DECIMAL.exec(text);
+  if (typeof value === 'number') return numberToMicros(value);
+  const m = DECIMAL.exec(value.trim());
   if (!m) return null;
   const micros = Number(m[1]) * MICROS_PER_USD + Number((m[2] ?? '').padEnd(6, '0'));
+  return Number.isSafeInteger(micros) ? micros : null;
+}
+
+/**
+ * A JSON number is the nearest double to the decimal that was written: it stands for a whole
+ * number of micros when it lies within that double's rounding error of one (0.000007 and
+ * 7e-6 alike); 1.0000001 does not.
+ */
+function numberToMicros(value: number): number | null {
+  if (!Number.isFinite(value) || value < 0) return null;
+  const scaled = value * MICROS_PER_USD;
+  const micros = Math.round(scaled);
+  if (Math.abs(scaled - micros) > Math.max(1e-9, 4 * Number.EPSILON * scaled)) return null;
   return Number.isSafeInteger(micros) ? micros : null;
 }
 

@@ -10,6 +10,16 @@ import { ValidationError } from './errors.js';
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 export const PROVIDER_NAME_RULE = 'must be 1 to 32 lowercase letters, digits, - or _';
 
+/** A model name as providers spell it: printable ASCII without spaces. */
+export const MODEL_PATTERN = /^[\x21-\x7e]{1,200}$/;
+export const MODEL_RULE = 'must be 1 to 200 printable characters without spaces';
+
+/** A provider API key as Tollgate takes it: printable ASCII without spaces, of a plausible length. */
+export const MIN_API_KEY_LENGTH = 12;
+export const MAX_API_KEY_LENGTH = 1_024;
+export const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
+export const API_KEY_RULE = `must be ${MIN_API_KEY_LENGTH} to ${MAX_API_KEY_LENGTH} printable characters without spaces`;
+
 /** A provider name as given (trimmed, lower-cased), or a validation error naming `field`. */
 export function validProviderName(raw: string, field = 'provider'): string {
   const provider = raw.trim().toLowerCase();
@@ -41,6 +51,9 @@ const KNOWN: Readonly<Record<string, ProviderProfile>> = {
   groq: { defaultBaseUrl: 'https://api.groq.com/openai/v1', style: 'openai', authHeaders: bearer },
   google: { defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', style: 'openai', authHeaders: bearer },
 };
+
+/** The providers whose keys need no base URL (Tollgate knows where their API lives). */
+export const PROVIDERS_WITH_DEFAULT_BASE_URL = Object.keys(KNOWN).filter((name) => KNOWN[name].defaultBaseUrl);
 
 /** A provider's profile; a name Tollgate does not know speaks the OpenAI API at the base URL its key names. */
 export function providerProfile(provider: string): ProviderProfile {

@@ -7,10 +7,14 @@ test('when decimal USD has at most 6 decimals, then it converts to exact micros'
   t.is(usdToMicros(10000.000001), 10_000_000_001);
   t.is(usdToMicros(0.1), 100_000);
   t.is(usdToMicros('0'), 0);
+  // A number stands for the decimal it was written as, whatever the double's rounding: 7e-6, 7 × 0.000001.
+  t.is(usdToMicros(7e-6), 7);
+  t.is(usdToMicros(7 * 0.000001), 7);
+  t.is(usdToMicros(1e9), 1e15);
 });
 
 test('when an amount is negative, NaN, infinite, in exponent form or too precise, then it is refused', (t) => {
-  for (const bad of [-1, Number.NaN, Infinity, 1e21, '1e3', '0.0000001', 0.0000001, '', 'abc', '01', '1.', '-0.5']) {
+  for (const bad of [-1, Number.NaN, Infinity, 1e21, '1e3', '0.0000001', 0.0000001, 1.0000001, 4.315524635467245, '', 'abc', '01', '1.', '-0.5']) {
     t.is(usdToMicros(bad), null, String(bad));
   }
 });

@@ -74,10 +74,11 @@ test('when a page or filter is malformed, then the query is rejected as invalid'
     { page: { cursor: Buffer.from(JSON.stringify({ a: '-5' })).toString('base64url') } },
     { filter: { outcome: 'ok' } },
     { filter: { from: 'last tuesday' } },
-    { filter: { from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' } },
     { filter: { actor_id: 'x'.repeat(300) } },
   ];
   for (const req of bad) await t.throwsAsync(h.client.call.Query(req, asAdmin), { instanceOf: ValidationError }, JSON.stringify(req));
+  // A window that ends before it starts is empty, not an error.
+  t.deepEqual((await h.client.call.Query({ filter: { from: '2025-02-01T00:00:00Z', to: '2025-01-01T00:00:00Z' } }, asAdmin)).items, []);
 });
 
 test('when an event is fetched by id, then it is returned whole; an unknown id is NOT_FOUND', async (t) => {

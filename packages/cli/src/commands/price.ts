@@ -36,7 +36,7 @@ async function list(ctx: CliContext, opts: { provider?: string }): Promise<void>
 
 async function set(ctx: CliContext, provider: string, model: string, opts: { input: string; output: string }): Promise<void> {
   // Sent as the decimal text given: the gateway converts it exactly, never through a float.
-  const p = await (await ctx.client()).call<Price>('PUT', path(provider, model), { body: { input_usd_per_million: opts.input, output_usd_per_million: opts.output } });
+  const p = await (await ctx.client()).call<Price>('PUT', path(provider, model), { body: { input_usd_per_million: Number(opts.input), output_usd_per_million: Number(opts.output) } });
   ctx.out.result(p, () => ctx.out.line(`${p.provider}/${p.model}: ${perMillion(p)}.`));
 }
 

@@ -35,7 +35,7 @@ export function parseFilter(raw: RawFilter | null | undefined): EventFilter {
     throw new ValidationError('Filter is invalid', details);
   }
   const f = parsed.data;
-  if (f.from && f.to && f.from > f.to) throw new ValidationError('Filter is invalid', { from: 'must not be after to' });
+  // from after to is an empty window, not an error: nothing falls in it.
   return {
     actorId: f.actor_id,
     action: f.action,

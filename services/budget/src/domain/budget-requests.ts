@@ -15,7 +15,8 @@ import { formatUsd } from './money.js';
 import type { Caller } from './ports.js';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from './records.js';
 import type { AgentRepository, BudgetRequestRepository } from './repositories.js';
-import { knownId, validText } from './rules.js';
+import { validText } from '@tollgate/platform';
+import { knownId } from './rules.js';
 
 export interface BudgetRequestsDeps {
   requests: BudgetRequestRepository;
@@ -55,7 +56,7 @@ export class BudgetRequests {
         requested_budget_usd: `must be at most ${formatUsd(this.deps.maxRequestMicros)}`,
       });
     }
-    const justification = validText(input.justification, 'justification', true);
+    const justification = validText(input.justification, 'justification', { required: true });
     const agent = knownId('agt', input.agentId) ? await this.deps.agents.findById(input.agentId) : null;
     if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
     if (agent.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError("Only the agent's owner or an admin can ask to raise its budget");
@@ -111,7 +112,7 @@ export class BudgetRequests {
   async approve(id: string, note: string, caller: Caller): Promise<BudgetRequestRecord> {
     const p = caller.principal;
     assertPerson(p, 'manager', 'budget_requests:approve');
-    const text = validText(note, 'note', false);
+    const text = validText(note, 'note', { required: false });
     const current = await this.#find(id);
     if (current.requester_id === p.id) throw new ForbiddenError('You cannot approve your own budget request');
     // Four eyes: whoever owns the agent (and so asked, or could have) does not approve its raise.
@@ -138,7 +139,7 @@ export class BudgetRequests {
   async reject(id: string, reason: string, caller: Caller): Promise<BudgetRequestRecord> {
     const p = caller.principal;
     assertPerson(p, 'manager', 'budget_requests:approve');
-    const text = validText(reason, 'reason', true);
+    const text = validText(reason, 'reason', { required: true });
     const rejected = await this.#decide(await this.#find(id), 'rejected', p.id, text);
     await this.deps.audit.emit(
       { action: 'budget.request.rejected', resource: { type: RESOURCE, id }, details: { agent_id: rejected.agent_id, reason: text } },

@@ -1,41 +1,16 @@
-import { validProviderName, ValidationError } from '@tollgate/platform';
+import { MAX_DESCRIPTION_LENGTH, MODEL_PATTERN, MODEL_RULE, validName, validProviderName, validText, ValidationError } from '@tollgate/platform';
 import { isId, type IdPrefix } from './ids.js';
 
-export const MAX_NAME_LENGTH = 100;
-export const MAX_DESCRIPTION_LENGTH = 1_000;
-export const MAX_TEXT_LENGTH = 2_000;
 export const MAX_PROVIDERS = 20;
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
-const CONTROL_CHARS_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/; // eslint-disable-line no-control-regex
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
-const MODEL = /^[\x21-\x7e]{1,200}$/;
 
 const invalid = (field: string, rule: string) => new ValidationError(`${field} ${rule}`, { [field]: rule });
 
-export function validName(raw: string): string {
-  const name = raw.trim();
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARS.test(name)) {
-    throw invalid('name', `must be 1 to ${MAX_NAME_LENGTH} printable characters`);
-  }
-  return name;
-}
+export { validName };
 
 export function validDescription(raw: string): string {
-  const description = raw.trim();
-  if (description.length > MAX_DESCRIPTION_LENGTH || CONTROL_CHARS_BUT_NEWLINES.test(description)) {
-    throw invalid('description', `must be at most ${MAX_DESCRIPTION_LENGTH} printable characters`);
-  }
-  return description;
-}
-
-/** Free text of a person (justification, decision note); `required` refuses an empty one. */
-export function validText(raw: string, field: string, required: boolean): string {
-  const text = raw.trim();
-  if ((required && text.length === 0) || text.length > MAX_TEXT_LENGTH || CONTROL_CHARS_BUT_NEWLINES.test(text)) {
-    throw invalid(field, `must be ${required ? '1' : '0'} to ${MAX_TEXT_LENGTH} printable characters`);
-  }
-  return text;
+  return validText(raw, 'description', { required: false, max: MAX_DESCRIPTION_LENGTH });
 }
 
 /** The provider-name rule of the provider catalog. */
@@ -52,7 +27,7 @@ export function validRequestId(raw: string): string {
 }
 
 export function validModel(raw: string): string {
-  if (!MODEL.test(raw)) throw invalid('model', 'must be 1 to 200 printable characters without spaces');
+  if (!MODEL_PATTERN.test(raw)) throw invalid('model', MODEL_RULE);
   return raw;
 }
 

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
-import { ValidationError } from '@tollgate/platform';
-
-export const PASSWORD_MIN = 12;
-export const PASSWORD_MAX = 256;
+import { charCount, MAX_PASSWORD_LENGTH as PASSWORD_MAX, MIN_PASSWORD_LENGTH as PASSWORD_MIN, ValidationError } from '@tollgate/platform';
 
 /** Throws a ValidationError naming `field` unless the password meets the policy. */
 export function checkPasswordPolicy(password: string, field = 'password'): void {
-  const length = [...password].length;
+  const length = charCount(password);
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     throw new ValidationError(`Password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, {
       [field]: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,

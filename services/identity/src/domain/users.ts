@@ -1,4 +1,4 @@
-import { ConflictError, isRole, NotFoundError, pageOf, readPage, ValidationError, type PageInput, type Role } from '@tollgate/platform';
+import { ConflictError, isEmail, isRole, NotFoundError, pageOf, readPage, ValidationError, type PageInput, type Role } from '@tollgate/platform';
 import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
@@ -16,7 +16,6 @@ export interface UserView {
   createdAt: Date;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 200;
 /** A list page reads at most this many buckets of users; a rare role filter may give a short page with a cursor. */
 const MAX_BUCKETS_PER_PAGE = 8;
@@ -25,10 +24,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** A well-formed email address (normalised first). */
-export function isEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL.test(email);
-}
+export { isEmail };
 
 export function displayName(name: string, email: string): string {
   return name || email.slice(0, email.indexOf('@') >= 0 ? email.indexOf('@') : undefined);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkOutboundUrl, providerProfile, ValidationError, type OutboundPolicy } from '@tollgate/platform';
+import { API_KEY_PATTERN, API_KEY_RULE, checkOutboundUrl, MAX_API_KEY_LENGTH, MIN_API_KEY_LENGTH, providerProfile, ValidationError, type OutboundPolicy } from '@tollgate/platform';
 import type { SealedSecret } from './keyring.js';
 
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
@@ -18,13 +18,8 @@ export interface ProviderKeyRecord {
   rotated_at: Date | null;
 }
 
-export const MAX_NAME_LENGTH = 100;
-export const MIN_API_KEY_LENGTH = 12;
-export const MAX_API_KEY_LENGTH = 1_024;
 
 const ID = /^pk_[0-9a-z]{9}[0-9a-f]{16}$/;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
-const API_KEY = /^[\x21-\x7e]+$/;
 
 /** Ids sort by creation time, so lists page by id. */
 export function newProviderKeyId(now = Date.now()): string {
@@ -35,22 +30,11 @@ export function isProviderKeyId(value: string): boolean {
   return ID.test(value);
 }
 
-export function validName(raw: string): string {
-  const name = raw.trim();
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARS.test(name)) {
-    throw new ValidationError(`name must be 1 to ${MAX_NAME_LENGTH} printable characters`, {
-      name: `must be 1 to ${MAX_NAME_LENGTH} printable characters`,
-    });
-  }
-  return name;
-}
 
 /** The API key itself: printable ASCII without spaces. Its value never appears in an error. */
 export function validApiKey(raw: string): string {
-  if (raw.length < MIN_API_KEY_LENGTH || raw.length > MAX_API_KEY_LENGTH || !API_KEY.test(raw)) {
-    throw new ValidationError('api_key is not a valid API key', {
-      api_key: `must be ${MIN_API_KEY_LENGTH} to ${MAX_API_KEY_LENGTH} printable characters without spaces`,
-    });
+  if (raw.length < MIN_API_KEY_LENGTH || raw.length > MAX_API_KEY_LENGTH || !API_KEY_PATTERN.test(raw)) {
+    throw new ValidationError('api_key is not a valid API key', { api_key: API_KEY_RULE });
   }
   return raw;
 }

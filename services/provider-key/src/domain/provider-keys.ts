@@ -1,4 +1,4 @@
-import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type OutboundPolicy, type PageInput, validProviderName } from '@tollgate/platform';
+import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type OutboundPolicy, type PageInput, validName, validProviderName } from '@tollgate/platform';
 import { assertCanRead, assertCanWrite } from './access.js';
 import type { SecretBox } from './keyring.js';
 import {
@@ -7,7 +7,6 @@ import {
   newProviderKeyId,
   validApiKey,
   validBaseUrl,
-  validName,
   type ProviderKeyRecord,
 } from './provider-key.js';
 import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
@@ -109,15 +108,15 @@ export class ProviderKeys {
       if (input.disabled !== undefined) patch.disabled = input.disabled;
       const baseUrl = input.baseUrl === undefined ? current.base_url : validBaseUrl(input.baseUrl, current.provider, this.deps.outbound);
       if (baseUrl !== current.base_url) patch.base_url = baseUrl;
-      const rekey = this.#rekey(current, baseUrl !== current.base_url, input.apiKey);
-      return Object.keys(patch).length === 0 ? NO_CHANGE : { ...current, ...patch, ...rekey, updated_at: this.#now() };
+      const rekey = this.#rekey(current, input.baseUrl !== undefined, input.apiKey);
+      return Object.keys(patch).length === 0 && !rekey.secret ? NO_CHANGE : { ...current, ...patch, ...rekey, updated_at: this.#now() };
     });
     if (after === before) return before;
     await this.deps.audit.emit(
       {
         action: 'provider_key.updated',
         resource: { type: RESOURCE, id: after.id },
-        details: { provider: after.provider, ...patch, ...(patch.base_url !== undefined ? { key_replaced: true } : {}), version: after.version },
+        details: { provider: after.provider, ...patch, ...(after.secret !== before.secret ? { key_replaced: true } : {}), version: after.version },
       },
       caller,
     );
@@ -125,15 +124,13 @@ export class ProviderKeys {
   }
 
   /**
-   * A key moves to a new base URL only with its key entered again (so whoever can edit a key
-   * but not read it cannot send it to a host of their choosing); a key without a move is a rotation.
+   * base_url and api_key go together: a key is set to a base URL only with the key entered
+   * again, so whoever can edit a key but not read it cannot send it to a host of their choosing.
    */
-  #rekey(current: ProviderKeyRecord, moved: boolean, apiKeyRaw: string | undefined): Partial<ProviderKeyRecord> {
-    if (!moved) {
-      if (apiKeyRaw !== undefined) throw new ValidationError('api_key is taken only with a new base_url; rotate replaces a key', { api_key: 'is taken only with a new base_url' });
-      return {};
-    }
-    if (apiKeyRaw === undefined) throw new ValidationError('A new base_url needs the api_key entered again', { api_key: 'is required to change base_url' });
+  #rekey(current: ProviderKeyRecord, baseUrlGiven: boolean, apiKeyRaw: string | undefined): Partial<ProviderKeyRecord> {
+    if (!baseUrlGiven && apiKeyRaw === undefined) return {};
+    if (apiKeyRaw === undefined) throw new ValidationError('A base_url needs the api_key entered again', { api_key: 'is required with base_url' });
+    if (!baseUrlGiven) throw new ValidationError('api_key is taken together with base_url; rotate replaces a key', { base_url: 'is required with api_key' });
     const apiKey = validApiKey(apiKeyRaw);
     return { secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: this.#now() };
   }

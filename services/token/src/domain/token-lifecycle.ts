@@ -2,9 +2,12 @@ import {
   AGENT_SCOPES,
   ConflictError,
   ForbiddenError,
+  MAX_DESCRIPTION_LENGTH,
   NotFoundError,
   pageOf,
   readPage,
+  validName,
+  validText,
   ValidationError,
   type AuditEmitter,
   type CallContext,
@@ -17,10 +20,8 @@ import type { SecretDigester } from './secret-digest.js';
 import {
   DAY_MS,
   isUsable,
-  MAX_DESCRIPTION_LENGTH,
   MAX_EXPIRES_IN_DAYS,
   MAX_GRACE_SECONDS,
-  MAX_NAME_LENGTH,
   TOKEN_STATUSES,
   visibleStatus,
   type TokenChange,
@@ -86,27 +87,7 @@ export interface IssuedToken {
 const RESOURCE = 'token';
 /** A list page reads at most this many buckets of the owner's tokens; a sparse status filter may give a short page with a cursor. */
 const MAX_BUCKETS_PER_PAGE = 8;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
-
-function validName(raw: string, field = 'name'): string {
-  const name = raw.trim();
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARS.test(name)) {
-    throw new ValidationError(`${field} must be 1 to ${MAX_NAME_LENGTH} printable characters`, {
-      [field]: `must be 1 to ${MAX_NAME_LENGTH} printable characters`,
-    });
-  }
-  return name;
-}
-
-function validDescription(raw: string): string {
-  const description = raw.trim();
-  if (description.length > MAX_DESCRIPTION_LENGTH) {
-    throw new ValidationError(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters`, {
-      description: `must be at most ${MAX_DESCRIPTION_LENGTH} characters`,
-    });
-  }
-  return description;
-}
+const validDescription = (raw: string) => validText(raw, 'description', { required: false, max: MAX_DESCRIPTION_LENGTH });
 
 function nonEmptyScopes(names: string[]): Scope[] {
   if (names.length === 0) throw new ValidationError('At least one scope is required', { scopes: 'at least one scope is required' });

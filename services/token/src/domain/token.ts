@@ -8,8 +8,6 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const MAX_EXPIRES_IN_DAYS = 366;
 export const MAX_GRACE_SECONDS = 86_400;
-export const MAX_NAME_LENGTH = 100;
-export const MAX_DESCRIPTION_LENGTH = 1_000;
 
 /** What a lifecycle change can alter: every version of a token carries all of it. */
 export interface TokenState {

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import {
+  charCount,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  API_KEY_PATTERN,
+  EMAIL_PATTERN,
+  MAX_EMAIL_LENGTH,
+  API_KEY_RULE,
+  MAX_API_KEY_LENGTH,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_TEXT_LENGTH,
+  MIN_API_KEY_LENGTH,
+  NAME_PATTERN,
+  nameRule,
+  OPTIONAL_TEXT_PATTERN,
+  PROVIDER_NAME,
+  PROVIDER_NAME_RULE,
+  TEXT_PATTERN,
+  textRule,
+} from '@tollgate/platform';
+
+// Request fields the services check by the platform's rules, stated the same way here so
+// that the OpenAPI document says exactly what is accepted (and the edge refuses the rest first).
+
+/** A string of min to max characters (code points, as the document's readers count them). */
+export const chars = (min: number, max: number, rule: string) =>
+  z
+    .string()
+    .refine((s) => charCount(s) >= min && charCount(s) <= max, rule)
+    .openapi({ minLength: min, maxLength: max });
+
+/** A name (agent, token, provider key): one line that says something. */
+export const nameField = chars(1, MAX_NAME_LENGTH, nameRule).regex(NAME_PATTERN, nameRule);
+export const descriptionField = chars(0, MAX_DESCRIPTION_LENGTH, textRule(false, MAX_DESCRIPTION_LENGTH)).regex(OPTIONAL_TEXT_PATTERN, textRule(false, MAX_DESCRIPTION_LENGTH));
+/** A person's reason that must be given (justification, rejection reason). */
+export const requiredText = chars(1, MAX_TEXT_LENGTH, textRule(true)).regex(TEXT_PATTERN, textRule(true));
+export const optionalText = chars(0, MAX_TEXT_LENGTH, textRule(false)).regex(OPTIONAL_TEXT_PATTERN, textRule(false));
+/** A new password, by identity's policy. */
+export const passwordField = chars(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+export const providerName = z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE);
+export const apiKey = z
+  .string()
+  .min(MIN_API_KEY_LENGTH)
+  .max(MAX_API_KEY_LENGTH)
+  .regex(API_KEY_PATTERN, API_KEY_RULE)
+  .openapi({ description: 'The provider API key; stored encrypted, never returned' });
+
+/**
+ * Decimal USD: a JSON number with at most 6 decimals (exact micro-dollars), ≥ 0 or, with
+ * `positive`, > 0. `maximum` is documented; the service that owns the limit enforces it.
+ */
+export function usdAmount(opts: { maximum: number; positive?: boolean; note?: string }) {
+  const base = opts.positive ? z.number().gt(0) : z.number().min(0);
+  return base.openapi({
+    maximum: opts.maximum,
+    multipleOf: 0.000001,
+    description: `Decimal USD, at most 6 decimals${opts.note ? `; ${opts.note}` : ''}`,
+    example: 25.5,
+  });
+}
+
+export const emailField = chars(1, MAX_EMAIL_LENGTH, 'must be an email address').regex(EMAIL_PATTERN, 'must be an email address');
+
+/** 0 to 65535. */
+const PORT = '([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+
+/**
+ * An https URL without credentials, query or fragment — or http too where OUTBOUND_ALLOW_PRIVATE
+ * lets keys go to local servers (development). The service checks it again with the outbound policy.
+ */
+export const baseUrlField = (allowPrivate: boolean) =>
+  z
+    .string()
+    .max(2_048)
+    .regex(
+      new RegExp(`^${allowPrivate ? 'https?' : 'https'}://[A-Za-z0-9.-]+(:${PORT})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$`),
+      `must be an ${allowPrivate ? 'http(s)' : 'https'} URL without credentials, query or fragment`,
+    );
