@@ -1,10 +1,8 @@
-import { createDecipheriv, createPrivateKey, type KeyObject } from 'node:crypto';
 import test from 'ava';
 import jwt from 'jsonwebtoken';
-import mongoose from 'mongoose';
-import { testEnv } from '../support/env.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { createUserAndLogin, loginAsAdmin } from '../support/session.js';
+import { stolenSigningKey } from '../support/stolen-key.js';
 
 let stack: Stack;
 test.before(async () => {
@@ -42,26 +40,11 @@ test.serial('when a non-admin tries to rotate the signing key, then 403 and the 
   t.is(kidOf((await loginAsAdmin(stack)).access_token), kidOf(member.access_token));
 });
 
-/** The active signing key as a thief of the identity database and its key-encryption key would have it. */
-async function stolenSigningKey(): Promise<{ kid: string; key: KeyObject }> {
-  const conn = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.identity.MONGO_DB }).asPromise();
-  try {
-    const doc = await conn.collection<{ _id: string; private_key: { iv: string; data: string; tag: string } }>('signing_keys').findOne({ status: 'active' });
-    const sealed = doc!.private_key;
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(stack.secrets.JWT_KEY_ENCRYPTION_KEY, 'base64'), Buffer.from(sealed.iv, 'base64'));
-    decipher.setAAD(Buffer.from(doc!._id, 'utf8'));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    const der = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
-    return { kid: doc!._id, key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
-  } finally {
-    await conn.close();
-  }
-}
 
 test.serial('when a token signed with the real key has no expiry, lives longer than identity issues, or names another user with a live session, then 401', async (t) => {
   const admin = await loginAsAdmin(stack);
   const member = await createUserAndLogin(stack, admin, 'member');
-  const { kid, key } = await stolenSigningKey();
+  const { kid, key } = await stolenSigningKey(stack);
   const sid = (jwt.decode(member.access_token) as { sid: string }).sid;
   const sign = (claims: Record<string, unknown>, opts: jwt.SignOptions = { expiresIn: 600 }) =>
     jwt.sign({ sid, typ: 'access', role: 'member', ...claims }, key, { algorithm: 'ES256', keyid: kid, issuer: 'tollgate', audience: 'tollgate-api', subject: member.user.id, ...opts });
@@ -78,7 +61,7 @@ test.serial('when a token signed with the real key has no expiry, lives longer t
 });
 
 test.serial('when a token names a signing key nobody knows, then 401 at once', async (t) => {
-  const { key } = await stolenSigningKey();
+  const { key } = await stolenSigningKey(stack);
   const token = jwt.sign({ sid: 'x', typ: 'access', role: 'admin' }, key, { algorithm: 'ES256', keyid: 'no-such-key', issuer: 'tollgate', audience: 'tollgate-api', subject: 'usr_x', expiresIn: 600 });
   const started = Date.now();
   const res = await stack.http.get('/v1/auth/me', { token });
