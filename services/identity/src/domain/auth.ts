@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
 import type { UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { currentSeries, endSeries, isLocked, recordPasswordFailure } from './lockout.js';
+import { countGuess, endSeries, isLocked, wrongGuess } from './lockout.js';
 import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
@@ -113,17 +113,17 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
     throw await loginFailed(deps, caller, 'unknown_user', null, typed);
   }
 
-  // The lock state is read while the hash is verified, so a real account's extra reads hide behind it.
-  const [passwordOk, series] = await Promise.all([deps.passwords.verify(user.passwordHash, input.password), currentSeries(deps, user.id)]);
+  // Every guess counts as a failure while it is checked (a right one then ends the series), so
+  // parallel guesses cannot all be answered before the lock; the count hides behind the hash.
+  const [passwordOk, counted] = await Promise.all([deps.passwords.verify(user.passwordHash, input.password), countGuess(deps, user.id)]);
   if (user.disabled) throw await loginFailed(deps, caller, 'disabled', user, {});
-  if (series.lockedAt) throw await loginFailed(deps, caller, 'locked', user, {});
+  if (counted.locked) throw await loginFailed(deps, caller, 'locked', user, {});
   if (!passwordOk) {
-    const failure = await recordPasswordFailure(deps, caller, user.id, series);
-    if (failure.locked) throw await loginFailed(deps, caller, 'locked', user, {});
-    throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: failure.failures });
+    await wrongGuess(deps, caller, user.id, counted.failures);
+    throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: counted.failures });
   }
-  // A lock committed by a concurrent failure after the check above still holds.
-  if (!(await endSeries(deps, user.id, 'success'))) throw await loginFailed(deps, caller, 'locked', user, {});
+  // A lock by a wrong guess counted after this one holds even for the right password.
+  if (!(await endSeries(deps, user.id, 'success', counted.failures))) throw await loginFailed(deps, caller, 'locked', user, {});
 
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = await deps.passwords.hash(input.password);

@@ -28,52 +28,51 @@ export async function isLocked(deps: IdentityDeps, userId: string): Promise<bool
 }
 
 /**
- * Counts a wrong password against the account: the failure takes the next slot of the
- * current series (store/login-failures.ts), and the one that takes slot
- * LOCKOUT_THRESHOLD locks the account and audits `auth.account.locked` — once, however
- * many fail at the same moment on however many replicas. A failure while the account
- * is locked is not counted (`locked`). `known` is the series as the caller last read it.
+ * Counts a password guess against the account before its answer is known: the guess takes
+ * the next failure slot of the current series (store/login-failures.ts), so parallel guesses
+ * cannot all be answered before the lock — the one in slot LOCKOUT_THRESHOLD locks the
+ * account for every guess after it, on every replica. A guess while the account is locked
+ * is not counted (`locked`). Then the caller settles it: `wrong` audits the lock when this
+ * guess made it; a right guess ends the series (endSeries with its slot).
  */
-export async function recordPasswordFailure(
-  deps: IdentityDeps,
-  caller: Caller,
-  userId: string,
-  known?: Series,
-): Promise<{ failures: number; locked: boolean }> {
-  const threshold = deps.settings.lockoutThreshold;
-  for (let current = known; ; current = undefined) {
+export async function countGuess(deps: IdentityDeps, userId: string): Promise<{ failures: number; locked: boolean }> {
+  for (;;) {
     const now = new Date();
-    current ??= await currentSeries(deps, userId, now.getTime());
+    const current = await currentSeries(deps, userId, now.getTime());
     if (current.lockedAt) return { failures: current.failures, locked: true };
     const n = current.failures + 1;
-    // Taken: another failure (or a success) came first; read the series again.
-    if (!(await deps.loginFailures.claim(userId, current.series, n, 'failure', now))) continue;
-    if (n === threshold) {
-      await deps.audit.emit(
-        {
-          action: 'auth.account.locked',
-          outcome: 'failure',
-          resource: { type: 'user', id: userId },
-          details: { failed_attempts: n, threshold, lockout_seconds: deps.settings.lockoutSeconds },
-        },
-        caller,
-      );
-    }
-    return { failures: n, locked: false };
+    // Taken: another guess (or a success) came first; read the series again.
+    if (await deps.loginFailures.claim(userId, current.series, n, 'failure', now)) return { failures: n, locked: false };
   }
+}
+
+/** A counted guess was wrong: the one that filled the last slot audits `auth.account.locked` (once, whatever the replicas). */
+export async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, slot: number): Promise<void> {
+  const threshold = deps.settings.lockoutThreshold;
+  if (slot !== threshold) return;
+  await deps.audit.emit(
+    {
+      action: 'auth.account.locked',
+      outcome: 'failure',
+      resource: { type: 'user', id: userId },
+      details: { failed_attempts: slot, threshold, lockout_seconds: deps.settings.lockoutSeconds },
+    },
+    caller,
+  );
 }
 
 /**
  * Ends the current series of failures with a success or an unlock, so the count starts
- * again from zero. A success never ends a series that a concurrent failure has just
- * locked: it returns false and the login fails as locked. An unlock ends any series.
- * Nothing is written when there were no failures.
+ * again from zero. A success (the right guess in slot `ownSlot`) never ends a series that
+ * a guess after it has locked: it returns false and the login fails as locked; the lock its
+ * own slot would make is no lock, since it was right. An unlock ends any series. Nothing
+ * is written when there were no failures.
  */
-export async function endSeries(deps: IdentityDeps, userId: string, kind: Exclude<SlotKind, 'failure'>): Promise<boolean> {
+export async function endSeries(deps: IdentityDeps, userId: string, kind: Exclude<SlotKind, 'failure'>, ownSlot?: number): Promise<boolean> {
   for (;;) {
     const now = new Date();
     const current = await currentSeries(deps, userId, now.getTime());
-    if (current.lockedAt && kind === 'success') return false;
+    if (current.lockedAt && kind === 'success' && current.failures !== ownSlot) return false;
     if (current.failures === 0) return true;
     if (await deps.loginFailures.claim(userId, current.series, current.failures + 1, kind, now)) return true;
   }

@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
 import type { SessionRecord } from '../store/sessions.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { currentSeries, endSeries, recordPasswordFailure } from './lockout.js';
+import { countGuess, endSeries, wrongGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isAdmin, requireService, requireSession } from './policy.js';
 import { displayName, type UserView } from './users.js';
@@ -78,14 +78,15 @@ export async function changePassword(
   const { userId, sessionId } = requireSession(caller.principal);
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
-  // The same lockout as logging in: wrong current passwords count towards it, and a locked account changes nothing.
-  const [passwordOk, series] = await Promise.all([
+  // The same lockout as logging in: each current password counts while it is checked, and a locked account changes nothing.
+  const [passwordOk, counted] = await Promise.all([
     input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : false,
-    currentSeries(deps, user.id),
+    countGuess(deps, user.id),
   ]);
-  if (series.lockedAt) throw await passwordChangeLocked(deps, caller, user.id);
+  if (counted.locked) throw await passwordChangeLocked(deps, caller, user.id);
   if (!passwordOk) {
-    const { failures } = await recordPasswordFailure(deps, caller, user.id, series);
+    const failures = counted.failures;
+    await wrongGuess(deps, caller, user.id, failures);
     await deps.audit.emit(
       {
         action: 'auth.password.change_failed',
@@ -97,11 +98,12 @@ export async function changePassword(
     );
     throw new ForbiddenError('Current password is incorrect');
   }
+  // The right password ends the series it was counted in (before anything else can refuse the change).
+  if (!(await endSeries(deps, user.id, 'success', counted.failures))) throw await passwordChangeLocked(deps, caller, user.id);
   checkPasswordPolicy(input.newPassword, 'new_password');
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
   }
-  if (!(await endSeries(deps, user.id, 'success'))) throw await passwordChangeLocked(deps, caller, user.id);
   const newHash = await deps.passwords.hash(input.newPassword);
   // Over the hash just verified: a password changed meanwhile (another session) is not overwritten.
   const changed = await deps.users.change(user.id, async (u) => {
