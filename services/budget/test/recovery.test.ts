@@ -90,7 +90,8 @@ test('when a lease expires, then the sweeper returns its unspent part to the bud
   await s.budget.ReportUsage({ lease_id: hs.lease_id, request_id: 'before-expiry', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 100_000 }, { principal: as });
   const after = await eventually(() => state(agent.id), (b) => b.reserved_micros === 0);
   t.deepEqual(after, { limit_micros: 1_000_000, spent_micros: 100_000, reserved_micros: 0, remaining_micros: 900_000 });
-  const lease = await s.db.collection('leases').findOne({ _id: hs.lease_id as never });
+  // The lease record follows the journal (a follow-up write): it catches up.
+  const lease = await eventually(() => s.db.collection('leases').findOne({ _id: hs.lease_id as never }), (l) => l?.status === 'expired');
   t.like(lease, { status: 'expired', released_micros: 300_000 });
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
