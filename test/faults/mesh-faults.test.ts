@@ -198,6 +198,27 @@ test.serial('when the budget service stops answering, then proxied calls and bud
   t.like(budget, { reserved_usd: 0, spent_usd: 0 });
 });
 
+test.serial('when services get SIGTERM under load, then each finishes what it took, delivers its audit outbox, exits 0 and is started again', async (t) => {
+  let phase = '';
+  const stopLoad = steadyLoad(() => phase, () => false);
+  for (const name of ['budget', 'identity', 'audit']) {
+    phase = `sigterm ${name}`;
+    const proc = processOf(name);
+    const before = proc.process.pid!;
+    const exited = new Promise<number | null>((resolve) => proc.process.once('exit', (code) => resolve(code)));
+    const t0 = Date.now();
+    process.kill(before, 'SIGTERM');
+    t.is(await exited, 0, `${name} exits 0`);
+    await eventually(async () => processOf(name).process.pid, (pid) => pid !== before, 60_000, 50);
+    await waitReady();
+    board[phase] ??= { requests: 0, unexpected: [], unavailable: 0 };
+    board[phase].recoveredMs = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stopLoad();
+  for (const name of ['budget', 'identity', 'audit']) t.deepEqual(board[`sigterm ${name}`]?.unexpected.slice(0, 3), [], name);
+});
+
 test.serial('after every fault: no acknowledged write lost, no audit event lost or doubled, the provider never paid beyond the budget and never for free', async (t) => {
   // Writes: every acknowledged agent is there.
   const missing: string[] = [];

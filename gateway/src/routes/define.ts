@@ -270,7 +270,11 @@ export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/,
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).optional(),
   // Cursors are opaque base64url; documenting the alphabet lets clients and fuzzers know.
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list')
+    .optional()
+    .openapi({ description: "Opaque: the previous page's `next_cursor`, as it was returned. Any other value is 400 `validation_failed`; empty starts at the top." }),
 };
 export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 
