@@ -5,6 +5,7 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-provider.j
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { eventually } from '../support/eventually.js';
 import type { HttpResponse } from '../support/http.js';
+import { testEnv } from '../support/env.js';
 import { createServiceClient } from '@tollgate/platform';
 import { loadBudget } from '@tollgate/proto';
 
@@ -43,6 +44,8 @@ test.before(async () => {
   budgetLink = await startTcpProxy(() => budgetAddr);
   mesh = await startProcessMesh({
     supervisor,
+    // The outages below make every process warn; the scoreboard says what matters.
+    logLevel: testEnv.logLevel,
     env: (addrs) => {
       budgetAddr = addrs.budget;
       return {

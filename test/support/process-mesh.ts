@@ -50,6 +50,8 @@ export async function startProcessMesh(
     /** Variables per deployable, or a function of the services' addresses that returns them. */
     env?: EnvOverrides | ((addrs: Record<ServiceName, string>) => EnvOverrides);
     supervisor?: Supervisor;
+    /** The deployables' LOG_LEVEL (default warn). */
+    logLevel?: string;
   } = {},
 ): Promise<ProcessMesh> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-mesh-'));
@@ -72,7 +74,7 @@ export async function startProcessMesh(
     infra.push(redis);
     const layout = await allocatePorts();
     const secrets = generateSecrets();
-    const env = stackEnv({ layout, secrets, mongoUrl: mongo.url, redisUrl: redis.url, dbPrefix: 'mesh', logLevel: 'warn' });
+    const env = stackEnv({ layout, secrets, mongoUrl: mongo.url, redisUrl: redis.url, dbPrefix: 'mesh', logLevel: opts.logLevel ?? 'warn' });
     const gatewayPort = await freePort();
     env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
     const overrides = typeof opts.env === 'function' ? opts.env(layout.addrs) : (opts.env ?? {});
