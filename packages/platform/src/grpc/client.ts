@@ -60,6 +60,9 @@ export interface ServiceClient<D> {
   close(): void;
 }
 
+/** Reconnect fast after a peer restarts, so a recovered service is used (and seen ready) again promptly. */
+export const RECONNECT_FAST = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 2_000 } as const;
+
 /**
  * A client for one service: keepalive matched to the server's ping policy, a deadline
  * on every call, the caller assertion and request id in metadata, errors turned back
@@ -71,9 +74,7 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.enable_retries': 0,
-    // Reconnect fast after a peer restarts, so a recovered service is used again promptly.
-    'grpc.initial_reconnect_backoff_ms': 200,
-    'grpc.max_reconnect_backoff_ms': 2_000,
+    ...RECONNECT_FAST,
   });
   const defaultDeadline = opts.defaultDeadlineMs ?? 5_000;
   const idempotent = opts.idempotent ?? ((m: string) => READ_METHOD.test(m));

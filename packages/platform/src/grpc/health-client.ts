@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
+import { RECONNECT_FAST } from './client.js';
 
 interface HealthClient extends grpc.Client {
   Check(
@@ -10,7 +11,7 @@ interface HealthClient extends grpc.Client {
     cb: (err: grpc.ServiceError | null, res?: { status: string }) => void,
   ): grpc.ClientUnaryCall;
 }
-type HealthCtor = new (address: string, creds: grpc.ChannelCredentials) => HealthClient;
+type HealthCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => HealthClient;
 
 let ctor: HealthCtor | undefined;
 function healthCtor(): HealthCtor {
@@ -24,7 +25,7 @@ function healthCtor(): HealthCtor {
 
 /** A grpc.health.v1 client: asks whether a peer reports SERVING. */
 export function createHealthChecker(address: string) {
-  const client = new (healthCtor())(address, grpc.credentials.createInsecure());
+  const client = new (healthCtor())(address, grpc.credentials.createInsecure(), RECONNECT_FAST);
   return {
     check(service = '', deadlineMs = 1_000): Promise<boolean> {
       return new Promise((resolve) => {
