@@ -296,13 +296,13 @@ interface DbCounters {
 }
 
 /** Reads PostgreSQL's statistics (read-only) when the embedded database is FerretDB on PostgreSQL; null otherwise. */
-function dbCounters(): DbCounters | null {
+function dbCounters(schema: string): DbCounters | null {
   const postmaster = ourProcesses().find((p) => p.comm === 'postgres' && / -c port=\d+/.test(p.cmd));
   if (!postmaster) return null;
   const port = / -c port=(\d+)/.exec(postmaster.cmd)![1];
   const sql =
-    "SELECT 't', relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = 'bench_budget' " +
-    "UNION ALL SELECT 'i', tablename, count(*), 0, 0, 0, 0, 0 FROM pg_indexes WHERE schemaname = 'bench_budget' GROUP BY tablename";
+    `SELECT 't', relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = '${schema}' ` +
+    `UNION ALL SELECT 'i', tablename, count(*), 0, 0, 0, 0, 0 FROM pg_indexes WHERE schemaname = '${schema}' GROUP BY tablename`;
   const psql = path.join(postgresBinDir(testEnv.pgBin), 'psql');
   const out = execFileSync(psql, ['-X', '-At', '-F', '\t', '-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-d', 'ferretdb', '-c', sql], { encoding: 'utf8' });
   const counters: DbCounters = { tables: new Map(), indexes: new Map() };
@@ -719,13 +719,13 @@ async function main(): Promise<void> {
     /** Runs a measurement and collects what the mesh did meanwhile. */
     const observe = async (run: () => Promise<Measured>): Promise<Window<Measured>> => {
       const server = await serverTimes(metricsPorts);
-      const db = dbCounters();
+      const db = dbCounters(mesh.env.budget.MONGO_DB);
       await gatewayTimings(gatewayPid, stagesFile);
       const cpu = cpuSnapshot(provider.pid);
       const result = await run();
       const cpuAfter = cpuSnapshot(provider.pid);
       const timings = await gatewayTimings(gatewayPid, stagesFile);
-      return { result, timings, server: { before: server, after: await serverTimes(metricsPorts) }, cpu: { before: cpu, after: cpuAfter }, db: { before: db, after: dbCounters() } };
+      return { result, timings, server: { before: server, after: await serverTimes(metricsPorts) }, cpu: { before: cpu, after: cpuAfter }, db: { before: db, after: dbCounters(mesh.env.budget.MONGO_DB) } };
     };
 
     const latencyAgents = await newAgents(LATENCY_AGENTS, 100);
@@ -823,7 +823,7 @@ async function main(): Promise<void> {
 
     // Seeding through the API: one worker per budget, so that no two intents share an entry —
     // every call is one journal entry. The entries are counted in the database (read only).
-    const conn = await mongoose.createConnection(mesh.mongoUrl, { dbName: 'bench_budget' }).asPromise();
+    const conn = await mongoose.createConnection(mesh.mongoUrl, { dbName: mesh.env.budget.MONGO_DB }).asPromise();
     const journal = conn.collection('budget_journal');
     const seedStarted = performance.now();
     const pairsPerAgent = Math.ceil(Math.max(0, SEED_ENTRIES - (await journal.countDocuments())) / 2 / BUDGETS);
