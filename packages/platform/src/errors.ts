@@ -118,15 +118,20 @@ const DATABASE_UNREACHABLE = new Set([
   'MongoNotConnectedError',
   'MongoPoolClearedError',
   'MongoTopologyClosedError',
+  'MongoPoolClosedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoServerClosedError',
 ]);
 /** The connection dropped mid-command, or FerretDB's words when the store behind it (PostgreSQL) is down or restarting. */
 const STORE_UNREACHABLE =
-  /ECONNRESET|EPIPE|failed to connect to|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connection refused|conn closed|unexpected EOF/i;
+  /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection \d+ to \S+ (closed|timed out)|failed to connect to|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connection refused|conn closed|unexpected EOF/i;
 
 /** The database is out of reach for now: callers get 503 and retry, not a 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (DATABASE_UNREACHABLE.has(err.name)) return true;
+  // The driver labels errors worth retrying because the connection, not the command, failed.
+  if ((err as { errorLabelSet?: Set<string> }).errorLabelSet?.has('RetryableWriteError')) return true;
   return ((err.name === 'MongoServerError' || err.name === 'MongoBulkWriteError') && STORE_UNREACHABLE.test(err.message)) || (err.name === 'MongooseError' && /buffering timed out/.test(err.message));
 }
 

@@ -5,7 +5,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { ASSERTION_METADATA_KEY, verifyAssertion } from '../auth/assertion.js';
-import { AppError, toGrpcError } from '../errors.js';
+import { AppError, isDatabaseUnavailable, toGrpcError } from '../errors.js';
 import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
 import type { GrpcMetrics } from '../metrics.js';
 import { reflectionPackageDefinition } from './reflection.js';
@@ -130,6 +130,8 @@ function buildContext(call: ServerSurfaceCall, method: string, opts: GrpcServerO
 function report(err: unknown, method: string, opts: GrpcServerOptions, log: Logger = opts.logger) {
   if (err instanceof AppError) {
     log.debug({ rpc: method, code: err.code }, 'rpc failed');
+  } else if (isDatabaseUnavailable(err)) {
+    log.warn({ rpc: method, err: (err as Error).message }, 'rpc failed: the database is out of reach');
   } else {
     log.error({ rpc: method, err }, 'rpc failed with an unexpected error');
   }
