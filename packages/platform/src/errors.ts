@@ -122,6 +122,7 @@ const DATABASE_UNREACHABLE = new Set([
   'MongoWaitQueueTimeoutError',
   'MongoServerClosedError',
 ]);
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTCONN']);
 /** The connection dropped mid-command, or FerretDB's words when the store behind it (PostgreSQL) is down or restarting. */
 const STORE_UNREACHABLE =
   /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection \d+ to \S+ (closed|timed out)|failed to connect to|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connection refused|conn closed|unexpected EOF/i;
@@ -130,6 +131,8 @@ const STORE_UNREACHABLE =
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (DATABASE_UNREACHABLE.has(err.name)) return true;
+  // A socket the driver wrote to as the server went away (it does not always wrap these).
+  if (SOCKET_GONE.has(String((err as NodeJS.ErrnoException).code))) return true;
   // The driver labels errors worth retrying because the connection, not the command, failed.
   if ((err as { errorLabelSet?: Set<string> }).errorLabelSet?.has('RetryableWriteError')) return true;
   return ((err.name === 'MongoServerError' || err.name === 'MongoBulkWriteError') && STORE_UNREACHABLE.test(err.message)) || (err.name === 'MongooseError' && /buffering timed out/.test(err.message));

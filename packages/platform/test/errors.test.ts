@@ -17,6 +17,7 @@ test('when the database is out of reach, then the error is unavailable (503), ho
     driverError('MongoServerError', '[msg_find.go:344] FATAL: terminating connection due to unexpected postmaster exit (SQLSTATE 57P01)'),
     driverError('MongoServerError', 'failed to connect to `user=postgres database=ferretdb`: dial tcp: connect: connection refused'),
     driverError('MongooseError', 'Operation `agents.findOne()` buffering timed out after 10000ms'),
+    Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }),
   ];
   for (const err of outages) {
     t.true(isDatabaseUnavailable(err), err.message);
