@@ -41,29 +41,44 @@ export class Supervisor {
     const port = current.port;
     let released = false;
     let backoffMs = this.minBackoffMs;
+    const ended = () => released || this.stopping;
+    // A restart under way: stop() cuts its delay short and waits for it, so no process outlives us.
+    let restarting: Promise<void> | undefined;
+    let wake: (() => void) | undefined;
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
 
     const watch = (proc: ManagedProcess) => {
       const startedAt = Date.now();
       proc.process.once('exit', (code, signal) => {
-        if (released || this.stopping) return;
+        if (ended()) return;
         if (Date.now() - startedAt >= this.stableMs) backoffMs = this.minBackoffMs;
         this.opts.log(`${name} exited (${signal ?? `code ${code}`}); restarting in ${backoffMs} ms`);
-        void restart(backoffMs);
+        restarting = restart(backoffMs);
         backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
       });
     };
     const restart = async (delayMs: number): Promise<void> => {
-      await new Promise((r) => setTimeout(r, delayMs));
-      if (released || this.stopping) return;
+      await pause(delayMs);
+      if (ended()) return;
+      let next: ManagedProcess;
       try {
-        current = await start(port);
+        next = await start(port);
       } catch (err) {
+        if (ended()) return;
         this.opts.log(`${name} failed to restart: ${(err as Error).message}; retrying in ${backoffMs} ms`);
-        const next = backoffMs;
+        const delay = backoffMs;
         backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
-        return restart(next);
+        return restart(delay);
       }
-      if (released || this.stopping) {
+      current = next;
+      if (ended()) {
         await current.stop();
         return;
       }
@@ -80,6 +95,8 @@ export class Supervisor {
       },
       stop: async () => {
         released = true;
+        wake?.();
+        await restarting;
         await current.stop();
       },
       kill: () => current.kill(),
