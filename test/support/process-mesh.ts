@@ -6,6 +6,7 @@ import {
   ferretdbBinary,
   freePort,
   generateSecrets,
+  keepOrStart,
   launchMesh,
   stackEnv,
   startEmbeddedMongo,
@@ -70,7 +71,7 @@ export async function startProcessMesh(
       supervisor: opts.supervisor,
     });
     infra.push(mongo);
-    const redis = opts.supervisor ? await opts.supervisor.keep('redis', (port) => startRedis({ port })) : await startRedis();
+    const redis = await keepOrStart(opts.supervisor, 'redis', (port) => startRedis({ port }));
     infra.push(redis);
     const layout = await allocatePorts();
     const secrets = generateSecrets();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ServiceUnavailableError, type Logger, type OutgoingCall } from '@tollgate/platform';
 import type { Clients } from '../clients.js';
 import type { Usage } from './usage.js';
@@ -36,7 +37,7 @@ export class Settlements {
   releaseLost(call: OutgoingCall, holdId: string, model: string): void {
     const nothing = { model, inputTokens: 0, outputTokens: 0 };
     this.settle(call, holdId, nothing, '');
-    this.#track(new Promise((r) => setTimeout(r, 2 * this.holdDeadlineMs)).then(() => this.#send(call, holdId, nothing, '')));
+    this.#track(sleep(2 * this.holdDeadlineMs).then(() => this.#send(call, holdId, nothing, '')));
   }
 
   /** Shutdown: one last try for each settlement still in flight. */
@@ -70,7 +71,7 @@ export class Settlements {
           this.log.warn({ hold_id: holdId, err: (err as Error).message }, 'a call settlement did not get through; its hold is charged whole when it expires');
           return;
         }
-        await new Promise((r) => setTimeout(r, wait));
+        await sleep(wait);
       }
     }
   }

@@ -1,22 +1,11 @@
 import { z } from 'zod';
-import { microsToUsd, usdToMicros, ValidationError } from '@tollgate/platform';
-import { descriptionField, nameField, providerName, usdAmount } from './fields.js';
+import { microsToUsd } from '@tollgate/platform';
+import { descriptionField, nameField, providerName, toMicros, usdAmount } from './fields.js';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import { outgoing } from '../http/request-context.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
-
-/** USD from a request → micro-dollars, or a validation error naming the field. */
-export function toMicros(value: number, field: string): number {
-  const micros = usdToMicros(value);
-  if (micros === null) {
-    throw new ValidationError(`${field} must be a non-negative USD amount with at most 6 decimals`, {
-      [field]: 'must be a non-negative USD amount with at most 6 decimals',
-    });
-  }
-  return micros;
-}
 
 export const budgetSchema = z
   .object({ limit_usd: z.number(), spent_usd: z.number(), reserved_usd: z.number(), remaining_usd: z.number() })

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
 import type { BudgetRequest__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
 import { outgoing } from '../http/request-context.js';
-import { toMicros } from './agents.js';
 import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
-import { optionalText, requiredText, usdAmount } from './fields.js';
+import { optionalText, requiredText, toMicros, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;

@@ -102,7 +102,6 @@ function validationDetails(error: z.ZodError): Record<string, string> {
 
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> | Record<string, never> {
   if (!schema) return {};
-  if (value === undefined && where === 'request body') throw new ValidationError('A request body is required', { '(body)': 'is required' });
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new ValidationError(`Invalid ${where}`, validationDetails(result.error));
   return result.data;
@@ -220,10 +219,11 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           ])).filter((c): c is Consumed => c !== undefined),
         );
         setRateLimitHeaders(res, consumed);
+        if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
         const input = {
           params: parse(spec.params, req.params, 'path parameters'),
           query: parse(query, req.query, 'query parameters'),
-          body: spec.raw ? {} : parse(body, req.body ?? (bodyRequired ? undefined : {}), 'request body'),
+          body: spec.raw ? {} : parse(body, req.body, 'request body'),
           principal,
         } as RouteInput<B, Q, P, A>;
         const result = await spec.handler(input, req, res);

@@ -19,6 +19,8 @@ import {
   PROVIDER_NAME_RULE,
   TEXT_PATTERN,
   textRule,
+  usdToMicros,
+  ValidationError,
 } from '@tollgate/platform';
 
 // Request fields the services check by the platform's rules, stated the same way here so
@@ -28,7 +30,10 @@ import {
 export const chars = (min: number, max: number, rule: string) =>
   z
     .string()
-    .refine((s) => charCount(s) >= min && charCount(s) <= max, rule)
+    .refine((s) => {
+      const n = charCount(s);
+      return n >= min && n <= max;
+    }, rule)
     .openapi({ minLength: min, maxLength: max });
 
 /** A name (agent, token, provider key): one line that says something. */
@@ -59,6 +64,17 @@ export function usdAmount(opts: { maximum: number; positive?: boolean; note?: st
     description: `Decimal USD, at most 6 decimals${opts.note ? `; ${opts.note}` : ''}`,
     example: 25.5,
   });
+}
+
+/** USD from a request → micro-dollars, or a validation error naming the field. */
+export function toMicros(value: number, field: string): number {
+  const micros = usdToMicros(value);
+  if (micros === null) {
+    throw new ValidationError(`${field} must be a non-negative USD amount with at most 6 decimals`, {
+      [field]: 'must be a non-negative USD amount with at most 6 decimals',
+    });
+  }
+  return micros;
 }
 
 export const emailField = chars(1, MAX_EMAIL_LENGTH, 'must be an email address').regex(EMAIL_PATTERN, 'must be an email address');

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES } from '@tollgate/platform';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import { outgoing } from '../http/request-context.js';
-import { toMicros } from './agents.js';
 import type { RouteDefiner } from './define.js';
-import { providerName, usdAmount } from './fields.js';
+import { providerName, toMicros, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const SOURCES = ['shipped', 'admin'] as const;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
 import { outgoing } from '../http/request-context.js';
-import { budgetSchema, toBudget, toMicros } from './agents.js';
-import { usdAmount } from './fields.js';
+import { budgetSchema, toBudget } from './agents.js';
+import { toMicros, usdAmount } from './fields.js';
 import { idParams, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 

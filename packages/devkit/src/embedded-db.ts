@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForTcp } from './ports.js';
-import { startFerretDb, managed, spawnLogged, type ManagedProcess } from './infra.js';
-import type { Starter, Supervisor } from './supervisor.js';
+import { freePort } from './ports.js';
+import { listening, startFerretDb, managed, spawnLogged, type ManagedProcess } from './infra.js';
+import { keepOrStart, type Starter, type Supervisor } from './supervisor.js';
 
 /** The embedded MongoDB wire-protocol server's storage engine. */
 export const EMBEDDED_ENGINES = ['postgresql', 'sqlite'] as const;
@@ -142,8 +142,7 @@ export async function startPostgres(opts: { binDir: string; dataDir: string; por
   };
   const args = ['-D', opts.dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const child = spawnLogged(path.join(opts.binDir, 'postgres'), args, opts.logFile, { ...account });
-  const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`postgres exited with code ${code} at start${opts.logFile ? `; see ${opts.logFile}` : ''}`))));
-  await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
+  await listening(child, 'postgres', port, { logFile: opts.logFile });
   // The port opens before the server accepts sessions ("the database system is starting up").
   for (const until = Date.now() + 60_000; ; ) {
     if (spawnSync(path.join(opts.binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0) break;
@@ -195,7 +194,7 @@ export async function startEmbeddedMongo(opts: {
   supervisor?: Supervisor;
 }): Promise<EmbeddedMongo> {
   const log = (name: string) => (opts.logDir ? path.join(opts.logDir, name) : undefined);
-  const keep = (name: string, start: Starter) => (opts.supervisor ? opts.supervisor.keep(name, start) : start());
+  const keep = (name: string, start: Starter) => keepOrStart(opts.supervisor, name, start);
   if (opts.engine === 'sqlite') {
     const ferret = await keep('ferretdb', (port) =>
       startFerretDb({ bin: opts.ferretdbBin, dataDir: path.join(opts.dataDir, 'ferretdb'), logFile: log('ferretdb.log'), port }),

@@ -39,6 +39,24 @@ export function spawnLogged(cmd: string, args: string[], logFile: string | undef
   }
 }
 
+/**
+ * Resolves once `child` accepts TCP on `port`. A child that exits first fails the start at
+ * once, by name (rather than after the whole timeout); one still not listening at the timeout
+ * is killed. `logFile` is named in the error, where the reason will be.
+ */
+export async function listening(child: ChildProcess, name: string, port: number, opts: { timeoutMs?: number; logFile?: string } = {}): Promise<void> {
+  const hint = opts.logFile ? `; see ${opts.logFile}` : '';
+  const died = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before listening${hint}`))),
+  );
+  try {
+    await Promise.race([waitForTcp(port, '127.0.0.1', opts.timeoutMs ?? 60_000), died]);
+  } catch (err) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw err;
+  }
+}
+
 /** The FerretDB binary: an explicit one (FERRETDB_BIN, read by the caller's config), else the one scripts/ensure-tools.sh built. */
 export function ferretdbBinary(repoRoot: string, override?: string): string {
   const bin = override ?? path.join(repoRoot, '.tools/bin/ferretdb');
@@ -68,7 +86,7 @@ export async function startFerretDb(opts: { bin: string; dataDir: string; port?:
     ],
     opts.logFile,
   );
-  await waitForTcp(port);
+  await listening(child, 'ferretdb', port, { logFile: opts.logFile });
   return managed(child, `mongodb://127.0.0.1:${port}`, port);
 }
 
@@ -81,6 +99,6 @@ export async function startRedis(opts: { dataDir?: string; port?: number; logFil
     args.push('--dir', opts.dataDir);
   }
   const child = spawnLogged('redis-server', args, opts.logFile);
-  await waitForTcp(port);
+  await listening(child, 'redis-server', port, { logFile: opts.logFile });
   return managed(child, `redis://127.0.0.1:${port}`, port);
 }

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { managed, type ManagedProcess } from './infra.js';
-import { waitForTcp } from './ports.js';
+import { listening, managed, type ManagedProcess } from './infra.js';
 import { SERVICES, type ServiceName, type StackLayout } from './stack-env.js';
-import type { Supervisor } from './supervisor.js';
+import { keepOrStart, type Supervisor } from './supervisor.js';
 
 export interface Mesh {
   /** Each running deployable by name (kill() one for an outage; under a supervisor it comes back). */
@@ -33,24 +32,14 @@ export async function launchMesh(opts: {
     for (const proc of [...started].reverse()) await proc.stop();
   };
 
-  // Resolves once it listens; a process that dies first fails the start at once, by name.
   const starter = (name: ServiceName | 'gateway', main: string, port: number) => async (): Promise<ManagedProcess> => {
     const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main], {
       cwd: opts.root,
       env: { ...opts.baseEnv, ...opts.env[name] },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    const proc = managed(child, `127.0.0.1:${port}`, port);
-    const died = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before listening`))),
-    );
-    try {
-      await Promise.race([waitForTcp(port, '127.0.0.1', 60_000), died]);
-    } catch (err) {
-      await proc.stop();
-      throw err;
-    }
-    return proc;
+    await listening(child, name, port);
+    return managed(child, `127.0.0.1:${port}`, port);
   };
 
   try {
@@ -61,8 +50,7 @@ export async function launchMesh(opts: {
     for (const [name, dir, port] of deployables) {
       const main = path.join(opts.root, dir, 'src/main.ts');
       if (!fs.existsSync(main)) continue;
-      const start = starter(name, main, port);
-      const proc = opts.supervisor ? await opts.supervisor.keep(name, start) : await start();
+      const proc = await keepOrStart(opts.supervisor, name, starter(name, main, port));
       processes[name] = proc;
       started.push(proc);
     }

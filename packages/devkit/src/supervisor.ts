@@ -115,3 +115,8 @@ export class Supervisor {
     for (const proc of [...this.kept.values()].reverse()) await proc.stop();
   }
 }
+
+/** Starts a process under the supervisor when there is one, else just starts it. */
+export function keepOrStart(supervisor: Supervisor | undefined, name: string, start: Starter): Promise<ManagedProcess> {
+  return supervisor ? supervisor.keep(name, start) : start();
+}

@@ -123,9 +123,20 @@ const DATABASE_UNREACHABLE = new Set([
   'MongoServerClosedError',
 ]);
 const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTCONN']);
-/** The connection dropped mid-command, or FerretDB's words when the store behind it (PostgreSQL) is down or restarting. */
-const STORE_UNREACHABLE =
-  /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|connection \d+ to \S+ (closed|timed out)|failed to connect to|terminating connection|the database system is (starting up|shutting down|in recovery mode)|connection refused|conn closed|unexpected EOF/i;
+/** The connection dropped mid-command (its socket error, or the driver's words), or FerretDB's words when PostgreSQL behind it is down or restarting. */
+const STORE_UNREACHABLE = new RegExp(
+  [
+    ...SOCKET_GONE,
+    String.raw`connection \d+ to \S+ (closed|timed out)`,
+    'failed to connect to',
+    'terminating connection',
+    'the database system is (starting up|shutting down|in recovery mode)',
+    'connection refused',
+    'conn closed',
+    'unexpected EOF',
+  ].join('|'),
+  'i',
+);
 
 /** The database is out of reach for now: callers get 503 and retry, not a 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -6,9 +6,10 @@ import {
   pageOf,
   readPage,
   roleAtLeast,
+  ValidationError,
+  validName,
   type AuditEmitter,
   type PageInput,
-  ValidationError,
 } from '@tollgate/platform';
 import { assertPerson, assertReader, isAdmin } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
@@ -18,7 +19,7 @@ import { formatUsd, micros } from './money.js';
 import type { Caller, CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository } from './repositories.js';
-import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validName, validProviders } from './rules.js';
+import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validProviders } from './rules.js';
 
 export interface AgentsDeps {
   agents: AgentRepository;

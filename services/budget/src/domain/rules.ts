@@ -1,4 +1,4 @@
-import { MAX_DESCRIPTION_LENGTH, MODEL_PATTERN, MODEL_RULE, validName, validProviderName, validText, ValidationError } from '@tollgate/platform';
+import { MAX_DESCRIPTION_LENGTH, MODEL_PATTERN, MODEL_RULE, validProviderName, validText, ValidationError } from '@tollgate/platform';
 import { isId, type IdPrefix } from './ids.js';
 
 export const MAX_PROVIDERS = 20;
@@ -6,8 +6,6 @@ export const MAX_PROVIDERS = 20;
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 const invalid = (field: string, rule: string) => new ValidationError(`${field} ${rule}`, { [field]: rule });
-
-export { validName };
 
 export function validDescription(raw: string): string {
   return validText(raw, 'description', { required: false, max: MAX_DESCRIPTION_LENGTH });

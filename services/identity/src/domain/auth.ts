@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
 import type { UserRecord } from '../store/users.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { countGuess, endSeries, isLocked, wrongGuess } from './lockout.js';
+import { isLocked, judgeGuess } from './lockout.js';
 import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
@@ -113,17 +113,11 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
     throw await loginFailed(deps, caller, 'unknown_user', null, typed);
   }
 
-  // Every guess counts as a failure while it is checked (a right one then ends the series), so
-  // parallel guesses cannot all be answered before the lock; the count hides behind the hash.
-  const [passwordOk, counted] = await Promise.all([deps.passwords.verify(user.passwordHash, input.password), countGuess(deps, user.id)]);
+  // The count runs beside the hash, so a real account's extra writes hide behind it.
+  const guess = await judgeGuess(deps, caller, user.id, deps.passwords.verify(user.passwordHash, input.password));
   if (user.disabled) throw await loginFailed(deps, caller, 'disabled', user, {});
-  if (counted.locked) throw await loginFailed(deps, caller, 'locked', user, {});
-  if (!passwordOk) {
-    await wrongGuess(deps, caller, user.id, counted.failures);
-    throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: counted.failures });
-  }
-  // A lock by a wrong guess counted after this one holds even for the right password.
-  if (!(await endSeries(deps, user.id, 'success', counted.failures))) throw await loginFailed(deps, caller, 'locked', user, {});
+  if (guess.verdict === 'locked') throw await loginFailed(deps, caller, 'locked', user, {});
+  if (guess.verdict === 'wrong') throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: guess.failures });
 
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = await deps.passwords.hash(input.password);

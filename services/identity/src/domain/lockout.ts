@@ -28,6 +28,26 @@ export async function isLocked(deps: IdentityDeps, userId: string): Promise<bool
 }
 
 /**
+ * A password guess judged under the lockout: counted while `verified` (the hash check) runs,
+ * so parallel guesses cannot all be answered before the lock; a wrong one in the last slot
+ * audits the lock; a right one ends its series — unless a wrong guess after it locked it.
+ */
+export async function judgeGuess(
+  deps: IdentityDeps,
+  caller: Caller,
+  userId: string,
+  verified: Promise<boolean>,
+): Promise<{ verdict: 'right' | 'locked' } | { verdict: 'wrong'; failures: number }> {
+  const [right, counted] = await Promise.all([verified, countGuess(deps, userId)]);
+  if (counted.locked) return { verdict: 'locked' };
+  if (!right) {
+    await wrongGuess(deps, caller, userId, counted.failures);
+    return { verdict: 'wrong', failures: counted.failures };
+  }
+  return (await endSeries(deps, userId, 'success', counted.failures)) ? { verdict: 'right' } : { verdict: 'locked' };
+}
+
+/**
  * Counts a password guess against the account before its answer is known: the guess takes
  * the next failure slot of the current series (store/login-failures.ts), so parallel guesses
  * cannot all be answered before the lock — the one in slot LOCKOUT_THRESHOLD locks the
@@ -35,7 +55,7 @@ export async function isLocked(deps: IdentityDeps, userId: string): Promise<bool
  * is not counted (`locked`). Then the caller settles it: `wrong` audits the lock when this
  * guess made it; a right guess ends the series (endSeries with its slot).
  */
-export async function countGuess(deps: IdentityDeps, userId: string): Promise<{ failures: number; locked: boolean }> {
+async function countGuess(deps: IdentityDeps, userId: string): Promise<{ failures: number; locked: boolean }> {
   for (;;) {
     const now = new Date();
     const current = await currentSeries(deps, userId, now.getTime());
@@ -47,7 +67,7 @@ export async function countGuess(deps: IdentityDeps, userId: string): Promise<{ 
 }
 
 /** A counted guess was wrong: the one that filled the last slot audits `auth.account.locked` (once, whatever the replicas). */
-export async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, slot: number): Promise<void> {
+async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, slot: number): Promise<void> {
   const threshold = deps.settings.lockoutThreshold;
   if (slot !== threshold) return;
   await deps.audit.emit(

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
-import { charCount, MAX_PASSWORD_LENGTH as PASSWORD_MAX, MIN_PASSWORD_LENGTH as PASSWORD_MIN, ValidationError } from '@tollgate/platform';
+import { charCount, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ValidationError } from '@tollgate/platform';
 
 /** Throws a ValidationError naming `field` unless the password meets the policy. */
 export function checkPasswordPolicy(password: string, field = 'password'): void {
   const length = charCount(password);
-  if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-    throw new ValidationError(`Password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`, {
-      [field]: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
+  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
+    throw new ValidationError(`Password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, {
+      [field]: `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
 import type { SessionRecord } from '../store/sessions.js';
 import type { Caller, IdentityDeps } from './deps.js';
-import { countGuess, endSeries, wrongGuess } from './lockout.js';
+import { judgeGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isAdmin, requireService, requireSession } from './policy.js';
 import { displayName, type UserView } from './users.js';
@@ -78,28 +78,21 @@ export async function changePassword(
   const { userId, sessionId } = requireSession(caller.principal);
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
-  // The same lockout as logging in: each current password counts while it is checked, and a locked account changes nothing.
-  const [passwordOk, counted] = await Promise.all([
-    input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : false,
-    countGuess(deps, user.id),
-  ]);
-  if (counted.locked) throw await passwordChangeLocked(deps, caller, user.id);
-  if (!passwordOk) {
-    const failures = counted.failures;
-    await wrongGuess(deps, caller, user.id, failures);
+  // The same lockout as logging in, judged before anything else can refuse the change; a locked account changes nothing.
+  const guess = await judgeGuess(deps, caller, user.id, input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : Promise.resolve(false));
+  if (guess.verdict === 'locked') throw await passwordChangeLocked(deps, caller, user.id);
+  if (guess.verdict === 'wrong') {
     await deps.audit.emit(
       {
         action: 'auth.password.change_failed',
         outcome: 'failure',
         resource: { type: 'user', id: user.id },
-        details: { reason: 'bad_password', failed_attempts: failures },
+        details: { reason: 'bad_password', failed_attempts: guess.failures },
       },
       caller,
     );
     throw new ForbiddenError('Current password is incorrect');
   }
-  // The right password ends the series it was counted in (before anything else can refuse the change).
-  if (!(await endSeries(deps, user.id, 'success', counted.failures))) throw await passwordChangeLocked(deps, caller, user.id);
   checkPasswordPolicy(input.newPassword, 'new_password');
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
