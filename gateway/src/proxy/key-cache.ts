@@ -1,30 +1,25 @@
 import type { OutgoingCall } from '@tollgate/platform';
 import type { ResolveForProxyResponse__Output } from '@tollgate/proto/gen/tollgate/providerkey/v1/ResolveForProxyResponse';
 import type { Clients } from '../clients.js';
+import { TtlCache } from '../auth/ttl-cache.js';
 
 /**
  * Decrypted provider keys, kept in memory for at most `ttlMs` (a second by default), so a
  * rotation or a disable takes effect within it; the provider-key service audits each
- * resolution, not each call.
+ * resolution, not each call. A key in use is resolved again in the background once past half
+ * its life, so no call waits for a resolution (a 10 ms round trip with its audit) after the first.
  */
 export class KeyCache {
-  readonly #keys = new Map<string, { at: number; key: Promise<ResolveForProxyResponse__Output> }>();
+  readonly #keys: TtlCache<ResolveForProxyResponse__Output>;
 
   constructor(
     private readonly clients: Clients,
-    private readonly ttlMs: number,
-  ) {}
+    ttlMs: number,
+  ) {
+    this.#keys = new TtlCache(ttlMs);
+  }
 
   resolve(provider: string, agentId: string, call: OutgoingCall): Promise<ResolveForProxyResponse__Output> {
-    const now = Date.now();
-    const cached = this.#keys.get(provider);
-    if (cached && now - cached.at < this.ttlMs) return cached.key;
-    const key = this.clients.providerKey.call.ResolveForProxy({ provider, agent_id: agentId }, call);
-    this.#keys.set(provider, { at: now, key });
-    // A failed resolution is not kept.
-    key.catch(() => {
-      if (this.#keys.get(provider)?.key === key) this.#keys.delete(provider);
-    });
-    return key;
+    return this.#keys.through(provider, () => this.clients.providerKey.call.ResolveForProxy({ provider, agent_id: agentId }, call));
   }
 }
