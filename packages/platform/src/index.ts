@@ -19,6 +19,7 @@ export * from './grpc/client.js';
 export * from './grpc/health-client.js';
 export * from './money.js';
 export * from './providers.js';
+export * from './prices.js';
 export * from './outbound.js';
 export * from './keyed-digest.js';
 export * from './ids.js';

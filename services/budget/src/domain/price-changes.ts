@@ -69,8 +69,9 @@ export class PriceChanges {
     return this.#serial.run(RESOURCE, () => this.#catchUp());
   }
 
+  /** Every entry (only `provider`'s when one is given): for people (viewer+) with budgets:read, and services (the gateway mirrors the table). */
   list(provider: string, caller: Caller): PriceEntry[] {
-    assertPerson(caller.principal, 'viewer', 'budgets:read');
+    if (caller.principal.type !== 'service') assertPerson(caller.principal, 'viewer', 'budgets:read');
     return this.deps.table.list(provider ? validProvider(provider) : undefined);
   }
 

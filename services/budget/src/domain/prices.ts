@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ValidationError } from '@tollgate/platform';
+import { findModelPrice, priceOf, ValidationError, type ModelPrice } from '@tollgate/platform';
+
+export type { ModelPrice };
 
 /** The highest price per million tokens an entry may have: $1,000,000. */
 export const MAX_PRICE_MICROS = 1e12;
@@ -26,11 +28,6 @@ const tableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
   return table;
 });
 
-export interface ModelPrice {
-  input_per_million_micros: number;
-  output_per_million_micros: number;
-}
-
 /** Where an entry comes from: the table shipped with the service (or PRICE_TABLE_FILE), or an admin's change. */
 export type PriceSource = 'shipped' | 'admin';
 
@@ -54,9 +51,6 @@ export interface PriceChange {
   at: Date;
 }
 
-/** A dated snapshot of a model, or its `-latest` alias. */
-const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
-
 /**
  * Model prices in integer micro-dollars per million tokens: the shipped table, overlaid with
  * admins' changes applied in the order of the change log (domain/price-changes.ts) — a
@@ -77,14 +71,9 @@ export class PriceTable {
     return new PriceTable(parsed.data);
   }
 
-  /**
-   * A model's own price, or that of the model it is a dated snapshot of
-   * (`gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-haiku-20241022` → `claude-3-5-haiku`).
-   * Never a plain prefix: `o3-pro` is not `o3`, and an unknown model has no price.
-   */
+  /** A model's price by the platform's rule (findModelPrice): its own, or that of the model it is a dated snapshot of. */
   find(provider: string, model: string): ModelPrice | undefined {
-    const models = this.table.get(provider);
-    return (models?.get(model) ?? models?.get(model.replace(SNAPSHOT_SUFFIX, '')))?.price;
+    return findModelPrice(this.table.get(provider), model)?.price;
   }
 
   /** The model's own entry (no snapshot matching): what a change replaces. */
@@ -122,9 +111,8 @@ export class PriceTable {
         model: 'has no price in the price table; give cost_micros',
       });
     }
-    const numerator = BigInt(inputTokens) * BigInt(p.input_per_million_micros) + BigInt(outputTokens) * BigInt(p.output_per_million_micros);
-    const cost = (numerator + 999_999n) / 1_000_000n;
-    if (cost > BigInt(Number.MAX_SAFE_INTEGER)) throw new ValidationError('Usage is too large to price', { input_tokens: 'too large' });
-    return Number(cost);
+    const cost = priceOf(p, inputTokens, outputTokens);
+    if (cost > Number.MAX_SAFE_INTEGER) throw new ValidationError('Usage is too large to price', { input_tokens: 'too large' });
+    return cost;
   }
 }

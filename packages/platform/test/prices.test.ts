@@ -1,0 +1,37 @@
+import test from 'ava';
+import { findModelPrice, type ModelPrice } from '../src/prices.js';
+
+const price = (input: number, output = input): ModelPrice => ({ input_per_million_micros: input, output_per_million_micros: output });
+const models = new Map([
+  ['gpt-4o', price(2_500_000, 10_000_000)],
+  ['gpt-4o-mini', price(150_000, 600_000)],
+  ['gpt-4o-2024-05-13', price(5_000_000, 15_000_000)],
+  ['o3', price(2_000_000, 8_000_000)],
+  ['claude-sonnet-4', price(3_000_000, 15_000_000)],
+]);
+
+test("when a model has an entry of its own, then that is its price, a dated snapshot's own entry too", (t) => {
+  t.deepEqual(findModelPrice(models, 'gpt-4o'), price(2_500_000, 10_000_000));
+  t.deepEqual(findModelPrice(models, 'gpt-4o-mini'), price(150_000, 600_000));
+  t.deepEqual(findModelPrice(models, 'gpt-4o-2024-05-13'), price(5_000_000, 15_000_000), 'not the price of gpt-4o');
+});
+
+test('when a model is a dated snapshot or the -latest alias of a priced model, then it has that model’s price', (t) => {
+  t.deepEqual(findModelPrice(models, 'gpt-4o-2024-08-06'), price(2_500_000, 10_000_000), 'YYYY-MM-DD');
+  t.deepEqual(findModelPrice(models, 'claude-sonnet-4-20250514'), price(3_000_000, 15_000_000), 'YYYYMMDD');
+  t.deepEqual(findModelPrice(models, 'gpt-4o-latest'), price(2_500_000, 10_000_000), '-latest');
+  t.deepEqual(findModelPrice(models, 'gpt-4o-mini-2024-07-18'), price(150_000, 600_000), 'gpt-4o-mini, not gpt-4o');
+});
+
+test('when a model is only a prefix of, or an undated variant of, a priced model, then it has no price', (t) => {
+  for (const model of ['o3-pro', 'o3-mini', 'gpt-4', 'gpt-4o-2024-08', 'gpt-4o-240806', 'gpt-4o-2024-08-06-latest', 'gpt-4o-latest-2024-08-06', 'gpt-4o2024-08-06', 'gpt-4o-LATEST', '']) {
+    t.is(findModelPrice(models, model), undefined, model);
+  }
+  t.is(findModelPrice(undefined, 'gpt-4o'), undefined, 'an unknown provider');
+  t.is(findModelPrice(new Map<string, ModelPrice>(), 'gpt-4o-2024-08-06'), undefined, 'a provider without entries');
+});
+
+test('when entries are not bare prices, then the entry itself is returned', (t) => {
+  const entries = new Map([['gpt-4o', { price: price(1), source: 'admin' }]]);
+  t.is(findModelPrice(entries, 'gpt-4o-2024-08-06'), entries.get('gpt-4o'));
+});
