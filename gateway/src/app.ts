@@ -14,7 +14,9 @@ import { JwksVerifier } from './auth/jwks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { GatewayAudit } from './audit-sink.js';
 import { KeyCache } from './proxy/key-cache.js';
-import { Settlements } from './proxy/settlements.js';
+import { CallLimits } from './proxy/call-limits.js';
+import { Escrows } from './proxy/escrows.js';
+import { PriceMirror } from './proxy/price-mirror.js';
 import { createLimiters, createRedis, consume, redisReady, setRateLimitHeaders } from './rate-limit/limiters.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
@@ -27,6 +29,9 @@ import { registerApiRoutes } from './routes/index.js';
 import type { GatewayDeps } from './deps.js';
 
 export { loadConfig };
+// The proxy's money path, for the benchmark that drives it against the budget service directly.
+export { createClients } from './clients.js';
+export { Escrows } from './proxy/escrows.js';
 
 /** Builds the express app (never listens). Returns a closer for what routes hold open. */
 export function createApp(deps: GatewayDeps): { app: Express; close: () => void } {
@@ -108,8 +113,16 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     limiters,
     audit: new GatewayAudit(clients, log),
     registry: createRegistry('gateway'),
-    proxy: { keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS), settlements: new Settlements(clients, log, config.GRPC_DEADLINE_MS) },
+    proxy: {
+      keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS),
+      prices: new PriceMirror(clients, log, config.PRICE_REFRESH_MS),
+      escrows: new Escrows(clients, log, { syncMs: config.ESCROW_SYNC_MS, idleMs: config.ESCROW_IDLE_MS }),
+      limits: new CallLimits(redis, config.RATE_LIMIT_PREFIX, log),
+    },
   };
+  deps.proxy.prices.start();
+  deps.proxy.escrows.start();
+  if (!(await deps.proxy.prices.ready(3_000).then(() => true, () => false))) log.warn('no price table from the budget service yet; proxied calls are 503 until one comes');
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
   const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: config.TLS_CIPHERS }, app);
@@ -150,7 +163,8 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       clearTimeout(timer);
       redirect?.close();
       await new Promise<void>((resolve) => (metrics ? metrics.close(() => resolve()) : resolve()));
-      await deps.proxy.settlements.drain();
+      await deps.proxy.escrows.drain();
+      deps.proxy.prices.stop();
       await deps.audit.stop();
       close();
       for (const c of Object.values(clients)) c.close();

@@ -35,6 +35,13 @@ export const configSchema = z.object({
   AUTH_CACHE_MS: env.int(0, 1_000).default(900),
   // How long a decrypted provider key is reused (a rotation or disable takes effect within it).
   PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
+  // How often the mirror of the model price table is fetched from the budget service (a price change is priced
+  // with within about this long on top of the budget replicas' own PRICE_SYNC_MS).
+  PRICE_REFRESH_MS: env.int(100, 1_000).default(1_000),
+  // How often the charges of ended proxied calls are synced to the budget service, all agents at once (the spend
+  // view lags by about this much; holds never do), and how long an agent's escrow is kept with no call before it goes back.
+  ESCROW_SYNC_MS: env.int(10, 1_000).default(100),
+  ESCROW_IDLE_MS: env.int(100, 60_000).default(1_000),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).
   PROXY_TIMEOUT_MS: env.int(1_000, 3_600_000).default(120_000),
   // Development only: the proxy may connect to loopback and private addresses (local stand-in providers).

@@ -5,8 +5,10 @@ import type { GatewayAudit } from './audit-sink.js';
 import type { Clients } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import type { Limiters } from './rate-limit/limiters.js';
+import type { CallLimits } from './proxy/call-limits.js';
+import type { Escrows } from './proxy/escrows.js';
 import type { KeyCache } from './proxy/key-cache.js';
-import type { Settlements } from './proxy/settlements.js';
+import type { PriceMirror } from './proxy/price-mirror.js';
 
 /** Everything route modules may use. Built once in app.ts. */
 export interface GatewayDeps {
@@ -17,6 +19,6 @@ export interface GatewayDeps {
   limiters: Limiters;
   audit: GatewayAudit;
   registry: Registry;
-  /** The provider proxy's decrypted-key cache and its settlements in flight. */
-  proxy: { keys: KeyCache; settlements: Settlements };
+  /** The provider proxy's decrypted-key cache, price table, agents' escrows and per-agent call limits. */
+  proxy: { keys: KeyCache; prices: PriceMirror; escrows: Escrows; limits: CallLimits };
 }

@@ -2,6 +2,7 @@ import test from 'ava';
 import { startStack, type Stack } from '../support/stack.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { eventually } from '../support/eventually.js';
 
 // Where a stored provider key may be sent, as in production (OUTBOUND_ALLOW_PRIVATE unset):
 // https to public addresses only, checked when a base URL is saved and again when the proxy
@@ -70,8 +71,12 @@ test.serial('when a proxied call would connect to an internal address, then 503,
   t.is(res.status, 503);
   t.is(res.body.error.code, 'service_unavailable');
   t.is(provider.calls.length, 0);
-  const budget = await stack.http.get(`/v1/agents/${agent.body.agent.id}/budget`, { token: admin.access_token });
-  t.like(budget.body, { spent_usd: 0, reserved_usd: 0 });
+  // The agent's escrow in the gateway goes back once idle: nothing was charged.
+  const budget = await eventually(
+    async () => (await stack.http.get(`/v1/agents/${agent.body.agent.id}/budget`, { token: admin.access_token })).body,
+    (b) => b.reserved_usd === 0,
+  );
+  t.like(budget, { spent_usd: 0, reserved_usd: 0 });
 });
 
 test.serial('when a key is given a base URL, then the key must be entered again with it; one without the other changes nothing', async (t) => {

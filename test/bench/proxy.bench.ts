@@ -6,20 +6,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { freePort, postgresBinDir, type ServiceName } from '@tollgate/devkit';
-import { createServiceClient, type Principal } from '@tollgate/platform';
+import { createLogger, createServiceClient, newHoldId, priceOf, type ModelPrice, type Principal } from '@tollgate/platform';
+import { createClients, Escrows, loadConfig as loadGatewayConfig } from '@tollgate/gateway';
 import { loadBudget } from '@tollgate/proto';
 import { startFakeProvider } from '../support/fake-provider.js';
 import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Result } from './lib.js';
 
 // The money path under load: `ANY /v1/proxy/openai/chat/completions` through the gateway
-// (agent token, HoldCall, provider key, the provider, the answer read for its usage,
-// SettleCall off the response path) against a stand-in provider that knows what each call
-// costs, running in its own process so that the load generator shares no event loop with it.
+// (agent token, the call's hold in the agent's escrow, per-agent limits in Redis, provider key,
+// the provider, the answer read for its usage, its charge synced off the response path) against
+// a stand-in provider that knows what each call costs, running in its own process so that the
+// load generator shares no event loop with it.
 //   1. added latency at a fixed rate (open loop; 200/s, and 20/s to see the path without queueing) —
 //      the same calls sent to the provider directly at the same rate are the baseline;
 //   2. saturation (closed loop) through the proxy, beside the provider's own, then zero overspend:
 //      every agent's spent equals what the provider billed for its calls, and never exceeds its limit;
-//   3. HoldCall + SettleCall over gRPC across 100 budgets, on a fresh journal and after 100,000 entries.
+//   3. holds + settles across 100 budgets through the gateway's escrows (in this process) against the
+//      budget service, counted once in the ledger, on a fresh journal and after 100,000 entries.
 // Then where the time goes: the stages of a proxied call timed inside the gateway (by a hook the
 // benchmark loads with NODE_OPTIONS into the gateway and the budget service; their code is as
 // shipped), the services' handling times (Prometheus), CPU per process and per call, rows the
@@ -41,6 +44,7 @@ const LATENCY_AGENTS = 10;
 const SATURATION_AGENTS = 20;
 const DRAINED_AGENTS = 4;
 const PROVIDER_KEY = 'sk-bench-proxy-0123456789abcdef';
+const PRICE_TABLE = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../services/budget/price-table.json'), 'utf8')) as Record<string, Record<string, ModelPrice>>;
 const MODEL = 'gpt-4o-mini';
 const FAKE_PROVIDER = '--fake-provider';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -49,11 +53,8 @@ type Billed = Record<string, { calls: number; micros: number }>;
 
 /** The child process: the stand-in provider at the shipped OpenAI prices; tells the parent what it billed, per `user`. */
 async function serveFakeProvider(): Promise<void> {
-  const table = JSON.parse(fs.readFileSync(path.join(root, 'services/budget/price-table.json'), 'utf8')) as {
-    openai: Record<string, { input_per_million_micros: number; output_per_million_micros: number }>;
-  };
   const provider = await startFakeProvider((model) => {
-    const p = table.openai[model];
+    const p = PRICE_TABLE.openai![model];
     return p ? { input: p.input_per_million_micros, output: p.output_per_million_micros } : { input: 0, output: 0 };
   });
   process.on('message', () => {
@@ -521,11 +522,8 @@ function printProxyWindow(title: string, w: Window<Measured>): void {
 
 function printHoldWindow(w: Window<Measured>): void {
   const pairs = w.result.count + w.result.errors;
-  const per = (m: string) => {
-    const s = serverSide(w.server.before, w.server.after, m, pairs);
-    return s ? `${m} ${ms(s.mean)} ms` : `${m} -`;
-  };
-  say(`\n${w.result.name}: server-side handling ${per('HoldCall')}, ${per('SettleCall')} (mean)`);
+  const sync = serverSide(w.server.before, w.server.after, 'SyncEscrows', pairs);
+  say(`\n${w.result.name}: ${sync ? `${sync.per.toFixed(4)} SyncEscrows per pair, ${ms(sync.mean)} ms each in the budget service (mean)` : 'no SyncEscrows seen'}`);
   say(`  CPU per pair: ${cpuLine(w.cpu.before, w.cpu.after, pairs)}`);
   say(`  ${dbLine(w.db.before, w.db.after, pairs, 'hold+settle pair')}`);
 }
@@ -802,51 +800,82 @@ async function main(): Promise<void> {
       return { ...c, ok: c.spent === c.billed && c.spent <= c.limit && c.held === 0 };
     });
 
-    // 3. Holds + settles across 100 budgets, over gRPC as the gateway makes them.
-    const asAgent = (id: string): { principal: Principal } => ({ principal: { type: 'agent', id, scopes: ['proxy:invoke'] } });
+    // 3. Holds + settles across 100 budgets, as the gateway makes them: its own escrows (run in
+    // this process) against the budget service. A pair counts once its charge is in the ledger:
+    // the rate is over the run and the sync of every charge after it.
+    const prices = PRICE_TABLE.openai![MODEL]!;
+    const callTerms = { provider: 'openai', model: MODEL, prices, inputTokens: 200, maxOutputTokens: 50 };
+    const pairCost = priceOf(prices, 40, 20);
+    const gatewayConfig = loadGatewayConfig(mesh.env.gateway);
+    const gatewayClients = createClients(gatewayConfig);
+    let escrows = new Escrows(gatewayClients, createLogger('bench-escrows', 'warn'), { syncMs: gatewayConfig.ESCROW_SYNC_MS, idleMs: gatewayConfig.ESCROW_IDLE_MS });
+    let pairsDone = 0;
     const holdAndSettle = async (agentId: string) => {
-      const hold = await budget.call.HoldCall({ provider: 'openai', model: MODEL, input_tokens: 200, max_output_tokens: 50 }, asAgent(agentId));
-      await budget.call.SettleCall({ hold_id: hold.hold_id, usage_known: true, model: MODEL, input_tokens: 40, output_tokens: 20, reason: '' }, asAgent(agentId));
+      const hold = await escrows.hold(agentId, callTerms);
+      escrows.settle(hold, { model: MODEL, inputTokens: 40, outputTokens: 20 }, '', `bench-pair-${++pairsDone}`);
     };
     const nextHoldAgent = cycle(holdAgents.map((a) => a.id));
     const pairs = tracked(() => holdAndSettle(nextHoldAgent()));
-    const holdOpts = { concurrency: HOLD_CONCURRENCY, durationMs: HOLD_MS, warmupMs: 1_000 };
+    const holdOpts = { concurrency: HOLD_CONCURRENCY, durationMs: HOLD_MS, warmupMs: 0 };
     const measureHolds = async (name: string) => {
-      await measure('warm-up', { ...holdOpts, durationMs: 0 }, pairs.fn);
-      return observe(async () => ({ ...(await measure(name, { ...holdOpts, warmupMs: 0 }, pairs.fn)), lastError: pairs.lastError() }));
+      escrows.start();
+      await measure('warm-up', { ...holdOpts, durationMs: 1_000 }, pairs.fn);
+      const begun = performance.now();
+      const run = await observe(async () => {
+        const r = await measure(name, holdOpts, pairs.fn);
+        await escrows.drain(60_000);
+        const seconds = (performance.now() - begun) / 1000;
+        return { ...r, rps: r.count / seconds, lastError: pairs.lastError() };
+      });
+      escrows = new Escrows(gatewayClients, createLogger('bench-escrows', 'warn'), { syncMs: gatewayConfig.ESCROW_SYNC_MS, idleMs: gatewayConfig.ESCROW_IDLE_MS });
+      return run;
     };
-    const holdsFresh = await measureHolds(`3. HoldCall+SettleCall gRPC, ${BUDGETS} budgets, fresh journal`);
+    const spentBy = async (agents: { id: string }[]) => {
+      let spent = 0;
+      for (const a of agents) spent += micros((await http.get(`/v1/agents/${a.id}/budget`, { token: admin })).body.spent_usd);
+      return spent;
+    };
+    const holdsFresh = await measureHolds(`3. escrow holds+settles, ${BUDGETS} budgets, fresh journal`);
     say(`  ${holdsFresh.result.name}: ${holdsFresh.result.rps.toFixed(0)} pairs/s`);
-    const budgetProfile = await profiling('budget service', budgetPid, budgetProfileFile, 10, () =>
-      measure('profiled', { ...holdOpts, durationMs: PROFILE_MS, warmupMs: 0 }, pairs.fn),
-    );
+    const budgetProfile = await profiling('budget service', budgetPid, budgetProfileFile, 10, async () => {
+      const r = await measureHolds('profiled');
+      return r.result;
+    });
 
-    // Seeding through the API: one worker per budget, so that no two intents share an entry —
-    // every call is one journal entry. The entries are counted in the database (read only).
+    // Seeding: SyncEscrows as the gateway sends it, one charge per sync, so that every call is
+    // one journal entry (the most entries calls can make). Counted in the database (read only).
     const conn = await mongoose.createConnection(mesh.mongoUrl, { dbName: mesh.env.budget.MONGO_DB }).asPromise();
     const journal = conn.collection('budget_journal');
     const seedStarted = performance.now();
-    const pairsPerAgent = Math.ceil(Math.max(0, SEED_ENTRIES - (await journal.countDocuments())) / 2 / BUDGETS);
-    let seeded = 0;
-    const progress = setInterval(() => say(`  seeding: ${seeded} pairs (${((performance.now() - seedStarted) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)})`), 20_000);
+    const rounds = Math.ceil(Math.max(0, SEED_ENTRIES - (await journal.countDocuments())) / BUDGETS);
+    const seedEscrows = holdAgents.map((a) => ({ agent_id: a.id, escrow_id: newHoldId(), seq: 0 }));
+    const asGateway = { principal: { type: 'service', id: 'gateway' } as Principal };
+    const progress = setInterval(() => say(`  seeding: ${seedEscrows[0]!.seq * BUDGETS} entries (${((performance.now() - seedStarted) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)})`), 20_000);
     try {
-      await Promise.all(
-        holdAgents.map(async (a) => {
-          for (let i = 0; i < pairsPerAgent; i++) {
-            await holdAndSettle(a.id);
-            seeded++;
-          }
-        }),
-      );
+      for (let round = 0; round < rounds; round++) {
+        const escrows = seedEscrows.map((e) => ({
+          agent_id: e.agent_id,
+          escrow_id: e.escrow_id,
+          seq: ++e.seq,
+          want_micros: 1_000,
+          charges: e.seq === 1 ? [] : [{ hold_id: newHoldId(), request_id: `seed-${round}`, provider: 'openai', model: MODEL, input_tokens: 40, output_tokens: 20, cost_micros: pairCost, whole_hold: '' }],
+        }));
+        await budget.call.SyncEscrows({ escrows }, asGateway);
+      }
+      await budget.call.SyncEscrows({ escrows: seedEscrows.map((e) => ({ agent_id: e.agent_id, escrow_id: e.escrow_id, seq: ++e.seq, want_micros: 0, charges: [] })) }, asGateway);
     } finally {
       clearInterval(progress);
     }
     const entries = await journal.countDocuments();
     await conn.close();
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    say(`  seeded ${seeded} hold+settle pairs in ${seedSeconds.toFixed(0)} s (${((seeded * 2) / seedSeconds).toFixed(0)} calls/s, ${BUDGETS} in flight): the journal holds ${entries} entries`);
-    const holdsSeeded = await measureHolds(`3. HoldCall+SettleCall gRPC, ${BUDGETS} budgets, ${entries} entries`);
+    say(`  seeded ${rounds * BUDGETS} entries in ${seedSeconds.toFixed(0)} s (${((rounds * BUDGETS) / seedSeconds).toFixed(0)} entries/s): the journal holds ${entries} entries`);
+    const holdsSeeded = await measureHolds(`3. escrow holds+settles, ${BUDGETS} budgets, ${entries} entries`);
     say(`  ${holdsSeeded.result.name}: ${holdsSeeded.result.rps.toFixed(0)} pairs/s`);
+    const seededCharges = (rounds - 1) * BUDGETS * pairCost;
+    const holdSpent = await spentBy(holdAgents);
+    const holdsExact = holdSpent === pairsDone * pairCost + seededCharges;
+    for (const c of Object.values(gatewayClients)) c.close();
 
     // ---- the report ----
     const added = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${ms(a - b)}`;
@@ -863,7 +892,7 @@ async function main(): Promise<void> {
       ...openRows(low.base, low.w.result),
       { r: directSat, baseline: '', versus: '' },
       { r: proxySat, baseline: `direct ${directSat.rps.toFixed(0)} req/s`, versus: `${proxySat.rps.toFixed(0)} req/s, ${proxySat.errors} errors (target ≥ 1,000/s, 0 errors)` },
-      { r: holdsFresh.result, baseline: '', versus: `= ${(holdsFresh.result.rps * 2).toFixed(0)} holds+settles/s (target ≥ 2,000/s)` },
+      { r: holdsFresh.result, baseline: '', versus: `= ${(holdsFresh.result.rps * 2).toFixed(0)} holds+settles/s (target ≥ 2,000/s), in the ledger` },
       {
         r: holdsSeeded.result,
         baseline: `fresh: ${holdsFresh.result.rps.toFixed(0)} pairs/s, p50 ${ms(holdsFresh.result.p50)}`,
@@ -890,6 +919,10 @@ async function main(): Promise<void> {
     }
     const sum = (f: (c: (typeof checks)[number]) => number) => checks.reduce((a, c) => a + f(c), 0);
     say(`  ${checks.filter((c) => c.ok).length}/${checks.length} agents: spent = billed, ≤ limit, nothing held; in all ${sum((c) => c.calls)} calls billed ${sum((c) => c.billed)} µ$, spent ${sum((c) => c.spent)} µ$`);
+    say(
+      `  scenario 3: ${pairsDone} pairs at ${pairCost} µ$ and ${seededCharges / pairCost} seeded charges → spent ${holdSpent} µ$ across its ${BUDGETS} budgets: ` +
+        (holdsExact ? 'ok, each charged once' : `MISMATCH: spent − expected = ${holdSpent - pairsDone * pairCost - seededCharges}`),
+    );
 
     say('\nwhere the time goes (inside the gateway: node http diagnostics channels, grpc-js and ioredis timed by the benchmark\'s hook; in the services: Prometheus)');
     printProxyWindow(`at ${LOW_RATE} req/s, open loop (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`, low.w);

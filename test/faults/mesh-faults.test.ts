@@ -52,7 +52,7 @@ test.before(async () => {
         // The gateway reaches the budget service through a link the test can stall.
         gateway: { BUDGET_ADDR: budgetLink.addr, GRPC_DEADLINE_MS: String(DEADLINE_MS), RATE_LIMIT_TOKEN_PER_MIN: '1000000', RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000', RATE_LIMIT_IP_PER_MIN: '1000000', RATE_LIMIT_GLOBAL_PER_MIN: '1000000' },
         // A hold whose gateway died with the call is charged whole at its expiry: soon, here.
-        budget: { SWEEP_INTERVAL_MS: '500', CALL_HOLD_TTL_SECONDS: String(HOLD_TTL_S) },
+        budget: { SWEEP_INTERVAL_MS: '500', ESCROW_TTL_SECONDS: String(HOLD_TTL_S) },
       };
     },
   });

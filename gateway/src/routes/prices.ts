@@ -34,7 +34,7 @@ function toPrice(p: Price__Output) {
 }
 
 const CHANGES =
-  'A change applies at once on the budget replica that records it and on every other within a second; it is audited ' +
+  'A change applies at once on the budget replica that records it and on the gateway it is made through, and on every other replica within a second; it is audited ' +
   '(price.set / price.removed, with the old and the new prices).';
 
 /** Model prices: the shipped table and admins' changes on top of it. */
@@ -73,18 +73,20 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: modelParams,
     body: z.object({ input_usd_per_million: perMillion, output_usd_per_million: perMillion }),
     response: priceSchema,
-    handler: async ({ params, body }, req) =>
-      toPrice(
-        await budget.SetPrice(
-          {
-            provider: params.provider,
-            model: params.model,
-            input_per_million_micros: toMicros(body.input_usd_per_million, 'input_usd_per_million'),
-            output_per_million_micros: toMicros(body.output_usd_per_million, 'output_usd_per_million'),
-          },
-          outgoing(req),
-        ),
-      ),
+    handler: async ({ params, body }, req) => {
+      const set = await budget.SetPrice(
+        {
+          provider: params.provider,
+          model: params.model,
+          input_per_million_micros: toMicros(body.input_usd_per_million, 'input_usd_per_million'),
+          output_per_million_micros: toMicros(body.output_usd_per_million, 'output_usd_per_million'),
+        },
+        outgoing(req),
+      );
+      // This gateway prices calls with the change at once; the others within PRICE_REFRESH_MS.
+      await deps.proxy.prices.refresh();
+      return toPrice(set);
+    },
   });
 
   route({
@@ -101,6 +103,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     errors: [404],
     handler: async ({ params }, req) => {
       await budget.RemovePrice({ provider: params.provider, model: params.model }, outgoing(req));
+      await deps.proxy.prices.refresh();
     },
   });
 }

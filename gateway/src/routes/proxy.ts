@@ -4,23 +4,23 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
+  AppError,
+  BudgetExhaustedError,
   guardedLookup,
   isInternalHost,
   microsToUsd,
-  newHoldId,
   PROVIDER_NAME,
   PROVIDER_NAME_RULE,
   providerProfile,
   ServiceUnavailableError,
   STRIPPED_REQUEST_HEADERS,
-  AppError,
-  type OutgoingCall,
+  ValidationError,
   type Principal,
 } from '@tollgate/platform';
-import type { HoldCallResponse__Output } from '@tollgate/proto/gen/tollgate/budget/v1/HoldCallResponse';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { sendError } from '../http/errors.js';
 import { planCall, type CallPlan } from '../proxy/endpoints.js';
+import type { CallHold } from '../proxy/escrows.js';
 import { AnswerTap, MAX_CAPTURE_BYTES, type Usage } from '../proxy/usage.js';
 import type { GatewayDeps } from '../deps.js';
 import type { Method, RouteDefiner } from './define.js';
@@ -43,13 +43,12 @@ interface ProxyPlan {
   headers: Record<string, string>;
   body: Buffer;
   plan: CallPlan;
-  hold: HoldCallResponse__Output;
   tap: AnswerTap;
   /** The request went out in full: a failure after it may have cost money. */
   sent: boolean;
   timedOut: boolean;
-  /** Ends the call once: settles (charge or release) off the response path. */
-  finish(usage: Usage | null, reason: string): void;
+  /** Ends the call once: its cost (priced usage, or the whole hold) is charged off the response path. Returns what it cost and what remains. */
+  finish(usage: Usage | null, reason: string): { cost: number; remaining: number };
 }
 type ProxiedRequest = IncomingMessage & { proxyPlan?: ProxyPlan };
 
@@ -67,20 +66,14 @@ const usd = (micros: number) => microsToUsd(micros).toFixed(6);
  */
 const KEEP_ALIVE = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as const;
 
-/** What a call cost at its hold's prices, and what remains after it (as far as this call knows). */
-function costOf(hold: HoldCallResponse__Output, usage: Usage | null): { cost: number; remaining: number } {
-  const price = (tokens: number, perMillion: number) => Number((BigInt(tokens) * BigInt(perMillion) + 999_999n) / 1_000_000n);
-  const cost = usage ? price(usage.inputTokens, hold.input_per_million_micros) + price(usage.outputTokens, hold.output_per_million_micros) : hold.held_micros;
-  return { cost, remaining: hold.remaining_micros + hold.held_micros - cost };
-}
-
 /**
  * ANY /v1/proxy/{provider}/{path…}: an agent reaches an LLM provider without ever seeing its
  * key, and never beyond its budget. Before anything is sent upstream the call holds its own
  * worst case (input bound + output bound, priced; a request without an output bound gets the
- * largest that fits); the stored key is injected; the answer goes back as it comes (a stream
- * event by event) while its usage is read; then the call is settled to its priced usage —
- * or to the whole hold when that cannot be known — off the response path.
+ * largest that fits) in the agent's escrow (proxy/escrows.ts) and takes its place within the
+ * agent's limits; the stored key is injected; the answer goes back as it comes (a stream
+ * event by event) while its usage is read; then the call is charged its priced usage — or the
+ * whole hold when that cannot be known — off the response path.
  */
 export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const proxyThrough = (agent: HttpAgent) =>
@@ -140,12 +133,15 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         'streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the ' +
         'request body\'s bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, ' +
         '`max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most ' +
-        "the service's default), priced from the model price table — 402 budget_exhausted when it cannot fit, 429 when the agent " +
+        "the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money " +
+        'it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to ' +
+        'the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent ' +
         'is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and ' +
         '400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or ' +
         'v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the ' +
         'answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole ' +
-        'hold is charged. A provider error status or a provider never reached releases the hold. Non-stream answers carry ' +
+        'hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger ' +
+        'within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry ' +
         'X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… ' +
         'remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage ' +
         'chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider ' +
@@ -162,28 +158,37 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         const profile = providerProfile(p.provider);
         const path = p.path.join('/');
         const plan = planCall(profile.style, path, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('content-type'));
-        const call = outgoing(req);
-        const holdId = newHoldId();
-        const hold = await deps.clients.budget.call
-          .HoldCall({ provider: p.provider, model: plan.model, input_tokens: plan.inputTokens, max_output_tokens: plan.maxOutputTokens, hold_id: holdId }, call)
-          .catch((err: unknown) => {
-            // The answer was lost (deadline, budget replica gone): the hold may exist all the same; nothing is sent, so it goes back.
-            if (err instanceof ServiceUnavailableError) deps.proxy.settlements.releaseLost(call, holdId, plan.model);
-            throw err;
-          });
-        const settle = settlerFor(deps, call, hold);
+        const prices = deps.proxy.prices.find(p.provider, plan.model);
+        if (!prices) {
+          throw new ValidationError(`No price is known for ${p.provider}/${plan.model}: it cannot be called through Tollgate`, { model: 'has no price' }, 'model_not_priced');
+        }
+        const terms = { provider: p.provider, model: plan.model, prices, inputTokens: plan.inputTokens, maxOutputTokens: plan.maxOutputTokens };
+        const hold = await deps.proxy.escrows.hold(agent.id, terms).catch((err: unknown) => {
+          if (err instanceof BudgetExhaustedError) {
+            deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agent.id }, details: { provider: p.provider, model: plan.model, ...err.details } }, req.ctx);
+          }
+          throw err;
+        });
         let key;
         let target: URL;
         try {
-          // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
-          key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
-          target = new URL(key.base_url);
-          if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
-            req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
-            throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
+          // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
+          await deps.proxy.limits.begin(agent.id, hold.id, hold.agent, deps.config.PROXY_TIMEOUT_MS * 2);
+          try {
+            // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
+            key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
+            target = new URL(key.base_url);
+            if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
+              req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
+              throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
+            }
+          } catch (err) {
+            deps.proxy.limits.end(agent.id, hold.id, 0);
+            throw err;
           }
         } catch (err) {
-          settle({ model: plan.model, inputTokens: 0, outputTokens: 0 }, '');
+          // Nothing was sent: the hold goes back.
+          deps.proxy.escrows.release(hold);
           throw err;
         }
         const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
@@ -191,13 +196,12 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           target: key.base_url,
           path: `/${p.path.map(encodeURIComponent).join('/')}${query}`,
           headers: profile.authHeaders(key.api_key),
-          body: plan.withMaxOutput(hold.max_output_tokens),
+          body: plan.withMaxOutput(hold.maxOutputTokens),
           plan,
-          hold,
           tap: new AnswerTap({ style: profile.style, stream: plan.stream, hideUsageChunk: plan.addedUsageChunk, model: plan.model }),
           sent: false,
           timedOut: false,
-          finish: settle,
+          finish: settlerFor(deps, hold, req.ctx.requestId),
         };
         await new Promise<void>((resolve) => {
           res.once('close', resolve);
@@ -212,13 +216,14 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
   }
 }
 
-/** The one settlement of a call (later calls of it do nothing). */
-function settlerFor(deps: GatewayDeps, call: OutgoingCall, hold: HoldCallResponse__Output): ProxyPlan['finish'] {
-  let done = false;
+/** The one settlement of a call (later calls of it change nothing and answer the same). */
+function settlerFor(deps: GatewayDeps, hold: CallHold, requestId: string): ProxyPlan['finish'] {
+  let settled: { cost: number; remaining: number } | null = null;
   return (usage, reason) => {
-    if (done) return;
-    done = true;
-    deps.proxy.settlements.settle(call, hold.hold_id, usage, reason);
+    if (settled) return settled;
+    settled = deps.proxy.escrows.settle(hold, usage, reason, requestId);
+    deps.proxy.limits.end(hold.agentId, hold.id, usage ? usage.inputTokens + usage.outputTokens : 0);
+    return settled;
   };
 }
 
@@ -264,8 +269,7 @@ function answer(proxyRes: IncomingMessage, req: ProxiedRequest, res: ServerRespo
       const rest = p.tap.end();
       if (rest.length > 0) res.write(rest);
       const usage = p.tap.usage() ?? null;
-      p.finish(usage, usage ? '' : 'no usage could be read from the stream');
-      const { cost, remaining } = costOf(p.hold, usage);
+      const { cost, remaining } = p.finish(usage, usage ? '' : 'no usage could be read from the stream');
       // An SSE comment: every SSE client ignores it.
       res.end(`: tollgate cost_usd=${usd(cost)} remaining_usd=${usd(remaining)}\n\n`);
     });
@@ -292,13 +296,12 @@ function answer(proxyRes: IncomingMessage, req: ProxiedRequest, res: ServerRespo
   proxyRes.on('end', () => {
     ended = true;
     const usage = p.tap.usage() ?? null;
-    p.finish(usage, usage ? '' : 'no usage could be read from the answer');
+    const { cost, remaining } = p.finish(usage, usage ? '' : 'no usage could be read from the answer');
     if (!chunks) {
       res.end();
       return;
     }
     const body = Buffer.concat(chunks);
-    const { cost, remaining } = costOf(p.hold, usage);
     res.setHeader('x-tollgate-cost-usd', usd(cost));
     res.setHeader('x-tollgate-remaining-usd', usd(remaining));
     res.setHeader('content-length', String(body.length));

@@ -6,7 +6,7 @@ import { credentialIssuer, ipTokenIssuer } from './clients.js';
 import type { BudgetConfig } from './config.js';
 import { Agents } from './domain/agents.js';
 import { Analytics } from './domain/analytics.js';
-import { Calls } from './domain/calls.js';
+import { Escrows } from './domain/escrows.js';
 import { BudgetBook } from './domain/budget-book.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
@@ -16,7 +16,7 @@ import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
 import { agentHandlers } from './handlers/agents.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
-import { callHandlers } from './handlers/calls.js';
+import { escrowHandlers } from './handlers/escrows.js';
 import { priceHandlers } from './handlers/prices.js';
 import { spendingHandlers } from './handlers/spending.js';
 import { AgentStore } from './store/agent-store.js';
@@ -75,13 +75,12 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       });
       const usage = new Usage({ book, claims, leases, prices, audit: rt.audit });
       const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
-      const calls = new Calls({
+      const escrows = new Escrows({
         book,
         agents,
-        prices,
         index: callIndex,
         audit: rt.audit,
-        holdTtlMs: config.CALL_HOLD_TTL_SECONDS * 1000,
+        ttlMs: config.ESCROW_TTL_SECONDS * 1000,
         defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS,
         defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,
         defaultTokensPerMinute: config.TOKENS_PER_MINUTE,
@@ -96,7 +95,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         book,
         leader: new PeriodLeader(rt.db, 'budget-sweeper', Math.max(1_000, config.SWEEP_INTERVAL_MS * 4)),
         leaseOps,
-        calls,
+        escrows,
         callIndex,
         progress: new JobProgress(rt.db),
         usage,
@@ -117,7 +116,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             ...agentHandlers(agentOps),
             ...budgetRequestHandlers(requestOps),
             ...spendingHandlers(leaseOps, usage, analytics),
-            ...callHandlers(calls),
+            ...escrowHandlers(escrows),
             ...priceHandlers(priceChanges),
           }),
         ],

@@ -32,8 +32,8 @@ export const configSchema = serviceBaseSchema
     /** What a handshake reserves when the agent does not say (USD; held as micros). */
     DEFAULT_LEASE_USD: usd('1'),
     LEASE_TTL_SECONDS: env.int(1, 86_400).default(300),
-    /** A proxied call's hold nobody settled is charged whole this long after it was taken (longer than any call). */
-    CALL_HOLD_TTL_SECONDS: env.int(1, 86_400).default(900),
+    /** A gateway's escrow it stopped syncing is charged whole this long after its last renewal (longer than any call). */
+    ESCROW_TTL_SECONDS: env.int(1, 86_400).default(900),
     /** The most output tokens a proxied call may produce when its request sets no bound. */
     DEFAULT_MAX_OUTPUT_TOKENS: env.int(1, 10_000_000).default(4_096),
     /** Per agent, unless its profile says otherwise: proxied calls in flight at once, and tokens a minute. */

@@ -14,10 +14,12 @@ import type { LimitChange } from './records.js';
 
 /**
  * Money set aside until it is settled or released: a `lease` (an agent runtime's handshake:
- * its unspent part returns when it ends) or a `call` (one proxied call's worst case: settled
- * to its priced usage, or charged whole when that cannot be known).
+ * its unspent part returns when it ends), an `escrow` (a gateway replica's, holding its
+ * proxied calls' worst cases: the calls' charges are taken from it, it is resized at each
+ * sync and charged whole if its gateway stops syncing), or a `call` (one proxied call's own
+ * hold, as journals written before escrows have them: charged whole when it expires).
  */
-export type HoldKind = 'lease' | 'call';
+export type HoldKind = 'lease' | 'escrow' | 'call';
 
 export interface Hold {
   /** Absent in entries written before calls had holds of their own: those are leases. */
@@ -29,6 +31,8 @@ export interface Hold {
   unspent: number;
   provider: string;
   expires_at: Date;
+  /** An escrow's: the seq of its last sync (a sync at or below it is a repeat). */
+  synced?: number;
 }
 
 /** Spend of one (provider, model) on one UTC day. */
@@ -57,12 +61,6 @@ export interface AgentProfile {
   tokens_per_minute?: number;
 }
 
-/** Tokens used by proxied calls in one UTC minute (for the tokens-per-minute limit). */
-export interface MinuteUsage {
-  minute: number;
-  tokens: number;
-}
-
 export interface BudgetState {
   agent_id: string;
   profile: AgentProfile;
@@ -75,8 +73,6 @@ export interface BudgetState {
   /** Every limit change, oldest first (also what makes applying a budget request idempotent). */
   history: LimitChange[];
   today: DayTotals;
-  /** Absent before calls were limited per minute. */
-  minute?: MinuteUsage;
 }
 
 /** One usage report, as it is asked to be charged. */
@@ -100,8 +96,8 @@ export interface ChargeOp extends ChargeRequest {
   from_hold: number;
   /** Charged from the unreserved budget: all of the cost the hold does not cover, even past the limit. */
   from_free: number;
-  /** A proxied call's: the UTC minute its tokens count in (tokens-per-minute limit). */
-  minute?: number;
+  /** A proxied call's: the escrow `from_hold` came out of (`hold_id` is the call's own hold). */
+  escrow_id?: string;
   /** Why the charge is the whole hold and not priced usage (the usage could not be known). */
   whole_hold?: string;
 }
@@ -111,20 +107,22 @@ export type JournalOp =
   | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; kind?: HoldKind; model?: string; prices?: TokenPrices; granted: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
+  /** Opens or resizes an escrow (and renews its expiry), as of its sync `synced`. */
+  | { type: 'escrow'; id: string; unspent: number; synced: number; expires_at: Date }
   | ChargeOp
   | { type: 'limit'; change: LimitChange };
 
-/** Why a hold closed: a lease handed back, expired or never given out; a call settled. */
+/** Why a hold closed: a lease or an escrow handed back, expired or never given out; a call or an expired escrow settled. */
 export type ReleaseReason = 'released' | 'expired' | 'void' | 'settled';
 
 /** What a caller asks of a budget; decided against the state current when its entry is written. */
 export type Intent =
   | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; requested: number; provider: string; expires_at: Date }
-  | CallHoldIntent
+  | EscrowSyncIntent
   | { type: 'release'; id: string; reason: ReleaseReason }
   | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string })
-  | SettleIntent
+  | ChargeWholeIntent
   | { type: 'limit'; request_id: string; increase: number; approver_id: string; reason: string; at: Date };
 
 /** A model's price, micro-dollars per million tokens. */
@@ -133,46 +131,47 @@ export interface TokenPrices {
   output_per_million_micros: number;
 }
 
-/**
- * One proxied call's worst case: `input_tokens` (a bound never below what the provider
- * bills) and `max_output_tokens` (0: the largest that fits what remains, at most
- * `default_max_output_tokens`), priced with `prices`.
- */
-export interface CallHoldIntent {
-  type: 'hold_call';
-  id: string;
+/** One proxied call's charge, reported with its escrow's sync. */
+export interface EscrowCharge {
+  /** The call's own hold id (the ledger's op id is made from it) and the client's request id. */
+  hold_id: string;
+  request_id: string;
   provider: string;
   model: string;
-  prices: TokenPrices;
   input_tokens: number;
-  max_output_tokens: number;
-  default_max_output_tokens: number;
-  expires_at: Date;
-  /** The UTC minute (since the epoch) the call starts in. */
-  minute: number;
-  /** The service's limits, for an agent whose profile sets none. */
-  default_max_parallel_calls: number;
-  default_tokens_per_minute: number;
+  output_tokens: number;
+  cost_micros: number;
+  /** Why the cost is the call's whole hold (its usage could not be known); '' when priced. */
+  whole_hold: string;
 }
 
 /**
- * Ends a call's hold: charges `usage` at the prices the hold was taken with (all of it, even
- * past the hold), or the whole hold when the usage cannot be known (`usage` null), and
- * releases the rest. A provider error before any answer is a usage of no tokens.
+ * A gateway's sync of its escrow `id`: charges its calls' costs from it (all of each, even past
+ * the escrow and the limit), then resizes it to `want` — down to it, or up toward it as far as
+ * what remains allows (not at all for a disabled agent) — and renews its expiry when it is
+ * nearer than `renew_before`. `want` 0 closes it. `seq` 1 opens it; a seq at or below the
+ * escrow's last changes nothing (a repeat); a seq above 1 for an escrow that is not open
+ * (released, or expired and charged whole) changes nothing either: its calls are paid.
  */
-export interface SettleIntent {
-  type: 'settle';
+export interface EscrowSyncIntent {
+  type: 'sync_escrow';
   id: string;
-  op_id: string;
-  request_id: string;
-  usage: { model: string; input_tokens: number; output_tokens: number } | null;
-  /** Why, when the whole hold is charged (kept in the ledger). */
-  reason: string;
-  minute: number;
+  seq: number;
+  charges: EscrowCharge[];
+  want: number;
+  expires_at: Date;
+  renew_before: Date;
 }
 
-/** Why a call got no hold. */
-export type CallRefusal = 'exhausted' | 'disabled' | 'too_many_calls' | 'tokens_per_minute';
+/** Charges whole what an expired call hold or escrow still holds (nobody settled it), and closes it. */
+export interface ChargeWholeIntent {
+  type: 'charge_whole';
+  id: string;
+  reason: string;
+}
+
+/** How an escrow stands after a sync (`disabled`: the agent is; the escrow does not grow). */
+export type EscrowStatus = 'open' | 'closed' | 'disabled';
 
 export type ChargeIntent = Extract<Intent, { type: 'charge' }>;
 
@@ -184,9 +183,10 @@ export type Outcome =
   | { type: 'profile'; profile: AgentProfile }
   /** A hold of `granted` (0: none was made — nothing was left, or the agent is disabled). */
   | { type: 'hold'; granted: number; disabled: boolean }
-  | { type: 'hold_call'; granted: number; max_output_tokens: number; refused?: CallRefusal; remaining: number }
-  /** `overrun`: what the charge took beyond what remained (the budget is then below zero). */
-  | { type: 'settle'; charged: number; released: number; overrun: number; closed: boolean; op?: ChargeOp }
+  /** `charges`: the ops the sync's charges became, each with what it took beyond what remained (the budget is then below zero). */
+  | { type: 'sync_escrow'; status: EscrowStatus; escrow: number; expires_at: Date | null; charges: { op: ChargeOp; overrun: number }[]; profile: AgentProfile }
+  /** `op`: absent when the hold was closed already. */
+  | { type: 'charge_whole'; op?: ChargeOp }
   /** `closed`: this release closed the hold (false: it was closed before). */
   | { type: 'release'; released: number; closed: boolean }
   /** `duplicate`: the report was already in the journal (`charged` is what it charged then). */
@@ -259,13 +259,20 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.held -= op.released;
       return;
     }
+    case 'escrow': {
+      const escrow = (s.holds[op.id] ??= { kind: 'escrow', granted: 0, unspent: 0, provider: '', expires_at: op.expires_at });
+      s.held += op.unspent - escrow.unspent;
+      escrow.granted = escrow.unspent = op.unspent;
+      escrow.synced = op.synced;
+      escrow.expires_at = op.expires_at;
+      return;
+    }
     case 'charge': {
-      const hold = s.holds[op.hold_id];
+      const hold = s.holds[op.escrow_id ?? op.hold_id];
       if (hold && op.from_hold > 0) hold.unspent -= op.from_hold;
       s.held -= op.from_hold;
       s.spent += op.from_hold + op.from_free;
       addSpend(s.today, op);
-      if (op.minute !== undefined) countMinute(s, op.minute, op.input_tokens + op.output_tokens);
       return;
     }
     case 'limit':
@@ -273,11 +280,6 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.history.push(op.change);
       return;
   }
-}
-
-function countMinute(s: BudgetState, minute: number, tokens: number): void {
-  if (!s.minute || minute > s.minute.minute) s.minute = { minute, tokens: 0 };
-  if (minute === s.minute.minute) s.minute.tokens += tokens;
 }
 
 function addSpend(today: DayTotals, op: ChargeOp): void {
@@ -292,18 +294,13 @@ function addSpend(today: DayTotals, op: ChargeOp): void {
   row.output_tokens += op.output_tokens;
 }
 
-/** The price of `tokens` at `perMillion` micro-dollars per million, rounded up (never under-charged). */
-export function priceTokens(tokens: number, perMillion: number): number {
-  return Number((BigInt(tokens) * BigInt(perMillion) + 999_999n) / 1_000_000n);
-}
-
 /**
  * A charge of `cost` taken from the hold first, the rest from the unreserved budget —
  * all of it, even beyond what remains: what the provider was paid is what is spent.
  * `overrun` is what went beyond what remained (the budget is then below zero).
  */
-function charged(s: BudgetState, cost: number, hold: Hold | undefined): { from_hold: number; from_free: number; overrun: number } {
-  const from_hold = hold ? Math.min(cost, hold.unspent) : 0;
+function charged(s: Pick<BudgetState, 'limit' | 'spent' | 'held'>, cost: number, unspent: number): { from_hold: number; from_free: number; overrun: number } {
+  const from_hold = Math.min(cost, unspent);
   const from_free = cost - from_hold;
   return { from_hold, from_free, overrun: Math.max(0, from_free - Math.max(0, remainingOf(s))) };
 }
@@ -328,8 +325,8 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
       outcome = { type: 'hold', granted, disabled: false };
       break;
     }
-    case 'hold_call': {
-      outcome = decideCallHold(s, intent, ops);
+    case 'sync_escrow': {
+      outcome = decideEscrowSync(s, intent, ops);
       break;
     }
     case 'release': {
@@ -343,7 +340,7 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
       break;
     }
     case 'charge': {
-      const split = charged(s, intent.cost_micros, intent.hold_id ? s.holds[intent.hold_id] : undefined);
+      const split = charged(s, intent.cost_micros, (intent.hold_id && s.holds[intent.hold_id]?.unspent) || 0);
       const charge: ChargeOp = {
         type: 'charge',
         op_id: intent.op_id,
@@ -356,35 +353,28 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
       outcome = { type: 'charge', charged: intent.cost_micros, duplicate: false, overrun: split.overrun, op: charge };
       break;
     }
-    case 'settle': {
+    case 'charge_whole': {
       const hold = s.holds[intent.id];
-      if (!hold || hold.kind !== 'call') {
-        outcome = { type: 'settle', charged: 0, released: 0, overrun: 0, closed: false };
+      if (!hold) {
+        outcome = { type: 'charge_whole' };
         break;
       }
-      const prices = hold.prices ?? { input_per_million_micros: 0, output_per_million_micros: 0 };
-      const cost = intent.usage
-        ? priceTokens(intent.usage.input_tokens, prices.input_per_million_micros) + priceTokens(intent.usage.output_tokens, prices.output_per_million_micros)
-        : hold.unspent;
-      const split = charged(s, cost, hold);
       const charge: ChargeOp = {
         type: 'charge',
-        op_id: intent.op_id,
-        request_id: intent.request_id,
+        op_id: `call:${intent.id}`,
+        request_id: intent.id,
         hold_id: intent.id,
         provider: hold.provider,
-        model: intent.usage?.model ?? hold.model ?? '',
-        input_tokens: intent.usage?.input_tokens ?? 0,
-        output_tokens: intent.usage?.output_tokens ?? 0,
-        cost_micros: cost,
-        from_hold: split.from_hold,
-        from_free: split.from_free,
-        minute: intent.minute,
-        ...(intent.usage ? {} : { whole_hold: intent.reason }),
+        model: hold.model ?? '',
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_micros: hold.unspent,
+        from_hold: hold.unspent,
+        from_free: 0,
+        whole_hold: intent.reason,
       };
-      const released = hold.unspent - split.from_hold;
-      ops.push(charge, { type: 'release', id: intent.id, released, reason: 'settled' });
-      outcome = { type: 'settle', charged: cost, released, overrun: split.overrun, closed: true, op: charge };
+      ops.push(charge, { type: 'release', id: intent.id, released: 0, reason: 'settled' });
+      outcome = { type: 'charge_whole', op: charge };
       break;
     }
     case 'limit': {
@@ -415,29 +405,62 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
 }
 
 /**
- * A proxied call's hold: its worst case must fit what remains, and the agent must be within
- * its limits on calls in flight and tokens this minute — all decided here, against the same
- * state, so parallel calls on any replicas never hold more than the budget.
+ * An escrow's sync (see EscrowSyncIntent). Its calls' holds were decided by its gateway within
+ * it, so the charges are its to pay first; the resize never grows it past what remains, which
+ * is what keeps every replica's escrows and holds together within the limit.
  */
-function decideCallHold(s: BudgetState, intent: CallHoldIntent, ops: JournalOp[]): Outcome {
-  const remaining = remainingOf(s);
-  const refuse = (refused: CallRefusal): Outcome => ({ type: 'hold_call', granted: 0, max_output_tokens: 0, refused, remaining });
-  if (s.profile.disabled) return refuse('disabled');
-  const inFlight = Object.values(s.holds).filter((h) => h.kind === 'call').length;
-  if (inFlight >= (s.profile.max_parallel_calls || intent.default_max_parallel_calls)) return refuse('too_many_calls');
-  const perMinute = s.profile.tokens_per_minute || intent.default_tokens_per_minute;
-  if (s.minute && s.minute.minute === intent.minute && s.minute.tokens >= perMinute) return refuse('tokens_per_minute');
-  const { input_per_million_micros: inPrice, output_per_million_micros: outPrice } = intent.prices;
-  const inputCost = priceTokens(intent.input_tokens, inPrice);
-  let maxOutput = intent.max_output_tokens;
-  if (maxOutput === 0) {
-    // The largest answer that fits what remains, at most the default (a model without an output price: the default).
-    const affordable = outPrice === 0 ? intent.default_max_output_tokens : Math.floor(((remaining - inputCost) * 1_000_000) / outPrice);
-    maxOutput = Math.min(intent.default_max_output_tokens, Math.max(0, affordable));
-    if (maxOutput < 1 && intent.default_max_output_tokens > 0) return refuse('exhausted');
+function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: JournalOp[]): Outcome {
+  const escrow = s.holds[intent.id];
+  const status: EscrowStatus = s.profile.disabled ? 'disabled' : 'open';
+  const answer = (st: EscrowStatus, charges: { op: ChargeOp; overrun: number }[] = []): Outcome => {
+    const now = s.holds[intent.id];
+    return { type: 'sync_escrow', status: st, escrow: now?.unspent ?? 0, expires_at: now?.expires_at ?? null, charges, profile: s.profile };
+  };
+  if (escrow && escrow.kind !== 'escrow') return answer('closed');
+  if (!escrow) {
+    // Not open: a first sync opens it (not for a disabled agent); a later one finds it closed, its calls paid.
+    if (intent.seq !== 1 || s.profile.disabled) return answer(intent.seq === 1 ? 'disabled' : 'closed');
+    const unspent = Math.min(intent.want, Math.max(0, remainingOf(s)));
+    ops.push({ type: 'escrow', id: intent.id, unspent, synced: 1, expires_at: intent.expires_at });
+    return { type: 'sync_escrow', status, escrow: unspent, expires_at: intent.expires_at, charges: [], profile: s.profile };
   }
-  const worst = inputCost + priceTokens(maxOutput, outPrice);
-  if (worst > remaining || s.holds[intent.id]) return refuse('exhausted');
-  ops.push({ type: 'hold', id: intent.id, kind: 'call', model: intent.model, prices: intent.prices, granted: worst, provider: intent.provider, expires_at: intent.expires_at });
-  return { type: 'hold_call', granted: worst, max_output_tokens: maxOutput, remaining: remaining - worst };
+  if (intent.seq <= (escrow.synced ?? 0)) return answer(status);
+
+  // The charges are decided one after another against running totals (the ops are applied once decided).
+  let unspent = escrow.unspent;
+  const totals = { limit: s.limit, spent: s.spent, held: s.held };
+  const charges = intent.charges.map((c) => {
+    const { from_hold, from_free, overrun } = charged(totals, c.cost_micros, unspent);
+    unspent -= from_hold;
+    totals.held -= from_hold;
+    totals.spent += c.cost_micros;
+    const op: ChargeOp = {
+      type: 'charge',
+      op_id: `call:${c.hold_id}`,
+      request_id: c.request_id,
+      hold_id: c.hold_id,
+      provider: c.provider,
+      model: c.model,
+      input_tokens: c.input_tokens,
+      output_tokens: c.output_tokens,
+      cost_micros: c.cost_micros,
+      from_hold,
+      from_free,
+      escrow_id: intent.id,
+      ...(c.whole_hold ? { whole_hold: c.whole_hold } : {}),
+    };
+    ops.push(op);
+    return { op, overrun };
+  });
+  if (intent.want === 0) {
+    ops.push({ type: 'release', id: intent.id, released: unspent, reason: 'released' });
+    return { type: 'sync_escrow', status: 'closed', escrow: 0, expires_at: null, charges, profile: s.profile };
+  }
+  const grown = status === 'open' ? unspent + Math.min(intent.want - unspent, Math.max(0, remainingOf(totals))) : unspent;
+  const size = intent.want <= unspent ? intent.want : grown;
+  const renew = escrow.expires_at.getTime() < intent.renew_before.getTime();
+  const expiresAt = renew ? intent.expires_at : escrow.expires_at;
+  // A sync that changes nothing writes nothing (a gateway's heartbeat): a repeat of it, even a late one, is harmless.
+  if (charges.length > 0 || size !== escrow.unspent || renew) ops.push({ type: 'escrow', id: intent.id, unspent: size, synced: intent.seq, expires_at: expiresAt });
+  return { type: 'sync_escrow', status, escrow: size, expires_at: expiresAt, charges, profile: s.profile };
 }

@@ -1,7 +1,7 @@
 import type { JobProgress, Logger, PeriodLeader } from '@tollgate/platform';
 import type { Agents } from './agents.js';
 import { utcDay } from './book.js';
-import { minuteOf, type Calls } from './calls.js';
+import { minuteOf, type Escrows } from './escrows.js';
 import type { BudgetBook } from './budget-book.js';
 import type { BudgetRequests } from './budget-requests.js';
 import type { Leases } from './leases.js';
@@ -18,7 +18,7 @@ export interface SweeperDeps {
   /** One replica sweeps at a time (every task is idempotent, so an overlap at a period boundary does no harm). */
   leader: PeriodLeader;
   leaseOps: Leases;
-  calls: Calls;
+  escrows: Escrows;
   callIndex: CallHoldIndex;
   /** Where the walk over expiry minutes got to (calls nobody settled). */
   progress: Pick<JobProgress, 'catchUp'>;
@@ -84,7 +84,7 @@ export class Sweeper {
     if (!(await this.deps.leader.leads(this.#now().getTime()).catch(() => false))) return;
     const tasks: [string, () => Promise<void>][] = [
       ['expire leases', () => this.#expireLeases()],
-      ['charge calls nobody settled', () => this.#expireCalls()],
+      ['charge escrows nobody synced', () => this.#expireEscrows()],
       ['recover charges', () => this.#recoverCharges()],
       ['finish decisions', () => this.#finishDecisions()],
       ['remove half-made agents', () => this.#removeHalfMadeAgents()],
@@ -109,16 +109,16 @@ export class Sweeper {
   }
 
   /**
-   * A call's hold that was never settled (its gateway died after the answer) is charged
-   * whole at its expiry: minute by minute, from the index of holds by expiry minute.
+   * An escrow its gateway stopped syncing (it died) is charged whole at its expiry: minute by
+   * minute, from the index of escrows by expiry minute.
    */
-  async #expireCalls(): Promise<void> {
+  async #expireEscrows(): Promise<void> {
     // The current minute too (its holds that expired already), but it is done only once it is over.
     const current = minuteOf(this.#now());
     await this.deps.progress.catchUp('call-hold-expiry', current - 1, current, async (minute) => {
       let charged = 0;
-      for (const agentId of await this.deps.callIndex.agentsExpiringIn(minute)) charged += await this.deps.calls.settleExpired(agentId);
-      if (charged > 0) this.deps.log.warn({ holds: charged, minute }, 'charged whole the call holds nobody settled');
+      for (const agentId of await this.deps.callIndex.agentsExpiringIn(minute)) charged += await this.deps.escrows.chargeExpired(agentId);
+      if (charged > 0) this.deps.log.warn({ holds: charged, minute }, 'charged whole the escrows nobody synced');
       if (minute === current) return false;
       await this.deps.callIndex.drop(minute);
       return true;

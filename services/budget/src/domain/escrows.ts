@@ -1,0 +1,191 @@
+import { ForbiddenError, NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import type { BudgetState, EscrowCharge, EscrowStatus } from './book.js';
+import type { BudgetBook } from './budget-book.js';
+import { micros } from './money.js';
+import type { Caller } from './ports.js';
+import type { AgentRepository, CallHoldIndex } from './repositories.js';
+import { knownId, validModel, validProvider, validRequestId, validTokens } from './rules.js';
+import { audited, overrunEvent } from './usage.js';
+
+export interface EscrowsDeps {
+  book: BudgetBook;
+  agents: AgentRepository;
+  index: CallHoldIndex;
+  audit: AuditEmitter;
+  /** An escrow its gateway stopped syncing is charged whole this long after its last renewal. */
+  ttlMs: number;
+  /** The most output tokens a call may produce when its request sets no bound. */
+  defaultMaxOutputTokens: number;
+  defaultMaxParallelCalls: number;
+  defaultTokensPerMinute: number;
+  now?: () => Date;
+}
+
+export interface EscrowSync {
+  agentId: string;
+  escrowId: string;
+  seq: number;
+  charges: EscrowCharge[];
+  want: number;
+}
+
+/** An escrow after its sync, with what its gateway needs to decide the agent's calls. */
+export interface EscrowState {
+  agentId: string;
+  status: EscrowStatus | 'not_found';
+  escrow: number;
+  remaining: number;
+  expiresAt: Date | null;
+  providers: string[];
+  maxParallelCalls: number;
+  tokensPerMinute: number;
+  defaultMaxOutputTokens: number;
+}
+
+const MINUTE_MS = 60_000;
+/** The most syncs one call carries (a gateway syncs every agent it has work for at once). */
+export const MAX_SYNCS = 1_000;
+/** The most charges one sync carries. */
+const MAX_CHARGES = 10_000;
+/** Agents whose allowed providers are kept in memory (they never change after creation). */
+const REMEMBERED_AGENTS = 100_000;
+
+/**
+ * The escrows of proxied calls. A gateway replica sets money aside per agent (an escrow, a
+ * hold in the agent's journal) and decides each call's own worst-case hold inside it in
+ * memory — no round trip on a call's way to the provider. Its syncs charge the calls' costs
+ * from the escrow and resize it; an escrow whose gateway stops syncing (it died) is charged
+ * whole when it expires, so nothing is ever free. Every decision is an op in the journal.
+ */
+export class Escrows {
+  readonly #now: () => Date;
+  readonly #providers = new Map<string, string[]>();
+
+  constructor(private readonly deps: EscrowsDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** Syncs many agents' escrows at once (their entries are written together); answers in the same order. */
+  async sync(syncs: EscrowSync[], caller: Caller): Promise<EscrowState[]> {
+    if (caller.principal.type !== 'service' || caller.principal.id !== 'gateway') throw new ForbiddenError('Only the gateway syncs escrows');
+    if (syncs.length > MAX_SYNCS) throw new ValidationError(`At most ${MAX_SYNCS} escrows per sync`, { escrows: `at most ${MAX_SYNCS}` });
+    const valid = syncs.map(validSync);
+    return Promise.all(valid.map((s) => this.#syncOne(s, caller)));
+  }
+
+  /** Charges whole every escrow (and call hold of older journals) of the agent that expired unsynced (the sweeper). */
+  async chargeExpired(agentId: string): Promise<number> {
+    const state = await this.deps.book.current(agentId);
+    if (!state) return 0;
+    const expired = expiredHolds(state, this.#now().getTime());
+    for (const id of expired) {
+      const reason = 'its gateway stopped syncing: charged whole at its expiry';
+      const [decided] = await this.deps.book.submit(agentId, [{ intent: { type: 'charge_whole', id, reason } }]);
+      const outcome = decided.outcome;
+      if (outcome.type !== 'charge_whole') throw new Error(`a whole charge was decided as ${outcome.type}`);
+      if (outcome.op) {
+        const details = { hold_id: id, reason, charged_micros: outcome.op.cost_micros };
+        await audited(this.deps.audit, { action: 'budget.call.charged_whole', outcome: 'failure', resource: { type: 'budget', id: agentId }, details });
+      }
+    }
+    return expired.length;
+  }
+
+  async #syncOne(sync: EscrowSync, caller: Caller): Promise<EscrowState> {
+    const providers = await this.#providersOf(sync.agentId);
+    if (!providers) return this.#notFound(sync.agentId);
+    const now = this.#now();
+    const expiresAt = new Date(now.getTime() + this.deps.ttlMs);
+    // Indexed before the escrow can expire then, so that an expiry is never missed.
+    await this.deps.index.add(sync.agentId, minuteOf(expiresAt));
+    let decided;
+    try {
+      [decided] = await this.deps.book.submit(sync.agentId, [
+        {
+          intent: {
+            type: 'sync_escrow',
+            id: sync.escrowId,
+            seq: sync.seq,
+            charges: sync.charges,
+            want: sync.want,
+            expires_at: expiresAt,
+            renew_before: new Date(now.getTime() + this.deps.ttlMs / 2),
+          },
+        },
+      ]);
+    } catch (err) {
+      if (err instanceof NotFoundError) return this.#notFound(sync.agentId);
+      throw err;
+    }
+    const outcome = decided.outcome;
+    if (outcome.type !== 'sync_escrow') throw new Error(`an escrow sync was decided as ${outcome.type}`);
+    const asAgent = { ...caller, principal: { type: 'agent' as const, id: sync.agentId } };
+    for (const { op, overrun } of outcome.charges) {
+      if (op.whole_hold) {
+        const details = { hold_id: op.hold_id, request_id: op.request_id, reason: op.whole_hold, charged_micros: op.cost_micros };
+        await audited(this.deps.audit, { action: 'budget.call.charged_whole', outcome: 'failure', resource: { type: 'budget', id: sync.agentId }, details }, asAgent);
+      }
+      if (overrun > 0) await audited(this.deps.audit, overrunEvent(sync.agentId, op, overrun), asAgent);
+    }
+    return {
+      agentId: sync.agentId,
+      status: outcome.status,
+      escrow: outcome.escrow,
+      remaining: decided.after.remaining,
+      expiresAt: outcome.expires_at,
+      providers,
+      maxParallelCalls: outcome.profile.max_parallel_calls || this.deps.defaultMaxParallelCalls,
+      tokensPerMinute: outcome.profile.tokens_per_minute || this.deps.defaultTokensPerMinute,
+      defaultMaxOutputTokens: this.deps.defaultMaxOutputTokens,
+    };
+  }
+
+  #notFound(agentId: string): EscrowState {
+    return { agentId, status: 'not_found', escrow: 0, remaining: 0, expiresAt: null, providers: [], maxParallelCalls: 0, tokensPerMinute: 0, defaultMaxOutputTokens: 0 };
+  }
+
+  /** The providers an agent may use (empty: any), read once per agent: they are fixed when it is created. Null: no such agent. */
+  async #providersOf(agentId: string): Promise<string[] | null> {
+    const known = this.#providers.get(agentId);
+    if (known) return known;
+    const agent = await this.deps.agents.findById(agentId);
+    if (!agent || agent.status !== 'active') return null;
+    if (this.#providers.size >= REMEMBERED_AGENTS) this.#providers.clear();
+    this.#providers.set(agentId, agent.providers);
+    return agent.providers;
+  }
+}
+
+export const minuteOf = (at: Date) => Math.floor(at.getTime() / MINUTE_MS);
+
+function validSync(s: EscrowSync): EscrowSync {
+  if (!knownId('agt', s.agentId)) throw new ValidationError('agent_id is not an agent id', { agent_id: 'must be an agent id' });
+  if (!knownId('hld', s.escrowId)) throw new ValidationError('escrow_id is not a hold id', { escrow_id: 'must be a hold id (hld_…)' });
+  if (!Number.isSafeInteger(s.seq) || s.seq < 1) throw new ValidationError('seq must be 1 or more', { seq: 'must be an integer from 1' });
+  if (s.charges.length > MAX_CHARGES) throw new ValidationError(`At most ${MAX_CHARGES} charges per sync`, { charges: `at most ${MAX_CHARGES}` });
+  return {
+    agentId: s.agentId,
+    escrowId: s.escrowId,
+    seq: s.seq,
+    want: micros(s.want, 'want_micros'),
+    charges: s.charges.map((c) => {
+      if (!knownId('hld', c.hold_id)) throw new ValidationError('hold_id is not a hold id', { hold_id: 'must be a hold id (hld_…)' });
+      return {
+        hold_id: c.hold_id,
+        request_id: validRequestId(c.request_id),
+        provider: validProvider(c.provider),
+        model: validModel(c.model),
+        input_tokens: validTokens(c.input_tokens, 'input_tokens'),
+        output_tokens: validTokens(c.output_tokens, 'output_tokens'),
+        cost_micros: micros(c.cost_micros, 'cost_micros'),
+        whole_hold: c.whole_hold.slice(0, 500),
+      };
+    }),
+  };
+}
+
+function expiredHolds(state: BudgetState, now: number): string[] {
+  return Object.entries(state.holds)
+    .filter(([, h]) => (h.kind === 'escrow' || h.kind === 'call') && h.expires_at.getTime() <= now)
+    .map(([id]) => id);
+}
