@@ -40,7 +40,7 @@ export const configSchema = z.object({
   PRICE_REFRESH_MS: env.int(100, 1_000).default(1_000),
   // How often the charges of ended proxied calls are synced to the budget service, all agents at once (the spend
   // view lags by about this much; holds never do), and how long an agent's escrow is kept with no call before it goes back.
-  ESCROW_SYNC_MS: env.int(10, 1_000).default(100),
+  ESCROW_SYNC_MS: env.int(10, 1_000).default(500),
   ESCROW_IDLE_MS: env.int(100, 60_000).default(1_000),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).
   PROXY_TIMEOUT_MS: env.int(1_000, 3_600_000).default(120_000),

@@ -813,6 +813,8 @@ async function main(): Promise<void> {
     const holdAndSettle = async (agentId: string) => {
       const hold = await escrows.hold(agentId, callTerms);
       escrows.settle(hold, { model: MODEL, inputTokens: 40, outputTokens: 20 }, '', `bench-pair-${++pairsDone}`);
+      // A pair in memory never waits on I/O: each one takes a turn of the event loop, as a proxied call would, so the syncs run.
+      await new Promise((resolve) => setImmediate(resolve));
     };
     const nextHoldAgent = cycle(holdAgents.map((a) => a.id));
     const pairs = tracked(() => holdAndSettle(nextHoldAgent()));

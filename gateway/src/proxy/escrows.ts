@@ -57,11 +57,16 @@ export interface EscrowsOptions {
 
 /** How often an open escrow is synced even with nothing to charge: a disable or a limit change reaches this gateway within it. */
 const HEARTBEAT_MS = 1_000;
-/** The headroom an escrow keeps beyond its calls in flight: this many of the agent's average holds … */
+/**
+ * The headroom an escrow keeps beyond its calls in flight: room for twice the calls the agent
+ * started since the last sync (what it takes until the next sync has answered), at least this
+ * many of its average holds …
+ */
 const HEADROOM_HOLDS = 4;
 /** … but never more than this share of what remains beside every escrow (so near the end, holds are exact per call). */
 const HEADROOM_SHARE = 4;
-const MAX_CHARGES_PER_SYNC = 10_000;
+/** The most charges one escrow's sync carries (they are one journal entry: it stays small); the rest go with the next. */
+const MAX_CHARGES_PER_SYNC = 500;
 const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 type Status = 'new' | 'open' | 'disabled' | 'closed' | 'not_found';
@@ -109,6 +114,8 @@ class Escrow {
   usedAt = Date.now();
   syncedAt = 0;
   avgHold = 0;
+  /** Calls held since the last sync was sent (the agent's pace). */
+  holdsSinceSync = 0;
 
   constructor(readonly agentId: string) {}
 
@@ -174,6 +181,8 @@ export class Escrows {
       // A call without its own bound takes the default bound when the escrow can grow to it.
       if (worst && (terms.maxOutputTokens > 0 || worst.maxOutputTokens === e.defaultMaxOutput || e.remaining <= 0)) return Promise.resolve(admit(e, terms, worst));
     }
+    // Its escrow cannot grow while the budget service does not take its sync: 503 now, not a wait.
+    if (e.retries > 0) return Promise.reject(new ServiceUnavailableError('The budget service is unavailable'));
     return new Promise((resolve, reject) => {
       e.waiters.push({ terms, asked: 'no', resolve, reject });
       this.#sync(true);
@@ -273,7 +282,8 @@ export class Escrows {
         w.asked = e.defaultMaxOutput > 0 ? 'yes' : 'blind';
         need += worstCase(w.terms, e.defaultMaxOutput || 1, Number.MAX_SAFE_INTEGER)?.held ?? 0;
       }
-      const headroom = Math.min(HEADROOM_HOLDS * e.avgHold, Math.floor(Math.max(0, e.remaining) / HEADROOM_SHARE));
+      const headroom = Math.min(Math.max(HEADROOM_HOLDS, 2 * e.holdsSinceSync) * e.avgHold, Math.floor(Math.max(0, e.remaining) / HEADROOM_SHARE));
+      e.holdsSinceSync = 0;
       want = e.held + (e.owed - owed) + need + headroom;
     } else {
       // Handed back: new calls of the agent open a new escrow meanwhile.
@@ -346,10 +356,7 @@ export class Escrows {
     const outage = !(err instanceof AppError) || err instanceof ServiceUnavailableError;
     if (e.retries === 1) this.log[outage ? 'warn' : 'error']({ agent_id: e.agentId, err: (err as Error).message }, 'an escrow sync did not get through; retrying');
     const unavailable = new ServiceUnavailableError('The budget service is unavailable');
-    for (const w of e.waiters.filter((x) => x.asked !== 'no')) {
-      e.waiters.splice(e.waiters.indexOf(w), 1);
-      w.reject(unavailable);
-    }
+    for (const w of e.waiters.splice(0)) w.reject(unavailable);
   }
 
   #forget(e: Escrow): void {
@@ -361,6 +368,7 @@ export class Escrows {
 function admit(e: Escrow, terms: CallTerms, worst: { held: number; maxOutputTokens: number }): CallHold {
   e.held += worst.held;
   e.avgHold = e.avgHold === 0 ? worst.held : Math.round(0.8 * e.avgHold + 0.2 * worst.held);
+  e.holdsSinceSync++;
   return { id: newHoldId(), agentId: e.agentId, terms, held: worst.held, maxOutputTokens: worst.maxOutputTokens, agent: e.terms, escrow: e };
 }
 

@@ -46,7 +46,7 @@ const MINUTE_MS = 60_000;
 /** The most syncs one call carries (a gateway syncs every agent it has work for at once). */
 export const MAX_SYNCS = 1_000;
 /** The most charges one sync carries. */
-const MAX_CHARGES = 10_000;
+const MAX_CHARGES = 1_000;
 /** Agents whose allowed providers are kept in memory (they never change after creation). */
 const REMEMBERED_AGENTS = 100_000;
 
