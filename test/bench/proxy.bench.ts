@@ -350,7 +350,7 @@ function parseMetrics(text: string): Sample[] {
   return out;
 }
 
-/** Every service's gRPC handling so far, by method (`HoldCall`, …): cumulative seconds and calls, from Prometheus. */
+/** Every service's gRPC handling so far, by method (`SyncEscrows`, …): cumulative seconds and calls, from Prometheus. */
 type ServerTimes = Map<string, { sum: number; count: number }>;
 
 async function serverTimes(metricsPorts: Record<ServiceName, number>): Promise<ServerTimes> {
@@ -425,7 +425,7 @@ dc.subscribe('http.server.response.finish', ({ request }) => {
   const end = performance.now();
   note('proxied request: arrival → response finished', end - t.start);
   if (t.sent === undefined || t.answered === undefined) return;
-  note('  before the provider (auth, limits, body, HoldCall, key)', t.sent - t.start);
+  note('  before the provider (auth, limits, body, hold, key)', t.sent - t.start);
   note('  the provider (request sent → answer headers)', t.answered - t.sent);
   note('  after the provider (answer read, usage, response sent)', end - t.answered);
 });
