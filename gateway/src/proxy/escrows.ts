@@ -13,15 +13,14 @@ import {
 import type { EscrowCharge } from '@tollgate/proto/gen/tollgate/budget/v1/EscrowCharge';
 import type { EscrowState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/EscrowState';
 import type { Clients } from '../clients.js';
+import type { AgentCallLimits } from './call-limits.js';
 import { GATEWAY } from '../http/request-context.js';
 import type { Usage } from './usage.js';
 
 /** What an agent may do through the proxy, as of its escrow's last sync. */
-export interface AgentTerms {
+export interface AgentTerms extends AgentCallLimits {
   /** Empty: any provider. */
   providers: string[];
-  maxParallelCalls: number;
-  tokensPerMinute: number;
 }
 
 /** A call's worst case, to be held before it is sent. */
@@ -150,7 +149,7 @@ export class Escrows {
   ) {}
 
   start(): void {
-    this.#timer = setInterval(() => this.#sync(false), this.options.syncMs);
+    this.#timer = setInterval(() => this.#send(), this.options.syncMs);
     this.#timer.unref();
   }
 
@@ -162,7 +161,7 @@ export class Escrows {
     for (const e of this.#escrows.values()) e.usedAt = 0;
     const busy = (e: Escrow) => e.pending.length > 0 || e.sending !== null || (e.held === 0 && (e.status === 'open' || e.status === 'disabled'));
     while (Date.now() < until && [...this.#escrows.values(), ...this.#closing].some(busy)) {
-      this.#sync(true);
+      this.#syncSoon();
       await Promise.race([Promise.allSettled([...this.#syncs]), new Promise((r) => setTimeout(r, 50))]);
     }
   }
@@ -185,7 +184,7 @@ export class Escrows {
     if (e.retries > 0) return Promise.reject(new ServiceUnavailableError('The budget service is unavailable'));
     return new Promise((resolve, reject) => {
       e.waiters.push({ terms, asked: 'no', resolve, reject });
-      this.#sync(true);
+      this.#syncSoon();
     });
   }
 
@@ -229,20 +228,17 @@ export class Escrows {
     return e;
   }
 
-  /** Sends one sync for every escrow with work (`soon`: those with calls waiting, now; the rest at the next tick). */
-  #sync(soon: boolean): void {
-    if (soon) {
-      if (this.#soon) return;
-      this.#soon = true;
-      setImmediate(() => {
-        this.#soon = false;
-        this.#send();
-      });
-      return;
-    }
-    this.#send();
+  /** A sync for calls waiting, sent once this turn of the event loop is over (every call waiting by then goes in it). */
+  #syncSoon(): void {
+    if (this.#soon) return;
+    this.#soon = true;
+    setImmediate(() => {
+      this.#soon = false;
+      this.#send();
+    });
   }
 
+  /** Sends one sync for every escrow with work: charges, calls waiting, a heartbeat or a hand-back due, a retry. */
   #send(): void {
     const now = Date.now();
     const batch: Escrow[] = [];
@@ -321,12 +317,10 @@ export class Escrows {
         this.#forget(e);
         if (!handedBack) this.log.warn({ agent_id: e.agentId, escrow_id: e.id, dropped: e.pending.length }, "an escrow expired before this gateway synced it: it was charged whole, its calls' charges are dropped");
         // Calls still waiting move to the agent's next escrow.
-        for (const w of e.waiters.splice(0)) {
-          const next = this.#escrowOf(e.agentId);
-          w.asked = 'no';
-          next.waiters.push(w);
-          this.#sync(true);
-        }
+        if (e.waiters.length === 0) return;
+        const next = this.#escrowOf(e.agentId);
+        for (const w of e.waiters.splice(0)) next.waiters.push({ ...w, asked: 'no' });
+        this.#syncSoon();
         return;
       }
     }
@@ -346,7 +340,7 @@ export class Escrows {
         w.reject(err);
       }
     }
-    if (e.waiters.length > 0) this.#sync(true);
+    if (e.waiters.length > 0) this.#syncSoon();
   }
 
   #failed(e: Escrow, err: unknown): void {

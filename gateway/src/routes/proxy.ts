@@ -171,23 +171,21 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         });
         let key;
         let target: URL;
+        let placed = false;
         try {
           // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
           await deps.proxy.limits.begin(agent.id, hold.id, hold.agent, deps.config.PROXY_TIMEOUT_MS * 2);
-          try {
-            // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
-            key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
-            target = new URL(key.base_url);
-            if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
-              req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
-              throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
-            }
-          } catch (err) {
-            deps.proxy.limits.end(agent.id, hold.id, 0);
-            throw err;
+          placed = true;
+          // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
+          key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
+          target = new URL(key.base_url);
+          if (!deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
+            req.ctx.log.warn({ provider: p.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
+            throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
           }
         } catch (err) {
-          // Nothing was sent: the hold goes back.
+          // Nothing was sent: the hold and the place go back.
+          if (placed) deps.proxy.limits.end(agent.id, hold.id, 0);
           deps.proxy.escrows.release(hold);
           throw err;
         }

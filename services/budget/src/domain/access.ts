@@ -29,6 +29,11 @@ export function assertAgent(p: Principal, agentId: string | undefined, scope?: S
   return p.id;
 }
 
+/** The gateway itself (the proxy's escrows). */
+export function assertGateway(p: Principal): void {
+  if (p.type !== 'service' || p.id !== 'gateway') throw new ForbiddenError('Only the gateway can do this');
+}
+
 export function isAdmin(p: Principal): boolean {
   return (p.type === 'user' || p.type === 'token') && p.role === 'admin';
 }

@@ -410,13 +410,13 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
  * is what keeps every replica's escrows and holds together within the limit.
  */
 function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: JournalOp[]): Outcome {
-  const escrow = s.holds[intent.id];
+  const held = s.holds[intent.id];
+  // A hold of another kind under that id is no escrow of this gateway's.
+  const escrow = held?.kind === 'escrow' ? held : undefined;
   const status: EscrowStatus = s.profile.disabled ? 'disabled' : 'open';
-  const answer = (st: EscrowStatus, charges: { op: ChargeOp; overrun: number }[] = []): Outcome => {
-    const now = s.holds[intent.id];
-    return { type: 'sync_escrow', status: st, escrow: now?.unspent ?? 0, expires_at: now?.expires_at ?? null, charges, profile: s.profile };
-  };
-  if (escrow && escrow.kind !== 'escrow') return answer('closed');
+  /** Nothing changes: the escrow as it stands. */
+  const answer = (st: EscrowStatus): Outcome => ({ type: 'sync_escrow', status: st, escrow: escrow?.unspent ?? 0, expires_at: escrow?.expires_at ?? null, charges: [], profile: s.profile });
+  if (held && !escrow) return answer('closed');
   if (!escrow) {
     // Not open: a first sync opens it (not for a disabled agent); a later one finds it closed, its calls paid.
     if (intent.seq !== 1 || s.profile.disabled) return answer(intent.seq === 1 ? 'disabled' : 'closed');

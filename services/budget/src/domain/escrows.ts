@@ -1,4 +1,5 @@
-import { ForbiddenError, NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import { NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
+import { assertGateway } from './access.js';
 import type { BudgetState, EscrowCharge, EscrowStatus } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { micros } from './money.js';
@@ -67,7 +68,7 @@ export class Escrows {
 
   /** Syncs many agents' escrows at once (their entries are written together); answers in the same order. */
   async sync(syncs: EscrowSync[], caller: Caller): Promise<EscrowState[]> {
-    if (caller.principal.type !== 'service' || caller.principal.id !== 'gateway') throw new ForbiddenError('Only the gateway syncs escrows');
+    assertGateway(caller.principal);
     if (syncs.length > MAX_SYNCS) throw new ValidationError(`At most ${MAX_SYNCS} escrows per sync`, { escrows: `at most ${MAX_SYNCS}` });
     const valid = syncs.map(validSync);
     return Promise.all(valid.map((s) => this.#syncOne(s, caller)));
