@@ -116,7 +116,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     proxy: {
       keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS),
       prices: new PriceMirror(clients, log, config.PRICE_REFRESH_MS),
-      escrows: new Escrows(clients, log, { syncMs: config.ESCROW_SYNC_MS, idleMs: config.ESCROW_IDLE_MS }),
+      escrows: new Escrows(clients, log, { syncMs: config.ESCROW_SYNC_MS, idleMs: config.ESCROW_IDLE_MS, defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS }),
       limits: new CallLimits(redis, config.RATE_LIMIT_PREFIX, log),
     },
   };

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   // view lags by about this much; holds never do), and how long an agent's escrow is kept with no call before it goes back.
   ESCROW_SYNC_MS: env.int(10, 1_000).default(500),
   ESCROW_IDLE_MS: env.int(100, 60_000).default(1_000),
+  // The output bound the proxy sets on a call whose request has none (or less, to fit what remains).
+  DEFAULT_MAX_OUTPUT_TOKENS: env.int(1, 10_000_000).default(4_096),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).
   PROXY_TIMEOUT_MS: env.int(1_000, 3_600_000).default(120_000),
   // Development only: the proxy may connect to loopback and private addresses (local stand-in providers).

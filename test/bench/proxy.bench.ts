@@ -808,7 +808,13 @@ async function main(): Promise<void> {
     const pairCost = priceOf(prices, 40, 20);
     const gatewayConfig = loadGatewayConfig(mesh.env.gateway);
     const gatewayClients = createClients(gatewayConfig);
-    let escrows = new Escrows(gatewayClients, createLogger('bench-escrows', 'warn'), { syncMs: gatewayConfig.ESCROW_SYNC_MS, idleMs: gatewayConfig.ESCROW_IDLE_MS });
+    const newEscrows = () =>
+      new Escrows(gatewayClients, createLogger('bench-escrows', 'warn'), {
+        syncMs: gatewayConfig.ESCROW_SYNC_MS,
+        idleMs: gatewayConfig.ESCROW_IDLE_MS,
+        defaultMaxOutputTokens: gatewayConfig.DEFAULT_MAX_OUTPUT_TOKENS,
+      });
+    let escrows = newEscrows();
     let pairsDone = 0;
     const holdAndSettle = async (agentId: string) => {
       const hold = await escrows.hold(agentId, callTerms);
@@ -829,7 +835,7 @@ async function main(): Promise<void> {
         const seconds = (performance.now() - begun) / 1000;
         return { ...r, rps: r.count / seconds, lastError: pairs.lastError() };
       });
-      escrows = new Escrows(gatewayClients, createLogger('bench-escrows', 'warn'), { syncMs: gatewayConfig.ESCROW_SYNC_MS, idleMs: gatewayConfig.ESCROW_IDLE_MS });
+      escrows = newEscrows();
       return run;
     };
     const spentBy = async (agents: { id: string }[]) => {

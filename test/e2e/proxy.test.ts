@@ -31,8 +31,8 @@ test.before(async () => {
   provider = await startFakeProvider((model) => PRICES[model] ?? { input: 0, output: 0 });
   stack = await startStack({
     env: {
-      gateway: { PROXY_TIMEOUT_MS: '2000', RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000', GRPC_DEADLINE_MS: '20000', ESCROW_IDLE_MS: '300' },
-      budget: { DEFAULT_MAX_OUTPUT_TOKENS: '1000', MAX_PARALLEL_CALLS: '200', ESCROW_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
+      gateway: { PROXY_TIMEOUT_MS: '2000', RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000', GRPC_DEADLINE_MS: '20000', ESCROW_IDLE_MS: '300', DEFAULT_MAX_OUTPUT_TOKENS: '1000' },
+      budget: { MAX_PARALLEL_CALLS: '200', ESCROW_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
     },
   });
   admin = await loginAsAdmin(stack);

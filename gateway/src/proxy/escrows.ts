@@ -52,6 +52,8 @@ export interface EscrowsOptions {
   syncMs: number;
   /** An escrow with no call for this long is handed back. */
   idleMs: number;
+  /** The most output tokens a call may produce when its request sets no bound. */
+  defaultMaxOutputTokens: number;
 }
 
 /** How often an open escrow is synced even with nothing to charge: a disable or a limit change reaches this gateway within it. */
@@ -72,12 +74,8 @@ type Status = 'new' | 'open' | 'disabled' | 'closed' | 'not_found';
 
 interface Waiter {
   terms: CallTerms;
-  /**
-   * Its need was in a sync's ask, so that sync's answer decides it — `blind` when the default
-   * output bound was not known yet (the escrow's first sync): a call without its own bound is
-   * then asked for again rather than given less than the default.
-   */
-  asked: 'no' | 'yes' | 'blind';
+  /** Its need was in a sync's ask, so that sync's answer decides it. */
+  asked: boolean;
   resolve(hold: CallHold): void;
   reject(err: unknown): void;
 }
@@ -107,7 +105,6 @@ class Escrow {
   retryAt = 0;
   waiters: Waiter[] = [];
   terms: AgentTerms = { providers: [], maxParallelCalls: 0, tokensPerMinute: 0 };
-  defaultMaxOutput = 0;
   /** What remains of the budget beside every escrow, as of the last sync. */
   remaining = 0;
   usedAt = Date.now();
@@ -176,14 +173,16 @@ export class Escrows {
     e.usedAt = Date.now();
     if (e.status === 'open' && e.waiters.length === 0) {
       assertProvider(e, terms);
-      const worst = worstCase(terms, e.defaultMaxOutput, e.available);
+      const worst = this.#worstCase(terms, e.available);
       // A call without its own bound takes the default bound when the escrow can grow to it.
-      if (worst && (terms.maxOutputTokens > 0 || worst.maxOutputTokens === e.defaultMaxOutput || e.remaining <= 0)) return Promise.resolve(admit(e, terms, worst));
+      if (worst && (terms.maxOutputTokens > 0 || worst.maxOutputTokens === this.options.defaultMaxOutputTokens || e.remaining <= 0)) {
+        return Promise.resolve(admit(e, terms, worst));
+      }
     }
     // Its escrow cannot grow while the budget service does not take its sync: 503 now, not a wait.
     if (e.retries > 0) return Promise.reject(new ServiceUnavailableError('The budget service is unavailable'));
     return new Promise((resolve, reject) => {
-      e.waiters.push({ terms, asked: 'no', resolve, reject });
+      e.waiters.push({ terms, asked: false, resolve, reject });
       this.#syncSoon();
     });
   }
@@ -249,7 +248,7 @@ export class Escrows {
       }
       const synced = e.status === 'open' || e.status === 'disabled';
       const idle = synced && e.held === 0 && e.waiters.length === 0 && now - e.usedAt >= this.options.idleMs;
-      const due = idle || e.pending.length > 0 || e.waiters.some((w) => w.asked === 'no') || (synced && now - e.syncedAt >= HEARTBEAT_MS);
+      const due = idle || e.pending.length > 0 || e.waiters.some((w) => !w.asked) || (synced && now - e.syncedAt >= HEARTBEAT_MS);
       if (!due) continue;
       e.sending = this.#nextSync(e, idle);
       batch.push(e);
@@ -275,8 +274,8 @@ export class Escrows {
     if (!idle) {
       let need = 0;
       for (const w of e.waiters) {
-        w.asked = e.defaultMaxOutput > 0 ? 'yes' : 'blind';
-        need += worstCase(w.terms, e.defaultMaxOutput || 1, Number.MAX_SAFE_INTEGER)?.held ?? 0;
+        w.asked = true;
+        need += this.#worstCase(w.terms, Number.MAX_SAFE_INTEGER)?.held ?? 0;
       }
       const headroom = Math.min(Math.max(HEADROOM_HOLDS, 2 * e.holdsSinceSync) * e.avgHold, Math.floor(Math.max(0, e.remaining) / HEADROOM_SHARE));
       e.holdsSinceSync = 0;
@@ -303,7 +302,6 @@ export class Escrows {
         e.status = state.status;
         e.cap = Number(state.escrow_micros);
         e.remaining = Number(state.remaining_micros);
-        e.defaultMaxOutput = Number(state.default_max_output_tokens);
         e.terms = { providers: state.providers, maxParallelCalls: Number(state.max_parallel_calls), tokensPerMinute: Number(state.tokens_per_minute) };
         break;
       case 'not_found':
@@ -319,17 +317,13 @@ export class Escrows {
         // Calls still waiting move to the agent's next escrow.
         if (e.waiters.length === 0) return;
         const next = this.#escrowOf(e.agentId);
-        for (const w of e.waiters.splice(0)) next.waiters.push({ ...w, asked: 'no' });
+        for (const w of e.waiters.splice(0)) next.waiters.push({ ...w, asked: false });
         this.#syncSoon();
         return;
       }
     }
-    for (const w of e.waiters.filter((x) => x.asked !== 'no')) {
-      const worst = worstCase(w.terms, e.defaultMaxOutput, e.available);
-      if (w.asked === 'blind' && w.terms.maxOutputTokens === 0 && (worst?.maxOutputTokens ?? 0) < e.defaultMaxOutput && e.remaining > 0) {
-        w.asked = 'no';
-        continue;
-      }
+    for (const w of e.waiters.filter((x) => x.asked)) {
+      const worst = this.#worstCase(w.terms, e.available);
       e.waiters.splice(e.waiters.indexOf(w), 1);
       try {
         if (e.status === 'disabled') throw new ForbiddenError('This agent is disabled');
@@ -351,6 +345,10 @@ export class Escrows {
     if (e.retries === 1) this.log[outage ? 'warn' : 'error']({ agent_id: e.agentId, err: (err as Error).message }, 'an escrow sync did not get through; retrying');
     const unavailable = new ServiceUnavailableError('The budget service is unavailable');
     for (const w of e.waiters.splice(0)) w.reject(unavailable);
+  }
+
+  #worstCase(terms: CallTerms, free: number): { held: number; maxOutputTokens: number } | null {
+    return worstCase(terms, this.options.defaultMaxOutputTokens, free);
   }
 
   #forget(e: Escrow): void {

@@ -81,7 +81,6 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         index: callIndex,
         audit: rt.audit,
         ttlMs: config.ESCROW_TTL_SECONDS * 1000,
-        defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS,
         defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,
         defaultTokensPerMinute: config.TOKENS_PER_MINUTE,
       });

@@ -34,8 +34,6 @@ export const configSchema = serviceBaseSchema
     LEASE_TTL_SECONDS: env.int(1, 86_400).default(300),
     /** A gateway's escrow it stopped syncing is charged whole this long after its last renewal (longer than any call). */
     ESCROW_TTL_SECONDS: env.int(1, 86_400).default(900),
-    /** The most output tokens a proxied call may produce when its request sets no bound. */
-    DEFAULT_MAX_OUTPUT_TOKENS: env.int(1, 10_000_000).default(4_096),
     /** Per agent, unless its profile says otherwise: proxied calls in flight at once, and tokens a minute. */
     MAX_PARALLEL_CALLS: env.int(1, 100_000).default(256),
     TOKENS_PER_MINUTE: env.int(1, 1_000_000_000).default(2_000_000),

@@ -15,8 +15,6 @@ export interface EscrowsDeps {
   audit: AuditEmitter;
   /** An escrow its gateway stopped syncing is charged whole this long after its last renewal. */
   ttlMs: number;
-  /** The most output tokens a call may produce when its request sets no bound. */
-  defaultMaxOutputTokens: number;
   defaultMaxParallelCalls: number;
   defaultTokensPerMinute: number;
   now?: () => Date;
@@ -40,7 +38,6 @@ export interface EscrowState {
   providers: string[];
   maxParallelCalls: number;
   tokensPerMinute: number;
-  defaultMaxOutputTokens: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -137,12 +134,11 @@ export class Escrows {
       providers,
       maxParallelCalls: outcome.profile.max_parallel_calls || this.deps.defaultMaxParallelCalls,
       tokensPerMinute: outcome.profile.tokens_per_minute || this.deps.defaultTokensPerMinute,
-      defaultMaxOutputTokens: this.deps.defaultMaxOutputTokens,
     };
   }
 
   #notFound(agentId: string): EscrowState {
-    return { agentId, status: 'not_found', escrow: 0, remaining: 0, expiresAt: null, providers: [], maxParallelCalls: 0, tokensPerMinute: 0, defaultMaxOutputTokens: 0 };
+    return { agentId, status: 'not_found', escrow: 0, remaining: 0, expiresAt: null, providers: [], maxParallelCalls: 0, tokensPerMinute: 0 };
   }
 
   /** The providers an agent may use (empty: any), read once per agent: they are fixed when it is created. Null: no such agent. */

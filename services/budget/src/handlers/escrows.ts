@@ -22,7 +22,6 @@ export function escrowHandlers(escrows: Escrows): Pick<Handlers, 'SyncEscrows'> 
           providers: s.providers,
           max_parallel_calls: s.maxParallelCalls,
           tokens_per_minute: s.tokensPerMinute,
-          default_max_output_tokens: s.defaultMaxOutputTokens,
         })),
       };
     },
