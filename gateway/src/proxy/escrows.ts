@@ -68,6 +68,11 @@ const HEADROOM_HOLDS = 4;
 const HEADROOM_SHARE = 4;
 /** The most charges one escrow's sync carries (they are one journal entry: it stays small); the rest go with the next. */
 const MAX_CHARGES_PER_SYNC = 500;
+/**
+ * Calls wait for a sync once this many charges are not yet synced: the proxy goes no faster
+ * than the ledger takes its charges, and memory stays bounded.
+ */
+const MAX_PENDING_CHARGES = 2 * MAX_CHARGES_PER_SYNC;
 const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 type Status = 'new' | 'open' | 'disabled' | 'closed' | 'not_found';
@@ -158,8 +163,10 @@ export class Escrows {
     for (const e of this.#escrows.values()) e.usedAt = 0;
     const busy = (e: Escrow) => e.pending.length > 0 || e.sending !== null || (e.held === 0 && (e.status === 'open' || e.status === 'disabled'));
     while (Date.now() < until && [...this.#escrows.values(), ...this.#closing].some(busy)) {
-      this.#syncSoon();
-      await Promise.race([Promise.allSettled([...this.#syncs]), new Promise((r) => setTimeout(r, 50))]);
+      this.#send();
+      // Until a sync in flight is answered, or a retry may be due.
+      const pause = new Promise((r) => setTimeout(r, 50));
+      await (this.#syncs.size > 0 ? Promise.race([Promise.allSettled([...this.#syncs]), pause]) : pause);
     }
   }
 
@@ -171,7 +178,7 @@ export class Escrows {
   hold(agentId: string, terms: CallTerms): Promise<CallHold> {
     const e = this.#escrowOf(agentId);
     e.usedAt = Date.now();
-    if (e.status === 'open' && e.waiters.length === 0) {
+    if (e.status === 'open' && e.waiters.length === 0 && e.pending.length < MAX_PENDING_CHARGES) {
       assertProvider(e, terms);
       const worst = this.#worstCase(terms, e.available);
       // A call without its own bound takes the default bound when the escrow can grow to it.
@@ -247,7 +254,8 @@ export class Escrows {
         continue;
       }
       const synced = e.status === 'open' || e.status === 'disabled';
-      const idle = synced && e.held === 0 && e.waiters.length === 0 && now - e.usedAt >= this.options.idleMs;
+      // Handed back with its last charges: only once they fit one sync.
+      const idle = synced && e.held === 0 && e.waiters.length === 0 && e.pending.length <= MAX_CHARGES_PER_SYNC && now - e.usedAt >= this.options.idleMs;
       const due = idle || e.pending.length > 0 || e.waiters.some((w) => !w.asked) || (synced && now - e.syncedAt >= HEARTBEAT_MS);
       if (!due) continue;
       e.sending = this.#nextSync(e, idle);
