@@ -51,8 +51,11 @@ test.before(async () => {
       budget: { SWEEP_INTERVAL_MS: '200' },
     },
   });
-  await startBudgetProcess();
   admin = await loginAsAdmin(stack);
+  await startBudgetProcess();
+  // The gateway has been asking the budget service for prices since it started: its channel may be in a reconnect
+  // backoff (≤ 2 s) when the service comes up. The tests start once the gateway reaches it.
+  await eventually(() => stack.http.get('/v1/prices', { token: admin.access_token }), (r) => r.status === 200, 20_000);
   const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: 'openai', name: 'openai', api_key: 'sk-live-resilience-0123456789', base_url: `${provider.url}/v1` } });
   if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
 });
