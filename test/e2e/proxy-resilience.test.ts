@@ -78,8 +78,8 @@ test.serial('when the budget service is killed between an answer and its settlem
   provider.reset();
   provider.behaviour.delayMs = 1_500;
   const answered = stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask() });
-  // The hold is taken at once; the provider answers 1.5 s later, while the budget service is dead.
-  await eventually(() => budgetOf(agent.id), (b) => b.reserved_usd > 0);
+  // The hold is taken at once (the call reaches the provider); the provider answers 1.5 s later, while the budget service is dead.
+  await eventually(async () => provider.calls.length, (n) => n === 1);
   await killBudgetProcess();
   const res = await answered;
   t.is(res.status, 200, 'the client gets its answer');
