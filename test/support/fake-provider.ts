@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { priceOf } from '@tollgate/platform';
 
 /**
  * A stand-in LLM provider on loopback (a third party, so tests may fake it): it speaks the
@@ -92,8 +93,8 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
       const inputTokens = Math.max(1, Math.ceil(promptText(body).length / 4));
       const outputTokens = embedding ? 0 : Math.min(b.answerWords, bound);
       const price = prices(model);
-      // Each part rounded up to a micro-dollar, as Tollgate prices it.
-      const costMicros = Math.ceil((inputTokens * price.input) / 1_000_000) + Math.ceil((outputTokens * price.output) / 1_000_000);
+      // Rounded up to a micro-dollar, as Tollgate prices it.
+      const costMicros = priceOf({ input_per_million_micros: price.input, output_per_million_micros: price.output }, inputTokens, outputTokens);
       const call: FakeCall = {
         path,
         authorization: req.headers.authorization,
