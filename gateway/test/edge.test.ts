@@ -75,6 +75,7 @@ test('when the services are down, then readiness says which and an authenticated
   t.is(ready.status, 503);
   t.is(ready.body.checks.redis, 'ok');
   t.is(ready.body.checks.identity, 'down');
+  t.is(ready.body.checks.prices, 'down', 'no price table could be fetched');
   const started = Date.now();
   const res = await stack.http.get('/v1/auth/me', { token: 'tg_pat_definitelynotreal' });
   t.is(res.status, 503);

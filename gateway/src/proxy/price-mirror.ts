@@ -77,6 +77,11 @@ export class PriceMirror {
     return Promise.race([this.#loaded, timeout]).finally(() => clearTimeout(timer));
   }
 
+  /** A table was fetched (calls can be priced, with the last table while fetches fail). */
+  get loaded(): boolean {
+    return this.#table !== undefined;
+  }
+
   /** The price of a call's model, or undefined (not priced). Throws ServiceUnavailableError when no table was ever fetched. */
   find(provider: string, model: string): ModelPrice | undefined {
     const table = this.#table;
