@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isRole, UnauthenticatedError, type Principal, type Scope } from '@tollgate/platform';
 import type { Clients } from '../clients.js';
 import type { JwksVerifier } from './jwks.js';
+import { IntrospectionBatch } from './introspection-batch.js';
 import { TtlCache } from './ttl-cache.js';
 import { GATEWAY, outgoingFrom, type RequestContext } from '../http/request-context.js';
 
@@ -18,7 +19,8 @@ interface TokenEntry {
 
 /**
  * Turns `Authorization: Bearer …` into a Principal. JWTs are verified locally, then the
- * session is checked with identity; API tokens are introspected by the token service.
+ * session is checked with identity; API tokens are introspected by the token service, many
+ * at a time (introspection-batch.ts).
  * Both answers are reused for at most AUTH_CACHE_MS (≤ 1 s), and dropped at once when a
  * logout or revocation passes through this gateway. An answer past half its life is fetched
  * again in the background while it is still used, so a busy caller never waits for one.
@@ -26,6 +28,7 @@ interface TokenEntry {
 export class Authenticator {
   private readonly sessions: TtlCache<SessionEntry>;
   private readonly tokens: TtlCache<TokenEntry>;
+  private readonly introspection: IntrospectionBatch;
 
   constructor(
     private readonly clients: Clients,
@@ -34,6 +37,8 @@ export class Authenticator {
   ) {
     this.sessions = new TtlCache(cacheMs);
     this.tokens = new TtlCache(cacheMs);
+    // Revalidations wait at most a quarter of an answer's life for company: sent past half its life, they are back before it ends.
+    this.introspection = new IntrospectionBatch(clients, Math.max(1, Math.floor(cacheMs / 4)));
   }
 
   async authenticate(authorization: string | undefined, ctx: RequestContext): Promise<Principal> {
@@ -60,14 +65,17 @@ export class Authenticator {
 
   private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
     const key = createHash('sha256').update(token).digest('base64url');
-    const entry = await this.tokens.through(key, () => this.introspect(token, ctx));
+    const entry = await this.tokens.through(key, () => this.introspect(token, true), {
+      refresh: () => this.introspect(token, false),
+      hurry: () => this.introspection.hurry(),
+    });
     if (!entry.principal) throw new UnauthenticatedError('unauthenticated', 'API token is invalid, expired or revoked');
     ctx.credential = { kind: 'token', tokenId: entry.principal.tokenId ?? '' };
     return entry.principal;
   }
 
-  private async introspect(token: string, ctx: RequestContext): Promise<TokenEntry> {
-    const res = await this.clients.token.call.Introspect({ token }, outgoingFrom(ctx, GATEWAY));
+  private async introspect(token: string, waiting: boolean): Promise<TokenEntry> {
+    const res = await this.introspection.introspect(token, waiting);
     if (!res.active) return {};
     const role = isRole(res.owner_role) ? res.owner_role : undefined;
     const scopes = res.scopes as Scope[];

@@ -1,3 +1,9 @@
+/** A slower way to fetch an entry again before it expires, and how to hurry it once someone waits for it. */
+export interface BackgroundFetch<V> {
+  refresh(): Promise<V>;
+  hurry(): void;
+}
+
 /**
  * A small map whose entries live ttlMs; bounded so a flood of distinct keys can't grow it
  * forever. `through` fetches what is missing — one fetch per key at a time, and again in the
@@ -7,6 +13,8 @@
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   private readonly fetching = new Map<string, Promise<V>>();
+  /** Keys whose fetch in flight is a background one. */
+  private readonly refreshing = new Set<string>();
   /** Bumped by each deletion: a fetch begun before one is not cached. */
   private generation = 0;
 
@@ -15,15 +23,23 @@ export class TtlCache<V> {
     private readonly maxEntries = 50_000,
   ) {}
 
-  /** The value for `key`: cached, or fetched (a fetch in flight for it is shared). */
-  async through(key: string, fetch: () => Promise<V>): Promise<V> {
+  /**
+   * The value for `key`: cached, or fetched (a fetch in flight for it is shared). `background`
+   * says how to fetch it again in the background when that may take its time (by default, the
+   * same way as `fetch`), and how to hurry that fetch when a caller comes to wait for it.
+   */
+  async through(key: string, fetch: () => Promise<V>, background?: BackgroundFetch<V>): Promise<V> {
     const e = this.entries.get(key);
     const now = Date.now();
     if (e && e.until > now) {
-      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, fetch).catch(() => undefined);
+      if (e.until - now < this.ttlMs / 2 && !this.fetching.has(key)) {
+        this.refreshing.add(key);
+        this.fetchOnce(key, background?.refresh ?? fetch).catch(() => undefined);
+      }
       return e.value;
     }
     if (e) this.entries.delete(key);
+    if (this.refreshing.has(key)) background?.hurry();
     return this.fetchOnce(key, fetch);
   }
 
@@ -57,7 +73,11 @@ export class TtlCache<V> {
       });
       this.fetching.set(key, pending);
       const done = pending;
-      const forget = () => this.fetching.get(key) === done && this.fetching.delete(key);
+      const forget = () => {
+        if (this.fetching.get(key) !== done) return;
+        this.fetching.delete(key);
+        this.refreshing.delete(key);
+      };
       void done.then(forget, forget);
     }
     return pending;
@@ -66,5 +86,6 @@ export class TtlCache<V> {
   private forgetFetches(): void {
     this.generation++;
     this.fetching.clear();
+    this.refreshing.clear();
   }
 }

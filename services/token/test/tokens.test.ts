@@ -176,6 +176,21 @@ test('when a token is revoked, then it is inactive at once, revoking again is a 
   t.like(audit[0], { actor: { type: 'user', id: member.id } });
 });
 
+test('when many tokens are introspected at once, then each answer is in the order asked, and more than 1,000 are refused', async (t) => {
+  const live = await h.issue(member);
+  const revoked = await h.issue(member);
+  await h.token.RevokeToken({ id: revoked.token!.id }, as(member));
+  const many = await h.token.IntrospectMany({ tokens: [revoked.secret, live.secret, 'tg_pat_garbage', live.secret] }, as(gateway));
+  t.deepEqual(
+    many.results.map((r) => (r.active ? r.id : null)),
+    [null, live.token!.id, null, live.token!.id],
+  );
+  t.like(many.results[1], { kind: 'personal', owner_id: member.id, owner_role: 'member' });
+  t.deepEqual(many.results[1], await h.token.Introspect({ token: live.secret }, as(gateway)), 'the same answer as Introspect');
+  t.deepEqual((await h.token.IntrospectMany({ tokens: [] }, as(gateway))).results, []);
+  await t.throwsAsync(h.token.IntrospectMany({ tokens: Array.from({ length: 1_001 }, () => live.secret) }, as(gateway)), { instanceOf: ValidationError });
+});
+
 test('when the budget service mints an agent token, then it is an agent credential with agent scopes; nobody else may', async (t) => {
   const created = await h.token.CreateAgentToken({ agent_id: 'agent-1', owner_id: member.id, name: '', scopes: [] }, as(budget));
   t.true(created.secret.startsWith('tg_agt_'));

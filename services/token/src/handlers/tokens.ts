@@ -3,7 +3,7 @@ import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token'
 import type { TokenLifecycle } from '../domain/token-lifecycle.js';
 import { apiToken, createdToken } from './views.js';
 
-type LifecycleHandlers = Omit<AsyncHandlers<TokenHandlers>, 'Introspect'>;
+type LifecycleHandlers = Omit<AsyncHandlers<TokenHandlers>, 'Introspect' | 'IntrospectMany'>;
 
 /** The token resource: request → use-case → response. Who may do what is decided in the domain. */
 export function tokenHandlers(tokens: TokenLifecycle): LifecycleHandlers {
