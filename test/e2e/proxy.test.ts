@@ -3,11 +3,14 @@ import https from 'node:https';
 import path from 'node:path';
 import test from 'ava';
 import { freePort, waitForTcp } from '@tollgate/devkit';
+import { createLogger } from '@tollgate/platform';
+import { loadConfig as loadGatewayConfig, start as startGateway } from '@tollgate/gateway';
 import { startStack, type Stack } from '../support/stack.js';
 import { httpClient } from '../support/http.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
 import { eventually } from '../support/eventually.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { testEnv } from '../support/env.js';
 
 // The LLM provider proxy end to end: agent token → gateway → a hold on the agent's budget →
 // provider-key → the provider (a stand-in on loopback that knows what each call costs) →
@@ -345,4 +348,28 @@ test.serial('when an agent is at its limit on calls in flight or tokens this min
   t.true(over.status === 429 || over.status === 200);
   if (over.status === 429) t.true(Number(over.headers['retry-after']) <= 60);
   t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: -1 } })).status, 400);
+});
+
+test.serial("when the caller's rate limit refuses a proxied call, then 429, nothing is sent, and the call's hold and place are given back", async (t) => {
+  const agent = await newAgent(5);
+  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 1 } })).status, 200);
+  // A gateway that lets a token make one request a minute (the call's hold and place are taken alongside that limit).
+  const strict = await startGateway(loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', RATE_LIMIT_TOKEN_PER_MIN: '1' }), createLogger('gateway-strict', testEnv.logLevel));
+  const strictHttp = httpClient(strict.url, strict.ca);
+  try {
+    const call = () => strictHttp.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask() });
+    t.is((await call()).status, 200);
+    const refused = await call();
+    t.is(refused.status, 429, refused.text);
+    t.is(refused.body.error.code, 'rate_limited');
+    t.is(provider.calls.length, 1, 'the refused call was not sent');
+    // Its place among the agent's one call in flight was given back: the next call (on the other gateway) gets it.
+    t.is((await chat(agent.token, ask())).status, 200);
+    // And its hold: the strict gateway's escrow goes back whole once idle, and only the two calls sent are spent.
+    const budget = await settled(agent.id);
+    t.is(micros(budget.spent_usd), provider.calls.reduce((sum, c) => sum + c.costMicros, 0));
+  } finally {
+    strictHttp.close();
+    await strict.stop();
+  }
 });

@@ -32,7 +32,18 @@ export interface RouteInput<B, Q, P, A extends Auth> {
  */
 export type Auth = 'public' | 'user' | 'any';
 
-export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth> {
+/**
+ * A route's own admission of a request (the proxy: a call's hold and its place among the
+ * agent's calls in flight), run alongside the caller's rate limits rather than after them,
+ * so that their Redis calls go out in one write: one round trip less on the request's way.
+ * `undo` gives back what `run` took when a rate limit refuses the request.
+ */
+export interface Admission<B, Q, P, A extends Auth, M> {
+  run(input: RouteInput<B, Q, P, A>, req: Request): Promise<M>;
+  undo(admitted: M): void;
+}
+
+export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined> {
   method: Method;
   /** OpenAPI-style path, e.g. /v1/users/{id}. */
   path: string;
@@ -62,8 +73,9 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   errors?: number[];
   /** Extra limiter for this route, per caller (or per IP on public routes). */
   rateLimit?: { points: number; durationSec: number };
+  admit?: Admission<B, Q, P, A, M>;
   /** Returns the response body. A handler that streams or sets cookies may use res directly and return undefined. */
-  handler: (input: RouteInput<B, Q, P, A>, req: Request, res: Response) => Promise<unknown>;
+  handler: (input: RouteInput<B, Q, P, A> & { admitted: M }, req: Request, res: Response) => Promise<unknown>;
 }
 
 export const errorSchema = z
@@ -139,8 +151,8 @@ export class RouteTable {
 }
 
 export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps, table: RouteTable) {
-  return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth>(
-    spec: RouteSpec<B, Q, P, A>,
+  return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined>(
+    spec: RouteSpec<B, Q, P, A, M>,
   ): void {
     // A PATCH names at least one thing to change: an empty or missing body is 400, not a silent no-op.
     let body: AnyObject | undefined = spec.body?.strict();
@@ -209,24 +221,41 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           ctx.log = ctx.log.child({ principal: `${principal.type}:${principal.id}` });
           authorize(spec, allowedTypes, principal, req, deps);
         }
-        // Per-caller, per-token and per-route limits are independent Redis calls: one round trip.
+        const parseInput = () => {
+          if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
+          return {
+            params: parse(spec.params, req.params, 'path parameters'),
+            query: parse(query, req.query, 'query parameters'),
+            body: spec.raw ? {} : parse(body, req.body, 'request body'),
+            principal,
+          } as RouteInput<B, Q, P, A>;
+        };
+        // Per-caller, per-token and per-route limits are independent Redis calls: one round trip, the route's admission's included.
         const caller = principal ? `${principal.type}:${principal.id}` : ctx.ip;
-        consumed.push(
-          ...(await Promise.all([
-            principal ? consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
-            principal?.tokenId ? consume(deps.limiters.token, principal.tokenId) : undefined,
-            routeLimiter ? consume(routeLimiter, caller) : undefined,
-          ])).filter((c): c is Consumed => c !== undefined),
-        );
+        const limits = Promise.all([
+          principal ? consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
+          principal?.tokenId ? consume(deps.limiters.token, principal.tokenId) : undefined,
+          routeLimiter ? consume(routeLimiter, caller) : undefined,
+        ]);
+        let input: RouteInput<B, Q, P, A> | undefined;
+        let admission: Promise<M> | undefined;
+        if (spec.admit) {
+          try {
+            input = parseInput();
+            admission = spec.admit.run(input, req);
+          } catch (err) {
+            admission = Promise.reject(err);
+          }
+        }
+        const [limited, admitted] = await Promise.allSettled([limits, admission]);
+        if (limited.status === 'rejected') {
+          if (spec.admit && admitted.status === 'fulfilled') spec.admit.undo(admitted.value as M);
+          throw limited.reason;
+        }
+        consumed.push(...limited.value.filter((c): c is Consumed => c !== undefined));
         setRateLimitHeaders(res, consumed);
-        if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
-        const input = {
-          params: parse(spec.params, req.params, 'path parameters'),
-          query: parse(query, req.query, 'query parameters'),
-          body: spec.raw ? {} : parse(body, req.body, 'request body'),
-          principal,
-        } as RouteInput<B, Q, P, A>;
-        const result = await spec.handler(input, req, res);
+        if (admitted.status === 'rejected') throw admitted.reason;
+        const result = await spec.handler({ ...(input ?? parseInput()), admitted: admitted.value as M }, req, res);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();
         else res.status(status).json(result);

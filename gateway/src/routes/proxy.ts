@@ -153,29 +153,42 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       openapiParams: z.object({ provider: z.string(), path: z.string().describe('the provider API path, e.g. chat/completions') }),
       errors: [402, 404, 504],
       raw: true,
-      handler: async ({ params: p, principal }, req, res) => {
-        const agent = principal as Principal;
-        const profile = providerProfile(p.provider);
-        const path = p.path.join('/');
-        const plan = planCall(profile.style, path, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('content-type'));
-        const prices = deps.proxy.prices.find(p.provider, plan.model);
-        if (!prices) {
-          throw new ValidationError(`No price is known for ${p.provider}/${plan.model}: it cannot be called through Tollgate`, { model: 'has no price' }, 'model_not_priced');
-        }
-        const terms = { provider: p.provider, model: plan.model, prices, inputTokens: plan.inputTokens, maxOutputTokens: plan.maxOutputTokens };
-        const hold = await deps.proxy.escrows.hold(agent.id, terms).catch((err: unknown) => {
-          if (err instanceof BudgetExhaustedError) {
-            deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agent.id }, details: { provider: p.provider, model: plan.model, ...err.details } }, req.ctx);
+      // The call's hold and its place among the agent's calls are taken alongside the caller's rate limits (one Redis write).
+      admit: {
+        async run({ params: p, principal }, req) {
+          const agent = principal as Principal;
+          const profile = providerProfile(p.provider);
+          const plan = planCall(profile.style, p.path.join('/'), Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.get('content-type'));
+          const prices = deps.proxy.prices.find(p.provider, plan.model);
+          if (!prices) {
+            throw new ValidationError(`No price is known for ${p.provider}/${plan.model}: it cannot be called through Tollgate`, { model: 'has no price' }, 'model_not_priced');
           }
-          throw err;
-        });
+          const terms = { provider: p.provider, model: plan.model, prices, inputTokens: plan.inputTokens, maxOutputTokens: plan.maxOutputTokens };
+          const hold = await deps.proxy.escrows.hold(agent.id, terms).catch((err: unknown) => {
+            if (err instanceof BudgetExhaustedError) {
+              deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agent.id }, details: { provider: p.provider, model: plan.model, ...err.details } }, req.ctx);
+            }
+            throw err;
+          });
+          try {
+            // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
+            await deps.proxy.limits.begin(agent.id, hold.id, hold.agent, deps.config.PROXY_TIMEOUT_MS * 2);
+          } catch (err) {
+            deps.proxy.escrows.release(hold);
+            throw err;
+          }
+          return { profile, plan, hold };
+        },
+        undo({ hold }) {
+          deps.proxy.limits.end(hold.agentId, hold.id, 0);
+          deps.proxy.escrows.release(hold);
+        },
+      },
+      handler: async ({ params: p, principal, admitted: { profile, plan, hold } }, req, res) => {
+        const agent = principal as Principal;
         let key;
         let target: URL;
-        let placed = false;
         try {
-          // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
-          await deps.proxy.limits.begin(agent.id, hold.id, hold.agent, deps.config.PROXY_TIMEOUT_MS * 2);
-          placed = true;
           // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
           key = await deps.proxy.keys.resolve(p.provider, agent.id, outgoing(req, GATEWAY));
           target = new URL(key.base_url);
@@ -185,7 +198,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           }
         } catch (err) {
           // Nothing was sent: the hold and the place go back.
-          if (placed) deps.proxy.limits.end(agent.id, hold.id, 0);
+          deps.proxy.limits.end(agent.id, hold.id, 0);
           deps.proxy.escrows.release(hold);
           throw err;
         }
