@@ -110,7 +110,14 @@ export interface OutboxOptions {
   source: string;
   client: ServiceClient<AuditDefinition>;
   log: Logger;
+  /** How often the relay looks for events to deliver while it finds some (default 500 ms). */
   intervalMs?: number;
+  /**
+   * The longest it waits between looks while it finds none (default 5 s): each empty look
+   * doubles the wait up to this. Events this replica emits are delivered at once whatever the
+   * wait; only other replicas' (and undelivered leftovers) wait for a look.
+   */
+  idleIntervalMs?: number;
   batchSize?: number;
   /** How long one replica leads the relay before the lead is decided again. */
   leaderPeriodMs?: number;
@@ -127,7 +134,9 @@ export interface OutboxOptions {
  * (`audit-outbox:<period>`, a unique key) won the current period. Periods can overlap a
  * little (a leader finishing its batch while the next one starts); then both send the
  * same events, which the audit service stores once, and both delete them. The leader
- * also delivers at once when it emits; other replicas' events wait for its timer.
+ * also delivers at once when it emits (the bucket it wrote to, not the whole walk); other
+ * replicas' events wait for its timer, which slows down to `idleIntervalMs` while it finds
+ * nothing (an idle service then reads its outbox a few times a minute, not twice a second).
  */
 export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
   const model: Model<OutboxDoc> = opts.conn.models.AuditOutbox ?? opts.conn.model<OutboxDoc>('AuditOutbox', outboxSchema);
@@ -136,9 +145,16 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
   const marks: Model<OutboxMarkDoc> = opts.conn.models.AuditOutboxMark ?? opts.conn.model<OutboxMarkDoc>('AuditOutboxMark', markSchema);
   const leader = new PeriodLeader(opts.conn, 'audit-outbox', opts.leaderPeriodMs ?? 5_000);
   const interval = opts.intervalMs ?? 500;
+  const idleInterval = Math.max(interval, opts.idleIntervalMs ?? 5_000);
   const batchSize = opts.batchSize ?? 100;
   let backoff = 0;
+  /** The timer's next wait: `interval` while looks find events, doubling up to `idleInterval` while they find none. */
+  let wait = interval;
+  /** Buckets this replica emitted into since a delivery last read them. */
+  const emitted = new Set<number>();
   let running: Promise<void> | null = null;
+  /** A delivery asked for while one runs: it runs next (a whole walk if any asker wanted one). */
+  let queued: { walk: boolean; done: Promise<void> } | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let ready: Promise<void> | undefined;
@@ -175,21 +191,32 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
    * any more). Every mark written is safe, so a write lost to an overlapping leader only
    * makes the next walk start lower.
    */
-  async function deliver(): Promise<void> {
-    if (!(await leader.leads())) return;
+  async function deliver(walk: boolean): Promise<number> {
+    const mine = [...emitted];
+    emitted.clear();
+    // Another replica leads: its walks deliver this replica's events too.
+    if (!(await leader.leads())) return 0;
     await whenReady();
+    if (!walk) {
+      let found = 0;
+      for (const b of mine) found += await deliverBucket(b);
+      return found;
+    }
     const mark = await marks.findById('low').lean();
     const now = Date.now();
     const start = mark?.bucket ?? bucketOf(now - CLOSE_AFTER_MS);
     let low = start;
+    let found = 0;
     for (let b = start; b <= bucketOf(now); b++) {
-      await deliverBucket(b);
+      found += await deliverBucket(b);
       if (b === low && (b + 1) * BUCKET_MS + CLOSE_AFTER_MS <= now) low = b + 1;
     }
     if (low !== start) await marks.updateOne({ _id: 'low' }, { $set: { bucket: low } });
+    return found;
   }
 
-  async function deliverBucket(bucket: number): Promise<void> {
+  /** Delivers one bucket's events; returns how many it found. */
+  async function deliverBucket(bucket: number): Promise<number> {
     const queued = await model.find({ bucket }).lean();
     queued.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a._id < b._id ? -1 : 1));
     for (let i = 0; i < queued.length; i += batchSize) {
@@ -206,6 +233,7 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
       // The bucket equality keeps the delete to this bucket's rows; trusted() as above.
       await model.deleteMany({ bucket, _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
     }
+    return queued.length;
   }
 
   async function deliverOneByOne(batch: OutboxDoc[]): Promise<void> {
@@ -225,28 +253,46 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
     }
   }
 
-  function flush(): Promise<void> {
-    if (!running) {
-      running = deliver()
-        .then(() => {
-          backoff = 0;
-        })
-        .catch((err: unknown) => {
-          backoff = Math.min(backoff ? backoff * 2 : 250, 5_000);
-          opts.log.warn({ err: (err as Error).message, retry_in_ms: backoff }, 'audit delivery failed, will retry');
-        })
-        .finally(() => {
-          running = null;
-        });
+  /** Delivers: the whole walk (`walk`), or only the buckets this replica emitted into. A delivery asked for while one runs runs next. */
+  function flush(walk = true): Promise<void> {
+    if (!running) return run(walk);
+    if (queued) {
+      queued.walk ||= walk;
+      return queued.done;
     }
-    return running;
+    const next: { walk: boolean; done: Promise<void> } = {
+      walk,
+      done: running.then(() => {
+        queued = null;
+        return run(next.walk);
+      }),
+    };
+    queued = next;
+    return next.done;
+  }
+
+  function run(walk: boolean): Promise<void> {
+    const current = deliver(walk)
+      .then((found) => {
+        backoff = 0;
+        if (walk) wait = found > 0 ? interval : Math.min(wait * 2, idleInterval);
+      })
+      .catch((err: unknown) => {
+        backoff = Math.min(backoff ? backoff * 2 : 250, 5_000);
+        opts.log.warn({ err: (err as Error).message, retry_in_ms: backoff }, 'audit delivery failed, will retry');
+      })
+      .finally(() => {
+        if (running === current) running = null;
+      });
+    running = current;
+    return current;
   }
 
   function schedule() {
     if (stopped) return;
     timer = setTimeout(() => {
       void flush().finally(schedule);
-    }, interval + backoff);
+    }, wait + backoff);
     timer.unref();
   }
   schedule();
@@ -269,8 +315,12 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
       };
       await whenReady();
       const createdAt = new Date();
-      await model.create({ _id: id, event, created_at: createdAt, bucket: bucketOf(createdAt.getTime()) });
-      if (backoff === 0) void flush();
+      const bucket = bucketOf(createdAt.getTime());
+      await model.create({ _id: id, event, created_at: createdAt, bucket });
+      emitted.add(bucket);
+      // Busy again: the timer looks often until its looks find nothing.
+      wait = interval;
+      if (backoff === 0) void flush(false);
     },
     flush,
     async stop() {

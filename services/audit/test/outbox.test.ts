@@ -10,13 +10,13 @@ import { asAdmin, eventually, sleep, startAudit } from './helpers.js';
  * The audit service plus the emitting side: platform outboxes in one database, as the
  * replicas of a service have (one connection each, as separate processes would).
  */
-async function startEmitter(t: ExecutionContext, replicas = 1) {
+async function startEmitter(t: ExecutionContext, replicas = 1, relay: { intervalMs?: number; idleIntervalMs?: number } = {}) {
   const h = await startAudit();
   const log = createLogger('outbox-test', testEnv.logLevel);
   const dbName = `t${randomBytes(5).toString('hex')}_emitter`;
   const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
   const conns = await Promise.all(Array.from({ length: replicas }, () => connectMongo(testEnv.mongoUrl, dbName, log)));
-  const outboxes = conns.map((conn) => createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200, leaderPeriodMs: 1_000 }));
+  const outboxes = conns.map((conn) => createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200, leaderPeriodMs: 1_000, ...relay }));
   t.teardown(async () => {
     for (const outbox of outboxes) await outbox.stop();
     client.close();
@@ -108,4 +108,24 @@ test('when two replicas emit while the audit service is down, then after it retu
   t.deepEqual([...numbers].sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i));
   t.is(await conn.collection('audit_outbox_dead').countDocuments({}), 0);
   t.true((await h.client.call.Verify({}, asAdmin)).ok);
+});
+
+test('when a service is idle, then its relay looks at the outbox less and less often, and an event it emits is still delivered at once', async (t) => {
+  const { h, conn, outbox } = await startEmitter(t, 1, { intervalMs: 100, idleIntervalMs: 3_000 });
+  // Each look (a walk of the outbox's buckets) starts by reading the relay's low-water mark.
+  let looks = 0;
+  conn.set('debug', (collection: string, method: string) => {
+    if (collection === 'audit_outbox_mark' && method === 'findOne') looks++;
+  });
+  await sleep(4_000);
+  // Every 100 ms that would be 40 looks; doubling while idle: 100, 200, 400, … 3,000 ms.
+  t.true(looks >= 3 && looks <= 8, `${looks} looks in 4 s of idling`);
+
+  const resource = { type: 'session', id: `idle-${randomUUID().slice(0, 8)}` };
+  const emitted = Date.now();
+  await outbox.emit({ action: 'auth.logout', resource }, { principal: { type: 'service', id: 'emitter' }, requestId: randomUUID() });
+  const recorded = async () => (await h.client.call.Query({ filter: { resource_id: resource.id }, page: { limit: 10 } }, asAdmin)).items.length === 1;
+  t.true(await eventually(recorded, 2_000, 50), 'delivered');
+  t.true(Date.now() - emitted < 2_000, 'without waiting for the idle relay');
+  t.is(await outbox.pending(), 0);
 });
