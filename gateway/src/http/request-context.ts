@@ -7,7 +7,8 @@ export interface RequestContext {
   requestId: string;
   ip: string;
   userAgent: string;
-  log: Logger;
+  /** The request's logger (its id bound, and its caller once authenticated); made when first used. */
+  readonly log: Logger;
   /** Set once the route has authenticated the caller. */
   principal?: Principal;
   /** The raw credential's cache key (used to invalidate on logout/revoke). */
@@ -30,15 +31,44 @@ export function requestContext(log: Logger) {
     const incoming = req.get('x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    req.ctx = {
-      requestId,
-      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      userAgent: (req.get('user-agent') ?? '').slice(0, 512),
-      log: log.child({ request_id: requestId }),
-    };
+    req.ctx = new Context(requestId, req.ip ?? req.socket.remoteAddress ?? 'unknown', (req.get('user-agent') ?? '').slice(0, 512), log);
     next();
   };
 }
+
+/**
+ * A request's context. Its logger is a child made on first use, not per request: most requests
+ * log nothing, and a child logger (with the redaction it carries) is among the costliest things
+ * a request would make. A principal set after the logger was made is bound to a new child.
+ */
+class Context implements RequestContext {
+  #log: Logger | undefined;
+  #principal: Principal | undefined;
+  credential?: RequestContext['credential'];
+
+  constructor(
+    readonly requestId: string,
+    readonly ip: string,
+    readonly userAgent: string,
+    private readonly base: Logger,
+  ) {}
+
+  get log(): Logger {
+    this.#log ??= this.base.child({ request_id: this.requestId, ...principalBinding(this.#principal) });
+    return this.#log;
+  }
+
+  get principal(): Principal | undefined {
+    return this.#principal;
+  }
+
+  set principal(principal: Principal | undefined) {
+    this.#principal = principal;
+    if (this.#log) this.#log = this.#log.child(principalBinding(principal));
+  }
+}
+
+const principalBinding = (p: Principal | undefined) => (p ? { principal: `${p.type}:${p.id}` } : {});
 
 /** The onward gRPC call for this request: as the authenticated caller, or as the gateway itself. */
 export function outgoing(req: Request, principal: Principal | undefined = req.ctx.principal): OutgoingCall {

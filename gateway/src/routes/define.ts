@@ -218,7 +218,6 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         if (spec.auth !== 'public') {
           principal = await deps.auth.authenticate(req.get('authorization'), ctx);
           ctx.principal = principal;
-          ctx.log = ctx.log.child({ principal: `${principal.type}:${principal.id}` });
           authorize(spec, allowedTypes, principal, req, deps);
         }
         const parseInput = () => {
