@@ -61,7 +61,8 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   app.use('/v1/proxy', express.raw({ type: () => true, limit: deps.config.BODY_LIMIT_BYTES }));
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.config.BODY_LIMIT_BYTES, strict: true, type: 'application/json' }));
-  app.use(cookieParser());
+  // Cookies are read only by the auth endpoints (the refresh cookie's path is /v1/auth).
+  app.use('/v1/auth', cookieParser());
 
   const router = express.Router();
   const registry = new OpenAPIRegistry();

@@ -14,6 +14,8 @@ import { registerUserRoutes } from './users.js';
 
 /** Every API area registers its routes here (one module per area). */
 export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void {
+  // The busiest route first: a request is matched against the routes in the order they are registered.
+  registerProxyRoutes(route, deps);
   registerAgentRoutes(route, deps);
   registerAnalyticsRoutes(route, deps);
   registerAuditRoutes(route, deps);
@@ -21,7 +23,6 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerBudgetRequestRoutes(route, deps);
   registerPriceRoutes(route, deps);
   registerProviderKeyRoutes(route, deps);
-  registerProxyRoutes(route, deps);
   registerTokenRoutes(route, deps);
   registerUsageRoutes(route, deps);
   registerUserRoutes(route, deps);
