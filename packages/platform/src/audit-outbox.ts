@@ -191,11 +191,11 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
    * any more). Every mark written is safe, so a write lost to an overlapping leader only
    * makes the next walk start lower.
    */
-  async function deliver(walk: boolean): Promise<number> {
+  /** Returns how many events it found, or null when another replica leads (its walks deliver this replica's events too). */
+  async function deliver(walk: boolean): Promise<number | null> {
     const mine = [...emitted];
     emitted.clear();
-    // Another replica leads: its walks deliver this replica's events too.
-    if (!(await leader.leads())) return 0;
+    if (!(await leader.leads())) return null;
     await whenReady();
     if (!walk) {
       let found = 0;
@@ -275,7 +275,8 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
     const current = deliver(walk)
       .then((found) => {
         backoff = 0;
-        if (walk) wait = found > 0 ? interval : Math.min(wait * 2, idleInterval);
+        // Only the leader's empty walks slow it down; a replica that does not lead checks often (from memory) whether it leads now.
+        if (walk) wait = found === null || found > 0 ? interval : Math.min(wait * 2, idleInterval);
       })
       .catch((err: unknown) => {
         backoff = Math.min(backoff ? backoff * 2 : 250, 5_000);
