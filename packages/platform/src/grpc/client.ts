@@ -99,7 +99,11 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
   const invoke = (method: string, req: unknown, call: OutgoingCall, until: Date) =>
     new Promise<unknown>((resolve, reject) => {
       const fn = (raw as unknown as Record<string, UnaryMethod>)[method];
-      fn.call(raw, req, metadata(call), { deadline: until }, (err: grpc.ServiceError | null, res: unknown) =>
+      // A cancelled incoming call cancels its onward calls (grpc-js follows the parent); the deadline is `until` already.
+      // (Every server call grpc-js hands a handler is one of CallOptions' parent kinds; ServerSurfaceCall is their common base.)
+      const parent = call.parent as grpc.CallOptions['parent'];
+      const options: grpc.CallOptions = parent ? { deadline: until, parent, propagate_flags: grpc.propagate.CANCELLATION } : { deadline: until };
+      fn.call(raw, req, metadata(call), options, (err: grpc.ServiceError | null, res: unknown) =>
         err ? reject(err) : resolve(res),
       );
     });
