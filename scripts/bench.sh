@@ -4,7 +4,7 @@
 # `scale` (seeds a large database: 12–15 minutes) and `proxy` (4–6 minutes) run only when named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-tools.sh
+bash scripts/ensure-tools.sh --runtime
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(auth tokens budget)
 for name in "${names[@]}"; do

@@ -5,7 +5,10 @@
 # redis-server (Debian) unless REDIS_URL is set, helm v3 (.tools/bin/helm, for the
 # chart tests in deploy/test) unless HELM_BIN is set, and schemathesis (PyPI, into
 # .tools/venv, for the API contract suite in test/contract) unless SCHEMATHESIS_BIN is set.
+# `--runtime` (npm start, benchmarks): only what running Tollgate needs — no helm, no schemathesis.
 set -euo pipefail
+runtime_only=false
+[ "${1:-}" = --runtime ] && runtime_only=true
 cd "$(dirname "$0")/.."
 root=$(pwd)
 FERRETDB_VERSION=v1.24.2
@@ -56,7 +59,7 @@ fi
 # helm's Makefile sets: without them `helm version` omits the patch release and the
 # default Capabilities.KubeVersion is v1.20, older than the charts' kubeVersion floor.
 HELM_VERSION=v3.22.0
-if [ -z "${HELM_BIN:-}" ] && [ ! -x .tools/bin/helm ]; then
+if ! $runtime_only && [ -z "${HELM_BIN:-}" ] && [ ! -x .tools/bin/helm ]; then
   command -v go >/dev/null || { log "Go is required to build helm (or set HELM_BIN)"; exit 1; }
   log "building helm $HELM_VERSION (first run only, a few minutes; the Go build cache makes re-runs fast)"
   helmdir=$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
@@ -77,7 +80,7 @@ fi
 
 # --- schemathesis (test/contract fuzzes the REST API against its OpenAPI document) ----
 SCHEMATHESIS_VERSION=4.32.5
-if [ -z "${SCHEMATHESIS_BIN:-}" ] && [ ! -x .tools/venv/bin/st ]; then
+if ! $runtime_only && [ -z "${SCHEMATHESIS_BIN:-}" ] && [ ! -x .tools/venv/bin/st ]; then
   python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
   log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI, first run only)"
   mkdir -p .tools
