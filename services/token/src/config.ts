@@ -3,7 +3,6 @@ import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
 import { parseToken } from './domain/token-format.js';
 
 export const configSchema = serviceBaseSchema.extend({
-  GRPC_PORT: env.port.default(50052),
   /** HMAC key for secret digests; changing it invalidates every stored token. */
   TOKEN_PEPPER: env.secret(32),
   IDENTITY_ADDR: z.string().default('127.0.0.1:50051'),
