@@ -12,9 +12,8 @@ export interface BackgroundFetch<V> {
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
-  private readonly fetching = new Map<string, Promise<V>>();
-  /** Keys whose fetch in flight is a background one. */
-  private readonly refreshing = new Set<string>();
+  /** Fetches in flight, and whether each is a background one. */
+  private readonly fetching = new Map<string, { promise: Promise<V>; background: boolean }>();
   /** Bumped by each deletion: a fetch begun before one is not cached. */
   private generation = 0;
 
@@ -32,15 +31,12 @@ export class TtlCache<V> {
     const e = this.entries.get(key);
     const now = Date.now();
     if (e && e.until > now) {
-      if (e.until - now < this.ttlMs / 2 && !this.fetching.has(key)) {
-        this.refreshing.add(key);
-        this.fetchOnce(key, background?.refresh ?? fetch).catch(() => undefined);
-      }
+      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, background?.refresh ?? fetch, true).catch(() => undefined);
       return e.value;
     }
     if (e) this.entries.delete(key);
-    if (this.refreshing.has(key)) background?.hurry();
-    return this.fetchOnce(key, fetch);
+    if (this.fetching.get(key)?.background) background?.hurry();
+    return this.fetchOnce(key, fetch, false);
   }
 
   set(key: string, value: V): void {
@@ -63,29 +59,22 @@ export class TtlCache<V> {
     for (const [k, e] of this.entries) if (match(e.value)) this.entries.delete(k);
   }
 
-  private fetchOnce(key: string, fetch: () => Promise<V>): Promise<V> {
-    let pending = this.fetching.get(key);
-    if (!pending) {
-      const generation = this.generation;
-      pending = fetch().then((value) => {
-        if (generation === this.generation) this.set(key, value);
-        return value;
-      });
-      this.fetching.set(key, pending);
-      const done = pending;
-      const forget = () => {
-        if (this.fetching.get(key) !== done) return;
-        this.fetching.delete(key);
-        this.refreshing.delete(key);
-      };
-      void done.then(forget, forget);
-    }
-    return pending;
+  private fetchOnce(key: string, fetch: () => Promise<V>, background: boolean): Promise<V> {
+    const inFlight = this.fetching.get(key);
+    if (inFlight) return inFlight.promise;
+    const generation = this.generation;
+    const promise = fetch().then((value) => {
+      if (generation === this.generation) this.set(key, value);
+      return value;
+    });
+    this.fetching.set(key, { promise, background });
+    const forget = () => this.fetching.get(key)?.promise === promise && this.fetching.delete(key);
+    void promise.then(forget, forget);
+    return promise;
   }
 
   private forgetFetches(): void {
     this.generation++;
     this.fetching.clear();
-    this.refreshing.clear();
   }
 }

@@ -121,6 +121,12 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     'https:': proxyThrough(new HttpsAgent(connect)),
   };
 
+  /** A call that is not sent after all (refused, or no key to send it with): its hold and its place go back, nothing is charged. */
+  const giveBack = (hold: CallHold) => {
+    deps.proxy.limits.end(hold.agentId, hold.id, 0);
+    deps.proxy.escrows.release(hold);
+  };
+
   const methods: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
   for (const method of methods) {
     route({
@@ -179,10 +185,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           }
           return { profile, plan, hold };
         },
-        undo({ hold }) {
-          deps.proxy.limits.end(hold.agentId, hold.id, 0);
-          deps.proxy.escrows.release(hold);
-        },
+        undo: ({ hold }) => giveBack(hold),
       },
       handler: async ({ params: p, principal, admitted: { profile, plan, hold } }, req, res) => {
         const agent = principal as Principal;
@@ -197,9 +200,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
             throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
           }
         } catch (err) {
-          // Nothing was sent: the hold and the place go back.
-          deps.proxy.limits.end(agent.id, hold.id, 0);
-          deps.proxy.escrows.release(hold);
+          giveBack(hold);
           throw err;
         }
         const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';

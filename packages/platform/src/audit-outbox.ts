@@ -189,9 +189,10 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
    * Walks the buckets from the low-water mark to now, delivering each, and moves the mark
    * past the buckets that were closed before they were read (nothing can land in them
    * any more). Every mark written is safe, so a write lost to an overlapping leader only
-   * makes the next walk start lower.
+   * makes the next walk start lower. Without `walk`, delivers only the buckets this replica
+   * emitted into. Returns how many events it found, or null when another replica leads (its
+   * walks deliver this replica's events too).
    */
-  /** Returns how many events it found, or null when another replica leads (its walks deliver this replica's events too). */
   async function deliver(walk: boolean): Promise<number | null> {
     const mine = [...emitted];
     emitted.clear();
