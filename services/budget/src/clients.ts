@@ -27,7 +27,7 @@ export function ipTokenIssuer(providerKey: ServiceClient<ProviderKeyDefinition>)
   return {
     async issue(input, caller) {
       const res = await providerKey.call.IssueIpToken(
-        { agent_id: input.agentId, provider: input.provider, ttl_seconds: input.ttlSeconds },
+        { agent_id: input.agentId, provider: input.provider, ttl_seconds: input.ttlSeconds, not_after: input.notAfter.toISOString() },
         asSelf(caller),
       );
       return { ipToken: res.ip_token, expiresAt: new Date(res.expires_at) };

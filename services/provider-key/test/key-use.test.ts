@@ -70,6 +70,21 @@ test('when no TTL is asked for, then the configured default applies; a TTL beyon
   t.is(await codeOf(pk.IssueIpToken({ agent_id: '', provider: 'ttl' }, { principal: budgetService })), 'validation_failed');
 });
 
+test('when a bound is given, then the IP token ends there even if the TTL runs longer; a bound that has passed or is not a time is refused', async (t) => {
+  await pk.CreateKey({ provider: 'bounded', name: 'b', api_key: openAiKey(), base_url: 'https://bounded.example.com' }, { principal: admin });
+  const notAfter = new Date(Date.now() + 30_500).toISOString();
+  const res = await pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 31, not_after: notAfter }, { principal: budgetService });
+  t.is(res.expires_at, notAfter);
+  t.deepEqual(decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_bound' }).expiresAt, new Date(notAfter));
+  const later = await pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 5, not_after: notAfter }, { principal: budgetService });
+  t.true(Date.parse(later.expires_at) < Date.parse(notAfter), 'the shorter of the two wins');
+  const past = new Date(Date.now() - 1_000).toISOString();
+  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: past }, { principal: budgetService })), 'validation_failed');
+  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: 'tomorrow' }, { principal: budgetService })), 'validation_failed');
+  const issued = (await outboxEvents(db)).filter((e) => e.action === 'ip_token.issued' && e.details.agent_id === 'agt_bound');
+  t.is(issued.length, 2, 'a refused bound decrypts nothing and issues nothing');
+});
+
 test('when anyone but a service asks to decrypt a key, then it is forbidden', async (t) => {
   await pk.CreateKey({ provider: 'guarded', name: 'g', api_key: openAiKey(), base_url: 'https://g.example.com' }, { principal: admin });
   for (const principal of [admin, tokenOf(admin, ['keys:read', 'keys:write']), agent]) {

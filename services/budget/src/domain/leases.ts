@@ -85,9 +85,9 @@ export class Leases {
     // The gateway's proxy injects the key itself: no credential leaves for the agent.
     if (input.forProxy) return { leaseId: lease.id, granted, expiresAt, ipToken: '' };
     try {
-      // The credential must not outlive the lease: whole seconds left, rounded down.
-      const ttlSeconds = Math.max(1, Math.floor((expiresAt.getTime() - this.#now().getTime()) / 1000));
-      const token = await this.deps.ipTokens.issue({ agentId, provider, ttlSeconds }, caller);
+      // The credential must not outlive the lease: it ends at the lease's end, on provider-key's clock too.
+      const ttlSeconds = Math.max(1, Math.ceil((expiresAt.getTime() - this.#now().getTime()) / 1000));
+      const token = await this.deps.ipTokens.issue({ agentId, provider, ttlSeconds, notAfter: expiresAt }, caller);
       return { leaseId: lease.id, granted, expiresAt, ipToken: token.ipToken };
     } catch (err) {
       // No credential, no lease: the hold goes straight back.

@@ -12,5 +12,5 @@ export interface CredentialIssuer {
 
 /** The provider-key service, as the budget service needs it: IP tokens for handshakes. */
 export interface IpTokenIssuer {
-  issue(input: { agentId: string; provider: string; ttlSeconds: number }, caller: Caller): Promise<{ ipToken: string; expiresAt: Date }>;
+  issue(input: { agentId: string; provider: string; ttlSeconds: number; notAfter: Date }, caller: Caller): Promise<{ ipToken: string; expiresAt: Date }>;
 }

@@ -43,7 +43,8 @@ export class KeyUse {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number }, caller: Caller): Promise<IssuedIpToken> {
+  /** `notAfter` (RFC 3339, optional) bounds the token's end: a lease's credential never outlives the lease. */
+  async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number; notAfter?: string }, caller: Caller): Promise<IssuedIpToken> {
     assertService(caller.principal);
     const agentId = validAgentId(input.agentId);
     const provider = validProviderName(input.provider);
@@ -53,10 +54,13 @@ export class KeyUse {
         ttl_seconds: `must be an integer from 1 to ${this.deps.maxTtlSeconds}`,
       });
     }
+    const notAfter = input.notAfter ? Date.parse(input.notAfter) : Infinity;
+    if (Number.isNaN(notAfter)) throw new ValidationError('not_after must be an RFC 3339 time', { not_after: 'must be an RFC 3339 time' });
+    const expiresAt = new Date(Math.min(this.#now().getTime() + ttl * 1000, notAfter));
+    if (expiresAt.getTime() <= this.#now().getTime()) throw new ValidationError('not_after has passed', { not_after: 'must be in the future' });
     const record = await this.#usable(provider);
     const apiKey = this.deps.box.open(record.secret, record.id);
     await this.#accessed(record, agentId, 'ip_token', caller);
-    const expiresAt = new Date(this.#now().getTime() + ttl * 1000);
     const ipToken = sealIpToken(
       { apiKey, baseUrl: record.base_url, provider, keyId: record.id },
       this.deps.ipTokenKey,
