@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { OpenAPIRegistry, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import {
+  errorCodesOf,
   ForbiddenError,
   ValidationError,
   type Principal,
@@ -89,19 +90,12 @@ export const errorSchema = z
   })
   .openapi('Error');
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'validation_failed or invalid_json (the proxy also: model_not_priced, endpoint_not_priced)',
-  401: 'unauthenticated, invalid_credentials, token_expired, token_revoked or refresh_token_reused',
-  402: 'budget_exhausted',
-  403: 'forbidden, insufficient_scope or csrf_failed',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited (Retry-After header and details.retry_after)',
-  503: 'service_unavailable (Retry-After header)',
-  504: 'gateway_timeout (the proxy: the provider stopped answering)',
+/** What the codes of a status come with, beyond the envelope. */
+const ERROR_NOTES: Record<number, string> = {
+  429: ' (Retry-After header and details.retry_after)',
+  503: ' (Retry-After header)',
 };
+const errorDescription = (status: number) => `${errorCodesOf(status).join(', ') || 'error'}${ERROR_NOTES[status] ?? ''}`;
 
 function validationDetails(error: z.ZodError): Record<string, string> {
   const details: Record<string, string> = {};
@@ -203,7 +197,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         ...Object.fromEntries(
           [...errorStatuses].sort().map((s) => [
             s,
-            { description: ERROR_DESCRIPTIONS[s] ?? 'error', content: { 'application/json': { schema: errorSchema } } },
+            { description: errorDescription(s), content: { 'application/json': { schema: errorSchema } } },
           ]),
         ),
       },

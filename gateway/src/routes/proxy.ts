@@ -4,8 +4,8 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import {
-  AppError,
   BudgetExhaustedError,
+  GatewayTimeoutError,
   guardedLookup,
   isInternalHost,
   microsToUsd,
@@ -29,12 +29,6 @@ import type { Method, RouteDefiner } from './define.js';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade', 'trailer']);
 /** Errors that mean the request never reached the provider: nothing was spent, the hold is released. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
-
-class GatewayTimeoutError extends AppError {
-  constructor() {
-    super('gateway_timeout', 'The provider stopped answering; the call was charged its hold', 4, 504);
-  }
-}
 
 /** What the route decided for one call, read by the proxy's hooks. */
 interface ProxyPlan {
@@ -107,7 +101,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           p?.finish(reached ? null : { model: p.plan.model, inputTokens: 0, outputTokens: 0 }, reached ? `provider failed after the request was sent: ${err.message}` : '');
           // `res` is a socket only for upgrades, which this route never proxies.
           if (res instanceof ServerResponse && !res.headersSent) {
-            const failure = p?.timedOut ? new GatewayTimeoutError() : new ServiceUnavailableError(reached ? 'The provider failed mid-call; the call was charged its hold' : 'The provider did not answer; nothing was charged');
+            const failure = p?.timedOut ? new GatewayTimeoutError('The provider stopped answering; the call was charged its hold') : new ServiceUnavailableError(reached ? 'The provider failed mid-call; the call was charged its hold' : 'The provider did not answer; nothing was charged');
             sendError(expressReq, res as Response, failure);
           } else if (res instanceof ServerResponse) res.destroy();
         },

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { isDatabaseUnavailable, toGrpcError } from '../src/errors.js';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { AppError, errorCodesOf, fromGrpcError, isDatabaseUnavailable, RateLimitedError, toGrpcError } from '../src/errors.js';
 
 const driverError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -30,4 +31,36 @@ test('when an error is a real fault, then it stays internal (500)', (t) => {
     t.false(isDatabaseUnavailable(err), err.message);
     t.is(toGrpcError(err).code, GrpcStatus.INTERNAL, err.message);
   }
+});
+
+/** What a gRPC client receives for an error a server threw. */
+function overTheWire(err: AppError): ServiceError {
+  const sent = toGrpcError(err);
+  return Object.assign(new Error(sent.message), { code: sent.code!, details: sent.details!, metadata: sent.metadata ?? new Metadata() });
+}
+
+test('when any error crosses gRPC, then the client gets back the class, code, statuses and details the server threw', (t) => {
+  const statuses = [400, 401, 402, 403, 404, 405, 409, 413, 415, 429, 500, 503, 504];
+  const codes = statuses.flatMap((s) => errorCodesOf(s));
+  t.true(codes.length >= 20, 'every code has a status');
+  for (const code of codes) {
+    const thrown = new AppError(code, `the ${code} message`, { retry_after: 7, allowed: ['GET'] });
+    const received = fromGrpcError(overTheWire(thrown));
+    t.not(received.constructor, AppError, `${code} comes back as its own class`);
+    t.is(received.code, code);
+    t.is(received.httpStatus, thrown.httpStatus, code);
+    t.is(received.grpcStatus, thrown.grpcStatus, code);
+    t.is(toGrpcError(received).code, thrown.grpcStatus, code);
+    if (!['internal', 'rate_limited', 'method_not_allowed'].includes(code)) t.is(received.message, `the ${code} message`);
+  }
+  t.is((fromGrpcError(overTheWire(new RateLimitedError(7))) as RateLimitedError).retryAfterSeconds, 7);
+  t.deepEqual(errorCodesOf(503), ['service_unavailable']);
+  t.deepEqual(errorCodesOf(409), ['conflict']);
+});
+
+test('when a server sends a code that is not in the table, then the client goes by the gRPC status alone', (t) => {
+  const metadata = new Metadata();
+  metadata.set('x-error-code', 'toString');
+  const received = fromGrpcError(Object.assign(new Error('x'), { code: GrpcStatus.NOT_FOUND, details: 'gone', metadata }));
+  t.is(received.code, 'not_found');
 });

@@ -1,5 +1,4 @@
 import {
-  ConflictError,
   ForbiddenError,
   microsToUsd,
   NotFoundError,
@@ -10,6 +9,7 @@ import {
   validName,
   type AuditEmitter,
   type PageInput,
+  ServiceUnavailableError,
 } from '@tollgate/platform';
 import { assertPerson, assertReader, isAdmin } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
@@ -114,7 +114,7 @@ export class Agents {
       const minted = await this.deps.credentials.mint({ agentId: id, ownerId: p.id, name }, caller);
       tokenId = minted.tokenId;
       const active = await this.deps.agents.activate(id, tokenId, this.#now());
-      if (!active) throw new ConflictError('Agent creation was interrupted, try again');
+      if (!active) throw new ServiceUnavailableError('Agent creation was interrupted, try again');
       await this.deps.audit.emit(
         {
           action: 'agent.created',

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, type AuditEmitter, type AuditEventInput } from '@tollgate/platform';
+import { NotFoundError, ValidationError, type AuditEmitter, type AuditEventInput, ServiceUnavailableError } from '@tollgate/platform';
 import { assertAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
@@ -126,7 +126,7 @@ export class Usage {
         const budget = await this.deps.book.current(agentId);
         return { charged: claim.charged, remaining: budget ? budget.limit - budget.spent - budget.held : 0, duplicate: true };
       }
-      if (this.#now().getTime() > until) throw new ConflictError('This report is still being charged, try again');
+      if (this.#now().getTime() > until) throw new ServiceUnavailableError('This report is still being charged, try again shortly');
       await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
     }
   }

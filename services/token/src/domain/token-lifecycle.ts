@@ -13,6 +13,7 @@ import {
   type CallContext,
   type PageInput,
   type Scope,
+  ServiceUnavailableError,
 } from '@tollgate/platform';
 import { actingUser, canSee, isAgentTokenIssuer } from './access.js';
 import { assertGrantable, parseScopes } from './scopes.js';
@@ -380,6 +381,6 @@ export class TokenLifecycle {
       );
       return { record: { ...record, last_used_at: null }, token: formatToken(kind, record.id, secret) };
     }
-    throw new ConflictError('Could not allocate a token id, try again');
+    throw new ServiceUnavailableError('Could not allocate a token id, try again');
   }
 }
