@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import type { Principal } from './auth/principal.js';
-import type { CallContext } from './grpc/context.js';
+import type { Caller } from './grpc/context.js';
 import type { ServiceClient } from './grpc/client.js';
 import { ValidationError } from './errors.js';
 import { PeriodLeader } from './leadership.js';
@@ -97,7 +97,7 @@ const bucketOf = (ms: number) => Math.floor(ms / BUCKET_MS);
 
 export interface AuditEmitter {
   /** Durably queues the event in this service's database; returns once it is stored. */
-  emit(input: AuditEventInput, ctx?: Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>): Promise<void>;
+  emit(input: AuditEventInput, ctx?: Caller): Promise<void>;
   /** Delivers what is queued now if this replica leads the relay (also runs on a timer). Resolves when the attempt ends. */
   flush(): Promise<void>;
   /** Stop the timer and make one last delivery attempt. */

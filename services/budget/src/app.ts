@@ -63,7 +63,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
-      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, maxBudgetMicros: config.MAX_BUDGET_USD, selfServiceMicros: config.SELF_SERVICE_BUDGET_USD });
+      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, log: rt.log, maxBudgetMicros: config.MAX_BUDGET_USD, selfServiceMicros: config.SELF_SERVICE_BUDGET_USD });
       const leaseOps = new Leases({
         agents,
         book,

@@ -1,7 +1,7 @@
-import { AGENT_SCOPES, onward, type Principal, type ServiceClient } from '@tollgate/platform';
+import { AGENT_SCOPES, onward, type Caller, type Principal, type ServiceClient } from '@tollgate/platform';
 import type { ProviderKeyDefinition } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import type { TokenDefinition } from '@tollgate/proto/gen/tollgate/token/v1/Token';
-import type { Caller, CredentialIssuer, IpTokenIssuer } from './domain/ports.js';
+import type { CredentialIssuer, IpTokenIssuer } from './domain/ports.js';
 
 /** The budget service calls its neighbours as itself, carrying the caller's request id and deadline. */
 const SELF: Principal = { type: 'service', id: 'budget' };

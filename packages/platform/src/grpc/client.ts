@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ASSERTION_METADATA_KEY, mintAssertion } from '../auth/assertion.js';
 import type { Principal } from '../auth/principal.js';
 import { fromGrpcError, isServiceError } from '../errors.js';
-import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
+import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, type Caller, type ServerSurfaceCall } from './context.js';
 
 /** What an outgoing call carries: who it is for, and what to propagate. */
 export interface OutgoingCall {
@@ -19,7 +19,7 @@ export interface OutgoingCall {
 }
 
 /** Continue the incoming call's identity and request id in an onward call. */
-export function onward(ctx: CallContext, principal: Principal = ctx.principal): OutgoingCall {
+export function onward(ctx: Caller, principal: Principal = ctx.principal): OutgoingCall {
   return { principal, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent, parent: ctx.call };
 }
 

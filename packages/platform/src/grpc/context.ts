@@ -21,6 +21,12 @@ export interface CallContext {
   call: ServerSurfaceCall;
 }
 
+/**
+ * Who a use case acts for, as the server wrapper verified it, with what audit events record
+ * and, when the use case runs inside an RPC, the call onward calls follow (deadline, cancellation).
+ */
+export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'> & Partial<Pick<CallContext, 'call'>>;
+
 export function metadataValue(md: Metadata, key: string): string | undefined {
   const v = md.get(key)[0];
   return typeof v === 'string' && v.length > 0 ? v : undefined;

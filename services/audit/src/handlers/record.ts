@@ -1,6 +1,5 @@
-import { ValidationError, type AsyncHandlers, type CallContext } from '@tollgate/platform';
+import { assertService, ValidationError, type AsyncHandlers, type CallContext } from '@tollgate/platform';
 import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
-import { assertCanRecord } from '../domain/access.js';
 import { validateEvent, type RawEvent, type ValidatedEvent } from '../domain/validate.js';
 import type { HandlerDeps } from './deps.js';
 
@@ -9,14 +8,14 @@ type H = AsyncHandlers<AuditHandlers>;
 export function recordHandlers(deps: HandlerDeps): Pick<H, 'Record' | 'RecordBatch'> {
   return {
     async Record(req, ctx) {
-      assertCanRecord(ctx.principal);
+      assertService(ctx.principal);
       const [validated] = validateAll([req], ctx, deps, false);
       const [result] = await deps.eventLog.append([validated.event]);
       return result;
     },
 
     async RecordBatch(req, ctx) {
-      assertCanRecord(ctx.principal);
+      assertService(ctx.principal);
       if (req.events.length > deps.config.AUDIT_MAX_BATCH) {
         throw new ValidationError('Too many events in one batch', { events: `must be at most ${deps.config.AUDIT_MAX_BATCH}` });
       }

@@ -1,22 +1,24 @@
 import {
+  assertPerson,
   ForbiddenError,
   microsToUsd,
   NotFoundError,
   pageOf,
   readPage,
   roleAtLeast,
+  ServiceUnavailableError,
   ValidationError,
   validName,
   type AuditEmitter,
   type PageInput,
-  ServiceUnavailableError,
 } from '@tollgate/platform';
-import { assertPerson, assertReader, isAdmin } from './access.js';
+import { assertReader, isAdmin } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd, micros } from './money.js';
-import type { Caller, CredentialIssuer } from './ports.js';
+import type { Caller, Logger } from '@tollgate/platform';
+import type { CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository } from './repositories.js';
 import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validProviders } from './rules.js';
@@ -26,6 +28,7 @@ export interface AgentsDeps {
   book: BudgetBook;
   credentials: CredentialIssuer;
   audit: AuditEmitter;
+  log: Logger;
   maxBudgetMicros: number;
   /** Above this a member's new agent needs approval: it is created with at most this and raised by a budget request. */
   selfServiceMicros: number;
@@ -144,7 +147,7 @@ export class Agents {
       } catch (err) {
         complete = false;
         // The agent stays `provisioning`, so the sweeper retries the clean-up.
-        caller?.log.error({ agent_id: id, step, err: (err as Error).message }, 'could not undo a failed agent creation');
+        this.deps.log.error({ agent_id: id, step, err: (err as Error).message }, 'could not undo a failed agent creation');
       }
     }
     return complete;

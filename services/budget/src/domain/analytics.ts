@@ -1,8 +1,7 @@
-import { NotFoundError, ValidationError } from '@tollgate/platform';
-import { assertPerson, assertReader } from './access.js';
+import { assertPerson, NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
+import { assertReader } from './access.js';
 import { applyOp, emptyState, enterDay, utcDay, type SpendRow } from './book.js';
 import type { BudgetBook } from './budget-book.js';
-import type { Caller } from './ports.js';
 import type { JournalRepository, RollupRepository, SpendTotals } from './repositories.js';
 import { knownId } from './rules.js';
 

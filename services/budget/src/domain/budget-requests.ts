@@ -1,4 +1,5 @@
 import {
+  assertPerson,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -6,13 +7,13 @@ import {
   readPage,
   ValidationError,
   type AuditEmitter,
+  type Caller,
   type PageInput,
 } from '@tollgate/platform';
-import { assertPerson, assertReader, isAdmin } from './access.js';
+import { assertReader, isAdmin } from './access.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd } from './money.js';
-import type { Caller } from './ports.js';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from './records.js';
 import type { AgentRepository, BudgetRequestRepository } from './repositories.js';
 import { validText } from '@tollgate/platform';

@@ -1,10 +1,10 @@
-import { BudgetExhaustedError, ForbiddenError, NotFoundError, type AuditEmitter } from '@tollgate/platform';
+import { BudgetExhaustedError, ForbiddenError, NotFoundError, type AuditEmitter, type Caller } from '@tollgate/platform';
 import { assertAgent } from './access.js';
 import type { ReleaseReason } from './book.js';
 import type { BudgetBook, Totals } from './budget-book.js';
 import { newId } from './ids.js';
 import { micros } from './money.js';
-import type { Caller, IpTokenIssuer } from './ports.js';
+import type { IpTokenIssuer } from './ports.js';
 import type { LeaseRecord } from './records.js';
 import type { AgentRepository, LeaseRepository } from './repositories.js';
 import { knownId, validProvider } from './rules.js';

@@ -1,7 +1,4 @@
-import type { CallContext } from '@tollgate/platform';
-
-/** The call being served (its identity, request id and deadline carry into onward calls); absent for background jobs. */
-export type Caller = CallContext;
+import type { Caller } from '@tollgate/platform';
 
 /** The token service, as the budget service needs it: agent credentials. */
 export interface CredentialIssuer {

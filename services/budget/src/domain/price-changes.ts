@@ -1,7 +1,5 @@
-import { KeyedMutex, NotFoundError, ValidationError, type AuditEmitter } from '@tollgate/platform';
-import { assertPerson } from './access.js';
+import { assertPerson, KeyedMutex, NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
 import { formatUsd } from './money.js';
-import type { Caller } from './ports.js';
 import { MAX_PRICE_MICROS, type ModelPrice, type PriceChange, type PriceEntry, type PriceTable } from './prices.js';
 import { validModel, validProvider } from './rules.js';
 

@@ -1,10 +1,9 @@
-import { NotFoundError, ValidationError, type AuditEmitter, type AuditEventInput, ServiceUnavailableError } from '@tollgate/platform';
+import { NotFoundError, ServiceUnavailableError, ValidationError, type AuditEmitter, type AuditEventInput, type Caller } from '@tollgate/platform';
 import { assertAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { usageOpId } from './ids.js';
 import { micros } from './money.js';
-import type { Caller } from './ports.js';
 import type { PriceTable } from './prices.js';
 import type { ClaimRepository, LeaseRepository, UsageClaim } from './repositories.js';
 import { knownId, validModel, validProvider, validRequestId, validTokens } from './rules.js';

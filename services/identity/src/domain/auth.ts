@@ -1,6 +1,6 @@
-import { ForbiddenError, UnauthenticatedError, ValidationError } from '@tollgate/platform';
+import { ForbiddenError, UnauthenticatedError, ValidationError, type Caller } from '@tollgate/platform';
 import type { UserRecord } from '../store/users.js';
-import type { Caller, IdentityDeps } from './deps.js';
+import type { IdentityDeps } from './deps.js';
 import { isLocked, judgeGuess } from './lockout.js';
 import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';

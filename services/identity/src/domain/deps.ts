@@ -1,4 +1,4 @@
-import type { AuditEmitter, CallContext } from '@tollgate/platform';
+import type { AuditEmitter } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import type { LoginFailureStore } from '../store/login-failures.js';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
@@ -6,9 +6,6 @@ import type { SessionStore } from '../store/sessions.js';
 import type { UserStore } from '../store/users.js';
 import type { PasswordHasher } from './passwords.js';
 import type { Signer } from './signing-keys.js';
-
-/** Who is calling, from where: what use-cases need of a call. */
-export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
 
 export interface IdentitySettings {
   accessTtlSeconds: number;

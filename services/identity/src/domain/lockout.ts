@@ -1,5 +1,6 @@
 import type { SlotKind } from '../store/login-failures.js';
-import type { Caller, IdentityDeps } from './deps.js';
+import type { Caller } from '@tollgate/platform';
+import type { IdentityDeps } from './deps.js';
 
 /**
  * Where a user's consecutive failed logins stand: the series the next failure counts

@@ -1,9 +1,9 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@tollgate/platform';
+import { assertService, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
 import type { SessionRecord } from '../store/sessions.js';
-import type { Caller, IdentityDeps } from './deps.js';
+import type { IdentityDeps } from './deps.js';
 import { judgeGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { isAdmin, requireService, requireSession } from './policy.js';
+import { assertSession, isAdmin } from './policy.js';
 import { displayName, type UserView } from './users.js';
 
 /** last_used_at is written at most this often per session, to keep CheckSession a read. */
@@ -19,14 +19,14 @@ export interface SessionView {
 }
 
 export async function logout(deps: IdentityDeps, caller: Caller): Promise<void> {
-  const { userId, sessionId } = requireSession(caller.principal);
+  const { userId, sessionId } = assertSession(caller.principal);
   if (await deps.sessions.revoke(sessionId, userId, 'logout')) {
     await deps.audit.emit({ action: 'auth.logout', resource: { type: 'session', id: sessionId }, details: { user_id: userId } }, caller);
   }
 }
 
 export async function logoutAll(deps: IdentityDeps, caller: Caller): Promise<void> {
-  const { userId } = requireSession(caller.principal);
+  const { userId } = assertSession(caller.principal);
   const count = await deps.sessions.revokeAllOfUser(userId, 'logout_all');
   await deps.audit.emit(
     { action: 'auth.logout', resource: { type: 'user', id: userId }, details: { all_sessions: true, sessions_revoked: count } },
@@ -35,7 +35,7 @@ export async function logoutAll(deps: IdentityDeps, caller: Caller): Promise<voi
 }
 
 export async function listSessions(deps: IdentityDeps, caller: Caller): Promise<SessionView[]> {
-  const { userId, sessionId } = requireSession(caller.principal);
+  const { userId, sessionId } = assertSession(caller.principal);
   const sessions = await deps.sessions.listLive(userId);
   return sessions.map((s) => ({
     id: s.id,
@@ -75,7 +75,7 @@ export async function changePassword(
   caller: Caller,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
-  const { userId, sessionId } = requireSession(caller.principal);
+  const { userId, sessionId } = assertSession(caller.principal);
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
   // The same lockout as logging in, judged before anything else can refuse the change; a locked account changes nothing.
@@ -121,7 +121,7 @@ function live(session: SessionRecord | null, now: number): session is SessionRec
  * disabling revokes it).
  */
 export async function checkSession(deps: IdentityDeps, caller: Caller, sessionId: string): Promise<{ active: boolean; user?: UserView }> {
-  requireService(caller.principal);
+  assertService(caller.principal);
   const now = Date.now();
   const session = sessionId ? await deps.sessions.findById(sessionId) : null;
   if (!live(session, now)) return { active: false };

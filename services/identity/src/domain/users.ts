@@ -1,9 +1,20 @@
-import { ConflictError, isEmail, isRole, NotFoundError, pageOf, readPage, ValidationError, type PageInput, type Role } from '@tollgate/platform';
+import {
+  ConflictError,
+  isEmail,
+  isRole,
+  NotFoundError,
+  pageOf,
+  readPage,
+  ValidationError,
+  type Caller,
+  type PageInput,
+  type Role,
+} from '@tollgate/platform';
 import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from '../store/users.js';
-import type { Caller, IdentityDeps } from './deps.js';
+import type { IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { requireAdmin, requireCanReadUser, requireUserReader } from './policy.js';
+import { assertAdmin, assertCanReadUser, assertUserReader } from './policy.js';
 
 /** A user as callers see it. */
 export interface UserView {
@@ -86,7 +97,7 @@ export async function createUser(
   caller: Caller,
   input: { email: string; name: string; password: string; role: string },
 ): Promise<UserView> {
-  requireAdmin(caller.principal);
+  assertAdmin(caller.principal);
   const email = parseEmail(input.email);
   const name = parseName(input.name);
   const role = parseRole(input.role);
@@ -97,7 +108,7 @@ export async function createUser(
 }
 
 export async function getUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {
-  requireCanReadUser(caller.principal, id);
+  assertCanReadUser(caller.principal, id);
   return view(deps, await mustFind(deps, id));
 }
 
@@ -107,7 +118,7 @@ export async function listUsers(
   caller: Caller,
   input: { page?: PageInput | null; role: string },
 ): Promise<{ items: UserView[]; nextCursor: string }> {
-  requireUserReader(caller.principal);
+  assertUserReader(caller.principal);
   const page = readPage(input.page);
   const role = input.role ? parseRole(input.role) : undefined;
   let after = page.after ? decodeCursor(page.after) : 0;
@@ -166,7 +177,7 @@ export async function updateUser(
   caller: Caller,
   input: { id: string; name?: string; role?: string; disabled?: boolean },
 ): Promise<UserView> {
-  requireAdmin(caller.principal);
+  assertAdmin(caller.principal);
   const name = input.name === undefined ? undefined : parseName(input.name);
   const role = input.role === undefined ? undefined : parseRole(input.role);
   const wanted: UserChanges = { name, role, disabled: input.disabled };
@@ -212,7 +223,7 @@ export async function updateUser(
 
 /** An active admin is disabled first (guarded like any demotion), then deleted. */
 export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string): Promise<void> {
-  requireAdmin(caller.principal);
+  assertAdmin(caller.principal);
   const { before: user } = await changeGuardingLastAdmin(deps, id, (current) => (isActiveAdmin(current) ? { disabled: true } : null));
   if (!(await deps.users.remove(user.id))) throw new NotFoundError('User not found');
   await Promise.all([
@@ -227,7 +238,7 @@ export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string)
 }
 
 export async function unlockUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {
-  requireAdmin(caller.principal);
+  assertAdmin(caller.principal);
   const user = await mustFind(deps, id);
   const wasLocked = await isLocked(deps, user.id);
   await endSeries(deps, user.id, 'unlock');

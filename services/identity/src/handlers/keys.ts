@@ -1,5 +1,5 @@
 import type { IdentityDeps } from '../domain/deps.js';
-import { requireAdmin } from '../domain/policy.js';
+import { assertAdmin } from '../domain/policy.js';
 import type { Handlers } from './messages.js';
 
 export function keyHandlers(deps: IdentityDeps): Pick<Handlers, 'GetJwks' | 'RotateSigningKey'> {
@@ -10,7 +10,7 @@ export function keyHandlers(deps: IdentityDeps): Pick<Handlers, 'GetJwks' | 'Rot
     },
 
     async RotateSigningKey(_req, ctx) {
-      requireAdmin(ctx.principal);
+      assertAdmin(ctx.principal);
       const jwk = await deps.signer.rotate();
       await deps.audit.emit({ action: 'identity.signing_key.rotated', resource: { type: 'signing_key', id: jwk.kid } }, ctx);
       return jwk;

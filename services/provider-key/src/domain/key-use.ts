@@ -1,10 +1,8 @@
 import { sealIpToken } from '@tollgate/sdk';
-import { NotFoundError, ValidationError, type AuditEmitter, validProviderName } from '@tollgate/platform';
-import { assertService } from './access.js';
+import { assertService, NotFoundError, ValidationError, validProviderName, type AuditEmitter, type Caller } from '@tollgate/platform';
 import type { SecretBox } from './keyring.js';
 import { type ProviderKeyRecord } from './provider-key.js';
 import type { ProviderKeyRepository } from './provider-key-repository.js';
-import type { Caller } from './provider-keys.js';
 
 export interface KeyUseDeps {
   store: ProviderKeyRepository;

@@ -1,4 +1,16 @@
-import { NotFoundError, pageOf, readPage, ValidationError, type AuditEmitter, type CallContext, type KeyedMutex, type OutboundPolicy, type PageInput, validName, validProviderName } from '@tollgate/platform';
+import {
+  NotFoundError,
+  pageOf,
+  readPage,
+  ValidationError,
+  validName,
+  validProviderName,
+  type AuditEmitter,
+  type Caller,
+  type KeyedMutex,
+  type OutboundPolicy,
+  type PageInput,
+} from '@tollgate/platform';
 import { assertCanRead, assertCanWrite } from './access.js';
 import type { SecretBox } from './keyring.js';
 import {
@@ -10,8 +22,6 @@ import {
   type ProviderKeyRecord,
 } from './provider-key.js';
 import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
-
-export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
 
 export interface ProviderKeysDeps {
   store: ProviderKeyRepository;

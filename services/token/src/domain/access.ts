@@ -1,4 +1,4 @@
-import { ForbiddenError, hasScope, type Principal, type Role, type Scope } from '@tollgate/platform';
+import { assertPerson, type Principal, type Role, type Scope } from '@tollgate/platform';
 import type { TokenRecord } from './token.js';
 
 /** The service allowed to mint and revoke agent credentials. */
@@ -15,9 +15,7 @@ export interface ActingUser {
  * own API tokens holding `scope`. The owner is always the caller, never a request field.
  */
 export function actingUser(p: Principal, scope: Scope): ActingUser {
-  if (p.type !== 'user' && p.type !== 'token') throw new ForbiddenError('Only users and their personal tokens can manage API tokens');
-  if (!hasScope(p, scope)) throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
-  if (!p.role) throw new ForbiddenError('Your role does not allow managing API tokens');
+  assertPerson(p, 'viewer', scope);
   return { userId: p.id, role: p.role, isAdmin: p.role === 'admin' };
 }
 

@@ -6,14 +6,14 @@ import {
   NotFoundError,
   pageOf,
   readPage,
+  ServiceUnavailableError,
+  ValidationError,
   validName,
   validText,
-  ValidationError,
   type AuditEmitter,
-  type CallContext,
+  type Caller,
   type PageInput,
   type Scope,
-  ServiceUnavailableError,
 } from '@tollgate/platform';
 import { actingUser, canSee, isAgentTokenIssuer } from './access.js';
 import { assertGrantable, parseScopes } from './scopes.js';
@@ -33,9 +33,6 @@ import {
 } from './token.js';
 import { formatToken, isTokenId, newSecret, newTokenId, type TokenKind } from './token-format.js';
 import { OWNER_BUCKET_SIZE, type NewToken, type TokenRepository } from './token-repository.js';
-
-/** Who is calling, as the audit log and the access rules need it. */
-export type Caller = Pick<CallContext, 'principal' | 'requestId' | 'ip' | 'userAgent'>;
 
 export interface LifecycleDeps {
   store: TokenRepository;
