@@ -3,7 +3,7 @@ import type { SessionRecord } from '../store/sessions.js';
 import type { IdentityDeps } from './deps.js';
 import { judgeGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { assertSession, isAdmin } from './policy.js';
+import { assertSession, isAdmin } from './access.js';
 import { displayName, type UserView } from './users.js';
 
 /** last_used_at is written at most this often per session, to keep CheckSession a read. */

@@ -14,7 +14,7 @@ import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from '../store/us
 import type { IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { assertAdmin, assertCanReadUser, assertUserReader } from './policy.js';
+import { assertAdmin, assertCanReadUser, assertUserReader } from './access.js';
 
 /** A user as callers see it. */
 export interface UserView {

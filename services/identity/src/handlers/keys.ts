@@ -1,5 +1,5 @@
 import type { IdentityDeps } from '../domain/deps.js';
-import { assertAdmin } from '../domain/policy.js';
+import { assertAdmin } from '../domain/access.js';
 import type { Handlers } from './messages.js';
 
 export function keyHandlers(deps: IdentityDeps): Pick<Handlers, 'GetJwks' | 'RotateSigningKey'> {
