@@ -13,7 +13,7 @@ import { TokenLifecycle } from './domain/token-lifecycle.js';
 import { parseToken } from './domain/token-format.js';
 import { introspectHandlers } from './handlers/introspect.js';
 import { tokenHandlers } from './handlers/tokens.js';
-import { bootstrapAdminFinder, ownerLookup } from './identity-client.js';
+import { bootstrapAdminFinder, ownerLookup } from './clients/identity.js';
 import { TokenChangeFeed } from './store/change-feed.js';
 import { LastUsedStore } from './store/last-used-store.js';
 import { TokenStore } from './store/token-store.js';

@@ -23,6 +23,15 @@ export function onward(ctx: Caller, principal: Principal = ctx.principal): Outgo
   return { principal, requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent, parent: ctx.call };
 }
 
+/**
+ * A call a service makes to a neighbour as itself, never on behalf of the end caller; when it
+ * serves a call (`caller`), the request id, deadline and cancellation carry on.
+ */
+export function asService(service: string, caller?: Caller): OutgoingCall {
+  const principal: Principal = { type: 'service', id: service };
+  return caller ? onward(caller, principal) : { principal };
+}
+
 /** The unary methods of a generated service definition, as promise-returning functions. */
 export type AsyncClient<D> = {
   [K in keyof D as string extends K ? never : K]: D[K] extends MethodDefinition<infer Req, any, any, infer ResOut> // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -4,7 +4,7 @@ import { assertCanRead } from '../domain/access.js';
 import { newestFirst } from '../domain/event-pages.js';
 import { parseFilter } from '../domain/filter.js';
 import type { HandlerDeps } from './deps.js';
-import { toWire } from './wire.js';
+import { toWire } from './messages.js';
 
 type H = AsyncHandlers<AuditHandlers>;
 

@@ -1,7 +1,7 @@
 import type { AsyncHandlers } from '@tollgate/platform';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { TokenLifecycle } from '../domain/token-lifecycle.js';
-import { apiToken, createdToken } from './views.js';
+import { apiToken, createdToken } from './messages.js';
 
 type LifecycleHandlers = Omit<AsyncHandlers<TokenHandlers>, 'Introspect' | 'IntrospectMany'>;
 

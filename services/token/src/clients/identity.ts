@@ -1,16 +1,16 @@
-import { isRole, NotFoundError, type Principal, type ServiceClient } from '@tollgate/platform';
+import { asService, isRole, NotFoundError, type ServiceClient } from '@tollgate/platform';
 import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
-import type { Owner } from './domain/owner-directory.js';
+import type { Owner } from '../domain/owner-directory.js';
 
 /** How token appears to identity: as itself, never on behalf of the end caller. */
-const SELF: Principal = { type: 'service', id: 'token' };
+const SELF = asService('token');
 const LOOKUP_DEADLINE_MS = 1_000;
 
 /** identity.GetUser → Owner; a user identity does not know (deleted) → null. Other failures throw. */
 export function ownerLookup(identity: ServiceClient<IdentityDefinition>) {
   return async (id: string): Promise<Owner | null> => {
     try {
-      const user = await identity.call.GetUser({ id }, { principal: SELF, deadlineMs: LOOKUP_DEADLINE_MS });
+      const user = await identity.call.GetUser({ id }, { ...SELF, deadlineMs: LOOKUP_DEADLINE_MS });
       // A role this service does not know grants nothing: treat the owner as unusable.
       if (!isRole(user.role)) return null;
       return { id: user.id, role: user.role, disabled: user.disabled };
@@ -31,7 +31,7 @@ export function bootstrapAdminFinder(identity: ServiceClient<IdentityDefinition>
   return async (): Promise<string | null> => {
     if (id) {
       try {
-        const user = await identity.call.GetUser({ id }, { principal: SELF, deadlineMs: 5_000 });
+        const user = await identity.call.GetUser({ id }, { ...SELF, deadlineMs: 5_000 });
         return user.role === 'admin' && !user.disabled ? user.id : null;
       } catch (err) {
         if (err instanceof NotFoundError) return null;
@@ -43,7 +43,7 @@ export function bootstrapAdminFinder(identity: ServiceClient<IdentityDefinition>
     do {
       const page = await identity.call.ListUsers(
         { role: 'admin', page: { limit: 100, cursor } },
-        { principal: SELF, deadlineMs: 5_000 },
+        { ...SELF, deadlineMs: 5_000 },
       );
       for (const u of page.items) {
         if (u.role !== 'admin' || u.disabled) continue;
