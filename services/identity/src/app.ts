@@ -12,11 +12,11 @@ import { authHandlers } from './handlers/auth.js';
 import { keyHandlers } from './handlers/keys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
-import { createLoginFailureStore } from './store/login-failures.js';
-import { createRefreshTokenStore } from './store/refresh-tokens.js';
-import { createSessionStore } from './store/sessions.js';
-import { createSigningKeyStore } from './store/signing-keys.js';
-import { createUserStore } from './store/users.js';
+import { createLoginFailureStore } from './store/login-failure-store.js';
+import { createRefreshTokenStore } from './store/refresh-token-store.js';
+import { createSessionStore } from './store/session-store.js';
+import { createSigningKeyStore } from './store/signing-key-store.js';
+import { createUserStore } from './store/user-store.js';
 
 export { loadConfig };
 

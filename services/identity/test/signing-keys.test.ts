@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { createLogger, ForbiddenError, type Principal } from '@tollgate/platform';
 import type { Jwk__Output } from '@tollgate/proto/gen/tollgate/identity/v1/Jwk';
 import { createSigner } from '../src/domain/signing-keys.js';
-import { createSigningKeyStore } from '../src/store/signing-keys.js';
+import { createSigningKeyStore } from '../src/store/signing-key-store.js';
 import { as, gateway, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
 
 let h: IdentityHarness;

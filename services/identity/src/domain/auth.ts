@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError, type Caller } from '@tollgate/platform';
-import type { UserRecord } from '../store/users.js';
 import type { IdentityDeps } from './deps.js';
 import { isLocked, judgeGuess } from './lockout.js';
+import type { UserRecord } from './records.js';
 import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 

@@ -1,10 +1,7 @@
 import type { AuditEmitter } from '@tollgate/platform';
 import type { Logger } from 'pino';
-import type { LoginFailureStore } from '../store/login-failures.js';
-import type { RefreshTokenStore } from '../store/refresh-tokens.js';
-import type { SessionStore } from '../store/sessions.js';
-import type { UserStore } from '../store/users.js';
 import type { PasswordHasher } from './passwords.js';
+import type { LoginFailureRepository, RefreshTokenRepository, SessionRepository, UserRepository } from './repositories.js';
 import type { Signer } from './signing-keys.js';
 
 export interface IdentitySettings {
@@ -19,10 +16,10 @@ export interface IdentitySettings {
 
 /** Everything the use-cases work with, built once in app.ts. */
 export interface IdentityDeps {
-  users: UserStore;
-  loginFailures: LoginFailureStore;
-  sessions: SessionStore;
-  refreshTokens: RefreshTokenStore;
+  users: UserRepository;
+  loginFailures: LoginFailureRepository;
+  sessions: SessionRepository;
+  refreshTokens: RefreshTokenRepository;
   passwords: PasswordHasher;
   signer: Signer;
   audit: AuditEmitter;

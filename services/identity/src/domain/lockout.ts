@@ -1,6 +1,6 @@
-import type { SlotKind } from '../store/login-failures.js';
 import type { Caller } from '@tollgate/platform';
 import type { IdentityDeps } from './deps.js';
+import type { SlotKind } from './records.js';
 
 /**
  * Where a user's consecutive failed logins stand: the series the next failure counts
@@ -50,7 +50,7 @@ export async function judgeGuess(
 
 /**
  * Counts a password guess against the account before its answer is known: the guess takes
- * the next failure slot of the current series (store/login-failures.ts), so parallel guesses
+ * the next failure slot of the current series (LoginFailureRepository), so parallel guesses
  * cannot all be answered before the lock — the one in slot LOCKOUT_THRESHOLD locks the
  * account for every guess after it, on every replica. A guess while the account is locked
  * is not counted (`locked`). Then the caller settles it: `wrong` audits the lock when this

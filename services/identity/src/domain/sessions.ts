@@ -1,8 +1,8 @@
 import { assertService, ConflictError, ForbiddenError, NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
-import type { SessionRecord } from '../store/sessions.js';
 import type { IdentityDeps } from './deps.js';
 import { judgeGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
+import type { SessionRecord } from './records.js';
 import { assertSession, isAdmin } from './access.js';
 import { displayName, type UserView } from './users.js';
 

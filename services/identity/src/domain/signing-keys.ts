@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, createHash, createPrivateKey, generat
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import type { Logger } from 'pino';
-import type { PublicJwk, SealedKey, SigningKeyRecord, SigningKeyStore } from '../store/signing-keys.js';
+import type { PublicJwk, SealedKey, SigningKeyRecord } from './records.js';
+import type { SigningKeyRepository } from './repositories.js';
 
 const generateEcKeyPair = promisify(generateKeyPair);
 
@@ -37,7 +38,7 @@ export interface Signer {
 }
 
 export interface SignerOptions {
-  store: SigningKeyStore;
+  store: SigningKeyRepository;
   /** AES-256 key that seals private keys at rest. */
   encryptionKey: Buffer;
   issuer: string;

@@ -1,7 +1,6 @@
 import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
-import type { RefreshTokenStore } from '../store/refresh-tokens.js';
-import type { SessionStore } from '../store/sessions.js';
+import type { RefreshTokenRepository, SessionRepository } from './repositories.js';
 
 /** Expired sessions and refresh tokens are kept this long (for "why was I signed out?"), then deleted. */
 export const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -23,8 +22,8 @@ export interface Sweeper {
  * session once. Deleting is idempotent, so overlapping periods do no harm.
  */
 export function startSweeper(opts: {
-  sessions: Pick<SessionStore, 'remove'>;
-  refreshTokens: Pick<RefreshTokenStore, 'expiringOn' | 'superseded' | 'removeSession'>;
+  sessions: Pick<SessionRepository, 'remove'>;
+  refreshTokens: Pick<RefreshTokenRepository, 'expiringOn' | 'superseded' | 'removeSession'>;
   leads: () => Promise<boolean>;
   progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;

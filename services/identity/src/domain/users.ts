@@ -10,10 +10,10 @@ import {
   type PageInput,
   type Role,
 } from '@tollgate/platform';
-import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from '../store/users.js';
 import type { IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
+import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from './records.js';
 import { assertAdmin, assertCanReadUser, assertUserReader } from './access.js';
 
 /** A user as callers see it. */

@@ -1,31 +1,7 @@
 import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import { isDuplicateKeyError, type Role } from '@tollgate/platform';
-
-/**
- * What a session remembers of its user. Role changes and disabling revoke every
- * session of the user, and name changes are copied here, so CheckSession (the
- * gateway's hot path) answers from this one document and its revocation.
- */
-export interface SessionUser {
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: Date;
-}
-
-export interface SessionRecord {
-  id: string;
-  userId: string;
-  user: SessionUser;
-  createdAt: Date;
-  lastUsedAt: Date;
-  /** When the current refresh token stops working. */
-  expiresAt: Date;
-  revokedAt: Date | null;
-  revokeReason: string | null;
-  ip: string;
-  userAgent: string;
-}
+import type { NewSession, SessionRecord } from '../domain/records.js';
+import type { SessionRepository } from '../domain/repositories.js';
 
 /**
  * The session document is written by several hands at once — last use (CheckSession),
@@ -100,16 +76,7 @@ function toRecord(d: SessionDoc, revocation: RevocationDoc | null): SessionRecor
   };
 }
 
-export interface NewSession {
-  id: string;
-  userId: string;
-  user: SessionUser;
-  expiresAt: Date;
-  ip: string;
-  userAgent: string;
-}
-
-export function createSessionStore(conn: Connection) {
+export function createSessionStore(conn: Connection): SessionRepository {
   const model: Model<SessionDoc> = conn.models.Session ?? conn.model<SessionDoc>('Session', sessionSchema);
   const revocations: Model<RevocationDoc> =
     conn.models.SessionRevocation ?? conn.model<RevocationDoc>('SessionRevocation', revocationSchema);
@@ -134,7 +101,9 @@ export function createSessionStore(conn: Connection) {
   }
 
   return {
-    ready: () => Promise.all([model.init(), revocations.init()]),
+    async ready() {
+      await Promise.all([model.init(), revocations.init()]);
+    },
 
     async create(input: NewSession): Promise<SessionRecord> {
       const now = new Date();
@@ -158,7 +127,7 @@ export function createSessionStore(conn: Connection) {
       return doc ? toRecord(doc, revocation) : null;
     },
 
-    /** The user's sessions that still work, newest first. Reads the user's sessions kept until the sweeper deletes them. */
+    /** Reads the user's sessions kept until the sweeper deletes them. */
     async listLive(userId: string, now = new Date()): Promise<SessionRecord[]> {
       const docs = await model.find({ user_id: userId }).lean<SessionDoc[]>();
       const revoked = await Promise.all(docs.map((d) => revocations.exists({ _id: d._id })));
@@ -172,17 +141,14 @@ export function createSessionStore(conn: Connection) {
       await model.updateOne({ _id: id }, { $set: { last_used_at: at } });
     },
 
-    /** After a refresh: the session lasts as long as its new refresh token. */
     async renew(id: string, changes: { expiresAt: Date; at: Date }): Promise<void> {
       await model.updateOne({ _id: id }, { $set: { expires_at: changes.expiresAt, last_used_at: changes.at } });
     },
 
-    /** Revokes one session; false when it was already revoked. */
     async revoke(id: string, userId: string, reason: string): Promise<boolean> {
       return (await revokeMany(userId, [id], reason)) === 1;
     },
 
-    /** Revokes every session of a user (but `exceptId`); returns how many this call revoked. */
     async revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<number> {
       const docs = await model.find({ user_id: userId }, { _id: 1 }).lean<{ _id: string }[]>();
       return revokeMany(
@@ -196,7 +162,6 @@ export function createSessionStore(conn: Connection) {
       await model.updateMany({ user_id: userId }, { $set: { 'user.name': name } });
     },
 
-    /** Deletes a session and its revocation (the sweeper, once its last refresh token is long expired). */
     async remove(id: string): Promise<void> {
       await Promise.all([model.deleteOne({ _id: id }), revocations.deleteOne({ _id: id })]);
     },
@@ -206,5 +171,3 @@ export function createSessionStore(conn: Connection) {
     },
   };
 }
-
-export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,16 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { findLast, isDuplicateKeyError } from '@tollgate/platform';
-
-/** What fills a slot: a counted failure, or what ends a series of them. */
-export type SlotKind = 'failure' | 'success' | 'unlock';
-
-/** The last slot taken in a user's latest series of failed logins. */
-export interface SlotRecord {
-  series: number;
-  n: number;
-  kind: SlotKind;
-  at: Date;
-}
+import type { SlotKind, SlotRecord } from '../domain/records.js';
+import type { LoginFailureRepository } from '../domain/repositories.js';
 
 interface SlotDoc {
   /** `<user>:<series>:<n>` */
@@ -37,16 +28,8 @@ const slotSchema = new Schema<SlotDoc>(
 const slotKey = (userId: string, series: number, n: number) => `${userId}:${series}:${n}`;
 const MAX_REMEMBERED = 10_000;
 
-/**
- * Failed logins, counted exactly by claiming numbered slots: series s of user u is the
- * slots `u:s:1`, `u:s:2`, … . A failure takes the next free slot with a unique insert,
- * so of any number of concurrent failures (on any replicas) each takes a different
- * slot and none is lost; whoever takes slot `threshold` locks the account. A success or
- * an unlock takes the next slot too and so ends the series; the next failure opens
- * series s + 1 at its slot 1. Slots are never updated, only inserted (and deleted with
- * the user), so nothing else written about the user can undo a count or a lock.
- */
-export function createLoginFailureStore(conn: Connection) {
+/** Slot n of series s of user u is the document `u:s:n`: taking a slot is a unique insert, so exactly one login takes it. */
+export function createLoginFailureStore(conn: Connection): LoginFailureRepository {
   const model: Model<SlotDoc> = conn.models.LoginFailure ?? conn.model<SlotDoc>('LoginFailure', slotSchema);
   const taken = async (userId: string, series: number, n: number) => (await model.exists({ _id: slotKey(userId, series, n) })) !== null;
   /**
@@ -61,12 +44,11 @@ export function createLoginFailureStore(conn: Connection) {
   }
 
   return {
-    ready: () => model.init(),
+    async ready() {
+      await model.init();
+    },
 
-    /**
-     * The last slot of the user's latest series; null when the user never failed a
-     * login. One round trip (two lookups at once) when this replica saw the last slot.
-     */
+    /** One round trip (two lookups at once) when this replica saw the last slot. */
     async last(userId: string): Promise<SlotRecord | null> {
       const hint = seen.get(userId);
       if (hint) {
@@ -84,7 +66,6 @@ export function createLoginFailureStore(conn: Connection) {
       return slot;
     },
 
-    /** Takes slot n of a series; false when another login took it first. */
     async claim(userId: string, series: number, n: number, kind: SlotKind, at: Date): Promise<boolean> {
       try {
         await model.create({ _id: slotKey(userId, series, n), user_id: userId, series, n, kind, at });
@@ -102,5 +83,3 @@ export function createLoginFailureStore(conn: Connection) {
     },
   };
 }
-
-export type LoginFailureStore = ReturnType<typeof createLoginFailureStore>;

@@ -1,25 +1,7 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { ConflictError, findLast, isDuplicateKeyError, type Role } from '@tollgate/platform';
-
-/** A user as the domain sees it: a plain object, never a mongoose document. */
-export interface UserRecord {
-  id: string;
-  email: string;
-  /** As given; empty when none was (the email's local part is shown instead). */
-  name: string;
-  role: Role;
-  disabled: boolean;
-  passwordHash: string;
-  createdAt: Date;
-  updatedAt: Date;
-  /** 1 at creation; each change commits the next revision. */
-  rev: number;
-  /** The user's place in creation order (1, 2, …), which lists page by. */
-  seq: number;
-}
-
-/** What a change can alter; every revision carries all of it. */
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'passwordHash'>>;
+import { USER_BUCKET_SIZE, type NewUser, type UserChanges, type UserRecord } from '../domain/records.js';
+import type { UserRepository } from '../domain/repositories.js';
 
 interface UserDoc {
   _id: string;
@@ -54,8 +36,6 @@ interface SeqDoc {
   _id: number;
   user_id: string;
 }
-
-export const USER_BUCKET_SIZE = 64;
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -118,13 +98,6 @@ function stateOf(u: UserRecord) {
   return { name: u.name, role: u.role, disabled: u.disabled, password_hash: u.passwordHash, updated_at: u.updatedAt };
 }
 
-export interface NewUser {
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string;
-}
-
 /**
  * Users as an append-only log of revisions per user (`_id: "<user>:<rev>"`) plus the
  * user document, the read model of the latest revision. Every change commits the next
@@ -133,7 +106,7 @@ export interface NewUser {
  * a disable or a role change is never undone by a concurrent rename or password change
  * (FerretDB writes whole documents back). Reads check the document against the log.
  */
-export function createUserStore(conn: Connection) {
+export function createUserStore(conn: Connection): UserRepository {
   const model: Model<UserDoc> = conn.models.User ?? conn.model<UserDoc>('User', userSchema);
   const revisions: Model<RevisionDoc> = conn.models.UserRevision ?? conn.model<RevisionDoc>('UserRevision', revisionSchema);
   const seqs: Model<SeqDoc> = conn.models.UserSeq ?? conn.model<SeqDoc>('UserSeq', seqSchema);
@@ -178,10 +151,10 @@ export function createUserStore(conn: Connection) {
   }
 
   return {
-    /** Resolves once the collections' indexes (the unique email) exist. */
-    ready: () => Promise.all([model.init(), revisions.init(), seqs.init()]),
+    async ready() {
+      await Promise.all([model.init(), revisions.init(), seqs.init()]);
+    },
 
-    /** Stores a new user at the next place in creation order; a taken email is a conflict. */
     async create(input: NewUser): Promise<UserRecord> {
       const id = new Types.ObjectId().toHexString();
       let seq = (await lastSeq()) + 1;
@@ -225,16 +198,13 @@ export function createUserStore(conn: Connection) {
       return latest(await model.findOne({ email }).lean<UserDoc>());
     },
 
-    /** The highest place in creation order taken so far (0: none). */
     lastSeq,
 
-    /** One bucket of users (seq / USER_BUCKET_SIZE = bucket) as the read model has them, in no order. */
     async bucket(bucket: number): Promise<UserRecord[]> {
       const docs = await model.find({ bucket }).lean<UserDoc[]>();
       return docs.map(toRecord);
     },
 
-    /** The users at their latest revisions (one lookup each: the read model may lag a change in flight). */
     async current(users: UserRecord[]): Promise<UserRecord[]> {
       const latestOf = async (u: UserRecord) => {
         const rev = await newer(u.id, u.rev);
@@ -243,17 +213,12 @@ export function createUserStore(conn: Connection) {
       return Promise.all(users.map(latestOf));
     },
 
-    /** Every admin, enabled or not (the read model's role names the candidates; the log confirms each). */
+    /** The read model's role names the candidates; the log confirms each. */
     async admins(): Promise<UserRecord[]> {
       const docs = await model.find({ role: 'admin' }).lean<UserDoc[]>();
       return (await Promise.all(docs.map(latest))).filter((u): u is UserRecord => u?.role === 'admin');
     },
 
-    /**
-     * Commits the next revision of a user with the changes `decide` returns for its
-     * latest revision (null: nothing to change). A revision taken first by another
-     * writer makes it decide again on top of that one. null when the user does not exist.
-     */
     async change(
       id: string,
       decide: (current: UserRecord) => Promise<UserChanges | null>,
@@ -284,5 +249,3 @@ export function createUserStore(conn: Connection) {
     },
   };
 }
-
-export type UserStore = ReturnType<typeof createUserStore>;

@@ -1,24 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@tollgate/platform';
+import type { RefreshTokenRecord } from '../domain/records.js';
+import type { RefreshTokenRepository } from '../domain/repositories.js';
 
 const DAY_MS = 86_400_000;
-
-/**
- * One refresh token of a session's family, known only by its SHA-256 digest: the
- * session's generation 1 is issued at login, and each refresh issues the next one.
- * Only the latest generation may be refreshed; presenting an earlier one (its
- * successor exists) means it was copied, and the session is revoked.
- */
-export interface RefreshTokenRecord {
-  digest: string;
-  sessionId: string;
-  userId: string;
-  generation: number;
-  /** The CSRF token issued with this refresh token, which the cookie flow must send back. */
-  csrfDigest: string;
-  issuedAt: Date;
-  expiresAt: Date;
-}
 
 interface RefreshTokenDoc {
   /** `<session>:<generation>`: its unique insert is the commit point of a refresh. */
@@ -63,18 +48,15 @@ function toRecord(d: RefreshTokenDoc): RefreshTokenRecord {
   };
 }
 
-export function createRefreshTokenStore(conn: Connection) {
+export function createRefreshTokenStore(conn: Connection): RefreshTokenRepository {
   const model: Model<RefreshTokenDoc> =
     conn.models.RefreshToken ?? conn.model<RefreshTokenDoc>('RefreshToken', refreshTokenSchema);
 
   return {
-    ready: () => model.init(),
+    async ready() {
+      await model.init();
+    },
 
-    /**
-     * Issues a generation of a session's family. Of refreshes that present the same
-     * token at once, on any replicas, exactly one issues its successor: the others find
-     * that generation taken (false) and are treated as reuse.
-     */
     async issue(input: Omit<RefreshTokenRecord, 'issuedAt'>): Promise<boolean> {
       try {
         await model.create({
@@ -101,12 +83,10 @@ export function createRefreshTokenStore(conn: Connection) {
       return d ? toRecord(d) : null;
     },
 
-    /** Whether a later refresh replaced this generation. */
     async superseded(token: Pick<RefreshTokenRecord, 'sessionId' | 'generation'>): Promise<boolean> {
       return (await model.exists({ _id: generationKey(token.sessionId, token.generation + 1) })) !== null;
     },
 
-    /** Generations whose expiry falls on this UTC day (days since the epoch). */
     async expiringOn(day: number): Promise<RefreshTokenRecord[]> {
       return (await model.find({ expiry_day: day }).lean<RefreshTokenDoc[]>()).map(toRecord);
     },
@@ -120,5 +100,3 @@ export function createRefreshTokenStore(conn: Connection) {
     },
   };
 }
-
-export type RefreshTokenStore = ReturnType<typeof createRefreshTokenStore>;

@@ -1,29 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-
-/** The public half of an ES256 key, as a JWK. */
-export interface PublicJwk {
-  kty: 'EC';
-  crv: 'P-256';
-  x: string;
-  y: string;
-}
-
-/** AES-256-GCM ciphertext of the PKCS#8 private key; the kid is the associated data. */
-export interface SealedKey {
-  iv: string;
-  data: string;
-  tag: string;
-}
-
-export interface SigningKeyRecord {
-  kid: string;
-  status: 'active' | 'retired';
-  publicJwk: PublicJwk;
-  /** Null once retired: a retired key only verifies, so its private half is dropped. */
-  sealedPrivateKey: SealedKey | null;
-  createdAt: Date;
-  retiredAt: Date | null;
-}
+import type { PublicJwk, SealedKey, SigningKeyRecord } from '../domain/records.js';
+import type { SigningKeyRepository } from '../domain/repositories.js';
 
 interface SigningKeyDoc {
   _id: string;
@@ -57,11 +34,13 @@ function toRecord(d: SigningKeyDoc): SigningKeyRecord {
   };
 }
 
-export function createSigningKeyStore(conn: Connection) {
+export function createSigningKeyStore(conn: Connection): SigningKeyRepository {
   const model: Model<SigningKeyDoc> = conn.models.SigningKey ?? conn.model<SigningKeyDoc>('SigningKey', signingKeySchema);
 
   return {
-    ready: () => model.init(),
+    async ready() {
+      await model.init();
+    },
 
     async create(input: { kid: string; publicJwk: PublicJwk; sealedPrivateKey: SealedKey }): Promise<SigningKeyRecord> {
       const doc: SigningKeyDoc = {
@@ -76,13 +55,11 @@ export function createSigningKeyStore(conn: Connection) {
       return toRecord(doc);
     },
 
-    /** The newest active key (two replicas starting at once may each have made one). */
     async findActive(): Promise<SigningKeyRecord | null> {
       const d = await model.findOne({ status: 'active' }).sort({ created_at: -1, _id: -1 }).lean<SigningKeyDoc>();
       return d ? toRecord(d) : null;
     },
 
-    /** Active keys, and retired ones retired after `retiredSince`: what may still verify a live token. */
     async listVerifying(retiredSince: Date): Promise<SigningKeyRecord[]> {
       const docs = await model
         .find({ $or: [{ status: 'active' }, { retired_at: mongoose.trusted({ $gt: retiredSince }) }] })
@@ -91,7 +68,6 @@ export function createSigningKeyStore(conn: Connection) {
       return docs.map(toRecord);
     },
 
-    /** Retires every active key but `kid`, dropping their private halves. */
     async retireAllExcept(kid: string): Promise<number> {
       const res = await model.updateMany(
         { status: 'active', _id: mongoose.trusted({ $ne: kid }) },
@@ -101,5 +77,3 @@ export function createSigningKeyStore(conn: Connection) {
     },
   };
 }
-
-export type SigningKeyStore = ReturnType<typeof createSigningKeyStore>;
