@@ -1,25 +1,10 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
-import { descriptionField, nameField, providerName, toMicros, usdAmount } from './fields.js';
+import { descriptionField, idParams, nameField, nullable, pageOut, pageQuery, providerName, toMicros, usdAmount } from './fields.js';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
-import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
-import { outgoing } from '../http/request-context.js';
-import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
-
-export const budgetSchema = z
-  .object({ limit_usd: z.number(), spent_usd: z.number(), reserved_usd: z.number(), remaining_usd: z.number() })
-  .openapi('Budget');
-
-export function toBudget(b: BudgetState__Output | null | undefined) {
-  return {
-    limit_usd: microsToUsd(b?.limit_micros ?? 0),
-    spent_usd: microsToUsd(b?.spent_micros ?? 0),
-    reserved_usd: microsToUsd(b?.reserved_micros ?? 0),
-    remaining_usd: microsToUsd(b?.remaining_micros ?? 0),
-  };
-}
-
+import { budgetSchema, toBudget } from './schemas.js';
 
 const agentSchema = z
   .object({
@@ -92,10 +77,10 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     }),
     status: 201,
     response: z.object({ agent: agentSchema, token: z.string().openapi({ description: 'The tg_agt_ credential, shown once' }) }).openapi('CreatedAgent'),
-    handler: async ({ body }, req) => {
+    handler: async ({ body, call }) => {
       const res = await budget.CreateAgent(
         { name: body.name, description: body.description ?? '', budget_micros: toMicros(body.budget_usd, 'budget_usd'), providers: body.providers ?? [] },
-        outgoing(req),
+        call,
       );
       return { agent: toAgent(res.agent!), token: res.token };
     },
@@ -110,8 +95,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     scope: 'agents:read',
     query: z.object(pageQuery),
     response: pageOut(agentSchema),
-    handler: async ({ query }, req) => {
-      const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor } }, outgoing(req));
+    handler: async ({ query, call }) => {
+      const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor } }, call);
       return { items: res.items.map(toAgent), next_cursor: nullable(res.next_cursor) };
     },
   });
@@ -126,7 +111,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     response: agentSchema,
     errors: [404],
-    handler: async ({ params }, req) => toAgent(await budget.GetAgent({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toAgent(await budget.GetAgent({ id: params.id }, call)),
   });
 
   route({
@@ -146,7 +131,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     }),
     response: agentSchema,
     errors: [404],
-    handler: async ({ params, body }, req) =>
+    handler: async ({ params, body, call }) =>
       toAgent(
         await budget.UpdateAgent(
           {
@@ -157,7 +142,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
             max_parallel_calls: body.max_parallel_calls,
             tokens_per_minute: body.tokens_per_minute,
           },
-          outgoing(req),
+          call,
         ),
       ),
   });
@@ -173,7 +158,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     response: budgetSchema,
     errors: [404],
-    handler: async ({ params }, req) => toBudget(await budget.GetBudget({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toBudget(await budget.GetBudget({ id: params.id }, call)),
   });
 
   route({
@@ -187,8 +172,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     response: historySchema,
     errors: [404],
-    handler: async ({ params }, req) => {
-      const res = await budget.GetBudgetHistory({ id: params.id }, outgoing(req));
+    handler: async ({ params, call }) => {
+      const res = await budget.GetBudgetHistory({ id: params.id }, call);
       return {
         items: res.items.map((h) => ({
           old_limit_usd: microsToUsd(h.old_limit_micros),

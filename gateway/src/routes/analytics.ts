@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
-import { outgoing } from '../http/request-context.js';
-import { idParams, type RouteDefiner } from './define.js';
+import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
+import { idParams } from './fields.js';
 
 const spendSchema = z
   .object({
@@ -42,10 +42,10 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
       agent_id: idParams.shape.id.optional(),
     }),
     response: spendSchema,
-    handler: async ({ query }, req) => {
+    handler: async ({ query, call }) => {
       const res = await budget.GetSpend(
         { group_by: query.group_by, from: query.from ?? '', to: query.to ?? '', agent_id: query.agent_id ?? '' },
-        outgoing(req),
+        call,
       );
       return {
         items: res.items.map((r) => ({

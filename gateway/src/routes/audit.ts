@@ -1,13 +1,13 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { fromGrpcError, isServiceError } from '@tollgate/platform';
+import { fromGrpcError, isServiceError, type OutgoingCall } from '@tollgate/platform';
 import type { AuditClient } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import type { AuditEvent__Output } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { ExportChunk__Output } from '@tollgate/proto/gen/tollgate/audit/v1/ExportChunk';
 import type { QueryFilter } from '@tollgate/proto/gen/tollgate/audit/v1/QueryFilter';
-import { outgoing } from '../http/request-context.js';
-import { nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
+import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
+import { nullable, pageOut, pageQuery } from './fields.js';
 
 // An export may run for a while on a large log; the unary deadline does not fit it.
 const EXPORT_DEADLINE_MS = 10 * 60_000;
@@ -65,9 +65,9 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       'A null `next_cursor` means there is nothing more. `from`/`to` are inclusive RFC 3339 bounds on the event\'s `at`.',
     query: z.object({ ...filterQuery, ...pageQuery }),
     response: pageOut(eventSchema),
-    handler: async ({ query }, req) => {
+    handler: async ({ query, call }) => {
       const { limit, cursor, ...filter } = query;
-      const res = await deps.clients.audit.call.Query({ filter: toFilter(filter), page: { limit, cursor } }, outgoing(req));
+      const res = await deps.clients.audit.call.Query({ filter: toFilter(filter), page: { limit, cursor } }, call);
       return { items: res.items.map(toEvent), next_cursor: nullable(res.next_cursor) };
     },
   });
@@ -80,7 +80,7 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an event id') }),
     response: eventSchema,
     errors: [404],
-    handler: async ({ params }, req) => toEvent(await deps.clients.audit.call.Get({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toEvent(await deps.clients.audit.call.Get({ id: params.id }, call)),
   });
 
   route({
@@ -94,8 +94,8 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       'first_bad_id names the first event that does not fit: a modified one, or the one after a deleted or moved one.',
     query: z.object(window),
     response: verifySchema,
-    handler: async ({ query }, req) => {
-      const res = await deps.clients.audit.call.Verify({ from: query.from ?? '', to: query.to ?? '' }, outgoing(req));
+    handler: async ({ query, call }) => {
+      const res = await deps.clients.audit.call.Verify({ from: query.from ?? '', to: query.to ?? '' }, call);
       return { ok: res.ok, checked: res.checked, first_bad_id: nullable(res.first_bad_id) };
     },
   });
@@ -107,9 +107,9 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     summary: 'Export audit events as NDJSON or CSV (streamed, oldest first)',
     description: 'NDJSON lines have the AuditEvent shape; CSV has a header row and details as a JSON column.',
     query: z.object({ ...filterQuery, format: z.enum(['ndjson', 'csv']).default('ndjson') }),
-    handler: async ({ query }, req, res) => {
+    handler: async ({ query, call }, req, res) => {
       const { format, ...filter } = query;
-      await streamExport(deps, req, res, format, toFilter(filter));
+      await streamExport(deps, call, req, res, format, toFilter(filter));
       return undefined;
     },
   });
@@ -162,9 +162,8 @@ function detailsOf(json: string): Record<string, unknown> {
  * the error envelope and status. A slow client pauses the gRPC stream (back-pressure);
  * a client that goes away cancels it.
  */
-function streamExport(deps: GatewayDeps, req: Request, res: Response, format: keyof typeof FORMATS, filter: QueryFilter): Promise<void> {
+function streamExport(deps: GatewayDeps, call: OutgoingCall, req: Request, res: Response, format: keyof typeof FORMATS, filter: QueryFilter): Promise<void> {
   const client = deps.clients.audit;
-  const call = outgoing(req);
   const stream = (client.raw as AuditClient).Export({ filter, format }, client.metadata(call), {
     deadline: Date.now() + EXPORT_DEADLINE_MS,
   });

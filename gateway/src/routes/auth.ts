@@ -2,12 +2,11 @@ import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
-import { outgoing } from '../http/request-context.js';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
-import { idParams, pageOut, type RouteDefiner } from './define.js';
-import { toUser, userSchema } from './users.js';
-import { passwordField } from './fields.js';
+import type { RouteDefiner } from './define.js';
+import { idParams, pageOut, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
+import { toUser, userSchema } from './schemas.js';
 
 /** The refresh cookie only travels to the auth endpoints; the CSRF cookie is readable by the page (double submit). */
 export const REFRESH_COOKIE = 'tg_refresh';
@@ -83,12 +82,12 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1_024) }),
     response: authResultSchema,
     errors: [401],
-    handler: async ({ body }, req, res) => {
+    handler: async ({ body, call }, req, res) => {
       const attempt = await deps.limiters.login.begin(req.ctx.ip, body.email);
       setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
       let result: AuthResult__Output;
       try {
-        result = await identity.Login({ email: body.email, password: body.password }, outgoing(req));
+        result = await identity.Login({ email: body.email, password: body.password }, call);
       } catch (err) {
         // A wrong credential keeps its count; an attempt identity never judged gives it back.
         if (!(err instanceof UnauthenticatedError && err.code === 'invalid_credentials')) await attempt.notFailed();
@@ -114,7 +113,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     response: authResultSchema,
     errors: [401],
     rateLimit: { points: 60, durationSec: 60 },
-    handler: async ({ body }, req, res) => {
+    handler: async ({ body, call }, req, res) => {
       const cookie = typeof req.cookies?.[REFRESH_COOKIE] === 'string' ? (req.cookies[REFRESH_COOKIE] as string) : '';
       if (!body.refresh_token && !cookie) {
         throw new UnauthenticatedError('unauthenticated', 'A refresh token is required (tg_refresh cookie or refresh_token)');
@@ -124,7 +123,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
         : { refresh_token: cookie, csrf_token: req.get(CSRF_HEADER) ?? '', cookie_flow: true };
       let result: AuthResult__Output;
       try {
-        result = await identity.Refresh(request, outgoing(req));
+        result = await identity.Refresh(request, call);
       } catch (err) {
         // A dead refresh token should not linger in the browser; a CSRF failure leaves the cookie alone.
         if (err instanceof UnauthenticatedError) clearAuthCookies(res);
@@ -142,8 +141,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     summary: 'End this session',
     description: 'Its refresh token dies and its access token is refused from now on (401 token_revoked).',
     status: 204,
-    handler: async ({ principal }, req, res) => {
-      await identity.Logout({ session_id: principal.sessionId ?? '' }, outgoing(req));
+    handler: async ({ principal, call }, _req, res) => {
+      await identity.Logout({ session_id: principal.sessionId ?? '' }, call);
       deps.auth.invalidateSession(principal.sessionId ?? '');
       clearAuthCookies(res);
       return undefined;
@@ -156,8 +155,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     path: '/v1/auth/logout-all',
     summary: 'End every session of the signed-in user',
     status: 204,
-    handler: async ({ principal }, req, res) => {
-      await identity.LogoutAll({}, outgoing(req));
+    handler: async ({ principal, call }, _req, res) => {
+      await identity.LogoutAll({}, call);
       deps.auth.invalidateUser(principal.id);
       clearAuthCookies(res);
       return undefined;
@@ -170,7 +169,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     path: '/v1/auth/me',
     summary: 'The signed-in user',
     response: userSchema,
-    handler: async ({ principal }, req) => toUser(await identity.GetUser({ id: principal.id }, outgoing(req))),
+    handler: async ({ principal, call }) => toUser(await identity.GetUser({ id: principal.id }, call)),
   });
 
   route({
@@ -184,11 +183,11 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     body: z.object({ current_password: z.string().max(1_024), new_password: passwordField }),
     status: 204,
     errors: [429],
-    handler: async ({ body, principal }, req, res) => {
+    handler: async ({ body, principal, call }, req, res) => {
       const attempt = await deps.limiters.login.begin(req.ctx.ip, `user:${principal.id}`);
       setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
       try {
-        await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, outgoing(req));
+        await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, call);
       } catch (err) {
         // 403: the current password was wrong (or the account locked) — it counts. A 400 or 409 came after a right one.
         if (!(err instanceof ForbiddenError)) await attempt.notFailed();
@@ -206,8 +205,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     path: '/v1/auth/sessions',
     summary: 'Your live sessions',
     response: pageOut(sessionSchema),
-    handler: async (_input, req) => {
-      const res = await identity.ListSessions({}, outgoing(req));
+    handler: async ({ call }) => {
+      const res = await identity.ListSessions({}, call);
       return { items: res.items.map((s) => ({ ...s })), next_cursor: null };
     },
   });
@@ -220,8 +219,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     params: idParams,
     status: 204,
     errors: [404],
-    handler: async ({ params, principal }, req, res) => {
-      await identity.RevokeSession({ id: params.id }, outgoing(req));
+    handler: async ({ params, principal, call }, _req, res) => {
+      await identity.RevokeSession({ id: params.id }, call);
       deps.auth.invalidateSession(params.id);
       if (params.id === principal.sessionId) clearAuthCookies(res);
       return undefined;
@@ -236,8 +235,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     auth: 'public',
     response: z.object({ keys: z.array(jwkSchema) }).openapi('Jwks'),
     rateLimit: { points: 600, durationSec: 60 },
-    handler: async (_input, req, res) => {
-      const jwks = await identity.GetJwks({}, outgoing(req));
+    handler: async ({ call }, _req, res) => {
+      const jwks = await identity.GetJwks({}, call);
       res.setHeader('Cache-Control', 'public, max-age=300');
       return { keys: jwks.keys };
     },
@@ -255,8 +254,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     roles: ['admin'],
     scope: 'users:write',
     response: jwkSchema,
-    handler: async (_input, req) => {
-      const key = await identity.RotateSigningKey({}, outgoing(req));
+    handler: async ({ call }) => {
+      const key = await identity.RotateSigningKey({}, call);
       await deps.auth.signingKeysChanged();
       return key;
     },

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
 import type { BudgetRequest__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
-import { outgoing } from '../http/request-context.js';
-import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
-import { optionalText, requiredText, toMicros, usdAmount } from './fields.js';
+import type { RouteDefiner } from './define.js';
+import { idParams, nullable, optionalText, pageOut, pageQuery, requiredText, toMicros, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
@@ -58,11 +57,11 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     status: 201,
     response: requestSchema,
     errors: [404],
-    handler: async ({ body }, req) =>
+    handler: async ({ body, call }) =>
       toRequest(
         await budget.CreateBudgetRequest(
           { agent_id: body.agent_id, requested_micros: toMicros(body.requested_budget_usd, 'requested_budget_usd'), justification: body.justification },
-          outgoing(req),
+          call,
         ),
       ),
   });
@@ -76,10 +75,10 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     scope: 'budgets:read',
     query: z.object({ ...pageQuery, status: z.enum(STATUSES).optional(), agent_id: idParams.shape.id.optional() }),
     response: pageOut(requestSchema),
-    handler: async ({ query }, req) => {
+    handler: async ({ query, call }) => {
       const res = await budget.ListBudgetRequests(
         { page: { limit: query.limit, cursor: query.cursor }, status: query.status ?? '', agent_id: query.agent_id ?? '' },
-        outgoing(req),
+        call,
       );
       return { items: res.items.map(toRequest), next_cursor: nullable(res.next_cursor) };
     },
@@ -95,7 +94,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     params: idParams,
     response: requestSchema,
     errors: [404],
-    handler: async ({ params }, req) => toRequest(await budget.GetBudgetRequest({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toRequest(await budget.GetBudgetRequest({ id: params.id }, call)),
   });
 
   route({
@@ -110,7 +109,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     body: z.object({ note: optionalText.optional() }),
     response: requestSchema,
     errors: [404, 409],
-    handler: async ({ params, body }, req) => toRequest(await budget.ApproveBudgetRequest({ id: params.id, note: body.note ?? '' }, outgoing(req))),
+    handler: async ({ params, body, call }) => toRequest(await budget.ApproveBudgetRequest({ id: params.id, note: body.note ?? '' }, call)),
   });
 
   route({
@@ -124,7 +123,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     body: z.object({ reason: requiredText }),
     response: requestSchema,
     errors: [404, 409],
-    handler: async ({ params, body }, req) => toRequest(await budget.RejectBudgetRequest({ id: params.id, note: body.reason }, outgoing(req))),
+    handler: async ({ params, body, call }) => toRequest(await budget.RejectBudgetRequest({ id: params.id, note: body.reason }, call)),
   });
 
   route({
@@ -137,6 +136,6 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     params: idParams,
     response: requestSchema,
     errors: [404, 409],
-    handler: async ({ params }, req) => toRequest(await budget.CancelBudgetRequest({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toRequest(await budget.CancelBudgetRequest({ id: params.id }, call)),
   });
 }

@@ -1,18 +1,22 @@
+import './zod-openapi.js';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { OpenAPIRegistry, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
   errorCodesOf,
   ForbiddenError,
   ValidationError,
+  type OutgoingCall,
   type Principal,
   type Role,
   type Scope,
 } from '@tollgate/platform';
 import type { GatewayDeps } from '../deps.js';
+import { outgoing } from '../http/request-context.js';
+import { errorSchema } from './schemas.js';
+import type { RouteTable } from './route-table.js';
 import { consume, setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 
-extendZodWithOpenApi(z);
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -75,20 +79,13 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   /** Extra limiter for this route, per caller (or per IP on public routes). */
   rateLimit?: { points: number; durationSec: number };
   admit?: Admission<B, Q, P, A, M>;
-  /** Returns the response body. A handler that streams or sets cookies may use res directly and return undefined. */
-  handler: (input: RouteInput<B, Q, P, A> & { admitted: M }, req: Request, res: Response) => Promise<unknown>;
+  /**
+   * Returns the response body. A handler that streams or sets cookies may use res directly and
+   * return undefined. `call` is what its gRPC calls carry: the caller, request id and client.
+   */
+  handler: (input: RouteInput<B, Q, P, A> & { admitted: M; call: OutgoingCall }, req: Request, res: Response) => Promise<unknown>;
 }
 
-export const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      request_id: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  })
-  .openapi('Error');
 
 /** What the codes of a status come with, beyond the envelope. */
 const ERROR_NOTES: Record<number, string> = {
@@ -122,28 +119,6 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
  * scope; denials audited as authz.denied) → per-caller and per-route rate limits →
  * validate params/query/body (bodies and queries are strict: unknown fields are rejected) → handler.
  */
-/** Which methods each path template serves: a known path asked with another method is 405, not 404. */
-export class RouteTable {
-  /** `fixed`: how many characters of the template are not parameters (the most specific template wins). */
-  private readonly routes: { pattern: RegExp; method: string; fixed: number }[] = [];
-
-  add(method: string, template: string): void {
-    const parts = template.split(/(\{\w+\+?\})/);
-    const source = parts
-      .map((part) => (part.endsWith('+}') ? '.+' : part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    const fixed = parts.filter((part) => !part.startsWith('{')).join('').length;
-    this.routes.push({ pattern: new RegExp(`^${source}$`), method: method.toUpperCase(), fixed });
-  }
-
-  /** The methods of the path's own template: /v1/tokens/introspect is not /v1/tokens/{id}. */
-  methodsFor(path: string): string[] {
-    const matching = this.routes.filter((r) => r.pattern.test(path));
-    const best = Math.max(...matching.map((r) => r.fixed));
-    return [...new Set(matching.filter((r) => r.fixed === best).map((r) => r.method))];
-  }
-}
-
 export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps, table: RouteTable) {
   return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined>(
     spec: RouteSpec<B, Q, P, A, M>,
@@ -248,7 +223,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         consumed.push(...limited.value.filter((c): c is Consumed => c !== undefined));
         setRateLimitHeaders(res, consumed);
         if (admitted.status === 'rejected') throw admitted.reason;
-        const result = await spec.handler({ ...(input ?? parseInput()), admitted: admitted.value as M }, req, res);
+        const result = await spec.handler({ ...(input ?? parseInput()), admitted: admitted.value as M, call: outgoing(req) }, req, res);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();
         else res.status(status).json(result);
@@ -286,20 +261,3 @@ function authorize(spec: { roles?: readonly Role[]; scope?: Scope; auth: Auth; m
   );
   throw denial;
 }
-
-/** Shared schemas for path parameters and list queries. */
-export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id') });
-export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  // Cursors are opaque base64url; documenting the alphabet lets clients and fuzzers know.
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list')
-    .optional()
-    .openapi({ description: "Opaque: the previous page's `next_cursor`, as it was returned. Any other value is 400 `validation_failed`; empty starts at the top." }),
-};
-export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
-
-/** gRPC "" means unset; the API says null. */
-export const nullable = (s: string | undefined | null): string | null => (s ? s : null);
-

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
 import { OpenApiGeneratorV3, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { docsCsp } from '../http/security.js';
-import type { RouteTable } from './define.js';
+import type { RouteTable } from './route-table.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,3 +1,4 @@
+import './zod-openapi.js';
 import { z } from 'zod';
 import {
   charCount,
@@ -94,3 +95,20 @@ export const baseUrlField = (allowPrivate: boolean) =>
       new RegExp(`^${allowPrivate ? 'https?' : 'https'}://[A-Za-z0-9.-]+(:${PORT})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$`),
       `must be an ${allowPrivate ? 'http(s)' : 'https'} URL without credentials, query or fragment`,
     );
+
+/** Path parameters and list queries, the same on every list. */
+export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id') });
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  // Cursors are opaque base64url; documenting the alphabet lets clients and fuzzers know.
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list')
+    .optional()
+    .openapi({ description: "Opaque: the previous page's `next_cursor`, as it was returned. Any other value is 400 `validation_failed`; empty starts at the top." }),
+};
+export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+
+/** gRPC "" means unset; the API says null. */
+export const nullable = (s: string | undefined | null): string | null => (s ? s : null);
+

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES } from '@tollgate/platform';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
-import { outgoing } from '../http/request-context.js';
 import type { RouteDefiner } from './define.js';
 import { providerName, toMicros, usdAmount } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
@@ -59,7 +58,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     scope: 'budgets:read',
     query: z.object({ provider: providerName.optional() }),
     response: z.object({ items: z.array(priceSchema) }),
-    handler: async ({ query }, req) => ({ items: (await budget.ListPrices({ provider: query.provider ?? '' }, outgoing(req))).items.map(toPrice) }),
+    handler: async ({ query, call }) => ({ items: (await budget.ListPrices({ provider: query.provider ?? '' }, call)).items.map(toPrice) }),
   });
 
   route({
@@ -73,7 +72,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: modelParams,
     body: z.object({ input_usd_per_million: perMillion, output_usd_per_million: perMillion }),
     response: priceSchema,
-    handler: async ({ params, body }, req) => {
+    handler: async ({ params, body, call }) => {
       const set = await budget.SetPrice(
         {
           provider: params.provider,
@@ -81,7 +80,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           input_per_million_micros: toMicros(body.input_usd_per_million, 'input_usd_per_million'),
           output_per_million_micros: toMicros(body.output_usd_per_million, 'output_usd_per_million'),
         },
-        outgoing(req),
+        call,
       );
       // This gateway prices calls with the change at once; the others within PRICE_REFRESH_MS.
       await deps.proxy.prices.refresh();
@@ -101,8 +100,8 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: modelParams,
     status: 204,
     errors: [404],
-    handler: async ({ params }, req) => {
-      await budget.RemovePrice({ provider: params.provider, model: params.model }, outgoing(req));
+    handler: async ({ params, call }) => {
+      await budget.RemovePrice({ provider: params.provider, model: params.model }, call);
       await deps.proxy.prices.refresh();
     },
   });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { ProviderKeyInfo__Output } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKeyInfo';
 import { PROVIDERS_WITH_DEFAULT_BASE_URL } from '@tollgate/platform';
-import { outgoing } from '../http/request-context.js';
-import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
-import { apiKey, baseUrlField, nameField, providerName } from './fields.js';
+import type { RouteDefiner } from './define.js';
+import { apiKey, baseUrlField, idParams, nameField, nullable, pageOut, pageQuery, providerName } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const keySchema = z
@@ -54,8 +53,8 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     },
     status: 201,
     response: keySchema,
-    handler: async ({ body }, req) =>
-      toKey(await keys.CreateKey({ provider: body.provider, name: body.name, api_key: body.api_key, base_url: body.base_url ?? '' }, outgoing(req))),
+    handler: async ({ body, call }) =>
+      toKey(await keys.CreateKey({ provider: body.provider, name: body.name, api_key: body.api_key, base_url: body.base_url ?? '' }, call)),
   });
 
   route({
@@ -65,8 +64,8 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     summary: 'List provider keys (masked)',
     query: z.object({ ...pageQuery, provider: providerName.optional() }),
     response: pageOut(keySchema),
-    handler: async ({ query }, req) => {
-      const res = await keys.ListKeys({ page: { limit: query.limit, cursor: query.cursor }, provider: query.provider ?? '' }, outgoing(req));
+    handler: async ({ query, call }) => {
+      const res = await keys.ListKeys({ page: { limit: query.limit, cursor: query.cursor }, provider: query.provider ?? '' }, call);
       return { items: res.items.map(toKey), next_cursor: nullable(res.next_cursor) };
     },
   });
@@ -79,7 +78,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     params: idParams,
     response: keySchema,
     errors: [404],
-    handler: async ({ params }, req) => toKey(await keys.GetKey({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toKey(await keys.GetKey({ id: params.id }, call)),
   });
 
   route({
@@ -105,8 +104,8 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     },
     response: keySchema,
     errors: [404],
-    handler: async ({ params, body }, req) =>
-      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url, api_key: body.api_key }, outgoing(req))),
+    handler: async ({ params, body, call }) =>
+      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url, api_key: body.api_key }, call)),
   });
 
   route({
@@ -118,7 +117,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     body: z.object({ api_key: apiKey }),
     response: keySchema,
     errors: [404],
-    handler: async ({ params, body }, req) => toKey(await keys.RotateKey({ id: params.id, api_key: body.api_key }, outgoing(req))),
+    handler: async ({ params, body, call }) => toKey(await keys.RotateKey({ id: params.id, api_key: body.api_key }, call)),
   });
 
   route({
@@ -129,8 +128,8 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     params: idParams,
     status: 204,
     errors: [404],
-    handler: async ({ params }, req) => {
-      await keys.DeleteKey({ id: params.id }, outgoing(req));
+    handler: async ({ params, call }) => {
+      await keys.DeleteKey({ id: params.id }, call);
     },
   });
 }

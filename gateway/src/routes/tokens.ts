@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { SCOPES } from '@tollgate/platform';
 import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
 import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
-import { outgoing } from '../http/request-context.js';
-import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
-import { descriptionField as description, nameField as name } from './fields.js';
+import type { RouteDefiner } from './define.js';
+import { descriptionField as description, idParams, nameField as name, nullable, pageOut, pageQuery } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
 const scopeList = z
@@ -90,7 +89,7 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     },
     status: 201,
     response: createdSchema,
-    handler: async ({ body }, req) =>
+    handler: async ({ body, call }) =>
       toCreated(
         await token.CreateToken(
           {
@@ -100,7 +99,7 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
             expires_in_days: body.expires_in_days ?? 0,
             never_expires: body.never_expires ?? false,
           },
-          outgoing(req),
+          call,
         ),
       ),
   });
@@ -117,10 +116,10 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       owner_id: idParams.shape.id.optional(),
     }),
     response: pageOut(tokenSchema),
-    handler: async ({ query }, req) => {
+    handler: async ({ query, call }) => {
       const res = await token.ListTokens(
         { page: { limit: query.limit, cursor: query.cursor }, status: query.status ?? '', owner_id: query.owner_id ?? '' },
-        outgoing(req),
+        call,
       );
       return { items: res.items.map(toToken), next_cursor: nullable(res.next_cursor) };
     },
@@ -135,8 +134,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     principals: ['user', 'token', 'agent'],
     body: z.object({ token: z.string().max(4_096) }),
     response: introspectionSchema,
-    handler: async ({ body }, req) => {
-      const res = await token.Introspect({ token: body.token }, outgoing(req));
+    handler: async ({ body, call }) => {
+      const res = await token.Introspect({ token: body.token }, call);
       if (!res.active) return { active: false };
       return { active: true, id: res.id, owner_id: res.owner_id, scopes: res.scopes, expires_at: nullable(res.expires_at) };
     },
@@ -151,7 +150,7 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     response: tokenSchema,
     errors: [404],
-    handler: async ({ params }, req) => toToken(await token.GetToken({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toToken(await token.GetToken({ id: params.id }, call)),
   });
 
   route({
@@ -164,7 +163,7 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     body: z.object({ name: name.optional(), description: description.optional(), scopes: scopeList.optional() }),
     response: tokenSchema,
     errors: [404, 409],
-    handler: async ({ params, body }, req) => {
+    handler: async ({ params, body, call }) => {
       const updated = await token.UpdateToken(
         {
           id: params.id,
@@ -173,7 +172,7 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           scopes: body.scopes ?? [],
           set_scopes: body.scopes !== undefined,
         },
-        outgoing(req),
+        call,
       );
       // Scope changes must reach this gateway's authentication cache at once.
       deps.auth.invalidateToken(params.id);
@@ -190,8 +189,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     status: 204,
     errors: [404],
-    handler: async ({ params }, req) => {
-      await token.RevokeToken({ id: params.id }, outgoing(req));
+    handler: async ({ params, call }) => {
+      await token.RevokeToken({ id: params.id }, call);
       deps.auth.invalidateToken(params.id);
       return undefined;
     },
@@ -208,8 +207,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     body: z.object({ grace_seconds: z.number().int().min(0).max(86_400).optional() }),
     response: createdSchema,
     errors: [404, 409],
-    handler: async ({ params, body }, req) => {
-      const rotated = await token.RotateToken({ id: params.id, grace_seconds: body.grace_seconds ?? 0 }, outgoing(req));
+    handler: async ({ params, body, call }) => {
+      const rotated = await token.RotateToken({ id: params.id, grace_seconds: body.grace_seconds ?? 0 }, call);
       deps.auth.invalidateToken(params.id);
       return toCreated(rotated);
     },

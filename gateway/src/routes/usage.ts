@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { microsToUsd } from '@tollgate/platform';
-import { outgoing } from '../http/request-context.js';
-import { budgetSchema, toBudget } from './agents.js';
-import { toMicros, usdAmount } from './fields.js';
-import { idParams, type RouteDefiner } from './define.js';
+import { idParams, toMicros, usdAmount } from './fields.js';
+import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
+import { budgetSchema, toBudget } from './schemas.js';
 
 const tokenCount = z.number().int().min(0).max(1e12);
 
@@ -27,10 +26,10 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       .object({ lease_id: z.string(), granted_usd: z.number(), expires_at: z.string(), ip_token: z.string() })
       .openapi('Lease'),
     errors: [402, 404],
-    handler: async ({ params, body }, req) => {
+    handler: async ({ params, body, call }) => {
       const res = await budget.Handshake(
         { agent_id: params.id, provider: body.provider, requested_micros: body.requested_usd === undefined ? 0 : toMicros(body.requested_usd, 'requested_usd') },
-        outgoing(req),
+        call,
       );
       return { lease_id: res.lease_id, granted_usd: microsToUsd(res.granted_micros), expires_at: res.expires_at, ip_token: res.ip_token };
     },
@@ -56,7 +55,7 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     }),
     response: z.object({ charged_usd: z.number(), remaining_usd: z.number(), duplicate: z.boolean() }).openapi('UsageCharge'),
     errors: [404],
-    handler: async ({ body }, req) => {
+    handler: async ({ body, call }) => {
       const res = await budget.ReportUsage(
         {
           lease_id: body.lease_id,
@@ -67,7 +66,7 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           output_tokens: body.output_tokens,
           ...(body.cost_usd === undefined ? {} : { cost_micros: toMicros(body.cost_usd, 'cost_usd') }),
         },
-        outgoing(req),
+        call,
       );
       return { charged_usd: microsToUsd(res.charged_micros), remaining_usd: microsToUsd(res.remaining_micros), duplicate: res.duplicate };
     },
@@ -83,8 +82,8 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     params: idParams,
     response: z.object({ released_usd: z.number(), budget: budgetSchema }).openapi('LeaseRelease'),
     errors: [404],
-    handler: async ({ params }, req) => {
-      const res = await budget.ReleaseLease({ lease_id: params.id }, outgoing(req));
+    handler: async ({ params, call }) => {
+      const res = await budget.ReleaseLease({ lease_id: params.id }, call);
       return { released_usd: microsToUsd(res.released_micros), budget: toBudget(res.budget) };
     },
   });

@@ -1,34 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from '@tollgate/platform';
-import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
-import { outgoing } from '../http/request-context.js';
-import { idParams, nullable, pageOut, pageQuery, type RouteDefiner } from './define.js';
-import { emailField, passwordField } from './fields.js';
+import type { RouteDefiner } from './define.js';
+import { emailField, idParams, nullable, pageOut, pageQuery, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
-
-export const userSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string().openapi({ description: "The email's local part when no name was given" }),
-    role: z.enum(ROLES),
-    disabled: z.boolean(),
-    locked: z.boolean().openapi({ description: 'Locked after repeated failed logins (POST /v1/users/{id}/unlock clears it)' }),
-    created_at: z.string(),
-  })
-  .openapi('User');
-
-export function toUser(u: User__Output): z.infer<typeof userSchema> {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    role: u.role as (typeof ROLES)[number],
-    disabled: u.disabled,
-    locked: u.locked,
-    created_at: u.created_at,
-  };
-}
+import { toUser, userSchema } from './schemas.js';
 
 const role = z.enum(ROLES, `must be one of: ${ROLES.join(', ')}`);
 const name = z.string().trim().max(200);
@@ -52,9 +27,9 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     status: 201,
     response: userSchema,
     errors: [409],
-    handler: async ({ body }, req) =>
+    handler: async ({ body, call }) =>
       toUser(
-        await identity.CreateUser({ email: body.email, name: body.name ?? '', password: body.password, role: body.role }, outgoing(req)),
+        await identity.CreateUser({ email: body.email, name: body.name ?? '', password: body.password, role: body.role }, call),
       ),
   });
 
@@ -68,8 +43,8 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     scope: 'users:read',
     query: z.object({ ...pageQuery, role: role.optional() }),
     response: pageOut(userSchema),
-    handler: async ({ query }, req) => {
-      const res = await identity.ListUsers({ page: { limit: query.limit, cursor: query.cursor }, role: query.role ?? '' }, outgoing(req));
+    handler: async ({ query, call }) => {
+      const res = await identity.ListUsers({ page: { limit: query.limit, cursor: query.cursor }, role: query.role ?? '' }, call);
       return { items: res.items.map(toUser), next_cursor: nullable(res.next_cursor) };
     },
   });
@@ -85,7 +60,7 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     params: idParams,
     response: userSchema,
     errors: [404],
-    handler: async ({ params }, req) => toUser(await identity.GetUser({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toUser(await identity.GetUser({ id: params.id }, call)),
   });
 
   route({
@@ -98,8 +73,8 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     body: z.object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional() }),
     response: userSchema,
     errors: [404, 409],
-    handler: async ({ params, body }, req) => {
-      const updated = await identity.UpdateUser({ id: params.id, name: body.name, role: body.role, disabled: body.disabled }, outgoing(req));
+    handler: async ({ params, body, call }) => {
+      const updated = await identity.UpdateUser({ id: params.id, name: body.name, role: body.role, disabled: body.disabled }, call);
       // Their sessions are revoked in identity; this gateway must stop trusting its cache at once.
       if (body.role !== undefined || body.disabled === true) deps.auth.invalidateUser(params.id);
       return toUser(updated);
@@ -115,8 +90,8 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     params: idParams,
     status: 204,
     errors: [404, 409],
-    handler: async ({ params }, req) => {
-      await identity.DeleteUser({ id: params.id }, outgoing(req));
+    handler: async ({ params, call }) => {
+      await identity.DeleteUser({ id: params.id }, call);
       deps.auth.invalidateUser(params.id);
       return undefined;
     },
@@ -130,6 +105,6 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     params: idParams,
     response: userSchema,
     errors: [404],
-    handler: async ({ params }, req) => toUser(await identity.UnlockUser({ id: params.id }, outgoing(req))),
+    handler: async ({ params, call }) => toUser(await identity.UnlockUser({ id: params.id }, call)),
   });
 }
