@@ -8,6 +8,7 @@ import {
   named,
   ofKind,
   selects,
+  SERVICES,
   type Deployment,
   type HorizontalPodAutoscaler,
   type Ingress,
@@ -25,7 +26,7 @@ const everythingOn = {
     metrics: { serviceMonitor: { enabled: true } },
   },
   budget: { priceTable: { data: '{"openai":{}}' }, metrics: { serviceMonitor: { enabled: true } } },
-  ...Object.fromEntries(['identity', 'token', 'provider-key', 'audit'].map((s) => [s, { metrics: { serviceMonitor: { enabled: true } } }])),
+  ...Object.fromEntries(SERVICES.filter((s) => s !== 'budget').map((s) => [s, { metrics: { serviceMonitor: { enabled: true } } }])),
   prometheusRule: { enabled: true },
 };
 

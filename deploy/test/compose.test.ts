@@ -1,11 +1,12 @@
 import test from 'ava';
-import { loaders } from './support/config-loaders.js';
+import { configModules } from './support/config-loaders.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { composeText, interpolate, loadCompose, parseEnvFile, referencedVariables, serviceEnv } from './support/compose.js';
 import { repoRoot, run } from './support/helm.js';
 import { DEPLOYABLES, MESH, SERVICES, type Deployable } from './support/k8s.js';
+import { SERVICE_REGISTRY } from '../../packages/platform/src/services.js';
 
 const compose = loadCompose();
 const exampleText = fs.readFileSync(path.join(repoRoot, '.env.example'), 'utf8');
@@ -127,12 +128,13 @@ test('networks keep MongoDB to the services, Redis to the gateway, and the inter
 });
 
 
-test('with a generated .env, the environment compose gives each process passes that process’s own config validation', async (t) => {
+test('with a generated .env, the environment compose gives each process passes that process’s own config validation and points it at its callees', async (t) => {
   const env = await generatedEnv();
   for (const name of DEPLOYABLES) {
     const vars = serviceEnv(compose.services[name], env);
-    t.notThrows(() => loaders[name](vars), name);
+    t.notThrows(() => configModules[name].loadConfig(vars), name);
     if (name !== 'gateway') t.is(vars.GRPC_PORT, String(MESH[name].port), name);
+    for (const peer of MESH[name].calls) t.is(vars[SERVICE_REGISTRY[peer].addrVar], `${peer}:${MESH[peer].port}`, `${name} → ${peer}`);
     // Metrics on their own unpublished port, the gateway's included (never on its HTTPS port).
     t.is(vars.METRICS_PORT, '9464', name);
   }

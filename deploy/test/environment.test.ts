@@ -1,6 +1,7 @@
 import test from 'ava';
-import { loaders } from './support/config-loaders.js';
+import { configModules } from './support/config-loaders.js';
 import { template } from './support/helm.js';
+import { SERVICE_REGISTRY } from '../../packages/platform/src/services.js';
 import {
   DEPLOYABLES,
   existingSecretValues,
@@ -42,7 +43,7 @@ test('the environment each chart gives its process passes that process’s own c
   const all = await template('tollgate', inlineSecretValues());
   for (const name of DEPLOYABLES) {
     const env = containerEnv(all, name);
-    t.notThrows(() => loaders[name](env), name);
+    t.notThrows(() => configModules[name].loadConfig(env), name);
   }
 });
 
@@ -59,19 +60,21 @@ test('every service listens on all interfaces, on its own gRPC and metrics ports
   t.like(named(all, 'ConfigMap', 'tg-gateway').data, { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '8443', METRICS_PORT: String(METRICS_PORT) });
 });
 
-test('each deployable is given the addresses of exactly the services it calls, and each names a real Service port', async (t) => {
+test('each deployable is given the addresses of exactly the services it calls, reads them, and each names a real Service port', async (t) => {
   const all = await template('tollgate', existingSecretValues);
   const services = ofKind<Service>(all, 'Service');
   for (const name of DEPLOYABLES) {
     const config = named(all, 'ConfigMap', `tg-${name}`).data ?? {};
     const addressed = Object.keys(config).filter((k) => k.endsWith('_ADDR')).sort();
-    const expected = MESH[name].calls.map((peer) => `${peer.toUpperCase().replace('-', '_')}_ADDR`);
+    const expected = MESH[name].calls.map((peer) => SERVICE_REGISTRY[peer].addrVar);
     // Audit names itself (in-process), so it never needs a route to another pod.
     if (name === 'audit') expected.push('AUDIT_ADDR');
     t.deepEqual(addressed, expected.sort(), name);
+    const read = Object.keys(configModules[name].configSchema.shape).filter((k) => k.endsWith('_ADDR')).sort();
+    t.deepEqual(read, addressed, `${name} reads the addresses it is given`);
 
     for (const peer of MESH[name].calls) {
-      const [host, port] = config[`${peer.toUpperCase().replace('-', '_')}_ADDR`].split(':');
+      const [host, port] = config[SERVICE_REGISTRY[peer].addrVar].split(':');
       const service = services.find((s) => s.metadata.name === host);
       t.truthy(service, `${name} → ${peer}: no Service ${host}`);
       const servicePort = service?.spec.ports.find((p) => p.port === Number(port));

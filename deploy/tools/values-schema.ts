@@ -16,11 +16,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from '../../packages/platform/src/services.js';
 
 type Schema = Record<string, unknown>;
 
-export const APP_CHARTS = ['gateway', 'identity', 'token', 'budget', 'provider-key', 'audit'] as const;
-export type AppChart = (typeof APP_CHARTS)[number];
+export type AppChart = 'gateway' | ServiceName;
+export const APP_CHARTS: readonly AppChart[] = ['gateway', ...SERVICE_NAMES];
 export const CHARTS = [...APP_CHARTS, 'tollgate'] as const;
 export type Chart = (typeof CHARTS)[number];
 
@@ -51,8 +52,7 @@ const quantity: Schema = { anyOf: [pattern('^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi
 const intOrPercent: Schema = { anyOf: [int(0), pattern('^[0-9]+%$')] };
 const duration = pattern('^$|^([0-9]+(ms|s|m|h))+$', 'empty or a Prometheus duration, e.g. 30s');
 
-const SERVICES = ['gateway', 'identity', 'token', 'budget', 'provider-key', 'audit'];
-const serviceName = oneOfStrings(...SERVICES);
+const serviceName = oneOfStrings(...APP_CHARTS);
 
 // Secret values: the same shapes the services' config schemas demand at start-up, so a
 // bad value fails at install time rather than in a crash-looping pod.
@@ -121,7 +121,7 @@ const FACTS: Record<AppChart, ChartFacts> = {
 const RESERVED = [
   'LOG_LEVEL', 'GRPC_HOST', 'GRPC_PORT', 'METRICS_PORT', 'MONGO_URL', 'MONGO_DB', 'REDIS_URL',
   'GATEWAY_HOST', 'GATEWAY_PORT', 'TLS_CERT', 'TLS_KEY', 'TLS_DEV_CERT_DIR', 'PRICE_TABLE_FILE',
-  'AUDIT_ADDR', 'IDENTITY_ADDR', 'TOKEN_ADDR', 'BUDGET_ADDR', 'PROVIDER_KEY_ADDR',
+  ...SERVICE_NAMES.map((name) => SERVICE_REGISTRY[name].addrVar),
   'SERVICE_TOKEN_SECRET', 'JWT_KEY_ENCRYPTION_KEY', 'BOOTSTRAP_ADMIN_PASSWORD', 'TOKEN_PEPPER',
   'BOOTSTRAP_TOKEN', 'PROVIDER_KEY_ENCRYPTION_KEYS', 'IP_TOKEN_KEY',
 ];

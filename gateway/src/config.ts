@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseConfig } from '@tollgate/platform';
+import { env, parseConfig, SERVICE_NAMES, serviceAddresses } from '@tollgate/platform';
 
 /** Every variable the gateway reads, with its default. See the README's configuration table. */
 export const configSchema = z.object({
@@ -19,11 +19,7 @@ export const configSchema = z.object({
   // express trust-proxy value: false (default, client IP from the socket), loopback, CIDRs, or a hop count.
   TRUST_PROXY: z.string().default('false'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
-  IDENTITY_ADDR: z.string().default('127.0.0.1:50051'),
-  TOKEN_ADDR: z.string().default('127.0.0.1:50052'),
-  BUDGET_ADDR: z.string().default('127.0.0.1:50053'),
-  PROVIDER_KEY_ADDR: z.string().default('127.0.0.1:50054'),
-  AUDIT_ADDR: z.string().default('127.0.0.1:50055'),
+  ...serviceAddresses(SERVICE_NAMES),
   SERVICE_TOKEN_SECRET: env.secret(32),
   JWT_ISSUER: z.string().default('tollgate'),
   JWT_AUDIENCE: z.string().default('tollgate-api'),

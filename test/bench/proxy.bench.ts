@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
-import { freePort, postgresBinDir, type ServiceName } from '@tollgate/devkit';
+import { freePort, postgresBinDir, SERVICES, type ServiceName } from '@tollgate/devkit';
 import { createLogger, createServiceClient, newHoldId, priceOf, type ModelPrice, type Principal } from '@tollgate/platform';
 import { createClients, Escrows, loadConfig as loadGatewayConfig } from '@tollgate/gateway';
 import { loadBudget } from '@tollgate/proto';
@@ -618,12 +618,12 @@ async function main(): Promise<void> {
   const profileFile = path.join(tmp, 'gateway.cpuprofile');
   const stagesFile = path.join(tmp, 'gateway-stages.json');
   const budgetProfileFile = path.join(tmp, 'budget.cpuprofile');
-  const services: ServiceName[] = ['identity', 'token', 'budget', 'provider-key', 'audit'];
-  const metricsPorts = Object.fromEntries(await Promise.all(services.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
   const metricsOf = (s: ServiceName) => ({ METRICS_PORT: String(metricsPorts[s]) });
   let mesh: BenchMesh;
   try {
     mesh = await startBenchMesh({
+      ...Object.fromEntries(SERVICES.map((s) => [s, metricsOf(s)])),
       gateway: {
         RATE_LIMIT_GLOBAL_PER_SEC: '1000000',
         RATE_LIMIT_IP_PER_MIN: '1000000',
@@ -645,10 +645,6 @@ async function main(): Promise<void> {
         BENCH_STAGES: path.join(tmp, 'budget-stages.json'),
         BENCH_PACKAGE: path.join(root, 'services/budget/package.json'),
       },
-      identity: metricsOf('identity'),
-      token: metricsOf('token'),
-      'provider-key': metricsOf('provider-key'),
-      audit: metricsOf('audit'),
     });
   } catch (err) {
     await provider.stop();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { freePort, type ServiceName } from '@tollgate/devkit';
+import { freePort, SERVICES, type ServiceName } from '@tollgate/devkit';
 import { createServiceClient, type Principal } from '@tollgate/platform';
 import { loadAudit, loadBudget, loadToken } from '@tollgate/proto';
 import { expectStatus, measure, startBenchMesh, type Result } from './lib.js';
@@ -18,10 +18,11 @@ const PAGE = 20;
 const SEED = { members: 50, agents: 1_000, agentCreators: 5, tokens: 10_000, ledger: 100_000, audit: 200_000 };
 const PROVIDER_KEYS = 10;
 const PASSWORD = 'bench-password-0123456789';
-const SERVICES: ServiceName[] = ['identity', 'token', 'budget', 'provider-key', 'audit'];
 
 const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+const metricsOf = (s: ServiceName) => ({ METRICS_PORT: String(metricsPorts[s]) });
 const mesh = await startBenchMesh({
+  ...Object.fromEntries(SERVICES.map((s) => [s, metricsOf(s)])),
   gateway: {
     LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '10000',
     RATE_LIMIT_GLOBAL_PER_SEC: '1000000',
@@ -31,12 +32,10 @@ const mesh = await startBenchMesh({
     GRPC_DEADLINE_MS: '30000',
   },
   // Sessions must outlive the run, seeding leases the seeding.
-  identity: { METRICS_PORT: String(metricsPorts.identity), ACCESS_TOKEN_TTL_SECONDS: '7200' },
-  budget: { METRICS_PORT: String(metricsPorts.budget), LEASE_TTL_SECONDS: '3600' },
+  identity: { ...metricsOf('identity'), ACCESS_TOKEN_TTL_SECONDS: '7200' },
+  budget: { ...metricsOf('budget'), LEASE_TTL_SECONDS: '3600' },
   // No introspection cache: every Introspect reads its token from the database, which is what is measured.
-  token: { METRICS_PORT: String(metricsPorts.token), TOKEN_CACHE_MS: '0' },
-  'provider-key': { METRICS_PORT: String(metricsPorts['provider-key']) },
-  audit: { METRICS_PORT: String(metricsPorts.audit) },
+  token: { ...metricsOf('token'), TOKEN_CACHE_MS: '0' },
 });
 const started = performance.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ADDR_VAR, allocatePorts, generateSecrets, SERVICES, stackEnv, type ServiceName, type StackSecrets } from '@tollgate/devkit';
-import { createLogger, type Logger } from '@tollgate/platform';
+import { allocatePorts, generateSecrets, SERVICES, stackEnv, type ServiceName, type StackSecrets } from '@tollgate/devkit';
+import { createLogger, SERVICE_REGISTRY, type Logger } from '@tollgate/platform';
 import { testEnv } from './env.js';
 import { httpClient, type HttpClient } from './http.js';
 
@@ -15,14 +15,8 @@ interface DeployableModule {
   start(config: never, logger?: Logger): Promise<Startable & { url?: string; ca?: string }>;
 }
 
-const modules: Record<ServiceName | 'gateway', () => Promise<DeployableModule>> = {
-  audit: () => import('@tollgate/audit' as string) as Promise<DeployableModule>,
-  identity: () => import('@tollgate/identity' as string) as Promise<DeployableModule>,
-  token: () => import('@tollgate/token' as string) as Promise<DeployableModule>,
-  'provider-key': () => import('@tollgate/provider-key' as string) as Promise<DeployableModule>,
-  budget: () => import('@tollgate/budget' as string) as Promise<DeployableModule>,
-  gateway: () => import('@tollgate/gateway' as string) as Promise<DeployableModule>,
-};
+/** Every deployable is the package @tollgate/<name> (services/<name>/, gateway/). */
+const deployableModule = (name: ServiceName | 'gateway') => import(`@tollgate/${name}`) as Promise<DeployableModule>;
 
 export interface StackOptions {
   /** Services to run (default: all of them). */
@@ -88,7 +82,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let url = '';
   let ca: string | undefined;
   const startOne = async (name: ServiceName | 'gateway') => {
-    const mod = await modules[name]();
+    const mod = await deployableModule(name);
     const config = mod.loadConfig(env[name]);
     const r = await mod.start(config as never, createLogger(name, testEnv.logLevel));
     running.set(name, r);
@@ -96,7 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       addrs[name] = `127.0.0.1:${r.port}`;
       // A restart after an outage comes back on the same port its callers know.
       env[name].GRPC_PORT = String(r.port);
-      for (const other of Object.keys(env) as (ServiceName | 'gateway')[]) env[other][ADDR_VAR[name]] = addrs[name];
+      for (const other of Object.keys(env) as (ServiceName | 'gateway')[]) env[other][SERVICE_REGISTRY[name].addrVar] = addrs[name];
     }
     if (name === 'gateway') {
       url = r.url ?? '';
@@ -124,7 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       return http;
     },
     async startReplica(name) {
-      const mod = await modules[name]();
+      const mod = await deployableModule(name);
       const config = mod.loadConfig({ ...env[name], GRPC_PORT: '0' });
       const r = await mod.start(config as never, createLogger(`${name}-replica`, testEnv.logLevel));
       return { addr: `127.0.0.1:${r.port}`, stop: () => r.stop() };

@@ -1,17 +1,17 @@
-import { loadConfig as gatewayConfig } from '../../../gateway/src/config.js';
-import { loadConfig as auditConfig } from '../../../services/audit/src/config.js';
-import { loadConfig as budgetConfig } from '../../../services/budget/src/config.js';
-import { loadConfig as identityConfig } from '../../../services/identity/src/config.js';
-import { loadConfig as providerKeyConfig } from '../../../services/provider-key/src/config.js';
-import { loadConfig as tokenConfig } from '../../../services/token/src/config.js';
-import type { Deployable } from './k8s.js';
+import type { z } from 'zod';
+import { DEPLOYABLES, type Deployable } from './k8s.js';
 
-/** Each process's own start-up validation: what a chart or compose file gives it must pass. */
-export const loaders: Record<Deployable, (env: NodeJS.ProcessEnv) => unknown> = {
-  gateway: gatewayConfig,
-  identity: identityConfig,
-  token: tokenConfig,
-  budget: budgetConfig,
-  'provider-key': providerKeyConfig,
-  audit: auditConfig,
-};
+/** What gateway/src/config.ts and every services/<name>/src/config.ts export. */
+interface ConfigModule {
+  /** Every variable the process reads. */
+  configSchema: z.ZodObject;
+  /** The process's own start-up validation: what a chart or compose file gives it must pass. */
+  loadConfig(env: NodeJS.ProcessEnv): unknown;
+}
+
+const configFile = (name: Deployable) => (name === 'gateway' ? '../../../gateway/src/config.js' : `../../../services/${name}/src/config.js`);
+
+/** Each deployable's config module. */
+export const configModules = Object.fromEntries(
+  await Promise.all(DEPLOYABLES.map(async (name) => [name, (await import(configFile(name))) as ConfigModule] as const)),
+) as Record<Deployable, ConfigModule>;

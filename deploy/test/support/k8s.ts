@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from '../../../packages/platform/src/services.js';
 
 // Just enough of the Kubernetes API shapes for the assertions these tests make.
 
@@ -160,23 +161,26 @@ export function selects(selector: LabelSelector, labels: Record<string, string>)
   return exact && expressions;
 }
 
-// ---- the facts the charts must implement, written down independently of them ---------
+// ---- the facts the charts must implement: the service registry's, written down apart from the charts ----
 
-export const DEPLOYABLES = ['gateway', 'identity', 'token', 'budget', 'provider-key', 'audit'] as const;
-export type Deployable = (typeof DEPLOYABLES)[number];
-export const SERVICES = DEPLOYABLES.filter((d) => d !== 'gateway');
+export const SERVICES = SERVICE_NAMES;
+export type Deployable = 'gateway' | ServiceName;
+export const DEPLOYABLES: readonly Deployable[] = ['gateway', ...SERVICES];
 
-/** Who calls whom over gRPC (ARCHITECTURE, issue 5), and each one's container port. */
-export const MESH: Record<Deployable, { port: number; calls: Deployable[] }> = {
-  gateway: { port: 8443, calls: ['identity', 'token', 'budget', 'provider-key', 'audit'] },
-  identity: { port: 50051, calls: ['audit'] },
-  token: { port: 50052, calls: ['identity', 'audit'] },
-  budget: { port: 50053, calls: ['token', 'provider-key', 'audit'] },
-  'provider-key': { port: 50054, calls: ['audit'] },
-  audit: { port: 50055, calls: [] },
+interface MeshNode {
+  /** Its container port. */
+  port: number;
+  /** Whom it calls over gRPC. */
+  calls: readonly ServiceName[];
+}
+
+/** Who calls whom, and on which port: the services as the registry has them, and the gateway, which calls every one. */
+export const MESH: Record<Deployable, MeshNode> = {
+  gateway: { port: 8443, calls: SERVICES },
+  ...(Object.fromEntries(SERVICES.map((name): [ServiceName, MeshNode] => [name, SERVICE_REGISTRY[name]])) as Record<ServiceName, MeshNode>),
 };
 
-export function callersOf(name: Deployable): Deployable[] {
+export function callersOf(name: ServiceName): Deployable[] {
   return DEPLOYABLES.filter((d) => MESH[d].calls.includes(name));
 }
 

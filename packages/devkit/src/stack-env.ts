@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from '@tollgate/platform/services';
 import { freePort } from './ports.js';
 
-/** The deployables of the mesh, in start order (audit first: everyone emits to it). */
-export const SERVICES = ['audit', 'identity', 'token', 'provider-key', 'budget'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export type { ServiceName };
 
-/** The variable through which every process learns where a service listens. */
-export const ADDR_VAR: Record<ServiceName, string> = {
-  audit: 'AUDIT_ADDR',
-  identity: 'IDENTITY_ADDR',
-  token: 'TOKEN_ADDR',
-  'provider-key': 'PROVIDER_KEY_ADDR',
-  budget: 'BUDGET_ADDR',
-};
+/** Each service after the ones it calls, so that every process finds its callees up. */
+function calleesFirst(): ServiceName[] {
+  const order: ServiceName[] = [];
+  while (order.length < SERVICE_NAMES.length) {
+    const next = SERVICE_NAMES.find((name) => !order.includes(name) && SERVICE_REGISTRY[name].calls.every((callee) => order.includes(callee)));
+    if (!next) throw new Error(`the services left call each other in a cycle: ${SERVICE_NAMES.filter((name) => !order.includes(name)).join(', ')}`);
+    order.push(next);
+  }
+  return order;
+}
+
+/** The services of the mesh, in start order (audit first: everyone emits to it). */
+export const SERVICES: readonly ServiceName[] = calleesFirst();
 
 export interface StackSecrets {
   SERVICE_TOKEN_SECRET: string;
@@ -70,7 +74,7 @@ export interface StackEnvInput {
  */
 export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', Record<string, string>> {
   const { layout, secrets } = input;
-  const addrs = Object.fromEntries(SERVICES.map((name) => [ADDR_VAR[name], layout.addrs[name]]));
+  const addrs = Object.fromEntries(SERVICES.map((name) => [SERVICE_REGISTRY[name].addrVar, layout.addrs[name]]));
   const common = {
     LOG_LEVEL: input.logLevel ?? 'info',
     GRPC_HOST: '127.0.0.1',
@@ -80,27 +84,29 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
     MONGO_POOL_SIZE: '8',
     ...addrs,
   };
-  const svc = (name: ServiceName, extra: Record<string, string> = {}) => ({
-    ...common,
-    GRPC_PORT: String(layout.ports[name]),
-    MONGO_DB: `${input.dbPrefix}_${name.replace('-', '_')}`,
-    ...extra,
-  });
-  return {
-    audit: svc('audit'),
-    identity: svc('identity', {
+  // What only some services read: their own secrets and settings.
+  const own: Partial<Record<ServiceName, Record<string, string>>> = {
+    identity: {
       JWT_KEY_ENCRYPTION_KEY: secrets.JWT_KEY_ENCRYPTION_KEY,
       BOOTSTRAP_ADMIN_EMAIL: secrets.BOOTSTRAP_ADMIN_EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: secrets.BOOTSTRAP_ADMIN_PASSWORD,
-    }),
-    token: svc('token', { TOKEN_PEPPER: secrets.TOKEN_PEPPER }),
-    'provider-key': svc('provider-key', {
+    },
+    token: { TOKEN_PEPPER: secrets.TOKEN_PEPPER },
+    'provider-key': {
       PROVIDER_KEY_ENCRYPTION_KEYS: secrets.PROVIDER_KEY_ENCRYPTION_KEYS,
       IP_TOKEN_KEY: secrets.IP_TOKEN_KEY,
       // The dev stack and tests use stand-in providers on loopback.
       OUTBOUND_ALLOW_PRIVATE: 'true',
-    }),
-    budget: svc('budget'),
+    },
+  };
+  const services = Object.fromEntries(
+    SERVICES.map((name): [ServiceName, Record<string, string>] => [
+      name,
+      { ...common, GRPC_PORT: String(layout.ports[name]), MONGO_DB: `${input.dbPrefix}_${name.replace('-', '_')}`, ...own[name] },
+    ]),
+  ) as Record<ServiceName, Record<string, string>>;
+  return {
+    ...services,
     gateway: {
       LOG_LEVEL: common.LOG_LEVEL,
       SERVICE_TOKEN_SECRET: secrets.SERVICE_TOKEN_SECRET,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVICE_REGISTRY, type ServiceName } from './services.js';
 
 /** Raised when the environment does not satisfy a process's config schema. */
 export class ConfigError extends Error {
@@ -38,6 +39,15 @@ export const env = {
   list: () => z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 };
 
+type AddressVariables<N extends ServiceName> = { [K in N as (typeof SERVICE_REGISTRY)[K]['addrVar']]: z.ZodDefault<z.ZodString> };
+
+/** The `*_ADDR` variables of the given services, each defaulting to that service's port on loopback. */
+export function serviceAddresses<N extends ServiceName>(names: readonly N[]): AddressVariables<N> {
+  return Object.fromEntries(
+    names.map((name) => [SERVICE_REGISTRY[name].addrVar, z.string().default(`127.0.0.1:${SERVICE_REGISTRY[name].port}`)]),
+  ) as AddressVariables<N>;
+}
+
 /** Variables every gRPC service reads. Services extend this with their own. */
 export const serviceBaseSchema = z.object({
   LOG_LEVEL: env.logLevel(),
@@ -50,7 +60,8 @@ export const serviceBaseSchema = z.object({
   MONGO_POOL_SIZE: env.int(1, 1000).default(10),
   // Shared HMAC secret for caller assertions in gRPC metadata.
   SERVICE_TOKEN_SECRET: env.secret(32),
-  AUDIT_ADDR: z.string().default('127.0.0.1:50055'),
+  // Where every service sends its audit events.
+  ...serviceAddresses(['audit']),
   SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
 });
 

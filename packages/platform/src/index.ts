@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './config.js';
+export * from './services.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './mongo.js';

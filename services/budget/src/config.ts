@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { env, parseConfig, serviceBaseSchema, usdToMicros } from '@tollgate/platform';
+import { env, parseConfig, serviceAddresses, serviceBaseSchema, SERVICE_REGISTRY, usdToMicros } from '@tollgate/platform';
 
 /** Decimal USD text (at most 6 decimals) → integer micro-dollars. */
 const usd = (fallback: string) =>
@@ -21,8 +21,7 @@ export const DEFAULT_PRICE_TABLE_FILE = fileURLToPath(new URL('../price-table.js
 
 export const configSchema = serviceBaseSchema
   .extend({
-    TOKEN_ADDR: z.string().default('127.0.0.1:50052'),
-    PROVIDER_KEY_ADDR: z.string().default('127.0.0.1:50054'),
+    ...serviceAddresses(SERVICE_REGISTRY.budget.calls),
     /** The largest budget an agent may be created with (USD; held as micros). */
     MAX_BUDGET_USD: usd('10000'),
     /** The largest budget a member may give a new agent without approval (managers and admins: up to MAX_BUDGET_USD). */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
+import { env, parseConfig, serviceAddresses, serviceBaseSchema, SERVICE_REGISTRY } from '@tollgate/platform';
 import { parseToken } from './domain/token-format.js';
 
 export const configSchema = serviceBaseSchema.extend({
   /** HMAC key for secret digests; changing it invalidates every stored token. */
   TOKEN_PEPPER: env.secret(32),
-  IDENTITY_ADDR: z.string().default('127.0.0.1:50051'),
+  ...serviceAddresses(SERVICE_REGISTRY.token.calls),
   /** A full personal token (tg_pat_…) to store at first start for the bootstrap admin. */
   BOOTSTRAP_TOKEN: z
     .string()
