@@ -5,6 +5,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
   errorCodesOf,
   ForbiddenError,
+  hasScope,
+  lacksScope,
   ValidationError,
   type OutgoingCall,
   type Principal,
@@ -16,7 +18,6 @@ import { outgoing } from '../http/request-context.js';
 import { errorSchema } from './schemas.js';
 import type { RouteTable } from './route-table.js';
 import { consume, setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
-
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -85,7 +86,6 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
    */
   handler: (input: RouteInput<B, Q, P, A> & { admitted: M; call: OutgoingCall }, req: Request, res: Response) => Promise<unknown>;
 }
-
 
 /** What the codes of a status come with, beyond the envelope. */
 const ERROR_NOTES: Record<number, string> = {
@@ -246,8 +246,8 @@ function authorize(spec: { roles?: readonly Role[]; scope?: Scope; auth: Auth; m
     denial = new ForbiddenError(`This endpoint is not available to ${p.type} credentials`);
   } else if (spec.roles && (!p.role || !spec.roles.includes(p.role))) {
     denial = new ForbiddenError(`Requires one of the roles: ${spec.roles.join(', ')}`);
-  } else if (spec.scope && p.scopes && !p.scopes.includes(spec.scope)) {
-    denial = new ForbiddenError(`This token lacks the scope ${spec.scope}`, 'insufficient_scope', { required_scope: spec.scope });
+  } else if (spec.scope && !hasScope(p, spec.scope)) {
+    denial = lacksScope(spec.scope);
   }
   if (!denial) return;
   deps.audit.emit(

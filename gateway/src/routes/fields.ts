@@ -111,4 +111,3 @@ export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.arr
 
 /** gRPC "" means unset; the API says null. */
 export const nullable = (s: string | undefined | null): string | null => (s ? s : null);
-

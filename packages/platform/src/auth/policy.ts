@@ -14,10 +14,20 @@ export function isPerson(p: Principal, min: Role, scope: Scope): p is Person {
   return (p.type === 'user' || p.type === 'token') && roleAtLeast(p.role, min) && hasScope(p, scope);
 }
 
+/** The refusal of a token that lacks `scope`: 403 `insufficient_scope`, naming the scope. */
+export function lacksScope(scope: Scope): ForbiddenError {
+  return new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
+}
+
+/** A caller whose token (when it is one) holds `scope`: 403 `insufficient_scope` otherwise. */
+export function assertScope(p: Principal, scope: Scope): void {
+  if (!hasScope(p, scope)) throw lacksScope(scope);
+}
+
 /** A person of at least `min` whose token holds `scope`: 403 otherwise (`insufficient_scope` naming the scope a token lacks). */
 export function assertPerson(p: Principal, min: Role, scope: Scope): asserts p is Person {
   if (p.type !== 'user' && p.type !== 'token') throw new ForbiddenError('This is for people, not agents or services');
-  if (!hasScope(p, scope)) throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
+  assertScope(p, scope);
   if (!roleAtLeast(p.role, min)) throw new ForbiddenError(`This requires the ${min} role`);
 }
 

@@ -1,4 +1,4 @@
-import { assertPerson, ForbiddenError, hasScope, type Principal, type Scope } from '@tollgate/platform';
+import { assertPerson, assertScope, ForbiddenError, type Principal, type Scope } from '@tollgate/platform';
 
 /**
  * Reading an agent's data: people (viewer+) with `scope`, services, and the agent itself.
@@ -7,7 +7,7 @@ import { assertPerson, ForbiddenError, hasScope, type Principal, type Scope } fr
 export function assertReader(p: Principal, scope: Scope): string | undefined {
   if (p.type === 'service') return undefined;
   if (p.type === 'agent') {
-    if (!hasScope(p, scope) && scope !== 'agents:read') throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
+    if (scope !== 'agents:read') assertScope(p, scope);
     return p.id;
   }
   assertPerson(p, 'viewer', scope);
@@ -17,7 +17,7 @@ export function assertReader(p: Principal, scope: Scope): string | undefined {
 /** The agent itself (handshakes, lease release), holding `scope` when one is named (usage reports). */
 export function assertAgent(p: Principal, agentId: string | undefined, scope?: Scope): string {
   if (p.type !== 'agent') throw new ForbiddenError('Only an agent can do this, with its own token');
-  if (scope && !hasScope(p, scope)) throw new ForbiddenError(`This token lacks the ${scope} scope`, 'insufficient_scope', { required_scope: scope });
+  if (scope) assertScope(p, scope);
   if (agentId !== undefined && agentId !== p.id) throw new ForbiddenError('An agent can only act for itself');
   return p.id;
 }

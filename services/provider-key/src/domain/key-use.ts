@@ -54,8 +54,9 @@ export class KeyUse {
     }
     const notAfter = input.notAfter ? Date.parse(input.notAfter) : Infinity;
     if (Number.isNaN(notAfter)) throw new ValidationError('not_after must be an RFC 3339 time', { not_after: 'must be an RFC 3339 time' });
-    const expiresAt = new Date(Math.min(this.#now().getTime() + ttl * 1000, notAfter));
-    if (expiresAt.getTime() <= this.#now().getTime()) throw new ValidationError('not_after has passed', { not_after: 'must be in the future' });
+    const now = this.#now().getTime();
+    const expiresAt = new Date(Math.min(now + ttl * 1000, notAfter));
+    if (expiresAt.getTime() <= now) throw new ValidationError('not_after has passed', { not_after: 'must be in the future' });
     const record = await this.#usable(provider);
     const apiKey = this.deps.box.open(record.secret, record.id);
     await this.#accessed(record, agentId, 'ip_token', caller);
