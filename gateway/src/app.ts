@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { createLogger, createRegistry, startMetricsServer, type Logger } from '@tollgate/platform';
@@ -17,7 +17,7 @@ import { KeyCache } from './proxy/key-cache.js';
 import { CallLimits } from './proxy/call-limits.js';
 import { Escrows } from './proxy/escrows.js';
 import { PriceMirror } from './proxy/price-mirror.js';
-import { createLimiters, createRedis, consume, redisReady, setRateLimitHeaders } from './rate-limit/limiters.js';
+import { callerLimits, createLimiters, createRedis, redisReady, setRateLimitHeaders, startCallerLimits } from './rate-limit/limiters.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
 import { errorHandler, notFound } from './http/errors.js';
@@ -46,17 +46,8 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   app.use(securityHeaders);
   app.use(corsFromAllowList(deps.config.CORS_ORIGINS));
 
-  // Global and per-IP limits on the API (not on health or docs).
-  app.use('/v1', async (req, res, next) => {
-    try {
-      const consumed = await Promise.all([consume(deps.limiters.global, 'all'), consume(deps.limiters.ip, req.ctx.ip)]);
-      res.locals.rateLimits = consumed;
-      setRateLimitHeaders(res, consumed);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  });
+  // Global and per-IP limits on the API (not on health or docs), awaited where the request is answered.
+  app.use('/v1', startCallerLimits(deps.limiters));
 
   // The provider proxy passes bodies through as they are; everything else is JSON only.
   app.use('/v1/proxy', express.raw({ type: () => true, limit: deps.config.BODY_LIMIT_BYTES }));
@@ -73,15 +64,27 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   registerApiRoutes(route, deps);
   registerDocs(router, registry, table);
   // OPTIONS (CORS preflights are answered earlier) lists the path's own methods, as 405s do.
-  app.options(/.*/, (req, res, next) => {
+  app.options(/.*/, async (req, res, next) => {
     const allowed = table.methodsFor(req.path);
     if (allowed.length === 0) return next();
+    try {
+      setRateLimitHeaders(res, await callerLimits(res));
+    } catch (err) {
+      return next(err);
+    }
     res.setHeader('Allow', [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '));
     res.status(204).end();
   });
   app.use(router);
 
   app.use(notFound(table));
+  // A request over its caller's global or per-IP limit is 429, whatever else it would have been.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    callerLimits(res).then((consumed) => {
+      if (!res.locals.rateLimits && !res.headersSent) setRateLimitHeaders(res, consumed);
+      next(err);
+    }, next);
+  });
   app.use(errorHandler);
   return { app, close: closeHealth };
 }

@@ -38,6 +38,18 @@ test.serial('when an IP exceeds its limit, then 429 with Retry-After, details.re
   t.is(last!.headers['x-ratelimit-remaining'], '0');
 });
 
+test.serial('when an IP is over its limit, then its requests are 429 whatever else they would be: an unknown token, a malformed body, a preflight', async (t) => {
+  // The test above used this IP's limit up. No token service runs here: without the limit, the token would be 503.
+  const token = await stack.http.get('/v1/auth/me', { token: `tg_agt_${'x'.repeat(43)}` });
+  t.is(token.status, 429, token.text);
+  t.is(token.body.error.code, 'rate_limited');
+  const malformed = await stack.http.post('/v1/agents', { raw: '{"name":', headers: { 'content-type': 'application/json' } });
+  t.is(malformed.status, 429, malformed.text);
+  t.is(malformed.headers['x-ratelimit-remaining'], '0');
+  const preflight = await stack.http.request('OPTIONS', '/v1/agents');
+  t.is(preflight.status, 429, preflight.text);
+});
+
 test.serial('when Redis dies mid-traffic, then limiting continues in memory with no 5xx, and returns to Redis when it is back', async (t) => {
   await redis.kill();
   const during: number[] = [];

@@ -7,6 +7,9 @@ import { TtlCache } from './ttl-cache.js';
 import { GATEWAY, outgoingFrom, type RequestContext } from '../http/request-context.js';
 
 const API_TOKEN = /^tg_(pat|agt)_/;
+const bearerOf = (authorization: string | undefined) => /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '')?.[1];
+/** Tokens are cached by their digest, never as they are. */
+const tokenKey = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 interface SessionEntry {
   active: boolean;
@@ -42,10 +45,15 @@ export class Authenticator {
   }
 
   async authenticate(authorization: string | undefined, ctx: RequestContext): Promise<Principal> {
-    const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '');
-    if (!match) throw new UnauthenticatedError('unauthenticated', 'Authorization: Bearer <token> is required');
-    const credential = match[1];
+    const credential = bearerOf(authorization);
+    if (credential === undefined) throw new UnauthenticatedError('unauthenticated', 'Authorization: Bearer <token> is required');
     return API_TOKEN.test(credential) ? this.fromApiToken(credential, ctx) : this.fromAccessToken(credential, ctx);
+  }
+
+  /** Whether the credential is checked without asking another service: an API token whose answer is cached. */
+  checksLocally(authorization: string | undefined): boolean {
+    const credential = bearerOf(authorization);
+    return credential !== undefined && API_TOKEN.test(credential) && this.tokens.holds(tokenKey(credential));
   }
 
   private async fromAccessToken(jwt: string, ctx: RequestContext): Promise<Principal> {
@@ -64,8 +72,7 @@ export class Authenticator {
   }
 
   private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
-    const key = createHash('sha256').update(token).digest('base64url');
-    const entry = await this.tokens.through(key, () => this.introspect(token, true), {
+    const entry = await this.tokens.through(tokenKey(token), () => this.introspect(token, true), {
       refresh: () => this.introspect(token, false),
       hurry: () => this.introspection.hurry(),
     });

@@ -39,6 +39,11 @@ export class TtlCache<V> {
     return this.fetchOnce(key, fetch, false);
   }
 
+  /** Whether `through` would answer `key` at once, from the cache. */
+  holds(key: string): boolean {
+    return (this.entries.get(key)?.until ?? 0) > Date.now();
+  }
+
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { keyedDigest, RateLimitedError, type Logger } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
 
@@ -68,6 +68,26 @@ export async function consume(l: RateLimiterAbstract, key: string, points = 1): 
     }
     throw rejection;
   }
+}
+
+/**
+ * Starts the request's global and per-IP limits as it arrives, without waiting for them: they
+ * are awaited where the request is answered (callerLimits), by a route together with the
+ * caller's own limits and its admission, so that all of them go out in one Redis write.
+ */
+export function startCallerLimits(limiters: Pick<Limiters, 'global' | 'ip'>): RequestHandler {
+  return (req, res, next) => {
+    const limits = Promise.all([consume(limiters.global, 'all'), consume(limiters.ip, req.ctx.ip)]);
+    // A refusal is answered by whoever awaits it; never an unhandled rejection meanwhile.
+    limits.catch(() => undefined);
+    res.locals.callerLimits = limits;
+    next();
+  };
+}
+
+/** The request's global and per-IP limits (none outside /v1): rejects with RateLimitedError when over one. */
+export function callerLimits(res: Response): Promise<Consumed[]> {
+  return (res.locals.callerLimits as Promise<Consumed[]> | undefined) ?? Promise.resolve([]);
 }
 
 /** X-RateLimit-* from the tightest limiter this request consumed. */

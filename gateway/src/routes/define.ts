@@ -17,7 +17,7 @@ import type { GatewayDeps } from '../deps.js';
 import { outgoing } from '../http/request-context.js';
 import { errorSchema } from './schemas.js';
 import type { RouteTable } from './route-table.js';
-import { consume, setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
+import { callerLimits, consume, setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -116,8 +116,9 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
 /**
  * Registers one route in express AND in the OpenAPI document, so /openapi.json always
  * covers exactly the routes that exist. The pipeline: authenticate → authorize (roles,
- * scope; denials audited as authz.denied) → per-caller and per-route rate limits →
- * validate params/query/body (bodies and queries are strict: unknown fields are rejected) → handler.
+ * scope; denials audited as authz.denied) → rate limits (global, per IP, per caller, per token,
+ * per route: one Redis round trip, with the route's admission) → validate params/query/body
+ * (bodies and queries are strict: unknown fields are rejected) → handler.
  */
 export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps, table: RouteTable) {
   return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined>(
@@ -181,11 +182,14 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
     const handler = async (req: Request, res: Response, next: NextFunction) => {
       try {
         const ctx = req.ctx;
-        const consumed: Consumed[] = res.locals.rateLimits ?? [];
-        res.locals.rateLimits = consumed;
+        // The global and per-IP limits, started as the request arrived, are awaited below with the caller's own.
+        const before = callerLimits(res);
         let principal: Principal | undefined;
         if (spec.auth !== 'public') {
-          principal = await deps.auth.authenticate(req.get('authorization'), ctx);
+          const authorization = req.get('authorization');
+          // A credential this gateway cannot check by itself is checked only for a request within those limits.
+          if (!deps.auth.checksLocally(authorization)) await before;
+          principal = await deps.auth.authenticate(authorization, ctx);
           ctx.principal = principal;
           authorize(spec, allowedTypes, principal, req, deps);
         }
@@ -198,9 +202,10 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
             principal,
           } as RouteInput<B, Q, P, A>;
         };
-        // Per-caller, per-token and per-route limits are independent Redis calls: one round trip, the route's admission's included.
+        // All of the request's limits are independent Redis calls: one round trip, the route's admission's included.
         const caller = principal ? `${principal.type}:${principal.id}` : ctx.ip;
         const limits = Promise.all([
+          before,
           principal ? consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
           principal?.tokenId ? consume(deps.limiters.token, principal.tokenId) : undefined,
           routeLimiter ? consume(routeLimiter, caller) : undefined,
@@ -220,7 +225,9 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           if (spec.admit && admitted.status === 'fulfilled') spec.admit.undo(admitted.value as M);
           throw limited.reason;
         }
-        consumed.push(...limited.value.filter((c): c is Consumed => c !== undefined));
+        const [callers, ...own] = limited.value;
+        const consumed = [...callers, ...own.filter((c): c is Consumed => c !== undefined)];
+        res.locals.rateLimits = consumed;
         setRateLimitHeaders(res, consumed);
         if (admitted.status === 'rejected') throw admitted.reason;
         const result = await spec.handler({ ...(input ?? parseInput()), admitted: admitted.value as M, call: outgoing(req) }, req, res);
