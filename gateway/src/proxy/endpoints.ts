@@ -26,6 +26,8 @@ const ENDPOINTS: Record<ApiStyle, Record<string, Endpoint>> = {
 
 /** What the proxy knows about one call before sending it: what to hold, and the body to send. */
 export interface CallPlan {
+  /** The provider's API style, which says how its answers carry usage. */
+  style: ApiStyle;
   kind: EndpointKind;
   model: string;
   /** A bound never below the input tokens the provider bills: the request body's UTF-8 bytes. */
@@ -70,6 +72,7 @@ export function planCall(style: ApiStyle, path: string, raw: Buffer, contentType
   const addedUsageChunk = stream && style === 'openai' && endpoint.kind !== 'response' && options?.include_usage !== true;
   if (addedUsageChunk) fields.stream_options = { ...(typeof options === 'object' && options ? options : {}), include_usage: true };
   return {
+    style,
     kind: endpoint.kind,
     model: fields.model,
     inputTokens: raw.length,
