@@ -115,7 +115,7 @@ test('when the owner or an admin patches an agent, then it changes; another memb
   t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.admin.access_token, json: { budget_usd: 99 } })).status, 400);
 });
 
-test('when a budget and its history are read, then they answer in USD; an agent reads only its own', async (t) => {
+test('when a budget and its history are read, then they answer in USD; an agent reads only its own, and sees only itself among agents', async (t) => {
   const agent = await createAgent(stack, p.member, 2.5);
   const other = await createAgent(stack, p.member, 1);
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
@@ -126,7 +126,10 @@ test('when a budget and its history are read, then they answer in USD; an agent 
   t.deepEqual(history.body, { items: [] });
   t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: agent.token })).status, 200);
   t.is((await stack.http.get(`/v1/agents/${other.id}/budget`, { token: agent.token })).status, 404);
-  t.is((await stack.http.get(`/v1/agents/${agent.id}`, { token: agent.token })).status, 403, 'agent credentials may not browse agents');
+  // An agent credential sees itself, and no other agent.
+  t.is((await stack.http.get(`/v1/agents/${agent.id}`, { token: agent.token })).body.id, agent.id);
+  t.is((await stack.http.get(`/v1/agents/${other.id}`, { token: agent.token })).status, 404);
+  t.deepEqual((await stack.http.get('/v1/agents', { token: agent.token })).body.items.map((a: { id: string }) => a.id), [agent.id]);
   const noScope = await patOf(stack, p.viewer, ['agents:read']);
   t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: noScope })).status, 403);
   t.is((await stack.http.get('/v1/agents/agt_0000000000000000000000000/budget', { token: p.viewer.access_token })).status, 404);

@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { startStack, type Stack } from '../support/stack.js';
 import { testEnv } from '../support/env.js';
 import { createUserAndLogin, loginAsAdmin, type Session } from '../support/session.js';
+import { parseCsv } from '../support/csv.js';
 
 // The audit API through the real HTTPS gateway, identity emitting real login events.
 // Serial: the last test tampers with the log.
@@ -143,29 +144,51 @@ test.serial('when a filter is malformed, then it is 400 validation_failed naming
   t.is((await get('/v1/audit/export?format=xml')).status, 400);
 });
 
-test.serial('when an admin exports the log, then NDJSON and CSV stream back with the right content types and parse to the events', async (t) => {
+test.serial('when an admin exports the log, then NDJSON lines are the events as the API lists them, CSV rows are neutralised, and the export is audited', async (t) => {
   const ndjson = await get(`/v1/audit/export?format=ndjson&actor_id=${admin.user.id}`);
   t.is(ndjson.status, 200);
   t.regex(String(ndjson.headers['content-type']), /^application\/x-ndjson/);
   t.regex(String(ndjson.headers['content-disposition']), /^attachment; filename="audit-.*\.ndjson"$/);
+  t.is(ndjson.headers['cache-control'], 'no-store');
   const lines = ndjson.text.trimEnd().split('\n').map((l) => JSON.parse(l) as ApiEvent);
-  t.true(lines.length >= 1);
+  t.true(lines.length >= 2, 'the admin logged in and created users');
   t.true(lines.every((e) => e.actor.id === admin.user.id));
   t.deepEqual(lines.map((e) => e.seq), [...lines.map((e) => e.seq)].sort((a, b) => a - b), 'oldest first');
-  const listed = await get(`/v1/audit/events/${lines[0].id}`);
-  t.deepEqual(listed.body, lines[0], 'an NDJSON line is the same event the API returns');
+  const listed = await eventsWhen(`/v1/audit/events?actor_id=${admin.user.id}&limit=100`, (items) => lines.every((l) => items.some((e) => e.id === l.id)));
+  for (const line of lines) t.deepEqual(line, listed.find((e) => e.id === line.id), `an NDJSON line is the event as the API lists it: ${line.action}`);
 
-  const csv = await get('/v1/audit/export?format=csv&action=auth.login.succeeded');
+  // A client-controlled value that a spreadsheet would run as a formula.
+  const formula = '=HYPERLINK("http://evil.example","click"),1';
+  const requestId = `e2e-${randomUUID()}`;
+  const failed = await stack.http.post('/v1/auth/login', {
+    json: { email: 'nobody@example.test', password: 'wrong-password-123' },
+    headers: { 'x-request-id': requestId, 'user-agent': formula },
+  });
+  t.is(failed.status, 401);
+  await eventsWhen('/v1/audit/events?action=auth.login.failed', (items) => items.some((e) => e.request_id === requestId));
+
+  const csv = await get('/v1/audit/export?format=csv&action=auth.login.failed');
   t.is(csv.status, 200);
   t.regex(String(csv.headers['content-type']), /^text\/csv/);
-  const rows = csv.text.trimEnd().split('\r\n');
-  t.is(rows[0], 'id,seq,at,source,actor_type,actor_id,action,resource_type,resource_id,outcome,ip,user_agent,request_id,details_json,prev_hash,hash');
-  t.true(rows.length >= 3, 'admin, member and manager logged in');
-  t.true(rows.slice(1).every((r) => r.includes(',auth.login.succeeded,')));
+  t.regex(String(csv.headers['content-disposition']), /^attachment; filename="audit-.*\.csv"$/);
+  const [header, ...rows] = parseCsv(csv.text);
+  t.deepEqual(header, [
+    'id', 'seq', 'at', 'source', 'actor_type', 'actor_id', 'action', 'resource_type', 'resource_id',
+    'outcome', 'ip', 'user_agent', 'request_id', 'details_json', 'prev_hash', 'hash',
+  ]);
+  const records = rows.map((row) => Object.fromEntries(header.map((k, i) => [k, row[i]])));
+  t.true(records.length >= 2, 'both failed logins');
+  t.true(records.every((r) => r.action === 'auth.login.failed'));
+  const ours = records.find((r) => r.request_id === requestId);
+  t.is(ours?.user_agent, `'${formula}`, 'the formula is neutralised with a leading quote');
+  const event = (await get(`/v1/audit/events/${ours?.id}`)).body as ApiEvent;
+  t.like(ours, { seq: String(event.seq), at: event.at, outcome: 'failure', source: 'identity', hash: event.hash, prev_hash: event.prev_hash });
+  t.deepEqual(JSON.parse(ours!.details_json), event.details);
 
-  // The export itself is on record.
+  // Both exports are on record, with the format asked for and the filter.
   const exported = await eventsWhen(`/v1/audit/events?action=audit.exported&actor_id=${admin.user.id}`, (items) => items.length >= 2);
-  t.true(exported.length >= 2);
+  t.like(exported[0], { source: 'audit', resource: { type: 'audit_log', id: null }, details: { format: 'csv', filter: { action: 'auth.login.failed' } } });
+  t.like(exported[1], { details: { format: 'ndjson', filter: { actor_id: admin.user.id } } });
 });
 
 test.serial('when the OpenAPI document is fetched, then it documents the audit routes', async (t) => {

@@ -128,6 +128,6 @@ test('when the OpenAPI document is fetched, then it documents the price routes',
   t.truthy(doc.paths['/v1/prices'].get);
   const one = doc.paths['/v1/prices/{provider}/{model}'];
   t.deepEqual(Object.keys(one).sort(), ['delete', 'put']);
-  t.regex(one.put.description, /Roles: admin\. API-token scope: `budgets:write`/);
+  t.regex(one.put.description, /Callers: users and their API tokens of role admin \(API-token scope `budgets:write`\)\./);
   t.regex(one.delete.description, /model_not_priced/);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd } from '@tollgate/platform';
+import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
 import { descriptionField, idParams, nameField, nullable, pageOut, pageQuery, providerName, toMicros, usdAmount } from './fields.js';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { RouteDefiner } from './define.js';
@@ -53,7 +53,6 @@ function toAgent(a: Agent__Output) {
   };
 }
 
-const ALL_ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
 
 export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
@@ -63,12 +62,11 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'post',
     path: '/v1/agents',
+    callers: RPC_CALLERS.budget.CreateAgent,
     summary: 'Create an agent with its budget and credential',
     description:
       "The agent's `tg_agt_` credential is returned once, in `token`. `budget_usd` is at most MAX_BUDGET_USD (default 10,000); a member's " +
       'at most SELF_SERVICE_BUDGET_USD (default 10) — more is 403 `approval_required`: create it with that and file a budget request.',
-    roles: ['admin', 'manager', 'member'],
-    scope: 'agents:write',
     body: z.object({
       name: nameField,
       description: descriptionField.optional(),
@@ -90,9 +88,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/agents',
+    callers: RPC_CALLERS.budget.ListAgents,
     summary: 'List agents (an agent credential sees only itself)',
-    roles: ALL_ROLES,
-    scope: 'agents:read',
     query: z.object(pageQuery),
     response: pageOut(agentSchema),
     handler: async ({ query, call }) => {
@@ -105,9 +102,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/agents/{id}',
+    callers: RPC_CALLERS.budget.GetAgent,
     summary: 'Get an agent with its budget',
-    roles: ALL_ROLES,
-    scope: 'agents:read',
     params: idParams,
     response: agentSchema,
     errors: [404],
@@ -118,9 +114,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'patch',
     path: '/v1/agents/{id}',
+    callers: RPC_CALLERS.budget.UpdateAgent,
     summary: "Rename, describe, disable or re-enable an agent, or set its proxy limits (owner or admin)",
-    roles: ['admin', 'manager', 'member'],
-    scope: 'agents:write',
     params: idParams,
     body: z.object({
       name: nameField.optional(),
@@ -151,10 +146,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/agents/{id}/budget',
+    callers: RPC_CALLERS.budget.GetBudget,
     summary: "An agent's budget: limit, spent, reserved by open leases, remaining",
-    principals: ['user', 'token', 'agent'],
-    roles: ALL_ROLES,
-    scope: 'budgets:read',
     params: idParams,
     response: budgetSchema,
     errors: [404],
@@ -165,10 +158,8 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/agents/{id}/budget/history',
+    callers: RPC_CALLERS.budget.GetBudgetHistory,
     summary: "Changes to an agent's budget limit, with who approved them",
-    principals: ['user', 'token', 'agent'],
-    roles: ALL_ROLES,
-    scope: 'budgets:read',
     params: idParams,
     response: historySchema,
     errors: [404],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd } from '@tollgate/platform';
+import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 import { idParams } from './fields.js';
@@ -26,15 +26,13 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
   route({
     method: 'get',
     path: '/v1/analytics/spend',
+    callers: RPC_CALLERS.budget.GetSpend,
     tag: 'Analytics',
     summary: 'Spend from the usage ledger, grouped by agent, provider, model or day',
     description:
       'Totals are kept per agent and UTC day (daily rollups of the ledger), so a request costs the same however many calls were made. ' +
       '`from` and `to` select whole UTC days: a timestamp selects the day it falls in.',
     auth: 'any',
-    principals: ['user', 'token', 'agent'],
-    roles: ['admin', 'manager', 'member', 'viewer'],
-    scope: 'budgets:read',
     query: z.object({
       group_by: z.enum(['agent', 'provider', 'model', 'day']),
       from: bound.optional(),

@@ -1,6 +1,6 @@
 import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, UnauthenticatedError } from '@tollgate/platform';
+import { ForbiddenError, RPC_CALLERS, UnauthenticatedError, type Callers } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 import type { RouteDefiner } from './define.js';
@@ -67,7 +67,9 @@ const jwkSchema = z
 
 export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const identity = deps.clients.identity.call;
-  const session = { auth: 'user', tag: 'Auth' } as const;
+  const session = { auth: 'any', tag: 'Auth' } as const;
+  // Session management is for sessions: an API token never reads or ends them, whatever its owner's RPCs allow.
+  const sessionsOnly: Callers = { people: { role: 'viewer', sessionsOnly: true } };
 
   route({
     method: 'post',
@@ -138,6 +140,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'post',
     path: '/v1/auth/logout',
+    callers: RPC_CALLERS.identity.Logout,
     summary: 'End this session',
     description: 'Its refresh token dies and its access token is refused from now on (401 token_revoked).',
     status: 204,
@@ -153,6 +156,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'post',
     path: '/v1/auth/logout-all',
+    callers: RPC_CALLERS.identity.LogoutAll,
     summary: 'End every session of the signed-in user',
     status: 204,
     handler: async ({ principal, call }, _req, res) => {
@@ -167,6 +171,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'get',
     path: '/v1/auth/me',
+    callers: sessionsOnly,
     summary: 'The signed-in user',
     response: userSchema,
     handler: async ({ principal, call }) => toUser(await identity.GetUser({ id: principal.id }, call)),
@@ -176,6 +181,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'put',
     path: '/v1/auth/password',
+    callers: RPC_CALLERS.identity.ChangePassword,
     summary: 'Change your password',
     description:
       'Needs the current password (403 if wrong). Every other session of yours ends. Wrong current passwords count like failed ' +
@@ -203,6 +209,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'get',
     path: '/v1/auth/sessions',
+    callers: RPC_CALLERS.identity.ListSessions,
     summary: 'Your live sessions',
     response: pageOut(sessionSchema),
     handler: async ({ call }) => {
@@ -215,6 +222,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...session,
     method: 'delete',
     path: '/v1/auth/sessions/{id}',
+    callers: sessionsOnly,
     summary: 'End one session (yours, or anyone’s for an admin)',
     params: idParams,
     status: 204,
@@ -245,14 +253,13 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
   route({
     method: 'post',
     path: '/v1/auth/signing-keys/rotate',
+    callers: RPC_CALLERS.identity.RotateSigningKey,
     tag: 'Auth',
     summary: 'Rotate the access-token signing key',
     description:
       'New access tokens are signed with a fresh ES256 key; tokens signed with the previous key keep verifying until they ' +
       'expire (the old public key stays in the JWKS), so nobody is logged out. Audited identity.signing_key.rotated.',
     auth: 'any',
-    roles: ['admin'],
-    scope: 'users:write',
     response: jwkSchema,
     handler: async ({ call }) => {
       const key = await identity.RotateSigningKey({}, call);

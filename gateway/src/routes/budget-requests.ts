@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd } from '@tollgate/platform';
+import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
 import type { BudgetRequest__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
 import type { RouteDefiner } from './define.js';
 import { idParams, nullable, optionalText, pageOut, pageQuery, requiredText, toMicros, usdAmount } from './fields.js';
@@ -37,7 +37,6 @@ function toRequest(r: BudgetRequest__Output) {
   };
 }
 
-const ALL_ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
 
 export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
@@ -47,12 +46,11 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'post',
     path: '/v1/budget-requests',
+    callers: RPC_CALLERS.budget.CreateBudgetRequest,
     summary: "Ask for more budget for an agent",
     description:
       '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)". ' +
       "Only the agent's owner or an admin may ask (403 otherwise).",
-    roles: ['admin', 'manager', 'member'],
-    scope: 'budgets:write',
     body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount({ maximum: 10_000, positive: true, note: 'at most MAX_BUDGET_REQUEST_USD (default 10,000)' }), justification: requiredText }),
     status: 201,
     response: requestSchema,
@@ -70,9 +68,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'get',
     path: '/v1/budget-requests',
+    callers: RPC_CALLERS.budget.ListBudgetRequests,
     summary: 'List budget requests, newest first',
-    roles: ALL_ROLES,
-    scope: 'budgets:read',
     query: z.object({ ...pageQuery, status: z.enum(STATUSES).optional(), agent_id: idParams.shape.id.optional() }),
     response: pageOut(requestSchema),
     handler: async ({ query, call }) => {
@@ -88,9 +85,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'get',
     path: '/v1/budget-requests/{id}',
+    callers: RPC_CALLERS.budget.GetBudgetRequest,
     summary: 'Get a budget request',
-    roles: ALL_ROLES,
-    scope: 'budgets:read',
     params: idParams,
     response: requestSchema,
     errors: [404],
@@ -101,10 +97,9 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'post',
     path: '/v1/budget-requests/{id}/approve',
+    callers: RPC_CALLERS.budget.ApproveBudgetRequest,
     summary: "Approve a request: the agent's limit rises and the change is recorded",
     description: 'The approver is you (never a field of the body). Your own request, or a raise of an agent you own → 403; a request no longer pending → 409.',
-    roles: ['admin', 'manager'],
-    scope: 'budget_requests:approve',
     params: idParams,
     body: z.object({ note: optionalText.optional() }),
     response: requestSchema,
@@ -116,9 +111,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'post',
     path: '/v1/budget-requests/{id}/reject',
+    callers: RPC_CALLERS.budget.RejectBudgetRequest,
     summary: 'Reject a request, with a reason',
-    roles: ['admin', 'manager'],
-    scope: 'budget_requests:approve',
     params: idParams,
     body: z.object({ reason: requiredText }),
     response: requestSchema,
@@ -130,9 +124,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     ...common,
     method: 'post',
     path: '/v1/budget-requests/{id}/cancel',
+    callers: RPC_CALLERS.budget.CancelBudgetRequest,
     summary: 'Withdraw your own pending request',
-    roles: ALL_ROLES,
-    scope: 'budgets:write',
     params: idParams,
     response: requestSchema,
     errors: [404, 409],

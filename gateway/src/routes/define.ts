@@ -4,14 +4,12 @@ import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
   errorCodesOf,
-  ForbiddenError,
-  hasScope,
-  lacksScope,
+  describeCallers,
+  refusalOf,
   ValidationError,
   type OutgoingCall,
   type Principal,
-  type Role,
-  type Scope,
+  type Callers,
 } from '@tollgate/platform';
 import type { GatewayDeps } from '../deps.js';
 import { outgoing } from '../http/request-context.js';
@@ -33,10 +31,9 @@ export interface RouteInput<B, Q, P, A extends Auth> {
 
 /**
  * - public: no credentials needed (login, JWKS, health).
- * - user: a person's session (JWT) only — API tokens are refused (session management).
- * - any: a session JWT or an API token (personal `tg_pat_` or agent `tg_agt_`).
+ * - any: a session JWT or an API token (personal `tg_pat_` or agent `tg_agt_`), let in by the route's `callers`.
  */
-export type Auth = 'public' | 'user' | 'any';
+export type Auth = 'public' | 'any';
 
 /**
  * A route's own admission of a request (the proxy: a call's hold and its place among the
@@ -57,12 +54,11 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   summary: string;
   description?: string;
   auth: A;
-  /** Caller kinds allowed (default: user and token; add 'agent' where agents may call). */
-  principals?: Principal['type'][];
-  /** Roles allowed (for tokens and agents: their owner's role). */
-  roles?: readonly Role[];
-  /** Scope an API-token caller must hold. */
-  scope?: Scope;
+  /**
+   * Who may call (required unless public). Usually the declaration of the RPC the route calls
+   * (RPC_CALLERS), so the gateway refuses early exactly whom the service would refuse.
+   */
+  callers?: Callers;
   body?: B;
   /** A rule across the body's fields, enforced here and stated in the document (JSON Schema keywords). */
   bodyRule?: { holds(body: Infer<B>): boolean; field: string; message: string; schema: Record<string, unknown> };
@@ -134,7 +130,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
     // Query parameters are strict too (`?role[$ne]=admin` is an unknown parameter, not a silent no-op); a raw route passes its query on.
     const query = spec.raw ? undefined : (spec.query ?? z.object({})).strict();
     const status = spec.status ?? 200;
-    const allowedTypes = spec.principals ?? ['user', 'token'];
+    const callers = spec.callers;
+    if (spec.auth !== 'public' && !callers) throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no callers`);
     const routeLimiter = spec.rateLimit
       ? deps.limiters.route(`${spec.method}:${spec.path}`, spec.rateLimit.points, spec.rateLimit.durationSec)
       : undefined;
@@ -149,9 +146,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
       summary: spec.summary,
       description: [
         spec.description,
-        spec.roles ? `Roles: ${spec.roles.join(', ')}.` : undefined,
-        spec.scope ? `API-token scope: \`${spec.scope}\`.` : undefined,
-        spec.auth !== 'public' ? `Callers: ${spec.auth === 'user' ? 'user sessions only' : allowedTypes.join(', ')}.` : undefined,
+        callers ? describeCallers(callers) : undefined,
       ]
         .filter(Boolean)
         .join(' '),
@@ -191,7 +186,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           if (!deps.auth.checksLocally(authorization)) await before;
           principal = await deps.auth.authenticate(authorization, ctx);
           ctx.principal = principal;
-          authorize(spec, allowedTypes, principal, req, deps);
+          authorize(spec, callers!, principal, req, deps);
         }
         const parseInput = () => {
           if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
@@ -225,8 +220,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           if (spec.admit && admitted.status === 'fulfilled') spec.admit.undo(admitted.value as M);
           throw limited.reason;
         }
-        const [callers, ...own] = limited.value;
-        const consumed = [...callers, ...own.filter((c): c is Consumed => c !== undefined)];
+        const [arrival, ...own] = limited.value;
+        const consumed = [...arrival, ...own.filter((c): c is Consumed => c !== undefined)];
         res.locals.rateLimits = consumed;
         setRateLimitHeaders(res, consumed);
         if (admitted.status === 'rejected') throw admitted.reason;
@@ -245,17 +240,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
 
 export type RouteDefiner = ReturnType<typeof createRouteDefiner>;
 
-function authorize(spec: { roles?: readonly Role[]; scope?: Scope; auth: Auth; method: string; path: string }, types: Principal['type'][], p: Principal, req: Request, deps: GatewayDeps): void {
-  let denial: ForbiddenError | undefined;
-  if (spec.auth === 'user' && p.type !== 'user') {
-    denial = new ForbiddenError('This endpoint needs a user session, not an API token');
-  } else if (!types.includes(p.type)) {
-    denial = new ForbiddenError(`This endpoint is not available to ${p.type} credentials`);
-  } else if (spec.roles && (!p.role || !spec.roles.includes(p.role))) {
-    denial = new ForbiddenError(`Requires one of the roles: ${spec.roles.join(', ')}`);
-  } else if (spec.scope && !hasScope(p, spec.scope)) {
-    denial = lacksScope(spec.scope);
-  }
+function authorize(spec: { method: string; path: string }, callers: Callers, p: Principal, req: Request, deps: GatewayDeps): void {
+  const denial = refusalOf(callers, p);
   if (!denial) return;
   deps.audit.emit(
     {

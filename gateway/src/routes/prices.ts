@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES } from '@tollgate/platform';
+import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES, RPC_CALLERS } from '@tollgate/platform';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import type { RouteDefiner } from './define.js';
 import { providerName, toMicros, usdAmount } from './fields.js';
@@ -43,19 +43,18 @@ const perMillion = usdAmount({ maximum: 1_000_000 }).max(1_000_000);
 export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
   const common = { auth: 'any', tag: 'Prices' } as const;
-  const write = { ...common, roles: ['admin'], scope: 'budgets:write' } as const;
+  const write = { ...common } as const;
 
   route({
     ...common,
     method: 'get',
     path: '/v1/prices',
+    callers: RPC_CALLERS.budget.ListPrices,
     summary: 'List model prices, by provider and model',
     description:
       'What proxied calls and usage reports are priced with: the table shipped with the budget service, overlaid with ' +
       'the prices admins set or removed. A model without an entry — and that is not a dated snapshot of one — is refused by ' +
       'the proxy with 400 model_not_priced. One page: the table is small.',
-    roles: ROLES,
-    scope: 'budgets:read',
     query: z.object({ provider: providerName.optional() }),
     response: z.object({ items: z.array(priceSchema) }),
     handler: async ({ query, call }) => ({ items: (await budget.ListPrices({ provider: query.provider ?? '' }, call)).items.map(toPrice) }),
@@ -65,6 +64,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...write,
     method: 'put',
     path: '/v1/prices/{provider}/{model}',
+    callers: RPC_CALLERS.budget.SetPrice,
     summary: "Set a model's price",
     description:
       'Decimal USD per million tokens, at most 6 decimals, from 0 to 1,000,000. Replaces a shipped price too; the model ' +
@@ -92,6 +92,7 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...write,
     method: 'delete',
     path: '/v1/prices/{provider}/{model}',
+    callers: RPC_CALLERS.budget.RemovePrice,
     summary: "Remove a model's price",
     description:
       "Removes the model's own entry, a shipped one too: calls of it are then refused with 400 model_not_priced (a dated " +

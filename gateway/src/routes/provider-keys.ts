@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProviderKeyInfo__Output } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKeyInfo';
-import { PROVIDERS_WITH_DEFAULT_BASE_URL } from '@tollgate/platform';
+import { PROVIDERS_WITH_DEFAULT_BASE_URL, RPC_CALLERS } from '@tollgate/platform';
 import type { RouteDefiner } from './define.js';
 import { apiKey, baseUrlField, idParams, nameField, nullable, pageOut, pageQuery, providerName } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
@@ -35,13 +35,14 @@ function toKey(k: ProviderKeyInfo__Output) {
 export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const keys = deps.clients.providerKey.call;
   const common = { auth: 'any', tag: 'Provider keys' } as const;
-  const write = { ...common, roles: ['admin'], scope: 'keys:write' } as const;
-  const read = { ...common, roles: ['admin', 'manager'], scope: 'keys:read' } as const;
+  const write = { ...common } as const;
+  const read = { ...common } as const;
 
   route({
     ...write,
     method: 'post',
     path: '/v1/provider-keys',
+    callers: RPC_CALLERS['provider-key'].CreateKey,
     summary: 'Store a provider API key (encrypted with AES-256-GCM)',
     description: `\`base_url\` defaults to the provider’s public API for ${PROVIDERS_WITH_DEFAULT_BASE_URL.join(', ')}; any other provider needs one.`,
     body: z.object({ provider: providerName, name: nameField, api_key: apiKey, base_url: baseUrlField(deps.config.OUTBOUND_ALLOW_PRIVATE).optional() }),
@@ -61,6 +62,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...read,
     method: 'get',
     path: '/v1/provider-keys',
+    callers: RPC_CALLERS['provider-key'].ListKeys,
     summary: 'List provider keys (masked)',
     query: z.object({ ...pageQuery, provider: providerName.optional() }),
     response: pageOut(keySchema),
@@ -74,6 +76,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...read,
     method: 'get',
     path: '/v1/provider-keys/{id}',
+    callers: RPC_CALLERS['provider-key'].GetKey,
     summary: 'Get a provider key (masked)',
     params: idParams,
     response: keySchema,
@@ -85,6 +88,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...write,
     method: 'patch',
     path: '/v1/provider-keys/{id}',
+    callers: RPC_CALLERS['provider-key'].UpdateKey,
     summary: 'Rename, disable or re-enable a key, or move it to a new base URL',
     description:
       '`base_url` and `api_key` go together (400 with one alone): a stored key is only ever sent to the host it was entered for, ' +
@@ -112,6 +116,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...write,
     method: 'post',
     path: '/v1/provider-keys/{id}/rotate',
+    callers: RPC_CALLERS['provider-key'].RotateKey,
     summary: 'Replace the stored key with a new one',
     params: idParams,
     body: z.object({ api_key: apiKey }),
@@ -124,6 +129,7 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     ...write,
     method: 'delete',
     path: '/v1/provider-keys/{id}',
+    callers: RPC_CALLERS['provider-key'].DeleteKey,
     summary: 'Delete a provider key',
     params: idParams,
     status: 204,

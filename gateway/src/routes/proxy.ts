@@ -43,8 +43,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         'chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider ' +
         'is 503, one that stops answering 504.',
       auth: 'any',
-      principals: ['agent'],
-      scope: 'proxy:invoke',
+      callers: { agents: { scope: 'proxy:invoke' } },
       params,
       openapiParams: z.object({ provider: z.string(), path: z.string().describe('the provider API path, e.g. chat/completions') }),
       errors: [402, 404, 504],

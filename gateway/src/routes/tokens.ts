@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCOPES } from '@tollgate/platform';
+import { RPC_CALLERS, SCOPES } from '@tollgate/platform';
 import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
 import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
 import type { RouteDefiner } from './define.js';
@@ -71,9 +71,9 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'post',
     path: '/v1/tokens',
+    callers: RPC_CALLERS.token.CreateToken,
     summary: 'Create a personal API token',
     description: 'The full token is returned once, in `token`. Scopes beyond what your role allows are refused (403).',
-    scope: 'tokens:write',
     body: z.object({
       name,
       description: description.optional(),
@@ -108,8 +108,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/tokens',
+    callers: RPC_CALLERS.token.ListTokens,
     summary: 'List your API tokens (admins: any user’s, with owner_id)',
-    scope: 'tokens:read',
     query: z.object({
       ...pageQuery,
       status: z.enum(['active', 'revoked', 'expired']).optional(),
@@ -129,9 +129,9 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'post',
     path: '/v1/tokens/introspect',
+    callers: RPC_CALLERS.token.Introspect,
     summary: 'Is this token active, and what may it do?',
     description: 'RFC 7662 style: an inactive, expired, revoked, unknown or malformed token answers only `{"active": false}`.',
-    principals: ['user', 'token', 'agent'],
     body: z.object({ token: z.string().max(4_096) }),
     response: introspectionSchema,
     handler: async ({ body, call }) => {
@@ -145,8 +145,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'get',
     path: '/v1/tokens/{id}',
+    callers: RPC_CALLERS.token.GetToken,
     summary: 'Get one API token (never its secret)',
-    scope: 'tokens:read',
     params: idParams,
     response: tokenSchema,
     errors: [404],
@@ -157,8 +157,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'patch',
     path: '/v1/tokens/{id}',
+    callers: RPC_CALLERS.token.UpdateToken,
     summary: 'Rename, describe or narrow an API token',
-    scope: 'tokens:write',
     params: idParams,
     body: z.object({ name: name.optional(), description: description.optional(), scopes: scopeList.optional() }),
     response: tokenSchema,
@@ -184,8 +184,8 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'delete',
     path: '/v1/tokens/{id}',
+    callers: RPC_CALLERS.token.RevokeToken,
     summary: 'Revoke an API token; it stops working at once',
-    scope: 'tokens:write',
     params: idParams,
     status: 204,
     errors: [404],
@@ -200,9 +200,9 @@ export function registerTokenRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     ...common,
     method: 'post',
     path: '/v1/tokens/{id}/rotate',
+    callers: RPC_CALLERS.token.RotateToken,
     summary: 'Issue a new secret for an API token',
     description: 'The old secret keeps working for `grace_seconds` (default 0: it dies at once). The new token is shown once.',
-    scope: 'tokens:write',
     params: idParams,
     body: z.object({ grace_seconds: z.number().int().min(0).max(86_400).optional() }),
     response: createdSchema,

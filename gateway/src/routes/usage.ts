@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd } from '@tollgate/platform';
+import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
 import { idParams, toMicros, usdAmount } from './fields.js';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
@@ -10,13 +10,12 @@ const tokenCount = z.number().int().min(0).max(1e12);
 export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
   const common = { auth: 'any', tag: 'Usage' } as const;
-  const agentOnly: ['agent'] = ['agent'];
 
   route({
     ...common,
-    principals: agentOnly,
     method: 'post',
     path: '/v1/agents/{id}/handshake',
+    callers: RPC_CALLERS.budget.Handshake,
     summary: 'Reserve a lease of the budget and receive an IP token for the provider',
     description:
       "Only the agent itself, with its own tg_agt_ token. Grants `requested_usd` (default DEFAULT_LEASE_USD) or what is left; nothing left → 402 budget_exhausted. The IP token opens with @tollgate/sdk's decryptIpToken.",
@@ -37,13 +36,12 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
 
   route({
     ...common,
-    principals: agentOnly,
     method: 'post',
     path: '/v1/usage',
+    callers: RPC_CALLERS.budget.ReportUsage,
     summary: 'Report the usage of one provider call; charged to the lease',
     description:
       'Idempotent per `request_id`: the same id again charges nothing more and answers the original charge with `duplicate: true`. Without `cost_usd` the call is priced from the model price table.',
-    scope: 'usage:write',
     body: z.object({
       lease_id: z.string().min(1).max(64),
       request_id: z.string().min(1).max(200),
@@ -74,9 +72,9 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
 
   route({
     ...common,
-    principals: agentOnly,
     method: 'post',
     path: '/v1/leases/{id}/release',
+    callers: RPC_CALLERS.budget.ReleaseLease,
     summary: 'Return the unspent part of a lease to the budget',
     description: 'Releasing a lease twice returns 0 the second time.',
     params: idParams,

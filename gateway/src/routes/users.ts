@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '@tollgate/platform';
+import { ROLES, RPC_CALLERS } from '@tollgate/platform';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, nullable, pageOut, pageQuery, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
@@ -10,12 +10,13 @@ const name = z.string().trim().max(200);
 
 export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const identity = deps.clients.identity.call;
-  const admin = { auth: 'any', tag: 'Users', roles: ['admin'], scope: 'users:write' } as const;
+  const admin = { auth: 'any', tag: 'Users' } as const;
 
   route({
     ...admin,
     method: 'post',
     path: '/v1/users',
+    callers: RPC_CALLERS.identity.CreateUser,
     summary: 'Create a user',
     description: 'Passwords are 12 to 256 characters. A duplicate email (in any letter case) is 409.',
     body: z.object({
@@ -36,11 +37,10 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
   route({
     method: 'get',
     path: '/v1/users',
+    callers: RPC_CALLERS.identity.ListUsers,
     tag: 'Users',
     summary: 'List users',
     auth: 'any',
-    roles: ['admin', 'manager'],
-    scope: 'users:read',
     query: z.object({ ...pageQuery, role: role.optional() }),
     response: pageOut(userSchema),
     handler: async ({ query, call }) => {
@@ -52,11 +52,11 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
   route({
     method: 'get',
     path: '/v1/users/{id}',
+    callers: RPC_CALLERS.identity.GetUser,
     tag: 'Users',
     summary: 'Get a user',
     description: 'Admins and managers may read anyone; everyone else only themself.',
     auth: 'any',
-    scope: 'users:read',
     params: idParams,
     response: userSchema,
     errors: [404],
@@ -67,6 +67,7 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...admin,
     method: 'patch',
     path: '/v1/users/{id}',
+    callers: RPC_CALLERS.identity.UpdateUser,
     summary: "Rename, change the role of, disable or re-enable a user",
     description: "A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409).",
     params: idParams,
@@ -85,6 +86,7 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...admin,
     method: 'delete',
     path: '/v1/users/{id}',
+    callers: RPC_CALLERS.identity.DeleteUser,
     summary: 'Delete a user',
     description: 'The last active admin cannot be deleted (409).',
     params: idParams,
@@ -101,6 +103,7 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     ...admin,
     method: 'post',
     path: '/v1/users/{id}/unlock',
+    callers: RPC_CALLERS.identity.UnlockUser,
     summary: 'Clear a lockout after repeated failed logins',
     params: idParams,
     response: userSchema,

@@ -15,6 +15,7 @@ export * from './service-runtime.js';
 export * from './auth/principal.js';
 export * from './auth/assertion.js';
 export * from './auth/policy.js';
+export * from './rpc-callers.js';
 export * from './grpc/context.js';
 export * from './grpc/server.js';
 export * from './grpc/client.js';

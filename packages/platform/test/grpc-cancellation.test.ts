@@ -6,6 +6,7 @@ import { createLogger } from '../src/logger.js';
 import { createServiceClient, onward, type ServiceClient } from '../src/grpc/client.js';
 import type { CallContext } from '../src/grpc/context.js';
 import { createGrpcServer, registration, type GrpcServer } from '../src/grpc/server.js';
+import { RPC_CALLERS } from '../src/rpc-callers.js';
 
 // A call's onward calls end with it: a front server whose handler calls a back server (as a
 // service calls its neighbour, with onward(ctx)), and a client that gives up on the front call.
@@ -21,7 +22,7 @@ function serverWith(introspect: Handler): GrpcServer {
     serviceName: 'test',
     logger: createLogger('test', 'silent'),
     secret: SECRET,
-    services: [registration('tollgate.token.v1.Token', Token.service, handlers as never)],
+    services: [registration('tollgate.token.v1.Token', Token.service, handlers as never, RPC_CALLERS.token)],
     packageDefinition: packageDefinition('token'),
   });
 }

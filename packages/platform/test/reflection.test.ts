@@ -10,6 +10,7 @@ import descriptor, {
   type IServiceDescriptorProto,
 } from 'protobufjs/ext/descriptor/index.js';
 import { packageDefinition, protoFiles, type ServiceName } from '@tollgate/proto';
+import { ANY_CALLER } from '../src/auth/policy.js';
 import { createGrpcServer } from '../src/grpc/server.js';
 import { createLogger } from '../src/logger.js';
 
@@ -69,7 +70,7 @@ async function startServer(name: ServiceName) {
     logger: createLogger('reflection-test', 'silent'),
     secret: 'reflection-test-secret-reflection-test',
     packageDefinition: def,
-    services: [{ name: serviceName, definition, handlers }],
+    services: [{ name: serviceName, definition, handlers, callers: Object.fromEntries(Object.keys(definition).map((m) => [m, ANY_CALLER])) }],
   });
   const port = await server.listen('127.0.0.1', 0);
   return { serviceName, address: `127.0.0.1:${port}`, stop: () => server.stop(1_000) };

@@ -4,7 +4,7 @@ import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
 export const configSchema = serviceBaseSchema.extend({
   // Largest RecordBatch accepted; the platform outbox sends at most 100 at a time.
   AUDIT_MAX_BATCH: env.int(1, 1_000).default(500),
-  // Export writes chunks of about this many bytes to the stream.
+  // Export sends its events in batches of about this many bytes (at least one event each).
   AUDIT_EXPORT_CHUNK_BYTES: env.int(1_024, 1_048_576).default(64 * 1_024),
   // Events stay this many days in the hot log, then move to the archive (a fraction is
   // allowed, e.g. for tests; below a day the clock slack shrinks with it).

@@ -1,6 +1,5 @@
 import test from 'ava';
 import { canonicalJson, ChainWalker, GENESIS, GENESIS_HASH, link } from '../src/domain/hash-chain.js';
-import { csvField } from '../src/domain/export-format.js';
 import { isSecretKey, redactSecrets } from '../src/domain/redact.js';
 import { validateEvent } from '../src/domain/validate.js';
 import type { EventInput } from '../src/domain/event.js';
@@ -44,16 +43,6 @@ test('when events are linked, then each hash covers its fields, seq and predeces
   t.is(new ChainWalker(GENESIS).step({ ...first, outcome: 'failure' }), 'hash_mismatch');
   t.is(new ChainWalker({ seq: 0, hash: 'f'.repeat(64) }).step(first), 'prev_hash_mismatch');
   t.is(new ChainWalker(GENESIS).step({ ...first, at: new Date('nope') }), 'malformed');
-});
-
-test('when a CSV field holds commas, quotes, line breaks or a formula, then it is quoted and neutralised', (t) => {
-  t.is(csvField('plain'), 'plain');
-  t.is(csvField('a,b'), '"a,b"');
-  t.is(csvField('say "hi"'), '"say ""hi"""');
-  t.is(csvField('two\r\nlines'), '"two\r\nlines"');
-  t.is(csvField('=1+1'), "'=1+1");
-  t.is(csvField('@SUM(A1)'), "'@SUM(A1)");
-  t.is(csvField(''), '');
 });
 
 test('when details hold secret-named keys or credential-looking values, then they are redacted at any depth', (t) => {

@@ -4,7 +4,8 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { createServiceClient, type OutgoingCall, type ServiceClient } from '@tollgate/platform';
 import { loadAudit } from '@tollgate/proto';
 import type { AuditClient, AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
-import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
+import type { AuditEvent, AuditEvent__Output } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
+import type { ExportChunk__Output } from '@tollgate/proto/gen/tollgate/audit/v1/ExportChunk';
 import type { ExportRequest } from '@tollgate/proto/gen/tollgate/audit/v1/ExportRequest';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 import { testEnv } from '../../../test/support/env.js';
@@ -64,59 +65,24 @@ export function event(tag: string, overrides: Partial<AuditEvent> = {}): TestEve
   } as TestEvent;
 }
 
-/** Reads a whole Export stream as text. */
-export function exportText(client: ServiceClient<AuditDefinition>, req: ExportRequest, call: OutgoingCall): Promise<{ text: string; chunks: number }> {
+/** Reads a whole Export stream: its events in order, and how many batches carried them. */
+export function exportEvents(client: ServiceClient<AuditDefinition>, req: ExportRequest, call: OutgoingCall): Promise<{ events: AuditEvent__Output[]; chunks: number }> {
   return new Promise((resolve, reject) => {
     const stream = (client.raw as AuditClient).Export(req, client.metadata(call), { deadline: Date.now() + 30_000 });
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: { data: Buffer }) => chunks.push(c.data));
+    const events: AuditEvent__Output[] = [];
+    let chunks = 0;
+    stream.on('data', (c: ExportChunk__Output) => {
+      events.push(...c.events);
+      chunks++;
+    });
     stream.on('error', reject);
-    stream.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), chunks: chunks.length }));
+    stream.on('end', () => resolve({ events, chunks }));
   });
 }
 
 /** The gRPC status code of a failed raw call. */
 export function grpcCode(err: unknown): number | undefined {
   return (err as ServiceError).code;
-}
-
-/** RFC 4180 parser (quoted fields, doubled quotes, CRLF rows), for reading exports back. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,7 @@ import { ASSERTION_METADATA_KEY, createServiceClient, ForbiddenError, mintAssert
 import { loadAudit } from '@tollgate/proto';
 import type { AuditClient } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import { freePort } from '@tollgate/devkit';
-import { asAdmin, asService, event, exportText, grpcCode, startAudit, type AuditHarness, type TestEvent } from './helpers.js';
+import { asAdmin, asService, event, exportEvents, grpcCode, startAudit, type AuditHarness, type TestEvent } from './helpers.js';
 
 let h: AuditHarness;
 let metricsPort: number;
@@ -104,11 +104,10 @@ test('when two replicas take concurrent batches, some sent to both, then seqs ar
   t.is(results.filter((r) => r.duplicate).length, results.length - all.length, 'every other copy is reported as a duplicate');
 
   for (const client of clients) {
-    const { text } = await exportText(client, { filter: { actor_id: 'user-replicas' }, format: 'ndjson' }, asAdmin);
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; seq: number; prev_hash: string; hash: string });
-    t.deepEqual(lines.map((l) => l.seq), Array.from({ length: all.length }, (_, i) => i + 1), 'seqs 1..N without a gap, in order');
-    t.is(new Set(lines.map((l) => l.id)).size, all.length, 'each id once');
-    t.true(lines.every((l, i) => i === 0 || l.prev_hash === lines[i - 1].hash), 'each event links to the one before: no fork');
+    const { events: exported } = await exportEvents(client, { filter: { actor_id: 'user-replicas' } }, asAdmin);
+    t.deepEqual(exported.map((e) => e.seq), Array.from({ length: all.length }, (_, i) => i + 1), 'seqs 1..N without a gap, in order');
+    t.is(new Set(exported.map((e) => e.id)).size, all.length, 'each id once');
+    t.true(exported.every((e, i) => i === 0 || e.prev_hash === exported[i - 1].hash), 'each event links to the one before: no fork');
   }
   t.deepEqual(await replicaClient.call.Verify({}, asAdmin), { ok: true, checked: all.length + 2, first_bad_id: '' }, 'the two exports are in the chain too');
   const again = await fresh.client.call.RecordBatch({ events: all.slice(0, 100) }, patient);
@@ -226,7 +225,7 @@ test('when a bare gRPC call carries no or a forged assertion, then it is UNAUTHE
 
   const streamed = await t.throwsAsync(
     new Promise((resolve, reject) => {
-      const stream = raw.Export({ format: 'ndjson' }, new grpc.Metadata(), { deadline: Date.now() + 5_000 });
+      const stream = raw.Export({}, new grpc.Metadata(), { deadline: Date.now() + 5_000 });
       stream.on('data', () => undefined);
       stream.on('error', reject);
       stream.on('end', resolve);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { JobProgress, NumberedLog, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { JobProgress, NumberedLog, PeriodLeader, registration, RPC_CALLERS, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { ipTokenIssuer } from './clients/provider-key.js';
@@ -118,7 +118,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             ...spendingHandlers(leaseOps, usage, analytics),
             ...escrowHandlers(escrows),
             ...priceHandlers(priceChanges),
-          }),
+          }, RPC_CALLERS.budget),
         ],
         onStop: async () => {
           await priceChanges.stop();

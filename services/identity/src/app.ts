@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { JobProgress, keyedDigest, PeriodLeader, registration, startService, type RunningService } from '@tollgate/platform';
+import { JobProgress, keyedDigest, PeriodLeader, registration, RPC_CALLERS, startService, type RunningService } from '@tollgate/platform';
 import { loadIdentity, packageDefinition } from '@tollgate/proto';
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { loadConfig, type IdentityConfig } from './config.js';
@@ -83,7 +83,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         ...keyHandlers(deps),
         ...userHandlers(deps),
         ...sessionHandlers(deps),
-      });
+      }, RPC_CALLERS.identity);
       return { services: [identity], onStop: async () => sweeper?.stop() };
     },
   });

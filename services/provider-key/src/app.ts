@@ -1,4 +1,4 @@
-import { KeyedMutex, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { KeyedMutex, registration, RPC_CALLERS, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadProviderKey, packageDefinition } from '@tollgate/proto';
 import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import type { ProviderKeyConfig } from './config.js';
@@ -36,7 +36,7 @@ export async function start(config: Readonly<ProviderKeyConfig>, logger?: Logger
           registration<ProviderKeyHandlers>('tollgate.providerkey.v1.ProviderKey', ProviderKey.service, {
             ...keyManagementHandlers(keys),
             ...keyUseHandlers(use),
-          }),
+          }, RPC_CALLERS['provider-key']),
         ],
       };
     },

@@ -1,4 +1,4 @@
-import { JobProgress, PeriodLeader, registration, startService, type Logger, type RunningService } from '@tollgate/platform';
+import { JobProgress, PeriodLeader, registration, RPC_CALLERS, startService, type Logger, type RunningService } from '@tollgate/platform';
 import { loadIdentity, loadToken, packageDefinition } from '@tollgate/proto';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { Config } from './config.js';
@@ -93,7 +93,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
           registration<TokenHandlers>('tollgate.token.v1.Token', Token.service, {
             ...tokenHandlers(lifecycle),
             ...introspectHandlers(introspector),
-          }),
+          }, RPC_CALLERS.token),
         ],
         async onStop() {
           seeder?.stop();

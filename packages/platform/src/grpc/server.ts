@@ -5,6 +5,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { ASSERTION_METADATA_KEY, verifyAssertion } from '../auth/assertion.js';
+import { refusalOf, type Callers } from '../auth/policy.js';
 import { AppError, isDatabaseUnavailable, toGrpcError } from '../errors.js';
 import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
 import type { GrpcMetrics } from '../metrics.js';
@@ -24,10 +25,17 @@ export interface ServiceRegistration {
   name: string;
   definition: grpc.ServiceDefinition;
   handlers: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Who may call each RPC (RPC_CALLERS), checked before its handler runs. */
+  callers: Record<string, Callers>;
 }
 
-export function registration<H>(name: string, definition: grpc.ServiceDefinition, handlers: AsyncHandlers<H>): ServiceRegistration {
-  return { name, definition, handlers: handlers as ServiceRegistration['handlers'] };
+export function registration<H>(
+  name: string,
+  definition: grpc.ServiceDefinition,
+  handlers: AsyncHandlers<H>,
+  callers: { readonly [K in keyof AsyncHandlers<H>]: Callers },
+): ServiceRegistration {
+  return { name, definition, handlers: handlers as ServiceRegistration['handlers'], callers };
 }
 
 export interface GrpcServerOptions {
@@ -51,7 +59,8 @@ export interface GrpcServer {
 
 /**
  * Builds a gRPC server whose every handler goes through one wrapper: it verifies the
- * caller assertion (UNAUTHENTICATED without one), builds the call context with the
+ * caller assertion (UNAUTHENTICATED without one), refuses a caller the RPC does not declare
+ * (PERMISSION_DENIED, before the handler runs), builds the call context with the
  * request id and a child logger, records metrics, and maps thrown errors to a gRPC
  * status exactly once. Health (grpc.health.v1) and reflection are added.
  */
@@ -70,11 +79,13 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   for (const svc of opts.services) {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [method, def] of Object.entries(svc.definition)) {
-      const handler = svc.handlers[method];
+      const handler = svc.handlers[method] as UnaryFn | StreamFn | undefined;
+      const callers = svc.callers[method] as Callers | undefined;
       if (!handler) throw new Error(`${svc.name}.${method} has no handler`);
+      if (!callers) throw new Error(`${svc.name}.${method} declares no callers`);
       impl[method] = def.responseStream
-        ? wrapStreaming(svc.name, method, handler as StreamFn, opts)
-        : wrapUnary(svc.name, method, handler as UnaryFn, opts);
+        ? wrapStreaming(svc.name, method, guarded(callers, handler as StreamFn), opts)
+        : wrapUnary(svc.name, method, guarded(callers, handler as UnaryFn), opts);
     }
     server.addService(svc.definition, impl);
   }
@@ -111,6 +122,14 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
 
 type UnaryFn = (req: unknown, ctx: CallContext) => Promise<unknown>;
 type StreamFn = (req: unknown, ctx: CallContext, stream: grpc.ServerWritableStream<unknown, unknown>) => Promise<void>;
+
+/** The handler behind its callers' check: a caller it does not declare is refused before anything is read. */
+function guarded<F extends UnaryFn | StreamFn>(callers: Callers, fn: F): F {
+  return ((req: unknown, ctx: CallContext, stream: grpc.ServerWritableStream<unknown, unknown>) => {
+    const refusal = refusalOf(callers, ctx.principal);
+    return refusal ? Promise.reject(refusal) : fn(req, ctx, stream);
+  }) as F;
+}
 
 function buildContext(call: ServerSurfaceCall, method: string, opts: GrpcServerOptions): CallContext {
   const md = call.metadata;

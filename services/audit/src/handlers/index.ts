@@ -1,4 +1,4 @@
-import { registration, type ServiceRegistration } from '@tollgate/platform';
+import { registration, RPC_CALLERS, type ServiceRegistration } from '@tollgate/platform';
 import { loadAudit } from '@tollgate/proto';
 import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import type { HandlerDeps } from './deps.js';
@@ -15,5 +15,5 @@ export function auditRegistration(deps: HandlerDeps): ServiceRegistration {
     ...readHandlers(deps),
     ...verifyHandlers(deps),
     ...exportHandlers(deps),
-  });
+  }, RPC_CALLERS.audit);
 }

@@ -1,6 +1,5 @@
 import type { AsyncHandlers } from '@tollgate/platform';
 import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
-import { assertCanRead } from '../domain/access.js';
 import { parseWindow } from '../domain/filter.js';
 import { verifyChain } from '../domain/verify.js';
 import type { HandlerDeps } from './deps.js';
@@ -10,7 +9,6 @@ type H = AsyncHandlers<AuditHandlers>;
 export function verifyHandlers(deps: HandlerDeps): Pick<H, 'Verify'> {
   return {
     async Verify(req, ctx) {
-      assertCanRead(ctx.principal);
       const { from, to } = parseWindow(req);
       const result = await verifyChain(deps.store, from, to);
       if (!result.ok) {

@@ -1,5 +1,5 @@
 import {
-  assertPerson,
+  personOf,
   ForbiddenError,
   microsToUsd,
   NotFoundError,
@@ -12,7 +12,7 @@ import {
   type AuditEmitter,
   type PageInput,
 } from '@tollgate/platform';
-import { assertReader, isAdmin } from './access.js';
+import { agentScope, isAdmin } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
@@ -77,8 +77,7 @@ export class Agents {
   }
 
   async create(input: CreateAgentInput, caller: Caller): Promise<AgentView & { token: string }> {
-    const p = caller.principal;
-    assertPerson(p, 'member', 'agents:write');
+    const p = personOf(caller.principal);
     const name = validName(input.name);
     const description = validDescription(input.description);
     const providers = validProviders(input.providers);
@@ -159,7 +158,7 @@ export class Agents {
   }
 
   async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
-    const self = assertReader(caller.principal, 'agents:read');
+    const self = agentScope(caller.principal);
     const page = readPage(pageInput);
     const afterSeq = page.after === undefined ? 0 : Number(page.after);
     if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
@@ -174,8 +173,7 @@ export class Agents {
 
   /** A profile change is an op in the agent's journal: of concurrent changes none is lost, and a disable stops every later hold. */
   async update(input: UpdateAgentInput, caller: Caller): Promise<AgentView> {
-    const p = caller.principal;
-    assertPerson(p, 'member', 'agents:write');
+    const p = personOf(caller.principal);
     const patch: Partial<AgentProfile> = {};
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
@@ -205,7 +203,7 @@ export class Agents {
 
   /** An active agent the caller may read; agents see only themselves. Everything else is a 404. */
   async #visible(id: string, caller: Caller, scope: 'agents:read' | 'budgets:read'): Promise<AgentRecord> {
-    const self = assertReader(caller.principal, scope);
+    const self = agentScope(caller.principal);
     const agent = knownId('agt', id) && (!self || self === id) ? await this.deps.agents.findById(id) : null;
     if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
     return agent;

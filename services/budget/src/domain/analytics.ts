@@ -1,5 +1,5 @@
-import { assertPerson, NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
-import { assertReader } from './access.js';
+import { NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
+import { agentScope } from './access.js';
 import { applyOp, emptyState, enterDay, utcDay, type SpendRow } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import type { JournalRepository, RollupRepository, SpendTotals } from './repositories.js';
@@ -49,7 +49,7 @@ export class Analytics {
 
   /** Totals are kept per UTC day: `from`/`to` select the whole days they fall in. */
   async spend(input: { groupBy: string; from: string; to: string; agentId: string }, caller: Caller): Promise<SpendTotals[]> {
-    const self = assertReader(caller.principal, 'budgets:read');
+    const self = agentScope(caller.principal);
     if (!(GROUPS as readonly string[]).includes(input.groupBy)) {
       throw new ValidationError('group_by must be agent, provider, model or day', { group_by: 'must be agent, provider, model or day' });
     }
@@ -83,9 +83,7 @@ export class Analytics {
    * adding up to the same (a budget may be below zero: usage is charged
    * in full even past the limit). Reads every entry: a diagnostic, not a hot path.
    */
-  async reconcile(agentId: string, caller: Caller): Promise<Reconciliation> {
-    const p = caller.principal;
-    if (p.type !== 'service') assertPerson(p, 'manager', 'budgets:read');
+  async reconcile(agentId: string): Promise<Reconciliation> {
     if (!knownId('agt', agentId)) throw new NotFoundError('Agent not found');
     await this.deps.book.settled();
     const head = await this.deps.book.current(agentId);

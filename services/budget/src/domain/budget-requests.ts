@@ -1,5 +1,5 @@
 import {
-  assertPerson,
+  personOf,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -10,7 +10,7 @@ import {
   type Caller,
   type PageInput,
 } from '@tollgate/platform';
-import { assertReader, isAdmin } from './access.js';
+import { agentScope, isAdmin } from './access.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd } from './money.js';
@@ -46,8 +46,7 @@ export class BudgetRequests {
   }
 
   async create(input: { agentId: string; requestedMicros: number; justification: string }, caller: Caller): Promise<BudgetRequestRecord> {
-    const p = caller.principal;
-    assertPerson(p, 'member', 'budgets:write');
+    const p = personOf(caller.principal);
     const requested = input.requestedMicros;
     if (!Number.isSafeInteger(requested) || requested <= 0) {
       throw new ValidationError('Requested budget must be greater than $0', { requested_budget_usd: 'must be greater than 0' });
@@ -85,7 +84,7 @@ export class BudgetRequests {
   }
 
   async list(input: { status: string; agentId: string; page: PageInput | null | undefined }, caller: Caller) {
-    const self = assertReader(caller.principal, 'budgets:read');
+    const self = agentScope(caller.principal);
     let status: RequestStatus | undefined;
     if (input.status) {
       if (!(REQUEST_STATUSES as readonly string[]).includes(input.status)) {
@@ -104,15 +103,14 @@ export class BudgetRequests {
   }
 
   async get(id: string, caller: Caller): Promise<BudgetRequestRecord> {
-    const self = assertReader(caller.principal, 'budgets:read');
+    const self = agentScope(caller.principal);
     const record = await this.#find(id);
     if (self && record.agent_id !== self) throw new NotFoundError('Budget request not found');
     return record;
   }
 
   async approve(id: string, note: string, caller: Caller): Promise<BudgetRequestRecord> {
-    const p = caller.principal;
-    assertPerson(p, 'manager', 'budget_requests:approve');
+    const p = personOf(caller.principal);
     const text = validText(note, 'note', { required: false });
     const current = await this.#find(id);
     if (current.requester_id === p.id) throw new ForbiddenError('You cannot approve your own budget request');
@@ -138,8 +136,7 @@ export class BudgetRequests {
   }
 
   async reject(id: string, reason: string, caller: Caller): Promise<BudgetRequestRecord> {
-    const p = caller.principal;
-    assertPerson(p, 'manager', 'budget_requests:approve');
+    const p = personOf(caller.principal);
     const text = validText(reason, 'reason', { required: true });
     const rejected = await this.#decide(await this.#find(id), 'rejected', p.id, text);
     await this.deps.audit.emit(
@@ -150,8 +147,7 @@ export class BudgetRequests {
   }
 
   async cancel(id: string, caller: Caller): Promise<BudgetRequestRecord> {
-    const p = caller.principal;
-    assertPerson(p, 'viewer', 'budgets:write');
+    const p = personOf(caller.principal);
     const current = await this.#find(id);
     if (current.requester_id !== p.id) throw new ForbiddenError('Only the requester can cancel a budget request');
     const cancelled = await this.#decide(current, 'cancelled', p.id, '');

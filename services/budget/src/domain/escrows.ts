@@ -1,4 +1,4 @@
-import { assertService, NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
+import { NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
 import type { BudgetState, EscrowCharge, EscrowStatus } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { micros } from './money.js';
@@ -63,7 +63,6 @@ export class Escrows {
 
   /** Syncs many agents' escrows at once (their entries are written together); answers in the same order. */
   async sync(syncs: EscrowSync[], caller: Caller): Promise<EscrowState[]> {
-    assertService(caller.principal, 'gateway');
     if (syncs.length > MAX_SYNCS) throw new ValidationError(`At most ${MAX_SYNCS} escrows per sync`, { escrows: `at most ${MAX_SYNCS}` });
     const valid = syncs.map(validSync);
     return Promise.all(valid.map((s) => this.#syncOne(s, caller)));

@@ -1,5 +1,5 @@
 import { BudgetExhaustedError, ForbiddenError, NotFoundError, type AuditEmitter, type Caller } from '@tollgate/platform';
-import { assertAgent } from './access.js';
+import { actingAgent } from './access.js';
 import type { ReleaseReason } from './book.js';
 import type { BudgetBook, Totals } from './budget-book.js';
 import { newId } from './ids.js';
@@ -45,7 +45,7 @@ export class Leases {
     input: { agentId: string; provider: string; requestedMicros: number; forProxy?: boolean },
     caller: Caller,
   ): Promise<Handshake> {
-    const agentId = assertAgent(caller.principal, input.agentId);
+    const agentId = actingAgent(caller.principal, input.agentId);
     const provider = validProvider(input.provider);
     const requested = input.requestedMicros === 0 ? this.deps.defaultLeaseMicros : micros(input.requestedMicros, 'requested_micros');
     const agent = await this.deps.agents.findById(agentId);
@@ -98,7 +98,7 @@ export class Leases {
 
   /** ReleaseLease: the agent hands back what it did not spend. Releasing twice returns 0. */
   async release(leaseId: string, caller: Caller): Promise<{ released: number; budget: Totals }> {
-    const agentId = assertAgent(caller.principal, undefined);
+    const agentId = actingAgent(caller.principal, undefined);
     const lease = knownId('lse', leaseId) ? await this.deps.leases.findById(leaseId) : null;
     if (!lease || lease.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
     return this.close(lease, 'released');

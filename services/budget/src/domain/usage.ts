@@ -1,5 +1,5 @@
 import { NotFoundError, ServiceUnavailableError, ValidationError, type AuditEmitter, type AuditEventInput, type Caller } from '@tollgate/platform';
-import { assertAgent } from './access.js';
+import { actingAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { usageOpId } from './ids.js';
@@ -56,7 +56,7 @@ export class Usage {
   }
 
   async report(input: UsageReport, caller: Caller): Promise<UsageResult> {
-    const agentId = assertAgent(caller.principal, undefined, 'usage:write');
+    const agentId = actingAgent(caller.principal, undefined);
     const requestId = validRequestId(input.requestId);
     const provider = validProvider(input.provider);
     const model = validModel(input.model);

@@ -11,8 +11,8 @@ const toPrice = (e: PriceEntry): Price => ({ provider: e.provider, model: e.mode
 /** ListPrices, SetPrice, RemovePrice. */
 export function priceHandlers(prices: PriceChanges): Pick<Handlers, 'ListPrices' | 'SetPrice' | 'RemovePrice'> {
   return {
-    async ListPrices(req, ctx) {
-      return { items: prices.list(req.provider, ctx).map(toPrice) };
+    async ListPrices(req) {
+      return { items: prices.list(req.provider).map(toPrice) };
     },
     async SetPrice(req, ctx) {
       return toPrice(

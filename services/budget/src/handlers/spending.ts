@@ -44,8 +44,8 @@ export function spendingHandlers(
       const rows = await analytics.spend({ groupBy: req.group_by, from: req.from, to: req.to, agentId: req.agent_id }, ctx);
       return { items: rows };
     },
-    async Reconcile(req, ctx) {
-      const r = await analytics.reconcile(req.id, ctx);
+    async Reconcile(req) {
+      const r = await analytics.reconcile(req.id);
       return { ok: r.ok, ledger_spent_micros: r.ledgerSpent, budget_spent_micros: r.budgetSpent };
     },
   };

@@ -1,19 +1,7 @@
-import { assertPerson, ForbiddenError, isPerson, type Principal } from '@tollgate/platform';
+import { ForbiddenError, isPerson, type Principal } from '@tollgate/platform';
 
-/** Who may do what to users and sessions (the rules themselves are the platform's). */
+/** Which user and session a caller may act on (who may call each RPC is declared in RPC_CALLERS). */
 export const isAdmin = (p: Principal) => isPerson(p, 'admin', 'users:write');
-
-export function assertAdmin(p: Principal): void {
-  assertPerson(p, 'admin', 'users:write');
-}
-
-/** Listing users: admins and managers (tokens: users:read). */
-export function assertUserReader(p: Principal): void {
-  // Other services (e.g. token, seeding the bootstrap token for the admin) may list; the
-  // gateway's own identity is only used for anonymous callers, so it may not.
-  if (p.type === 'service' && p.id !== 'gateway') return;
-  assertPerson(p, 'manager', 'users:read');
-}
 
 /** Reading one user: admins, managers, the user themself, or another Tollgate service. */
 export function assertCanReadUser(p: Principal, userId: string): void {

@@ -1,5 +1,5 @@
 import { sealIpToken } from '@tollgate/sdk';
-import { assertService, NotFoundError, ValidationError, validProviderName, type AuditEmitter, type Caller } from '@tollgate/platform';
+import { NotFoundError, ValidationError, validProviderName, type AuditEmitter, type Caller } from '@tollgate/platform';
 import type { SecretBox } from './keyring.js';
 import { type ProviderKeyRecord } from './provider-key.js';
 import type { ProviderKeyRepository } from './provider-key-repository.js';
@@ -43,7 +43,6 @@ export class KeyUse {
 
   /** `notAfter` (RFC 3339, optional) bounds the token's end: a lease's credential never outlives the lease. */
   async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number; notAfter?: string }, caller: Caller): Promise<IssuedIpToken> {
-    assertService(caller.principal);
     const agentId = validAgentId(input.agentId);
     const provider = validProviderName(input.provider);
     const ttl = input.ttlSeconds || this.deps.defaultTtlSeconds;
@@ -78,7 +77,6 @@ export class KeyUse {
   }
 
   async resolveForProxy(input: { provider: string; agentId: string }, caller: Caller): Promise<ResolvedKey> {
-    assertService(caller.principal);
     const agentId = validAgentId(input.agentId);
     const provider = validProviderName(input.provider);
     const record = await this.#usable(provider);

@@ -11,7 +11,6 @@ import {
   type OutboundPolicy,
   type PageInput,
 } from '@tollgate/platform';
-import { assertCanRead, assertCanWrite } from './access.js';
 import type { SecretBox } from './keyring.js';
 import {
   isProviderKeyId,
@@ -68,7 +67,6 @@ export class ProviderKeys {
   }
 
   async create(input: CreateKeyInput, caller: Caller): Promise<ProviderKeyRecord> {
-    assertCanWrite(caller.principal);
     const provider = validProviderName(input.provider);
     const name = validName(input.name);
     const apiKey = validApiKey(input.apiKey);
@@ -97,7 +95,6 @@ export class ProviderKeys {
   }
 
   async list(input: { provider: string; page: PageInput | null | undefined }, caller: Caller) {
-    assertCanRead(caller.principal);
     const page = readPage(input.page);
     const provider = input.provider ? validProviderName(input.provider) : undefined;
     const items = await this.deps.store.list({ provider, after: page.after, limit: page.limit + 1 });
@@ -105,12 +102,10 @@ export class ProviderKeys {
   }
 
   async get(id: string, caller: Caller): Promise<ProviderKeyRecord> {
-    assertCanRead(caller.principal);
     return this.#find(id);
   }
 
   async update(input: UpdateKeyInput, caller: Caller): Promise<ProviderKeyRecord> {
-    assertCanWrite(caller.principal);
     let patch: ProviderKeyPatch = {};
     const { before, after } = await this.#commit(input.id, (current) => {
       patch = {};
@@ -146,7 +141,6 @@ export class ProviderKeys {
   }
 
   async rotate(id: string, apiKeyRaw: string, caller: Caller): Promise<ProviderKeyRecord> {
-    assertCanWrite(caller.principal);
     const apiKey = validApiKey(apiKeyRaw);
     const { after } = await this.#commit(id, (current) => {
       const now = this.#now();
@@ -160,7 +154,6 @@ export class ProviderKeys {
   }
 
   async delete(id: string, caller: Caller): Promise<void> {
-    assertCanWrite(caller.principal);
     const { before } = await this.#commit(id, () => DELETED);
     await this.deps.audit.emit(
       {

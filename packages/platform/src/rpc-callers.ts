@@ -1,0 +1,115 @@
+import type { AuditHandlers } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
+import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
+import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
+import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
+import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
+import { ANY_CALLER, type Callers } from './auth/policy.js';
+import type { AsyncHandlers } from './grpc/server.js';
+
+/** One declaration per RPC of a service; the compiler holds each list to its contract. */
+export type CallersOf<H> = { readonly [K in keyof AsyncHandlers<H>]: Callers };
+
+/** What every person may see of their own: their tokens, their sessions. */
+const PEOPLE = { role: 'viewer' } as const;
+/** Reading agents' data: people with `scope`, any agent (which records it sees is the handler's rule), any service. */
+const readers = (scope: 'agents:read' | 'budgets:read', agentScope?: 'budgets:read'): Callers => ({
+  people: { role: 'viewer', scope },
+  agents: { scope: agentScope },
+  services: 'any',
+});
+
+/**
+ * Who may call each RPC of the mesh. The services' gRPC servers enforce these before a handler
+ * runs (`registration`), and the gateway's routes check the same declaration before they call,
+ * so the REST document's "Callers" lines say what the services enforce.
+ */
+export const RPC_CALLERS = {
+  identity: {
+    // Signing in is what the gateway does for anonymous callers.
+    Login: ANY_CALLER,
+    Refresh: ANY_CALLER,
+    Logout: { people: { ...PEOPLE, sessionsOnly: true } },
+    LogoutAll: { people: { ...PEOPLE, sessionsOnly: true } },
+    ListSessions: { people: { ...PEOPLE, sessionsOnly: true } },
+    ChangePassword: { people: { ...PEOPLE, sessionsOnly: true } },
+    // The owner or an admin; to anyone else the session does not exist.
+    RevokeSession: { people: PEOPLE },
+    CheckSession: { services: 'any' },
+    GetJwks: ANY_CALLER,
+    RotateSigningKey: { people: { role: 'admin', scope: 'users:write' } },
+    CreateUser: { people: { role: 'admin', scope: 'users:write' } },
+    UpdateUser: { people: { role: 'admin', scope: 'users:write' } },
+    DeleteUser: { people: { role: 'admin', scope: 'users:write' } },
+    UnlockUser: { people: { role: 'admin', scope: 'users:write' } },
+    // Themself, or managers and admins (users:read); services look owners up.
+    GetUser: { people: PEOPLE, services: 'any' },
+    // The token service finds the bootstrap token's admin; the gateway's own identity is for anonymous callers only.
+    ListUsers: { people: { role: 'manager', scope: 'users:read' }, services: ['token'] },
+  },
+  token: {
+    CreateToken: { people: { ...PEOPLE, scope: 'tokens:write' } },
+    ListTokens: { people: { ...PEOPLE, scope: 'tokens:read' } },
+    // Owners and admins see a token; the budget service sees the agent tokens it minted.
+    GetToken: { people: { ...PEOPLE, scope: 'tokens:read' }, services: ['budget'] },
+    UpdateToken: { people: { ...PEOPLE, scope: 'tokens:write' } },
+    RevokeToken: { people: { ...PEOPLE, scope: 'tokens:write' }, services: ['budget'] },
+    RotateToken: { people: { ...PEOPLE, scope: 'tokens:write' } },
+    // RFC 7662 style: an inactive token reveals nothing but active=false.
+    Introspect: ANY_CALLER,
+    IntrospectMany: ANY_CALLER,
+    CreateAgentToken: { services: ['budget'] },
+  },
+  budget: {
+    CreateAgent: { people: { role: 'member', scope: 'agents:write' } },
+    GetAgent: readers('agents:read'),
+    ListAgents: readers('agents:read'),
+    // The owner or an admin.
+    UpdateAgent: { people: { role: 'member', scope: 'agents:write' } },
+    GetBudget: readers('budgets:read', 'budgets:read'),
+    GetBudgetHistory: readers('budgets:read', 'budgets:read'),
+    // The agent's owner or an admin.
+    CreateBudgetRequest: { people: { role: 'member', scope: 'budgets:write' } },
+    ListBudgetRequests: readers('budgets:read', 'budgets:read'),
+    GetBudgetRequest: readers('budgets:read', 'budgets:read'),
+    ApproveBudgetRequest: { people: { role: 'manager', scope: 'budget_requests:approve' } },
+    RejectBudgetRequest: { people: { role: 'manager', scope: 'budget_requests:approve' } },
+    // Whoever filed it.
+    CancelBudgetRequest: { people: { ...PEOPLE, scope: 'budgets:write' } },
+    // An agent for itself.
+    Handshake: { agents: {} },
+    ReleaseLease: { agents: {} },
+    ReportUsage: { agents: { scope: 'usage:write' } },
+    GetSpend: readers('budgets:read', 'budgets:read'),
+    Reconcile: { people: { role: 'manager', scope: 'budgets:read' }, services: 'any' },
+    SyncEscrows: { services: ['gateway'] },
+    ListPrices: { people: { ...PEOPLE, scope: 'budgets:read' }, services: 'any' },
+    SetPrice: { people: { role: 'admin', scope: 'budgets:write' } },
+    RemovePrice: { people: { role: 'admin', scope: 'budgets:write' } },
+  },
+  'provider-key': {
+    CreateKey: { people: { role: 'admin', scope: 'keys:write' } },
+    ListKeys: { people: { role: 'manager', scope: 'keys:read' } },
+    GetKey: { people: { role: 'manager', scope: 'keys:read' } },
+    UpdateKey: { people: { role: 'admin', scope: 'keys:write' } },
+    RotateKey: { people: { role: 'admin', scope: 'keys:write' } },
+    DeleteKey: { people: { role: 'admin', scope: 'keys:write' } },
+    // Decrypting a key is for Tollgate services only: the budget service's handshakes, the gateway's proxy.
+    IssueIpToken: { services: ['budget'] },
+    ResolveForProxy: { services: ['gateway'] },
+  },
+  audit: {
+    Record: { services: 'any' },
+    RecordBatch: { services: 'any' },
+    // Admins (their tokens holding audit:read) and services; agents and other roles never.
+    Query: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
+    Get: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
+    Verify: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
+    Export: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
+  },
+} as const satisfies {
+  identity: CallersOf<IdentityHandlers>;
+  token: CallersOf<TokenHandlers>;
+  budget: CallersOf<BudgetHandlers>;
+  'provider-key': CallersOf<ProviderKeyHandlers>;
+  audit: CallersOf<AuditHandlers>;
+};
