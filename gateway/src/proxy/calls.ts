@@ -3,7 +3,7 @@ import { BudgetExhaustedError, isInternalHost, providerProfile, ServiceUnavailab
 import type { GatewayDeps } from '../deps.js';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { planCall, type CallPlan } from './endpoints.js';
-import type { CallHold } from './escrows.js';
+import type { CallEnd, CallHold } from './escrows.js';
 import { createForwarder, type Forwarding } from './forwarder.js';
 
 /** A call allowed to go: what it asks for, and what it holds. */
@@ -102,7 +102,7 @@ export class ProxyCalls {
 
   /** The one end of a call: its cost is charged from the escrow with the next sync, and its place freed. */
   #ender(hold: CallHold, requestId: string): Forwarding['finish'] {
-    let ended: { cost: number; remaining: number } | null = null;
+    let ended: CallEnd | null = null;
     return (usage, reason) => {
       if (ended) return ended;
       ended = this.deps.proxy.escrows.settle(hold, usage, reason, requestId);

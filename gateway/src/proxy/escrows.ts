@@ -34,6 +34,12 @@ export interface CallTerms {
   maxOutputTokens: number;
 }
 
+/** What a call cost and what remains of its agent's budget as far as this gateway knows. */
+export interface CallEnd {
+  costMicros: number;
+  remainingMicros: number;
+}
+
 /** One call's hold, decided in this gateway within its agent's escrow. */
 export interface CallHold {
   readonly id: string;
@@ -204,17 +210,17 @@ export class Escrows {
    * from the escrow with the next sync. Returns what it cost and what remains of the budget
    * as far as this gateway knows.
    */
-  settle(hold: CallHold, usage: Usage | null, reason: string, requestId: string): { cost: number; remaining: number } {
-    const cost = usage ? priceOf(hold.terms.prices, usage.inputTokens, usage.outputTokens) : hold.held;
+  settle(hold: CallHold, usage: Usage | null, reason: string, requestId: string): CallEnd {
+    const costMicros = usage ? priceOf(hold.terms.prices, usage.inputTokens, usage.outputTokens) : hold.held;
     const e = hold.escrow;
     e.held -= hold.held;
     e.usedAt = Date.now();
     if (e.status === 'closed') {
       // Its escrow expired (this gateway could not sync it in time) and was charged whole: this call is paid.
-      this.log.warn({ agent_id: e.agentId, hold_id: hold.id, cost_micros: cost }, 'a call ended after its escrow was charged whole');
-      return { cost, remaining: 0 };
+      this.log.warn({ agent_id: e.agentId, hold_id: hold.id, cost_micros: costMicros }, 'a call ended after its escrow was charged whole');
+      return { costMicros, remainingMicros: 0 };
     }
-    e.owed += cost;
+    e.owed += costMicros;
     e.pending.push({
       hold_id: hold.id,
       request_id: requestId,
@@ -222,10 +228,10 @@ export class Escrows {
       model: usage?.model ?? hold.terms.model,
       input_tokens: usage?.inputTokens ?? 0,
       output_tokens: usage?.outputTokens ?? 0,
-      cost_micros: cost,
+      cost_micros: costMicros,
       whole_hold: usage ? '' : reason,
     });
-    return { cost, remaining: e.available + Math.max(0, e.remaining) };
+    return { costMicros, remainingMicros: e.available + Math.max(0, e.remaining) };
   }
 
   #escrowOf(agentId: string): Escrow {

@@ -5,6 +5,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { GatewayTimeoutError, guardedLookup, microsToUsd, ServiceUnavailableError, STRIPPED_REQUEST_HEADERS } from '@tollgate/platform';
 import { sendError } from '../http/errors.js';
 import type { CallPlan } from './endpoints.js';
+import type { CallEnd } from './escrows.js';
 import { AnswerTap, MAX_CAPTURE_BYTES, type Usage } from './usage.js';
 
 /** Hop-by-hop headers of the provider's answer, never copied to the client's. */
@@ -33,7 +34,7 @@ export interface Forwarding {
    * Ends the call once (later calls change nothing and answer the same): charged its priced
    * usage, or its whole hold when `usage` is null (`reason` says why). Returns what it cost and what remains.
    */
-  finish(usage: Usage | null, reason: string): { cost: number; remaining: number };
+  finish(usage: Usage | null, reason: string): CallEnd;
 }
 
 /** A call on its way: its forwarding and what happened to it so far, read by the proxy's hooks. */
@@ -164,9 +165,9 @@ function answer(proxyRes: IncomingMessage, req: ForwardedRequest, res: ServerRes
       const rest = c.tap.end();
       if (rest.length > 0) res.write(rest);
       const usage = c.tap.usage() ?? null;
-      const { cost, remaining } = c.finish(usage, usage ? '' : 'no usage could be read from the stream');
+      const { costMicros, remainingMicros } = c.finish(usage, usage ? '' : 'no usage could be read from the stream');
       // An SSE comment: every SSE client ignores it.
-      res.end(`: tollgate cost_usd=${usd(cost)} remaining_usd=${usd(remaining)}\n\n`);
+      res.end(`: tollgate cost_usd=${usd(costMicros)} remaining_usd=${usd(remainingMicros)}\n\n`);
     });
     return;
   }
@@ -191,14 +192,14 @@ function answer(proxyRes: IncomingMessage, req: ForwardedRequest, res: ServerRes
   proxyRes.on('end', () => {
     ended = true;
     const usage = c.tap.usage() ?? null;
-    const { cost, remaining } = c.finish(usage, usage ? '' : 'no usage could be read from the answer');
+    const { costMicros, remainingMicros } = c.finish(usage, usage ? '' : 'no usage could be read from the answer');
     if (!chunks) {
       res.end();
       return;
     }
     const body = Buffer.concat(chunks);
-    res.setHeader('x-tollgate-cost-usd', usd(cost));
-    res.setHeader('x-tollgate-remaining-usd', usd(remaining));
+    res.setHeader('x-tollgate-cost-usd', usd(costMicros));
+    res.setHeader('x-tollgate-remaining-usd', usd(remainingMicros));
     res.setHeader('content-length', String(body.length));
     res.end(body);
   });

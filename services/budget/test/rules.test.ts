@@ -42,15 +42,15 @@ test('when an amount is shown to people, then it is grouped and keeps only the d
 });
 
 test('when a model is priced, then integer micro-dollars per million tokens are applied and rounded up', (t) => {
-  t.is(table.cost('openai', 'gpt-4o', 1_000_000, 0), 2_500_000);
-  t.is(table.cost('openai', 'gpt-4o', 0, 1_000_000), 10_000_000);
-  t.is(table.cost('openai', 'gpt-4o', 1, 0), 3, '2.5 micro-dollars round up');
-  t.is(table.cost('openai', 'gpt-4o', 0, 0), 0);
+  t.is(table.costMicros('openai', 'gpt-4o', 1_000_000, 0), 2_500_000);
+  t.is(table.costMicros('openai', 'gpt-4o', 0, 1_000_000), 10_000_000);
+  t.is(table.costMicros('openai', 'gpt-4o', 1, 0), 3, '2.5 micro-dollars round up');
+  t.is(table.costMicros('openai', 'gpt-4o', 0, 0), 0);
   // Which entry prices a model is the platform's rule (findModelPrice, tested there): here only that the table uses it.
-  t.is(table.cost('openai', 'gpt-4o-mini-2024-07-18', 1_000_000, 1_000_000), 750_000, 'a dated snapshot: priced as gpt-4o-mini, not gpt-4o');
-  t.is(table.cost('openai', 'gpt-4', 10 ** 12, 10 ** 12), 90_000_000_000_000, 'large counts stay exact');
-  t.throws(() => table.cost('openai', 'davinci', 1, 1), { message: /No price/ });
-  t.throws(() => table.cost('acme', 'gpt-4o', 1, 1), { message: /No price/ });
+  t.is(table.costMicros('openai', 'gpt-4o-mini-2024-07-18', 1_000_000, 1_000_000), 750_000, 'a dated snapshot: priced as gpt-4o-mini, not gpt-4o');
+  t.is(table.costMicros('openai', 'gpt-4', 10 ** 12, 10 ** 12), 90_000_000_000_000, 'large counts stay exact');
+  t.throws(() => table.costMicros('openai', 'davinci', 1, 1), { message: /No price/ });
+  t.throws(() => table.costMicros('acme', 'gpt-4o', 1, 1), { message: /No price/ });
 });
 
 test('when a price table is malformed, then it is refused', (t) => {

@@ -295,13 +295,13 @@ function addSpend(today: DayTotals, op: ChargeOp): void {
 }
 
 /**
- * A charge of `cost` taken from the hold first, the rest from the unreserved budget —
+ * A charge of `costMicros` taken from the hold first, the rest from the unreserved budget —
  * all of it, even beyond what remains: what the provider was paid is what is spent.
  * `overrun` is what went beyond what remained (the budget is then below zero).
  */
-function charged(s: Pick<BudgetState, 'limit' | 'spent' | 'held'>, cost: number, unspent: number): { from_hold: number; from_free: number; overrun: number } {
-  const from_hold = Math.min(cost, unspent);
-  const from_free = cost - from_hold;
+function charged(s: Pick<BudgetState, 'limit' | 'spent' | 'held'>, costMicros: number, unspent: number): { from_hold: number; from_free: number; overrun: number } {
+  const from_hold = Math.min(costMicros, unspent);
+  const from_free = costMicros - from_hold;
   return { from_hold, from_free, overrun: Math.max(0, from_free - Math.max(0, remainingOf(s))) };
 }
 

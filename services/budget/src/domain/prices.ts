@@ -104,15 +104,15 @@ export class PriceTable {
   }
 
   /** The cost of a call, rounded up to the next micro-dollar (never under-charged). */
-  cost(provider: string, model: string, inputTokens: number, outputTokens: number): number {
+  costMicros(provider: string, model: string, inputTokens: number, outputTokens: number): number {
     const p = this.find(provider, model);
     if (!p) {
       throw new ValidationError(`No price is known for ${provider}/${model}; report cost_micros`, {
         model: 'has no price in the price table; give cost_micros',
       });
     }
-    const cost = priceOf(p, inputTokens, outputTokens);
-    if (cost > Number.MAX_SAFE_INTEGER) throw new ValidationError('Usage is too large to price', { input_tokens: 'too large' });
-    return cost;
+    const costMicros = priceOf(p, inputTokens, outputTokens);
+    if (costMicros > Number.MAX_SAFE_INTEGER) throw new ValidationError('Usage is too large to price', { input_tokens: 'too large' });
+    return costMicros;
   }
 }

@@ -69,14 +69,14 @@ export class Usage {
         throw new ValidationError(`This lease is for provider ${lease.provider}`, { provider: `must be ${lease.provider}, the lease's provider` });
       }
     }
-    const cost =
-      input.costMicros !== undefined ? micros(input.costMicros, 'cost_micros') : this.deps.prices.cost(provider, model, inputTokens, outputTokens);
+    const costMicros =
+      input.costMicros !== undefined ? micros(input.costMicros, 'cost_micros') : this.deps.prices.costMicros(provider, model, inputTokens, outputTokens);
     const opId = usageOpId(agentId, requestId);
 
     const inFlight = this.#inFlight.get(opId);
     if (inFlight) return { ...(await inFlight), duplicate: true };
     const charging = this.#claimAndCharge(
-      { type: 'charge', op_id: opId, request_id: requestId, hold_id: input.leaseId, provider, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_micros: cost },
+      { type: 'charge', op_id: opId, request_id: requestId, hold_id: input.leaseId, provider, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_micros: costMicros },
       caller,
     );
     this.#inFlight.set(opId, charging);
