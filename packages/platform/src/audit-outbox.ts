@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
@@ -9,80 +9,8 @@ import type { ServiceClient } from './grpc/client.js';
 import { ValidationError } from './errors.js';
 import { PeriodLeader } from './leadership.js';
 import { isDuplicateKeyError } from './mongo.js';
-
-export type Outcome = 'success' | 'failure' | 'denied';
-export type ActorType = 'user' | 'token' | 'agent' | 'service' | 'anonymous';
-
-export interface AuditEventInput {
-  action: string;
-  outcome?: Outcome;
-  /** Defaults to the caller of the current RPC. */
-  actor?: { type: ActorType; id?: string };
-  resource: { type: string; id?: string };
-  /** Never a password, token, key or cookie. */
-  details?: Record<string, unknown>;
-}
-
-/** How a verified caller appears as an audit actor. */
-export function actorOf(p: Principal): { type: ActorType; id?: string } {
-  switch (p.type) {
-    case 'user':
-      return { type: 'user', id: p.id };
-    case 'token':
-      return { type: 'token', id: p.tokenId ?? p.id };
-    case 'agent':
-      return { type: 'agent', id: p.id };
-    case 'service':
-      // The gateway calls as a service before anyone is authenticated.
-      return p.id === 'gateway' ? { type: 'anonymous' } : { type: 'service', id: p.id };
-  }
-}
-
-interface OutboxDoc {
-  _id: string;
-  event: AuditEvent;
-  created_at: Date;
-  /** floor(created_at / BUCKET_MS): the relay reads the outbox one bucket at a time, by equality. */
-  bucket: number;
-}
-
-const outboxSchema = new Schema<OutboxDoc>(
-  {
-    _id: { type: String, required: true },
-    event: { type: Schema.Types.Mixed, required: true },
-    created_at: { type: Date, required: true },
-    bucket: { type: Number, required: true, index: true },
-  },
-  { collection: 'audit_outbox', versionKey: false },
-);
-
-interface DeadLetterDoc extends Omit<OutboxDoc, 'bucket'> {
-  error: string;
-  failed_at: Date;
-}
-
-/** Events the audit service refused as invalid: kept for an operator, never retried. */
-const deadLetterSchema = new Schema<DeadLetterDoc>(
-  {
-    _id: { type: String, required: true },
-    event: { type: Schema.Types.Mixed, required: true },
-    created_at: { type: Date, required: true },
-    error: { type: String, required: true },
-    failed_at: { type: Date, required: true },
-  },
-  { collection: 'audit_outbox_dead', versionKey: false },
-);
-
-/** The relay's low-water mark: every bucket below it has been delivered and can receive nothing more. */
-interface OutboxMarkDoc {
-  _id: 'low';
-  bucket: number;
-}
-
-const markSchema = new Schema<OutboxMarkDoc>(
-  { _id: { type: String, required: true }, bucket: { type: Number, required: true } },
-  { collection: 'audit_outbox_mark', versionKey: false },
-);
+import { actorOf, type AuditEventInput } from './audit-event.js';
+import { outboxModels, type OutboxDoc } from './audit-outbox-store.js';
 
 /** Width of an outbox bucket. */
 const BUCKET_MS = 10_000;
@@ -139,10 +67,7 @@ export interface OutboxOptions {
  * nothing (an idle service then reads its outbox a few times a minute, not twice a second).
  */
 export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
-  const model: Model<OutboxDoc> = opts.conn.models.AuditOutbox ?? opts.conn.model<OutboxDoc>('AuditOutbox', outboxSchema);
-  const deadLetters: Model<DeadLetterDoc> =
-    opts.conn.models.AuditOutboxDead ?? opts.conn.model<DeadLetterDoc>('AuditOutboxDead', deadLetterSchema);
-  const marks: Model<OutboxMarkDoc> = opts.conn.models.AuditOutboxMark ?? opts.conn.model<OutboxMarkDoc>('AuditOutboxMark', markSchema);
+  const { outbox: model, deadLetters, marks } = outboxModels(opts.conn);
   const leader = new PeriodLeader(opts.conn, 'audit-outbox', opts.leaderPeriodMs ?? 5_000);
   const interval = opts.intervalMs ?? 500;
   const idleInterval = Math.max(interval, opts.idleIntervalMs ?? 5_000);

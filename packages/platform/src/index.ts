@@ -10,6 +10,7 @@ export * from './numbered-log.js';
 export * from './leadership.js';
 export * from './job-progress.js';
 export * from './pagination.js';
+export * from './audit-event.js';
 export * from './audit-outbox.js';
 export * from './service-runtime.js';
 export * from './auth/principal.js';
