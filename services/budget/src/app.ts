@@ -93,6 +93,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         requests,
         rollups,
         book,
+        journal,
         leader: new PeriodLeader(rt.db, 'budget-sweeper', Math.max(1_000, config.SWEEP_INTERVAL_MS * 4)),
         leaseOps,
         escrows,

@@ -15,6 +15,7 @@ import {
   type Outcome,
 } from './book.js';
 import type { JournalEntry, JournalRepository, RollupRepository } from './repositories.js';
+import { OpenDayRollups } from './open-day-rollups.js';
 
 /** Entries 1, 1+K, 1+2K, … carry the whole state, so a cold start replays at most K−1 entries. */
 export const SNAPSHOT_EVERY = 32;
@@ -24,18 +25,12 @@ const HINT_EVERY = 16;
 const MAX_OPS_PER_ENTRY = 200;
 const MAX_AGENTS_PER_BATCH = 100;
 /**
- * The open day's rollup is written at most this often per agent (the newest state wins): a
- * rollup write costs as much as a journal entry, and a busy agent commits many a second.
- * `settled()` writes the pending ones at once, so a replica's own reports are never behind.
- */
-const ROLLUP_EVERY_MS = 1_000;
-/**
  * Batches inserted at once. Each agent is in at most one, so an agent's entries still go in
  * one after another, but one agent's insert never waits for another's round trip.
  */
 const MAX_BATCHES_IN_FLIGHT = 4;
 /** Entries read at once while catching up with another replica's writes. */
-const READ_AHEAD = 16;
+export const READ_AHEAD = 16;
 /** Charge op ids remembered per agent, so a report is never charged twice (see `afterSeq`). */
 const MAX_OBSERVED = 20_000;
 
@@ -125,16 +120,14 @@ export class BudgetBook {
   readonly #writing = new Set<string>();
   readonly #batches = new Set<Promise<void>>();
   readonly #followUps = new Set<Promise<unknown>>();
-  readonly #rollupsDirty = new Map<string, { seq: number; today: DayTotals }>();
-  readonly #rollupsWriting = new Set<string>();
-  readonly #rollupPauses = new Set<() => void>();
-  #hurrying = 0;
+  readonly #rollups: OpenDayRollups;
   readonly #now: () => Date;
   readonly #maxCacheAgeMs: number;
 
   constructor(private readonly deps: BudgetBookDeps) {
     this.#now = deps.now ?? (() => new Date());
     this.#maxCacheAgeMs = Math.min(10 * 60_000, deps.hotPeriodMs / 4);
+    this.#rollups = new OpenDayRollups(deps.rollups, (write) => this.#track(write));
   }
 
   /** Opens a new agent's journal with its first entry (a snapshot). */
@@ -183,35 +176,6 @@ export class BudgetBook {
     return found?.day === day ? found.today : { day, rows: [] };
   }
 
-  /**
-   * Moves every agent's entries older than `cutoff` to the archive, except the latest
-   * snapshot below the head hint and everything after it (what a cold start replays).
-   * For one archiver at a time; repeatable after a crash. Returns how many entries moved.
-   */
-  async archive(cutoff: Date): Promise<number> {
-    let moved = 0;
-    for await (const agentId of this.deps.journal.agentIds()) {
-      const [through, hint] = await Promise.all([this.deps.journal.archivedThrough(agentId), this.deps.journal.hint(agentId)]);
-      const keepFrom = hint - ((hint - 1) % SNAPSHOT_EVERY);
-      // One entry first, then more at a time: entries are in time order, so when the first is too
-      // young to move, so is every later one — an agent with nothing to archive costs one read.
-      for (let seq = through + 1, ahead = 1; seq < keepFrom; ahead = Math.min(ahead * 4, READ_AHEAD * 4)) {
-        const seqs = Array.from({ length: Math.min(ahead, keepFrom - seq) }, (_, i) => seq + i);
-        const found = await Promise.all(seqs.map((n) => this.deps.journal.findAnywhere(agentId, n)));
-        const old: JournalEntry[] = [];
-        for (const entry of found) {
-          if (!entry || entry.at.getTime() >= cutoff.getTime()) break;
-          old.push(entry);
-        }
-        await this.deps.journal.archive(agentId, old);
-        moved += old.length;
-        if (old.length < seqs.length) break;
-        seq += old.length;
-      }
-    }
-    return moved;
-  }
-
   /** The seq of the head this replica knows (loading it if needed); null for an unknown agent. */
   async headSeq(agentId: string): Promise<number | null> {
     const loaded = await this.#load(agentId);
@@ -229,28 +193,17 @@ export class BudgetBook {
 
   /** Waits for the follow-up writes (rollups, hints) of every entry stored so far. */
   async settled(): Promise<void> {
-    await this.#hurry(() => Promise.allSettled([...this.#followUps]));
+    await this.#rollups.hurry(() => Promise.allSettled([...this.#followUps]));
   }
 
   /** Waits for queued intents and follow-up writes to finish (shutdown). */
   async drain(): Promise<void> {
-    await this.#hurry(async () => {
+    await this.#rollups.hurry(async () => {
       while (this.#batches.size > 0 || this.#followUps.size > 0) {
         await Promise.allSettled([...this.#batches]);
         await Promise.allSettled([...this.#followUps]);
       }
     });
-  }
-
-  /** Runs `wait` with the rollup writers' pauses cut short. */
-  async #hurry<T>(wait: () => Promise<T>): Promise<T> {
-    this.#hurrying++;
-    for (const resume of [...this.#rollupPauses]) resume();
-    try {
-      return await wait();
-    } finally {
-      this.#hurrying--;
-    }
   }
 
   /** Starts batches while there is work for agents not already being written, up to MAX_BATCHES_IN_FLIGHT. */
@@ -419,38 +372,8 @@ export class BudgetBook {
     loaded.verifiedAt = Math.max(loaded.verifiedAt, issuedAt);
     this.#observe(loaded, entry);
     if (previousDay.day && previousDay.day < next.today.day) this.#track(this.deps.rollups.close(agentId, previousDay));
-    this.#recordRollup(agentId, next.seq, next.today);
+    this.#rollups.record(agentId, next.seq, next.today);
     if (entry.seq % HINT_EVERY === 0) this.#track(this.deps.journal.setHint(agentId, entry.seq));
-  }
-
-  /** The open day's rollup: one writer per agent, at most one write per ROLLUP_EVERY_MS (the newest state wins). */
-  #recordRollup(agentId: string, seq: number, today: DayTotals): void {
-    this.#rollupsDirty.set(agentId, { seq, today });
-    if (this.#rollupsWriting.has(agentId)) return;
-    this.#rollupsWriting.add(agentId);
-    const write = async (): Promise<void> => {
-      for (let next = this.#rollupsDirty.get(agentId); next; next = this.#rollupsDirty.get(agentId)) {
-        this.#rollupsDirty.delete(agentId);
-        await this.deps.rollups.record(agentId, next.today, next.seq);
-        await this.#rollupPause();
-      }
-    };
-    this.#track(write().finally(() => this.#rollupsWriting.delete(agentId)));
-  }
-
-  /** Waits ROLLUP_EVERY_MS, or not at all while someone waits for the follow-ups. */
-  #rollupPause(): Promise<void> {
-    if (this.#hurrying > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const resume = () => {
-        clearTimeout(timer);
-        this.#rollupPauses.delete(resume);
-        resolve();
-      };
-      const timer = setTimeout(resume, ROLLUP_EVERY_MS);
-      timer.unref();
-      this.#rollupPauses.add(resume);
-    });
   }
 
   #observe(loaded: Loaded, entry: JournalEntry): void {

@@ -3,9 +3,10 @@ import type { Agents } from './agents.js';
 import { utcDay } from './book.js';
 import { minuteOf, type Escrows } from './escrows.js';
 import type { BudgetBook } from './budget-book.js';
+import { archiveJournals } from './journal-archive.js';
 import type { BudgetRequests } from './budget-requests.js';
 import type { Leases } from './leases.js';
-import type { AgentRepository, BudgetRequestRepository, CallHoldIndex, ClaimRepository, LeaseRepository, RollupRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository, CallHoldIndex, ClaimRepository, JournalRepository, LeaseRepository, RollupRepository } from './repositories.js';
 import type { Usage } from './usage.js';
 
 export interface SweeperDeps {
@@ -15,6 +16,7 @@ export interface SweeperDeps {
   requests: BudgetRequestRepository;
   rollups: RollupRepository;
   book: BudgetBook;
+  journal: JournalRepository;
   /** One replica sweeps at a time (every task is idempotent, so an overlap at a period boundary does no harm). */
   leader: PeriodLeader;
   leaseOps: Leases;
@@ -170,7 +172,7 @@ export class Sweeper {
     const now = this.#now().getTime();
     if (now - this.#archivedAt < this.deps.archiveIntervalMs) return;
     this.#archivedAt = now;
-    const moved = await this.deps.book.archive(new Date(now - this.deps.hotPeriodMs));
+    const moved = await archiveJournals(this.deps.journal, new Date(now - this.deps.hotPeriodMs));
     if (moved > 0) this.deps.log.info({ entries: moved }, 'archived old budget journal entries');
   }
 }
