@@ -3,13 +3,14 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import {
-  errorCodesOf,
   describeCallers,
+  errorCodesOf,
   refusalOf,
   ValidationError,
+  type Callers,
+  type ForbiddenError,
   type OutgoingCall,
   type Principal,
-  type Callers,
 } from '@tollgate/platform';
 import type { GatewayDeps } from '../deps.js';
 import { outgoing } from '../http/request-context.js';
@@ -186,7 +187,13 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           if (!deps.auth.checksLocally(authorization)) await before;
           principal = await deps.auth.authenticate(authorization, ctx);
           ctx.principal = principal;
-          authorize(spec, callers!, principal, req, deps);
+          const denial = refusalOf(callers!, principal);
+          if (denial) {
+            // A request over its limits is 429, not a denial: its refusals are not audited one by one.
+            await before;
+            auditDenial(spec, denial, req, deps);
+            throw denial;
+          }
         }
         const parseInput = () => {
           if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
@@ -240,9 +247,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
 
 export type RouteDefiner = ReturnType<typeof createRouteDefiner>;
 
-function authorize(spec: { method: string; path: string }, callers: Callers, p: Principal, req: Request, deps: GatewayDeps): void {
-  const denial = refusalOf(callers, p);
-  if (!denial) return;
+/** A caller the route does not let in, in the audit log. */
+function auditDenial(spec: { method: string; path: string }, denial: ForbiddenError, req: Request, deps: GatewayDeps): void {
   deps.audit.emit(
     {
       action: 'authz.denied',
@@ -252,5 +258,4 @@ function authorize(spec: { method: string; path: string }, callers: Callers, p: 
     },
     req.ctx,
   );
-  throw denial;
 }
