@@ -149,7 +149,15 @@ test.serial('when max_tokens cannot fit the budget, then 402 before anything is 
   const big = await chat(agent.token, ask({ model: 'gpt-4-turbo', max_tokens: 100_000 }));
   t.is(big.status, 402);
   t.is(big.body.error.code, 'budget_exhausted');
+  t.like(big.body.error.details, { provider: 'openai', model: 'gpt-4-turbo' });
   t.is(provider.calls.length, 0);
+  // The refusal is audited, once.
+  const audited = await eventually(
+    async () => (await stack.http.get(`/v1/audit/events?action=budget.exhausted&resource_id=${agent.id}`, { token: admin.access_token })).body.items as { outcome: string; details: Record<string, unknown> }[],
+    (items) => items.length > 0,
+  );
+  t.is(audited.length, 1);
+  t.like(audited[0], { outcome: 'denied', details: { provider: 'openai', model: 'gpt-4-turbo' } });
   provider.behaviour.answerWords = 100_000;
   const bounded = await chat(agent.token, ask({ model: 'gpt-4-turbo' }));
   t.is(bounded.status, 200, bounded.text);

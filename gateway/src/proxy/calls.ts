@@ -42,7 +42,7 @@ export class ProxyCalls {
    * Before anything is sent: the call's plan (400 for an endpoint or model without a price),
    * its hold (402 when it cannot fit, audited) and its place among the agent's calls (429).
    */
-  async admit(call: CallRequest, req: Request): Promise<AdmittedCall> {
+  async admit(call: CallRequest): Promise<AdmittedCall> {
     const { escrows, limits, prices } = this.deps.proxy;
     const profile = providerProfile(call.provider);
     const plan = planCall(profile.style, call.path.join('/'), call.body, call.contentType);
@@ -52,11 +52,8 @@ export class ProxyCalls {
     }
     const terms = { provider: call.provider, model: plan.model, prices: price, inputTokens: plan.inputTokens, maxOutputTokens: plan.maxOutputTokens };
     const hold = await escrows.hold(call.agentId, terms).catch((err: unknown) => {
-      if (err instanceof BudgetExhaustedError) {
-        const details = { provider: call.provider, model: plan.model, ...err.details };
-        this.deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: call.agentId }, details }, req.ctx);
-      }
-      throw err;
+      // The refusal names what was asked for, for the client and for the audit log (refused).
+      throw err instanceof BudgetExhaustedError ? new BudgetExhaustedError(err.message, { provider: call.provider, model: plan.model, ...err.details }) : err;
     });
     try {
       // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
@@ -66,6 +63,12 @@ export class ProxyCalls {
       throw err;
     }
     return { call, profile, plan, hold };
+  }
+
+  /** A call refused before anything was sent, within its caller's limits: a budget it could not fit is audited. */
+  refused(err: unknown, agentId: string, req: Request): void {
+    if (!(err instanceof BudgetExhaustedError)) return;
+    this.deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: err.details }, req.ctx);
   }
 
   /** A call that is not sent after all (refused, or no key to send it with): its hold and its place go back, nothing is charged. */

@@ -40,11 +40,14 @@ export type Auth = 'public' | 'any';
  * A route's own admission of a request (the proxy: a call's hold and its place among the
  * agent's calls in flight), run alongside the caller's rate limits rather than after them,
  * so that their Redis calls go out in one write: one round trip less on the request's way.
- * `undo` gives back what `run` took when a rate limit refuses the request.
+ * `undo` gives back what `run` took when a rate limit refuses the request; `refused` hears of a
+ * refusal of `run` once the request is known to be within its limits (to audit it: a caller
+ * past its limits gets 429s, not one audit event per attempt).
  */
 export interface Admission<B, Q, P, A extends Auth, M> {
   run(input: RouteInput<B, Q, P, A>, req: Request): Promise<M>;
   undo(admitted: M): void;
+  refused?(err: unknown, input: RouteInput<B, Q, P, A>, req: Request): void;
 }
 
 export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined> {
@@ -231,7 +234,10 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         const consumed = [...arrival, ...own.filter((c): c is Consumed => c !== undefined)];
         res.locals.rateLimits = consumed;
         setRateLimitHeaders(res, consumed);
-        if (admitted.status === 'rejected') throw admitted.reason;
+        if (admitted.status === 'rejected') {
+          if (input) spec.admit?.refused?.(admitted.reason, input, req);
+          throw admitted.reason;
+        }
         const result = await spec.handler({ ...(input ?? parseInput()), admitted: admitted.value as M, call: outgoing(req) }, req, res);
         if (res.headersSent) return;
         if (status === 204) res.status(204).end();

@@ -51,8 +51,9 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       // The call's hold and its place among the agent's calls are taken alongside the caller's rate limits (one Redis write).
       admit: {
         run: ({ params: p, principal }, req) =>
-          calls.admit({ agentId: (principal as Principal).id, provider: p.provider, path: p.path, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), contentType: req.get('content-type') }, req),
+          calls.admit({ agentId: (principal as Principal).id, provider: p.provider, path: p.path, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), contentType: req.get('content-type') }),
         undo: ({ hold }) => calls.giveBack(hold),
+        refused: (err, { principal }, req) => calls.refused(err, (principal as Principal).id, req),
       },
       handler: async ({ admitted }, req, res) => {
         await calls.send(admitted, req, res);
