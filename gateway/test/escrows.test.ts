@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { Escrows } from '../src/proxy/escrows.js';
 import { loginAsAdmin, type Session } from '../../test/support/session.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
+import { budgetOf, createAgent } from '../../test/support/factories.js';
 
 // The gateway's escrows against the real budget service: calls held in memory, their charges
 // synced in batches into the ledger.
@@ -25,22 +26,18 @@ test.after.always(async () => {
   await stack?.close();
 });
 
-const escrowsOf = (syncMs: number) => new Escrows(clients, createLogger('gateway', 'silent'), { syncMs, idleMs: 200, defaultMaxOutputTokens: 1_000 });
-async function newAgent(budgetUsd: number): Promise<string> {
-  const res = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: `escrow-${Math.random().toString(36).slice(2, 8)}`, budget_usd: budgetUsd } });
-  return res.body.agent.id as string;
-}
-const budgetOf = async (agentId: string) => (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: admin.access_token })).body;
+const escrowsOf = (syncMs: number) =>
+  new Escrows(clients, createLogger('gateway', 'silent'), { syncMs, idleMs: 200, defaultMaxOutputTokens: 1_000 });
 
 test('when calls end faster than one sync carries their charges, then every charge reaches the ledger once and the escrow goes back when drained', async (t) => {
-  const agentId = await newAgent(100);
+  const { id: agentId } = await createAgent(stack, admin, 100);
   // Syncs far apart: charges pile up past what one sync carries, and calls wait for the ledger past twice that.
   const escrows = escrowsOf(1_000);
   escrows.start();
   const calls = 3_000;
   for (let i = 0; i < calls; i++) escrows.settle(await escrows.hold(agentId, TERMS), USAGE, '', `req-${i}`);
   await escrows.drain(30_000);
-  const budget = await budgetOf(agentId);
+  const budget = await budgetOf(stack, admin, agentId);
   t.is(Math.round(budget.spent_usd * 1e6), calls * priceOf(PRICES, 40, 20));
   t.is(budget.reserved_usd, 0);
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
-import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The agent and budget rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
@@ -47,7 +47,7 @@ test('when a member asks for more than the self-service allowance, then 403 appr
   t.is(over.body.error.code, 'approval_required');
   t.deepEqual(over.body.error.details, { self_service_budget_usd: 10 });
   const names: string[] = [];
-  for (let cursor = ''; ; ) {
+  for (let cursor = ''; ;) {
     const page = await stack.http.get(`/v1/agents?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: p.admin.access_token });
     names.push(...page.body.items.map((a: { name: string }) => a.name));
     if (!page.body.next_cursor) break;
@@ -66,7 +66,10 @@ test('when the budget is at or beyond the limits, then $10,000 is accepted and m
     t.is(res.status, 400, JSON.stringify(budget_usd));
     t.is(res.body.error.code, 'validation_failed');
   }
-  const unknown = await stack.http.post('/v1/agents', { token: p.member.access_token, json: { name: 'x', budget_usd: 1, owner_id: p.admin.user.id } });
+  const unknown = await stack.http.post('/v1/agents', {
+    token: p.member.access_token,
+    json: { name: 'x', budget_usd: 1, owner_id: p.admin.user.id },
+  });
   t.is(unknown.status, 400);
   t.truthy(unknown.body.error.details.owner_id);
 });
@@ -86,7 +89,9 @@ test('when agents are listed, then every item carries its budget and the list pa
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const res = await stack.http.get(`/v1/agents?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: p.viewer.access_token });
+    const res = await stack.http.get(`/v1/agents?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      token: p.viewer.access_token,
+    });
     t.is(res.status, 200);
     t.true(res.body.items.length <= 2);
     for (const a of res.body.items) {
@@ -103,7 +108,10 @@ test('when agents are listed, then every item carries its budget and the list pa
 
 test('when the owner or an admin patches an agent, then it changes; another member gets 403', async (t) => {
   const agent = await createAgent(stack, p.member, 5);
-  const renamed = await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.member.access_token, json: { name: 'renamed', description: 'new' } });
+  const renamed = await stack.http.patch(`/v1/agents/${agent.id}`, {
+    token: p.member.access_token,
+    json: { name: 'renamed', description: 'new' },
+  });
   t.is(renamed.status, 200);
   t.like(renamed.body, { name: 'renamed', description: 'new', disabled: false });
   const disabled = await stack.http.patch(`/v1/agents/${agent.id}`, { token: p.admin.access_token, json: { disabled: true } });
@@ -129,7 +137,10 @@ test('when a budget and its history are read, then they answer in USD; an agent 
   // An agent credential sees itself, and no other agent.
   t.is((await stack.http.get(`/v1/agents/${agent.id}`, { token: agent.token })).body.id, agent.id);
   t.is((await stack.http.get(`/v1/agents/${other.id}`, { token: agent.token })).status, 404);
-  t.deepEqual((await stack.http.get('/v1/agents', { token: agent.token })).body.items.map((a: { id: string }) => a.id), [agent.id]);
+  t.deepEqual(
+    (await stack.http.get('/v1/agents', { token: agent.token })).body.items.map((a: { id: string }) => a.id),
+    [agent.id],
+  );
   const noScope = await patOf(stack, p.viewer, ['agents:read']);
   t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: noScope })).status, 403);
   t.is((await stack.http.get('/v1/agents/agt_0000000000000000000000000/budget', { token: p.viewer.access_token })).status, 404);

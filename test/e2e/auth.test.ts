@@ -5,6 +5,8 @@ import { Redis } from 'ioredis';
 import { testEnv } from '../support/env.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
+import { errorOf } from '../support/errors.js';
+import { newUser, PASSWORD, uniqueEmail } from '../support/factories.js';
 import { auditEvents, edgeClient, setCookies, type ApiAuditEvent, type EdgeClient } from '../support/identity-edge.js';
 
 // The Auth routes of the REST API (/openapi.json) through the real HTTPS gateway, identity and audit.
@@ -12,7 +14,6 @@ import { auditEvents, edgeClient, setCookies, type ApiAuditEvent, type EdgeClien
 // per-IP login limits of one test never touch another.
 let stack: Stack;
 let adminToken: string;
-const PASSWORD = 'correct-horse-battery-staple';
 const LOCKOUT_THRESHOLD = 3;
 
 test.before(async () => {
@@ -28,27 +29,17 @@ test.before(async () => {
 });
 test.after.always(() => stack?.close());
 
-let counter = 0;
-const newEmail = (label = 'user') => `${label}-${Date.now()}-${++counter}@example.test`;
-
-async function newUser(role = 'member', email = newEmail(role)) {
-  const res = await stack.http.post('/v1/users', { token: adminToken, json: { email, password: PASSWORD, role } });
-  if (res.status !== 201) throw new Error(`create user: ${res.status} ${res.text}`);
-  return res.body as { id: string; email: string; role: string };
-}
-
 async function login(c: EdgeClient, email: string, password = PASSWORD) {
   const res = await c.post('/v1/auth/login', { json: { email, password } });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${res.text}`);
   return { res, body: res.body as { access_token: string; refresh_token: string; csrf_token: string; user: { id: string } } };
 }
 
-const errorOf = (res: HttpResponse) => res.body?.error as { code: string; message: string; request_id: string; details?: Record<string, unknown> };
 const withoutRequestId = (res: HttpResponse) => ({ ...errorOf(res), request_id: undefined });
 
 test('POST /v1/auth/login: when the credentials are right, then 200 with tokens and user, the refresh and CSRF cookies, and auth.login.succeeded', async (t) => {
   const c = edgeClient(stack, 'login');
-  const user = await newUser('viewer');
+  const user = await newUser(stack, adminToken, { role: 'viewer' });
   const res = await c.post('/v1/auth/login', { json: { email: user.email.toUpperCase(), password: PASSWORD } });
   t.is(res.status, 200);
   t.like(res.body, { token_type: 'Bearer', expires_in: 900, user: { id: user.id, email: user.email, role: 'viewer', disabled: false } });
@@ -68,20 +59,23 @@ test('POST /v1/auth/login: when the credentials are right, then 200 with tokens 
   t.false('httponly' in (csrf?.attrs ?? {}));
 
   const events = await auditEvents(stack, adminToken, 'auth.login.succeeded', (e) => e.some((x) => x.actor.id === user.id));
-  t.like(events.find((e) => e.actor.id === user.id), { outcome: 'success', ip: c.ip, user_agent: c.userAgent, resource: { type: 'user', id: user.id } });
+  t.like(
+    events.find((e) => e.actor.id === user.id),
+    { outcome: 'success', ip: c.ip, user_agent: c.userAgent, resource: { type: 'user', id: user.id } },
+  );
 });
 
 test('POST /v1/auth/login: when the email is unknown, the password wrong, or the account disabled or locked, then the same 401 invalid_credentials and the reason is audited', async (t) => {
   const c = edgeClient(stack, 'failures');
-  const wrong = await newUser();
-  const disabled = await newUser();
+  const wrong = await newUser(stack, adminToken);
+  const disabled = await newUser(stack, adminToken);
   await stack.http.patch(`/v1/users/${disabled.id}`, { token: adminToken, json: { disabled: true } });
-  const locked = await newUser();
+  const locked = await newUser(stack, adminToken);
   const lockClient = edgeClient(stack, 'locker');
   for (let i = 0; i < LOCKOUT_THRESHOLD; i++) {
     t.is((await lockClient.post('/v1/auth/login', { json: { email: locked.email, password: `wrong-password-${i}` } })).status, 401);
   }
-  const unknownEmail = newEmail('nobody');
+  const unknownEmail = uniqueEmail('nobody');
 
   const responses = [
     await c.post('/v1/auth/login', { json: { email: unknownEmail, password: PASSWORD } }),
@@ -100,7 +94,9 @@ test('POST /v1/auth/login: when the email is unknown, the password wrong, or the
   const matches = (e: ApiAuditEvent, key: string) =>
     (e.resource.id === key || e.details.email === key) && e.details.reason === expected[key];
   // Audit delivery is asynchronous: wait for these users' own events (other tests fail logins too).
-  const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) => Object.keys(expected).every((key) => e.some((x) => matches(x, key))));
+  const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) =>
+    Object.keys(expected).every((key) => e.some((x) => matches(x, key))),
+  );
   const reasonFor = (key: string) => events.find((e) => matches(e, key));
   for (const key of Object.keys(expected)) t.truthy(reasonFor(key), `${expected[key]} audited`);
   t.like(reasonFor(unknownEmail), { outcome: 'failure', actor: { type: 'anonymous' }, ip: c.ip, user_agent: c.userAgent });
@@ -110,7 +106,7 @@ test('POST /v1/auth/login: when the email is unknown, the password wrong, or the
 });
 
 test('POST /v1/auth/login: when the email is unknown, then answering takes about as long as for a wrong password', async (t) => {
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const timed = async (email: string, password: string) => {
     // A fresh client per attempt: the per-IP failure limit is not what is measured here.
@@ -122,11 +118,11 @@ test('POST /v1/auth/login: when the email is unknown, then answering takes about
   };
   const unknown: number[] = [];
   const wrong: number[] = [];
-  await timed(newEmail('warm'), PASSWORD);
+  await timed(uniqueEmail('warm'), PASSWORD);
   // Two wrong passwords per round keep the account under identity's lockout threshold between successes.
   for (let round = 0; round < 4; round++) {
     for (let i = 0; i < 2; i++) {
-      unknown.push(await timed(newEmail('nobody'), PASSWORD));
+      unknown.push(await timed(uniqueEmail('nobody'), PASSWORD));
       wrong.push(await timed(user.email, `wrong-password-${round}-${i}`));
     }
     await login(edgeClient(stack, 'timing-reset'), user.email);
@@ -138,13 +134,15 @@ test('POST /v1/auth/login: when the email is unknown, then answering takes about
 
 test('POST /v1/auth/login: when one IP keeps failing, then it is 429 with Retry-After after 5 failures; an account tried from many IPs is not locked by 5', async (t) => {
   const c = edgeClient(stack, 'brute');
-  for (let i = 0; i < 5; i++) t.is((await c.post('/v1/auth/login', { json: { email: newEmail('x'), password: PASSWORD } })).status, 401);
-  const blocked = await c.post('/v1/auth/login', { json: { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD } });
+  for (let i = 0; i < 5; i++) t.is((await c.post('/v1/auth/login', { json: { email: uniqueEmail('x'), password: PASSWORD } })).status, 401);
+  const blocked = await c.post('/v1/auth/login', {
+    json: { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD },
+  });
   t.is(blocked.status, 429);
   t.is(errorOf(blocked).code, 'rate_limited');
   t.true(Number(blocked.headers['retry-after']) > 0);
 
-  const target = newEmail('target');
+  const target = uniqueEmail('target');
   for (let i = 0; i < 5; i++) {
     t.is((await edgeClient(stack, 'spray').post('/v1/auth/login', { json: { email: target, password: PASSWORD } })).status, 401);
   }
@@ -173,7 +171,7 @@ test('POST /v1/auth/login: when the body is malformed, then 400/415 and no crede
 
 test('POST /v1/auth/refresh: when a refresh token is sent in the body, then 200 with a new refresh token, and the used one is dead', async (t) => {
   const c = edgeClient(stack, 'refresh-body');
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const { body: first } = await login(c, user.email);
   const res = await c.post('/v1/auth/refresh', { json: { refresh_token: first.refresh_token } });
   t.is(res.status, 200);
@@ -188,7 +186,7 @@ test('POST /v1/auth/refresh: when a refresh token is sent in the body, then 200 
 
 test('POST /v1/auth/refresh: when the cookie flow is used, then the X-CSRF-Token header must match the session', async (t) => {
   const c = edgeClient(stack, 'refresh-cookie');
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const { res: loginRes, body } = await login(c, user.email);
   const cookie = `tg_refresh=${setCookies(loginRes).get('tg_refresh')!.value}`;
 
@@ -216,7 +214,7 @@ test('POST /v1/auth/refresh: when the cookie flow is used, then the X-CSRF-Token
 
 test('POST /v1/auth/refresh: when an already-rotated refresh token is presented, then 401 refresh_token_reused, the session family is revoked and reuse is audited', async (t) => {
   const c = edgeClient(stack, 'reuse');
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const { body: first } = await login(c, user.email);
   const second = await c.post('/v1/auth/refresh', { json: { refresh_token: first.refresh_token } });
   t.is(second.status, 200);
@@ -237,12 +235,15 @@ test('POST /v1/auth/refresh: when an already-rotated refresh token is presented,
     t.is(errorOf(res).code, 'token_revoked');
   }
   const events = await auditEvents(stack, adminToken, 'auth.refresh.reuse_detected', (e) => e.some((x) => x.details.user_id === user.id));
-  t.like(events.find((e) => e.details.user_id === user.id), { outcome: 'denied', resource: { type: 'session' }, ip: c.ip });
+  t.like(
+    events.find((e) => e.details.user_id === user.id),
+    { outcome: 'denied', resource: { type: 'session' }, ip: c.ip },
+  );
 });
 
 test('POST /v1/auth/logout: when a session logs out, then 204, its access token is 401 token_revoked, its refresh token is dead, cookies are cleared and auth.logout is audited', async (t) => {
   const c = edgeClient(stack, 'logout');
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const { body } = await login(c, user.email);
   t.is((await c.get('/v1/auth/me', { token: body.access_token })).status, 200);
 
@@ -258,13 +259,16 @@ test('POST /v1/auth/logout: when a session logs out, then 204, its access token 
   t.is(refresh.status, 401);
   t.is(errorOf(refresh).code, 'token_revoked');
   const events = await auditEvents(stack, adminToken, 'auth.logout', (e) => e.some((x) => x.actor.id === user.id));
-  t.like(events.find((e) => e.actor.id === user.id), { resource: { type: 'session' }, ip: c.ip });
+  t.like(
+    events.find((e) => e.actor.id === user.id),
+    { resource: { type: 'session' }, ip: c.ip },
+  );
 
   t.is((await c.post('/v1/auth/logout')).status, 401);
 });
 
 test('POST /v1/auth/logout-all: when a user logs out everywhere, then 204 and every session of theirs is revoked', async (t) => {
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const sessions = [await login(edgeClient(stack, 'all-a'), user.email), await login(edgeClient(stack, 'all-b'), user.email)];
   const c = edgeClient(stack, 'all-c');
   t.is((await c.post('/v1/auth/logout-all', { token: sessions[0].body.access_token })).status, 204);
@@ -278,7 +282,7 @@ test('POST /v1/auth/logout-all: when a user logs out everywhere, then 204 and ev
 
 test('GET /v1/auth/me: when a session asks, then it gets its user; without or with a bad token, 401', async (t) => {
   const c = edgeClient(stack, 'me');
-  const user = await newUser('manager');
+  const user = await newUser(stack, adminToken, { role: 'manager' });
   const { body } = await login(c, user.email);
   const res = await c.get('/v1/auth/me', { token: body.access_token });
   t.is(res.status, 200);
@@ -288,27 +292,43 @@ test('GET /v1/auth/me: when a session asks, then it gets its user; without or wi
   const none = await c.get('/v1/auth/me');
   t.is(none.status, 401);
   t.is(errorOf(none).code, 'unauthenticated');
-  const forged = jwt.sign({ sid: 'x', typ: 'access', role: 'admin' }, 'not-the-key', { subject: user.id, audience: 'tollgate-api', issuer: 'tollgate' });
+  const forged = jwt.sign({ sid: 'x', typ: 'access', role: 'admin' }, 'not-the-key', {
+    subject: user.id,
+    audience: 'tollgate-api',
+    issuer: 'tollgate',
+  });
   t.is((await c.get('/v1/auth/me', { token: forged })).status, 401);
 });
 
 test('PUT /v1/auth/password: when the current password is right, then 204 and other sessions end; wrong current 403; weak new 400', async (t) => {
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const c = edgeClient(stack, 'password');
   const { body: current } = await login(c, user.email);
   const { body: other } = await login(edgeClient(stack, 'password-other'), user.email);
   const newPassword = 'an-even-better-passphrase';
 
-  const wrong = await c.put('/v1/auth/password', { token: current.access_token, json: { current_password: 'wrong-password-000', new_password: newPassword } });
+  const wrong = await c.put('/v1/auth/password', {
+    token: current.access_token,
+    json: { current_password: 'wrong-password-000', new_password: newPassword },
+  });
   t.is(wrong.status, 403);
   t.is(errorOf(wrong).code, 'forbidden');
-  const weak = await c.put('/v1/auth/password', { token: current.access_token, json: { current_password: PASSWORD, new_password: 'short' } });
+  const weak = await c.put('/v1/auth/password', {
+    token: current.access_token,
+    json: { current_password: PASSWORD, new_password: 'short' },
+  });
   t.is(weak.status, 400);
   t.truthy(errorOf(weak).details?.new_password);
-  const extra = await c.put('/v1/auth/password', { token: current.access_token, json: { current_password: PASSWORD, new_password: newPassword, user_id: 'x' } });
+  const extra = await c.put('/v1/auth/password', {
+    token: current.access_token,
+    json: { current_password: PASSWORD, new_password: newPassword, user_id: 'x' },
+  });
   t.is(extra.status, 400);
 
-  const ok = await c.put('/v1/auth/password', { token: current.access_token, json: { current_password: PASSWORD, new_password: newPassword } });
+  const ok = await c.put('/v1/auth/password', {
+    token: current.access_token,
+    json: { current_password: PASSWORD, new_password: newPassword },
+  });
   t.is(ok.status, 204);
   t.is((await c.get('/v1/auth/me', { token: current.access_token })).status, 200);
   const ended = await c.get('/v1/auth/me', { token: other.access_token });
@@ -321,17 +341,22 @@ test('PUT /v1/auth/password: when the current password is right, then 204 and ot
 });
 
 test('PUT /v1/auth/password: when a stolen session guesses the current password, then the guesses lock the account and are limited like logins', async (t) => {
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const c = edgeClient(stack, 'password-guess');
   const { body: session } = await login(c, user.email);
-  const change = (current_password: string) => c.put('/v1/auth/password', { token: session.access_token, json: { current_password, new_password: 'a-brand-new-passphrase' } });
+  const change = (current_password: string) =>
+    c.put('/v1/auth/password', { token: session.access_token, json: { current_password, new_password: 'a-brand-new-passphrase' } });
   // LOCKOUT_THRESHOLD is 3 here: three wrong guesses lock the account...
   for (let i = 0; i < LOCKOUT_THRESHOLD; i++) t.is((await change(`wrong-guess-${i}`)).status, 403);
   // ...so the right password changes nothing now,
   const locked = await change(PASSWORD);
   t.is(locked.status, 403);
   t.regex(errorOf(locked).message, /locked/);
-  t.is((await edgeClient(stack, 'pw-still-old').post('/v1/auth/login', { json: { email: user.email, password: 'a-brand-new-passphrase' } })).status, 401);
+  t.is(
+    (await edgeClient(stack, 'pw-still-old').post('/v1/auth/login', { json: { email: user.email, password: 'a-brand-new-passphrase' } }))
+      .status,
+    401,
+  );
   // ...and past the failures allowed per account (5 a window), the gateway answers 429 before identity is asked.
   t.is((await change('wrong-guess-4')).status, 403);
   const limited = await change('wrong-guess-5');
@@ -342,12 +367,12 @@ test('PUT /v1/auth/password: when a stolen session guesses the current password,
 });
 
 test('GET /v1/auth/sessions: when a user lists sessions, then they see their own with ip, user agent and the current one marked', async (t) => {
-  const user = await newUser();
+  const user = await newUser(stack, adminToken);
   const a = edgeClient(stack, 'sessions-a');
   const b = edgeClient(stack, 'sessions-b');
   await login(a, user.email);
   const { body } = await login(b, user.email);
-  await login(edgeClient(stack, 'someone-else'), (await newUser()).email);
+  await login(edgeClient(stack, 'someone-else'), (await newUser(stack, adminToken)).email);
 
   const res = await b.get('/v1/auth/sessions', { token: body.access_token });
   t.is(res.status, 200);
@@ -356,16 +381,19 @@ test('GET /v1/auth/sessions: when a user lists sessions, then they see their own
   const current = res.body.items.find((s: { current: boolean }) => s.current);
   t.like(current, { ip: b.ip, user_agent: b.userAgent });
   t.deepEqual(Object.keys(current).sort(), ['created_at', 'current', 'id', 'ip', 'last_used_at', 'user_agent']);
-  t.like(res.body.items.find((s: { current: boolean }) => !s.current), { ip: a.ip, user_agent: a.userAgent });
+  t.like(
+    res.body.items.find((s: { current: boolean }) => !s.current),
+    { ip: a.ip, user_agent: a.userAgent },
+  );
 });
 
 test('DELETE /v1/auth/sessions/{id}: when the owner or an admin revokes a session, then 204 and it stops working; anyone else gets 404', async (t) => {
-  const owner = await newUser();
+  const owner = await newUser(stack, adminToken);
   const c = edgeClient(stack, 'revoke');
   const { body: mine } = await login(c, owner.email);
   const { body: second } = await login(edgeClient(stack, 'revoke-2'), owner.email);
   const { body: third } = await login(edgeClient(stack, 'revoke-3'), owner.email);
-  const { body: stranger } = await login(edgeClient(stack, 'stranger'), (await newUser()).email);
+  const { body: stranger } = await login(edgeClient(stack, 'stranger'), (await newUser(stack, adminToken)).email);
   const sessions = (await c.get('/v1/auth/sessions', { token: mine.access_token })).body.items as { id: string; current: boolean }[];
   const [secondId, thirdId] = sessions.filter((s) => !s.current).map((s) => s.id);
 
@@ -399,7 +427,10 @@ test('GET /.well-known/jwks.json: when anyone asks, then the access-token keys c
   const kid = jwt.decode(adminToken, { complete: true })!.header.kid;
   const jwk = keys.find((k) => k.kid === kid)!;
   const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JsonWebKey, format: 'jwk' });
-  const claims = jwt.verify(adminToken, key, { algorithms: ['ES256'], issuer: 'tollgate', audience: 'tollgate-api' }) as { typ: string; sid: string };
+  const claims = jwt.verify(adminToken, key, { algorithms: ['ES256'], issuer: 'tollgate', audience: 'tollgate-api' }) as {
+    typ: string;
+    sid: string;
+  };
   t.is(claims.typ, 'access');
   t.truthy(claims.sid);
 });
@@ -433,19 +464,25 @@ test('when a password is typed into the email field, then neither the audit log 
   const c = edgeClient(stack, 'typo');
   const typed = `Hunter2-${Date.now()}-secret`;
   t.is((await c.post('/v1/auth/login', { json: { email: typed, password: 'anything at all' } })).status, 401);
-  const unknownEmail = newEmail('typo');
+  const unknownEmail = uniqueEmail('typo');
   t.is((await c.post('/v1/auth/login', { json: { email: unknownEmail, password: 'anything at all' } })).status, 401);
 
   const events = await auditEvents(stack, adminToken, 'auth.login.failed', (e) => e.some((x) => x.details.email === unknownEmail));
   t.false(JSON.stringify(events).toLowerCase().includes(typed.toLowerCase()), 'the typed text is nowhere in the audit log');
   t.true(events.some((e) => e.details.reason === 'unknown_user' && typeof e.details.email_digest === 'string' && e.ip === c.ip));
-  t.truthy(events.find((e) => e.details.email === unknownEmail), 'a well-formed email is kept as typed (normalised)');
+  t.truthy(
+    events.find((e) => e.details.email === unknownEmail),
+    'a well-formed email is kept as typed (normalised)',
+  );
 
   const redis = new Redis(testEnv.redisUrl);
   try {
     const keys = await redis.keys('*');
     t.true(keys.length > 0);
-    t.false(keys.some((k) => k.toLowerCase().includes(typed.toLowerCase()) || k.includes(unknownEmail)), 'limiter keys hold digests only');
+    t.false(
+      keys.some((k) => k.toLowerCase().includes(typed.toLowerCase()) || k.includes(unknownEmail)),
+      'limiter keys hold digests only',
+    );
   } finally {
     redis.disconnect();
   }

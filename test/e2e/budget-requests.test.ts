@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
 import { createUserAndLogin } from '../support/session.js';
-import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The budget-request rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
@@ -20,7 +20,14 @@ test('when $10,000 is requested it is accepted; $10,000.000001 and $1,000,000 ge
   const agent = await createAgent(stack, p.member, 1);
   const ok = await ask(p.member.access_token, agent.id, 10000);
   t.is(ok.status, 201);
-  t.like(ok.body, { agent_id: agent.id, requester_id: p.member.user.id, requested_budget_usd: 10000, status: 'pending', decided_by: null, decided_at: null });
+  t.like(ok.body, {
+    agent_id: agent.id,
+    requester_id: p.member.user.id,
+    requested_budget_usd: 10000,
+    status: 'pending',
+    decided_by: null,
+    decided_at: null,
+  });
   for (const usd of [10000.000001, 1000000]) {
     const res = await ask(p.member.access_token, agent.id, usd);
     t.is(res.status, 400, String(usd));
@@ -39,10 +46,16 @@ test('when a request is read and listed, then it filters by status and agent', a
   t.is(one.status, 200);
   t.deepEqual(one.body, b);
   const pending = await stack.http.get(`/v1/budget-requests?status=pending&agent_id=${agent.id}`, { token: p.viewer.access_token });
-  t.deepEqual(pending.body.items.map((r: { id: string }) => r.id), [b.id]);
+  t.deepEqual(
+    pending.body.items.map((r: { id: string }) => r.id),
+    [b.id],
+  );
   t.is(pending.body.next_cursor, null);
   const all = await stack.http.get(`/v1/budget-requests?agent_id=${agent.id}`, { token: p.viewer.access_token });
-  t.deepEqual(all.body.items.map((r: { id: string }) => r.id), [b.id, a.id]);
+  t.deepEqual(
+    all.body.items.map((r: { id: string }) => r.id),
+    [b.id, a.id],
+  );
   t.is((await stack.http.get('/v1/budget-requests?status=maybe', { token: p.viewer.access_token })).status, 400);
   t.is((await stack.http.get('/v1/budget-requests/brq_nope', { token: p.viewer.access_token })).status, 404);
 });
@@ -50,7 +63,10 @@ test('when a request is read and listed, then it filters by status and agent', a
 test('when a manager approves, then the limit rises, the history names the caller, and the body cannot name another approver', async (t) => {
   const agent = await createAgent(stack, p.member, 10);
   const r = (await ask(p.member.access_token, agent.id, 50.5, 'quarter end')).body;
-  const forged = await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager.access_token, json: { approver_id: p.admin.user.id } });
+  const forged = await stack.http.post(`/v1/budget-requests/${r.id}/approve`, {
+    token: p.manager.access_token,
+    json: { approver_id: p.admin.user.id },
+  });
   t.is(forged.status, 400);
   const res = await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager.access_token, json: { note: 'ok' } });
   t.is(res.status, 200);
@@ -63,16 +79,22 @@ test('when a manager approves, then the limit rises, the history names the calle
   t.is((await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager2.access_token, json: {} })).status, 409);
 });
 
-test("when someone asks to raise an agent they do not own, or its owner approves a raise, then 403 and the limit stays", async (t) => {
+test('when someone asks to raise an agent they do not own, or its owner approves a raise, then 403 and the limit stays', async (t) => {
   const managers = await createAgent(stack, p.manager, 5);
   const foreign = await ask(p.member.access_token, managers.id, 9000, 'not mine');
   t.is(foreign.status, 403);
   const byAdmin = await ask(p.admin.access_token, managers.id, 20, 'needed for the audit run');
   t.is(byAdmin.status, 201);
-  const own = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, { token: p.manager.access_token, json: { note: 'mine anyway' } });
+  const own = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, {
+    token: p.manager.access_token,
+    json: { note: 'mine anyway' },
+  });
   t.is(own.status, 403);
   t.is((await stack.http.get(`/v1/agents/${managers.id}/budget`, { token: p.viewer.access_token })).body.limit_usd, 5);
-  const other = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, { token: p.manager2.access_token, json: { note: 'ok' } });
+  const other = await stack.http.post(`/v1/budget-requests/${byAdmin.body.id}/approve`, {
+    token: p.manager2.access_token,
+    json: { note: 'ok' },
+  });
   t.is(other.status, 200);
   t.is((await stack.http.get(`/v1/agents/${managers.id}/budget`, { token: p.viewer.access_token })).body.limit_usd, 25);
 });
@@ -97,8 +119,15 @@ test('when someone approves their own request, or lacks the role or scope, then 
 test('when several managers approve the same request at once, then exactly one gets 200 and the rest 409', async (t) => {
   const agent = await createAgent(stack, p.member, 10);
   const r = (await ask(p.member.access_token, agent.id, 7)).body;
-  const managers = [p.manager, p.manager2, p.admin, ...(await Promise.all([1, 2].map(() => createUserAndLogin(stack, p.admin, 'manager'))))];
-  const results = await Promise.all(managers.map((m) => stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: m.access_token, json: {} })));
+  const managers = [
+    p.manager,
+    p.manager2,
+    p.admin,
+    ...(await Promise.all([1, 2].map(() => createUserAndLogin(stack, p.admin, 'manager')))),
+  ];
+  const results = await Promise.all(
+    managers.map((m) => stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: m.access_token, json: {} })),
+  );
   t.deepEqual(results.map((x) => x.status).sort(), [200, 409, 409, 409, 409]);
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
   t.is(budget.body.limit_usd, 17);
@@ -108,8 +137,14 @@ test('when a manager rejects with a reason, then it is rejected; without a reaso
   const agent = await createAgent(stack, p.member, 1);
   const r = (await ask(p.member.access_token, agent.id, 2)).body;
   t.is((await stack.http.post(`/v1/budget-requests/${r.id}/reject`, { token: p.manager.access_token, json: {} })).status, 400);
-  t.is((await stack.http.post(`/v1/budget-requests/${r.id}/reject`, { token: p.member2.access_token, json: { reason: 'no' } })).status, 403);
-  const res = await stack.http.post(`/v1/budget-requests/${r.id}/reject`, { token: p.manager.access_token, json: { reason: 'not this quarter' } });
+  t.is(
+    (await stack.http.post(`/v1/budget-requests/${r.id}/reject`, { token: p.member2.access_token, json: { reason: 'no' } })).status,
+    403,
+  );
+  const res = await stack.http.post(`/v1/budget-requests/${r.id}/reject`, {
+    token: p.manager.access_token,
+    json: { reason: 'not this quarter' },
+  });
   t.is(res.status, 200);
   t.like(res.body, { status: 'rejected', decided_by: p.manager.user.id, decision_note: 'not this quarter' });
   t.is((await stack.http.post(`/v1/budget-requests/${r.id}/approve`, { token: p.manager2.access_token, json: {} })).status, 409);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
-import { addProviderKey, budgetRpc, createAgent, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { addProviderKey, budgetRpc, createAgent, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The embedded database's server has a fixed pool, and each of its updates holds two of
 // its connections at once: the services' own pools are sized so that all of them together
@@ -8,7 +8,14 @@ import { addProviderKey, budgetRpc, createAgent, people, startMoneyStack, type P
 let stack: Stack;
 let p: People;
 test.before(async () => {
-  stack = await startMoneyStack({ gateway: { GRPC_DEADLINE_MS: '60000', RATE_LIMIT_IP_PER_MIN: '100000', RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000' } });
+  stack = await startMoneyStack({
+    gateway: {
+      GRPC_DEADLINE_MS: '60000',
+      RATE_LIMIT_IP_PER_MIN: '100000',
+      RATE_LIMIT_TOKEN_PER_MIN: '100000',
+      RATE_LIMIT_PRINCIPAL_PER_MIN: '100000',
+    },
+  });
   p = await people(stack);
   await addProviderKey(stack, p.admin, 'openai', 'sk-live-e2e-burst-key-0123456789abcdef');
 });
@@ -34,12 +41,23 @@ test('when 200 writes of every kind arrive at once through the gateway, then eve
       case 1:
         return stack.http.post('/v1/usage', {
           token: agent.token,
-          json: { lease_id: leases[i % agents.length], request_id: `burst-${i}`, provider: 'openai', model: 'gpt-4o', input_tokens: 10, output_tokens: 10, cost_usd: 0.01 },
+          json: {
+            lease_id: leases[i % agents.length],
+            request_id: `burst-${i}`,
+            provider: 'openai',
+            model: 'gpt-4o',
+            input_tokens: 10,
+            output_tokens: 10,
+            cost_usd: 0.01,
+          },
         });
       case 2:
         return stack.http.patch(`/v1/agents/${agent.id}`, { token: p.member.access_token, json: { description: `burst ${i}` } });
       default:
-        return stack.http.post('/v1/budget-requests', { token: p.member.access_token, json: { agent_id: agent.id, requested_budget_usd: 1, justification: `burst ${i}` } });
+        return stack.http.post('/v1/budget-requests', {
+          token: p.member.access_token,
+          json: { agent_id: agent.id, requested_budget_usd: 1, justification: `burst ${i}` },
+        });
     }
   });
   const answers = await Promise.all(writes);

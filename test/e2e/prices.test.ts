@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Stack } from '../support/stack.js';
 import { eventually } from '../support/eventually.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // Model prices through the real HTTPS gateway: admins set and remove them, and the proxy
 // prices calls with them at once. The provider is a stand-in that bills at these prices.
@@ -27,12 +27,19 @@ test.after.always(async () => {
 });
 
 const pathOf = (provider: string, model: string) => `/v1/prices/${encodeURIComponent(provider)}/${encodeURIComponent(model)}`;
-const put = (token: string, provider: string, model: string, json: Record<string, unknown>) => stack.http.put(pathOf(provider, model), { token, json });
+const put = (token: string, provider: string, model: string, json: Record<string, unknown>) =>
+  stack.http.put(pathOf(provider, model), { token, json });
 const remove = (token: string, provider: string, model: string) => stack.http.delete(pathOf(provider, model), { token });
 const list = async (token: string, provider = 'openai') => {
   const res = await stack.http.get(`/v1/prices?provider=${provider}`, { token });
   if (res.status !== 200) throw new Error(`list: ${res.status} ${res.text}`);
-  return res.body.items as { provider: string; model: string; input_usd_per_million: number; output_usd_per_million: number; source: string }[];
+  return res.body.items as {
+    provider: string;
+    model: string;
+    input_usd_per_million: number;
+    output_usd_per_million: number;
+    source: string;
+  }[];
 };
 
 test('when an admin sets and removes a price, then every role sees it listed, in USD per million tokens', async (t) => {
@@ -40,14 +47,24 @@ test('when an admin sets and removes a price, then every role sees it listed, in
   t.deepEqual(shipped, { provider: 'openai', model: 'gpt-4o', input_usd_per_million: 2.5, output_usd_per_million: 10, source: 'shipped' });
 
   // Dots, colons and (URL-encoded) slashes in model names.
-  for (const [prov, model] of [['openai', 'ft:gpt-4.1-mini:acme:v2'], ['groq', 'meta-llama/llama-4-scout']]) {
+  for (const [prov, model] of [
+    ['openai', 'ft:gpt-4.1-mini:acme:v2'],
+    ['groq', 'meta-llama/llama-4-scout'],
+  ]) {
     const set = await put(p.admin.access_token, prov, model, { input_usd_per_million: 1.25, output_usd_per_million: 3.000001 });
     t.is(set.status, 200, set.text);
     t.deepEqual(set.body, { provider: prov, model, input_usd_per_million: 1.25, output_usd_per_million: 3.000001, source: 'admin' });
-    for (const who of [p.admin, p.manager, p.member, p.viewer]) t.like((await list(who.access_token, prov)).find((i) => i.model === model), { input_usd_per_million: 1.25, source: 'admin' });
+    for (const who of [p.admin, p.manager, p.member, p.viewer])
+      t.like(
+        (await list(who.access_token, prov)).find((i) => i.model === model),
+        { input_usd_per_million: 1.25, source: 'admin' },
+      );
     const removed = await remove(p.admin.access_token, prov, model);
     t.is(removed.status, 204, removed.text);
-    t.is((await list(p.admin.access_token, prov)).find((i) => i.model === model), undefined);
+    t.is(
+      (await list(p.admin.access_token, prov)).find((i) => i.model === model),
+      undefined,
+    );
     t.is((await remove(p.admin.access_token, prov, model)).status, 404, 'removed once');
   }
 
@@ -66,7 +83,10 @@ test('when someone other than an admin changes a price, then 403 and nothing cha
   const readOnly = await put(await patOf(stack, p.admin, ['budgets:read']), 'openai', 'gpt-4o', body);
   t.is(readOnly.status, 403);
   t.is(readOnly.body.error.code, 'insufficient_scope');
-  t.like((await list(p.admin.access_token)).find((i) => i.model === 'gpt-4o'), { input_usd_per_million: 2.5, source: 'shipped' });
+  t.like(
+    (await list(p.admin.access_token)).find((i) => i.model === 'gpt-4o'),
+    { input_usd_per_million: 2.5, source: 'shipped' },
+  );
   const agent = await createAgent(stack, p.member, 1);
   t.is((await stack.http.get('/v1/prices', { token: agent.token })).status, 403);
 
@@ -79,7 +99,13 @@ test('when a price change is malformed, then 400 names what is wrong', async (t)
     ['not a number', 'openai', 'acme-bad', { input_usd_per_million: 'abc', output_usd_per_million: 1 }, 'input_usd_per_million'],
     ['7 decimals', 'openai', 'acme-bad', { input_usd_per_million: 1, output_usd_per_million: 0.0000001 }, 'output_usd_per_million'],
     ['negative', 'openai', 'acme-bad', { input_usd_per_million: -1, output_usd_per_million: 1 }, 'input_usd_per_million'],
-    ['over $1,000,000', 'openai', 'acme-bad', { input_usd_per_million: 1_000_000.000001, output_usd_per_million: 1 }, 'input_usd_per_million'],
+    [
+      'over $1,000,000',
+      'openai',
+      'acme-bad',
+      { input_usd_per_million: 1_000_000.000001, output_usd_per_million: 1 },
+      'input_usd_per_million',
+    ],
     ['missing output', 'openai', 'acme-bad', { input_usd_per_million: 1 }, 'output_usd_per_million'],
     ['unknown field', 'openai', 'acme-bad', { input_usd_per_million: 1, output_usd_per_million: 1, currency: 'EUR' }, 'currency'],
     ['bad provider', 'Open AI', 'acme-bad', { input_usd_per_million: 1, output_usd_per_million: 1 }, 'provider'],
@@ -91,14 +117,20 @@ test('when a price change is malformed, then 400 names what is wrong', async (t)
     t.is(res.body.error.code, 'validation_failed', what);
     t.truthy(res.body.error.details?.[field], `${what}: ${JSON.stringify(res.body.error.details)}`);
   }
-  t.is((await list(p.admin.access_token)).find((i) => i.model === 'acme-bad'), undefined);
+  t.is(
+    (await list(p.admin.access_token)).find((i) => i.model === 'acme-bad'),
+    undefined,
+  );
   t.is((await stack.http.get('/v1/prices?provider=Open%20AI', { token: p.admin.access_token })).status, 400);
 });
 
 test('when an admin prices a new model, then the proxy calls it at that price; removed, it is refused before the provider is reached', async (t) => {
   const agent = await createAgent(stack, p.member, 5);
   const chat = () =>
-    stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: { model: 'acme-proxy-1', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 } });
+    stack.http.post('/v1/proxy/openai/chat/completions', {
+      token: agent.token,
+      json: { model: 'acme-proxy-1', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 },
+    });
   const unpriced = await chat();
   t.is(unpriced.status, 400);
   t.is(unpriced.body.error.code, 'model_not_priced');
@@ -111,7 +143,11 @@ test('when an admin prices a new model, then the proxy calls it at that price; r
   t.true(call.costMicros > 0);
   t.is(res.headers['x-tollgate-cost-usd'], (call.costMicros / 1e6).toFixed(6), 'priced at the new price');
   const budget = await eventually(
-    async () => (await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.member.access_token })).body as { spent_usd: number; reserved_usd: number },
+    async () =>
+      (await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.member.access_token })).body as {
+        spent_usd: number;
+        reserved_usd: number;
+      },
     (b) => b.reserved_usd === 0,
   );
   t.is(Math.round(budget.spent_usd * 1e6), call.costMicros);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
-import { patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The "Provider keys" routes of the REST API (/openapi.json) through the real HTTPS gateway.
 let stack: Stack;
@@ -18,7 +18,14 @@ const create = (token: string, json: Record<string, unknown>) => stack.http.post
 test('when an admin stores a key, then 201 answers the mask and never the key', async (t) => {
   const res = await create(p.admin.access_token, { provider: 'openai', name: 'prod', api_key: plaintext });
   t.is(res.status, 201);
-  t.like(res.body, { provider: 'openai', name: 'prod', masked: 'sk-…9876', base_url: 'https://api.openai.com/v1', disabled: false, rotated_at: null });
+  t.like(res.body, {
+    provider: 'openai',
+    name: 'prod',
+    masked: 'sk-…9876',
+    base_url: 'https://api.openai.com/v1',
+    disabled: false,
+    rotated_at: null,
+  });
   t.regex(res.body.id, /^pk_/);
   t.truthy(Date.parse(res.body.created_at));
   t.false(res.text.includes('E2EPLAINTEXTKEY'));
@@ -70,23 +77,39 @@ test('when managers list and get keys, then they see masked keys; members cannot
 
 test('when an admin patches a key, then only the given fields change', async (t) => {
   const created = (await create(p.admin.access_token, { provider: 'openai', name: 'patch-me', api_key: plaintext })).body;
-  const res = await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { name: 'patched', disabled: true } });
+  const res = await stack.http.patch(`/v1/provider-keys/${created.id}`, {
+    token: p.admin.access_token,
+    json: { name: 'patched', disabled: true },
+  });
   t.is(res.status, 200);
   t.like(res.body, { name: 'patched', disabled: true, base_url: created.base_url, masked: created.masked });
-  const url = await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { base_url: 'https://gw.example.com/v1', api_key: plaintext } });
+  const url = await stack.http.patch(`/v1/provider-keys/${created.id}`, {
+    token: p.admin.access_token,
+    json: { base_url: 'https://gw.example.com/v1', api_key: plaintext },
+  });
   t.is(url.body.base_url, 'https://gw.example.com/v1');
   t.is((await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.manager.access_token, json: { name: 'x' } })).status, 403);
-  t.is((await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { api_key: plaintext } })).status, 400);
+  t.is(
+    (await stack.http.patch(`/v1/provider-keys/${created.id}`, { token: p.admin.access_token, json: { api_key: plaintext } })).status,
+    400,
+  );
 });
 
 test('when an admin rotates a key, then the mask and rotated_at change', async (t) => {
   const created = (await create(p.admin.access_token, { provider: 'openai', name: 'rotate-me', api_key: plaintext })).body;
-  const res = await stack.http.post(`/v1/provider-keys/${created.id}/rotate`, { token: p.admin.access_token, json: { api_key: 'sk-live-E2EPLAINTEXTKEYrotatedxxxx5555' } });
+  const res = await stack.http.post(`/v1/provider-keys/${created.id}/rotate`, {
+    token: p.admin.access_token,
+    json: { api_key: 'sk-live-E2EPLAINTEXTKEYrotatedxxxx5555' },
+  });
   t.is(res.status, 200);
   t.is(res.body.masked, 'sk-…5555');
   t.truthy(Date.parse(res.body.rotated_at));
   t.false(res.text.includes('E2EPLAINTEXTKEY'));
-  t.is((await stack.http.post(`/v1/provider-keys/${created.id}/rotate`, { token: p.manager.access_token, json: { api_key: plaintext } })).status, 403);
+  t.is(
+    (await stack.http.post(`/v1/provider-keys/${created.id}/rotate`, { token: p.manager.access_token, json: { api_key: plaintext } }))
+      .status,
+    403,
+  );
 });
 
 test('when an admin deletes a key, then 204 and it is gone', async (t) => {

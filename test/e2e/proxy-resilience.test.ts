@@ -11,14 +11,17 @@ import { eventually } from '../support/eventually.js';
 import { httpClient } from '../support/http.js';
 import { testEnv } from '../support/env.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { budgetRpc } from './budget-fixtures.js';
+import { budgetOf, budgetRpc, chatRequest, createAgent } from '../support/factories.js';
 
 // The money path when parts of it fail or are doubled: the budget service killed between an
 // answer and its settlement, and two gateways in front of two budget replicas. The budget
 // service runs here as its own process (so that it can be killed with SIGKILL); the rest of
 // the mesh and the provider stand-in as in the other proxy tests.
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PRICES = { 'gpt-4o-mini': { input: 150_000, output: 600_000 }, 'gpt-4-turbo': { input: 10_000_000, output: 30_000_000 } } as Record<string, { input: number; output: number }>;
+const PRICES = { 'gpt-4o-mini': { input: 150_000, output: 600_000 }, 'gpt-4-turbo': { input: 10_000_000, output: 30_000_000 } } as Record<
+  string,
+  { input: number; output: number }
+>;
 
 let stack: Stack;
 let admin: Session;
@@ -54,8 +57,15 @@ test.before(async () => {
   admin = await loginAsAdmin(stack);
   await startBudgetProcess();
   // The gateway started without the budget service: the tests start once it says it is ready (its price table fetched).
-  await eventually(() => stack.http.get('/health/ready'), (r) => r.status === 200, 20_000);
-  const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: 'openai', name: 'openai', api_key: 'sk-live-resilience-0123456789', base_url: `${provider.url}/v1` } });
+  await eventually(
+    () => stack.http.get('/health/ready'),
+    (r) => r.status === 200,
+    20_000,
+  );
+  const key = await stack.http.post('/v1/provider-keys', {
+    token: admin.access_token,
+    json: { provider: 'openai', name: 'openai', api_key: 'sk-live-resilience-0123456789', base_url: `${provider.url}/v1` },
+  });
   if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
 });
 test.after.always(async () => {
@@ -64,61 +74,78 @@ test.after.always(async () => {
   await provider?.close();
 });
 
-async function newAgent(budgetUsd: number) {
-  const res = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: `agent-${Math.random().toString(36).slice(2, 8)}`, budget_usd: budgetUsd } });
-  if (res.status !== 201) throw new Error(`agent: ${res.status} ${res.text}`);
-  return { id: res.body.agent.id as string, token: res.body.token as string };
-}
-const budgetOf = async (agentId: string) => (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: admin.access_token })).body;
-const ask = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], ...extra });
-
-test.serial('when the budget service is killed between an answer and its settlement, then the call is charged exactly once after it is back', async (t) => {
-  const agent = await newAgent(5);
-  provider.reset();
-  provider.behaviour.delayMs = 1_500;
-  const answered = stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask() });
-  // The hold is taken at once (the call reaches the provider); the provider answers 1.5 s later, while the budget service is dead.
-  await eventually(async () => provider.calls.length, (n) => n === 1);
-  await killBudgetProcess();
-  const res = await answered;
-  t.is(res.status, 200, `the client gets its answer: ${res.text}`);
-  await new Promise((r) => setTimeout(r, 500));
-  await startBudgetProcess();
-  const budget = await eventually(() => budgetOf(agent.id), (b) => b?.reserved_usd === 0, 20_000);
-  t.is(Math.round(budget.spent_usd * 1e6), provider.calls[0].costMicros, 'charged its usage, once');
-  const rpc = budgetRpc(stack);
-  try {
-    t.like(await rpc.call.Reconcile({ id: agent.id }, { principal: { type: 'service', id: 'e2e' } }), { ok: true, ledger_spent_micros: provider.calls[0].costMicros });
-  } finally {
-    rpc.close();
-  }
-});
-
-test.serial('when two gateways in front of two budget replicas take 100 calls at once on one budget, then the provider is never paid more than the budget', async (t) => {
-  const agent = await newAgent(0.5);
-  provider.reset();
-  provider.behaviour.answerWords = 1_000;
-  const replica = await stack.startReplica('budget');
-  const second = await startGateway(
-    loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', BUDGET_ADDR: replica.addr }),
-    createLogger('gateway-2', testEnv.logLevel),
-  );
-  const secondHttp = httpClient(second.url, second.ca);
-  try {
-    const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        (i % 2 ? secondHttp : stack.http).post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask({ model: 'gpt-4-turbo', max_tokens: 1_000 }) }),
-      ),
+test.serial(
+  'when the budget service is killed between an answer and its settlement, then the call is charged exactly once after it is back',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 5);
+    provider.reset();
+    provider.behaviour.delayMs = 1_500;
+    const answered = stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest() });
+    // The hold is taken at once (the call reaches the provider); the provider answers 1.5 s later, while the budget service is dead.
+    await eventually(
+      async () => provider.calls.length,
+      (n) => n === 1,
     );
-    t.true(answers.every((r) => r.status === 200 || r.status === 402), answers.map((r) => r.status).join(','));
-    t.true(answers.filter((r) => r.status === 200).length > 0);
-    const budget = await eventually(() => budgetOf(agent.id), (b) => b.reserved_usd === 0);
-    const billed = provider.billedMicros();
-    t.true(billed <= 500_000, `billed ${billed} µ$ of a 500,000 µ$ budget`);
-    t.is(Math.round(budget.spent_usd * 1e6), billed, 'spent is what the provider was paid');
-  } finally {
-    secondHttp.close();
-    await second.stop();
-    await replica.stop();
-  }
-});
+    await killBudgetProcess();
+    const res = await answered;
+    t.is(res.status, 200, `the client gets its answer: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 500));
+    await startBudgetProcess();
+    const budget = await eventually(
+      () => budgetOf(stack, admin, agent.id),
+      (b) => b?.reserved_usd === 0,
+      20_000,
+    );
+    t.is(Math.round(budget.spent_usd * 1e6), provider.calls[0].costMicros, 'charged its usage, once');
+    const rpc = budgetRpc(stack);
+    try {
+      t.like(await rpc.call.Reconcile({ id: agent.id }, { principal: { type: 'service', id: 'e2e' } }), {
+        ok: true,
+        ledger_spent_micros: provider.calls[0].costMicros,
+      });
+    } finally {
+      rpc.close();
+    }
+  },
+);
+
+test.serial(
+  'when two gateways in front of two budget replicas take 100 calls at once on one budget, then the provider is never paid more than the budget',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 0.5);
+    provider.reset();
+    provider.behaviour.answerWords = 1_000;
+    const replica = await stack.startReplica('budget');
+    const second = await startGateway(
+      loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', BUDGET_ADDR: replica.addr }),
+      createLogger('gateway-2', testEnv.logLevel),
+    );
+    const secondHttp = httpClient(second.url, second.ca);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          (i % 2 ? secondHttp : stack.http).post('/v1/proxy/openai/chat/completions', {
+            token: agent.token,
+            json: chatRequest({ model: 'gpt-4-turbo', max_tokens: 1_000 }),
+          }),
+        ),
+      );
+      t.true(
+        answers.every((r) => r.status === 200 || r.status === 402),
+        answers.map((r) => r.status).join(','),
+      );
+      t.true(answers.filter((r) => r.status === 200).length > 0);
+      const budget = await eventually(
+        () => budgetOf(stack, admin, agent.id),
+        (b) => b.reserved_usd === 0,
+      );
+      const billed = provider.billedMicros();
+      t.true(billed <= 500_000, `billed ${billed} µ$ of a 500,000 µ$ budget`);
+      t.is(Math.round(budget.spent_usd * 1e6), billed, 'spent is what the provider was paid');
+    } finally {
+      secondHttp.close();
+      await second.stop();
+      await replica.stop();
+    }
+  },
+);

@@ -11,6 +11,7 @@ import { loginAsAdmin, type Session } from '../support/session.js';
 import { eventually } from '../support/eventually.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { testEnv } from '../support/env.js';
+import { budgetOf, chatRequest, createAgent } from '../support/factories.js';
 
 // The LLM provider proxy end to end: agent token → gateway → a hold on the agent's budget →
 // provider-key → the provider (a stand-in on loopback that knows what each call costs) →
@@ -34,7 +35,14 @@ test.before(async () => {
   provider = await startFakeProvider((model) => PRICES[model] ?? { input: 0, output: 0 });
   stack = await startStack({
     env: {
-      gateway: { PROXY_TIMEOUT_MS: '2000', RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000', GRPC_DEADLINE_MS: '20000', ESCROW_IDLE_MS: '300', DEFAULT_MAX_OUTPUT_TOKENS: '1000' },
+      gateway: {
+        PROXY_TIMEOUT_MS: '2000',
+        RATE_LIMIT_TOKEN_PER_MIN: '100000',
+        RATE_LIMIT_PRINCIPAL_PER_MIN: '100000',
+        GRPC_DEADLINE_MS: '20000',
+        ESCROW_IDLE_MS: '300',
+        DEFAULT_MAX_OUTPUT_TOKENS: '1000',
+      },
       budget: { MAX_PARALLEL_CALLS: '200', ESCROW_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
     },
   });
@@ -43,7 +51,10 @@ test.before(async () => {
     ['openai', PROVIDER_KEY, `${provider.url}/v1`],
     ['anthropic', ANTHROPIC_KEY, provider.url],
   ]) {
-    const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: name, name, api_key, base_url } });
+    const key = await stack.http.post('/v1/provider-keys', {
+      token: admin.access_token,
+      json: { provider: name, name, api_key, base_url },
+    });
     if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
   }
 });
@@ -53,74 +64,72 @@ test.after.always(async () => {
 });
 test.beforeEach(() => provider.reset());
 
-async function newAgent(budgetUsd: number) {
-  const res = await stack.http.post('/v1/agents', {
-    token: admin.access_token,
-    json: { name: `agent-${Math.random().toString(36).slice(2, 8)}`, budget_usd: budgetUsd },
-  });
-  if (res.status !== 201) throw new Error(`agent: ${res.status} ${res.text}`);
-  return { id: res.body.agent.id as string, token: res.body.token as string };
-}
-
-async function budgetOf(agentId: string) {
-  return (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: admin.access_token })).body as {
-    limit_usd: number;
-    spent_usd: number;
-    reserved_usd: number;
-    remaining_usd: number;
-  };
-}
-const settled = (agentId: string) => eventually(() => budgetOf(agentId), (b) => b.reserved_usd === 0);
+const settled = (agentId: string) =>
+  eventually(
+    () => budgetOf(stack, admin, agentId),
+    (b) => b.reserved_usd === 0,
+  );
 const micros = (usd: number) => Math.round(usd * 1_000_000);
 const chat = (token: string, json: Record<string, unknown>) => stack.http.post('/v1/proxy/openai/chat/completions', { token, json });
-const ask = (extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], ...extra });
 
-test.serial('when an agent calls the provider, then the stored key is injected, the answer passes through with what it cost, and the priced usage is charged', async (t) => {
-  const agent = await newAgent(5);
-  const res = await chat(agent.token, ask());
-  t.is(res.status, 200, res.text);
-  t.is(res.body.choices[0].message.content.split(' ').length, 20);
-  const [call] = provider.calls;
-  t.is(call.authorization, `Bearer ${PROVIDER_KEY}`, 'the provider got the stored key, not the agent token');
-  t.false(res.text.includes(PROVIDER_KEY));
-  t.is(call.body.max_completion_tokens, 1000, 'no bound in the request: the proxy set the largest that fits, at most the default');
-  t.is(res.headers['x-tollgate-cost-usd'], (call.costMicros / 1e6).toFixed(6));
-  t.is(micros(Number(res.headers['x-tollgate-remaining-usd'])), 5_000_000 - call.costMicros);
-  const budget = await settled(agent.id);
-  t.is(micros(budget.spent_usd), call.costMicros, 'charged exactly what the provider bills');
-});
+test.serial(
+  'when an agent calls the provider, then the stored key is injected, the answer passes through with what it cost, and the priced usage is charged',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 5);
+    const res = await chat(agent.token, chatRequest());
+    t.is(res.status, 200, res.text);
+    t.is(res.body.choices[0].message.content.split(' ').length, 20);
+    const [call] = provider.calls;
+    t.is(call.authorization, `Bearer ${PROVIDER_KEY}`, 'the provider got the stored key, not the agent token');
+    t.false(res.text.includes(PROVIDER_KEY));
+    t.is(call.body.max_completion_tokens, 1000, 'no bound in the request: the proxy set the largest that fits, at most the default');
+    t.is(res.headers['x-tollgate-cost-usd'], (call.costMicros / 1e6).toFixed(6));
+    t.is(micros(Number(res.headers['x-tollgate-remaining-usd'])), 5_000_000 - call.costMicros);
+    const budget = await settled(agent.id);
+    t.is(micros(budget.spent_usd), call.costMicros, 'charged exactly what the provider bills');
+  },
+);
 
 test.serial('when an agent makes calls one after another, then they reuse one connection to the provider', async (t) => {
-  const agent = await newAgent(5);
-  for (let i = 0; i < 5; i++) t.is((await chat(agent.token, ask())).status, 200);
+  const agent = await createAgent(stack, admin, 5);
+  for (let i = 0; i < 5; i++) t.is((await chat(agent.token, chatRequest())).status, 200);
   t.is(provider.calls.length, 5);
   t.is(new Set(provider.calls.map((c) => c.connection)).size, 1, 'no new TCP (and TLS) handshake per call');
 });
 
-test.serial('when a stream did not ask for its usage, then the client gets the stream it would get without Tollgate, and its real usage is charged', async (t) => {
-  const agent = await newAgent(5);
-  const res = await chat(agent.token, ask({ stream: true }));
-  t.is(res.status, 200);
-  t.regex(String(res.headers['content-type']), /text\/event-stream/);
-  const [call] = provider.calls;
-  t.deepEqual(call.body.stream_options, { include_usage: true }, 'the proxy asked the provider for the usage');
-  const events = res.text.split('\n\n').filter(Boolean);
-  t.false(events.some((e) => e.includes('"usage"')), 'the usage chunk the client did not ask for is not passed on');
-  t.is(events.filter((e) => e.startsWith('data: {')).length, 20);
-  t.is(events.at(-2), 'data: [DONE]');
-  t.is(events.at(-1), `: tollgate cost_usd=${(call.costMicros / 1e6).toFixed(6)} remaining_usd=${((5_000_000 - call.costMicros) / 1e6).toFixed(6)}`);
-  t.is(micros((await settled(agent.id)).spent_usd), call.costMicros);
-});
+test.serial(
+  'when a stream did not ask for its usage, then the client gets the stream it would get without Tollgate, and its real usage is charged',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 5);
+    const res = await chat(agent.token, chatRequest({ stream: true }));
+    t.is(res.status, 200);
+    t.regex(String(res.headers['content-type']), /text\/event-stream/);
+    const [call] = provider.calls;
+    t.deepEqual(call.body.stream_options, { include_usage: true }, 'the proxy asked the provider for the usage');
+    const events = res.text.split('\n\n').filter(Boolean);
+    t.false(
+      events.some((e) => e.includes('"usage"')),
+      'the usage chunk the client did not ask for is not passed on',
+    );
+    t.is(events.filter((e) => e.startsWith('data: {')).length, 20);
+    t.is(events.at(-2), 'data: [DONE]');
+    t.is(
+      events.at(-1),
+      `: tollgate cost_usd=${(call.costMicros / 1e6).toFixed(6)} remaining_usd=${((5_000_000 - call.costMicros) / 1e6).toFixed(6)}`,
+    );
+    t.is(micros((await settled(agent.id)).spent_usd), call.costMicros);
+  },
+);
 
 test.serial('when a stream asked for its usage, then it gets the usage chunk as the provider sent it', async (t) => {
-  const agent = await newAgent(5);
-  const res = await chat(agent.token, ask({ stream: true, stream_options: { include_usage: true } }));
+  const agent = await createAgent(stack, admin, 5);
+  const res = await chat(agent.token, chatRequest({ stream: true, stream_options: { include_usage: true } }));
   t.true(res.text.split('\n\n').some((e) => e.includes('"usage":{"prompt_tokens"')));
   t.is(micros((await settled(agent.id)).spent_usd), provider.calls[0].costMicros);
 });
 
 test.serial('when Anthropic streams a message, then the usage of message_start and the last message_delta is charged', async (t) => {
-  const agent = await newAgent(5);
+  const agent = await createAgent(stack, admin, 5);
   const res = await stack.http.post('/v1/proxy/anthropic/v1/messages', {
     token: agent.token,
     json: { model: 'claude-3-5-haiku-20241022', max_tokens: 300, stream: true, messages: [{ role: 'user', content: 'a haiku please' }] },
@@ -133,134 +142,167 @@ test.serial('when Anthropic streams a message, then the usage of message_start a
 });
 
 test.serial('when a model has no price, or a path is not a priced endpoint, then 400 and nothing reaches the provider', async (t) => {
-  const agent = await newAgent(5);
-  const unpriced = await chat(agent.token, ask({ model: 'o3-pro' }));
+  const agent = await createAgent(stack, admin, 5);
+  const unpriced = await chat(agent.token, chatRequest({ model: 'o3-pro' }));
   t.is(unpriced.status, 400);
   t.is(unpriced.body.error.code, 'model_not_priced');
   const other = await stack.http.post('/v1/proxy/openai/fine_tuning/jobs', { token: agent.token, json: { model: 'gpt-4o-mini' } });
   t.is(other.status, 400);
   t.is(other.body.error.code, 'endpoint_not_priced');
   t.is(provider.calls.length, 0);
-  t.deepEqual(await budgetOf(agent.id), { limit_usd: 5, spent_usd: 0, reserved_usd: 0, remaining_usd: 5 });
+  t.deepEqual(await budgetOf(stack, admin, agent.id), { limit_usd: 5, spent_usd: 0, reserved_usd: 0, remaining_usd: 5 });
 });
 
-test.serial('when max_tokens cannot fit the budget, then 402 before anything is sent; without max_tokens the call is bounded to what remains', async (t) => {
-  const agent = await newAgent(0.05);
-  const big = await chat(agent.token, ask({ model: 'gpt-4-turbo', max_tokens: 100_000 }));
-  t.is(big.status, 402);
-  t.is(big.body.error.code, 'budget_exhausted');
-  t.like(big.body.error.details, { provider: 'openai', model: 'gpt-4-turbo' });
-  t.is(provider.calls.length, 0);
-  // The refusal is audited, once.
-  const audited = await eventually(
-    async () => (await stack.http.get(`/v1/audit/events?action=budget.exhausted&resource_id=${agent.id}`, { token: admin.access_token })).body.items as { outcome: string; details: Record<string, unknown> }[],
-    (items) => items.length > 0,
-  );
-  t.is(audited.length, 1);
-  t.like(audited[0], { outcome: 'denied', details: { provider: 'openai', model: 'gpt-4-turbo' } });
-  provider.behaviour.answerWords = 100_000;
-  const bounded = await chat(agent.token, ask({ model: 'gpt-4-turbo' }));
-  t.is(bounded.status, 200, bounded.text);
-  const [call] = provider.calls;
-  // $0.05 less the input bound, at 30 µ$ a token.
-  t.true((call.body.max_completion_tokens as number) < 1_700);
-  t.true(call.costMicros <= 50_000, `the provider was paid ${call.costMicros} µ$ of a 50,000 µ$ budget`);
-  const budget = await settled(agent.id);
-  t.is(micros(budget.spent_usd), call.costMicros);
-  t.true(budget.remaining_usd >= 0);
-});
+test.serial(
+  'when max_tokens cannot fit the budget, then 402 before anything is sent; without max_tokens the call is bounded to what remains',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 0.05);
+    const big = await chat(agent.token, chatRequest({ model: 'gpt-4-turbo', max_tokens: 100_000 }));
+    t.is(big.status, 402);
+    t.is(big.body.error.code, 'budget_exhausted');
+    t.like(big.body.error.details, { provider: 'openai', model: 'gpt-4-turbo' });
+    t.is(provider.calls.length, 0);
+    // The refusal is audited, once.
+    const audited = await eventually(
+      async () =>
+        (await stack.http.get(`/v1/audit/events?action=budget.exhausted&resource_id=${agent.id}`, { token: admin.access_token })).body
+          .items as { outcome: string; details: Record<string, unknown> }[],
+      (items) => items.length > 0,
+    );
+    t.is(audited.length, 1);
+    t.like(audited[0], { outcome: 'denied', details: { provider: 'openai', model: 'gpt-4-turbo' } });
+    provider.behaviour.answerWords = 100_000;
+    const bounded = await chat(agent.token, chatRequest({ model: 'gpt-4-turbo' }));
+    t.is(bounded.status, 200, bounded.text);
+    const [call] = provider.calls;
+    // $0.05 less the input bound, at 30 µ$ a token.
+    t.true((call.body.max_completion_tokens as number) < 1_700);
+    t.true(call.costMicros <= 50_000, `the provider was paid ${call.costMicros} µ$ of a 50,000 µ$ budget`);
+    const budget = await settled(agent.id);
+    t.is(micros(budget.spent_usd), call.costMicros);
+    t.true(budget.remaining_usd >= 0);
+  },
+);
 
-test.serial('when 150 calls hit a $0.50 budget at once, then at least 95% of it is used and the provider is never paid more than the budget', async (t) => {
-  const agent = await newAgent(0.5);
-  provider.behaviour.answerWords = 1_000;
-  const answers = await Promise.all(Array.from({ length: 150 }, () => chat(agent.token, ask({ model: 'gpt-4-turbo', max_tokens: 1_000 }))));
-  const served = answers.filter((r) => r.status === 200).length;
-  t.true(answers.every((r) => r.status === 200 || r.status === 402), answers.map((r) => r.status).join(','));
-  const budget = await settled(agent.id);
-  const billed = provider.billedMicros();
-  t.log(`${served} served; provider billed ${billed} µ$; spent ${budget.spent_usd}`);
-  t.true(billed <= 500_000, 'never beyond the budget');
-  t.is(micros(budget.spent_usd), billed, 'spent is what the provider was paid');
-  t.true(billed >= 475_000, `at least 95% used: ${billed}`);
-});
+test.serial(
+  'when 150 calls hit a $0.50 budget at once, then at least 95% of it is used and the provider is never paid more than the budget',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 0.5);
+    provider.behaviour.answerWords = 1_000;
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, () => chat(agent.token, chatRequest({ model: 'gpt-4-turbo', max_tokens: 1_000 }))),
+    );
+    const served = answers.filter((r) => r.status === 200).length;
+    t.true(
+      answers.every((r) => r.status === 200 || r.status === 402),
+      answers.map((r) => r.status).join(','),
+    );
+    const budget = await settled(agent.id);
+    const billed = provider.billedMicros();
+    t.log(`${served} served; provider billed ${billed} µ$; spent ${budget.spent_usd}`);
+    t.true(billed <= 500_000, 'never beyond the budget');
+    t.is(micros(budget.spent_usd), billed, 'spent is what the provider was paid');
+    t.true(billed >= 475_000, `at least 95% used: ${billed}`);
+  },
+);
 
 test.serial('when the client goes away mid-stream, then the whole hold is charged', async (t) => {
-  const agent = await newAgent(5);
+  const agent = await createAgent(stack, admin, 5);
   provider.behaviour.answerWords = 50;
   provider.behaviour.chunkDelayMs = 20;
   await new Promise<void>((resolve) => {
     const url = new URL(`${stack.url}/v1/proxy/openai/chat/completions`);
-    const req = https.request(url, { method: 'POST', ca: stack.ca, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' } }, (res) => {
-      let seen = 0;
-      res.on('data', () => {
-        if (++seen === 3) {
-          req.destroy();
-          resolve();
-        }
-      });
-    });
-    req.end(JSON.stringify(ask({ stream: true, max_tokens: 100 })));
+    const req = https.request(
+      url,
+      { method: 'POST', ca: stack.ca, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' } },
+      (res) => {
+        let seen = 0;
+        res.on('data', () => {
+          if (++seen === 3) {
+            req.destroy();
+            resolve();
+          }
+        });
+      },
+    );
+    req.end(JSON.stringify(chatRequest({ stream: true, max_tokens: 100 })));
   });
   const budget = await settled(agent.id);
   // The hold: the body's bytes at the input price plus 100 output tokens.
   t.true(micros(budget.spent_usd) > provider.calls[0].costMicros, 'more than the usage so far: the whole hold');
-  t.is(micros(budget.spent_usd), Math.ceil((JSON.stringify(ask({ stream: true, max_tokens: 100 })).length * 150_000) / 1e6) + Math.ceil((100 * 600_000) / 1e6));
+  t.is(
+    micros(budget.spent_usd),
+    Math.ceil((JSON.stringify(chatRequest({ stream: true, max_tokens: 100 })).length * 150_000) / 1e6) + Math.ceil((100 * 600_000) / 1e6),
+  );
 });
 
 test.serial('when the provider cuts the answer off or gives no usage, then the whole hold is charged', async (t) => {
-  const agent = await newAgent(5);
-  const hold = Math.ceil((JSON.stringify(ask({ max_tokens: 100 })).length * 150_000) / 1e6) + 60;
+  const agent = await createAgent(stack, admin, 5);
+  const hold = Math.ceil((JSON.stringify(chatRequest({ max_tokens: 100 })).length * 150_000) / 1e6) + 60;
   provider.behaviour.noUsage = true;
-  t.is((await chat(agent.token, ask({ max_tokens: 100 }))).status, 200);
+  t.is((await chat(agent.token, chatRequest({ max_tokens: 100 }))).status, 200);
   t.is(micros((await settled(agent.id)).spent_usd), hold);
   provider.behaviour.noUsage = false;
   provider.behaviour.cutAfterChunks = 3;
-  await chat(agent.token, ask({ max_tokens: 100, stream: true })).catch(() => undefined);
-  const streamHold = Math.ceil((JSON.stringify(ask({ max_tokens: 100, stream: true })).length * 150_000) / 1e6) + 60;
+  await chat(agent.token, chatRequest({ max_tokens: 100, stream: true })).catch(() => undefined);
+  const streamHold = Math.ceil((JSON.stringify(chatRequest({ max_tokens: 100, stream: true })).length * 150_000) / 1e6) + 60;
   t.is(micros((await settled(agent.id)).spent_usd), hold + streamHold);
 });
 
 test.serial('when the provider answers 429 or an error, then it passes through and the hold is released', async (t) => {
-  const agent = await newAgent(5);
+  const agent = await createAgent(stack, admin, 5);
   provider.behaviour.fail = { status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'slow down' } } };
-  const res = await chat(agent.token, ask());
+  const res = await chat(agent.token, chatRequest());
   t.is(res.status, 429);
   t.is(res.headers['retry-after'], '7');
   t.deepEqual(res.body, { error: { message: 'slow down' } });
   t.deepEqual(await settled(agent.id), { limit_usd: 5, spent_usd: 0, reserved_usd: 0, remaining_usd: 5 });
 });
 
-test.serial('when the provider is unreachable, then 503 and nothing is charged; when it stops answering, 504 and the hold is charged', async (t) => {
-  const agent = await newAgent(2);
-  const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
-  const anthropic = keys.body.items.find((k: { provider: string }) => k.provider === 'anthropic');
-  const message = { model: 'claude-3-5-haiku-20241022', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
-  const moved = await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: 'http://127.0.0.1:1', api_key: ANTHROPIC_KEY } });
-  t.is(moved.status, 200, moved.text);
-  try {
-    // The gateway reuses a resolved key for up to a second.
-    await new Promise((r) => setTimeout(r, 1_100));
-    const down = await stack.http.post('/v1/proxy/anthropic/v1/messages', { token: agent.token, json: message });
-    t.is(down.status, 503, down.text);
-    t.is(down.body.error.code, 'service_unavailable');
-    t.deepEqual(await settled(agent.id), { limit_usd: 2, spent_usd: 0, reserved_usd: 0, remaining_usd: 2 });
-  } finally {
-    await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, { token: admin.access_token, json: { base_url: provider.url, api_key: ANTHROPIC_KEY } });
-  }
-  provider.behaviour.hang = true;
-  const hung = await chat(agent.token, ask({ max_tokens: 10 }));
-  t.is(hung.status, 504);
-  t.is(hung.body.error.code, 'gateway_timeout');
-  const budget = await settled(agent.id);
-  t.is(micros(budget.spent_usd), Math.ceil((JSON.stringify(ask({ max_tokens: 10 })).length * 150_000) / 1e6) + 6);
-});
+test.serial(
+  'when the provider is unreachable, then 503 and nothing is charged; when it stops answering, 504 and the hold is charged',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 2);
+    const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
+    const anthropic = keys.body.items.find((k: { provider: string }) => k.provider === 'anthropic');
+    const message = { model: 'claude-3-5-haiku-20241022', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+    const moved = await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, {
+      token: admin.access_token,
+      json: { base_url: 'http://127.0.0.1:1', api_key: ANTHROPIC_KEY },
+    });
+    t.is(moved.status, 200, moved.text);
+    try {
+      // The gateway reuses a resolved key for up to a second.
+      await new Promise((r) => setTimeout(r, 1_100));
+      const down = await stack.http.post('/v1/proxy/anthropic/v1/messages', { token: agent.token, json: message });
+      t.is(down.status, 503, down.text);
+      t.is(down.body.error.code, 'service_unavailable');
+      t.deepEqual(await settled(agent.id), { limit_usd: 2, spent_usd: 0, reserved_usd: 0, remaining_usd: 2 });
+    } finally {
+      await stack.http.patch(`/v1/provider-keys/${anthropic.id}`, {
+        token: admin.access_token,
+        json: { base_url: provider.url, api_key: ANTHROPIC_KEY },
+      });
+    }
+    provider.behaviour.hang = true;
+    const hung = await chat(agent.token, chatRequest({ max_tokens: 10 }));
+    t.is(hung.status, 504);
+    t.is(hung.body.error.code, 'gateway_timeout');
+    const budget = await settled(agent.id);
+    t.is(micros(budget.spent_usd), Math.ceil((JSON.stringify(chatRequest({ max_tokens: 10 })).length * 150_000) / 1e6) + 6);
+  },
+);
 
 test.serial('when the request body is chunked, then it is proxied like any other', async (t) => {
-  const agent = await newAgent(5);
+  const agent = await createAgent(stack, admin, 5);
   const status = await new Promise<number>((resolve, reject) => {
     const req = https.request(
       `${stack.url}/v1/proxy/openai/chat/completions`,
-      { method: 'POST', ca: stack.ca, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      {
+        method: 'POST',
+        ca: stack.ca,
+        headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -268,13 +310,13 @@ test.serial('when the request body is chunked, then it is proxied like any other
     );
     req.on('error', reject);
     // Written in two chunks, without a Content-Length, as streaming HTTP clients send bodies.
-    const body = JSON.stringify(ask());
+    const body = JSON.stringify(chatRequest());
     req.write(body.slice(0, 10));
     req.end(body.slice(10));
   });
   t.is(status, 200);
   t.is(provider.calls.length, 1);
-  t.deepEqual(provider.calls[0].body.messages, ask().messages);
+  t.deepEqual(provider.calls[0].body.messages, chatRequest().messages);
 });
 
 test.serial('when an agent limited to some providers calls another, then 403 and nothing is sent', async (t) => {
@@ -283,22 +325,22 @@ test.serial('when an agent limited to some providers calls another, then 403 and
     json: { name: 'anthropic-only', budget_usd: 5, providers: ['anthropic'] },
   });
   t.is(res.status, 201, res.text);
-  const call = await chat(res.body.token, ask());
+  const call = await chat(res.body.token, chatRequest());
   t.is(call.status, 403);
   t.regex(call.body.error.message, /may not use provider openai/);
   t.is(provider.calls.length, 0);
 });
 
 test.serial('when a person or a token without proxy:invoke calls the proxy, then 403 and nothing is sent', async (t) => {
-  const asUser = await chat(admin.access_token, ask());
+  const asUser = await chat(admin.access_token, chatRequest());
   t.is(asUser.status, 403);
   const pat = await stack.http.post('/v1/tokens', { token: admin.access_token, json: { name: 'no-proxy', scopes: ['tokens:read'] } });
-  t.is((await chat(pat.body.token, ask())).status, 403);
+  t.is((await chat(pat.body.token, chatRequest())).status, 403);
   t.is(provider.calls.length, 0);
 });
 
 test.serial('when a gateway dies with a call in flight, then its escrow is charged whole when it expires, and audited', async (t) => {
-  const agent = await newAgent(1);
+  const agent = await createAgent(stack, admin, 1);
   const port = await freePort();
   const gateway = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(ROOT, 'gateway/src/main.ts')], {
     cwd: ROOT,
@@ -310,19 +352,30 @@ test.serial('when a gateway dies with a call in flight, then its escrow is charg
   try {
     await waitForTcp(port, '127.0.0.1', 60_000);
     provider.behaviour.delayMs = 1_500;
-    const call = http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask({ max_tokens: 100 }) }).catch(() => null);
-    await eventually(async () => provider.calls.length, (n) => n === 1);
+    const call = http
+      .post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest({ max_tokens: 100 }) })
+      .catch(() => null);
+    await eventually(
+      async () => provider.calls.length,
+      (n) => n === 1,
+    );
     gateway.kill('SIGKILL');
     await exited;
-    const held = await budgetOf(agent.id);
+    const held = await budgetOf(stack, admin, agent.id);
     t.true(held.reserved_usd > 0, 'the escrow stays after its gateway died');
     await call;
     // Nobody syncs the escrow any more: at its expiry (3 s here) it is charged whole — the call's hold and the escrow's headroom.
-    const after = await eventually(() => budgetOf(agent.id), (b) => b.reserved_usd === 0, 15_000);
+    const after = await eventually(
+      () => budgetOf(stack, admin, agent.id),
+      (b) => b.reserved_usd === 0,
+      15_000,
+    );
     t.is(after.spent_usd, held.reserved_usd);
     t.true(micros(after.spent_usd) >= provider.calls[0].costMicros, 'never less than the provider was paid');
     const audit = await eventually(
-      async () => (await stack.http.get(`/v1/audit/events?action=budget.call.charged_whole&resource_id=${agent.id}`, { token: admin.access_token })).body.items,
+      async () =>
+        (await stack.http.get(`/v1/audit/events?action=budget.call.charged_whole&resource_id=${agent.id}`, { token: admin.access_token }))
+          .body.items,
       (items: unknown[]) => items.length > 0,
     );
     t.like(audit[0], { actor: { type: 'agent', id: agent.id }, details: { charged_micros: micros(held.reserved_usd) } });
@@ -333,51 +386,63 @@ test.serial('when a gateway dies with a call in flight, then its escrow is charg
   }
 });
 
-test.serial('when an agent is at its limit on calls in flight or tokens this minute, then 429 with Retry-After and nothing is sent', async (t) => {
-  const agent = await newAgent(5);
-  const patched = await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 2 } });
-  t.is(patched.status, 200, patched.text);
-  t.like(patched.body, { max_parallel_calls: 2, tokens_per_minute: 0 });
-  provider.behaviour.delayMs = 600;
-  const answers = await Promise.all([0, 1, 2].map(() => chat(agent.token, ask())));
-  t.deepEqual(answers.map((r) => r.status).sort(), [200, 200, 429]);
-  const refused = answers.find((r) => r.status === 429)!;
-  t.is(refused.body.error.code, 'rate_limited');
-  t.truthy(refused.headers['retry-after']);
-  t.is(provider.calls.length, 2);
-
-  provider.behaviour.delayMs = 0;
-  const frugal = await newAgent(5);
-  await stack.http.patch(`/v1/agents/${frugal.id}`, { token: admin.access_token, json: { tokens_per_minute: 10 } });
-  t.is((await chat(frugal.token, ask())).status, 200, 'the first call of the minute goes through');
-  await settled(frugal.id);
-  const over = await chat(frugal.token, ask());
-  // (unless the minute just turned)
-  t.true(over.status === 429 || over.status === 200);
-  if (over.status === 429) t.true(Number(over.headers['retry-after']) <= 60);
-  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: -1 } })).status, 400);
-});
-
-test.serial("when the caller's rate limit refuses a proxied call, then 429, nothing is sent, and the call's hold and place are given back", async (t) => {
-  const agent = await newAgent(5);
-  t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 1 } })).status, 200);
-  // A gateway that lets a token make one request a minute (the call's hold and place are taken alongside that limit).
-  const strict = await startGateway(loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', RATE_LIMIT_TOKEN_PER_MIN: '1' }), createLogger('gateway-strict', testEnv.logLevel));
-  const strictHttp = httpClient(strict.url, strict.ca);
-  try {
-    const call = () => strictHttp.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask() });
-    t.is((await call()).status, 200);
-    const refused = await call();
-    t.is(refused.status, 429, refused.text);
+test.serial(
+  'when an agent is at its limit on calls in flight or tokens this minute, then 429 with Retry-After and nothing is sent',
+  async (t) => {
+    const agent = await createAgent(stack, admin, 5);
+    const patched = await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 2 } });
+    t.is(patched.status, 200, patched.text);
+    t.like(patched.body, { max_parallel_calls: 2, tokens_per_minute: 0 });
+    provider.behaviour.delayMs = 600;
+    const answers = await Promise.all([0, 1, 2].map(() => chat(agent.token, chatRequest())));
+    t.deepEqual(answers.map((r) => r.status).sort(), [200, 200, 429]);
+    const refused = answers.find((r) => r.status === 429)!;
     t.is(refused.body.error.code, 'rate_limited');
-    t.is(provider.calls.length, 1, 'the refused call was not sent');
-    // Its place among the agent's one call in flight was given back: the next call (on the other gateway) gets it.
-    t.is((await chat(agent.token, ask())).status, 200);
-    // And its hold: the strict gateway's escrow goes back whole once idle, and only the two calls sent are spent.
-    const budget = await settled(agent.id);
-    t.is(micros(budget.spent_usd), provider.calls.reduce((sum, c) => sum + c.costMicros, 0));
-  } finally {
-    strictHttp.close();
-    await strict.stop();
-  }
-});
+    t.truthy(refused.headers['retry-after']);
+    t.is(provider.calls.length, 2);
+
+    provider.behaviour.delayMs = 0;
+    const frugal = await createAgent(stack, admin, 5);
+    await stack.http.patch(`/v1/agents/${frugal.id}`, { token: admin.access_token, json: { tokens_per_minute: 10 } });
+    t.is((await chat(frugal.token, chatRequest())).status, 200, 'the first call of the minute goes through');
+    await settled(frugal.id);
+    const over = await chat(frugal.token, chatRequest());
+    // (unless the minute just turned)
+    t.true(over.status === 429 || over.status === 200);
+    if (over.status === 429) t.true(Number(over.headers['retry-after']) <= 60);
+    t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: -1 } })).status, 400);
+  },
+);
+
+test.serial(
+  "when the caller's rate limit refuses a proxied call, then 429, nothing is sent, and the call's hold and place are given back",
+  async (t) => {
+    const agent = await createAgent(stack, admin, 5);
+    t.is((await stack.http.patch(`/v1/agents/${agent.id}`, { token: admin.access_token, json: { max_parallel_calls: 1 } })).status, 200);
+    // A gateway that lets a token make one request a minute (the call's hold and place are taken alongside that limit).
+    const strict = await startGateway(
+      loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', RATE_LIMIT_TOKEN_PER_MIN: '1' }),
+      createLogger('gateway-strict', testEnv.logLevel),
+    );
+    const strictHttp = httpClient(strict.url, strict.ca);
+    try {
+      const call = () => strictHttp.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest() });
+      t.is((await call()).status, 200);
+      const refused = await call();
+      t.is(refused.status, 429, refused.text);
+      t.is(refused.body.error.code, 'rate_limited');
+      t.is(provider.calls.length, 1, 'the refused call was not sent');
+      // Its place among the agent's one call in flight was given back: the next call (on the other gateway) gets it.
+      t.is((await chat(agent.token, chatRequest())).status, 200);
+      // And its hold: the strict gateway's escrow goes back whole once idle, and only the two calls sent are spent.
+      const budget = await settled(agent.id);
+      t.is(
+        micros(budget.spent_usd),
+        provider.calls.reduce((sum, c) => sum + c.costMicros, 0),
+      );
+    } finally {
+      strictHttp.close();
+      await strict.stop();
+    }
+  },
+);

@@ -4,6 +4,7 @@ import { loadIdentity, loadToken } from '@tollgate/proto';
 import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import type { TokenDefinition } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import { startStack, type Stack } from '../support/stack.js';
+import { sleep } from '../support/eventually.js';
 
 // The API-token routes of the REST API (/openapi.json) through the real HTTPS gateway. The first
 // credential is the installation's BOOTSTRAP_TOKEN (owned by the bootstrap admin); other
@@ -16,14 +17,15 @@ let adminId: string;
 const TOKEN_FORMAT = /^tg_pat_[0-9A-Za-z]{54}$/;
 let adminToken = '';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test.before(async () => {
   stack = await startStack({ services: ['audit', 'identity', 'token'], env: { identity: { ARGON2_MEMORY_KIB: '1024' } } });
   const opts = { issuer: 'e2e', secret: stack.secrets.SERVICE_TOKEN_SECRET };
   identity = createServiceClient(loadIdentity().Identity, stack.addrs.identity, opts);
   tokenRpc = createServiceClient(loadToken().Token, stack.addrs.token, opts);
-  const admins = await identity.call.ListUsers({ role: 'admin', page: { limit: 10 } }, { principal: { type: 'user', id: 'e2e', role: 'admin' } });
+  const admins = await identity.call.ListUsers(
+    { role: 'admin', page: { limit: 10 } },
+    { principal: { type: 'user', id: 'e2e', role: 'admin' } },
+  );
   adminId = admins.items.find((u) => u.email === stack.secrets.BOOTSTRAP_ADMIN_EMAIL)!.id;
 
   // A real token string for BOOTSTRAP_TOKEN: mint one, take its text, and let the token
@@ -35,7 +37,11 @@ test.before(async () => {
   adminToken = seed.secret;
   await tokenRpc.call.RevokeToken({ id: seed.token!.id }, { principal: { type: 'user', id: adminId, role: 'admin' } });
   await stack.stop('token');
-  Object.assign(stack.env.token, { BOOTSTRAP_TOKEN: adminToken, MONGO_DB: `${stack.env.token.MONGO_DB}_seeded`, BOOTSTRAP_TOKEN_OWNER_ID: adminId });
+  Object.assign(stack.env.token, {
+    BOOTSTRAP_TOKEN: adminToken,
+    MONGO_DB: `${stack.env.token.MONGO_DB}_seeded`,
+    BOOTSTRAP_TOKEN_OWNER_ID: adminId,
+  });
   await stack.start('token');
 });
 
@@ -48,7 +54,12 @@ test.after.always(async () => {
 /** A new user with `role`, holding a personal token with `scopes` (default: all the role allows), as a session would mint it. */
 async function person(role: Role, scopes: readonly string[] = ROLE_SCOPES[role]): Promise<{ id: string; token: string }> {
   const user = await identity.call.CreateUser(
-    { email: `${role}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`, password: 'correct-horse-battery-staple', role, name: '' },
+    {
+      email: `${role}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
+      password: 'correct-horse-battery-staple',
+      role,
+      name: '',
+    },
     { principal: { type: 'user', id: adminId, role: 'admin' } },
   );
   const principal: Principal = { type: 'user', id: user.id, role };
@@ -131,7 +142,10 @@ test('when tokens are listed, then only your own show; admins may ask for anothe
   t.is(page1.body.items.length + page2.body.items.length, 4, 'three new ones and the first token');
 
   const revoked = await stack.http.get('/v1/tokens?status=revoked', { token: me.token });
-  t.deepEqual(revoked.body.items.map((i: { id: string }) => i.id), [ids[0]]);
+  t.deepEqual(
+    revoked.body.items.map((i: { id: string }) => i.id),
+    [ids[0]],
+  );
   t.is((await stack.http.get('/v1/tokens?status=bogus', { token: me.token })).status, 400);
   t.is((await stack.http.get('/v1/tokens?limit=101', { token: me.token })).status, 400);
 
@@ -202,7 +216,14 @@ test('when a token in steady use is revoked elsewhere, then this gateway refuses
 
 test('when a token revokes itself, then it is 401 on its next request', async (t) => {
   const me = await person('member');
-  t.is((await stack.http.delete(`/v1/tokens/${(await stack.http.get('/v1/tokens', { token: me.token })).body.items[0].id}`, { token: me.token })).status, 204);
+  t.is(
+    (
+      await stack.http.delete(`/v1/tokens/${(await stack.http.get('/v1/tokens', { token: me.token })).body.items[0].id}`, {
+        token: me.token,
+      })
+    ).status,
+    204,
+  );
   t.is((await stack.http.get('/v1/tokens', { token: me.token })).status, 401);
 });
 
@@ -267,7 +288,13 @@ test('when a token is introspected, then an active one shows id, owner, scopes a
   const created = (await create(me.token, { name: 'probe', scopes: ['proxy:invoke', 'agents:read'] })).body;
   const active = await stack.http.post('/v1/tokens/introspect', { token: me.token, json: { token: created.token } });
   t.is(active.status, 200);
-  t.deepEqual(active.body, { active: true, id: created.id, owner_id: me.id, scopes: ['agents:read', 'proxy:invoke'], expires_at: created.expires_at });
+  t.deepEqual(active.body, {
+    active: true,
+    id: created.id,
+    owner_id: me.id,
+    scopes: ['agents:read', 'proxy:invoke'],
+    expires_at: created.expires_at,
+  });
 
   const flipped = created.token.slice(0, -1) + (created.token.endsWith('a') ? 'b' : 'a');
   await stack.http.delete(`/v1/tokens/${created.id}`, { token: me.token });
@@ -276,7 +303,11 @@ test('when a token is introspected, then an active one shows id, owner, scopes a
     t.is(res.status, 200);
     t.deepEqual(res.body, { active: false }, probe);
   }
-  t.is((await stack.http.post('/v1/tokens/introspect', { json: { token: created.token } })).status, 401, 'the caller must be authenticated');
+  t.is(
+    (await stack.http.post('/v1/tokens/introspect', { json: { token: created.token } })).status,
+    401,
+    'the caller must be authenticated',
+  );
 });
 
 test("when an owner's role is lowered, then their token's scopes narrow at the gateway", async (t) => {

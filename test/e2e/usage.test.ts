@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decryptIpToken } from '@tollgate/sdk';
 import type { Stack } from '../support/stack.js';
-import { addProviderKey, budgetRpc, createAgent, patOf, people, startMoneyStack, type People } from './budget-fixtures.js';
+import { addProviderKey, budgetRpc, createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // Handshake, usage, lease release and spend analytics through the gateway, as agents use them.
 let stack: Stack;
@@ -63,7 +63,14 @@ test('when nothing is left, then the handshake is 402 budget_exhausted', async (
 test('when usage is reported, then it is charged once per request_id, and the lease release returns the rest', async (t) => {
   const agent = await createAgent(stack, p.member, 10);
   const lease = (await handshake(agent.token, agent.id, { provider: 'openai', requested_usd: 1 })).body;
-  const report = { lease_id: lease.lease_id, request_id: 'req-1', provider: 'openai', model: 'gpt-4o', input_tokens: 1000, output_tokens: 500 };
+  const report = {
+    lease_id: lease.lease_id,
+    request_id: 'req-1',
+    provider: 'openai',
+    model: 'gpt-4o',
+    input_tokens: 1000,
+    output_tokens: 500,
+  };
   const first = await usage(agent.token, report);
   t.is(first.status, 200);
   t.deepEqual(first.body, { charged_usd: 0.0075, remaining_usd: 9, duplicate: false });
@@ -74,7 +81,10 @@ test('when usage is reported, then it is charged once per request_id, and the le
 
   const released = await stack.http.post(`/v1/leases/${lease.lease_id}/release`, { token: agent.token });
   t.is(released.status, 200);
-  t.deepEqual(released.body, { released_usd: 0.7425, budget: { limit_usd: 10, spent_usd: 0.2575, reserved_usd: 0, remaining_usd: 9.7425 } });
+  t.deepEqual(released.body, {
+    released_usd: 0.7425,
+    budget: { limit_usd: 10, spent_usd: 0.2575, reserved_usd: 0, remaining_usd: 9.7425 },
+  });
   t.is((await stack.http.post(`/v1/leases/${lease.lease_id}/release`, { token: agent.token })).body.released_usd, 0);
   t.deepEqual(await reconcile(agent.id), { ok: true, ledger_spent_micros: 257_500, budget_spent_micros: 257_500 });
 });
@@ -112,10 +122,16 @@ test('when spend is asked for, then the ledger is grouped by agent, provider, mo
     { key: 'claude-3-haiku', spent_usd: 0.25, requests: 1, input_tokens: 1_000_000, output_tokens: 0 },
   ]);
   const today = new Date().toISOString().slice(0, 10);
-  const byDay = await stack.http.get(`/v1/analytics/spend?group_by=day&from=${today}&to=${today}&agent_id=${agent.id}`, { token: p.viewer.access_token });
+  const byDay = await stack.http.get(`/v1/analytics/spend?group_by=day&from=${today}&to=${today}&agent_id=${agent.id}`, {
+    token: p.viewer.access_token,
+  });
   t.deepEqual(byDay.body.items, [{ key: today, spent_usd: 1.85, requests: 3, input_tokens: 3_000_000, output_tokens: 0 }]);
   const byAgent = await stack.http.get('/v1/analytics/spend?group_by=agent', { token: agent.token });
-  t.deepEqual(byAgent.body.items.map((r: { key: string }) => r.key), [agent.id], 'an agent sees only its own spend');
+  t.deepEqual(
+    byAgent.body.items.map((r: { key: string }) => r.key),
+    [agent.id],
+    'an agent sees only its own spend',
+  );
   const byProvider = await stack.http.get('/v1/analytics/spend?group_by=provider', { token: p.viewer.access_token });
   t.true(byProvider.body.items.some((r: { key: string; spent_usd: number }) => r.key === 'anthropic' && r.spent_usd >= 1.85));
   t.is((await stack.http.get('/v1/analytics/spend?group_by=week', { token: p.viewer.access_token })).status, 400);
@@ -128,11 +144,20 @@ test('when 200 usage reports and handshakes hit one budget through the gateway a
   const agent = await createAgent(stack, p.member, limitUsd);
   // Ten leases of $0.05 hold half the budget.
   const leases: string[] = [];
-  for (let i = 0; i < 10; i++) leases.push((await handshake(agent.token, agent.id, { provider: 'openai', requested_usd: 0.05 })).body.lease_id);
+  for (let i = 0; i < 10; i++)
+    leases.push((await handshake(agent.token, agent.id, { provider: 'openai', requested_usd: 0.05 })).body.lease_id);
 
   const started = Date.now();
   const reports = Array.from({ length: 150 }, (_, i) =>
-    usage(agent.token, { lease_id: leases[i % 10], request_id: `load-${i}`, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_usd: 0.004 }),
+    usage(agent.token, {
+      lease_id: leases[i % 10],
+      request_id: `load-${i}`,
+      provider: 'openai',
+      model: 'gpt-4o',
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_usd: 0.004,
+    }),
   );
   const handshakes = Array.from({ length: 50 }, () => handshake(agent.token, agent.id, { provider: 'openai', requested_usd: 0.02 }));
   const [reported, shaken] = await Promise.all([Promise.all(reports), Promise.all(handshakes)]);

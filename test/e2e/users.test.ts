@@ -2,13 +2,14 @@ import test from 'ava';
 import { startStack, type Stack } from '../support/stack.js';
 import type { HttpResponse } from '../support/http.js';
 import { auditEvents, edgeClient } from '../support/identity-edge.js';
+import { errorOf } from '../support/errors.js';
+import { newUser, PASSWORD, uniqueEmail, type ApiUser } from '../support/factories.js';
 
 // The Users routes of the REST API (/openapi.json) through the real HTTPS gateway, with identity, audit
 // and the token service (API-token callers and their scopes).
 let stack: Stack;
 let adminToken: string;
 let adminId: string;
-const PASSWORD = 'correct-horse-battery-staple';
 
 test.before(async () => {
   stack = await startStack({
@@ -23,26 +24,6 @@ test.before(async () => {
 });
 test.after.always(() => stack?.close());
 
-let counter = 0;
-const newEmail = (label = 'user') => `${label}-${Date.now()}-${++counter}@example.test`;
-const errorOf = (res: HttpResponse) => res.body?.error as { code: string; message: string; details?: Record<string, unknown> };
-
-interface ApiUser {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  disabled: boolean;
-  locked: boolean;
-  created_at: string;
-}
-
-async function createUser(role: string, extra: Record<string, unknown> = {}): Promise<ApiUser> {
-  const res = await stack.http.post('/v1/users', { token: adminToken, json: { email: newEmail(role), password: PASSWORD, role, ...extra } });
-  if (res.status !== 201) throw new Error(`create: ${res.status} ${res.text}`);
-  return res.body as ApiUser;
-}
-
 async function signIn(email: string, password = PASSWORD): Promise<string> {
   const res = await edgeClient(stack, 'signin').post('/v1/auth/login', { json: { email, password } });
   if (res.status !== 200) throw new Error(`login: ${res.status} ${res.text}`);
@@ -50,7 +31,7 @@ async function signIn(email: string, password = PASSWORD): Promise<string> {
 }
 
 async function person(role: string) {
-  const user = await createUser(role);
+  const user = await newUser(stack, adminToken, { role });
   return { user, token: await signIn(user.email) };
 }
 
@@ -60,31 +41,40 @@ async function apiToken(sessionToken: string, scopes: string[]): Promise<string>
   return res.body.token as string;
 }
 
-test.serial('PATCH and DELETE /v1/users/{id}: when it would leave no active admin, then 409 conflict; with a second admin it is allowed', async (t) => {
-  for (const res of [
-    await stack.http.patch(`/v1/users/${adminId}`, { token: adminToken, json: { role: 'manager' } }),
-    await stack.http.patch(`/v1/users/${adminId}`, { token: adminToken, json: { disabled: true } }),
-    await stack.http.delete(`/v1/users/${adminId}`, { token: adminToken }),
-  ]) {
-    t.is(res.status, 409);
-    t.is(errorOf(res).code, 'conflict');
-  }
-  const second = await createUser('admin');
-  const demoted = await stack.http.patch(`/v1/users/${second.id}`, { token: adminToken, json: { role: 'member' } });
-  t.is(demoted.status, 200);
-  t.is((await stack.http.delete(`/v1/users/${second.id}`, { token: adminToken })).status, 204);
-  t.is((await stack.http.get(`/v1/auth/me`, { token: adminToken })).body.role, 'admin');
-});
+test.serial(
+  'PATCH and DELETE /v1/users/{id}: when it would leave no active admin, then 409 conflict; with a second admin it is allowed',
+  async (t) => {
+    for (const res of [
+      await stack.http.patch(`/v1/users/${adminId}`, { token: adminToken, json: { role: 'manager' } }),
+      await stack.http.patch(`/v1/users/${adminId}`, { token: adminToken, json: { disabled: true } }),
+      await stack.http.delete(`/v1/users/${adminId}`, { token: adminToken }),
+    ]) {
+      t.is(res.status, 409);
+      t.is(errorOf(res).code, 'conflict');
+    }
+    const second = await newUser(stack, adminToken, { role: 'admin' });
+    const demoted = await stack.http.patch(`/v1/users/${second.id}`, { token: adminToken, json: { role: 'member' } });
+    t.is(demoted.status, 200);
+    t.is((await stack.http.delete(`/v1/users/${second.id}`, { token: adminToken })).status, 204);
+    t.is((await stack.http.get(`/v1/auth/me`, { token: adminToken })).body.role, 'admin');
+  },
+);
 
 test('POST /v1/users: when an admin creates a user, then 201 with the user, the email lower-cased, the name defaulted, and user.created audited', async (t) => {
-  const email = newEmail('New.Person');
-  const res = await stack.http.post('/v1/users', { token: adminToken, json: { email: email.toUpperCase(), password: PASSWORD, role: 'member' } });
+  const email = uniqueEmail('New.Person');
+  const res = await stack.http.post('/v1/users', {
+    token: adminToken,
+    json: { email: email.toUpperCase(), password: PASSWORD, role: 'member' },
+  });
   t.is(res.status, 201);
   t.like(res.body, { email: email.toLowerCase(), name: email.toLowerCase().split('@')[0], role: 'member', disabled: false, locked: false });
   t.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'locked', 'name', 'role']);
   t.false(res.text.includes(PASSWORD));
 
-  const named = await stack.http.post('/v1/users', { token: adminToken, json: { email: newEmail(), password: PASSWORD, role: 'viewer', name: 'Ada' } });
+  const named = await stack.http.post('/v1/users', {
+    token: adminToken,
+    json: { email: uniqueEmail(), password: PASSWORD, role: 'viewer', name: 'Ada' },
+  });
   t.is(named.body.name, 'Ada');
 
   const events = await auditEvents(stack, adminToken, 'user.created', (e) => e.some((x) => x.resource.id === res.body.id));
@@ -94,8 +84,11 @@ test('POST /v1/users: when an admin creates a user, then 201 with the user, the 
 });
 
 test('POST /v1/users: when the email is taken in any letter case, then 409 conflict', async (t) => {
-  const user = await createUser('viewer');
-  const res = await stack.http.post('/v1/users', { token: adminToken, json: { email: user.email.toUpperCase(), password: PASSWORD, role: 'member' } });
+  const user = await newUser(stack, adminToken, { role: 'viewer' });
+  const res = await stack.http.post('/v1/users', {
+    token: adminToken,
+    json: { email: user.email.toUpperCase(), password: PASSWORD, role: 'member' },
+  });
   t.is(res.status, 409);
   t.is(errorOf(res).code, 'conflict');
 });
@@ -111,7 +104,10 @@ test('POST /v1/users: when the body breaks the rules, then 400 validation_failed
     [{ is_admin: true }, 'is_admin'],
   ];
   for (const [override, field] of cases) {
-    const res = await stack.http.post('/v1/users', { token: adminToken, json: { email: newEmail(), password: PASSWORD, role: 'member', ...override } });
+    const res = await stack.http.post('/v1/users', {
+      token: adminToken,
+      json: { email: uniqueEmail(), password: PASSWORD, role: 'member', ...override },
+    });
     t.is(res.status, 400, JSON.stringify(override));
     t.is(errorOf(res).code, 'validation_failed');
     t.truthy(errorOf(res).details?.[field], `${JSON.stringify(override)} → ${res.text}`);
@@ -122,22 +118,28 @@ test('POST /v1/users: when a manager, member or anonymous caller tries, then 403
   const manager = await person('manager');
   const member = await person('member');
   for (const who of [manager, member]) {
-    const res = await stack.http.post('/v1/users', { token: who.token, json: { email: newEmail(), password: PASSWORD, role: 'admin' } });
+    const res = await stack.http.post('/v1/users', { token: who.token, json: { email: uniqueEmail(), password: PASSWORD, role: 'admin' } });
     t.is(res.status, 403);
     t.is(errorOf(res).code, 'forbidden');
   }
-  const anonymous = await stack.http.post('/v1/users', { json: { email: newEmail(), password: PASSWORD, role: 'admin' } });
+  const anonymous = await stack.http.post('/v1/users', { json: { email: uniqueEmail(), password: PASSWORD, role: 'admin' } });
   t.is(anonymous.status, 401);
   const denied = await auditEvents(stack, adminToken, 'authz.denied', (e) => e.some((x) => x.actor.id === member.user.id));
-  t.like(denied.find((e) => e.actor.id === member.user.id), { outcome: 'denied', resource: { type: 'route', id: 'POST /v1/users' } });
+  t.like(
+    denied.find((e) => e.actor.id === member.user.id),
+    { outcome: 'denied', resource: { type: 'route', id: 'POST /v1/users' } },
+  );
 });
 
 test('POST /v1/users: when an admin uses an API token, then users:write is required', async (t) => {
   const writer = await apiToken(adminToken, ['users:write']);
   const reader = await apiToken(adminToken, ['users:read']);
-  const ok = await stack.http.post('/v1/users', { token: writer, json: { email: newEmail('by-token'), password: PASSWORD, role: 'viewer' } });
+  const ok = await stack.http.post('/v1/users', {
+    token: writer,
+    json: { email: uniqueEmail('by-token'), password: PASSWORD, role: 'viewer' },
+  });
   t.is(ok.status, 201);
-  const res = await stack.http.post('/v1/users', { token: reader, json: { email: newEmail(), password: PASSWORD, role: 'viewer' } });
+  const res = await stack.http.post('/v1/users', { token: reader, json: { email: uniqueEmail(), password: PASSWORD, role: 'viewer' } });
   t.is(res.status, 403);
   t.is(errorOf(res).code, 'insufficient_scope');
 });
@@ -145,7 +147,7 @@ test('POST /v1/users: when an admin uses an API token, then users:write is requi
 test('GET /v1/users: when an admin or manager lists users, then pages follow next_cursor to null; members are refused', async (t) => {
   const manager = await person('manager');
   const member = await person('member');
-  for (let i = 0; i < 3; i++) await createUser('viewer');
+  for (let i = 0; i < 3; i++) await newUser(stack, adminToken, { role: 'viewer' });
 
   const seen: string[] = [];
   let cursor: string | null = null;
@@ -208,7 +210,10 @@ test("PATCH /v1/users/{id}: when an admin changes a user's role, then their exis
   t.is((await stack.http.get('/v1/auth/me', { token: await signIn(member.user.email) })).body.role, 'manager');
 
   const events = await auditEvents(stack, adminToken, 'user.role_changed', (e) => e.some((x) => x.resource.id === member.user.id));
-  t.like(events.find((e) => e.resource.id === member.user.id), { actor: { id: adminId }, details: { from: 'member', to: 'manager' } });
+  t.like(
+    events.find((e) => e.resource.id === member.user.id),
+    { actor: { id: adminId }, details: { from: 'member', to: 'manager' } },
+  );
 });
 
 test('PATCH /v1/users/{id}: when an admin disables a user, then their token is refused, login fails, and re-enabling restores access', async (t) => {
@@ -227,7 +232,7 @@ test('PATCH /v1/users/{id}: when an admin disables a user, then their token is r
 
 test('PATCH /v1/users/{id}: when the caller is not an admin or the body is wrong, then 403 or 400; an unknown user is 404', async (t) => {
   const manager = await person('manager');
-  const target = await createUser('viewer');
+  const target = await newUser(stack, adminToken, { role: 'viewer' });
   t.is((await stack.http.patch(`/v1/users/${target.id}`, { token: manager.token, json: { role: 'admin' } })).status, 403);
   for (const body of [{ role: 'owner' }, { disabled: 'yes' }, { email: 'x@example.test' }, { name: { $set: 'x' } }]) {
     const res = await stack.http.patch(`/v1/users/${target.id}`, { token: adminToken, json: body });
@@ -250,11 +255,14 @@ test('DELETE /v1/users/{id}: when an admin deletes a user, then 204, their token
   t.is((await stack.http.get(`/v1/users/${member.user.id}`, { token: adminToken })).status, 404);
   t.is((await stack.http.delete(`/v1/users/${member.user.id}`, { token: adminToken })).status, 404);
   const events = await auditEvents(stack, adminToken, 'user.deleted', (e) => e.some((x) => x.resource.id === member.user.id));
-  t.like(events.find((e) => e.resource.id === member.user.id), { actor: { id: adminId }, details: { email: member.user.email } });
+  t.like(
+    events.find((e) => e.resource.id === member.user.id),
+    { actor: { id: adminId }, details: { email: member.user.email } },
+  );
 });
 
 test('POST /v1/users/{id}/unlock: when an account is locked by failed logins, then only an admin unlock lets the right password in again', async (t) => {
-  const user = await createUser('member');
+  const user = await newUser(stack, adminToken, { role: 'member' });
   const manager = await person('manager');
   const attacker = edgeClient(stack, 'attacker');
   for (let i = 0; i < 3; i++) {
@@ -271,7 +279,10 @@ test('POST /v1/users/{id}/unlock: when an account is locked by failed logins, th
   t.is((await owner.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } })).status, 200);
   t.is((await stack.http.post('/v1/users/ffffffffffffffffffffffff/unlock', { token: adminToken })).status, 404);
   const events = await auditEvents(stack, adminToken, 'user.unlocked', (e) => e.some((x) => x.resource.id === user.id));
-  t.like(events.find((e) => e.resource.id === user.id), { actor: { id: adminId }, details: { was_locked: true } });
+  t.like(
+    events.find((e) => e.resource.id === user.id),
+    { actor: { id: adminId }, details: { was_locked: true } },
+  );
 });
 
 test('GET /v1/users: when a query carries an operator in brackets or a parameter the route does not take, then 400 names it and nothing is listed', async (t) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { findModelPrice, type ModelPrice } from '../src/prices.js';
+import { price } from '../../../test/support/prices.js';
 
-const price = (input: number, output = input): ModelPrice => ({ input_per_million_micros: input, output_per_million_micros: output });
 const models = new Map([
   ['gpt-4o', price(2_500_000, 10_000_000)],
   ['gpt-4o-mini', price(150_000, 600_000)],
@@ -24,7 +24,18 @@ test('when a model is a dated snapshot or the -latest alias of a priced model, t
 });
 
 test('when a model is only a prefix of, or an undated variant of, a priced model, then it has no price', (t) => {
-  for (const model of ['o3-pro', 'o3-mini', 'gpt-4', 'gpt-4o-2024-08', 'gpt-4o-240806', 'gpt-4o-2024-08-06-latest', 'gpt-4o-latest-2024-08-06', 'gpt-4o2024-08-06', 'gpt-4o-LATEST', '']) {
+  for (const model of [
+    'o3-pro',
+    'o3-mini',
+    'gpt-4',
+    'gpt-4o-2024-08',
+    'gpt-4o-240806',
+    'gpt-4o-2024-08-06-latest',
+    'gpt-4o-latest-2024-08-06',
+    'gpt-4o2024-08-06',
+    'gpt-4o-LATEST',
+    '',
+  ]) {
     t.is(findModelPrice(models, model), undefined, model);
   }
   t.is(findModelPrice(undefined, 'gpt-4o'), undefined, 'an unknown provider');

@@ -9,6 +9,7 @@ import type { ExportChunk__Output } from '@tollgate/proto/gen/tollgate/audit/v1/
 import type { ExportRequest } from '@tollgate/proto/gen/tollgate/audit/v1/ExportRequest';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 import { testEnv } from '../../../test/support/env.js';
+import { sleep } from '../../../test/support/eventually.js';
 
 export const asService = (id = 'identity'): OutgoingCall => ({ principal: { type: 'service', id } });
 export const asAdmin: OutgoingCall = { principal: { type: 'user', id: 'u-admin', role: 'admin' } };
@@ -45,7 +46,8 @@ export async function startAudit(env: Record<string, string> = {}): Promise<Audi
 let counter = 0;
 
 /** An event message whose scalar fields are all set. */
-export type TestEvent = AuditEvent & Required<Pick<AuditEvent, 'id' | 'at' | 'action' | 'outcome' | 'ip' | 'user_agent' | 'request_id' | 'details_json'>>;
+export type TestEvent = AuditEvent &
+  Required<Pick<AuditEvent, 'id' | 'at' | 'action' | 'outcome' | 'ip' | 'user_agent' | 'request_id' | 'details_json'>>;
 
 /** A valid event as an emitter would send it; `tag` ties a test's events together. */
 export function event(tag: string, overrides: Partial<AuditEvent> = {}): TestEvent {
@@ -66,7 +68,11 @@ export function event(tag: string, overrides: Partial<AuditEvent> = {}): TestEve
 }
 
 /** Reads a whole Export stream: its events in order, and how many batches carried them. */
-export function exportEvents(client: ServiceClient<AuditDefinition>, req: ExportRequest, call: OutgoingCall): Promise<{ events: AuditEvent__Output[]; chunks: number }> {
+export function exportEvents(
+  client: ServiceClient<AuditDefinition>,
+  req: ExportRequest,
+  call: OutgoingCall,
+): Promise<{ events: AuditEvent__Output[]; chunks: number }> {
   return new Promise((resolve, reject) => {
     const stream = (client.raw as AuditClient).Export(req, client.metadata(call), { deadline: Date.now() + 30_000 });
     const events: AuditEvent__Output[] = [];
@@ -85,7 +91,7 @@ export function grpcCode(err: unknown): number | undefined {
   return (err as ServiceError).code;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls until `check` returns true or the time is up. */
 export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 200): Promise<boolean> {

@@ -1,13 +1,22 @@
 import test from 'ava';
-import { addProviderKey, budgetService, codeOf, createAgent, errorOf, member, outboxEvents, startBudgetStack, usd, type BudgetStack } from './helpers.js';
+import {
+  addProviderKey,
+  codeOf,
+  createAgent,
+  errorOf,
+  member,
+  outboxEvents,
+  startBudgetStack,
+  stateOf,
+  usd,
+  type BudgetStack,
+} from './helpers.js';
 
 let s: BudgetStack;
 test.before(async () => {
   s = await startBudgetStack();
   await addProviderKey(s, 'openai');
 });
-
-const state = (id: string) => s.budget.GetBudget({ id }, { principal: budgetService });
 test.after.always(() => s?.close());
 
 /** Right after a restart the budget service's channel may still be backing off: retry a little. */
@@ -28,7 +37,9 @@ test.serial('when the token service is down during CreateAgent, then the call fa
   const budgetsBefore = await s.db.collection('budgets').countDocuments();
   await s.stack.stop('token');
   try {
-    const err = await errorOf(s.budget.CreateAgent({ name: 'orphan?', description: '', budget_micros: usd(5), providers: [] }, { principal: member }));
+    const err = await errorOf(
+      s.budget.CreateAgent({ name: 'orphan?', description: '', budget_micros: usd(5), providers: [] }, { principal: member }),
+    );
     t.is(err.code, 'service_unavailable');
     t.is(await s.db.collection('agents').countDocuments(), agentsBefore);
     t.is(await s.db.collection('budgets').countDocuments(), budgetsBefore);
@@ -47,7 +58,10 @@ test.serial('when the token service refuses the credential, then the agent and b
   const budgetsBefore = await s.db.collection('budgets').countDocuments();
   // An owner id the token service rejects (it allows 1-64 letters, digits, - or _).
   const odd = { type: 'user' as const, id: 'usr.with.dots', role: 'member' as const };
-  t.is(await codeOf(s.budget.CreateAgent({ name: 'refused', description: '', budget_micros: usd(1), providers: [] }, { principal: odd })), 'validation_failed');
+  t.is(
+    await codeOf(s.budget.CreateAgent({ name: 'refused', description: '', budget_micros: usd(1), providers: [] }, { principal: odd })),
+    'validation_failed',
+  );
   t.is(await s.db.collection('agents').countDocuments({ name: 'refused' }), 0);
   t.is(await s.db.collection('budgets').countDocuments(), budgetsBefore);
 });
@@ -60,7 +74,7 @@ test.serial('when the provider-key service is down, then the handshake fails wit
   } finally {
     await s.stack.start('provider-key');
   }
-  t.is((await state(agent.id)).reserved_micros, 0);
+  t.is((await stateOf(s, agent.id)).reserved_micros, 0);
   const lease = await eventually(() => s.budget.Handshake({ agent_id: agent.id, provider: 'openai' }, { principal: as }));
   t.is(lease.granted_micros, 1_000_000);
 });

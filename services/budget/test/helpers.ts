@@ -38,7 +38,8 @@ export interface BudgetStack {
 const clientOpts = (stack: Stack) => ({ issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
 /** A client of the stack's budget service, or of another replica of it at `addr`. */
 export const budgetClient = (stack: Stack, addr = stack.addrs.budget) => createServiceClient(loadBudget().Budget, addr, clientOpts(stack));
-const providerKeyClient = (stack: Stack) => createServiceClient(loadProviderKey().ProviderKey, stack.addrs['provider-key'], clientOpts(stack));
+const providerKeyClient = (stack: Stack) =>
+  createServiceClient(loadProviderKey().ProviderKey, stack.addrs['provider-key'], clientOpts(stack));
 const tokenClient = (stack: Stack) => createServiceClient(loadToken().Token, stack.addrs.token, clientOpts(stack));
 
 /**
@@ -113,12 +114,42 @@ export interface OutboxEvent {
 export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
   const docs = await db.collection('audit_outbox').find({}).sort({ created_at: 1 }).toArray();
   return docs.map((d) => {
-    const e = d.event as { action: string; actor: OutboxEvent['actor']; resource: OutboxEvent['resource']; outcome: string; details_json: string };
-    return { action: e.action, actor: e.actor, resource: e.resource, outcome: e.outcome, details: JSON.parse(e.details_json) as Record<string, unknown> };
+    const e = d.event as {
+      action: string;
+      actor: OutboxEvent['actor'];
+      resource: OutboxEvent['resource'];
+      outcome: string;
+      details_json: string;
+    };
+    return {
+      action: e.action,
+      actor: e.actor,
+      resource: e.resource,
+      outcome: e.outcome,
+      details: JSON.parse(e.details_json) as Record<string, unknown>,
+    };
   });
 }
 
 export const usd = (n: number) => Math.round(n * 1_000_000);
+
+/** An agent's budget as the service answers GetBudget, asked as the budget service itself. */
+export const stateOf = (s: BudgetStack, agentId: string) => s.budget.GetBudget({ id: agentId }, { principal: budgetService });
+
+/** A ReportUsage request: an openai gpt-4o call of no tokens, with `extra` for what a test is about. */
+export const usageReport = (
+  leaseId: string,
+  requestId: string,
+  extra: Partial<{ provider: string; model: string; input_tokens: number; output_tokens: number; cost_micros: number }> = {},
+) => ({
+  lease_id: leaseId,
+  request_id: requestId,
+  provider: 'openai',
+  model: 'gpt-4o',
+  input_tokens: 0,
+  output_tokens: 0,
+  ...extra,
+});
 
 /** A charge as the journal records it, with the entry it is in. */
 export type LedgerCharge = ChargeOp & { agent_id: string; seq: number; day: string; at: Date };
@@ -138,9 +169,19 @@ export async function ledgerOf(db: Connection, agentId: string): Promise<LedgerC
 export const chargedOf = (c: Pick<LedgerCharge, 'from_hold' | 'from_free'>) => c.from_hold + c.from_free;
 
 /** An agent with a budget, created by `owner` through the real token service. */
-export async function createAgent(s: BudgetStack, budgetMicros: number, owner: Principal = member, extra: { providers?: string[]; name?: string } = {}) {
+export async function createAgent(
+  s: BudgetStack,
+  budgetMicros: number,
+  owner: Principal = member,
+  extra: { providers?: string[]; name?: string } = {},
+) {
   const res = await s.budget.CreateAgent(
-    { name: extra.name ?? `agent-${Math.random().toString(36).slice(2, 8)}`, description: '', budget_micros: budgetMicros, providers: extra.providers ?? [] },
+    {
+      name: extra.name ?? `agent-${Math.random().toString(36).slice(2, 8)}`,
+      description: '',
+      budget_micros: budgetMicros,
+      providers: extra.providers ?? [],
+    },
     { principal: owner },
   );
   return { agent: res.agent!, token: res.token, as: agentPrincipal(res.agent!.id, owner.id) };
@@ -148,5 +189,8 @@ export async function createAgent(s: BudgetStack, budgetMicros: number, owner: P
 
 /** A provider key so handshakes can issue IP tokens. */
 export async function addProviderKey(s: BudgetStack, provider: string, apiKey = `sk-test-${provider}-0123456789abcdef`) {
-  return s.providerKey.CreateKey({ provider, name: provider, api_key: apiKey, base_url: provider === 'openai' ? '' : 'https://llm.example.com/v1' }, { principal: admin });
+  return s.providerKey.CreateKey(
+    { provider, name: provider, api_key: apiKey, base_url: provider === 'openai' ? '' : 'https://llm.example.com/v1' },
+    { principal: admin },
+  );
 }

@@ -11,6 +11,7 @@ import {
   member,
   outboxEvents,
   startBudgetStack,
+  stateOf,
   usd,
   type BudgetStack,
 } from './helpers.js';
@@ -24,8 +25,6 @@ test.before(async () => {
 });
 test.after.always(() => s?.close());
 
-const state = (id: string) => s.budget.GetBudget({ id }, { principal: budgetService });
-
 test('when an agent shakes hands, then the default lease is reserved and the IP token opens with the SDK', async (t) => {
   const { agent, as } = await createAgent(s, usd(10));
   const before = Date.now();
@@ -34,7 +33,12 @@ test('when an agent shakes hands, then the default lease is reserved and the IP 
   t.is(hs.granted_micros, 2_500_000);
   const expiresAt = Date.parse(hs.expires_at);
   t.true(expiresAt >= before + 600_000 - 1_000 && expiresAt <= Date.now() + 600_000);
-  t.deepEqual(await state(agent.id), { limit_micros: 10_000_000, spent_micros: 0, reserved_micros: 2_500_000, remaining_micros: 7_500_000 });
+  t.deepEqual(await stateOf(s, agent.id), {
+    limit_micros: 10_000_000,
+    spent_micros: 0,
+    reserved_micros: 2_500_000,
+    remaining_micros: 7_500_000,
+  });
 
   const opened = decryptIpToken(hs.ip_token, s.stack.secrets.IP_TOKEN_KEY, { agentId: agent.id });
   t.is(opened.apiKey, openAiKey);
@@ -53,7 +57,7 @@ test('when an agent asks for more than is left, then it gets what is left; with 
   const err = await errorOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1 }, { principal: as }));
   t.is(err.code, 'budget_exhausted');
   t.is(err.httpStatus, 402);
-  t.deepEqual(await state(agent.id), { limit_micros: 3_000_000, spent_micros: 0, reserved_micros: 3_000_000, remaining_micros: 0 });
+  t.deepEqual(await stateOf(s, agent.id), { limit_micros: 3_000_000, spent_micros: 0, reserved_micros: 3_000_000, remaining_micros: 0 });
   const events = (await outboxEvents(s.db)).filter((e) => e.action === 'budget.exhausted' && e.resource.id === agent.id);
   t.is(events.length, 1);
   t.is(events[0].outcome, 'denied');
@@ -72,14 +76,14 @@ test('when anyone but the agent itself shakes hands, then it is forbidden', asyn
   t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai' }, { principal: member })), 'forbidden');
   t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai' }, { principal: admin })), 'forbidden');
   t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai' }, { principal: budgetService })), 'forbidden');
-  t.deepEqual((await state(agent.id)).reserved_micros, 0);
+  t.deepEqual((await stateOf(s, agent.id)).reserved_micros, 0);
 });
 
 test('when a disabled agent or an unknown agent shakes hands, then it is refused and nothing is reserved', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
   await s.budget.UpdateAgent({ id: agent.id, disabled: true }, { principal: member });
   t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'openai' }, { principal: as })), 'forbidden');
-  t.is((await state(agent.id)).reserved_micros, 0);
+  t.is((await stateOf(s, agent.id)).reserved_micros, 0);
   const ghost = 'agt_0mwrpp9q30fdaaaec898dcee';
   t.is(await codeOf(s.budget.Handshake({ agent_id: ghost, provider: 'openai' }, { principal: agentPrincipal(ghost) })), 'not_found');
 });
@@ -94,7 +98,7 @@ test('when an agent limited to some providers asks for another, then it is refus
 test('when no key exists for the provider, then the handshake fails and the reservation is returned', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
   t.is(await codeOf(s.budget.Handshake({ agent_id: agent.id, provider: 'mistral' }, { principal: as })), 'not_found');
-  t.deepEqual(await state(agent.id), { limit_micros: 1_000_000, spent_micros: 0, reserved_micros: 0, remaining_micros: 1_000_000 });
+  t.deepEqual(await stateOf(s, agent.id), { limit_micros: 1_000_000, spent_micros: 0, reserved_micros: 0, remaining_micros: 1_000_000 });
   const rec = await s.budget.Reconcile({ id: agent.id }, { principal: budgetService });
   t.true(rec.ok);
 });
@@ -103,7 +107,15 @@ test('when a lease is released, then its unspent part returns to the budget, onc
   const { agent, as } = await createAgent(s, usd(10));
   const hs = await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: usd(4) }, { principal: as });
   await s.budget.ReportUsage(
-    { lease_id: hs.lease_id, request_id: 'r1', provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 1_250_000 },
+    {
+      lease_id: hs.lease_id,
+      request_id: 'r1',
+      provider: 'openai',
+      model: 'gpt-4o',
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_micros: 1_250_000,
+    },
     { principal: as },
   );
   const released = await s.budget.ReleaseLease({ lease_id: hs.lease_id }, { principal: as });
@@ -121,5 +133,5 @@ test('when someone else releases a lease, then it is not found', async (t) => {
   t.is(await codeOf(s.budget.ReleaseLease({ lease_id: hs.lease_id }, { principal: other.as })), 'not_found');
   t.is(await codeOf(s.budget.ReleaseLease({ lease_id: hs.lease_id }, { principal: member })), 'forbidden');
   t.is(await codeOf(s.budget.ReleaseLease({ lease_id: 'lse_nope' }, { principal: as })), 'not_found');
-  t.is((await state(agent.id)).reserved_micros, 100);
+  t.is((await stateOf(s, agent.id)).reserved_micros, 100);
 });

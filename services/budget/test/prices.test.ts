@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import type { Principal } from '@tollgate/platform';
 import { eventually } from '../../../test/support/eventually.js';
+import { price } from '../../../test/support/prices.js';
 import {
   admin,
   budgetService,
@@ -28,27 +29,49 @@ test.before(async () => {
 test.after.always(() => s?.close());
 
 type Client = TwoReplicas['budget'];
-const price = (input: number, output: number) => ({ input_per_million_micros: input, output_per_million_micros: output });
 const setPrice = (client: Client, provider: string, model: string, input: number, output: number, principal: Principal = admin) =>
   client.SetPrice({ provider, model, ...price(input, output) }, patient(principal));
-const removePrice = (client: Client, provider: string, model: string, principal: Principal = admin) => client.RemovePrice({ provider, model }, patient(principal));
+const removePrice = (client: Client, provider: string, model: string, principal: Principal = admin) =>
+  client.RemovePrice({ provider, model }, patient(principal));
 const pricesOf = async (client: Client, provider = '') => (await client.ListPrices({ provider }, { principal: viewer })).items;
-const entryOf = async (client: Client, provider: string, model: string) => (await pricesOf(client, provider)).find((p) => p.model === model);
+const entryOf = async (client: Client, provider: string, model: string) =>
+  (await pricesOf(client, provider)).find((p) => p.model === model);
 /** What a usage report of 1,000 input and 1,000 output tokens is charged, as the agent. */
 const charge = async (client: Client, as: Principal, model: string) =>
-  (await client.ReportUsage({ lease_id: '', request_id: `r-${randomUUID()}`, provider: 'openai', model, input_tokens: 1_000, output_tokens: 1_000 }, { principal: as })).charged_micros;
-const priceEvents = async (model: string) => (await outboxEvents(s.db)).filter((e) => e.action.startsWith('price.') && e.details.model === model);
+  (
+    await client.ReportUsage(
+      { lease_id: '', request_id: `r-${randomUUID()}`, provider: 'openai', model, input_tokens: 1_000, output_tokens: 1_000 },
+      { principal: as },
+    )
+  ).charged_micros;
+const priceEvents = async (model: string) =>
+  (await outboxEvents(s.db)).filter((e) => e.action.startsWith('price.') && e.details.model === model);
 
 test('when an admin sets, lists and removes prices, then the shipped table is overlaid and each change is audited with its old and new prices', async (t) => {
   const shipped = await pricesOf(s.budget);
-  t.like(shipped.find((p) => p.provider === 'openai' && p.model === 'gpt-4o'), { ...price(2_500_000, 10_000_000), source: 'shipped' });
+  t.like(
+    shipped.find((p) => p.provider === 'openai' && p.model === 'gpt-4o'),
+    { ...price(2_500_000, 10_000_000), source: 'shipped' },
+  );
   t.true(shipped.some((p) => p.provider === 'anthropic'));
 
-  t.deepEqual(await setPrice(s.budget, 'openai', 'acme-chat-1', 1_000_000, 2_000_000), { provider: 'openai', model: 'acme-chat-1', ...price(1_000_000, 2_000_000), source: 'admin' });
+  t.deepEqual(await setPrice(s.budget, 'openai', 'acme-chat-1', 1_000_000, 2_000_000), {
+    provider: 'openai',
+    model: 'acme-chat-1',
+    ...price(1_000_000, 2_000_000),
+    source: 'admin',
+  });
   const openai = await pricesOf(s.budget, 'openai');
   t.true(openai.every((p) => p.provider === 'openai'));
-  t.deepEqual(openai.map((p) => p.model), [...openai.map((p) => p.model)].sort(), 'by model');
-  t.like(openai.find((p) => p.model === 'acme-chat-1'), { ...price(1_000_000, 2_000_000), source: 'admin' });
+  t.deepEqual(
+    openai.map((p) => p.model),
+    [...openai.map((p) => p.model)].sort(),
+    'by model',
+  );
+  t.like(
+    openai.find((p) => p.model === 'acme-chat-1'),
+    { ...price(1_000_000, 2_000_000), source: 'admin' },
+  );
 
   // A shipped model's price is replaced, then removed altogether.
   await setPrice(s.budget, 'openai', 'gpt-4.1-nano', 200_000, 800_000);
@@ -58,7 +81,12 @@ test('when an admin sets, lists and removes prices, then the shipped table is ov
   t.is(await codeOf(removePrice(s.budget, 'openai', 'gpt-4.1-nano')), 'not_found', 'removed once');
 
   const [set] = await priceEvents('acme-chat-1');
-  t.like(set, { action: 'price.set', actor: { type: 'user', id: admin.id }, resource: { type: 'price', id: 'openai/acme-chat-1' }, outcome: 'success' });
+  t.like(set, {
+    action: 'price.set',
+    actor: { type: 'user', id: admin.id },
+    resource: { type: 'price', id: 'openai/acme-chat-1' },
+    outcome: 'success',
+  });
   t.like(set.details, { provider: 'openai', model: 'acme-chat-1', old: null, new: price(1_000_000, 2_000_000) });
   const nano = await priceEvents('gpt-4.1-nano');
   t.deepEqual(
@@ -128,9 +156,14 @@ test('when someone other than an admin changes a price, then it is refused; peop
   }
   t.is(await entryOf(s.budget, 'openai', 'acme-authz'), undefined);
   t.truthy(await entryOf(s.budget, 'openai', 'gpt-4o'));
-  t.like(await setPrice(s.budget, 'openai', 'acme-authz', 1, 1, tokenOf(admin, ['budgets:write'])), { source: 'admin' }, "an admin's token with budgets:write");
+  t.like(
+    await setPrice(s.budget, 'openai', 'acme-authz', 1, 1, tokenOf(admin, ['budgets:write'])),
+    { source: 'admin' },
+    "an admin's token with budgets:write",
+  );
 
-  for (const reader of [viewer, member, tokenOf(viewer, ['budgets:read']), budgetService]) t.true((await s.budget.ListPrices({ provider: '' }, { principal: reader })).items.length > 0);
+  for (const reader of [viewer, member, tokenOf(viewer, ['budgets:read']), budgetService])
+    t.true((await s.budget.ListPrices({ provider: '' }, { principal: reader })).items.length > 0);
   t.is(await codeOf(s.budget.ListPrices({ provider: '' }, { principal: tokenOf(viewer, ['agents:read']) })), 'insufficient_scope');
   t.is(await codeOf(s.budget.ListPrices({ provider: '' }, { principal: agent })), 'forbidden');
 });
@@ -139,7 +172,12 @@ test('when a price is set or removed on one replica, then the other prices usage
   const { as } = await createAgent(s, usd(10));
   const seenWithin = async (client: Client, model: string, present: boolean) => {
     const from = Date.now();
-    const entry = await eventually(() => entryOf(client, 'openai', model), (e) => (e !== undefined) === present, 2_000, 20);
+    const entry = await eventually(
+      () => entryOf(client, 'openai', model),
+      (e) => (e !== undefined) === present,
+      2_000,
+      20,
+    );
     t.is(entry !== undefined, present, `${model} ${present ? 'set' : 'removed'} on the other replica`);
     return Date.now() - from;
   };
@@ -161,10 +199,21 @@ test('when admins change prices on both replicas at once, then every change is i
   const results = await Promise.all(changes.map((c, i) => setPrice(i % 2 ? s.other.call : s.budget, 'openai', c.model, c.input, 1)));
   t.is(results.length, 40);
 
-  const log = await s.db.collection<{ _id: number; model: string; price: { input_per_million_micros: number } }>('price_changes').find({}).toArray();
-  t.deepEqual(log.map((e) => e._id).sort((a, b) => a - b), log.map((_, i) => i + 1), 'numbered 1, 2, 3, … without a gap');
+  const log = await s.db
+    .collection<{ _id: number; model: string; price: { input_per_million_micros: number } }>('price_changes')
+    .find({})
+    .toArray();
+  t.deepEqual(
+    log.map((e) => e._id).sort((a, b) => a - b),
+    log.map((_, i) => i + 1),
+    'numbered 1, 2, 3, … without a gap',
+  );
   const raced = log.filter((e) => e.model.startsWith('acme-race')).sort((a, b) => a._id - b._id);
-  t.deepEqual(raced.map((e) => `${e.model}:${e.price.input_per_million_micros}`).sort(), changes.map((c) => `${c.model}:${c.input}`).sort(), 'every change once');
+  t.deepEqual(
+    raced.map((e) => `${e.model}:${e.price.input_per_million_micros}`).sort(),
+    changes.map((c) => `${c.model}:${c.input}`).sort(),
+    'every change once',
+  );
 
   const lastOfSame = raced.filter((e) => e.model === 'acme-race').at(-1)!;
   const final = (items: Awaited<ReturnType<typeof pricesOf>>, model: string) => items.find((p) => p.model === model);
@@ -172,9 +221,15 @@ test('when admins change prices on both replicas at once, then every change is i
     // Caught up with the whole log (a replica knows at once only the changes it recorded itself).
     const items = await eventually(
       () => pricesOf(client, 'openai'),
-      (all) => final(all, 'acme-race')?.input_per_million_micros === lastOfSame.price.input_per_million_micros && distinct.every((d) => final(all, d.model)),
+      (all) =>
+        final(all, 'acme-race')?.input_per_million_micros === lastOfSame.price.input_per_million_micros &&
+        distinct.every((d) => final(all, d.model)),
     );
-    t.is(final(items, 'acme-race')?.input_per_million_micros, lastOfSame.price.input_per_million_micros, 'the change last in the log wins on both replicas');
+    t.is(
+      final(items, 'acme-race')?.input_per_million_micros,
+      lastOfSame.price.input_per_million_micros,
+      'the change last in the log wins on both replicas',
+    );
     for (const d of distinct) t.like(final(items, d.model), price(7, 1));
   }
 

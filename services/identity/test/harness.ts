@@ -7,6 +7,8 @@ import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 import { testEnv } from '../../../test/support/env.js';
+import { sleep } from '../../../test/support/eventually.js';
+import { uniqueEmail } from '../../../test/support/factories.js';
 
 /** The gateway calling for a client that has not signed in yet. */
 export const gateway: Principal = { type: 'service', id: 'gateway' };
@@ -46,12 +48,13 @@ export interface IdentityHarness {
   close(): Promise<void>;
 }
 
-let counter = 0;
-/** A fresh email for each call, so tests in one file never collide. */
-export const uniqueEmail = (label = 'user') => `${label}-${process.pid}-${Date.now()}-${++counter}@example.test`;
+export { uniqueEmail };
 export const PASSWORD = 'correct-horse-battery-staple';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A new user with `role` (a unique email, PASSWORD), created by `by`. */
+export function newUser(h: IdentityHarness, by: Principal, role = 'member') {
+  return h.identity.CreateUser({ email: uniqueEmail(role), password: PASSWORD, role, name: '' }, as(by));
+}
 
 function toRecord(event: AuditEvent__Output): AuditRecord {
   return {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { UnauthenticatedError, ValidationError, type Principal } from '@tollgate/platform';
-import { as, CLIENT, gateway, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
+import { as, CLIENT, gateway, newUser, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
 
 const THRESHOLD = 3;
 let h: IdentityHarness;
@@ -16,10 +16,6 @@ test.after.always(async () => {
   await h?.close();
 });
 
-async function newUser(role = 'member') {
-  return h.identity.CreateUser({ email: uniqueEmail(role), password: PASSWORD, role, name: '' }, as(admin));
-}
-
 async function failedLogin(email: string, password: string) {
   return h.identity.Login({ email, password }, as(gateway)).then(
     () => {
@@ -30,7 +26,7 @@ async function failedLogin(email: string, password: string) {
 }
 
 test('when the email and password are right, then Login returns tokens, a session and the user, and audits auth.login.succeeded', async (t) => {
-  const user = await newUser();
+  const user = await newUser(h, admin);
   const auth = await h.identity.Login({ email: user.email.toUpperCase(), password: PASSWORD }, as(gateway));
   t.is(auth.access_token.split('.').length, 3);
   t.is(auth.expires_in, 900);
@@ -57,8 +53,8 @@ test('when the email and password are right, then Login returns tokens, a sessio
 });
 
 test('when a login fails for any reason, then the caller always sees the same invalid_credentials error and the audit log records the reason', async (t) => {
-  const wrong = await newUser();
-  const disabled = await newUser();
+  const wrong = await newUser(h, admin);
+  const disabled = await newUser(h, admin);
   await h.identity.UpdateUser({ id: disabled.id, disabled: true }, as(admin));
   const unknownEmail = uniqueEmail('nobody');
 
@@ -75,12 +71,21 @@ test('when a login fails for any reason, then the caller always sees the same in
 
   const failures = await h.audit('auth.login.failed');
   const unknown = failures.find((e) => e.details.email === unknownEmail);
-  t.like(unknown, { outcome: 'failure', actor: { type: 'anonymous' }, ip: CLIENT.ip, user_agent: CLIENT.userAgent, details: { reason: 'unknown_user' } });
+  t.like(unknown, {
+    outcome: 'failure',
+    actor: { type: 'anonymous' },
+    ip: CLIENT.ip,
+    user_agent: CLIENT.userAgent,
+    details: { reason: 'unknown_user' },
+  });
   t.like(
     failures.find((e) => e.resource.id === wrong.id),
     { resource: { type: 'user', id: wrong.id }, details: { reason: 'bad_password', failed_attempts: 1 }, ip: CLIENT.ip },
   );
-  t.like(failures.find((e) => e.resource.id === disabled.id), { details: { reason: 'disabled' } });
+  t.like(
+    failures.find((e) => e.resource.id === disabled.id),
+    { details: { reason: 'disabled' } },
+  );
   for (const e of failures) {
     t.false(e.raw.includes(PASSWORD));
     t.false(e.raw.includes('not-the-password-at-all'));
@@ -93,7 +98,7 @@ test('when the email or password is missing, then Login fails validation before 
 });
 
 test(`when a password is wrong ${THRESHOLD} times in a row, then the account locks, audits auth.account.locked, and only an admin unlock opens it`, async (t) => {
-  const user = await newUser();
+  const user = await newUser(h, admin);
   for (let i = 0; i < THRESHOLD; i++) await failedLogin(user.email, `wrong-password-${i}`);
 
   const locked = await h.audit('auth.account.locked');
@@ -110,12 +115,15 @@ test(`when a password is wrong ${THRESHOLD} times in a row, then the account loc
 
   const unlocked = await h.identity.UnlockUser({ id: user.id }, as(admin));
   t.false(unlocked.locked);
-  t.like((await h.audit('user.unlocked')).find((e) => e.resource.id === user.id), { actor: { type: 'user', id: admin.id } });
+  t.like(
+    (await h.audit('user.unlocked')).find((e) => e.resource.id === user.id),
+    { actor: { type: 'user', id: admin.id } },
+  );
   t.is((await h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))).user?.id, user.id);
 });
 
 test('when a login succeeds, then the failure count starts again from zero', async (t) => {
-  const user = await newUser();
+  const user = await newUser(h, admin);
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < THRESHOLD - 1; i++) await failedLogin(user.email, `wrong-password-${i}`);
     t.truthy((await h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))).access_token);
@@ -136,6 +144,8 @@ test('when LOCKOUT_SECONDS passes, then a locked account can sign in again and t
 
   await new Promise((r) => setTimeout(r, 1_100));
   // One more wrong attempt after the lock expired counts as the first of a new series.
-  await t.throwsAsync(timed.identity.Login({ email: user.email, password: 'wrong-password-3' }, as(gateway)), { instanceOf: UnauthenticatedError });
+  await t.throwsAsync(timed.identity.Login({ email: user.email, password: 'wrong-password-3' }, as(gateway)), {
+    instanceOf: UnauthenticatedError,
+  });
   t.is((await timed.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))).user?.id, user.id);
 });

@@ -3,7 +3,7 @@ import { createServiceClient, type Principal, type ServiceClient } from '@tollga
 import { loadIdentity } from '@tollgate/proto';
 import type { IdentityDefinition } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { codeOf } from '../../../test/support/errors.js';
-import { as, gateway, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
+import { as, gateway, newUser, PASSWORD, startIdentity, uniqueEmail, userOf, type IdentityHarness } from './harness.js';
 
 // Two replicas of the identity service on one database; concurrent calls alternate between them.
 const THRESHOLD = 5;
@@ -15,7 +15,10 @@ let close: () => Promise<void>;
 test.before(async () => {
   h = await startIdentity({ LOCKOUT_THRESHOLD: String(THRESHOLD), LOCKOUT_SECONDS: '0' });
   const replica = await h.stack.startReplica('identity');
-  const second = createServiceClient(loadIdentity().Identity, replica.addr, { issuer: 'test', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
+  const second = createServiceClient(loadIdentity().Identity, replica.addr, {
+    issuer: 'test',
+    secret: h.stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   replicas = [h.identity, second.call];
   admin = userOf(await h.loginAdmin());
   close = async () => {
@@ -28,12 +31,8 @@ test.after.always(() => close?.());
 
 const on = (i: number) => replicas[i % 2];
 
-async function newUser(role = 'member') {
-  return h.identity.CreateUser({ email: uniqueEmail(role), password: PASSWORD, role, name: '' }, as(admin));
-}
-
 test('when 40 wrong passwords race on two replicas with an admin role change and rename, then exactly the threshold is counted, the lock is audited once, and the admin changes stay', async (t) => {
-  const user = await newUser();
+  const user = await newUser(h, admin);
   const [role, rename, ...logins] = await Promise.all([
     codeOf(on(0).UpdateUser({ id: user.id, role: 'viewer' }, as(admin))),
     codeOf(on(1).UpdateUser({ id: user.id, name: 'Renamed During Attack' }, as(admin))),
@@ -52,7 +51,12 @@ test('when 40 wrong passwords race on two replicas with an admin role change and
   t.like(locks[0], { details: { failed_attempts: THRESHOLD, threshold: THRESHOLD } });
 
   for (const identity of replicas) {
-    t.like(await identity.GetUser({ id: user.id }, as(admin)), { role: 'viewer', name: 'Renamed During Attack', locked: true, disabled: false });
+    t.like(await identity.GetUser({ id: user.id }, as(admin)), {
+      role: 'viewer',
+      name: 'Renamed During Attack',
+      locked: true,
+      disabled: false,
+    });
     t.is(await codeOf(identity.Login({ email: user.email, password: PASSWORD }, as(gateway))), 'invalid_credentials');
   }
   await on(1).UnlockUser({ id: user.id }, as(admin));
@@ -61,7 +65,7 @@ test('when 40 wrong passwords race on two replicas with an admin role change and
 
 test('when a correct password races failures at the lock threshold, then at most one lock results and it is never lifted by the success; the right password in the last free slot ends the series', async (t) => {
   for (let round = 0; round < 4; round++) {
-    const user = await newUser();
+    const user = await newUser(h, admin);
     for (let i = 0; i < THRESHOLD - 2; i++) await codeOf(on(i).Login({ email: user.email, password: `wrong-${i}` }, as(gateway)));
     // Six more failures. The success lands before the lock (the rest lock a new series, or are refused while
     // it is checked in the last slot and the series ends unlocked) or after it (and fails as locked).
@@ -74,18 +78,24 @@ test('when a correct password races failures at the lock threshold, then at most
     for (const identity of replicas) t.is((await identity.GetUser({ id: user.id }, as(admin))).locked, locks === 1);
     // A series never answers more wrong guesses than the threshold (a success may start a new one).
     const answered = (await h.audit('auth.login.failed')).filter((e) => e.resource.id === user.id && e.details.reason === 'bad_password');
-    t.true(answered.every((e) => Number(e.details.failed_attempts) <= THRESHOLD), JSON.stringify(answered.map((e) => e.details.failed_attempts)));
+    t.true(
+      answered.every((e) => Number(e.details.failed_attempts) <= THRESHOLD),
+      JSON.stringify(answered.map((e) => e.details.failed_attempts)),
+    );
   }
 });
 
 test('when the same refresh token is presented 10 times at once on two replicas, then one refresh wins, the rest are reuse, and the family is revoked', async (t) => {
-  const user = await newUser();
+  const user = await newUser(h, admin);
   const auth = await h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway));
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       on(i)
         .Refresh({ refresh_token: auth.refresh_token }, as(gateway))
-        .then((r) => ({ code: 'ok', token: r.refresh_token }), async (err: unknown) => ({ code: await codeOf(Promise.reject(err)), token: '' })),
+        .then(
+          (r) => ({ code: 'ok', token: r.refresh_token }),
+          async (err: unknown) => ({ code: await codeOf(Promise.reject(err)), token: '' }),
+        ),
     ),
   );
   t.deepEqual(results.map((r) => r.code).sort(), ['ok', ...Array(9).fill('refresh_token_reused')]);
@@ -101,8 +111,10 @@ test('when the same refresh token is presented 10 times at once on two replicas,
 
 test('when logout-all races refreshes, session checks and renames on two replicas, then every session stays revoked', async (t) => {
   for (let round = 0; round < 4; round++) {
-    const user = await newUser();
-    const logins = await Promise.all(Array.from({ length: 3 }, () => h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))));
+    const user = await newUser(h, admin);
+    const logins = await Promise.all(
+      Array.from({ length: 3 }, () => h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))),
+    );
     // Old enough that each check writes last use.
     await h.db.collection('sessions').updateMany({ user_id: user.id }, { $set: { last_used_at: new Date(Date.now() - 10 * 60_000) } });
     const me = as(userOf(logins[0]));
@@ -123,7 +135,7 @@ test('when logout-all races refreshes, session checks and renames on two replica
 
 test('when admins change one user on two replicas at once while it fails logins and changes its password, then no change is lost', async (t) => {
   for (let round = 0; round < 4; round++) {
-    const user = await newUser();
+    const user = await newUser(h, admin);
     const auth = await h.identity.Login({ email: user.email, password: PASSWORD }, as(gateway));
     const newPassword = `a-new-passphrase-${round}`;
     const codes = await Promise.all([

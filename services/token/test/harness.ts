@@ -7,6 +7,8 @@ import type { TokenDefinition } from '@tollgate/proto/gen/tollgate/token/v1/Toke
 import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 import { testEnv } from '../../../test/support/env.js';
+import { sleep } from '../../../test/support/eventually.js';
+import { uniqueEmail } from '../../../test/support/factories.js';
 
 export const CLIENT = { ip: '203.0.113.9', userAgent: 'token-tests/1.0' };
 
@@ -48,11 +50,9 @@ export interface TokenHarness {
   close(): Promise<void>;
 }
 
+export { sleep, uniqueEmail };
 let counter = 0;
-export const uniqueEmail = (label = 'user') => `${label}-${process.pid}-${Date.now()}-${++counter}@example.test`;
 const PASSWORD = 'correct-horse-battery-staple';
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5_000, stepMs = 50): Promise<T> {
@@ -103,7 +103,9 @@ export async function startTokenStack(tokenEnv: Record<string, string> = {}): Pr
     },
     async backdateExpiry(id, msAgo) {
       const at = new Date(Date.now() - msAgo);
-      await db.collection('api_tokens').updateOne({ _id: id as never }, { $set: { expires_at: at, expiry_day: Math.floor(at.getTime() / 86_400_000) } });
+      await db
+        .collection('api_tokens')
+        .updateOne({ _id: id as never }, { $set: { expires_at: at, expiry_day: Math.floor(at.getTime() / 86_400_000) } });
     },
     async tokenPrincipal(secret) {
       const r = await tokenClient.call.Introspect({ token: secret }, as(gateway));

@@ -1,0 +1,133 @@
+import { createServiceClient } from '@tollgate/platform';
+import { loadBudget } from '@tollgate/proto';
+import { createUserAndLogin, loginAsAdmin, type Session } from './session.js';
+import { startStack, type Stack, type StackOptions } from './stack.js';
+
+// Fixtures and data factories for tests against the real stack. Factories make what a test
+// needs through the REST API, as a client would, with unique names and sensible defaults:
+// a test passes only the fields it is about.
+
+/** The whole mesh behind the gateway, with cheap password hashing for the many logins. */
+export function startMoneyStack(env: StackOptions['env'] = {}): Promise<Stack> {
+  return startStack({ env: { ...env, identity: { ARGON2_MEMORY_KIB: '1024', ...env.identity } } });
+}
+
+let counter = 0;
+/** A fresh email for each call, so tests never collide. */
+export const uniqueEmail = (label = 'user') => `${label}-${process.pid}-${Date.now()}-${++counter}@example.test`;
+
+/** The password newUser() gives a user unless told otherwise. */
+export const PASSWORD = 'correct-horse-battery-staple';
+
+/** A user as the API answers it. */
+export interface ApiUser {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  disabled: boolean;
+  locked: boolean;
+  created_at: string;
+}
+
+/**
+ * A user created through the API by `admin` (a session or a token): a member with a unique
+ * email and PASSWORD, unless `overrides` says otherwise (any other field is sent as given).
+ */
+export async function newUser(
+  stack: Stack,
+  admin: Session | string,
+  overrides: { role?: string; email?: string; password?: string; name?: string; [field: string]: unknown } = {},
+): Promise<ApiUser> {
+  const role = overrides.role ?? 'member';
+  const res = await stack.http.post('/v1/users', {
+    token: typeof admin === 'string' ? admin : admin.access_token,
+    json: { email: uniqueEmail(role), password: PASSWORD, ...overrides, role },
+  });
+  if (res.status !== 201) throw new Error(`creating a user: ${res.status} ${res.text}`);
+  return res.body as ApiUser;
+}
+
+export interface People {
+  admin: Session;
+  manager: Session;
+  manager2: Session;
+  member: Session;
+  member2: Session;
+  viewer: Session;
+}
+
+export async function people(stack: Stack): Promise<People> {
+  const admin = await loginAsAdmin(stack);
+  return {
+    admin,
+    manager: await createUserAndLogin(stack, admin, 'manager'),
+    manager2: await createUserAndLogin(stack, admin, 'manager'),
+    member: await createUserAndLogin(stack, admin, 'member'),
+    member2: await createUserAndLogin(stack, admin, 'member'),
+    viewer: await createUserAndLogin(stack, admin, 'viewer'),
+  };
+}
+
+/** A personal API token of `who` with `scopes`, minted through the gateway. */
+export async function patOf(stack: Stack, who: Session, scopes: string[]): Promise<string> {
+  const res = await stack.http.post('/v1/tokens', { token: who.access_token, json: { name: 'e2e', scopes } });
+  if (res.status !== 201) throw new Error(`token for ${who.user.email}: ${res.status} ${res.text}`);
+  return res.body.token as string;
+}
+
+export interface CreatedAgent {
+  id: string;
+  /** The agent's own tg_agt_ credential. */
+  token: string;
+  body: Record<string, unknown>;
+}
+
+/** An agent of `owner` with a budget of `budgetUsd`, created through the API (a unique name unless `extra` gives one). */
+export async function createAgent(
+  stack: Stack,
+  owner: Session,
+  budgetUsd: number | string,
+  extra: Record<string, unknown> = {},
+): Promise<CreatedAgent> {
+  const res = await stack.http.post('/v1/agents', {
+    token: owner.access_token,
+    json: { name: `agent-${Math.random().toString(36).slice(2, 8)}`, budget_usd: budgetUsd, ...extra },
+  });
+  if (res.status !== 201) throw new Error(`creating an agent: ${res.status} ${res.text}`);
+  return { id: res.body.agent.id, token: res.body.token, body: res.body };
+}
+
+/** An agent's budget as the API answers it. */
+export interface AgentBudget {
+  limit_usd: number;
+  spent_usd: number;
+  reserved_usd: number;
+  remaining_usd: number;
+}
+
+/** The body of GET /v1/agents/{id}/budget as `reader` gets it (an error body when the call fails). */
+export async function budgetOf(stack: Stack, reader: Session, agentId: string): Promise<AgentBudget> {
+  return (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: reader.access_token })).body as AgentBudget;
+}
+
+export async function addProviderKey(stack: Stack, admin: Session, provider: string, apiKey: string) {
+  const res = await stack.http.post('/v1/provider-keys', {
+    token: admin.access_token,
+    json: { provider, name: provider, api_key: apiKey, ...(provider === 'openai' ? {} : { base_url: 'https://llm.example.com/v1' }) },
+  });
+  if (res.status !== 201) throw new Error(`adding a ${provider} key: ${res.status} ${res.text}`);
+  return res.body as { id: string };
+}
+
+/** A chat-completions request for the proxy: a short gpt-4o-mini prompt, with `extra` fields over it. */
+export const chatRequest = (extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'hello there' }],
+  ...extra,
+});
+
+/** The budget service directly, for what has no REST route (Reconcile). */
+export function budgetRpc(stack: Stack) {
+  return createServiceClient(loadBudget().Budget, stack.addrs.budget, { issuer: 'e2e', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+}
