@@ -10,7 +10,9 @@ export const scriptEnv = {
   pgBin: process.env.PG_BIN,
   gatewayPort: process.env.GATEWAY_PORT,
   ci: process.env.CI === 'true',
-  // TYPECHECK=0 skips the type-check step of `npm test` (for quick runs of one file).
+  // TYPECHECK=0 and LINT=0 skip the type-check and the lint (ESLint, Prettier) steps of `npm test`
+  // (for quick runs of one file).
   typecheck: process.env.TYPECHECK !== '0',
+  lint: process.env.LINT !== '0',
   passthrough: process.env,
 };

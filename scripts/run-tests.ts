@@ -46,14 +46,19 @@ try {
   console.log(`[test] mongo ${mongoUrl}${scriptEnv.mongoUrl ? '' : ` (FerretDB on ${scriptEnv.embeddedDb})`}  redis ${redisUrl}`);
 
   const env = { ...scriptEnv.passthrough, TEST_MONGO_URL: mongoUrl, TEST_REDIS_URL: redisUrl, FORCE_COLOR: '0' };
-  // Sources (project references) first, then every test file against them.
-  let tsc = { code: 0, out: '' };
+  // Sources (project references) first, then every test file against them; then the lint.
+  let failedCheck = '';
   if (scriptEnv.typecheck) {
-    tsc = await run('npx', ['tsc', '-b', 'tsconfig.json'], env);
+    let tsc = await run('npx', ['tsc', '-b', 'tsconfig.json'], env);
     if (tsc.code === 0) tsc = await run('npx', ['tsc', '-p', 'tsconfig.tests.json'], env);
+    if (tsc.code !== 0) failedCheck = 'type-check failed';
   }
-  if (tsc.code !== 0) {
-    console.log('[test] type-check failed');
+  if (!failedCheck && scriptEnv.lint) {
+    const lint = await run('npm', ['run', '--silent', 'lint'], env);
+    if (lint.code !== 0) failedCheck = 'lint failed: see `npm run lint` above; `npm run format` fixes formatting and what ESLint can';
+  }
+  if (failedCheck) {
+    console.log(`[test] ${failedCheck}`);
     console.log('tests: 0 passed, 1 failed');
   } else {
     const ava = await run('npx', ['ava', ...process.argv.slice(2)], env, true);
@@ -61,7 +66,10 @@ try {
     // ava prints "N tests passed" only when nothing failed; count its check marks instead.
     const passed = (ava.out.match(/^\s*✔/gm) ?? []).length;
     const failed =
-      count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) + count(/(\d+) tests? timed out/) +
+      count(/(\d+) tests? failed/) +
+      count(/(\d+) uncaught exceptions?/) +
+      count(/(\d+) unhandled rejections?/) +
+      count(/(\d+) tests? timed out/) +
       count(/(\d+) tests? remained pending/);
     console.log(`[test] finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     console.log(`tests: ${passed} passed, ${failed} failed`);

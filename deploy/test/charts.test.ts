@@ -51,7 +51,10 @@ test('when a chart is installed on its own, it renders its whole workload and ne
       chart,
     );
     const names = chart === 'gateway' ? ['solo-gateway', 'solo-gateway-metrics'] : [`solo-${chart}`];
-    t.true(manifests.every((m) => names.includes(m.metadata.name) && m.metadata.namespace === 'tollgate'), chart);
+    t.true(
+      manifests.every((m) => names.includes(m.metadata.name) && m.metadata.namespace === 'tollgate'),
+      chart,
+    );
   }
 });
 
@@ -107,12 +110,23 @@ test('every Service has named ports that reach ports its pods declare, and selec
     const declared = deployment.spec.template.spec.containers[0].ports ?? [];
     for (const port of service.spec.ports) {
       t.truthy(port.name, `${name}: unnamed port`);
-      t.true(declared.some((p) => p.name === port.targetPort), `${name}: targetPort ${port.targetPort} is not a container port`);
+      t.true(
+        declared.some((p) => p.name === port.targetPort),
+        `${name}: targetPort ${port.targetPort} is not a container port`,
+      );
     }
     const expected = name === 'gateway' ? ['https'] : ['grpc', 'metrics'];
-    t.deepEqual(service.spec.ports.map((p) => p.name), expected, name);
+    t.deepEqual(
+      service.spec.ports.map((p) => p.name),
+      expected,
+      name,
+    );
     for (const other of deployments) {
-      t.is(selects({ matchLabels: service.spec.selector }, other.spec.template.metadata.labels), other === deployment, `${name} Service vs ${other.metadata.name}`);
+      t.is(
+        selects({ matchLabels: service.spec.selector }, other.spec.template.metadata.labels),
+        other === deployment,
+        `${name} Service vs ${other.metadata.name}`,
+      );
     }
   }
   // The gateway's metrics port: an internal Service of its own, never the public one.
@@ -121,15 +135,30 @@ test('every Service has named ports that reach ports its pods declare, and selec
   t.is(metrics.spec.type, 'ClusterIP');
   t.deepEqual(metrics.spec.ports, [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }]);
   t.is(gateway.spec.template.spec.containers[0].ports?.find((p) => p.name === 'metrics')?.containerPort, METRICS_PORT);
-  for (const other of deployments) t.is(selects({ matchLabels: metrics.spec.selector }, other.spec.template.metadata.labels), other === gateway, other.metadata.name);
-  t.deepEqual(ofKind<Service>(manifests, 'Service').map((s) => s.metadata.name).sort(), [...DEPLOYABLES.map((d) => `tg-${d}`), 'tg-gateway-metrics'].sort());
+  for (const other of deployments)
+    t.is(selects({ matchLabels: metrics.spec.selector }, other.spec.template.metadata.labels), other === gateway, other.metadata.name);
+  t.deepEqual(
+    ofKind<Service>(manifests, 'Service')
+      .map((s) => s.metadata.name)
+      .sort(),
+    [...DEPLOYABLES.map((d) => `tg-${d}`), 'tg-gateway-metrics'].sort(),
+  );
 });
 
 test('when metrics are off, the gateway has no metrics port, Service or scrape rule, and METRICS_PORT is 0', async (t) => {
-  const manifests = await template('gateway', { secrets: { existingSecret: 's' }, metrics: { enabled: false, serviceMonitor: { enabled: true } } });
-  t.deepEqual(ofKind<Service>(manifests, 'Service').map((s) => s.metadata.name), ['tg-gateway']);
+  const manifests = await template('gateway', {
+    secrets: { existingSecret: 's' },
+    metrics: { enabled: false, serviceMonitor: { enabled: true } },
+  });
+  t.deepEqual(
+    ofKind<Service>(manifests, 'Service').map((s) => s.metadata.name),
+    ['tg-gateway'],
+  );
   t.is(ofKind(manifests, 'ServiceMonitor').length, 0);
-  t.deepEqual(named<Deployment>(manifests, 'Deployment', 'tg-gateway').spec.template.spec.containers[0].ports?.map((p) => p.name), ['https']);
+  t.deepEqual(
+    named<Deployment>(manifests, 'Deployment', 'tg-gateway').spec.template.spec.containers[0].ports?.map((p) => p.name),
+    ['https'],
+  );
   t.is(named(manifests, 'ConfigMap', 'tg-gateway').data?.METRICS_PORT, '0');
   const policy = named<NetworkPolicy>(manifests, 'NetworkPolicy', 'tg-gateway');
   t.false((policy.spec.ingress ?? []).some((r) => r.ports?.some((p) => p.port === METRICS_PORT)));
@@ -144,9 +173,15 @@ test('the gateway alone is exposed: only its Service may leave ClusterIP and onl
     t.is(service.spec.type, service.metadata.name === 'tg-gateway' ? 'LoadBalancer' : 'ClusterIP', service.metadata.name);
   }
   // The exposed Service carries HTTPS alone: the metrics port stays inside the cluster.
-  t.deepEqual(named<Service>(manifests, 'Service', 'tg-gateway').spec.ports.map((p) => p.name), ['https']);
+  t.deepEqual(
+    named<Service>(manifests, 'Service', 'tg-gateway').spec.ports.map((p) => p.name),
+    ['https'],
+  );
   const ingresses = ofKind<Ingress>(manifests, 'Ingress');
-  t.deepEqual(ingresses.map((i) => i.metadata.name), ['tg-gateway']);
+  t.deepEqual(
+    ingresses.map((i) => i.metadata.name),
+    ['tg-gateway'],
+  );
   const [ingress] = ingresses;
   t.deepEqual(ingress.spec.tls, [{ hosts: ['api.tollgate.example.com'], secretName: 'tg-gateway-tls' }]);
   t.deepEqual(ingress.spec.rules[0].http.paths[0].backend.service, { name: 'tg-gateway', port: { name: 'https' } });
@@ -161,7 +196,11 @@ test('the gateway alone is exposed: only its Service may leave ClusterIP and onl
 test('when ServiceMonitors are on, Prometheus scrapes every deployable over HTTP on its metrics port, the gateway through its internal metrics Service', async (t) => {
   const manifests = await template('tollgate', everythingOn);
   type Monitor = K8sObject & {
-    spec: { jobLabel: string; selector: { matchLabels: Record<string, string> }; endpoints: { port: string; scheme: string; path: string; tlsConfig?: unknown }[] };
+    spec: {
+      jobLabel: string;
+      selector: { matchLabels: Record<string, string> };
+      endpoints: { port: string; scheme: string; path: string; tlsConfig?: unknown }[];
+    };
   };
   for (const name of DEPLOYABLES) {
     const monitor = named<Monitor>(manifests, 'ServiceMonitor', `tg-${name}`);
@@ -186,14 +225,20 @@ test('when ServiceMonitors are on, Prometheus scrapes every deployable over HTTP
   t.true(alerts.some((a) => a.expr.includes('grpc_server_handled_total')));
   t.true(alerts.some((a) => a.expr.includes('grpc_server_handling_seconds_bucket')));
   t.true(alerts.some((a) => a.expr.includes('gateway_rate_limited_total')));
-  t.true(alerts.every((a) => a.expr.includes('namespace="tollgate"')), 'every alert is scoped to the release namespace');
+  t.true(
+    alerts.every((a) => a.expr.includes('namespace="tollgate"')),
+    'every alert is scoped to the release namespace',
+  );
 });
 
 test('when the gateway is given a certificate Secret, it serves it from a read-only mount', async (t) => {
   const manifests = await template('tollgate', everythingOn);
   const pod = named<Deployment>(manifests, 'Deployment', 'tg-gateway').spec.template.spec;
   t.deepEqual(pod.volumes?.find((v) => v.name === 'tls')?.secret, { secretName: 'gateway-tls', defaultMode: 0o440 });
-  t.deepEqual(pod.containers[0].volumeMounts?.find((m) => m.name === 'tls'), { name: 'tls', mountPath: '/etc/tollgate/tls', readOnly: true });
+  t.deepEqual(
+    pod.containers[0].volumeMounts?.find((m) => m.name === 'tls'),
+    { name: 'tls', mountPath: '/etc/tollgate/tls', readOnly: true },
+  );
   const config = named(manifests, 'ConfigMap', 'tg-gateway').data ?? {};
   t.is(config.TLS_CERT, '/etc/tollgate/tls/tls.crt');
   t.is(config.TLS_KEY, '/etc/tollgate/tls/tls.key');
@@ -214,13 +259,24 @@ test('the production example of deploy/README.md renders as described', async (t
   for (const name of DEPLOYABLES) {
     if (name === 'gateway') continue;
     const env = named<Deployment>(manifests, 'Deployment', `tollgate-${name}`).spec.template.spec.containers[0].env ?? [];
-    t.like(env.find((e) => e.name === 'MONGO_URL')?.valueFrom?.secretKeyRef, { name: 'tollgate', key: `${name.toUpperCase().replace('-', '_')}_MONGO_URL` });
+    t.like(env.find((e) => e.name === 'MONGO_URL')?.valueFrom?.secretKeyRef, {
+      name: 'tollgate',
+      key: `${name.toUpperCase().replace('-', '_')}_MONGO_URL`,
+    });
     const policy = named<NetworkPolicy>(manifests, 'NetworkPolicy', `tollgate-${name}`);
-    t.true((policy.spec.egress ?? []).some((r) => r.ports?.some((p) => p.port === 27017) && r.to?.[0]?.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'mongodb'), name);
+    t.true(
+      (policy.spec.egress ?? []).some(
+        (r) => r.ports?.some((p) => p.port === 27017) && r.to?.[0]?.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'mongodb',
+      ),
+      name,
+    );
   }
   t.is(ofKind(manifests, 'ServiceMonitor').length, DEPLOYABLES.length);
   t.is(ofKind(manifests, 'PrometheusRule').length, 1);
   t.is(named<Ingress>(manifests, 'Ingress', 'tollgate-gateway').spec.rules[0].host, 'api.tollgate.example.com');
   const gateway = named<NetworkPolicy>(manifests, 'NetworkPolicy', 'tollgate-gateway');
-  t.true((gateway.spec.ingress ?? []).every((r) => (r.from ?? []).length > 0), 'the gateway admits only the ingress controller and Prometheus');
+  t.true(
+    (gateway.spec.ingress ?? []).every((r) => (r.from ?? []).length > 0),
+    'the gateway admits only the ingress controller and Prometheus',
+  );
 });

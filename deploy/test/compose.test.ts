@@ -5,7 +5,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { composeText, interpolate, loadCompose, parseEnvFile, referencedVariables, serviceEnv } from './support/compose.js';
 import { repoRoot, run } from './support/helm.js';
-import { DEPLOYABLES, MESH, SERVICES, type Deployable } from './support/k8s.js';
+import { DEPLOYABLES, MESH, SERVICES } from './support/k8s.js';
 import { SERVICE_REGISTRY } from '../../packages/platform/src/services.js';
 
 const compose = loadCompose();
@@ -50,7 +50,10 @@ test('every Tollgate container is read-only with a private /tmp, no capabilities
   for (const name of DEPLOYABLES) {
     const service = compose.services[name];
     t.is(service.read_only, true, name);
-    t.true(service.tmpfs?.some((m) => m.split(':')[0] === '/tmp'), name);
+    t.true(
+      service.tmpfs?.some((m) => m.split(':')[0] === '/tmp'),
+      name,
+    );
     t.deepEqual(service.cap_drop, ['ALL'], name);
     t.true(service.security_opt?.includes('no-new-privileges:true'), name);
     t.deepEqual(service.build, { context: '.', dockerfile: 'deploy/docker/Dockerfile', args: { SERVICE: name } }, name);
@@ -104,20 +107,32 @@ test('each service has its own database and its own MongoDB user, and mongo-init
   });
   t.deepEqual([...created.keys()].sort(), [...databases.keys()].sort());
   for (const [user, { db, roles }] of created) {
-    t.is(databases.get(user), db as string | undefined);
+    t.is(databases.get(user), db);
     t.deepEqual(roles, [{ role: 'readWrite', db }], `${user} may touch only its own database`);
   }
 });
 
 test('when a MongoDB password is left as the placeholder, mongo-init.js refuses to create users', (t) => {
   const env = serviceEnv(compose.services.mongo, example);
-  t.throws(() => vm.runInNewContext(fs.readFileSync(path.join(repoRoot, 'deploy/docker/mongo-init.js'), 'utf8'), { db: {}, process: { env }, print: () => undefined }), {
-    message: /MONGO_PASSWORD_IDENTITY is not set/,
-  });
+  t.throws(
+    () =>
+      vm.runInNewContext(fs.readFileSync(path.join(repoRoot, 'deploy/docker/mongo-init.js'), 'utf8'), {
+        db: {},
+        process: { env },
+        print: () => undefined,
+      }),
+    {
+      message: /MONGO_PASSWORD_IDENTITY is not set/,
+    },
+  );
 });
 
 test('networks keep MongoDB to the services, Redis to the gateway, and the internet to the gateway', (t) => {
-  const members = (network: string) => Object.entries(compose.services).filter(([, s]) => s.networks?.includes(network)).map(([n]) => n).sort();
+  const members = (network: string) =>
+    Object.entries(compose.services)
+      .filter(([, s]) => s.networks?.includes(network))
+      .map(([n]) => n)
+      .sort();
   t.deepEqual(members('mongo'), ['mongo', ...SERVICES].sort());
   t.deepEqual(members('redis'), ['gateway', 'redis']);
   t.deepEqual(members('mesh'), [...DEPLOYABLES].sort());
@@ -126,7 +141,6 @@ test('networks keep MongoDB to the services, Redis to the gateway, and the inter
   t.true(compose.services.mongo.volumes?.some((v) => v.startsWith('mongo-data:')));
   t.true('mongo-data' in (compose.volumes ?? {}));
 });
-
 
 test('with a generated .env, the environment compose gives each process passes that process’s own config validation and points it at its callees', async (t) => {
   const env = await generatedEnv();
@@ -142,9 +156,19 @@ test('with a generated .env, the environment compose gives each process passes t
 });
 
 test('.env.example commits placeholders only, and generate-env.sh replaces every one with a fresh value', async (t) => {
-  const secrets = Object.entries(example).filter(([, v]) => v === 'replace-me').map(([k]) => k);
+  const secrets = Object.entries(example)
+    .filter(([, v]) => v === 'replace-me')
+    .map(([k]) => k);
   t.true(secrets.length >= 13, `only ${secrets.length} placeholders`);
-  for (const key of ['SERVICE_TOKEN_SECRET', 'JWT_KEY_ENCRYPTION_KEY', 'TOKEN_PEPPER', 'PROVIDER_KEY_ENCRYPTION_KEYS', 'IP_TOKEN_KEY', 'BOOTSTRAP_ADMIN_PASSWORD', 'REDIS_PASSWORD']) {
+  for (const key of [
+    'SERVICE_TOKEN_SECRET',
+    'JWT_KEY_ENCRYPTION_KEY',
+    'TOKEN_PEPPER',
+    'PROVIDER_KEY_ENCRYPTION_KEYS',
+    'IP_TOKEN_KEY',
+    'BOOTSTRAP_ADMIN_PASSWORD',
+    'REDIS_PASSWORD',
+  ]) {
     t.is(example[key], 'replace-me', key);
   }
   const first = await generatedEnv();

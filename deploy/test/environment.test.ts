@@ -18,7 +18,6 @@ import {
   type Service,
 } from './support/k8s.js';
 
-
 /** The environment the kubelet would give the container: ConfigMap, then env (Secrets resolved). */
 function containerEnv(all: K8sObject[], name: Deployable): Record<string, string> {
   const container = named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0];
@@ -65,12 +64,16 @@ test('each deployable is given the addresses of exactly the services it calls, r
   const services = ofKind<Service>(all, 'Service');
   for (const name of DEPLOYABLES) {
     const config = named(all, 'ConfigMap', `tg-${name}`).data ?? {};
-    const addressed = Object.keys(config).filter((k) => k.endsWith('_ADDR')).sort();
+    const addressed = Object.keys(config)
+      .filter((k) => k.endsWith('_ADDR'))
+      .sort();
     const expected = MESH[name].calls.map((peer) => SERVICE_REGISTRY[peer].addrVar);
     // Audit names itself (in-process), so it never needs a route to another pod.
     if (name === 'audit') expected.push('AUDIT_ADDR');
     t.deepEqual(addressed, expected.sort(), name);
-    const read = Object.keys(configModules[name].configSchema.shape).filter((k) => k.endsWith('_ADDR')).sort();
+    const read = Object.keys(configModules[name].configSchema.shape)
+      .filter((k) => k.endsWith('_ADDR'))
+      .sort();
     t.deepEqual(read, addressed, `${name} reads the addresses it is given`);
 
     for (const peer of MESH[name].calls) {
@@ -79,7 +82,11 @@ test('each deployable is given the addresses of exactly the services it calls, r
       t.truthy(service, `${name} → ${peer}: no Service ${host}`);
       const servicePort = service?.spec.ports.find((p) => p.port === Number(port));
       t.is(servicePort?.name, 'grpc', `${name} → ${peer}: ${host}:${port} is not the gRPC port`);
-      t.is(named<Deployment>(all, 'Deployment', `tg-${peer}`).spec.template.spec.containers[0].ports?.find((p) => p.name === 'grpc')?.containerPort, MESH[peer].port);
+      t.is(
+        named<Deployment>(all, 'Deployment', `tg-${peer}`).spec.template.spec.containers[0].ports?.find((p) => p.name === 'grpc')
+          ?.containerPort,
+        MESH[peer].port,
+      );
     }
   }
   t.is(named(all, 'ConfigMap', 'tg-audit').data?.AUDIT_ADDR, '127.0.0.1:50055');
@@ -102,9 +109,20 @@ test('secret variables never land in a ConfigMap; with an existing Secret, every
   for (const name of DEPLOYABLES) {
     const env = named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0].env ?? [];
     const refs = env.filter((e) => e.valueFrom?.secretKeyRef?.name === 'tollgate-secrets');
-    t.deepEqual(refs.filter((e) => !e.valueFrom?.secretKeyRef?.optional).map((e) => e.name), required[name], name);
-    t.deepEqual(refs.filter((e) => e.valueFrom?.secretKeyRef?.optional).map((e) => e.name), optional[name] ?? [], name);
-    t.true(refs.every((e) => e.valueFrom?.secretKeyRef?.key === e.name), name);
+    t.deepEqual(
+      refs.filter((e) => !e.valueFrom?.secretKeyRef?.optional).map((e) => e.name),
+      required[name],
+      name,
+    );
+    t.deepEqual(
+      refs.filter((e) => e.valueFrom?.secretKeyRef?.optional).map((e) => e.name),
+      optional[name] ?? [],
+      name,
+    );
+    t.true(
+      refs.every((e) => e.valueFrom?.secretKeyRef?.key === e.name),
+      name,
+    );
   }
   t.is(ofKind(all, 'Secret').length, 0, 'the charts render no Secret of their own');
 });
@@ -116,7 +134,8 @@ test('when the existing Secret names keys differently, the pods read the mapped 
     budget: { secrets: { existingSecret: 'budget-only', existingSecretKeys: { MONGO_URL: 'url' } } },
   });
   const ref = (name: string, variable: string) =>
-    named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0].env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef;
+    named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0].env?.find((e) => e.name === variable)?.valueFrom
+      ?.secretKeyRef;
   t.like(ref('identity', 'MONGO_URL'), { name: 'tollgate-secrets', key: 'IDENTITY_MONGO_URL' });
   t.like(ref('identity', 'SERVICE_TOKEN_SECRET'), { name: 'tollgate-secrets', key: 'SERVICE_TOKEN_SECRET' });
   t.like(ref('budget', 'MONGO_URL'), { name: 'budget-only', key: 'url' });

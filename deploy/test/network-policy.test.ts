@@ -60,11 +60,19 @@ function allowed(policies: NetworkPolicy[], from: Endpoint, to: Endpoint, port: 
   const outPolicies = policiesFor(policies, from).filter((p) => p.spec.policyTypes.includes('Egress'));
   const out =
     outPolicies.length === 0 ||
-    outPolicies.some((p) => (p.spec.egress ?? []).some((r) => (!r.to?.length || r.to.some((peer) => peerMatches(peer, to))) && portMatches(r.ports, port, protocol)));
+    outPolicies.some((p) =>
+      (p.spec.egress ?? []).some(
+        (r) => (!r.to?.length || r.to.some((peer) => peerMatches(peer, to))) && portMatches(r.ports, port, protocol),
+      ),
+    );
   const inPolicies = policiesFor(policies, to).filter((p) => p.spec.policyTypes.includes('Ingress'));
   const inn =
     inPolicies.length === 0 ||
-    inPolicies.some((p) => (p.spec.ingress ?? []).some((r) => (!r.from?.length || r.from.some((peer) => peerMatches(peer, from))) && portMatches(r.ports, port, protocol)));
+    inPolicies.some((p) =>
+      (p.spec.ingress ?? []).some(
+        (r) => (!r.from?.length || r.from.some((peer) => peerMatches(peer, from))) && portMatches(r.ports, port, protocol),
+      ),
+    );
   return out && inn;
 }
 
@@ -119,7 +127,10 @@ test('audit accepts gRPC from identity, token, budget, provider-key and the gate
 test('token cannot reach budget, and budget is reachable from the gateway alone', async (t) => {
   const { policies, pod } = await world();
   t.false(allowed(policies, pod('token'), pod('budget'), MESH.budget.port));
-  t.deepEqual(DEPLOYABLES.filter((from) => allowed(policies, pod(from), pod('budget'), MESH.budget.port)), ['gateway']);
+  t.deepEqual(
+    DEPLOYABLES.filter((from) => allowed(policies, pod(from), pod('budget'), MESH.budget.port)),
+    ['gateway'],
+  );
 });
 
 test('no service is reachable from outside the mesh; the gateway is, on its HTTPS port only (not its metrics port)', async (t) => {
@@ -141,7 +152,8 @@ test('Prometheus scrapes every metrics port and reaches nothing else', async (t)
   for (const name of DEPLOYABLES) t.true(allowed(policies, prometheus, pod(name), METRICS_PORT), name);
   for (const name of SERVICES) t.false(allowed(policies, prometheus, pod(name), MESH[name].port), `${name} gRPC`);
   // Deployables call nothing on each other's metrics ports either.
-  for (const from of DEPLOYABLES) for (const to of DEPLOYABLES) t.false(allowed(policies, pod(from), pod(to), METRICS_PORT), `${from} → ${to} metrics`);
+  for (const from of DEPLOYABLES)
+    for (const to of DEPLOYABLES) t.false(allowed(policies, pod(from), pod(to), METRICS_PORT), `${from} → ${to} metrics`);
 });
 
 test('every pod resolves names through cluster DNS and nowhere else on port 53', async (t) => {
@@ -165,12 +177,23 @@ test('services reach MongoDB and not Redis; the gateway reaches Redis and not Mo
 });
 
 test('when MongoDB runs in the cluster, each service may reach only those pods on its port', async (t) => {
-  const all = await template('tollgate', {
-    ...existingSecretValues,
-    ...Object.fromEntries(SERVICES.map((s) => [s, { networkPolicy: { mongodb: { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mongodb' } } }] } } }])),
-  }, { namespace: NAMESPACE });
+  const all = await template(
+    'tollgate',
+    {
+      ...existingSecretValues,
+      ...Object.fromEntries(
+        SERVICES.map((s) => [
+          s,
+          { networkPolicy: { mongodb: { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'mongodb' } } }] } } },
+        ]),
+      ),
+    },
+    { namespace: NAMESPACE },
+  );
   const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy');
-  const identity: Endpoint = { pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', 'tg-identity').spec.template.metadata.labels } };
+  const identity: Endpoint = {
+    pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', 'tg-identity').spec.template.metadata.labels },
+  };
   const mongoPod: Endpoint = { pod: { namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'mongodb' } } };
   t.true(allowed(policies, identity, mongoPod, 27017));
   t.false(allowed(policies, identity, externalMongo, 27017));
@@ -180,19 +203,29 @@ test('only the gateway reaches the internet, on HTTPS, and never private ranges 
   const { policies, pod } = await world();
   t.true(allowed(policies, pod('gateway'), internet, 443));
   t.false(allowed(policies, pod('gateway'), internet, 80));
-  for (const ip of ['169.254.169.254', '10.1.2.3', '172.20.0.1', '192.168.1.1']) t.false(allowed(policies, pod('gateway'), { ip }, 443), ip);
+  for (const ip of ['169.254.169.254', '10.1.2.3', '172.20.0.1', '192.168.1.1'])
+    t.false(allowed(policies, pod('gateway'), { ip }, 443), ip);
   for (const name of SERVICES) t.false(allowed(policies, pod(name), internet, 443), name);
 });
 
 test('when the gateway is told to admit only the ingress controller, other sources are refused', async (t) => {
-  const all = await template('tollgate', {
-    ...existingSecretValues,
-    gateway: {
-      networkPolicy: { allowExternal: false, ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] },
+  const all = await template(
+    'tollgate',
+    {
+      ...existingSecretValues,
+      gateway: {
+        networkPolicy: {
+          allowExternal: false,
+          ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+        },
+      },
     },
-  }, { namespace: NAMESPACE });
+    { namespace: NAMESPACE },
+  );
   const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy');
-  const gateway: Endpoint = { pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', 'tg-gateway').spec.template.metadata.labels } };
+  const gateway: Endpoint = {
+    pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', 'tg-gateway').spec.template.metadata.labels },
+  };
   const ingressController: Endpoint = { pod: { namespace: 'ingress-nginx', labels: {} } };
   t.true(allowed(policies, ingressController, gateway, 8443));
   t.false(allowed(policies, strangerPod, gateway, 8443));

@@ -13,7 +13,10 @@ const nodeArgs = ['--conditions=development', '--import', 'tsx', script];
 test('when the break-glass rotation runs in an identity container, a new signing key is active and the old one still verifies', async (t) => {
   const stack = await startStack({ services: ['audit', 'identity'], gateway: false });
   t.teardown(() => stack.close());
-  const identity = createServiceClient(loadIdentity().Identity, stack.addrs.identity, { issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+  const identity = createServiceClient(loadIdentity().Identity, stack.addrs.identity, {
+    issuer: 'test',
+    secret: stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   t.teardown(() => identity.close());
   const asGateway = { principal: { type: 'service' as const, id: 'gateway' } };
   const before = (await identity.call.GetJwks({}, asGateway)).keys.map((k) => k.kid);

@@ -1,6 +1,17 @@
 import test from 'ava';
 import { template } from './support/helm.js';
-import { DEPLOYABLES, existingSecretValues, MESH, METRICS_PORT, named, ofKind, SERVICES, type Deployment, type K8sObject, type Probe } from './support/k8s.js';
+import {
+  DEPLOYABLES,
+  existingSecretValues,
+  MESH,
+  METRICS_PORT,
+  named,
+  ofKind,
+  SERVICES,
+  type Deployment,
+  type K8sObject,
+  type Probe,
+} from './support/k8s.js';
 
 const manifests = template('tollgate', existingSecretValues);
 
@@ -25,7 +36,17 @@ test('every container has a read-only root filesystem, no privilege escalation a
   for (const name of DEPLOYABLES) {
     const { container } = workload(all, name);
     const sc = container.securityContext;
-    t.like(sc, { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, seccompProfile: { type: 'RuntimeDefault' } }, name);
+    t.like(
+      sc,
+      {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      name,
+    );
     t.deepEqual(sc?.capabilities, { drop: ['ALL'] }, name);
   }
 });

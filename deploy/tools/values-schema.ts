@@ -31,7 +31,11 @@ export const helmDir = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 const str: Schema = { type: 'string' };
 const bool: Schema = { type: 'boolean' };
-const int = (minimum?: number, maximum?: number): Schema => ({ type: 'integer', ...(minimum !== undefined && { minimum }), ...(maximum !== undefined && { maximum }) });
+const int = (minimum?: number, maximum?: number): Schema => ({
+  type: 'integer',
+  ...(minimum !== undefined && { minimum }),
+  ...(maximum !== undefined && { maximum }),
+});
 const port = int(1, 65535);
 const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
@@ -119,11 +123,27 @@ const FACTS: Record<AppChart, ChartFacts> = {
 
 /** Variables the chart sets itself; `config` may not override them. */
 const RESERVED = [
-  'LOG_LEVEL', 'GRPC_HOST', 'GRPC_PORT', 'METRICS_PORT', 'MONGO_URL', 'MONGO_DB', 'REDIS_URL',
-  'GATEWAY_HOST', 'GATEWAY_PORT', 'TLS_CERT', 'TLS_KEY', 'TLS_DEV_CERT_DIR', 'PRICE_TABLE_FILE',
+  'LOG_LEVEL',
+  'GRPC_HOST',
+  'GRPC_PORT',
+  'METRICS_PORT',
+  'MONGO_URL',
+  'MONGO_DB',
+  'REDIS_URL',
+  'GATEWAY_HOST',
+  'GATEWAY_PORT',
+  'TLS_CERT',
+  'TLS_KEY',
+  'TLS_DEV_CERT_DIR',
+  'PRICE_TABLE_FILE',
   ...SERVICE_NAMES.map((name) => SERVICE_REGISTRY[name].addrVar),
-  'SERVICE_TOKEN_SECRET', 'JWT_KEY_ENCRYPTION_KEY', 'BOOTSTRAP_ADMIN_PASSWORD', 'TOKEN_PEPPER',
-  'BOOTSTRAP_TOKEN', 'PROVIDER_KEY_ENCRYPTION_KEYS', 'IP_TOKEN_KEY',
+  'SERVICE_TOKEN_SECRET',
+  'JWT_KEY_ENCRYPTION_KEY',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'TOKEN_PEPPER',
+  'BOOTSTRAP_TOKEN',
+  'PROVIDER_KEY_ENCRYPTION_KEYS',
+  'IP_TOKEN_KEY',
 ];
 
 // ---- shared sections -------------------------------------------------------------------
@@ -273,10 +293,16 @@ function appSchema(chart: AppChart): Schema {
     }),
     secrets: obj({
       existingSecret: str,
-      existingSecretKeys: { type: 'object', propertyNames: oneOfStrings(...facts.secrets), additionalProperties: { type: 'string', minLength: 1 } },
+      existingSecretKeys: {
+        type: 'object',
+        propertyNames: oneOfStrings(...facts.secrets),
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
       ...secretValues,
     }),
-    containerPorts: grpc ? obj({ grpc: port, metrics: port }, ['grpc', 'metrics']) : obj({ https: port, metrics: port }, ['https', 'metrics']),
+    containerPorts: grpc
+      ? obj({ grpc: port, metrics: port }, ['grpc', 'metrics'])
+      : obj({ https: port, metrics: port }, ['https', 'metrics']),
     service: grpc
       ? obj({ ports: obj({ grpc: port, metrics: port }, ['grpc', 'metrics']), annotations: labels })
       : obj({

@@ -66,11 +66,15 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   // OPTIONS (CORS preflights are answered earlier) lists the path's own methods, as 405s do.
   app.options(/.*/, async (req, res, next) => {
     const allowed = table.methodsFor(req.path);
-    if (allowed.length === 0) return next();
+    if (allowed.length === 0) {
+      next();
+      return;
+    }
     try {
       setRateLimitHeaders(res, await callerLimits(res));
     } catch (err) {
-      return next(err);
+      next(err);
+      return;
     }
     res.setHeader('Allow', [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '));
     res.status(204).end();
@@ -121,13 +125,23 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     proxy: {
       keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS),
       prices: new PriceMirror(clients, log, config.PRICE_REFRESH_MS),
-      escrows: new Escrows(clients, log, { syncMs: config.ESCROW_SYNC_MS, idleMs: config.ESCROW_IDLE_MS, defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS }),
+      escrows: new Escrows(clients, log, {
+        syncMs: config.ESCROW_SYNC_MS,
+        idleMs: config.ESCROW_IDLE_MS,
+        defaultMaxOutputTokens: config.DEFAULT_MAX_OUTPUT_TOKENS,
+      }),
       limits: new CallLimits(redis, config.RATE_LIMIT_PREFIX, log),
     },
   };
   deps.proxy.prices.start();
   deps.proxy.escrows.start();
-  if (!(await deps.proxy.prices.ready(3_000).then(() => true, () => false))) log.warn('no price table from the budget service yet; proxied calls are 503 until one comes');
+  if (
+    !(await deps.proxy.prices.ready(3_000).then(
+      () => true,
+      () => false,
+    ))
+  )
+    log.warn('no price table from the budget service yet; proxied calls are 503 until one comes');
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
   const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: config.TLS_CIPHERS }, app);

@@ -1,4 +1,11 @@
-import { createServiceClient, SERVICE_NAMES, SERVICE_REGISTRY, type ServiceClient, type ServiceCtor, type ServiceName } from '@tollgate/platform';
+import {
+  createServiceClient,
+  SERVICE_NAMES,
+  SERVICE_REGISTRY,
+  type ServiceClient,
+  type ServiceCtor,
+  type ServiceName,
+} from '@tollgate/platform';
 import { loadAudit, loadBudget, loadIdentity, loadProviderKey, loadToken } from '@tollgate/proto';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { GatewayConfig } from './config.js';
@@ -30,4 +37,6 @@ export function createClients(config: GatewayConfig): Clients {
 
 /** Where each service is and the gRPC name it reports health under, for the readiness checks. */
 export const SERVICE_ADDRS = (config: GatewayConfig) =>
-  Object.fromEntries(SERVICE_NAMES.map((name) => [name, { addr: config[SERVICE_REGISTRY[name].addrVar], service: SERVICE_REGISTRY[name].grpcService }]));
+  Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, { addr: config[SERVICE_REGISTRY[name].addrVar], service: SERVICE_REGISTRY[name].grpcService }]),
+  );

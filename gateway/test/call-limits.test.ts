@@ -31,7 +31,9 @@ async function connect(t: ExecutionContext, url: string): Promise<Redis> {
 
 /** Begins `count` calls at once (ids `${name}-0`…); how many were admitted, and the refusals. */
 async function beginMany(limits: CallLimits, agentId: string, count: number, agentLimits: AgentCallLimits, ttlMs = TTL_MS, name = 'call') {
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => limits.begin(agentId, `${name}-${i}`, agentLimits, ttlMs)));
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) => limits.begin(agentId, `${name}-${i}`, agentLimits, ttlMs)),
+  );
   const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as RateLimitedError] : []));
   return { admitted: count - refusals.length, refusals };
 }
@@ -90,7 +92,7 @@ test('when an agent has used its tokens this minute, then calls are refused unti
   limits.end(id, 'b', 40);
 
   const refused = await t.throwsAsync(limits.begin(id, 'd', perMinute, TTL_MS), { instanceOf: RateLimitedError });
-  t.true(refused!.retryAfterSeconds >= 1 && refused!.retryAfterSeconds <= 60, `retry after ${refused!.retryAfterSeconds}s`);
+  t.true(refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60, `retry after ${refused.retryAfterSeconds}s`);
   const minuteKey = `${PREFIX}:tpm:${id}:${Math.floor(Date.now() / 60_000)}`;
   t.is(await redis.get(minuteKey), '100');
   const ttl = await redis.ttl(minuteKey);

@@ -47,7 +47,10 @@ test('when a body is not JSON, then 415; when it is malformed JSON, then 400 inv
   t.is(bad.status, 400);
   t.is(bad.body.error.code, 'invalid_json');
   t.false(bad.text.includes('at '), 'no stack trace');
-  const big = await stack.http.post('/v1/auth/login', { raw: JSON.stringify({ x: 'a'.repeat(1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+  const big = await stack.http.post('/v1/auth/login', {
+    raw: JSON.stringify({ x: 'a'.repeat(1024 * 1024) }),
+    headers: { 'content-type': 'application/json' },
+  });
   t.is(big.status, 413);
   t.is(big.body.error.code, 'payload_too_large');
 });
@@ -119,7 +122,13 @@ test('when a client offers TLS 1.2 with CBC, CCM or no forward secrecy, then the
       });
       socket.on('error', () => resolve('refused'));
     });
-  for (const weak of ['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-ECDSA-AES128-CCM8', 'ECDHE-ECDSA-AES128-CCM', 'AES128-GCM-SHA256']) {
+  for (const weak of [
+    'ECDHE-ECDSA-AES128-SHA',
+    'ECDHE-ECDSA-AES256-SHA384',
+    'ECDHE-ECDSA-AES128-CCM8',
+    'ECDHE-ECDSA-AES128-CCM',
+    'AES128-GCM-SHA256',
+  ]) {
     t.is(await handshake(weak), 'refused', weak);
   }
   t.is(await handshake('ECDHE-ECDSA-AES128-GCM-SHA256'), 'ECDHE-ECDSA-AES128-GCM-SHA256');

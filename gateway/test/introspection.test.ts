@@ -36,32 +36,38 @@ test.serial('when 30 tokens are revalidated in the background, then they go in o
   const batch = new IntrospectionBatch(clients, 100);
   const answers = await Promise.all([...live, revoked].map((c) => batch.introspect(c.secret, false)));
   t.deepEqual(calls, [30], 'one IntrospectMany');
-  t.deepEqual(answers.map((a) => a.id), [...live.map((c) => c.token!.id), '']);
+  t.deepEqual(
+    answers.map((a) => a.id),
+    [...live.map((c) => c.token!.id), ''],
+  );
   t.true(answers.slice(0, 29).every((a) => a.active && a.owner_id === member.id));
-  t.false(answers[29]!.active);
+  t.false(answers[29].active);
 });
 
-test.serial('when a request waits for a token whose revalidation is still queued, then it is sent at once, not after the window', async (t) => {
-  const member = await h.user('member');
-  const created = await h.issue(member);
-  // A window far longer than the cache's life: only hurrying gets the request its answer in time.
-  const batch = new IntrospectionBatch(clients, 60_000);
-  const cache = new TtlCache<{ active: boolean }>(300);
-  const lookup = () =>
-    cache.through('k', () => batch.introspect(created.secret, true), {
-      refresh: () => batch.introspect(created.secret, false),
-      hurry: () => batch.hurry(),
-    });
-  t.true((await lookup()).active);
-  await new Promise((r) => setTimeout(r, 200));
-  calls.length = 0;
-  // Past half its life: served from the cache, its revalidation queued for the window.
-  t.true((await lookup()).active);
-  t.deepEqual(calls, [], 'the revalidation waits for company');
-  await new Promise((r) => setTimeout(r, 150));
-  // Expired: the request waits, and the queued revalidation goes now.
-  const started = Date.now();
-  t.true((await lookup()).active);
-  t.true(Date.now() - started < 2_000, `answered after ${Date.now() - started} ms`);
-  t.deepEqual(calls, [1]);
-});
+test.serial(
+  'when a request waits for a token whose revalidation is still queued, then it is sent at once, not after the window',
+  async (t) => {
+    const member = await h.user('member');
+    const created = await h.issue(member);
+    // A window far longer than the cache's life: only hurrying gets the request its answer in time.
+    const batch = new IntrospectionBatch(clients, 60_000);
+    const cache = new TtlCache<{ active: boolean }>(300);
+    const lookup = () =>
+      cache.through('k', () => batch.introspect(created.secret, true), {
+        refresh: () => batch.introspect(created.secret, false),
+        hurry: () => batch.hurry(),
+      });
+    t.true((await lookup()).active);
+    await new Promise((r) => setTimeout(r, 200));
+    calls.length = 0;
+    // Past half its life: served from the cache, its revalidation queued for the window.
+    t.true((await lookup()).active);
+    t.deepEqual(calls, [], 'the revalidation waits for company');
+    await new Promise((r) => setTimeout(r, 150));
+    // Expired: the request waits, and the queued revalidation goes now.
+    const started = Date.now();
+    t.true((await lookup()).active);
+    t.true(Date.now() - started < 2_000, `answered after ${Date.now() - started} ms`);
+    t.deepEqual(calls, [1]);
+  },
+);

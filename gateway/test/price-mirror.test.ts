@@ -41,7 +41,10 @@ test.after.always(async () => {
 });
 
 /** What the mirror logged, level and message. */
-type Line = { level: string; msg: string };
+interface Line {
+  level: string;
+  msg: string;
+}
 /** A mirror on the gateway's clients, as the gateway's config (with `env` over it) makes them. */
 function mirrorOf(env: Record<string, string> = {}, refreshMs = REFRESH_MS): { mirror: PriceMirror; lines: Line[] } {
   const lines: Line[] = [];

@@ -13,7 +13,9 @@ test.after.always(() => stack?.close());
 
 test('when a client speaks plain HTTP to the redirect port, then it is sent to the same path over HTTPS', async (t) => {
   const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
-    http.get({ host: '127.0.0.1', port: redirectPort, path: '/v1/auth/me?x=1', headers: { host: 'tollgate.example:80' } }, resolve).on('error', reject),
+    http
+      .get({ host: '127.0.0.1', port: redirectPort, path: '/v1/auth/me?x=1', headers: { host: 'tollgate.example:80' } }, resolve)
+      .on('error', reject),
   );
   res.resume();
   t.is(res.statusCode, 308);

@@ -21,7 +21,7 @@ test('when a request logs before and after its caller is known, then each line c
   ctx.principal = { type: 'agent', id: 'agt_1' };
   ctx.log.info('after');
   t.like(lines[0], { request_id: 'req-1', msg: 'before' });
-  t.false('principal' in lines[0]!);
+  t.false('principal' in lines[0]);
   t.like(lines[1], { request_id: 'req-1', principal: 'agent:agt_1', msg: 'after' });
 });
 

@@ -4,7 +4,12 @@ import { AnswerTap } from '../src/proxy/usage.js';
 
 /** Feeds the answer split mid-event, as a network stream would; returns what the client got and the usage. */
 function through(text: string, opts: { style?: ApiStyle; stream?: boolean; hideUsageChunk?: boolean; model?: string } = {}) {
-  const tap = new AnswerTap({ style: opts.style ?? 'openai', stream: opts.stream ?? false, hideUsageChunk: opts.hideUsageChunk ?? false, model: opts.model ?? 'requested' });
+  const tap = new AnswerTap({
+    style: opts.style ?? 'openai',
+    stream: opts.stream ?? false,
+    hideUsageChunk: opts.hideUsageChunk ?? false,
+    model: opts.model ?? 'requested',
+  });
   const out = [tap.push(Buffer.from(text.slice(0, 17))), tap.push(Buffer.from(text.slice(17))), tap.end()];
   return { passed: Buffer.concat(out).toString('utf8'), usage: tap.usage() };
 }
@@ -47,7 +52,8 @@ test('when an OpenAI stream carries the usage chunk the proxy asked for, then th
 });
 
 test('when the Responses API completes, then the usage of response.completed is read', (t) => {
-  const sse = 'event: response.completed\ndata: {"type":"response.completed","response":{"model":"gpt-4.1","usage":{"input_tokens":7,"output_tokens":11}}}\n\n';
+  const sse =
+    'event: response.completed\ndata: {"type":"response.completed","response":{"model":"gpt-4.1","usage":{"input_tokens":7,"output_tokens":11}}}\n\n';
   t.deepEqual(through(sse, { stream: true }).usage, { model: 'gpt-4.1', inputTokens: 7, outputTokens: 11 });
 });
 
@@ -58,5 +64,9 @@ test('when an answer has no usage or is not JSON, then there is nothing to read'
 });
 
 test('when usage has no model, then the requested model is used', (t) => {
-  t.deepEqual(through('{"usage":{"input_tokens":1,"output_tokens":2}}', { model: 'claude-3-haiku' }).usage, { model: 'claude-3-haiku', inputTokens: 1, outputTokens: 2 });
+  t.deepEqual(through('{"usage":{"input_tokens":1,"output_tokens":2}}', { model: 'claude-3-haiku' }).usage, {
+    model: 'claude-3-haiku',
+    inputTokens: 1,
+    outputTokens: 2,
+  });
 });

@@ -45,12 +45,12 @@ export function packageDefinition(name: ServiceName): protoLoader.PackageDefinit
   return def;
 }
 
-function load<T>(name: ServiceName): T {
-  return grpc.loadPackageDefinition(packageDefinition(name)) as unknown as T;
+function load(name: ServiceName): unknown {
+  return grpc.loadPackageDefinition(packageDefinition(name));
 }
 
-export const loadIdentity = () => load<IdentityGrpc>('identity').tollgate.identity.v1;
-export const loadToken = () => load<TokenGrpc>('token').tollgate.token.v1;
-export const loadBudget = () => load<BudgetGrpc>('budget').tollgate.budget.v1;
-export const loadProviderKey = () => load<ProviderKeyGrpc>('providerKey').tollgate.providerkey.v1;
-export const loadAudit = () => load<AuditGrpc>('audit').tollgate.audit.v1;
+export const loadIdentity = () => (load('identity') as IdentityGrpc).tollgate.identity.v1;
+export const loadToken = () => (load('token') as TokenGrpc).tollgate.token.v1;
+export const loadBudget = () => (load('budget') as BudgetGrpc).tollgate.budget.v1;
+export const loadProviderKey = () => (load('providerKey') as ProviderKeyGrpc).tollgate.providerkey.v1;
+export const loadAudit = () => (load('audit') as AuditGrpc).tollgate.audit.v1;

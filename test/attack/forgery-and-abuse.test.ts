@@ -31,13 +31,18 @@ test.before(async () => {
   memberA = await createUserAndLogin(stack, admin, 'member');
   memberB = await createUserAndLogin(stack, admin, 'member');
   viewer = await createUserAndLogin(stack, admin, 'viewer');
-  const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: 'openai', name: 'openai', api_key: 'sk-live-attack-0123456789', base_url: `${provider.url}/v1` } });
+  const key = await stack.http.post('/v1/provider-keys', {
+    token: admin.access_token,
+    json: { provider: 'openai', name: 'openai', api_key: 'sk-live-attack-0123456789', base_url: `${provider.url}/v1` },
+  });
   if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
 });
 test.after.always(async () => {
   await stack?.close();
   await provider?.close();
-  process.stdout.write(`\nattack suite scoreboard (forgery and abuse)\n  cases tried: ${tried.length}, got through: ${gotThrough.length}${gotThrough.length ? ` (${gotThrough.join('; ')})` : ''}\n`);
+  process.stdout.write(
+    `\nattack suite scoreboard (forgery and abuse)\n  cases tried: ${tried.length}, got through: ${gotThrough.length}${gotThrough.length ? ` (${gotThrough.join('; ')})` : ''}\n`,
+  );
 });
 
 /** One attempt: `refused` says whether the answer is the refusal expected; the case is on the scoreboard either way. */
@@ -47,7 +52,10 @@ function attempt(t: ExecutionContext, name: string, res: HttpResponse, refused: 
   if (!ok) gotThrough.push(name);
   t.true(ok, `${name}: ${res.status} ${res.text.slice(0, 200)}`);
 }
-const status = (...codes: number[]) => (r: HttpResponse) => codes.includes(r.status);
+const status =
+  (...codes: number[]) =>
+  (r: HttpResponse) =>
+    codes.includes(r.status);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const me = (token: string) => stack.http.get('/v1/auth/me', { token });
 
@@ -56,7 +64,14 @@ test('forged access tokens: alg none, HS256 with the public key, unknown kid, wr
   const claims = jwt.decode(memberA.access_token) as Record<string, unknown>;
   const { iat: _iat, exp: _exp, iss: _iss, aud: _aud, sub, ...rest } = claims;
   const signed = (extra: Record<string, unknown>, opts: jwt.SignOptions) =>
-    jwt.sign({ ...rest, ...extra }, key, { algorithm: 'ES256', keyid: kid, issuer: 'tollgate', audience: 'tollgate-api', subject: String(sub), ...opts });
+    jwt.sign({ ...rest, ...extra }, key, {
+      algorithm: 'ES256',
+      keyid: kid,
+      issuer: 'tollgate',
+      audience: 'tollgate-api',
+      subject: String(sub),
+      ...opts,
+    });
   const sign = (extra: Record<string, unknown>, opts: jwt.SignOptions = {}) => signed(extra, { expiresIn: 600, ...opts });
   t.is((await me(sign({}))).status, 200, 'the control: made as identity makes them, it passes');
 
@@ -78,16 +93,32 @@ test('forged access tokens: alg none, HS256 with the public key, unknown kid, wr
     ['payload tampered (role admin)', tampered],
     ['garbage', 'not.a.jwt'],
   ];
-  for (const [name, token] of cases) attempt(t, `token: ${name}`, await me(token), (r) => r.status === 401 && r.body?.error?.code !== undefined);
+  for (const [name, token] of cases)
+    attempt(t, `token: ${name}`, await me(token), (r) => r.status === 401 && r.body?.error?.code !== undefined);
 });
 
 test('a refresh token used twice revokes its whole family: the reuse, the newer refresh token and the session are all refused', async (t) => {
   const victim = await createUserAndLogin(stack, admin, 'member');
   const first = await stack.http.post('/v1/auth/refresh', { json: { refresh_token: victim.refresh_token } });
   t.is(first.status, 200);
-  attempt(t, 'refresh replay', await stack.http.post('/v1/auth/refresh', { json: { refresh_token: victim.refresh_token } }), (r) => r.status === 401 && r.body.error.code === 'refresh_token_reused');
-  attempt(t, 'refresh with the family’s newer token', await stack.http.post('/v1/auth/refresh', { json: { refresh_token: first.body.refresh_token } }), status(401));
-  const session = await eventually(() => me(first.body.access_token), (r) => r.status === 401, 2_000, 100);
+  attempt(
+    t,
+    'refresh replay',
+    await stack.http.post('/v1/auth/refresh', { json: { refresh_token: victim.refresh_token } }),
+    (r) => r.status === 401 && r.body.error.code === 'refresh_token_reused',
+  );
+  attempt(
+    t,
+    'refresh with the family’s newer token',
+    await stack.http.post('/v1/auth/refresh', { json: { refresh_token: first.body.refresh_token } }),
+    status(401),
+  );
+  const session = await eventually(
+    () => me(first.body.access_token),
+    (r) => r.status === 401,
+    2_000,
+    100,
+  );
   attempt(t, 'access token of the revoked family', session, status(401));
 });
 
@@ -95,19 +126,36 @@ test('cross-site: the cookie refresh flow needs the matching CSRF token; a forei
   const user = await createUserAndLogin(stack, admin, 'member');
   const cookieOf = (name: string) => user.cookies.map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`))!;
   const cookie = `${cookieOf('tg_refresh')}; ${cookieOf('tg_csrf')}`;
-  attempt(t, 'csrf: cookie without token', await stack.http.post('/v1/auth/refresh', { headers: { cookie } }), (r) => r.status === 403 && r.body.error.code === 'csrf_failed');
+  attempt(
+    t,
+    'csrf: cookie without token',
+    await stack.http.post('/v1/auth/refresh', { headers: { cookie } }),
+    (r) => r.status === 403 && r.body.error.code === 'csrf_failed',
+  );
   const other = await createUserAndLogin(stack, admin, 'member');
-  attempt(t, 'csrf: another session’s token', await stack.http.post('/v1/auth/refresh', { headers: { cookie, 'x-csrf-token': other.csrf_token } }), (r) => r.status === 403 && r.body.error.code === 'csrf_failed');
-  t.is((await stack.http.post('/v1/auth/refresh', { headers: { cookie, 'x-csrf-token': user.csrf_token } })).status, 200, 'the control: with its own token it works');
+  attempt(
+    t,
+    'csrf: another session’s token',
+    await stack.http.post('/v1/auth/refresh', { headers: { cookie, 'x-csrf-token': other.csrf_token } }),
+    (r) => r.status === 403 && r.body.error.code === 'csrf_failed',
+  );
+  t.is(
+    (await stack.http.post('/v1/auth/refresh', { headers: { cookie, 'x-csrf-token': user.csrf_token } })).status,
+    200,
+    'the control: with its own token it works',
+  );
 
   const foreign = await stack.http.get('/v1/auth/me', { token: user.access_token, headers: { origin: 'https://evil.example' } });
   attempt(t, 'cors: foreign origin', foreign, (r) => r.headers['access-control-allow-origin'] === undefined);
-  const preflight = await stack.http.request('OPTIONS', '/v1/agents', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+  const preflight = await stack.http.request('OPTIONS', '/v1/agents', {
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  });
   attempt(t, 'cors: foreign preflight', preflight, (r) => r.headers['access-control-allow-origin'] === undefined);
 });
 
 test('injection and pollution: operators, prototype keys, bracket queries and deep nesting are 400; operator-looking text is only text', async (t) => {
-  const post = (path: string, raw: string) => stack.http.post(path, { token: memberA.access_token, raw, headers: { 'content-type': 'application/json' } });
+  const post = (path: string, raw: string) =>
+    stack.http.post(path, { token: memberA.access_token, raw, headers: { 'content-type': 'application/json' } });
   const bodies: [string, string, string][] = [
     ['login email operator', '/v1/auth/login', '{"email":{"$ne":null},"password":"whatever-password"}'],
     ['login password operator', '/v1/auth/login', `{"email":"${stack.secrets.BOOTSTRAP_ADMIN_EMAIL}","password":{"$gt":""}}`],
@@ -135,7 +183,12 @@ test('injection and pollution: operators, prototype keys, bracket queries and de
 test('hostile headers and paths: a forged X-Request-Id is not echoed; dot segments in the proxy path never reach the provider', async (t) => {
   for (const id of ['x'.repeat(5_000), 'id with spaces', '<script>alert(1)</script>', 'ünïcødé']) {
     const res = await stack.http.get('/health/live', { headers: { 'x-request-id': id } });
-    attempt(t, `x-request-id: ${id.slice(0, 20)}`, res, (r) => r.headers['x-request-id'] !== id && /^[0-9a-f-]{36}$/.test(String(r.headers['x-request-id'])));
+    attempt(
+      t,
+      `x-request-id: ${id.slice(0, 20)}`,
+      res,
+      (r) => r.headers['x-request-id'] !== id && /^[0-9a-f-]{36}$/.test(String(r.headers['x-request-id'])),
+    );
   }
   const agent = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'traveller', budget_usd: 1 } });
   const raw = (path: string) =>
@@ -143,42 +196,86 @@ test('hostile headers and paths: a forged X-Request-Id is not echoed; dot segmen
       const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
       const url = new URL(stack.url);
       const req = https.request(
-        { host: url.hostname, port: url.port, path, method: 'POST', ca: stack.ca, servername: 'localhost', headers: { authorization: `Bearer ${agent.body.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method: 'POST',
+          ca: stack.ca,
+          servername: 'localhost',
+          headers: {
+            authorization: `Bearer ${agent.body.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: text ? JSON.parse(text) : undefined }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: text ? JSON.parse(text) : undefined }),
+          );
         },
       );
       req.on('error', reject);
       req.end(body);
     });
   const before = provider.calls.length;
-  for (const path of ['/v1/proxy/openai/../../admin', '/v1/proxy/openai/chat/../../../v1/users', '/v1/proxy/openai/%2e%2e/%2e%2e/admin', '/v1/proxy/openai/..%2f..%2fadmin', '/v1/proxy/openai/./chat/completions']) {
+  for (const path of [
+    '/v1/proxy/openai/../../admin',
+    '/v1/proxy/openai/chat/../../../v1/users',
+    '/v1/proxy/openai/%2e%2e/%2e%2e/admin',
+    '/v1/proxy/openai/..%2f..%2fadmin',
+    '/v1/proxy/openai/./chat/completions',
+  ]) {
     attempt(t, `proxy path ${path}`, await raw(path), (r) => r.status === 400 || r.status === 404);
   }
-  t.deepEqual(provider.calls.slice(before).map((c) => c.path), [], 'the provider saw none of them');
+  t.deepEqual(
+    provider.calls.slice(before).map((c) => c.path),
+    [],
+    'the provider saw none of them',
+  );
 });
 
 test('privilege escalation: a token cannot be widened beyond its owner’s role, and no role reaches what is not its own', async (t) => {
   const pat = await stack.http.post('/v1/tokens', { token: memberA.access_token, json: { name: 'narrow', scopes: ['agents:read'] } });
   t.is(pat.status, 201);
   for (const scopes of [['users:write'], ['audit:read'], ['keys:write'], ['agents:read', 'users:read']]) {
-    attempt(t, `token widened to ${scopes.join(',')}`, await stack.http.patch(`/v1/tokens/${pat.body.id}`, { token: memberA.access_token, json: { scopes } }), status(403));
+    attempt(
+      t,
+      `token widened to ${scopes.join(',')}`,
+      await stack.http.patch(`/v1/tokens/${pat.body.id}`, { token: memberA.access_token, json: { scopes } }),
+      status(403),
+    );
   }
-  attempt(t, 'narrow token writes an agent', await stack.http.post('/v1/agents', { token: pat.body.token, json: { name: 'x', budget_usd: 1 } }), status(403));
+  attempt(
+    t,
+    'narrow token writes an agent',
+    await stack.http.post('/v1/agents', { token: pat.body.token, json: { name: 'x', budget_usd: 1 } }),
+    status(403),
+  );
 
   // Member A's things, and what everyone else may do with them.
   const agentA = await stack.http.post('/v1/agents', { token: memberA.access_token, json: { name: 'mine', budget_usd: 1 } });
   const agentB = await stack.http.post('/v1/agents', { token: memberB.access_token, json: { name: 'theirs', budget_usd: 1 } });
-  const requestA = await stack.http.post('/v1/budget-requests', { token: memberA.access_token, json: { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'more' } });
+  const requestA = await stack.http.post('/v1/budget-requests', {
+    token: memberA.access_token,
+    json: { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'more' },
+  });
   const keyId = (await stack.http.get('/v1/provider-keys', { token: admin.access_token })).body.items[0].id;
   const sessionA = (await stack.http.get('/v1/auth/sessions', { token: memberA.access_token })).body.items[0].id;
   type Case = [string, Session | string, string, string, Record<string, unknown> | undefined, number[]];
   const cases: Case[] = [
     ['member B renames A’s agent', memberB, 'PATCH', `/v1/agents/${agentA.body.agent.id}`, { name: 'stolen' }, [403, 404]],
     ['member B disables A’s agent', memberB, 'PATCH', `/v1/agents/${agentA.body.agent.id}`, { disabled: true }, [403, 404]],
-    ['member B asks to raise A’s agent', memberB, 'POST', '/v1/budget-requests', { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'x' }, [403, 404]],
+    [
+      'member B asks to raise A’s agent',
+      memberB,
+      'POST',
+      '/v1/budget-requests',
+      { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'x' },
+      [403, 404],
+    ],
     ['member B cancels A’s request', memberB, 'POST', `/v1/budget-requests/${requestA.body.id}/cancel`, undefined, [403, 404]],
     ['member A approves own request', memberA, 'POST', `/v1/budget-requests/${requestA.body.id}/approve`, undefined, [403]],
     ['member B reads A’s token', memberB, 'GET', `/v1/tokens/${pat.body.id}`, undefined, [403, 404]],
@@ -191,15 +288,43 @@ test('privilege escalation: a token cannot be widened beyond its owner’s role,
     ['member deletes a user', memberB, 'DELETE', `/v1/users/${memberA.user.id}`, undefined, [403]],
     ['member unlocks a user', memberB, 'POST', `/v1/users/${memberA.user.id}/unlock`, undefined, [403]],
     ['member reads a provider key', memberB, 'GET', `/v1/provider-keys/${keyId}`, undefined, [403]],
-    ['member rotates a provider key', memberB, 'POST', `/v1/provider-keys/${keyId}/rotate`, { api_key: 'sk-live-attacker-0123456789' }, [403]],
-    ['member moves a provider key', memberB, 'PATCH', `/v1/provider-keys/${keyId}`, { base_url: 'https://evil.example/v1', api_key: 'sk-live-attacker-0123456789' }, [403]],
+    [
+      'member rotates a provider key',
+      memberB,
+      'POST',
+      `/v1/provider-keys/${keyId}/rotate`,
+      { api_key: 'sk-live-attacker-0123456789' },
+      [403],
+    ],
+    [
+      'member moves a provider key',
+      memberB,
+      'PATCH',
+      `/v1/provider-keys/${keyId}`,
+      { base_url: 'https://evil.example/v1', api_key: 'sk-live-attacker-0123456789' },
+      [403],
+    ],
     ['member reads an audit event', memberB, 'GET', '/v1/audit/events', undefined, [403]],
     ['viewer creates an agent', viewer, 'POST', '/v1/agents', { name: 'v', budget_usd: 1 }, [403]],
     ['viewer renames an agent', viewer, 'PATCH', `/v1/agents/${agentA.body.agent.id}`, { name: 'v' }, [403]],
-    ['viewer files a budget request', viewer, 'POST', '/v1/budget-requests', { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'x' }, [403]],
+    [
+      'viewer files a budget request',
+      viewer,
+      'POST',
+      '/v1/budget-requests',
+      { agent_id: agentA.body.agent.id, requested_budget_usd: 5, justification: 'x' },
+      [403],
+    ],
     ['agent A reads agent B', agentA.body.token, 'GET', `/v1/agents/${agentB.body.agent.id}`, undefined, [403, 404]],
     ['agent A reads B’s budget', agentA.body.token, 'GET', `/v1/agents/${agentB.body.agent.id}/budget`, undefined, [403, 404]],
-    ['agent A takes a lease for B', agentA.body.token, 'POST', `/v1/agents/${agentB.body.agent.id}/handshake`, { provider: 'openai' }, [403, 404]],
+    [
+      'agent A takes a lease for B',
+      agentA.body.token,
+      'POST',
+      `/v1/agents/${agentB.body.agent.id}/handshake`,
+      { provider: 'openai' },
+      [403, 404],
+    ],
     ['agent A lists users', agentA.body.token, 'GET', '/v1/users', undefined, [403]],
     ['agent A mints a token', agentA.body.token, 'POST', '/v1/tokens', { name: 'x', scopes: ['agents:read'] }, [403]],
   ];

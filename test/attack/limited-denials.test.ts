@@ -25,7 +25,12 @@ test('when a caller over its IP limit keeps calling a route it may not, then 429
   // Its own gateway and limit keys, so that the stack's other requests do not count against it.
   const limit = 3;
   const strict = await startGateway(
-    loadGatewayConfig({ ...stack.env.gateway, GATEWAY_PORT: '0', RATE_LIMIT_IP_PER_MIN: String(limit), RATE_LIMIT_PREFIX: 'tg-limited-denials' }),
+    loadGatewayConfig({
+      ...stack.env.gateway,
+      GATEWAY_PORT: '0',
+      RATE_LIMIT_IP_PER_MIN: String(limit),
+      RATE_LIMIT_PREFIX: 'tg-limited-denials',
+    }),
     createLogger('gateway-strict', testEnv.logLevel),
   );
   const http = httpClient(strict.url, strict.ca);

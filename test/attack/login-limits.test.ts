@@ -11,7 +11,11 @@ test.before(async () => {
   stack = await startStack({
     services: ['audit', 'identity'],
     env: {
-      gateway: { TRUST_PROXY: 'loopback', LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '12', LOGIN_ACCOUNT_FAILURES_PER_HOUR: String(ACCOUNT_CEILING) },
+      gateway: {
+        TRUST_PROXY: 'loopback',
+        LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '12',
+        LOGIN_ACCOUNT_FAILURES_PER_HOUR: String(ACCOUNT_CEILING),
+      },
       identity: { LOCKOUT_THRESHOLD: '50' },
     },
   });
@@ -94,6 +98,10 @@ test.serial('when a login fails because identity is down, then it does not count
   } finally {
     await stack.start('identity');
   }
-  await eventually(() => stack.http.get('/health/ready'), (r) => r.status === 200, 20_000);
+  await eventually(
+    () => stack.http.get('/health/ready'),
+    (r) => r.status === 200,
+    20_000,
+  );
   t.is((await attempt(stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD, ip)).status, 200);
 });

@@ -50,59 +50,65 @@ test.serial('when a base URL is plain http or points at this machine or a privat
   t.is((await createKey('https://api.example.com/v1')).status, 201, 'https to a public name is fine');
 });
 
-test.serial('when a proxied call would connect to an internal address, then 503, the provider never sees it and nothing is charged', async (t) => {
-  // A key pointing at this machine, as one saved before the rule (or a public name re-pointed inside) would be.
-  const allowPrivate = async (allow: boolean) => {
-    for (const name of ['gateway', 'provider-key'] as const) {
-      await stack.stop(name);
-      stack.env[name].OUTBOUND_ALLOW_PRIVATE = String(allow);
-      await stack.start(name);
-    }
-  };
-  await allowPrivate(true);
-  t.is((await createKey(`${provider.url}/v1`)).status, 201);
-  await allowPrivate(false);
-  const agent = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'outbound', budget_usd: 1 } });
-  t.is(agent.status, 201);
-  const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
-    token: agent.body.token,
-    json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }], max_tokens: 10 },
-  });
-  t.is(res.status, 503);
-  t.is(res.body.error.code, 'service_unavailable');
-  t.is(provider.calls.length, 0);
-  // The agent's escrow in the gateway goes back once idle: nothing was charged.
-  const budget = await eventually(
-    async () => (await stack.http.get(`/v1/agents/${agent.body.agent.id}/budget`, { token: admin.access_token })).body,
-    (b) => b.reserved_usd === 0,
-  );
-  t.like(budget, { spent_usd: 0, reserved_usd: 0 });
-});
+test.serial(
+  'when a proxied call would connect to an internal address, then 503, the provider never sees it and nothing is charged',
+  async (t) => {
+    // A key pointing at this machine, as one saved before the rule (or a public name re-pointed inside) would be.
+    const allowPrivate = async (allow: boolean) => {
+      for (const name of ['gateway', 'provider-key'] as const) {
+        await stack.stop(name);
+        stack.env[name].OUTBOUND_ALLOW_PRIVATE = String(allow);
+        await stack.start(name);
+      }
+    };
+    await allowPrivate(true);
+    t.is((await createKey(`${provider.url}/v1`)).status, 201);
+    await allowPrivate(false);
+    const agent = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'outbound', budget_usd: 1 } });
+    t.is(agent.status, 201);
+    const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
+      token: agent.body.token,
+      json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }], max_tokens: 10 },
+    });
+    t.is(res.status, 503);
+    t.is(res.body.error.code, 'service_unavailable');
+    t.is(provider.calls.length, 0);
+    // The agent's escrow in the gateway goes back once idle: nothing was charged.
+    const budget = await eventually(
+      async () => (await stack.http.get(`/v1/agents/${agent.body.agent.id}/budget`, { token: admin.access_token })).body,
+      (b) => b.reserved_usd === 0,
+    );
+    t.like(budget, { spent_usd: 0, reserved_usd: 0 });
+  },
+);
 
-test.serial('when a key is given a base URL, then the key must be entered again with it; one without the other changes nothing', async (t) => {
-  const created = await createKey('https://api.example.com/v1');
-  t.is(created.status, 201);
-  const id = created.body.id as string;
-  const patch = (json: Record<string, unknown>) => stack.http.patch(`/v1/provider-keys/${id}`, { token: admin.access_token, json });
+test.serial(
+  'when a key is given a base URL, then the key must be entered again with it; one without the other changes nothing',
+  async (t) => {
+    const created = await createKey('https://api.example.com/v1');
+    t.is(created.status, 201);
+    const id = created.body.id as string;
+    const patch = (json: Record<string, unknown>) => stack.http.patch(`/v1/provider-keys/${id}`, { token: admin.access_token, json });
 
-  const moved = await patch({ base_url: 'https://collector.example.net/v1' });
-  t.is(moved.status, 400);
-  t.truthy(moved.body.error.details.api_key);
-  t.is((await stack.http.get(`/v1/provider-keys/${id}`, { token: admin.access_token })).body.base_url, 'https://api.example.com/v1');
+    const moved = await patch({ base_url: 'https://collector.example.net/v1' });
+    t.is(moved.status, 400);
+    t.truthy(moved.body.error.details.api_key);
+    t.is((await stack.http.get(`/v1/provider-keys/${id}`, { token: admin.access_token })).body.base_url, 'https://api.example.com/v1');
 
-  const alone = await patch({ api_key: 'sk-live-another-0123456789abcd' });
-  t.is(alone.status, 400);
-  t.truthy(alone.body.error.details.api_key);
+    const alone = await patch({ api_key: 'sk-live-another-0123456789abcd' });
+    t.is(alone.status, 400);
+    t.truthy(alone.body.error.details.api_key);
 
-  const same = await patch({ base_url: 'https://api.example.com/v1/', name: 'renamed' });
-  t.is(same.status, 400, 'even the same base URL needs the key');
-  const renamed = await patch({ name: 'renamed' });
-  t.is(renamed.status, 200);
-  t.like(renamed.body, { name: 'renamed', base_url: 'https://api.example.com/v1' });
+    const same = await patch({ base_url: 'https://api.example.com/v1/', name: 'renamed' });
+    t.is(same.status, 400, 'even the same base URL needs the key');
+    const renamed = await patch({ name: 'renamed' });
+    t.is(renamed.status, 200);
+    t.like(renamed.body, { name: 'renamed', base_url: 'https://api.example.com/v1' });
 
-  const rekeyed = await patch({ base_url: 'https://collector.example.net/v1', api_key: 'sk-live-another-0123456789wxyz' });
-  t.is(rekeyed.status, 200);
-  t.like(rekeyed.body, { base_url: 'https://collector.example.net/v1', masked: 'sk-…wxyz' });
-  t.truthy(rekeyed.body.rotated_at);
-  t.false(rekeyed.text.includes('0123456789wxyz'));
-});
+    const rekeyed = await patch({ base_url: 'https://collector.example.net/v1', api_key: 'sk-live-another-0123456789wxyz' });
+    t.is(rekeyed.status, 200);
+    t.like(rekeyed.body, { base_url: 'https://collector.example.net/v1', masked: 'sk-…wxyz' });
+    t.truthy(rekeyed.body.rotated_at);
+    t.false(rekeyed.text.includes('0123456789wxyz'));
+  },
+);

@@ -10,7 +10,7 @@ test.before(async () => {
 });
 test.after.always(() => stack?.close());
 
-const kidOf = (token: string) => (jwt.decode(token, { complete: true })?.header.kid as string) ?? '';
+const kidOf = (token: string) => jwt.decode(token, { complete: true })?.header.kid ?? '';
 
 test.serial('when an admin rotates the signing key, then new tokens use the new key and nobody is logged out', async (t) => {
   const admin = await loginAsAdmin(stack);
@@ -40,29 +40,52 @@ test.serial('when a non-admin tries to rotate the signing key, then 403 and the 
   t.is(kidOf((await loginAsAdmin(stack)).access_token), kidOf(member.access_token));
 });
 
+test.serial(
+  'when a token signed with the real key has no expiry, lives longer than identity issues, or names another user with a live session, then 401',
+  async (t) => {
+    const admin = await loginAsAdmin(stack);
+    const member = await createUserAndLogin(stack, admin, 'member');
+    const { kid, key } = await stolenSigningKey(stack);
+    const sid = (jwt.decode(member.access_token) as { sid: string }).sid;
+    const sign = (claims: Record<string, unknown>, opts: jwt.SignOptions = { expiresIn: 600 }) =>
+      jwt.sign({ sid, typ: 'access', role: 'member', ...claims }, key, {
+        algorithm: 'ES256',
+        keyid: kid,
+        issuer: 'tollgate',
+        audience: 'tollgate-api',
+        subject: member.user.id,
+        ...opts,
+      });
+    const me = (token: string) => stack.http.get('/v1/auth/me', { token });
 
-test.serial('when a token signed with the real key has no expiry, lives longer than identity issues, or names another user with a live session, then 401', async (t) => {
-  const admin = await loginAsAdmin(stack);
-  const member = await createUserAndLogin(stack, admin, 'member');
-  const { kid, key } = await stolenSigningKey(stack);
-  const sid = (jwt.decode(member.access_token) as { sid: string }).sid;
-  const sign = (claims: Record<string, unknown>, opts: jwt.SignOptions = { expiresIn: 600 }) =>
-    jwt.sign({ sid, typ: 'access', role: 'member', ...claims }, key, { algorithm: 'ES256', keyid: kid, issuer: 'tollgate', audience: 'tollgate-api', subject: member.user.id, ...opts });
-  const me = (token: string) => stack.http.get('/v1/auth/me', { token });
-
-  t.is((await me(sign({}))).status, 200, 'made like identity makes them, it passes: the refusals below are about the claims');
-  t.is((await me(sign({}, {}))).status, 401, 'no exp');
-  t.is((await me(sign({}, { expiresIn: 10 * 365 * 86_400 }))).status, 401, 'ten years');
-  t.is((await me(sign({}, { expiresIn: 600, noTimestamp: true }))).status, 401, 'no iat');
-  // The member's session is checked and cached by the request above; the same sid naming the admin is not that session.
-  t.is((await me(member.access_token)).status, 200);
-  const asAdmin = jwt.sign({ sid, typ: 'access', role: 'admin' }, key, { algorithm: 'ES256', keyid: kid, issuer: 'tollgate', audience: 'tollgate-api', subject: admin.user.id, expiresIn: 600 });
-  t.is((await me(asAdmin)).status, 401);
-});
+    t.is((await me(sign({}))).status, 200, 'made like identity makes them, it passes: the refusals below are about the claims');
+    t.is((await me(sign({}, {}))).status, 401, 'no exp');
+    t.is((await me(sign({}, { expiresIn: 10 * 365 * 86_400 }))).status, 401, 'ten years');
+    t.is((await me(sign({}, { expiresIn: 600, noTimestamp: true }))).status, 401, 'no iat');
+    // The member's session is checked and cached by the request above; the same sid naming the admin is not that session.
+    t.is((await me(member.access_token)).status, 200);
+    const asAdmin = jwt.sign({ sid, typ: 'access', role: 'admin' }, key, {
+      algorithm: 'ES256',
+      keyid: kid,
+      issuer: 'tollgate',
+      audience: 'tollgate-api',
+      subject: admin.user.id,
+      expiresIn: 600,
+    });
+    t.is((await me(asAdmin)).status, 401);
+  },
+);
 
 test.serial('when a token names a signing key nobody knows, then 401 at once', async (t) => {
   const { key } = await stolenSigningKey(stack);
-  const token = jwt.sign({ sid: 'x', typ: 'access', role: 'admin' }, key, { algorithm: 'ES256', keyid: 'no-such-key', issuer: 'tollgate', audience: 'tollgate-api', subject: 'usr_x', expiresIn: 600 });
+  const token = jwt.sign({ sid: 'x', typ: 'access', role: 'admin' }, key, {
+    algorithm: 'ES256',
+    keyid: 'no-such-key',
+    issuer: 'tollgate',
+    audience: 'tollgate-api',
+    subject: 'usr_x',
+    expiresIn: 600,
+  });
   const started = Date.now();
   const res = await stack.http.get('/v1/auth/me', { token });
   t.is(res.status, 401);

@@ -16,7 +16,10 @@ test.after.always(() => stack?.close());
 
 test('when a PATCH has an empty or no body, then it is 400 and nothing changes', async (t) => {
   const agent = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'patched', budget_usd: 1 } });
-  const key = await stack.http.post('/v1/provider-keys', { token: admin.access_token, json: { provider: 'openai', name: 'k', api_key: 'sk-live-strict-0123456789' } });
+  const key = await stack.http.post('/v1/provider-keys', {
+    token: admin.access_token,
+    json: { provider: 'openai', name: 'k', api_key: 'sk-live-strict-0123456789' },
+  });
   for (const path of [`/v1/agents/${agent.body.agent.id}`, `/v1/users/${admin.user.id}`, `/v1/provider-keys/${key.body.id}`]) {
     const empty = await stack.http.request('PATCH', path, { token: admin.access_token, json: {} });
     t.is(empty.status, 400, `${path} {}`);
@@ -31,7 +34,11 @@ test('when an amount is a string, or a query parameter is bracketed, then it is 
   const str = await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'str', budget_usd: '10' } });
   t.is(str.status, 400);
   t.truthy(str.body.error.details.budget_usd);
-  t.is((await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'exp', budget_usd: 7e-6 } })).status, 201, 'a number in exponent form is a number');
+  t.is(
+    (await stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'exp', budget_usd: 7e-6 } })).status,
+    201,
+    'a number in exponent form is a number',
+  );
   const bracket = await stack.http.get('/v1/users?role[$ne]=admin', { token: admin.access_token });
   t.is(bracket.status, 400);
   t.is(bracket.body.error.details['role[$ne]'], 'unknown field');

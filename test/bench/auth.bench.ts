@@ -47,7 +47,10 @@ try {
       identity.call.Login({ email, password }, { principal: gateway }),
     ),
   );
-  printTable(`auth benchmark: ${durationMs / 1000}s per row, concurrency ${concurrency} (login: 4), 2 cores shared by load generator and mesh`, rows);
+  printTable(
+    `auth benchmark: ${durationMs / 1000}s per row, concurrency ${concurrency} (login: 4), 2 cores shared by load generator and mesh`,
+    rows,
+  );
   identity.close();
 } finally {
   await mesh.stop();

@@ -14,7 +14,12 @@ const durationMs = 5_000;
 const COST = '0.000001'; // one micro-dollar per charge: the budgets never run out mid-measurement
 
 const mesh = await startBenchMesh({
-  gateway: { RATE_LIMIT_IP_PER_MIN: '1000000', RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000', RATE_LIMIT_TOKEN_PER_MIN: '1000000', GRPC_DEADLINE_MS: '30000' },
+  gateway: {
+    RATE_LIMIT_IP_PER_MIN: '1000000',
+    RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000',
+    RATE_LIMIT_TOKEN_PER_MIN: '1000000',
+    GRPC_DEADLINE_MS: '30000',
+  },
   budget: { LEASE_TTL_SECONDS: '3600', MAX_BUDGET_USD: '100000' },
 });
 try {
@@ -23,31 +28,60 @@ try {
   expectStatus(login, 200);
   const admin = login.body.access_token as string;
   expectStatus(
-    await mesh.http.post('/v1/provider-keys', { token: admin, json: { provider: 'openai', name: 'bench', api_key: 'sk-bench-0123456789abcdef' } }),
+    await mesh.http.post('/v1/provider-keys', {
+      token: admin,
+      json: { provider: 'openai', name: 'bench', api_key: 'sk-bench-0123456789abcdef' },
+    }),
     201,
   );
 
   const newAgent = async (budgetUsd: number) => {
-    const created = await mesh.http.post('/v1/agents', { token: admin, json: { name: `bench-${randomUUID().slice(0, 8)}`, budget_usd: budgetUsd } });
+    const created = await mesh.http.post('/v1/agents', {
+      token: admin,
+      json: { name: `bench-${randomUUID().slice(0, 8)}`, budget_usd: budgetUsd },
+    });
     expectStatus(created, 201);
     const agent = { id: created.body.agent.id as string, token: created.body.token as string };
-    const lease = await mesh.http.post(`/v1/agents/${agent.id}/handshake`, { token: agent.token, json: { provider: 'openai', requested_usd: budgetUsd } });
+    const lease = await mesh.http.post(`/v1/agents/${agent.id}/handshake`, {
+      token: agent.token,
+      json: { provider: 'openai', requested_usd: budgetUsd },
+    });
     expectStatus(lease, 200);
     return { ...agent, leaseId: lease.body.lease_id as string };
   };
   const charge = async (a: { token: string; leaseId: string }) => {
     const res = await mesh.http.post('/v1/usage', {
       token: a.token,
-      json: { lease_id: a.leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 1, cost_usd: COST },
+      json: {
+        lease_id: a.leaseId,
+        request_id: randomUUID(),
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        input_tokens: 1,
+        output_tokens: 1,
+        cost_usd: COST,
+      },
     });
     expectStatus(res, 200);
   };
 
-  const budget = createServiceClient(loadBudget().Budget, mesh.addrs.budget, { issuer: 'bench', secret: mesh.secrets.SERVICE_TOKEN_SECRET, defaultDeadlineMs: 30_000 });
+  const budget = createServiceClient(loadBudget().Budget, mesh.addrs.budget, {
+    issuer: 'bench',
+    secret: mesh.secrets.SERVICE_TOKEN_SECRET,
+    defaultDeadlineMs: 30_000,
+  });
   const agentPrincipal = (id: string): Principal => ({ type: 'agent', id, scopes: ['usage:write'] });
   const chargeGrpc = (a: { id: string; leaseId: string }) =>
     budget.call.ReportUsage(
-      { lease_id: a.leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 1, cost_micros: 1 },
+      {
+        lease_id: a.leaseId,
+        request_id: randomUUID(),
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        input_tokens: 1,
+        output_tokens: 1,
+        cost_micros: 1,
+      },
       { principal: agentPrincipal(a.id) },
     );
 
@@ -57,7 +91,15 @@ try {
     Array.from({ length: 300 }, () =>
       mesh.http.post('/v1/usage', {
         token: drain.token,
-        json: { lease_id: drain.leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 1, output_tokens: 1, cost_usd: '0.01' },
+        json: {
+          lease_id: drain.leaseId,
+          request_id: randomUUID(),
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          input_tokens: 1,
+          output_tokens: 1,
+          cost_usd: '0.01',
+        },
       }),
     ),
   );
@@ -93,7 +135,10 @@ try {
   rows.push(await measure('budget.ReportUsage gRPC, 100 budgets', opts, () => chargeGrpc(pick())));
   rows.push(await measure('POST /v1/usage via gateway, 1 hot budget', opts, () => charge(hot)));
   rows.push(await measure('POST /v1/usage via gateway, 100 budgets', opts, () => charge(pick())));
-  printTable(`budget benchmark: ${durationMs / 1000}s per row, concurrency ${concurrency}, 2 cores shared by load generator, mesh and FerretDB`, rows);
+  printTable(
+    `budget benchmark: ${durationMs / 1000}s per row, concurrency ${concurrency}, 2 cores shared by load generator, mesh and FerretDB`,
+    rows,
+  );
 
   await conn.close();
   budget.close();

@@ -19,7 +19,11 @@ export interface Result {
 }
 
 /** Runs fn with `concurrency` workers for `durationMs` (after a short warm-up) and reports latency percentiles. */
-export async function measure(name: string, opts: { concurrency: number; durationMs: number; warmupMs?: number }, fn: () => Promise<unknown>): Promise<Result> {
+export async function measure(
+  name: string,
+  opts: { concurrency: number; durationMs: number; warmupMs?: number },
+  fn: () => Promise<unknown>,
+): Promise<Result> {
   const run = async (ms: number, record: boolean) => {
     const latencies: number[] = [];
     let errors = 0;

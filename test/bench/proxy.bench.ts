@@ -44,7 +44,9 @@ const LATENCY_AGENTS = 10;
 const SATURATION_AGENTS = 20;
 const DRAINED_AGENTS = 4;
 const PROVIDER_KEY = 'sk-bench-proxy-0123456789abcdef';
-const PRICE_TABLE = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../services/budget/price-table.json'), 'utf8')) as Record<string, Record<string, ModelPrice>>;
+const PRICE_TABLE = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../services/budget/price-table.json'), 'utf8'),
+) as Record<string, Record<string, ModelPrice>>;
 const MODEL = 'gpt-4o-mini';
 const FAKE_PROVIDER = '--fake-provider';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -54,7 +56,7 @@ type Billed = Record<string, { calls: number; micros: number }>;
 /** The child process: the stand-in provider at the shipped OpenAI prices; tells the parent what it billed, per `user`. */
 async function serveFakeProvider(): Promise<void> {
   const provider = await startFakeProvider((model) => {
-    const p = PRICE_TABLE.openai![model];
+    const p = PRICE_TABLE.openai[model];
     return p ? { input: p.input_per_million_micros, output: p.output_per_million_micros } : { input: 0, output: 0 };
   });
   process.on('message', () => {
@@ -96,7 +98,10 @@ async function startProviderProcess() {
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
         child.once('exit', () => resolve());
         child.disconnect();
       }),
@@ -127,7 +132,11 @@ function tracked(fn: () => Promise<unknown>): { fn: () => Promise<unknown>; last
  * Open loop: request i is due at start + i/rate whatever happened to the others. Latency is
  * counted from when it was due (or sent, if sent early), so a late send counts against it.
  */
-async function openLoop(name: string, opts: { rate: number; durationMs: number; warmupMs: number }, fn: () => Promise<unknown>): Promise<Measured> {
+async function openLoop(
+  name: string,
+  opts: { rate: number; durationMs: number; warmupMs: number },
+  fn: () => Promise<unknown>,
+): Promise<Measured> {
   const run = async (duration: number) => {
     const latencies: number[] = [];
     let errors = 0;
@@ -156,7 +165,15 @@ async function openLoop(name: string, opts: { rate: number; durationMs: number; 
   await run(opts.warmupMs);
   const { latencies, errors, lastError, elapsed } = await run(opts.durationMs);
   latencies.sort((a, b) => a - b);
-  return { name, count: latencies.length, errors, rps: (latencies.length / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), lastError };
+  return {
+    name,
+    count: latencies.length,
+    errors,
+    rps: (latencies.length / elapsed) * 1000,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    lastError,
+  };
 }
 
 /** A keep-alive HTTP client for the provider itself (the baseline), parsing answers like the gateway's client does. */
@@ -167,7 +184,11 @@ function plainClient(base: string) {
       const payload = JSON.stringify(json);
       const req = http.request(
         new URL(route, base),
-        { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } },
+        {
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -305,14 +326,17 @@ function dbCounters(schema: string): DbCounters | null {
     `SELECT 't', relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE schemaname = '${schema}' ` +
     `UNION ALL SELECT 'i', tablename, count(*), 0, 0, 0, 0, 0 FROM pg_indexes WHERE schemaname = '${schema}' GROUP BY tablename`;
   const psql = path.join(postgresBinDir(testEnv.pgBin), 'psql');
-  const out = execFileSync(psql, ['-X', '-At', '-F', '\t', '-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-d', 'ferretdb', '-c', sql], { encoding: 'utf8' });
+  const out = execFileSync(psql, ['-X', '-At', '-F', '\t', '-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-d', 'ferretdb', '-c', sql], {
+    encoding: 'utf8',
+  });
   const counters: DbCounters = { tables: new Map(), indexes: new Map() };
   // FerretDB names a collection's table `<collection>_<hash>`.
   const collection = (table: string) => table.replace(/_[0-9a-f]{8}$/, '');
   for (const line of out.trim().split('\n')) {
     const [kind, name, ...n] = line.split('\t');
     const [inserted, updated, hot, seqScans, seqRows, indexScans] = n.map(Number);
-    if (kind === 't' && !name.startsWith('_ferretdb')) counters.tables.set(collection(name), { inserted, updated, hot, seqScans, seqRows, indexScans });
+    if (kind === 't' && !name.startsWith('_ferretdb'))
+      counters.tables.set(collection(name), { inserted, updated, hot, seqScans, seqRows, indexScans });
     if (kind === 'i') counters.indexes.set(collection(name), inserted);
   }
   return counters;
@@ -336,7 +360,11 @@ function dbLine(before: DbCounters | null, after: DbCounters | null, operations:
   return `budget database per ${per} (PostgreSQL's counters under FerretDB, flushed about every second): ${parts.join('; ')}`;
 }
 
-type Sample = { name: string; labels: Record<string, string>; value: number };
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 function parseMetrics(text: string): Sample[] {
   const out: Sample[] = [];
@@ -484,7 +512,10 @@ process.on('SIGUSR2', () => {
 
 /** The gateway's timings since the last call (SIGWINCH to the hook above). */
 async function gatewayTimings(pid: number, file: string): Promise<Map<string, number[]>> {
-  const read = () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { dump: number; samples: Record<string, number[]> }) : { dump: 0, samples: {} });
+  const read = () =>
+    fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { dump: number; samples: Record<string, number[]> })
+      : { dump: 0, samples: {} };
   const before = read().dump;
   process.kill(pid, 'SIGWINCH');
   for (let i = 0; i < 100; i++) {
@@ -507,14 +538,21 @@ interface Window<T> {
 function printProxyWindow(title: string, w: Window<Measured>): void {
   const calls = w.result.count + w.result.errors;
   say(`\n${title}`);
-  say(`  ${'stage, timed inside the gateway'.padEnd(60)} ${'per call'.padStart(8)} ${'mean ms'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  say(
+    `  ${'stage, timed inside the gateway'.padEnd(60)} ${'per call'.padStart(8)} ${'mean ms'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
   const rank = (stage: string) => (stage.startsWith('gRPC') ? 1 : stage.startsWith('redis') ? 2 : 0);
   for (const stage of [...w.timings.keys()].sort((a, b) => rank(a) - rank(b))) {
     const values = [...w.timings.get(stage)!].sort((a, b) => a - b);
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
-    say(`  ${stage.padEnd(60)} ${(values.length / calls).toFixed(3).padStart(8)} ${ms(mean).padStart(8)} ${ms(pct(values, 50)).padStart(8)} ${ms(pct(values, 99)).padStart(8)}`);
+    say(
+      `  ${stage.padEnd(60)} ${(values.length / calls).toFixed(3).padStart(8)} ${ms(mean).padStart(8)} ${ms(pct(values, 50)).padStart(8)} ${ms(pct(values, 99)).padStart(8)}`,
+    );
     const server = stage.startsWith('gRPC ') ? serverSide(w.server.before, w.server.after, stage.slice(5), calls) : null;
-    if (server) say(`  ${'  its handling in the service (Prometheus)'.padEnd(60)} ${server.per.toFixed(3).padStart(8)} ${ms(server.mean).padStart(8)}`);
+    if (server)
+      say(
+        `  ${'  its handling in the service (Prometheus)'.padEnd(60)} ${server.per.toFixed(3).padStart(8)} ${ms(server.mean).padStart(8)}`,
+      );
   }
   say(`  CPU per proxied call: ${cpuLine(w.cpu.before, w.cpu.after, calls)}`);
   say(`  ${dbLine(w.db.before, w.db.after, calls, 'proxied call')}`);
@@ -523,7 +561,9 @@ function printProxyWindow(title: string, w: Window<Measured>): void {
 function printHoldWindow(w: Window<Measured>): void {
   const pairs = w.result.count + w.result.errors;
   const sync = serverSide(w.server.before, w.server.after, 'SyncEscrows', pairs);
-  say(`\n${w.result.name}: ${sync ? `${sync.per.toFixed(4)} SyncEscrows per pair, ${ms(sync.mean)} ms each in the budget service (mean)` : 'no SyncEscrows seen'}`);
+  say(
+    `\n${w.result.name}: ${sync ? `${sync.per.toFixed(4)} SyncEscrows per pair, ${ms(sync.mean)} ms each in the budget service (mean)` : 'no SyncEscrows seen'}`,
+  );
   say(`  CPU per pair: ${cpuLine(w.cpu.before, w.cpu.after, pairs)}`);
   say(`  ${dbLine(w.db.before, w.db.after, pairs, 'hold+settle pair')}`);
 }
@@ -618,7 +658,10 @@ async function main(): Promise<void> {
   const profileFile = path.join(tmp, 'gateway.cpuprofile');
   const stagesFile = path.join(tmp, 'gateway-stages.json');
   const budgetProfileFile = path.join(tmp, 'budget.cpuprofile');
-  const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<
+    ServiceName,
+    number
+  >;
   const metricsOf = (s: ServiceName) => ({ METRICS_PORT: String(metricsPorts[s]) });
   let mesh: BenchMesh;
   try {
@@ -651,7 +694,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const direct = plainClient(provider.url);
-  const budget = createServiceClient(loadBudget().Budget, mesh.addrs.budget, { issuer: 'bench', secret: mesh.secrets.SERVICE_TOKEN_SECRET, defaultDeadlineMs: 30_000 });
+  const budget = createServiceClient(loadBudget().Budget, mesh.addrs.budget, {
+    issuer: 'bench',
+    secret: mesh.secrets.SERVICE_TOKEN_SECRET,
+    defaultDeadlineMs: 30_000,
+  });
   try {
     const { http } = mesh;
     const pidOf = (main: string) => {
@@ -671,10 +718,18 @@ async function main(): Promise<void> {
       if (!fs.existsSync(file)) return [`${name} CPU profile: none was written`];
       return [...summariseProfile(name, file, rows), `  (the profiled run did ${r.rps.toFixed(0)}/s with the profiler on)`];
     };
-    const login = await http.post('/v1/auth/login', { json: { email: mesh.secrets.BOOTSTRAP_ADMIN_EMAIL, password: mesh.secrets.BOOTSTRAP_ADMIN_PASSWORD } });
+    const login = await http.post('/v1/auth/login', {
+      json: { email: mesh.secrets.BOOTSTRAP_ADMIN_EMAIL, password: mesh.secrets.BOOTSTRAP_ADMIN_PASSWORD },
+    });
     expectStatus(login, 200);
     const admin = login.body.access_token as string;
-    expectStatus(await http.post('/v1/provider-keys', { token: admin, json: { provider: 'openai', name: 'bench', api_key: PROVIDER_KEY, base_url: `${provider.url}/v1` } }), 201);
+    expectStatus(
+      await http.post('/v1/provider-keys', {
+        token: admin,
+        json: { provider: 'openai', name: 'bench', api_key: PROVIDER_KEY, base_url: `${provider.url}/v1` },
+      }),
+      201,
+    );
     interface Agent {
       id: string;
       token: string;
@@ -684,7 +739,10 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i += 10) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(10, n - i) }, async () => {
-            const res = await http.post('/v1/agents', { token: admin, json: { name: `bench-${Math.random().toString(36).slice(2, 10)}`, budget_usd: budgetUsd } });
+            const res = await http.post('/v1/agents', {
+              token: admin,
+              json: { name: `bench-${Math.random().toString(36).slice(2, 10)}`, budget_usd: budgetUsd },
+            });
             expectStatus(res, 201);
             return { id: res.body.agent.id as string, token: res.body.token as string };
           }),
@@ -698,10 +756,20 @@ async function main(): Promise<void> {
       return () => items[n++ % items.length];
     };
     // `user` says whose call it is: the provider bills it to that agent (the proxy passes the field on).
-    const ask = (user: string) => ({ model: MODEL, messages: [{ role: 'user', content: 'Say hello to the benchmark in twenty words.' }], max_tokens: 50, user });
+    const ask = (user: string) => ({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Say hello to the benchmark in twenty words.' }],
+      max_tokens: 50,
+      user,
+    });
     let requestSeq = 0;
     // The X-Request-Id (which the proxy passes on upstream) lets the gateway hook match each upstream request to its request.
-    const proxied = (agent: Agent) => http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask(agent.id), headers: { 'x-request-id': `bench-${++requestSeq}` } });
+    const proxied = (agent: Agent) =>
+      http.post('/v1/proxy/openai/chat/completions', {
+        token: agent.token,
+        json: ask(agent.id),
+        headers: { 'x-request-id': `bench-${++requestSeq}` },
+      });
     const viaProxy = async (agent: Agent) => expectStatus(await proxied(agent), 200);
     // An open loop must not queue in the client's socket pool: as many connections as calls in flight.
     http.agent.maxSockets = Infinity;
@@ -719,7 +787,13 @@ async function main(): Promise<void> {
       const result = await run();
       const cpuAfter = cpuSnapshot(provider.pid);
       const timings = await gatewayTimings(gatewayPid, stagesFile);
-      return { result, timings, server: { before: server, after: await serverTimes(metricsPorts) }, cpu: { before: cpu, after: cpuAfter }, db: { before: db, after: dbCounters(mesh.env.budget.MONGO_DB) } };
+      return {
+        result,
+        timings,
+        server: { before: server, after: await serverTimes(metricsPorts) },
+        cpu: { before: cpu, after: cpuAfter },
+        db: { before: db, after: dbCounters(mesh.env.budget.MONGO_DB) },
+      };
     };
 
     const latencyAgents = await newAgents(LATENCY_AGENTS, 100);
@@ -734,8 +808,12 @@ async function main(): Promise<void> {
       const base = await openLoop(`1. ${rate} req/s open loop, direct to the provider (baseline)`, opts, toProvider);
       // Warmed up apart, so that what the mesh did covers exactly the measured calls.
       await openLoop('warm-up', { ...opts, durationMs: 0 }, () => viaProxy(nextLatencyAgent()));
-      const w = await observe(() => openLoop(`1. ${rate} req/s open loop, through the proxy`, { ...opts, warmupMs: 0 }, () => viaProxy(nextLatencyAgent())));
-      say(`  ${rate} req/s open loop: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(w.result.p50)} p99 ${ms(w.result.p99)}`);
+      const w = await observe(() =>
+        openLoop(`1. ${rate} req/s open loop, through the proxy`, { ...opts, warmupMs: 0 }, () => viaProxy(nextLatencyAgent())),
+      );
+      say(
+        `  ${rate} req/s open loop: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(w.result.p50)} p99 ${ms(w.result.p99)}`,
+      );
       return { base, w };
     };
     const low = await openLoops(LOW_RATE, LOW_RATE_MS);
@@ -745,7 +823,11 @@ async function main(): Promise<void> {
     // 2. Saturation, closed loop.
     const closed = { concurrency: SATURATION_CONCURRENCY, durationMs: SATURATION_MS, warmupMs: 1_000 };
     const directClosed = tracked(toProvider);
-    const directSat: Measured = await measure(`2. closed loop ×${SATURATION_CONCURRENCY}, direct to the provider (baseline)`, closed, directClosed.fn);
+    const directSat: Measured = await measure(
+      `2. closed loop ×${SATURATION_CONCURRENCY}, direct to the provider (baseline)`,
+      closed,
+      directClosed.fn,
+    );
     directSat.lastError = directClosed.lastError();
     say(`  ${directSat.name}: ${directSat.rps.toFixed(0)} req/s`);
     const nextSaturationAgent = cycle(saturationAgents);
@@ -792,14 +874,22 @@ async function main(): Promise<void> {
       const b = books[i];
       const bill = billed[a.id] ?? { calls: 0, micros: 0 };
       const group = i < LATENCY_AGENTS ? 'open loop' : i < LATENCY_AGENTS + SATURATION_AGENTS ? 'saturation' : `drain ($${b.limit_usd})`;
-      const c = { id: a.id, group, calls: bill.calls, billed: bill.micros, spent: micros(b.spent_usd), limit: micros(b.limit_usd), held: micros(b.reserved_usd) };
+      const c = {
+        id: a.id,
+        group,
+        calls: bill.calls,
+        billed: bill.micros,
+        spent: micros(b.spent_usd),
+        limit: micros(b.limit_usd),
+        held: micros(b.reserved_usd),
+      };
       return { ...c, ok: c.spent === c.billed && c.spent <= c.limit && c.held === 0 };
     });
 
     // 3. Holds + settles across 100 budgets, as the gateway makes them: its own escrows (run in
     // this process) against the budget service. A pair counts once its charge is in the ledger:
     // the rate is over the run and the sync of every charge after it.
-    const prices = PRICE_TABLE.openai![MODEL]!;
+    const prices = PRICE_TABLE.openai[MODEL];
     const callTerms = { provider: 'openai', model: MODEL, prices, inputTokens: 200, maxOutputTokens: 50 };
     const pairCost = priceOf(prices, 40, 20);
     const gatewayConfig = loadGatewayConfig(mesh.env.gateway);
@@ -854,7 +944,13 @@ async function main(): Promise<void> {
     const rounds = Math.ceil(Math.max(0, SEED_ENTRIES - (await journal.countDocuments())) / BUDGETS);
     const seedEscrows = holdAgents.map((a) => ({ agent_id: a.id, escrow_id: newHoldId(), seq: 0 }));
     const asGateway = { principal: { type: 'service', id: 'gateway' } as Principal };
-    const progress = setInterval(() => say(`  seeding: ${seedEscrows[0]!.seq * BUDGETS} entries (${((performance.now() - seedStarted) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)})`), 20_000);
+    const progress = setInterval(
+      () =>
+        say(
+          `  seeding: ${seedEscrows[0].seq * BUDGETS} entries (${((performance.now() - seedStarted) / 1000).toFixed(0)} s, load average ${os.loadavg()[0].toFixed(1)})`,
+        ),
+      20_000,
+    );
     try {
       for (let round = 0; round < rounds; round++) {
         const escrows = seedEscrows.map((e) => ({
@@ -862,18 +958,37 @@ async function main(): Promise<void> {
           escrow_id: e.escrow_id,
           seq: ++e.seq,
           want_micros: 1_000,
-          charges: e.seq === 1 ? [] : [{ hold_id: newHoldId(), request_id: `seed-${round}`, provider: 'openai', model: MODEL, input_tokens: 40, output_tokens: 20, cost_micros: pairCost, whole_hold: '' }],
+          charges:
+            e.seq === 1
+              ? []
+              : [
+                  {
+                    hold_id: newHoldId(),
+                    request_id: `seed-${round}`,
+                    provider: 'openai',
+                    model: MODEL,
+                    input_tokens: 40,
+                    output_tokens: 20,
+                    cost_micros: pairCost,
+                    whole_hold: '',
+                  },
+                ],
         }));
         await budget.call.SyncEscrows({ escrows }, asGateway);
       }
-      await budget.call.SyncEscrows({ escrows: seedEscrows.map((e) => ({ agent_id: e.agent_id, escrow_id: e.escrow_id, seq: ++e.seq, want_micros: 0, charges: [] })) }, asGateway);
+      await budget.call.SyncEscrows(
+        { escrows: seedEscrows.map((e) => ({ agent_id: e.agent_id, escrow_id: e.escrow_id, seq: ++e.seq, want_micros: 0, charges: [] })) },
+        asGateway,
+      );
     } finally {
       clearInterval(progress);
     }
     const entries = await journal.countDocuments();
     await conn.close();
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    say(`  seeded ${rounds * BUDGETS} entries in ${seedSeconds.toFixed(0)} s (${((rounds * BUDGETS) / seedSeconds).toFixed(0)} entries/s): the journal holds ${entries} entries`);
+    say(
+      `  seeded ${rounds * BUDGETS} entries in ${seedSeconds.toFixed(0)} s (${((rounds * BUDGETS) / seedSeconds).toFixed(0)} entries/s): the journal holds ${entries} entries`,
+    );
     const holdsSeeded = await measureHolds(`3. escrow holds+settles, ${BUDGETS} budgets, ${entries} entries`);
     say(`  ${holdsSeeded.result.name}: ${holdsSeeded.result.rps.toFixed(0)} pairs/s`);
     const seededCharges = (rounds - 1) * BUDGETS * pairCost;
@@ -895,8 +1010,16 @@ async function main(): Promise<void> {
       ...openRows(directOpen, proxyOpen),
       ...openRows(low.base, low.w.result),
       { r: directSat, baseline: '', versus: '' },
-      { r: proxySat, baseline: `direct ${directSat.rps.toFixed(0)} req/s`, versus: `${proxySat.rps.toFixed(0)} req/s, ${proxySat.errors} errors (target ≥ 1,000/s, 0 errors)` },
-      { r: holdsFresh.result, baseline: '', versus: `= ${(holdsFresh.result.rps * 2).toFixed(0)} holds+settles/s (target ≥ 2,000/s), in the ledger` },
+      {
+        r: proxySat,
+        baseline: `direct ${directSat.rps.toFixed(0)} req/s`,
+        versus: `${proxySat.rps.toFixed(0)} req/s, ${proxySat.errors} errors (target ≥ 1,000/s, 0 errors)`,
+      },
+      {
+        r: holdsFresh.result,
+        baseline: '',
+        versus: `= ${(holdsFresh.result.rps * 2).toFixed(0)} holds+settles/s (target ≥ 2,000/s), in the ledger`,
+      },
       {
         r: holdsSeeded.result,
         baseline: `fresh: ${holdsFresh.result.rps.toFixed(0)} pairs/s, p50 ${ms(holdsFresh.result.p50)}`,
@@ -907,30 +1030,54 @@ async function main(): Promise<void> {
       `\nproxy benchmark: chat/completions, ${MODEL}, max_tokens 50, 20-word answers; ${CORES} cores shared by this load generator, the fake provider, ` +
         `the mesh, FerretDB/PostgreSQL and Redis (and whatever else runs on the machine: see "other processes" below); scenario 3 counts hold+settle pairs`,
     );
-    say(`${'scenario'.padEnd(62)} ${'req/s'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(6)}  ${'baseline (same run)'.padEnd(30)}  against it / the target`);
+    say(
+      `${'scenario'.padEnd(62)} ${'req/s'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(6)}  ${'baseline (same run)'.padEnd(30)}  against it / the target`,
+    );
     for (const { r, baseline, versus } of rows) {
-      say(`${r.name.padEnd(62)} ${r.rps.toFixed(0).padStart(6)} ${ms(r.p50).padStart(8)} ${ms(r.p99).padStart(8)} ${String(r.errors).padStart(6)}  ${baseline.padEnd(30)}  ${versus}`);
+      say(
+        `${r.name.padEnd(62)} ${r.rps.toFixed(0).padStart(6)} ${ms(r.p50).padStart(8)} ${ms(r.p99).padStart(8)} ${String(r.errors).padStart(6)}  ${baseline.padEnd(30)}  ${versus}`,
+      );
     }
     const failed = rows.filter(({ r }) => r.lastError);
     if (failed.length > 0) say(`last error of each row with errors:\n${failed.map(({ r }) => `  ${r.name}: ${r.lastError}`).join('\n')}`);
 
     say(`\nzero overspend: every agent used above, once its settlements were in, against what the provider billed for its calls`);
     say(`  drain: ${DRAINED_AGENTS} agents at $0.002, 200 concurrent calls each → statuses ${JSON.stringify(drainStatuses)}`);
-    say(`  ${'agent'.padEnd(30)} ${'group'.padEnd(15)} ${'calls'.padStart(6)} ${'billed µ$'.padStart(10)} ${'spent µ$'.padStart(10)} ${'limit µ$'.padStart(10)}  check`);
+    say(
+      `  ${'agent'.padEnd(30)} ${'group'.padEnd(15)} ${'calls'.padStart(6)} ${'billed µ$'.padStart(10)} ${'spent µ$'.padStart(10)} ${'limit µ$'.padStart(10)}  check`,
+    );
     for (const c of checks) {
-      const why = [c.spent !== c.billed ? `spent − billed = ${c.spent - c.billed}` : '', c.spent > c.limit ? 'OVER ITS LIMIT' : '', c.held ? `still held ${c.held}` : ''].filter(Boolean).join(', ');
-      say(`  ${c.id.padEnd(30)} ${c.group.padEnd(15)} ${String(c.calls).padStart(6)} ${String(c.billed).padStart(10)} ${String(c.spent).padStart(10)} ${String(c.limit).padStart(10)}  ${c.ok ? 'ok' : `MISMATCH: ${why}`}`);
+      const why = [
+        c.spent !== c.billed ? `spent − billed = ${c.spent - c.billed}` : '',
+        c.spent > c.limit ? 'OVER ITS LIMIT' : '',
+        c.held ? `still held ${c.held}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      say(
+        `  ${c.id.padEnd(30)} ${c.group.padEnd(15)} ${String(c.calls).padStart(6)} ${String(c.billed).padStart(10)} ${String(c.spent).padStart(10)} ${String(c.limit).padStart(10)}  ${c.ok ? 'ok' : `MISMATCH: ${why}`}`,
+      );
     }
     const sum = (f: (c: (typeof checks)[number]) => number) => checks.reduce((a, c) => a + f(c), 0);
-    say(`  ${checks.filter((c) => c.ok).length}/${checks.length} agents: spent = billed, ≤ limit, nothing held; in all ${sum((c) => c.calls)} calls billed ${sum((c) => c.billed)} µ$, spent ${sum((c) => c.spent)} µ$`);
+    say(
+      `  ${checks.filter((c) => c.ok).length}/${checks.length} agents: spent = billed, ≤ limit, nothing held; in all ${sum((c) => c.calls)} calls billed ${sum((c) => c.billed)} µ$, spent ${sum((c) => c.spent)} µ$`,
+    );
     say(
       `  scenario 3: ${pairsDone} pairs at ${pairCost} µ$ and ${seededCharges / pairCost} seeded charges → spent ${holdSpent} µ$ across its ${BUDGETS} budgets: ` +
         (holdsExact ? 'ok, each charged once' : `MISMATCH: spent − expected = ${holdSpent - pairsDone * pairCost - seededCharges}`),
     );
 
-    say('\nwhere the time goes (inside the gateway: node http diagnostics channels, grpc-js and ioredis timed by the benchmark\'s hook; in the services: Prometheus)');
-    printProxyWindow(`at ${LOW_RATE} req/s, open loop (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`, low.w);
-    printProxyWindow(`at ${RATE} req/s, open loop (${proxyOpen.count} proxied calls; the provider alone: ${ms(directOpen.p50)} ms p50 from this process)`, openWindow);
+    say(
+      "\nwhere the time goes (inside the gateway: node http diagnostics channels, grpc-js and ioredis timed by the benchmark's hook; in the services: Prometheus)",
+    );
+    printProxyWindow(
+      `at ${LOW_RATE} req/s, open loop (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`,
+      low.w,
+    );
+    printProxyWindow(
+      `at ${RATE} req/s, open loop (${proxyOpen.count} proxied calls; the provider alone: ${ms(directOpen.p50)} ms p50 from this process)`,
+      openWindow,
+    );
     printProxyWindow(`saturated, closed loop ×${SATURATION_CONCURRENCY} (${proxySat.count} proxied calls)`, satWindow);
     printHoldWindow(holdsFresh);
     printHoldWindow(holdsSeeded);

@@ -19,7 +19,10 @@ const SEED = { members: 50, agents: 1_000, agentCreators: 5, tokens: 10_000, led
 const PROVIDER_KEYS = 10;
 const PASSWORD = 'bench-password-0123456789';
 
-const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+const metricsPorts = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<
+  ServiceName,
+  number
+>;
 const metricsOf = (s: ServiceName) => ({ METRICS_PORT: String(metricsPorts[s]) });
 const mesh = await startBenchMesh({
   ...Object.fromEntries(SERVICES.map((s) => [s, metricsOf(s)])),
@@ -84,8 +87,16 @@ async function serverTimes(): Promise<Map<string, { sum: number; count: number }
 }
 
 /** The service calls that took most of a measurement's server time: mean ms per call and calls per operation. */
-function topCalls(before: Map<string, { sum: number; count: number }>, after: Map<string, { sum: number; count: number }>, operations: number): string {
-  const deltas = [...after].map(([name, t]) => ({ name, sum: t.sum - (before.get(name)?.sum ?? 0), count: t.count - (before.get(name)?.count ?? 0) }));
+function topCalls(
+  before: Map<string, { sum: number; count: number }>,
+  after: Map<string, { sum: number; count: number }>,
+  operations: number,
+): string {
+  const deltas = [...after].map(([name, t]) => ({
+    name,
+    sum: t.sum - (before.get(name)?.sum ?? 0),
+    count: t.count - (before.get(name)?.count ?? 0),
+  }));
   return deltas
     .filter((d) => d.count > 0)
     .sort((a, b) => b.sum - a.sum)
@@ -129,8 +140,11 @@ function printComparison(title: string, empty: Measured[], seeded: Measured[]): 
     `\nserver side: the two service methods with the most handling time per operation (mean ms per call × calls per operation), empty → seeded`,
     ...empty.map((e, i) => `${e.name.padEnd(50)} ${e.server}  →  ${seeded[i].server}`),
   ];
-  const failed = [...empty.map((r) => ({ phase: 'empty', r })), ...seeded.map((r) => ({ phase: 'seeded', r }))].filter(({ r }) => r.lastError);
-  if (failed.length > 0) lines.push('\nlast error of each row with errors:', ...failed.map(({ phase, r }) => `${phase}: ${r.name}: ${r.lastError}`));
+  const failed = [...empty.map((r) => ({ phase: 'empty', r })), ...seeded.map((r) => ({ phase: 'seeded', r }))].filter(
+    ({ r }) => r.lastError,
+  );
+  if (failed.length > 0)
+    lines.push('\nlast error of each row with errors:', ...failed.map(({ phase, r }) => `${phase}: ${r.name}: ${r.lastError}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -166,23 +180,37 @@ try {
         json:
           i === 0
             ? { provider: 'openai', name: 'bench', api_key: `sk-bench-${randomUUID()}` }
-            : { provider: `bench-p${i}`, name: `bench key ${i}`, api_key: `sk-bench-${randomUUID()}`, base_url: 'https://llm.bench.example/v1' },
+            : {
+                provider: `bench-p${i}`,
+                name: `bench key ${i}`,
+                api_key: `sk-bench-${randomUUID()}`,
+                base_url: 'https://llm.bench.example/v1',
+              },
       }),
       201,
     );
   const createAgent = async (owner: Session, budgetUsd: number): Promise<Agent> => {
-    const res = await http.post('/v1/agents', { token: owner.jwt, json: { name: `agent-${randomUUID().slice(0, 8)}`, budget_usd: budgetUsd } });
+    const res = await http.post('/v1/agents', {
+      token: owner.jwt,
+      json: { name: `agent-${randomUUID().slice(0, 8)}`, budget_usd: budgetUsd },
+    });
     expectStatus(res, 201);
     return { id: res.body.agent.id as string, token: res.body.token as string };
   };
   const createToken = async (owner: Session) => {
-    const res = await http.post('/v1/tokens', { token: owner.jwt, json: { name: `pat-${randomUUID().slice(0, 8)}`, scopes: ['agents:read', 'tokens:read'] } });
+    const res = await http.post('/v1/tokens', {
+      token: owner.jwt,
+      json: { name: `pat-${randomUUID().slice(0, 8)}`, scopes: ['agents:read', 'tokens:read'] },
+    });
     expectStatus(res, 201);
     return res.body.token as string;
   };
   const requestBudget = async (owner: Session, agent: Agent) =>
     expectStatus(
-      await http.post('/v1/budget-requests', { token: owner.jwt, json: { agent_id: agent.id, requested_budget_usd: 10, justification: 'more runs' } }),
+      await http.post('/v1/budget-requests', {
+        token: owner.jwt,
+        json: { agent_id: agent.id, requested_budget_usd: 10, justification: 'more runs' },
+      }),
       201,
     );
   const auditHead = async () => (await audit.call.Query({ filter: {}, page: { limit: 1 } }, { principal: service })).items[0]?.seq ?? 0;
@@ -223,15 +251,29 @@ try {
         name: 'hold + settle (handshake, usage, release)',
         fn: async () => {
           const agent = nextAgent();
-          const lease = await http.post(`/v1/agents/${agent.id}/handshake`, { token: agent.token, json: { provider: 'openai', requested_usd: 1 } });
+          const lease = await http.post(`/v1/agents/${agent.id}/handshake`, {
+            token: agent.token,
+            json: { provider: 'openai', requested_usd: 1 },
+          });
           expectStatus(lease, 200);
           const leaseId = lease.body.lease_id as string;
-          const usage = { lease_id: leaseId, request_id: randomUUID(), provider: 'openai', model: 'gpt-4o-mini', input_tokens: 100, output_tokens: 50, cost_usd: '0.0001' };
+          const usage = {
+            lease_id: leaseId,
+            request_id: randomUUID(),
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            input_tokens: 100,
+            output_tokens: 50,
+            cost_usd: '0.0001',
+          };
           expectStatus(await http.post('/v1/usage', { token: agent.token, json: usage }), 200);
           expectStatus(await http.post(`/v1/leases/${leaseId}/release`, { token: agent.token }), 200);
         },
       },
-      { name: 'audit.RecordBatch gRPC, 1 event', fn: () => audit.call.RecordBatch({ events: [auditEvent(owner.id)] }, { principal: service }) },
+      {
+        name: 'audit.RecordBatch gRPC, 1 event',
+        fn: () => audit.call.RecordBatch({ events: [auditEvent(owner.id)] }, { principal: service }),
+      },
       { name: 'GET /v1/agents', fn: get('/v1/agents', admin.jwt) },
       { name: 'GET /v1/tokens (their owner)', fn: get('/v1/tokens', owner.jwt) },
       { name: 'GET /v1/tokens?owner_id= (admin)', fn: get(`/v1/tokens?owner_id=${owner.id}`, admin.jwt) },
@@ -240,7 +282,10 @@ try {
       { name: 'GET /v1/provider-keys', fn: get('/v1/provider-keys', admin.jwt) },
       { name: 'GET /v1/audit/events', fn: get('/v1/audit/events', admin.jwt) },
       { name: 'GET /v1/analytics/spend?group_by=agent', fn: get('/v1/analytics/spend?group_by=agent', admin.jwt) },
-      { name: 'GET /v1/analytics/spend?group_by=model&agent_id=', fn: get(`/v1/analytics/spend?group_by=model&agent_id=${fixtures.spendAgent}`, admin.jwt) },
+      {
+        name: 'GET /v1/analytics/spend?group_by=model&agent_id=',
+        fn: get(`/v1/analytics/spend?group_by=model&agent_id=${fixtures.spendAgent}`, admin.jwt),
+      },
     ];
   };
   const measureAll = async (phase: string, ops: ReturnType<typeof operations>) => {
@@ -270,10 +315,15 @@ try {
   say('seeding');
   members.push(...(await pool('users', range(SEED.members - PAGE), 4, (i) => createMember(PAGE + i))));
   const agents = await pool('agents', range(SEED.agents), 16, (i) => createAgent(members[i % SEED.agentCreators], 1_000));
-  const personalTokens = await pool('personal tokens', range(SEED.tokens - SEED.agents), 32, (i) => createToken(members[i % members.length]));
+  const personalTokens = await pool('personal tokens', range(SEED.tokens - SEED.agents), 32, (i) =>
+    createToken(members[i % members.length]),
+  );
   await pool('budget requests', agents, 16, (a, i) => requestBudget(members[i % SEED.agentCreators], a));
   const leases = await pool('seeding leases', agents, 16, async (a) => {
-    const res = await budget.call.Handshake({ agent_id: a.id, provider: 'openai', requested_micros: 100_000_000 }, { principal: agentPrincipal(a.id) });
+    const res = await budget.call.Handshake(
+      { agent_id: a.id, provider: 'openai', requested_micros: 100_000_000 },
+      { principal: agentPrincipal(a.id) },
+    );
     return res.lease_id;
   });
   // Bursts of 10 reports per agent, round-robin over the agents: every agent gets ledger rows
@@ -294,10 +344,12 @@ try {
       { principal: agentPrincipal(agents[a].id) },
     );
   });
-  await pool('seeding lease releases', agents, 16, (a, i) => budget.call.ReleaseLease({ lease_id: leases[i] }, { principal: agentPrincipal(a.id) }));
+  await pool('seeding lease releases', agents, 16, (a, i) =>
+    budget.call.ReleaseLease({ lease_id: leases[i] }, { principal: agentPrincipal(a.id) }),
+  );
   // The services' outboxes relay their events to the audit log a little later: wait until it stops growing, then top it up.
   let head = await auditHead();
-  for (let still = 0; still < 3; ) {
+  for (let still = 0; still < 3;) {
     await new Promise((r) => setTimeout(r, 1_000));
     const now = await auditHead();
     still = now === head ? still + 1 : 0;
@@ -306,14 +358,17 @@ try {
   say(`  audit log after the seeding above: ${head} events`);
   const topUp = Math.max(0, SEED.audit - head);
   await pool('audit top-up (batches of 100)', range(Math.ceil(topUp / 100)), 4, (b) =>
-    audit.call.RecordBatch({ events: range(Math.min(100, topUp - b * 100)).map((i) => auditEvent(members[(b + i) % members.length].id)) }, { principal: service }),
+    audit.call.RecordBatch(
+      { events: range(Math.min(100, topUp - b * 100)).map((i) => auditEvent(members[(b + i) % members.length].id)) },
+      { principal: service },
+    ),
   );
   const seedTime = seconds(seedStarted);
   say(`seeding took ${seedTime}`);
 
   // The counts, read back through the services' APIs.
   const countStarted = performance.now();
-  const walk = async <T>(list: (cursor: string) => Promise<{ items: T[]; next_cursor: string }>) => {
+  const walk = async (list: (cursor: string) => Promise<{ items: unknown[]; next_cursor: string }>) => {
     let count = 0;
     let cursor = '';
     do {
@@ -342,7 +397,11 @@ try {
   say('measuring on the seeded database');
   const seeded = await measureAll(
     'seeded',
-    operations({ agents: [...baseAgents, ...agents], tokens: [...baseTokens, ...personalTokens.filter((_, i) => i % 10 === 0)], spendAgent: agents[0].id }),
+    operations({
+      agents: [...baseAgents, ...agents],
+      tokens: [...baseTokens, ...personalTokens.filter((_, i) => i % 10 === 0)],
+      spendAgent: agents[0].id,
+    }),
   );
   printComparison(
     `scale benchmark: ${DURATION_MS / 1000}s per row, concurrency ${CONCURRENCY} (login ${LOGIN_CONCURRENCY}), 2 cores shared by load generator, mesh and database; ` +

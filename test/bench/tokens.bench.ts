@@ -57,7 +57,9 @@ try {
     Number(
       metrics
         .split('\n')
-        .find((l) => l.startsWith('grpc_server_handling_seconds_bucket{') && l.includes('grpc_method="Introspect"') && l.includes(`le="${le}"`))
+        .find(
+          (l) => l.startsWith('grpc_server_handling_seconds_bucket{') && l.includes('grpc_method="Introspect"') && l.includes(`le="${le}"`),
+        )
         ?.split(' ')
         .pop() ?? 0,
     );
@@ -67,7 +69,9 @@ try {
       `${((bucket('0.001') / total) * 100).toFixed(2)}% ≤ 1 ms, ${((bucket('0.0025') / total) * 100).toFixed(2)}% ≤ 2.5 ms\n`,
   );
   const [jwtRow, patRow] = rows;
-  process.stdout.write(`API-token / JWT p50 ratio: ${(patRow.p50 / jwtRow.p50).toFixed(2)}x, p99 ratio: ${(patRow.p99 / jwtRow.p99).toFixed(2)}x\n`);
+  process.stdout.write(
+    `API-token / JWT p50 ratio: ${(patRow.p50 / jwtRow.p50).toFixed(2)}x, p99 ratio: ${(patRow.p99 / jwtRow.p99).toFixed(2)}x\n`,
+  );
   token.close();
 } finally {
   await mesh.stop();

@@ -26,7 +26,8 @@ test('every registered service is a package services/<name>/ in the shape of the
   for (const name of SERVICE_NAMES) {
     const dir = `services/${name}`;
     t.is(JSON.parse(read(`${dir}/package.json`)).name, `@tollgate/${name}`, name);
-    for (const file of ['tsconfig.json', 'src/main.ts', 'src/app.ts', 'src/config.ts']) t.true(fs.existsSync(path.join(root, dir, file)), `${dir}/${file}`);
+    for (const file of ['tsconfig.json', 'src/main.ts', 'src/app.ts', 'src/config.ts'])
+      t.true(fs.existsSync(path.join(root, dir, file)), `${dir}/${file}`);
     for (const sub of ['src/handlers', 'src/domain', 'src/store', 'test']) t.true(isNonEmptyDir(`${dir}/${sub}`), `${dir}/${sub}/`);
     t.true(references.includes(dir), `tsconfig.json does not reference ${dir}`);
   }
@@ -34,7 +35,8 @@ test('every registered service is a package services/<name>/ in the shape of the
 
 test('every registered service has a chart under deploy/helm', (t) => {
   for (const name of SERVICE_NAMES) {
-    for (const file of ['Chart.yaml', 'values.yaml', 'templates/_contract.tpl']) t.true(fs.existsSync(path.join(root, 'deploy/helm', name, file)), `deploy/helm/${name}/${file}`);
+    for (const file of ['Chart.yaml', 'values.yaml', 'templates/_contract.tpl'])
+      t.true(fs.existsSync(path.join(root, 'deploy/helm', name, file)), `deploy/helm/${name}/${file}`);
   }
 });
 
@@ -48,8 +50,14 @@ test('every registered service has its rows in the README’s configuration sect
     t.true(portsRow.includes(`${port} ${name}`), `${name}: its port in the GRPC_PORT row`);
     t.true(addressesRow.includes(`\`${addrVar}\``), `${name}: ${addrVar} in the addresses row`);
     const ownRows = configurationSection.split('\n').filter((line) => line.startsWith(`| ${name} | `));
-    const ownVariables = Object.keys(configModules[name].configSchema.shape).filter((v) => !(v in serviceBaseSchema.shape) && !v.endsWith('_ADDR'));
-    for (const variable of ownVariables) t.true(ownRows.some((row) => row.includes(`\`${variable}\``)), `${name}: no "| ${name} |" row for ${variable}`);
+    const ownVariables = Object.keys(configModules[name].configSchema.shape).filter(
+      (v) => !(v in serviceBaseSchema.shape) && !v.endsWith('_ADDR'),
+    );
+    for (const variable of ownVariables)
+      t.true(
+        ownRows.some((row) => row.includes(`\`${variable}\``)),
+        `${name}: no "| ${name} |" row for ${variable}`,
+      );
     t.true(architecture.includes(`\n| ${name} | `), `docs/architecture.md: no row for ${name}`);
     t.true(deployGuide.includes(`\n| ${name} | ${port} gRPC | `), `deploy/README.md: no row for ${name} on ${port}`);
   }

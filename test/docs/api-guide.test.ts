@@ -30,6 +30,14 @@ test('docs/api.md lists every operation of the OpenAPI document, with who may ca
   const guide = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/api.md'), 'utf8');
   const rows = guide.split('\n').filter((line) => /^\| (GET|POST|PUT|PATCH|DELETE) \| `/.test(line));
   t.true(documented.length > 50, 'the document has the whole API');
-  t.deepEqual(rows.filter((r) => !documented.includes(r)), [], 'rows of the guide the document does not have');
-  t.deepEqual(documented.filter((r) => !rows.includes(r)), [], 'operations the guide is missing or states differently');
+  t.deepEqual(
+    rows.filter((r) => !documented.includes(r)),
+    [],
+    'rows of the guide the document does not have',
+  );
+  t.deepEqual(
+    documented.filter((r) => !rows.includes(r)),
+    [],
+    'operations the guide is missing or states differently',
+  );
 });

@@ -30,9 +30,12 @@ async function allEvents(admin: Session, action: string): Promise<ApiEvent[] | n
   const items: ApiEvent[] = [];
   let cursor = '';
   for (;;) {
-    const res = await stack.http.get(`/v1/audit/events?action=${action}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-      token: admin.access_token,
-    });
+    const res = await stack.http.get(
+      `/v1/audit/events?action=${action}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      {
+        token: admin.access_token,
+      },
+    );
     if (res.status === 503) return null;
     if (res.status !== 200) throw new Error(`listing ${action}: ${res.status} ${res.text}`);
     items.push(...(res.body.items as ApiEvent[]));
@@ -72,7 +75,10 @@ test('when the audit service is down for 30 s while users log in, then every log
     if (round % 4 === 0 && failed.length < users.length * 3) {
       const bad = `outage-bad-${round}-${randomUUID()}`;
       const email = users[failed.length % users.length];
-      const r = await stack.http.post('/v1/auth/login', { json: { email, password: 'not-the-password-1' }, headers: { 'x-request-id': bad } });
+      const r = await stack.http.post('/v1/auth/login', {
+        json: { email, password: 'not-the-password-1' },
+        headers: { 'x-request-id': bad },
+      });
       t.is(r.status, 401);
       failed.push(bad);
     }

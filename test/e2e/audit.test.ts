@@ -72,7 +72,10 @@ test.serial('when someone other than an admin reads the audit log, then it is 40
 
 test.serial('when an API token reads the log, then it needs an admin owner and the audit:read scope', async (t) => {
   const mint = async (session: Session, scopes: string[]) => {
-    const res = await stack.http.post('/v1/tokens', { token: session.access_token, json: { name: `audit-${randomUUID().slice(0, 6)}`, scopes } });
+    const res = await stack.http.post('/v1/tokens', {
+      token: session.access_token,
+      json: { name: `audit-${randomUUID().slice(0, 6)}`, scopes },
+    });
     if (res.status !== 201) throw new Error(`token: ${res.status} ${res.text}`);
     return res.body.token as string;
   };
@@ -112,7 +115,11 @@ test.serial('when an admin filters events, then only matching ones come back, ne
   t.true(mine.every((e) => e.actor.id === member.user.id && e.action === 'auth.login.succeeded'));
 
   const all = (await get('/v1/audit/events?limit=100')).body.items as ApiEvent[];
-  t.deepEqual(all.map((e) => e.seq), [...all.map((e) => e.seq)].sort((a, b) => b - a), 'newest first');
+  t.deepEqual(
+    all.map((e) => e.seq),
+    [...all.map((e) => e.seq)].sort((a, b) => b - a),
+    'newest first',
+  );
 
   const first = await get('/v1/audit/events?limit=2');
   t.is(first.body.items.length, 2);
@@ -144,56 +151,99 @@ test.serial('when a filter is malformed, then it is 400 validation_failed naming
   t.is((await get('/v1/audit/export?format=xml')).status, 400);
 });
 
-test.serial('when an admin exports the log, then NDJSON lines are the events as the API lists them, CSV rows are neutralised, and the export is audited', async (t) => {
-  const ndjson = await get(`/v1/audit/export?format=ndjson&actor_id=${admin.user.id}`);
-  t.is(ndjson.status, 200);
-  t.regex(String(ndjson.headers['content-type']), /^application\/x-ndjson/);
-  t.regex(String(ndjson.headers['content-disposition']), /^attachment; filename="audit-.*\.ndjson"$/);
-  t.is(ndjson.headers['cache-control'], 'no-store');
-  const lines = ndjson.text.trimEnd().split('\n').map((l) => JSON.parse(l) as ApiEvent);
-  t.true(lines.length >= 2, 'the admin logged in and created users');
-  t.true(lines.every((e) => e.actor.id === admin.user.id));
-  t.deepEqual(lines.map((e) => e.seq), [...lines.map((e) => e.seq)].sort((a, b) => a - b), 'oldest first');
-  const listed = await eventsWhen(`/v1/audit/events?actor_id=${admin.user.id}&limit=100`, (items) => lines.every((l) => items.some((e) => e.id === l.id)));
-  for (const line of lines) t.deepEqual(line, listed.find((e) => e.id === line.id), `an NDJSON line is the event as the API lists it: ${line.action}`);
+test.serial(
+  'when an admin exports the log, then NDJSON lines are the events as the API lists them, CSV rows are neutralised, and the export is audited',
+  async (t) => {
+    const ndjson = await get(`/v1/audit/export?format=ndjson&actor_id=${admin.user.id}`);
+    t.is(ndjson.status, 200);
+    t.regex(String(ndjson.headers['content-type']), /^application\/x-ndjson/);
+    t.regex(String(ndjson.headers['content-disposition']), /^attachment; filename="audit-.*\.ndjson"$/);
+    t.is(ndjson.headers['cache-control'], 'no-store');
+    const lines = ndjson.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ApiEvent);
+    t.true(lines.length >= 2, 'the admin logged in and created users');
+    t.true(lines.every((e) => e.actor.id === admin.user.id));
+    t.deepEqual(
+      lines.map((e) => e.seq),
+      [...lines.map((e) => e.seq)].sort((a, b) => a - b),
+      'oldest first',
+    );
+    const listed = await eventsWhen(`/v1/audit/events?actor_id=${admin.user.id}&limit=100`, (items) =>
+      lines.every((l) => items.some((e) => e.id === l.id)),
+    );
+    for (const line of lines)
+      t.deepEqual(
+        line,
+        listed.find((e) => e.id === line.id),
+        `an NDJSON line is the event as the API lists it: ${line.action}`,
+      );
 
-  // A client-controlled value that a spreadsheet would run as a formula.
-  const formula = '=HYPERLINK("http://evil.example","click"),1';
-  const requestId = `e2e-${randomUUID()}`;
-  const failed = await stack.http.post('/v1/auth/login', {
-    json: { email: 'nobody@example.test', password: 'wrong-password-123' },
-    headers: { 'x-request-id': requestId, 'user-agent': formula },
-  });
-  t.is(failed.status, 401);
-  await eventsWhen('/v1/audit/events?action=auth.login.failed', (items) => items.some((e) => e.request_id === requestId));
+    // A client-controlled value that a spreadsheet would run as a formula.
+    const formula = '=HYPERLINK("http://evil.example","click"),1';
+    const requestId = `e2e-${randomUUID()}`;
+    const failed = await stack.http.post('/v1/auth/login', {
+      json: { email: 'nobody@example.test', password: 'wrong-password-123' },
+      headers: { 'x-request-id': requestId, 'user-agent': formula },
+    });
+    t.is(failed.status, 401);
+    await eventsWhen('/v1/audit/events?action=auth.login.failed', (items) => items.some((e) => e.request_id === requestId));
 
-  const csv = await get('/v1/audit/export?format=csv&action=auth.login.failed');
-  t.is(csv.status, 200);
-  t.regex(String(csv.headers['content-type']), /^text\/csv/);
-  t.regex(String(csv.headers['content-disposition']), /^attachment; filename="audit-.*\.csv"$/);
-  const [header, ...rows] = parseCsv(csv.text);
-  t.deepEqual(header, [
-    'id', 'seq', 'at', 'source', 'actor_type', 'actor_id', 'action', 'resource_type', 'resource_id',
-    'outcome', 'ip', 'user_agent', 'request_id', 'details_json', 'prev_hash', 'hash',
-  ]);
-  const records = rows.map((row) => Object.fromEntries(header.map((k, i) => [k, row[i]])));
-  t.true(records.length >= 2, 'both failed logins');
-  t.true(records.every((r) => r.action === 'auth.login.failed'));
-  const ours = records.find((r) => r.request_id === requestId);
-  t.is(ours?.user_agent, `'${formula}`, 'the formula is neutralised with a leading quote');
-  const event = (await get(`/v1/audit/events/${ours?.id}`)).body as ApiEvent;
-  t.like(ours, { seq: String(event.seq), at: event.at, outcome: 'failure', source: 'identity', hash: event.hash, prev_hash: event.prev_hash });
-  t.deepEqual(JSON.parse(ours!.details_json), event.details);
+    const csv = await get('/v1/audit/export?format=csv&action=auth.login.failed');
+    t.is(csv.status, 200);
+    t.regex(String(csv.headers['content-type']), /^text\/csv/);
+    t.regex(String(csv.headers['content-disposition']), /^attachment; filename="audit-.*\.csv"$/);
+    const [header, ...rows] = parseCsv(csv.text);
+    t.deepEqual(header, [
+      'id',
+      'seq',
+      'at',
+      'source',
+      'actor_type',
+      'actor_id',
+      'action',
+      'resource_type',
+      'resource_id',
+      'outcome',
+      'ip',
+      'user_agent',
+      'request_id',
+      'details_json',
+      'prev_hash',
+      'hash',
+    ]);
+    const records = rows.map((row) => Object.fromEntries(header.map((k, i) => [k, row[i]])));
+    t.true(records.length >= 2, 'both failed logins');
+    t.true(records.every((r) => r.action === 'auth.login.failed'));
+    const ours = records.find((r) => r.request_id === requestId);
+    t.is(ours?.user_agent, `'${formula}`, 'the formula is neutralised with a leading quote');
+    const event = (await get(`/v1/audit/events/${ours?.id}`)).body as ApiEvent;
+    t.like(ours, {
+      seq: String(event.seq),
+      at: event.at,
+      outcome: 'failure',
+      source: 'identity',
+      hash: event.hash,
+      prev_hash: event.prev_hash,
+    });
+    t.deepEqual(JSON.parse(ours!.details_json), event.details);
 
-  // Both exports are on record, with the format asked for and the filter.
-  const exported = await eventsWhen(`/v1/audit/events?action=audit.exported&actor_id=${admin.user.id}`, (items) => items.length >= 2);
-  t.like(exported[0], { source: 'audit', resource: { type: 'audit_log', id: null }, details: { format: 'csv', filter: { action: 'auth.login.failed' } } });
-  t.like(exported[1], { details: { format: 'ndjson', filter: { actor_id: admin.user.id } } });
-});
+    // Both exports are on record, with the format asked for and the filter.
+    const exported = await eventsWhen(`/v1/audit/events?action=audit.exported&actor_id=${admin.user.id}`, (items) => items.length >= 2);
+    t.like(exported[0], {
+      source: 'audit',
+      resource: { type: 'audit_log', id: null },
+      details: { format: 'csv', filter: { action: 'auth.login.failed' } },
+    });
+    t.like(exported[1], { details: { format: 'ndjson', filter: { actor_id: admin.user.id } } });
+  },
+);
 
 test.serial('when the OpenAPI document is fetched, then it documents the audit routes', async (t) => {
   const { body } = await stack.http.get('/openapi.json');
-  for (const path of ['/v1/audit/events', '/v1/audit/events/{id}', '/v1/audit/verify', '/v1/audit/export']) t.truthy(body.paths[path]?.get, path);
+  for (const path of ['/v1/audit/events', '/v1/audit/events/{id}', '/v1/audit/verify', '/v1/audit/export'])
+    t.truthy(body.paths[path]?.get, path);
   t.truthy(body.components.schemas.AuditEvent);
 });
 
@@ -207,7 +257,9 @@ test.serial('when the stored log is tampered with, then verify through the API r
   const victim = items[Math.floor(items.length / 2)];
   const conn = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.audit.MONGO_DB }).asPromise();
   t.teardown(() => conn.close());
-  await conn.collection<{ _id: string }>('audit_events').updateOne({ _id: victim.id }, { $set: { outcome: 'success', action: 'auth.logout' } });
+  await conn
+    .collection<{ _id: string }>('audit_events')
+    .updateOne({ _id: victim.id }, { $set: { outcome: 'success', action: 'auth.logout' } });
 
   const after = await get('/v1/audit/verify');
   t.is(after.status, 200);

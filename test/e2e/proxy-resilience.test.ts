@@ -39,7 +39,7 @@ function startBudgetProcess(): Promise<void> {
 
 async function killBudgetProcess(): Promise<void> {
   const child = budgetProcess;
-  if (!child || child.exitCode !== null) return;
+  if (child?.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;

@@ -50,16 +50,28 @@ test.before(async () => {
       return {
         identity: { ARGON2_MEMORY_KIB: '1024' },
         // The gateway reaches the budget service through a link the test can stall.
-        gateway: { BUDGET_ADDR: budgetLink.addr, GRPC_DEADLINE_MS: String(DEADLINE_MS), RATE_LIMIT_TOKEN_PER_MIN: '1000000', RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000', RATE_LIMIT_IP_PER_MIN: '1000000', RATE_LIMIT_GLOBAL_PER_MIN: '1000000' },
+        gateway: {
+          BUDGET_ADDR: budgetLink.addr,
+          GRPC_DEADLINE_MS: String(DEADLINE_MS),
+          RATE_LIMIT_TOKEN_PER_MIN: '1000000',
+          RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000',
+          RATE_LIMIT_IP_PER_MIN: '1000000',
+          RATE_LIMIT_GLOBAL_PER_MIN: '1000000',
+        },
         // A hold whose gateway died with the call is charged whole at its expiry: soon, here.
         budget: { SWEEP_INTERVAL_MS: '500', ESCROW_TTL_SECONDS: String(HOLD_TTL_S) },
       };
     },
   });
-  const login = await mesh.http.post('/v1/auth/login', { json: { email: mesh.secrets.BOOTSTRAP_ADMIN_EMAIL, password: mesh.secrets.BOOTSTRAP_ADMIN_PASSWORD } });
+  const login = await mesh.http.post('/v1/auth/login', {
+    json: { email: mesh.secrets.BOOTSTRAP_ADMIN_EMAIL, password: mesh.secrets.BOOTSTRAP_ADMIN_PASSWORD },
+  });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
   adminToken = login.body.access_token;
-  const key = await mesh.http.post('/v1/provider-keys', { token: adminToken, json: { provider: 'openai', name: 'openai', api_key: 'sk-live-faults-0123456789', base_url: `${provider.url}/v1` } });
+  const key = await mesh.http.post('/v1/provider-keys', {
+    token: adminToken,
+    json: { provider: 'openai', name: 'openai', api_key: 'sk-live-faults-0123456789', base_url: `${provider.url}/v1` },
+  });
   if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
   const agent = await mesh.http.post('/v1/agents', { token: adminToken, json: { name: 'spender', budget_usd: MONEY_BUDGET_USD } });
   if (agent.status !== 201) throw new Error(`agent: ${agent.status} ${agent.text}`);
@@ -71,7 +83,8 @@ test.after.always(async () => {
   await budgetLink?.close();
   await provider?.close();
   const rows = Object.entries(board).map(
-    ([phase, t]) => `  ${phase.padEnd(22)} ${String(t.requests).padStart(6)} ${String(t.unavailable).padStart(6)} ${String(t.unexpected.length).padStart(6)} ${t.recoveredMs === undefined ? '     -' : String(t.recoveredMs).padStart(6)}`,
+    ([phase, t]) =>
+      `  ${phase.padEnd(22)} ${String(t.requests).padStart(6)} ${String(t.unavailable).padStart(6)} ${String(t.unexpected.length).padStart(6)} ${t.recoveredMs === undefined ? '     -' : String(t.recoveredMs).padStart(6)}`,
   );
   process.stdout.write(
     [
@@ -107,7 +120,10 @@ function steadyLoad(phase: () => string, allowTransportErrors: () => boolean) {
   };
   // A request left without an answer is a failure of its own (nothing may hang).
   const answer = (req: Promise<HttpResponse>, what: string) =>
-    Promise.race([req.catch((e: Error) => e), new Promise<Error>((r) => setTimeout(() => r(new Error(`no answer within 10 s: ${what}`)), 10_000))]);
+    Promise.race([
+      req.catch((e: unknown) => e as Error),
+      new Promise<Error>((r) => setTimeout(() => r(new Error(`no answer within 10 s: ${what}`)), 10_000)),
+    ]);
   const loop = async (step: () => Promise<void>) => {
     while (running) {
       await step();
@@ -116,7 +132,10 @@ function steadyLoad(phase: () => string, allowTransportErrors: () => boolean) {
   };
   const workers = [
     loop(async () => {
-      const res = await answer(mesh.http.post('/v1/agents', { token: adminToken, json: { name: `load-${acknowledged.length}`, budget_usd: 1 } }), 'POST /v1/agents');
+      const res = await answer(
+        mesh.http.post('/v1/agents', { token: adminToken, json: { name: `load-${acknowledged.length}`, budget_usd: 1 } }),
+        'POST /v1/agents',
+      );
       judge(res, [201]);
       if (!(res instanceof Error) && res.status === 201) acknowledged.push(res.body.agent.id);
     }),
@@ -126,7 +145,10 @@ function steadyLoad(phase: () => string, allowTransportErrors: () => boolean) {
     }),
     loop(async () => {
       // 402 once the budget is spent: that is the budget working.
-      judge(await answer(mesh.http.post('/v1/proxy/openai/chat/completions', { token: moneyAgent.token, json: ask }), 'proxied call'), [200, 402]);
+      judge(
+        await answer(mesh.http.post('/v1/proxy/openai/chat/completions', { token: moneyAgent.token, json: ask }), 'proxied call'),
+        [200, 402],
+      );
     }),
   ];
   return async () => {
@@ -151,136 +173,190 @@ const processOf = (name: string): ManagedProcess => {
   return proc;
 };
 
-test.serial('when each process is killed with SIGKILL under load, then it comes back by itself and only what needs it answers 503 meanwhile', async (t) => {
-  const victims = [...SERVICES, 'gateway', 'redis', 'ferretdb', ...(supervisor.process('postgresql') ? ['postgresql'] : [])];
-  let phase = 'warm-up';
-  const stopLoad = steadyLoad(() => phase, () => phase === 'kill gateway');
-  await new Promise((r) => setTimeout(r, 1_000));
-  for (const victim of victims) {
-    phase = `kill ${victim}`;
-    const before = processOf(victim).process.pid;
-    const t0 = Date.now();
-    await processOf(victim).kill();
-    await eventually(async () => processOf(victim).process.pid, (pid) => pid !== before, 60_000, 50);
-    t.not(processOf(victim).process.pid, before, `${victim} runs as a new process`);
-    await waitReady();
-    board[phase] ??= { requests: 0, unexpected: [], unavailable: 0 };
-    board[phase].recoveredMs = Date.now() - t0;
-    phase = `after ${victim}`;
+test.serial(
+  'when each process is killed with SIGKILL under load, then it comes back by itself and only what needs it answers 503 meanwhile',
+  async (t) => {
+    const victims = [...SERVICES, 'gateway', 'redis', 'ferretdb', ...(supervisor.process('postgresql') ? ['postgresql'] : [])];
+    let phase = 'warm-up';
+    const stopLoad = steadyLoad(
+      () => phase,
+      () => phase === 'kill gateway',
+    );
     await new Promise((r) => setTimeout(r, 1_000));
-  }
-  await stopLoad();
-  for (const [name, tally] of Object.entries(board)) t.deepEqual([...new Set(tally.unexpected.map((u) => u.replace(/[0-9a-f-]{36}/g, '…')))].slice(0, 5), [], name);
-  t.true(acknowledged.length > 20, `writes were acknowledged (${acknowledged.length})`);
-});
-
-test.serial('when the budget service stops answering, then proxied calls and budget reads fail within the deadline, and the hold goes back uncharged', async (t) => {
-  const created = await mesh.http.post('/v1/agents', { token: adminToken, json: { name: 'stalled', budget_usd: 1 } });
-  const agent = { id: created.body.agent.id as string, token: created.body.token as string };
-  const calls = provider.calls.length;
-  budgetLink.stall(true);
-  try {
-    const t0 = Date.now();
-    const [call, read] = await Promise.all([
-      mesh.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask }),
-      mesh.http.get(`/v1/agents/${agent.id}/budget`, { token: adminToken }),
-    ]);
-    const took = Date.now() - t0;
-    t.true(took < DEADLINE_MS + 2_000, `answered in ${took} ms`);
-    for (const res of [call, read]) {
-      t.is(res.status, 503, res.text);
-      t.truthy(res.headers['retry-after']);
+    for (const victim of victims) {
+      phase = `kill ${victim}`;
+      const before = processOf(victim).process.pid;
+      const t0 = Date.now();
+      await processOf(victim).kill();
+      await eventually(
+        async () => processOf(victim).process.pid,
+        (pid) => pid !== before,
+        60_000,
+        50,
+      );
+      t.not(processOf(victim).process.pid, before, `${victim} runs as a new process`);
+      await waitReady();
+      board[phase] ??= { requests: 0, unexpected: [], unavailable: 0 };
+      board[phase].recoveredMs = Date.now() - t0;
+      phase = `after ${victim}`;
+      await new Promise((r) => setTimeout(r, 1_000));
     }
-  } finally {
-    budgetLink.stall(false);
-  }
-  t.is(provider.calls.length, calls, 'nothing was sent to the provider');
-  // The hold decided after its answer was lost goes back — well before it would expire and be charged whole.
-  const budget = await eventually(async () => (await mesh.http.get(`/v1/agents/${agent.id}/budget`, { token: adminToken })).body, (b) => b?.reserved_usd === 0, 4 * DEADLINE_MS + 2_000, 100);
-  t.like(budget, { reserved_usd: 0, spent_usd: 0 });
-});
+    await stopLoad();
+    for (const [name, tally] of Object.entries(board))
+      t.deepEqual([...new Set(tally.unexpected.map((u) => u.replace(/[0-9a-f-]{36}/g, '…')))].slice(0, 5), [], name);
+    t.true(acknowledged.length > 20, `writes were acknowledged (${acknowledged.length})`);
+  },
+);
 
-test.serial('when services get SIGTERM under load, then each finishes what it took, delivers its audit outbox, exits 0 and is started again', async (t) => {
-  let phase = '';
-  const stopLoad = steadyLoad(() => phase, () => false);
-  for (const name of ['budget', 'identity', 'audit']) {
-    phase = `sigterm ${name}`;
-    const proc = processOf(name);
-    const before = proc.process.pid!;
-    const exited = new Promise<number | null>((resolve) => proc.process.once('exit', (code) => resolve(code)));
-    const t0 = Date.now();
-    process.kill(before, 'SIGTERM');
-    t.is(await exited, 0, `${name} exits 0`);
-    await eventually(async () => processOf(name).process.pid, (pid) => pid !== before, 60_000, 50);
-    await waitReady();
-    board[phase] ??= { requests: 0, unexpected: [], unavailable: 0 };
-    board[phase].recoveredMs = Date.now() - t0;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  await stopLoad();
-  for (const name of ['budget', 'identity', 'audit']) t.deepEqual(board[`sigterm ${name}`]?.unexpected.slice(0, 3), [], name);
-});
-
-test.serial('after every fault: no acknowledged write lost, no audit event lost or doubled, the provider never paid beyond the budget and never for free', async (t) => {
-  // Writes: every acknowledged agent is there.
-  const missing: string[] = [];
-  for (const id of acknowledged) if ((await mesh.http.get(`/v1/agents/${id}`, { token: adminToken })).status !== 200) missing.push(id);
-  t.deepEqual(missing, [], 'acknowledged agents that are gone');
-
-  // Audit: exactly one agent.created per acknowledged agent (delivered by the outboxes once audit is back).
-  const createdEvents = async () => {
-    const seen = new Map<string, number>();
-    let cursor = '';
-    for (;;) {
-      const res = await mesh.http.get(`/v1/audit/events?action=agent.created&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: adminToken });
-      if (res.status !== 200) throw new Error(`audit: ${res.status} ${res.text}`);
-      for (const e of res.body.items as { resource: { id: string } }[]) seen.set(e.resource.id, (seen.get(e.resource.id) ?? 0) + 1);
-      if (!res.body.next_cursor) return seen;
-      cursor = res.body.next_cursor;
+test.serial(
+  'when the budget service stops answering, then proxied calls and budget reads fail within the deadline, and the hold goes back uncharged',
+  async (t) => {
+    const created = await mesh.http.post('/v1/agents', { token: adminToken, json: { name: 'stalled', budget_usd: 1 } });
+    const agent = { id: created.body.agent.id as string, token: created.body.token as string };
+    const calls = provider.calls.length;
+    budgetLink.stall(true);
+    try {
+      const t0 = Date.now();
+      const [call, read] = await Promise.all([
+        mesh.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: ask }),
+        mesh.http.get(`/v1/agents/${agent.id}/budget`, { token: adminToken }),
+      ]);
+      const took = Date.now() - t0;
+      t.true(took < DEADLINE_MS + 2_000, `answered in ${took} ms`);
+      for (const res of [call, read]) {
+        t.is(res.status, 503, res.text);
+        t.truthy(res.headers['retry-after']);
+      }
+    } finally {
+      budgetLink.stall(false);
     }
-  };
-  const seen = await eventually(createdEvents, (s) => acknowledged.every((id) => s.has(id)), 30_000, 500);
-  const lost = acknowledged.filter((id) => !seen.has(id));
-  const doubled = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
-  t.deepEqual(lost, [], 'audit events lost');
-  t.deepEqual(doubled, [], 'audit events doubled');
-  const verify = await mesh.http.get('/v1/audit/verify', { token: adminToken });
-  t.true(verify.body.ok, `the audit chain verifies: ${verify.text}`);
+    t.is(provider.calls.length, calls, 'nothing was sent to the provider');
+    // The hold decided after its answer was lost goes back — well before it would expire and be charged whole.
+    const budget = await eventually(
+      async () => (await mesh.http.get(`/v1/agents/${agent.id}/budget`, { token: adminToken })).body,
+      (b) => b?.reserved_usd === 0,
+      4 * DEADLINE_MS + 2_000,
+      100,
+    );
+    t.like(budget, { reserved_usd: 0, spent_usd: 0 });
+  },
+);
 
-  // Money: settled (nothing left held), never beyond the budget, every answered call charged.
-  const budget = await eventually(
-    async () => (await mesh.http.get(`/v1/agents/${moneyAgent.id}/budget`, { token: adminToken })).body,
-    (b) => b?.reserved_usd === 0,
-    (HOLD_TTL_S + 10) * 1_000,
-    250,
-  );
-  const billedUsd = provider.billedMicros() / 1e6;
-  t.is(budget.reserved_usd, 0, 'no hold left behind');
-  t.true(billedUsd <= MONEY_BUDGET_USD, `provider billed $${billedUsd} on a $${MONEY_BUDGET_USD} budget`);
-  t.true(budget.spent_usd >= billedUsd, `spent $${budget.spent_usd} covers what the provider billed ($${billedUsd})`);
-  t.true(provider.calls.length > 10, `calls reached the provider (${provider.calls.length})`);
-  dataLost = missing.length + lost.length + doubled.length + (billedUsd > MONEY_BUDGET_USD ? 1 : 0) + (budget.spent_usd < billedUsd ? 1 : 0);
-});
+test.serial(
+  'when services get SIGTERM under load, then each finishes what it took, delivers its audit outbox, exits 0 and is started again',
+  async (t) => {
+    let phase = '';
+    const stopLoad = steadyLoad(
+      () => phase,
+      () => false,
+    );
+    for (const name of ['budget', 'identity', 'audit']) {
+      phase = `sigterm ${name}`;
+      const proc = processOf(name);
+      const before = proc.process.pid!;
+      const exited = new Promise<number | null>((resolve) => proc.process.once('exit', (code) => resolve(code)));
+      const t0 = Date.now();
+      process.kill(before, 'SIGTERM');
+      t.is(await exited, 0, `${name} exits 0`);
+      await eventually(
+        async () => processOf(name).process.pid,
+        (pid) => pid !== before,
+        60_000,
+        50,
+      );
+      await waitReady();
+      board[phase] ??= { requests: 0, unexpected: [], unavailable: 0 };
+      board[phase].recoveredMs = Date.now() - t0;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await stopLoad();
+    for (const name of ['budget', 'identity', 'audit']) t.deepEqual(board[`sigterm ${name}`]?.unexpected.slice(0, 3), [], name);
+  },
+);
 
-test.serial('when the gateway gets SIGTERM with calls in flight, then they finish, their settlements reach the budget, and it exits 0', async (t) => {
-  const agent = await mesh.http.post('/v1/agents', { token: adminToken, json: { name: 'drained', budget_usd: 1 } });
-  provider.behaviour.delayMs = 1_000;
-  const earlier = provider.calls.length;
-  const calls = Array.from({ length: 5 }, () => mesh.http.post('/v1/proxy/openai/chat/completions', { token: agent.body.token, json: ask }));
-  await eventually(async () => provider.calls.length - earlier, (n) => n >= 5, 5_000, 20);
-  const gateway = processOf('gateway');
-  const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
-  await gateway.stop();
-  const answers = await Promise.all(calls);
-  t.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200, 200]);
-  t.is(await exited, 0);
-  // The settlements went out before it exited: each call is charged what it cost.
-  const rpc = createServiceClient(loadBudget().Budget, mesh.addrs.budget, { issuer: 'faults', secret: mesh.secrets.SERVICE_TOKEN_SECRET });
-  try {
-    const cost = provider.calls.slice(earlier).reduce((n, c) => n + c.costMicros, 0);
-    const reconciled = await rpc.call.Reconcile({ id: agent.body.agent.id }, { principal: { type: 'service', id: 'faults' } });
-    t.like(reconciled, { ok: true, budget_spent_micros: cost });
-  } finally {
-    rpc.close();
-  }
-});
+test.serial(
+  'after every fault: no acknowledged write lost, no audit event lost or doubled, the provider never paid beyond the budget and never for free',
+  async (t) => {
+    // Writes: every acknowledged agent is there.
+    const missing: string[] = [];
+    for (const id of acknowledged) if ((await mesh.http.get(`/v1/agents/${id}`, { token: adminToken })).status !== 200) missing.push(id);
+    t.deepEqual(missing, [], 'acknowledged agents that are gone');
+
+    // Audit: exactly one agent.created per acknowledged agent (delivered by the outboxes once audit is back).
+    const createdEvents = async () => {
+      const seen = new Map<string, number>();
+      let cursor = '';
+      for (;;) {
+        const res = await mesh.http.get(
+          `/v1/audit/events?action=agent.created&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { token: adminToken },
+        );
+        if (res.status !== 200) throw new Error(`audit: ${res.status} ${res.text}`);
+        for (const e of res.body.items as { resource: { id: string } }[]) seen.set(e.resource.id, (seen.get(e.resource.id) ?? 0) + 1);
+        if (!res.body.next_cursor) return seen;
+        cursor = res.body.next_cursor;
+      }
+    };
+    const seen = await eventually(createdEvents, (s) => acknowledged.every((id) => s.has(id)), 30_000, 500);
+    const lost = acknowledged.filter((id) => !seen.has(id));
+    const doubled = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    t.deepEqual(lost, [], 'audit events lost');
+    t.deepEqual(doubled, [], 'audit events doubled');
+    const verify = await mesh.http.get('/v1/audit/verify', { token: adminToken });
+    t.true(verify.body.ok, `the audit chain verifies: ${verify.text}`);
+
+    // Money: settled (nothing left held), never beyond the budget, every answered call charged.
+    const budget = await eventually(
+      async () => (await mesh.http.get(`/v1/agents/${moneyAgent.id}/budget`, { token: adminToken })).body,
+      (b) => b?.reserved_usd === 0,
+      (HOLD_TTL_S + 10) * 1_000,
+      250,
+    );
+    const billedUsd = provider.billedMicros() / 1e6;
+    t.is(budget.reserved_usd, 0, 'no hold left behind');
+    t.true(billedUsd <= MONEY_BUDGET_USD, `provider billed $${billedUsd} on a $${MONEY_BUDGET_USD} budget`);
+    t.true(budget.spent_usd >= billedUsd, `spent $${budget.spent_usd} covers what the provider billed ($${billedUsd})`);
+    t.true(provider.calls.length > 10, `calls reached the provider (${provider.calls.length})`);
+    dataLost =
+      missing.length + lost.length + doubled.length + (billedUsd > MONEY_BUDGET_USD ? 1 : 0) + (budget.spent_usd < billedUsd ? 1 : 0);
+  },
+);
+
+test.serial(
+  'when the gateway gets SIGTERM with calls in flight, then they finish, their settlements reach the budget, and it exits 0',
+  async (t) => {
+    const agent = await mesh.http.post('/v1/agents', { token: adminToken, json: { name: 'drained', budget_usd: 1 } });
+    provider.behaviour.delayMs = 1_000;
+    const earlier = provider.calls.length;
+    const calls = Array.from({ length: 5 }, () =>
+      mesh.http.post('/v1/proxy/openai/chat/completions', { token: agent.body.token, json: ask }),
+    );
+    await eventually(
+      async () => provider.calls.length - earlier,
+      (n) => n >= 5,
+      5_000,
+      20,
+    );
+    const gateway = processOf('gateway');
+    const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
+    await gateway.stop();
+    const answers = await Promise.all(calls);
+    t.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
+    t.is(await exited, 0);
+    // The settlements went out before it exited: each call is charged what it cost.
+    const rpc = createServiceClient(loadBudget().Budget, mesh.addrs.budget, {
+      issuer: 'faults',
+      secret: mesh.secrets.SERVICE_TOKEN_SECRET,
+    });
+    try {
+      const cost = provider.calls.slice(earlier).reduce((n, c) => n + c.costMicros, 0);
+      const reconciled = await rpc.call.Reconcile({ id: agent.body.agent.id }, { principal: { type: 'service', id: 'faults' } });
+      t.like(reconciled, { ok: true, budget_spent_micros: cost });
+    } finally {
+      rpc.close();
+    }
+  },
+);

@@ -86,6 +86,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
       if (b.hang) return;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       const path = (req.url ?? '').split('?')[0];
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the model as the client sent it, whatever its type
       const model = String(body.model ?? '');
       const anthropic = path.endsWith('/messages');
       const embedding = path.endsWith('/embeddings');
@@ -94,7 +95,11 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
       const outputTokens = embedding ? 0 : Math.min(b.answerWords, bound);
       const price = prices(model);
       // Rounded up to a micro-dollar, as Tollgate prices it.
-      const costMicros = priceOf({ input_per_million_micros: price.input, output_per_million_micros: price.output }, inputTokens, outputTokens);
+      const costMicros = priceOf(
+        { input_per_million_micros: price.input, output_per_million_micros: price.output },
+        inputTokens,
+        outputTokens,
+      );
       const call: FakeCall = {
         path,
         authorization: req.headers.authorization,
@@ -120,14 +125,23 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           const events: string[] = [];
           if (anthropic) {
-            events.push(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { model, usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: 1 } } })}`);
-            for (const w of words) events.push(`event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', delta: { type: 'text_delta', text: `${w} ` } })}`);
-            events.push(`event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', usage: b.noUsage ? undefined : { output_tokens: outputTokens } })}`);
+            events.push(
+              `event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { model, usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: 1 } } })}`,
+            );
+            for (const w of words)
+              events.push(
+                `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', delta: { type: 'text_delta', text: `${w} ` } })}`,
+              );
+            events.push(
+              `event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', usage: b.noUsage ? undefined : { output_tokens: outputTokens } })}`,
+            );
             events.push(`event: message_stop\ndata: {"type":"message_stop"}`);
           } else {
-            for (const w of words) events.push(`data: ${JSON.stringify({ id: 'c', model, choices: [{ index: 0, delta: { content: `${w} ` } }] })}`);
+            for (const w of words)
+              events.push(`data: ${JSON.stringify({ id: 'c', model, choices: [{ index: 0, delta: { content: `${w} ` } }] })}`);
             const options = body.stream_options as { include_usage?: boolean } | undefined;
-            if (options?.include_usage && !b.noUsage) events.push(`data: ${JSON.stringify({ id: 'c', model, choices: [], usage: openaiUsage })}`);
+            if (options?.include_usage && !b.noUsage)
+              events.push(`data: ${JSON.stringify({ id: 'c', model, choices: [], usage: openaiUsage })}`);
             events.push('data: [DONE]');
           }
           let sent = 0;
@@ -152,10 +166,30 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
           return;
         }
         let answer: unknown;
-        if (anthropic) answer = { model, content: [{ type: 'text', text: words.join(' ') }], usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: outputTokens } };
-        else if (embedding) answer = { model, data: [{ embedding: [0.1, 0.2] }], usage: b.noUsage ? undefined : { prompt_tokens: inputTokens, total_tokens: inputTokens } };
-        else if (path.endsWith('/responses')) answer = { model, output: [{ content: [{ text: words.join(' ') }] }], usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: outputTokens } };
-        else answer = { model, choices: [{ message: { role: 'assistant', content: words.join(' ') } }], usage: b.noUsage ? undefined : openaiUsage };
+        if (anthropic)
+          answer = {
+            model,
+            content: [{ type: 'text', text: words.join(' ') }],
+            usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: outputTokens },
+          };
+        else if (embedding)
+          answer = {
+            model,
+            data: [{ embedding: [0.1, 0.2] }],
+            usage: b.noUsage ? undefined : { prompt_tokens: inputTokens, total_tokens: inputTokens },
+          };
+        else if (path.endsWith('/responses'))
+          answer = {
+            model,
+            output: [{ content: [{ text: words.join(' ') }] }],
+            usage: b.noUsage ? undefined : { input_tokens: inputTokens, output_tokens: outputTokens },
+          };
+        else
+          answer = {
+            model,
+            choices: [{ message: { role: 'assistant', content: words.join(' ') } }],
+            usage: b.noUsage ? undefined : openaiUsage,
+          };
         call.completed = true;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer));

@@ -75,7 +75,14 @@ export async function startProcessMesh(
     infra.push(redis);
     const layout = await allocatePorts();
     const secrets = generateSecrets();
-    const env = stackEnv({ layout, secrets, mongoUrl: mongo.url, redisUrl: redis.url, dbPrefix: 'mesh', logLevel: opts.logLevel ?? 'warn' });
+    const env = stackEnv({
+      layout,
+      secrets,
+      mongoUrl: mongo.url,
+      redisUrl: redis.url,
+      dbPrefix: 'mesh',
+      logLevel: opts.logLevel ?? 'warn',
+    });
     const gatewayPort = await freePort();
     env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(tmp, 'tls') };
     const overrides = typeof opts.env === 'function' ? opts.env(layout.addrs) : (opts.env ?? {});

@@ -7,9 +7,15 @@ import type { Stack } from './stack.js';
 export async function stolenSigningKey(stack: Stack): Promise<{ kid: string; key: KeyObject }> {
   const conn = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.identity.MONGO_DB }).asPromise();
   try {
-    const doc = await conn.collection<{ _id: string; private_key: { iv: string; data: string; tag: string } }>('signing_keys').findOne({ status: 'active' });
+    const doc = await conn
+      .collection<{ _id: string; private_key: { iv: string; data: string; tag: string } }>('signing_keys')
+      .findOne({ status: 'active' });
     const sealed = doc!.private_key;
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(stack.secrets.JWT_KEY_ENCRYPTION_KEY, 'base64'), Buffer.from(sealed.iv, 'base64'));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      Buffer.from(stack.secrets.JWT_KEY_ENCRYPTION_KEY, 'base64'),
+      Buffer.from(sealed.iv, 'base64'),
+    );
     decipher.setAAD(Buffer.from(doc!._id, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     const der = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);

@@ -61,17 +61,20 @@ export function referencedVariables(text: string): Set<string> {
  * ${VAR?error}, $VAR and $$ (a literal $). A missing required variable throws its message.
  */
 export function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, name, colon, op, arg, bare) => {
-    if (match === '$$') return '$';
-    if (bare) return env[bare] ?? '';
-    const set = name in env && (colon ? env[name] !== '' : true);
-    if (op === '-') return set ? env[name] : arg;
-    if (op === '?') {
-      if (!set) throw new Error(`${name}: ${arg}`);
-      return env[name];
-    }
-    return env[name] ?? '';
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, name, colon, op, arg, bare) => {
+      if (match === '$$') return '$';
+      if (bare) return env[bare] ?? '';
+      const set = name in env && (colon ? env[name] !== '' : true);
+      if (op === '-') return set ? env[name] : arg;
+      if (op === '?') {
+        if (!set) throw new Error(`${name}: ${arg}`);
+        return env[name];
+      }
+      return env[name] ?? '';
+    },
+  );
 }
 
 /** A service's environment after interpolation, as the container would see it. */

@@ -9,7 +9,8 @@ interface ConfigModule {
   loadConfig(env: NodeJS.ProcessEnv): unknown;
 }
 
-const configFile = (name: Deployable) => (name === 'gateway' ? '../../../gateway/src/config.js' : `../../../services/${name}/src/config.js`);
+const configFile = (name: Deployable) =>
+  name === 'gateway' ? '../../../gateway/src/config.js' : `../../../services/${name}/src/config.js`;
 
 /** Each deployable's config module. */
 export const configModules = Object.fromEntries(

@@ -19,7 +19,11 @@ export interface RunResult {
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
+      if (err && typeof err.code !== 'number') {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its Omit<>-built type hides that
+        reject(err);
+        return;
+      }
       resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr });
     });
   });

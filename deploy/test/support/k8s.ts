@@ -134,6 +134,7 @@ export function ofKind<T extends K8sObject>(manifests: K8sObject[], kind: string
   return manifests.filter((m) => m.kind === kind) as T[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the kind's type; `kind` picks it at runtime
 export function named<T extends K8sObject>(manifests: K8sObject[], kind: string, name: string): T {
   const found = ofKind<T>(manifests, kind).find((m) => m.metadata.name === name);
   if (!found) throw new Error(`no ${kind} named ${name} among ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);

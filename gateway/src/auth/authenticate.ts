@@ -60,7 +60,8 @@ export class Authenticator {
     const claims = await this.jwks.verify(jwt);
     const session = await this.sessions.through(claims.sid, () => this.checkSession(claims.sid, claims.sub, ctx));
     // The cached check is of the session's own user: a token naming another user with this sid is not that session.
-    if (!session.active || session.userId !== claims.sub) throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
+    if (!session.active || session.userId !== claims.sub)
+      throw new UnauthenticatedError('token_revoked', 'This session has ended; log in again');
     ctx.credential = { kind: 'session', sessionId: claims.sid };
     const role = session.role && isRole(session.role) ? session.role : undefined;
     return { type: 'user', id: claims.sub, role, sessionId: claims.sid };

@@ -55,10 +55,15 @@ export class IntrospectionBatch {
     this.#timer = null;
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
-      this.clients.token.call.IntrospectMany({ tokens: batch.map((a) => a.token) }, { principal: GATEWAY, requestId: `introspect-${randomUUID()}` }).then(
-        (res) => batch.forEach((a, i) => (res.results[i] ? a.resolve(res.results[i]) : a.reject(new Error('IntrospectMany answered fewer tokens than asked')))),
-        (err: unknown) => batch.forEach((a) => a.reject(err)),
-      );
+      this.clients.token.call
+        .IntrospectMany({ tokens: batch.map((a) => a.token) }, { principal: GATEWAY, requestId: `introspect-${randomUUID()}` })
+        .then(
+          (res) =>
+            batch.forEach((a, i) =>
+              res.results[i] ? a.resolve(res.results[i]) : a.reject(new Error('IntrospectMany answered fewer tokens than asked')),
+            ),
+          (err: unknown) => batch.forEach((a) => a.reject(err)),
+        );
     }
   }
 }

@@ -77,7 +77,7 @@ export class JwksVerifier {
   async verify(token: string): Promise<AccessClaims> {
     const decoded = jwt.decode(token, { complete: true });
     const kid = decoded?.header.kid;
-    if (!decoded || decoded.header.alg !== 'ES256' || typeof kid !== 'string') {
+    if (decoded?.header.alg !== 'ES256' || typeof kid !== 'string') {
       throw new UnauthenticatedError('unauthenticated', 'Access token is malformed');
     }
     const key = await this.keyFor(kid);
@@ -95,7 +95,12 @@ export class JwksVerifier {
     }
     // Bounded life: a token without an expiry, or one longer than identity ever issues, was not made by identity.
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number' || claims.exp - claims.iat > this.maxTtlSeconds || claims.iat > now + SKEW_SECONDS) {
+    if (
+      typeof claims.iat !== 'number' ||
+      typeof claims.exp !== 'number' ||
+      claims.exp - claims.iat > this.maxTtlSeconds ||
+      claims.iat > now + SKEW_SECONDS
+    ) {
       throw new UnauthenticatedError('unauthenticated', 'Access token lifetime is invalid');
     }
     return claims;

@@ -31,7 +31,7 @@ export class TtlCache<V> {
     const e = this.entries.get(key);
     const now = Date.now();
     if (e && e.until > now) {
-      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, background?.refresh ?? fetch, true).catch(() => undefined);
+      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, background ? () => background.refresh() : fetch, true).catch(() => undefined);
       return e.value;
     }
     if (e) this.entries.delete(key);

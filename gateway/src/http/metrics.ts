@@ -26,7 +26,7 @@ export function httpMetrics(registry: Registry) {
     const end = duration.startTimer();
     res.on('finish', () => {
       // The route template, never the raw path, so ids don't explode label cardinality.
-      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
       end({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       if (res.statusCode === 429) rateLimited.inc({ route });

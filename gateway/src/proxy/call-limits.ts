@@ -96,8 +96,8 @@ export class CallLimits {
     const now = Date.now();
     // Freed in both places, as begin may have taken it in memory; a place in a Redis that cannot be reached frees itself at its ttl.
     this.#local.free(agentId, callId);
-    this.#redis.tollgateCallEnd(...this.#keys(agentId, now), callId, tokens).catch((err: Error) => {
-      this.#fallBack(err);
+    this.#redis.tollgateCallEnd(...this.#keys(agentId, now), callId, tokens).catch((err: unknown) => {
+      this.#fallBack(err as Error);
       this.#local.count(agentId, tokens, now);
     });
   }

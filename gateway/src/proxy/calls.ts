@@ -1,5 +1,12 @@
 import type { Request, Response } from 'express';
-import { BudgetExhaustedError, isInternalHost, providerProfile, ServiceUnavailableError, ValidationError, type ProviderProfile } from '@tollgate/platform';
+import {
+  BudgetExhaustedError,
+  isInternalHost,
+  providerProfile,
+  ServiceUnavailableError,
+  ValidationError,
+  type ProviderProfile,
+} from '@tollgate/platform';
 import type { GatewayDeps } from '../deps.js';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { planCall, type CallPlan } from './endpoints.js';
@@ -48,12 +55,24 @@ export class ProxyCalls {
     const plan = planCall(profile.style, call.path.join('/'), call.body, call.contentType);
     const price = prices.find(call.provider, plan.model);
     if (!price) {
-      throw new ValidationError(`No price is known for ${call.provider}/${plan.model}: it cannot be called through Tollgate`, { model: 'has no price' }, 'model_not_priced');
+      throw new ValidationError(
+        `No price is known for ${call.provider}/${plan.model}: it cannot be called through Tollgate`,
+        { model: 'has no price' },
+        'model_not_priced',
+      );
     }
-    const terms = { provider: call.provider, model: plan.model, prices: price, inputTokens: plan.inputTokens, maxOutputTokens: plan.maxOutputTokens };
+    const terms = {
+      provider: call.provider,
+      model: plan.model,
+      prices: price,
+      inputTokens: plan.inputTokens,
+      maxOutputTokens: plan.maxOutputTokens,
+    };
     const hold = await escrows.hold(call.agentId, terms).catch((err: unknown) => {
       // The refusal names what was asked for, for the client and for the audit log (refused).
-      throw err instanceof BudgetExhaustedError ? new BudgetExhaustedError(err.message, { provider: call.provider, model: plan.model, ...err.details }) : err;
+      throw err instanceof BudgetExhaustedError
+        ? new BudgetExhaustedError(err.message, { provider: call.provider, model: plan.model, ...err.details })
+        : err;
     });
     try {
       // A place a call never gives back (its gateway died) frees itself after twice the provider timeout.
@@ -68,7 +87,10 @@ export class ProxyCalls {
   /** A call refused before anything was sent, within its caller's limits: a budget it could not fit is audited. */
   refused(err: unknown, agentId: string, req: Request): void {
     if (!(err instanceof BudgetExhaustedError)) return;
-    this.deps.audit.emit({ action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: err.details }, req.ctx);
+    this.deps.audit.emit(
+      { action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: err.details },
+      req.ctx,
+    );
   }
 
   /** A call that is not sent after all (refused, or no key to send it with): its hold and its place go back, nothing is charged. */

@@ -14,7 +14,12 @@ interface Endpoint {
 
 const ENDPOINTS: Record<ApiStyle, Record<string, Endpoint>> = {
   openai: {
-    'chat/completions': { kind: 'chat', maxOutputFields: ['max_completion_tokens', 'max_tokens'], defaultField: 'max_completion_tokens', streams: true },
+    'chat/completions': {
+      kind: 'chat',
+      maxOutputFields: ['max_completion_tokens', 'max_tokens'],
+      defaultField: 'max_completion_tokens',
+      streams: true,
+    },
     completions: { kind: 'completion', maxOutputFields: ['max_tokens'], defaultField: 'max_tokens', streams: true },
     embeddings: { kind: 'embedding', maxOutputFields: [], streams: false },
     responses: { kind: 'response', maxOutputFields: ['max_output_tokens'], defaultField: 'max_output_tokens', streams: true },
@@ -61,12 +66,17 @@ export function planCall(style: ApiStyle, path: string, raw: Buffer, contentType
   } catch {
     throw new ValidationError('The request body is not valid JSON', undefined, 'invalid_json');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('The request body must be a JSON object', { body: 'must be an object' });
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ValidationError('The request body must be a JSON object', { body: 'must be an object' });
   const fields = body as Record<string, unknown>;
-  if (typeof fields.model !== 'string' || fields.model.length === 0) throw new ValidationError('model is required', { model: 'is required' });
+  if (typeof fields.model !== 'string' || fields.model.length === 0)
+    throw new ValidationError('model is required', { model: 'is required' });
   const boundField = endpoint.maxOutputFields.find((f) => fields[f] !== undefined && fields[f] !== null);
   const bound = boundField ? fields[boundField] : 0;
-  if (!Number.isSafeInteger(bound) || (bound as number) < 0) throw new ValidationError(`${boundField} must be a non-negative integer`, { [boundField ?? 'max_tokens']: 'must be a non-negative integer' });
+  if (!Number.isSafeInteger(bound) || (bound as number) < 0)
+    throw new ValidationError(`${boundField ?? 'max_tokens'} must be a non-negative integer`, {
+      [boundField ?? 'max_tokens']: 'must be a non-negative integer',
+    });
   const stream = endpoint.streams && fields.stream === true;
   const options = fields.stream_options as { include_usage?: unknown } | undefined;
   const addedUsageChunk = stream && style === 'openai' && endpoint.kind !== 'response' && options?.include_usage !== true;

@@ -167,7 +167,8 @@ export class Escrows {
     this.#timer = null;
     const until = Date.now() + timeoutMs;
     for (const e of this.#escrows.values()) e.usedAt = 0;
-    const busy = (e: Escrow) => e.pending.length > 0 || e.sending !== null || (e.held === 0 && (e.status === 'open' || e.status === 'disabled'));
+    const busy = (e: Escrow) =>
+      e.pending.length > 0 || e.sending !== null || (e.held === 0 && (e.status === 'open' || e.status === 'disabled'));
     while (Date.now() < until && [...this.#escrows.values(), ...this.#closing].some(busy)) {
       this.#send();
       // Until a sync in flight is answered, or a retry may be due.
@@ -261,7 +262,12 @@ export class Escrows {
       }
       const synced = e.status === 'open' || e.status === 'disabled';
       // Handed back with its last charges: only once they fit one sync.
-      const idle = synced && e.held === 0 && e.waiters.length === 0 && e.pending.length <= MAX_CHARGES_PER_SYNC && now - e.usedAt >= this.options.idleMs;
+      const idle =
+        synced &&
+        e.held === 0 &&
+        e.waiters.length === 0 &&
+        e.pending.length <= MAX_CHARGES_PER_SYNC &&
+        now - e.usedAt >= this.options.idleMs;
       const due = idle || e.pending.length > 0 || e.waiters.some((w) => !w.asked) || (synced && now - e.syncedAt >= HEARTBEAT_MS);
       if (!due) continue;
       e.sending = this.#nextSync(e, idle);
@@ -271,9 +277,20 @@ export class Escrows {
     for (const e of batch) e.retryAt = 0;
     const sent = batch.map((e) => ({ e, sending: e.sending! }));
     const sync = this.clients.budget.call
-      .SyncEscrows({ escrows: sent.map(({ e, sending: s }) => ({ agent_id: e.agentId, escrow_id: e.id, seq: s.seq, charges: s.charges, want_micros: s.want })) }, { principal: GATEWAY, requestId: `escrow-sync-${randomUUID()}` })
+      .SyncEscrows(
+        {
+          escrows: sent.map(({ e, sending: s }) => ({
+            agent_id: e.agentId,
+            escrow_id: e.id,
+            seq: s.seq,
+            charges: s.charges,
+            want_micros: s.want,
+          })),
+        },
+        { principal: GATEWAY, requestId: `escrow-sync-${randomUUID()}` },
+      )
       .then(
-        (res) => sent.forEach(({ e }, i) => this.#answered(e, res.escrows[i]!)),
+        (res) => sent.forEach(({ e }, i) => this.#answered(e, res.escrows[i])),
         (err: unknown) => sent.forEach(({ e }) => this.#failed(e, err)),
       );
     this.#syncs.add(sync);
@@ -291,7 +308,10 @@ export class Escrows {
         w.asked = true;
         need += this.#worstCase(w.terms, Number.MAX_SAFE_INTEGER)?.held ?? 0;
       }
-      const headroom = Math.min(Math.max(HEADROOM_HOLDS, 2 * e.holdsSinceSync) * e.avgHold, Math.floor(Math.max(0, e.remaining) / HEADROOM_SHARE));
+      const headroom = Math.min(
+        Math.max(HEADROOM_HOLDS, 2 * e.holdsSinceSync) * e.avgHold,
+        Math.floor(Math.max(0, e.remaining) / HEADROOM_SHARE),
+      );
       e.holdsSinceSync = 0;
       want = e.held + (e.owed - owed) + need + headroom;
     } else {
@@ -314,9 +334,9 @@ export class Escrows {
       case 'open':
       case 'disabled':
         e.status = state.status;
-        e.cap = Number(state.escrow_micros);
-        e.remaining = Number(state.remaining_micros);
-        e.terms = { providers: state.providers, maxParallelCalls: Number(state.max_parallel_calls), tokensPerMinute: Number(state.tokens_per_minute) };
+        e.cap = state.escrow_micros;
+        e.remaining = state.remaining_micros;
+        e.terms = { providers: state.providers, maxParallelCalls: state.max_parallel_calls, tokensPerMinute: state.tokens_per_minute };
         break;
       case 'not_found':
         e.status = 'not_found';
@@ -327,7 +347,11 @@ export class Escrows {
         const handedBack = this.#closing.has(e);
         e.status = 'closed';
         this.#forget(e);
-        if (!handedBack) this.log.warn({ agent_id: e.agentId, escrow_id: e.id, dropped: e.pending.length }, "an escrow expired before this gateway synced it: it was charged whole, its calls' charges are dropped");
+        if (!handedBack)
+          this.log.warn(
+            { agent_id: e.agentId, escrow_id: e.id, dropped: e.pending.length },
+            "an escrow expired before this gateway synced it: it was charged whole, its calls' charges are dropped",
+          );
         // Calls still waiting move to the agent's next escrow.
         if (e.waiters.length === 0) return;
         const next = this.#escrowOf(e.agentId);
@@ -342,7 +366,10 @@ export class Escrows {
       try {
         if (e.status === 'disabled') throw new ForbiddenError('This agent is disabled');
         assertProvider(e, w.terms);
-        if (!worst) throw new BudgetExhaustedError('Budget exhausted: this call cannot fit what remains', { remaining_micros: e.available + Math.max(0, e.remaining) });
+        if (!worst)
+          throw new BudgetExhaustedError('Budget exhausted: this call cannot fit what remains', {
+            remaining_micros: e.available + Math.max(0, e.remaining),
+          });
         w.resolve(admit(e, w.terms, worst));
       } catch (err) {
         w.reject(err);
@@ -353,10 +380,14 @@ export class Escrows {
 
   #failed(e: Escrow, err: unknown): void {
     // The same sync goes again (a repeat changes nothing if the first got through); calls waiting on it are answered now.
-    e.retryAt = Date.now() + RETRY_MS[Math.min(e.retries++, RETRY_MS.length - 1)]!;
+    e.retryAt = Date.now() + RETRY_MS[Math.min(e.retries++, RETRY_MS.length - 1)];
     // A refusal other than an outage is a defect: the sync is still retried (until then, at worst, the escrow expires and is charged whole).
     const outage = !(err instanceof AppError) || err instanceof ServiceUnavailableError;
-    if (e.retries === 1) this.log[outage ? 'warn' : 'error']({ agent_id: e.agentId, err: (err as Error).message }, 'an escrow sync did not get through; retrying');
+    if (e.retries === 1)
+      this.log[outage ? 'warn' : 'error'](
+        { agent_id: e.agentId, err: (err as Error).message },
+        'an escrow sync did not get through; retrying',
+      );
     const unavailable = new ServiceUnavailableError('The budget service is unavailable');
     for (const w of e.waiters.splice(0)) w.reject(unavailable);
   }
@@ -375,11 +406,20 @@ function admit(e: Escrow, terms: CallTerms, worst: { held: number; maxOutputToke
   e.held += worst.held;
   e.avgHold = e.avgHold === 0 ? worst.held : Math.round(0.8 * e.avgHold + 0.2 * worst.held);
   e.holdsSinceSync++;
-  return { id: newHoldId(), agentId: e.agentId, terms, held: worst.held, maxOutputTokens: worst.maxOutputTokens, agent: e.terms, escrow: e };
+  return {
+    id: newHoldId(),
+    agentId: e.agentId,
+    terms,
+    held: worst.held,
+    maxOutputTokens: worst.maxOutputTokens,
+    agent: e.terms,
+    escrow: e,
+  };
 }
 
 function assertProvider(e: Escrow, terms: CallTerms): void {
-  if (e.terms.providers.length > 0 && !e.terms.providers.includes(terms.provider)) throw new ForbiddenError(`This agent may not use provider ${terms.provider}`);
+  if (e.terms.providers.length > 0 && !e.terms.providers.includes(terms.provider))
+    throw new ForbiddenError(`This agent may not use provider ${terms.provider}`);
 }
 
 /**

@@ -11,7 +11,16 @@ import { AnswerTap, MAX_CAPTURE_BYTES, type Usage } from './usage.js';
 /** Hop-by-hop headers of the provider's answer, never copied to the client's. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade', 'trailer']);
 /** Errors that mean the request never reached the provider: nothing was spent, the hold is released. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 
 /**
  * Connections to providers are kept open and reused: a new TCP + TLS handshake per call would
@@ -64,7 +73,7 @@ const nothing = (plan: CallPlan): Usage => ({ model: plan.model, inputTokens: 0,
  */
 export function createForwarder(options: ForwarderOptions): (req: Request, res: Response, call: Forwarding) => Promise<void> {
   const through = (agent: HttpAgent) =>
-    createProxyMiddleware<IncomingMessage, ServerResponse>({
+    createProxyMiddleware({
       agent,
       router: (req) => (req as ForwardedRequest).inFlight!.target,
       changeOrigin: true,
@@ -84,19 +93,26 @@ export function createForwarder(options: ForwarderOptions): (req: Request, res: 
           proxyReq.on('finish', () => (c.sent = true));
           proxyReq.end(c.body);
         },
-        proxyRes: (proxyRes, req, res) => answer(proxyRes, req as ForwardedRequest, res),
+        proxyRes: (proxyRes, req, res) => answer(proxyRes, req, res),
         error: (err, req, res) => {
           const c = (req as ForwardedRequest).inFlight;
           const expressReq = req as Request;
           const reached = c?.sent && !NEVER_SENT.has((err as NodeJS.ErrnoException).code ?? '');
-          expressReq.ctx?.log.warn({ err: err.message, reached }, reached ? 'provider failed after the request was sent' : 'provider unreachable');
+          expressReq.ctx?.log.warn(
+            { err: err.message, reached },
+            reached ? 'provider failed after the request was sent' : 'provider unreachable',
+          );
           // Sent and then no (complete) answer: it may have cost money, so the hold is charged.
           if (c) c.finish(reached ? null : nothing(c.plan), reached ? `provider failed after the request was sent: ${err.message}` : '');
           // `res` is a socket only for upgrades, which the proxy never forwards.
           if (res instanceof ServerResponse && !res.headersSent) {
             const failure = c?.timedOut
               ? new GatewayTimeoutError('The provider stopped answering; the call was charged its hold')
-              : new ServiceUnavailableError(reached ? 'The provider failed mid-call; the call was charged its hold' : 'The provider did not answer; nothing was charged');
+              : new ServiceUnavailableError(
+                  reached
+                    ? 'The provider failed mid-call; the call was charged its hold'
+                    : 'The provider did not answer; nothing was charged',
+                );
             sendError(expressReq, res as Response, failure);
           } else if (res instanceof ServerResponse) res.destroy();
         },
@@ -111,11 +127,16 @@ export function createForwarder(options: ForwarderOptions): (req: Request, res: 
   };
 
   return (req, res, call) => {
-    const tap = new AnswerTap({ style: call.plan.style, stream: call.plan.stream, hideUsageChunk: call.plan.addedUsageChunk, model: call.plan.model });
+    const tap = new AnswerTap({
+      style: call.plan.style,
+      stream: call.plan.stream,
+      hideUsageChunk: call.plan.addedUsageChunk,
+      model: call.plan.model,
+    });
     (req as ForwardedRequest).inFlight = { ...call, tap, sent: false, timedOut: false };
     return new Promise<void>((resolve) => {
       res.once('close', resolve);
-      void proxies[new URL(call.target).protocol]!(req, res, (err?: unknown) => {
+      void proxies[new URL(call.target).protocol](req, res, (err?: unknown) => {
         if (err) req.ctx.log.warn({ err }, 'proxy middleware error');
         resolve();
       });

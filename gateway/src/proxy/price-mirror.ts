@@ -11,8 +11,11 @@ function tableOf(items: Price__Output[]): Table {
   const table = new Map<string, Map<string, Readonly<ModelPrice>>>();
   for (const p of items) {
     let models = table.get(p.provider);
-    if (!models) table.set(p.provider, (models = new Map()));
-    models.set(p.model, Object.freeze({ input_per_million_micros: p.input_per_million_micros, output_per_million_micros: p.output_per_million_micros }));
+    if (!models) table.set(p.provider, (models = new Map<string, Readonly<ModelPrice>>()));
+    models.set(
+      p.model,
+      Object.freeze({ input_per_million_micros: p.input_per_million_micros, output_per_million_micros: p.output_per_million_micros }),
+    );
   }
   return table;
 }
@@ -71,7 +74,10 @@ export class PriceMirror {
     if (timeoutMs === undefined || this.#table) return this.#loaded;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ServiceUnavailableError(`No price table came from the budget service within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new ServiceUnavailableError(`No price table came from the budget service within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       timer.unref();
     });
     return Promise.race([this.#loaded, timeout]).finally(() => clearTimeout(timer));
@@ -104,7 +110,10 @@ export class PriceMirror {
 
   async #fetch(): Promise<void> {
     try {
-      const res = await this.clients.budget.call.ListPrices({ provider: '' }, { principal: GATEWAY, requestId: `price-mirror-${randomUUID()}` });
+      const res = await this.clients.budget.call.ListPrices(
+        { provider: '' },
+        { principal: GATEWAY, requestId: `price-mirror-${randomUUID()}` },
+      );
       this.#table = tableOf(res.items);
       this.#settle.resolve();
       if (this.#failing) this.log.info({ entries: res.items.length }, 'price table fetched again');
@@ -113,7 +122,9 @@ export class PriceMirror {
       if (!this.#failing) {
         this.log.warn(
           { err: (err as Error).message },
-          this.#table ? 'price table not fetched; pricing with the last one until it is' : 'price table not fetched; calls that need a price are 503 until it is',
+          this.#table
+            ? 'price table not fetched; pricing with the last one until it is'
+            : 'price table not fetched; calls that need a price are 503 until it is',
         );
       }
       this.#failing = true;

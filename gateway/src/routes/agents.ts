@@ -17,8 +17,14 @@ const agentSchema = z
     token_id: z.string().nullable().openapi({ description: "The id of the agent's tg_agt_ credential" }),
     created_at: z.string(),
     budget: budgetSchema,
-    max_parallel_calls: z.number().int().openapi({ description: "Proxied calls in flight at once; 0: the service's default (MAX_PARALLEL_CALLS)" }),
-    tokens_per_minute: z.number().int().openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
+    max_parallel_calls: z
+      .number()
+      .int()
+      .openapi({ description: "Proxied calls in flight at once; 0: the service's default (MAX_PARALLEL_CALLS)" }),
+    tokens_per_minute: z
+      .number()
+      .int()
+      .openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
   })
   .openapi('Agent');
 
@@ -48,11 +54,10 @@ function toAgent(a: Agent__Output) {
     token_id: nullable(a.token_id),
     created_at: a.created_at,
     budget: toBudget(a.budget),
-    max_parallel_calls: Number(a.max_parallel_calls),
-    tokens_per_minute: Number(a.tokens_per_minute),
+    max_parallel_calls: a.max_parallel_calls,
+    tokens_per_minute: a.tokens_per_minute,
   };
 }
-
 
 export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
@@ -74,10 +79,17 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       providers: z.array(providerName).max(20).optional(),
     }),
     status: 201,
-    response: z.object({ agent: agentSchema, token: z.string().openapi({ description: 'The tg_agt_ credential, shown once' }) }).openapi('CreatedAgent'),
+    response: z
+      .object({ agent: agentSchema, token: z.string().openapi({ description: 'The tg_agt_ credential, shown once' }) })
+      .openapi('CreatedAgent'),
     handler: async ({ body, call }) => {
       const res = await budget.CreateAgent(
-        { name: body.name, description: body.description ?? '', budget_micros: toMicros(body.budget_usd, 'budget_usd'), providers: body.providers ?? [] },
+        {
+          name: body.name,
+          description: body.description ?? '',
+          budget_micros: toMicros(body.budget_usd, 'budget_usd'),
+          providers: body.providers ?? [],
+        },
         call,
       );
       return { agent: toAgent(res.agent!), token: res.token };
@@ -115,14 +127,26 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     method: 'patch',
     path: '/v1/agents/{id}',
     callers: RPC_CALLERS.budget.UpdateAgent,
-    summary: "Rename, describe, disable or re-enable an agent, or set its proxy limits (owner or admin)",
+    summary: 'Rename, describe, disable or re-enable an agent, or set its proxy limits (owner or admin)',
     params: idParams,
     body: z.object({
       name: nameField.optional(),
       description: descriptionField.optional(),
       disabled: z.boolean().optional(),
-      max_parallel_calls: z.number().int().min(0).max(100_000).optional().openapi({ description: "Proxied calls in flight at once (429 beyond); 0: the service's default" }),
-      tokens_per_minute: z.number().int().min(0).max(1_000_000_000).optional().openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),
+      max_parallel_calls: z
+        .number()
+        .int()
+        .min(0)
+        .max(100_000)
+        .optional()
+        .openapi({ description: "Proxied calls in flight at once (429 beyond); 0: the service's default" }),
+      tokens_per_minute: z
+        .number()
+        .int()
+        .min(0)
+        .max(1_000_000_000)
+        .optional()
+        .openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),
     }),
     response: agentSchema,
     errors: [404],

@@ -18,7 +18,9 @@ const spendSchema = z
   })
   .openapi('Spend');
 
-const bound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).openapi({ description: 'A UTC date (yyyy-mm-dd), or an RFC 3339 timestamp standing for the UTC day it falls in; both bounds are inclusive' });
+const bound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).openapi({
+  description: 'A UTC date (yyyy-mm-dd), or an RFC 3339 timestamp standing for the UTC day it falls in; both bounds are inclusive',
+});
 
 export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;

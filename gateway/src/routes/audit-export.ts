@@ -64,7 +64,10 @@ function csvRow(e: ApiAuditEvent): string {
 }
 
 /** How each format is sent: what opens the body, and each event (in its REST shape) as text. */
-export const RENDERINGS: Record<ExportFormat, { contentType: string; extension: string; head: string; line: (e: ApiAuditEvent) => string }> = {
+export const RENDERINGS: Record<
+  ExportFormat,
+  { contentType: string; extension: string; head: string; line: (e: ApiAuditEvent) => string }
+> = {
   ndjson: { contentType: 'application/x-ndjson; charset=utf-8', extension: 'ndjson', head: '', line: (e) => `${JSON.stringify(e)}\n` },
   csv: { contentType: 'text/csv; charset=utf-8', extension: 'csv', head: `${CSV_COLUMNS.join(',')}\r\n`, line: csvRow },
 };
@@ -75,7 +78,14 @@ export const RENDERINGS: Record<ExportFormat, { contentType: string; extension: 
  * gets the error envelope and status. A slow client pauses the gRPC stream (back-pressure);
  * a client that goes away cancels it.
  */
-export function streamExport(deps: GatewayDeps, call: OutgoingCall, req: Request, res: Response, format: ExportFormat, filter: QueryFilter): Promise<void> {
+export function streamExport(
+  deps: GatewayDeps,
+  call: OutgoingCall,
+  req: Request,
+  res: Response,
+  format: ExportFormat,
+  filter: QueryFilter,
+): Promise<void> {
   const client = deps.clients.audit;
   const stream = (client.raw as AuditClient).Export({ filter, requested_format: format }, client.metadata(call), {
     deadline: Date.now() + EXPORT_DEADLINE_MS,
@@ -95,7 +105,7 @@ export function streamExport(deps: GatewayDeps, call: OutgoingCall, req: Request
       res.setHeader('Cache-Control', 'no-store');
       return rendering.head;
     };
-    const finish = (err?: unknown) => {
+    const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
       if (err) reject(err);
@@ -122,8 +132,14 @@ export function streamExport(deps: GatewayDeps, call: OutgoingCall, req: Request
       finish();
     });
     stream.on('error', (err) => {
-      if (res.destroyed) return finish();
-      if (!started) return finish(isServiceError(err) ? fromGrpcError(err) : err);
+      if (res.destroyed) {
+        finish();
+        return;
+      }
+      if (!started) {
+        finish(isServiceError(err) ? fromGrpcError(err) : err);
+        return;
+      }
       // Mid-stream: the status line is gone; cut the connection so the client sees a truncated body.
       req.ctx.log.warn({ err: err.message }, 'audit export failed mid-stream');
       res.destroy();

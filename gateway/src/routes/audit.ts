@@ -7,7 +7,7 @@ import { eventSchema, toEvent } from './audit-event.js';
 import { EXPORT_FORMATS, streamExport } from './audit-export.js';
 import { nullable, pageOut, pageQuery } from './fields.js';
 
-const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
+const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' });
 const window = { from: instant.optional(), to: instant.optional() };
 const filterQuery = {
   actor_id: z.string().max(256).optional(),
@@ -34,7 +34,7 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     description:
       'One request scans at most 16 pages of 256 events (4,096 events) of the log. With a filter that matches rarely, a response may hold ' +
       'fewer items than `limit`, or none, and still carry `next_cursor`: follow `next_cursor` until it is null to see every match. ' +
-      'A null `next_cursor` means there is nothing more. `from`/`to` are inclusive RFC 3339 bounds on the event\'s `at`.',
+      "A null `next_cursor` means there is nothing more. `from`/`to` are inclusive RFC 3339 bounds on the event's `at`.",
     query: z.object({ ...filterQuery, ...pageQuery }),
     response: pageOut(eventSchema),
     handler: async ({ query, call }) => {

@@ -62,7 +62,15 @@ const sessionSchema = z
   .openapi('Session');
 
 const jwkSchema = z
-  .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal('ES256'), use: z.literal('sig') })
+  .object({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: z.string(),
+    y: z.string(),
+    kid: z.string(),
+    alg: z.literal('ES256'),
+    use: z.literal('sig'),
+  })
   .openapi('Jwk');
 
 export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void {
@@ -116,7 +124,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     errors: [401],
     rateLimit: { points: 60, durationSec: 60 },
     handler: async ({ body, call }, req, res) => {
-      const cookie = typeof req.cookies?.[REFRESH_COOKIE] === 'string' ? (req.cookies[REFRESH_COOKIE] as string) : '';
+      const cookie = typeof req.cookies?.[REFRESH_COOKIE] === 'string' ? req.cookies[REFRESH_COOKIE] : '';
       if (!body.refresh_token && !cookie) {
         throw new UnauthenticatedError('unauthenticated', 'A refresh token is required (tg_refresh cookie or refresh_token)');
       }

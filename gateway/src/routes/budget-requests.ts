@@ -37,7 +37,6 @@ function toRequest(r: BudgetRequest__Output) {
   };
 }
 
-
 export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
   const common = { auth: 'any', tag: 'Budget requests' } as const;
@@ -47,18 +46,26 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     method: 'post',
     path: '/v1/budget-requests',
     callers: RPC_CALLERS.budget.CreateBudgetRequest,
-    summary: "Ask for more budget for an agent",
+    summary: 'Ask for more budget for an agent',
     description:
       '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)". ' +
       "Only the agent's owner or an admin may ask (403 otherwise).",
-    body: z.object({ agent_id: idParams.shape.id, requested_budget_usd: usdAmount({ maximum: 10_000, positive: true, note: 'at most MAX_BUDGET_REQUEST_USD (default 10,000)' }), justification: requiredText }),
+    body: z.object({
+      agent_id: idParams.shape.id,
+      requested_budget_usd: usdAmount({ maximum: 10_000, positive: true, note: 'at most MAX_BUDGET_REQUEST_USD (default 10,000)' }),
+      justification: requiredText,
+    }),
     status: 201,
     response: requestSchema,
     errors: [404],
     handler: async ({ body, call }) =>
       toRequest(
         await budget.CreateBudgetRequest(
-          { agent_id: body.agent_id, requested_micros: toMicros(body.requested_budget_usd, 'requested_budget_usd'), justification: body.justification },
+          {
+            agent_id: body.agent_id,
+            requested_micros: toMicros(body.requested_budget_usd, 'requested_budget_usd'),
+            justification: body.justification,
+          },
           call,
         ),
       ),
@@ -99,7 +106,8 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     path: '/v1/budget-requests/{id}/approve',
     callers: RPC_CALLERS.budget.ApproveBudgetRequest,
     summary: "Approve a request: the agent's limit rises and the change is recorded",
-    description: 'The approver is you (never a field of the body). Your own request, or a raise of an agent you own → 403; a request no longer pending → 409.',
+    description:
+      'The approver is you (never a field of the body). Your own request, or a raise of an agent you own → 403; a request no longer pending → 409.',
     params: idParams,
     body: z.object({ note: optionalText.optional() }),
     response: requestSchema,

@@ -50,7 +50,13 @@ export interface Admission<B, Q, P, A extends Auth, M> {
   refused?(err: unknown, input: RouteInput<B, Q, P, A>, req: Request): void;
 }
 
-export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined> {
+export interface RouteSpec<
+  B extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  P extends AnyObject | undefined,
+  A extends Auth,
+  M = undefined,
+> {
   method: Method;
   /** OpenAPI-style path, e.g. /v1/users/{id}. */
   path: string;
@@ -121,14 +127,20 @@ const toExpressPath = (p: string) => p.replace(/\{(\w+)\+\}/g, '*$1').replace(/\
  * (bodies and queries are strict: unknown fields are rejected) → handler.
  */
 export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, deps: GatewayDeps, table: RouteTable) {
-  return function route<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined, A extends Auth, M = undefined>(
-    spec: RouteSpec<B, Q, P, A, M>,
-  ): void {
+  return function route<
+    B extends AnyObject | undefined,
+    Q extends AnyObject | undefined,
+    P extends AnyObject | undefined,
+    A extends Auth,
+    M = undefined,
+  >(spec: RouteSpec<B, Q, P, A, M>): void {
     // A PATCH names at least one thing to change: an empty or missing body is 400, not a silent no-op.
     let body: AnyObject | undefined = spec.body?.strict();
-    if (body && spec.method === 'patch') body = body.refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' }).openapi({ minProperties: 1 });
+    if (body && spec.method === 'patch')
+      body = body.refine((b) => Object.keys(b).length > 0, { error: 'name at least one field to change' }).openapi({ minProperties: 1 });
     const rule = spec.bodyRule;
-    if (body && rule) body = body.refine((b) => rule.holds(b as Infer<B>), { message: rule.message, path: [rule.field] }).openapi(rule.schema);
+    if (body && rule)
+      body = body.refine((b) => rule.holds(b as Infer<B>), { error: rule.message, path: [rule.field] }).openapi(rule.schema);
     // A body whose fields are all optional may be left out (except on PATCH).
     const bodyRequired = spec.method === 'patch' || Object.values(spec.body?.shape ?? {}).some((f) => !z.safeParse(f, undefined).success);
     // Query parameters are strict too (`?role[$ne]=admin` is an unknown parameter, not a silent no-op); a raw route passes its query on.
@@ -148,12 +160,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
       path: spec.path.replace(/\{(\w+)\+\}/g, '{$1}'),
       tags: [spec.tag],
       summary: spec.summary,
-      description: [
-        spec.description,
-        callers ? describeCallers(callers) : undefined,
-      ]
-        .filter(Boolean)
-        .join(' '),
+      description: [spec.description, callers ? describeCallers(callers) : undefined].filter(Boolean).join(' '),
       security: spec.auth === 'public' ? [] : [{ bearer: [] }],
       request: {
         params: spec.openapiParams ?? spec.params,
@@ -170,10 +177,9 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           ...(spec.response && status !== 204 ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         ...Object.fromEntries(
-          [...errorStatuses].sort().map((s) => [
-            s,
-            { description: errorDescription(s), content: { 'application/json': { schema: errorSchema } } },
-          ]),
+          [...errorStatuses]
+            .sort()
+            .map((s) => [s, { description: errorDescription(s), content: { 'application/json': { schema: errorSchema } } }]),
         ),
       },
     });
@@ -199,7 +205,8 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
           }
         }
         const parseInput = () => {
-          if (body && bodyRequired && req.body === undefined) throw new ValidationError('A request body is required', { '(body)': 'is required' });
+          if (body && bodyRequired && req.body === undefined)
+            throw new ValidationError('A request body is required', { '(body)': 'is required' });
           return {
             params: parse(spec.params, req.params, 'path parameters'),
             query: parse(query, req.query, 'query parameters'),

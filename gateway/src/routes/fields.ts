@@ -39,12 +39,19 @@ export const chars = (min: number, max: number, rule: string) =>
 
 /** A name (agent, token, provider key): one line that says something. */
 export const nameField = chars(1, MAX_NAME_LENGTH, nameRule).regex(NAME_PATTERN, nameRule);
-export const descriptionField = chars(0, MAX_DESCRIPTION_LENGTH, textRule(false, MAX_DESCRIPTION_LENGTH)).regex(OPTIONAL_TEXT_PATTERN, textRule(false, MAX_DESCRIPTION_LENGTH));
+export const descriptionField = chars(0, MAX_DESCRIPTION_LENGTH, textRule(false, MAX_DESCRIPTION_LENGTH)).regex(
+  OPTIONAL_TEXT_PATTERN,
+  textRule(false, MAX_DESCRIPTION_LENGTH),
+);
 /** A person's reason that must be given (justification, rejection reason). */
 export const requiredText = chars(1, MAX_TEXT_LENGTH, textRule(true)).regex(TEXT_PATTERN, textRule(true));
 export const optionalText = chars(0, MAX_TEXT_LENGTH, textRule(false)).regex(OPTIONAL_TEXT_PATTERN, textRule(false));
 /** A new password, by identity's policy. */
-export const passwordField = chars(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+export const passwordField = chars(
+  MIN_PASSWORD_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`,
+);
 export const providerName = z.string().regex(PROVIDER_NAME, PROVIDER_NAME_RULE);
 export const apiKey = z
   .string()
@@ -105,7 +112,10 @@ export const pageQuery = {
     .string()
     .regex(/^[A-Za-z0-9_-]{0,512}$/, 'is not a cursor returned by this list')
     .optional()
-    .openapi({ description: "Opaque: the previous page's `next_cursor`, as it was returned. Any other value is 400 `validation_failed`; empty starts at the top." }),
+    .openapi({
+      description:
+        "Opaque: the previous page's `next_cursor`, as it was returned. Any other value is 400 `validation_failed`; empty starts at the top.",
+    }),
 };
 export const pageOut = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 

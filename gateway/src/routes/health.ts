@@ -38,7 +38,10 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
     response: z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'down'])) }),
     handler: async (_input, _req, res) => {
       const redisPing = Promise.race([
-        deps.limiters.redis.ping().then(() => true, () => false),
+        deps.limiters.redis.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((r) => setTimeout(() => r(false), 500)),
       ]);
       const results = await Promise.all([redisPing, ...checkers.map((c) => c.checker.check(c.service, 1_000))]);

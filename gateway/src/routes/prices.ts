@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd, MODEL_PATTERN, MODEL_RULE, ROLES, RPC_CALLERS } from '@tollgate/platform';
+import { microsToUsd, MODEL_PATTERN, MODEL_RULE, RPC_CALLERS } from '@tollgate/platform';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import type { RouteDefiner } from './define.js';
 import { providerName, toMicros, usdAmount } from './fields.js';
@@ -10,7 +10,9 @@ const SOURCES = ['shipped', 'admin'] as const;
 const priceSchema = z
   .object({
     provider: z.string(),
-    model: z.string().openapi({ description: 'Also prices its dated snapshots (gpt-4o → gpt-4o-2024-08-06) and its -latest alias, nothing else' }),
+    model: z
+      .string()
+      .openapi({ description: 'Also prices its dated snapshots (gpt-4o → gpt-4o-2024-08-06) and its -latest alias, nothing else' }),
     input_usd_per_million: z.number().openapi({ description: 'USD per million input tokens', example: 2.5 }),
     output_usd_per_million: z.number().openapi({ description: 'USD per million output tokens', example: 10 }),
     source: z.enum(SOURCES).openapi({ description: 'shipped: the table the budget service ships with; admin: set at run time' }),
@@ -19,7 +21,10 @@ const priceSchema = z
 
 const modelParams = z.object({
   provider: providerName,
-  model: z.string().regex(MODEL_PATTERN, MODEL_RULE).openapi({ description: 'The model name, URL-encoded (it may contain `.`, `:` and `/` as %2F)', example: 'gpt-4o' }),
+  model: z
+    .string()
+    .regex(MODEL_PATTERN, MODEL_RULE)
+    .openapi({ description: 'The model name, URL-encoded (it may contain `.`, `:` and `/` as %2F)', example: 'gpt-4o' }),
 });
 
 function toPrice(p: Price__Output) {

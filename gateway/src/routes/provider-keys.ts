@@ -18,7 +18,6 @@ const keySchema = z
   })
   .openapi('ProviderKey');
 
-
 function toKey(k: ProviderKeyInfo__Output) {
   return {
     id: k.id,
@@ -45,7 +44,12 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
     callers: RPC_CALLERS['provider-key'].CreateKey,
     summary: 'Store a provider API key (encrypted with AES-256-GCM)',
     description: `\`base_url\` defaults to the provider’s public API for ${PROVIDERS_WITH_DEFAULT_BASE_URL.join(', ')}; any other provider needs one.`,
-    body: z.object({ provider: providerName, name: nameField, api_key: apiKey, base_url: baseUrlField(deps.config.OUTBOUND_ALLOW_PRIVATE).optional() }),
+    body: z.object({
+      provider: providerName,
+      name: nameField,
+      api_key: apiKey,
+      base_url: baseUrlField(deps.config.OUTBOUND_ALLOW_PRIVATE).optional(),
+    }),
     bodyRule: {
       holds: (b) => b.base_url !== undefined || PROVIDERS_WITH_DEFAULT_BASE_URL.includes(b.provider),
       field: 'base_url',
@@ -104,12 +108,19 @@ export function registerProviderKeyRoutes(route: RouteDefiner, deps: GatewayDeps
       holds: (b) => (b.base_url === undefined) === (b.api_key === undefined),
       field: 'api_key',
       message: 'base_url and api_key go together',
-      schema: { anyOf: [{ required: ['base_url', 'api_key'] }, { not: { anyOf: [{ required: ['base_url'] }, { required: ['api_key'] }] } }] },
+      schema: {
+        anyOf: [{ required: ['base_url', 'api_key'] }, { not: { anyOf: [{ required: ['base_url'] }, { required: ['api_key'] }] } }],
+      },
     },
     response: keySchema,
     errors: [404],
     handler: async ({ params, body, call }) =>
-      toKey(await keys.UpdateKey({ id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url, api_key: body.api_key }, call)),
+      toKey(
+        await keys.UpdateKey(
+          { id: params.id, name: body.name, disabled: body.disabled, base_url: body.base_url, api_key: body.api_key },
+          call,
+        ),
+      ),
   });
 
   route({

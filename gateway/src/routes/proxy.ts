@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_NAME, PROVIDER_NAME_RULE, type Principal } from '@tollgate/platform';
+import { PROVIDER_NAME, PROVIDER_NAME_RULE } from '@tollgate/platform';
 import { ProxyCalls } from '../proxy/calls.js';
 import type { GatewayDeps } from '../deps.js';
 import type { Method, RouteDefiner } from './define.js';
@@ -27,7 +27,7 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       description:
         "Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and " +
         'streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the ' +
-        'request body\'s bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, ' +
+        "request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, " +
         '`max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most ' +
         "the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money " +
         'it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to ' +
@@ -51,9 +51,15 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       // The call's hold and its place among the agent's calls are taken alongside the caller's rate limits (one Redis write).
       admit: {
         run: ({ params: p, principal }, req) =>
-          calls.admit({ agentId: (principal as Principal).id, provider: p.provider, path: p.path, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), contentType: req.get('content-type') }),
+          calls.admit({
+            agentId: principal.id,
+            provider: p.provider,
+            path: p.path,
+            body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            contentType: req.get('content-type'),
+          }),
         undo: ({ hold }) => calls.giveBack(hold),
-        refused: (err, { principal }, req) => calls.refused(err, (principal as Principal).id, req),
+        refused: (err, { principal }, req) => calls.refused(err, principal.id, req),
       },
       handler: async ({ admitted }, req, res) => {
         await calls.send(admitted, req, res);

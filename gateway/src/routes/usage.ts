@@ -21,13 +21,15 @@ export function registerUsageRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       "Only the agent itself, with its own tg_agt_ token. Grants `requested_usd` (default DEFAULT_LEASE_USD) or what is left; nothing left → 402 budget_exhausted. The IP token opens with @tollgate/sdk's decryptIpToken.",
     params: idParams,
     body: z.object({ provider: z.string().max(32), requested_usd: usdAmount({ maximum: 10_000 }).optional() }),
-    response: z
-      .object({ lease_id: z.string(), granted_usd: z.number(), expires_at: z.string(), ip_token: z.string() })
-      .openapi('Lease'),
+    response: z.object({ lease_id: z.string(), granted_usd: z.number(), expires_at: z.string(), ip_token: z.string() }).openapi('Lease'),
     errors: [402, 404],
     handler: async ({ params, body, call }) => {
       const res = await budget.Handshake(
-        { agent_id: params.id, provider: body.provider, requested_micros: body.requested_usd === undefined ? 0 : toMicros(body.requested_usd, 'requested_usd') },
+        {
+          agent_id: params.id,
+          provider: body.provider,
+          requested_micros: body.requested_usd === undefined ? 0 : toMicros(body.requested_usd, 'requested_usd'),
+        },
         call,
       );
       return { lease_id: res.lease_id, granted_usd: microsToUsd(res.granted_micros), expires_at: res.expires_at, ip_token: res.ip_token };

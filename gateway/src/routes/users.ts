@@ -29,9 +29,7 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     response: userSchema,
     errors: [409],
     handler: async ({ body, call }) =>
-      toUser(
-        await identity.CreateUser({ email: body.email, name: body.name ?? '', password: body.password, role: body.role }, call),
-      ),
+      toUser(await identity.CreateUser({ email: body.email, name: body.name ?? '', password: body.password, role: body.role }, call)),
   });
 
   route({
@@ -68,8 +66,8 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     method: 'patch',
     path: '/v1/users/{id}',
     callers: RPC_CALLERS.identity.UpdateUser,
-    summary: "Rename, change the role of, disable or re-enable a user",
-    description: "A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409).",
+    summary: 'Rename, change the role of, disable or re-enable a user',
+    description: 'A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409).',
     params: idParams,
     body: z.object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional() }),
     response: userSchema,

@@ -60,7 +60,8 @@ export function apiErrorFrom(res: RawResponse, usingApiToken: boolean): ApiError
       break;
     case 401:
       if (code === 'invalid_credentials') message = 'invalid email or password';
-      else if (usingApiToken) message = `the API token in TOLLGATE_TOKEN was refused (${serverMessage}) — use a valid token, or unset TOLLGATE_TOKEN to use your login`;
+      else if (usingApiToken)
+        message = `the API token in TOLLGATE_TOKEN was refused (${serverMessage}) — use a valid token, or unset TOLLGATE_TOKEN to use your login`;
       else message = `your session has ended (${serverMessage}) — run \`tollgate login\``;
       break;
     case 403:

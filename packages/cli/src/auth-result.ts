@@ -15,7 +15,11 @@ export interface AuthResult {
 export function credentialsFrom(body: unknown, gateway: string, ca: string | undefined): Credentials {
   const r = body as Partial<AuthResult> | undefined;
   if (!r || typeof r.access_token !== 'string' || typeof r.refresh_token !== 'string' || typeof r.user?.id !== 'string') {
-    throw new CliError('the gateway answered the login without tokens — is --gateway a Tollgate gateway?', ExitCode.Unexpected, 'bad_response');
+    throw new CliError(
+      'the gateway answered the login without tokens — is --gateway a Tollgate gateway?',
+      ExitCode.Unexpected,
+      'bad_response',
+    );
   }
   const expiresIn = typeof r.expires_in === 'number' && r.expires_in > 0 ? r.expires_in : undefined;
   return {

@@ -18,9 +18,7 @@ import { VERSION } from './version.js';
 export type RetryPolicy = 'idempotent' | 'unsent-only';
 
 export type Auth =
-  | { kind: 'none' }
-  | { kind: 'api-token'; token: string }
-  | { kind: 'session'; store: CredentialStore; credentials: Credentials };
+  { kind: 'none' } | { kind: 'api-token'; token: string } | { kind: 'session'; store: CredentialStore; credentials: Credentials };
 
 export interface ClientOptions {
   /** The gateway origin, e.g. https://localhost:8443. */
@@ -111,9 +109,14 @@ export class ApiClient {
   async #refresh(store: CredentialStore, used: Credentials): Promise<Credentials> {
     return store.withLock(async () => {
       const current = await store.load();
-      if (!current || current.gateway !== used.gateway) throw new NotLoggedInError();
+      if (current?.gateway !== used.gateway) throw new NotLoggedInError();
       if (current.refresh_token !== used.refresh_token) return current;
-      const res = await this.#exchange('POST', '/v1/auth/refresh', { body: { refresh_token: current.refresh_token }, retry: 'unsent-only' }, undefined);
+      const res = await this.#exchange(
+        'POST',
+        '/v1/auth/refresh',
+        { body: { refresh_token: current.refresh_token }, retry: 'unsent-only' },
+        undefined,
+      );
       if (res.status === 401) {
         throw new NotLoggedInError(`your session has expired (${this.#errorCode(res) ?? 'unauthenticated'}) — run \`tollgate login\``);
       }
@@ -152,14 +155,18 @@ export class ApiClient {
       } catch (err) {
         if (!(err instanceof NetworkError) || last || !err.transient || (err.sent && policy !== 'idempotent')) throw err;
         const wait = backoffMs(attempt);
-        this.#opts.notify(`${err.message.split(' — ')[0]}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
+        this.#opts.notify(
+          `${err.message.split(' — ')[0]}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`,
+        );
         await sleep(wait);
         continue;
       }
       const retryAfter = retryAfterSeconds(res);
       if (policy === 'idempotent' && RETRYABLE_STATUS.has(res.status) && !last && (retryAfter ?? 0) * 1000 <= MAX_DELAY_MS) {
         const wait = Math.max(backoffMs(attempt), (retryAfter ?? 0) * 1000);
-        this.#opts.notify(`the gateway answered HTTP ${res.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`);
+        this.#opts.notify(
+          `the gateway answered HTTP ${res.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${maxAttempts})`,
+        );
         await sleep(wait);
         continue;
       }

@@ -35,7 +35,13 @@ export function gatewayOrigin(value: string, source: string): string {
   } catch {
     throw new UsageError(`${source} is not a URL: ${value} — use e.g. ${DEFAULT_GATEWAY}`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search) {
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search
+  ) {
     throw new UsageError(`${source} must be a gateway origin like ${DEFAULT_GATEWAY}, not ${value}`);
   }
   return url.origin;
@@ -58,7 +64,8 @@ export class CliContext {
     this.out = new Output(options.json === true);
     this.store = new CredentialStore(env.configDir);
     const seconds = options.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(options.timeout);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError('--timeout must be a number of seconds from 1 to 3600');
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+      throw new UsageError('--timeout must be a number of seconds from 1 to 3600');
     this.timeoutMs = Math.round(seconds * 1000);
   }
 
@@ -91,7 +98,9 @@ export class CliContext {
     try {
       return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read the CA file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check --ca or TOLLGATE_CA`);
+      throw new UsageError(
+        `cannot read the CA file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check --ca or TOLLGATE_CA`,
+      );
     }
   }
 
@@ -129,7 +138,9 @@ export class CliContext {
     const stored = await this.stored();
     if (!stored) throw new NotLoggedInError();
     if (stored.gateway !== gateway) {
-      throw new NotLoggedInError(`not logged in to ${gateway} (you are logged in to ${stored.gateway}) — run \`tollgate login --gateway ${gateway}\``);
+      throw new NotLoggedInError(
+        `not logged in to ${gateway} (you are logged in to ${stored.gateway}) — run \`tollgate login --gateway ${gateway}\``,
+      );
     }
     return stored;
   }

@@ -49,7 +49,9 @@ export class Output {
     const requestId = err instanceof ApiError ? err.requestId : undefined;
     if (this.json) {
       const code = known ? err.code : 'unexpected_error';
-      this.stderr.write(`${JSON.stringify({ error: { code, message, exit_code: exitCode, ...(requestId ? { request_id: requestId } : {}) } })}\n`);
+      this.stderr.write(
+        `${JSON.stringify({ error: { code, message, exit_code: exitCode, ...(requestId ? { request_id: requestId } : {}) } })}\n`,
+      );
     } else {
       this.stderr.write(`tollgate: ${message}${requestId ? ` (request id ${requestId})` : ''}\n`);
     }

@@ -3,6 +3,7 @@ import { InterruptedError, UsageError } from './errors.js';
 
 /** True when a person can answer questions: stdin is a terminal. */
 export function interactive(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- isTTY is undefined, not false, when stdin is no terminal
   return process.stdin.isTTY === true;
 }
 
@@ -49,12 +50,23 @@ export function promptHidden(question: string): Promise<string> {
     };
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003') return finish(new InterruptedError());
-        if (ch === '\u0004') {
-          if (value === '') return finish(new InterruptedError());
-          return finish();
+        if (ch === '\r' || ch === '\n') {
+          finish();
+          return;
         }
+        if (ch === '\u0003') {
+          finish(new InterruptedError());
+          return;
+        }
+        if (ch === '\u0004') {
+          if (value === '') {
+            finish(new InterruptedError());
+            return;
+          }
+          finish();
+          return;
+        }
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- backspace removes the last code point
         if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
         else if (ch >= ' ') value += ch;
       }
@@ -74,5 +86,7 @@ export async function readStdin(what: string): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError(`${what} is read from stdin, but stdin is a terminal — pipe it in`);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

@@ -55,7 +55,12 @@ function networkError(err: NodeJS.ErrnoException, url: URL, sent: boolean, timed
     );
   }
   if (PERMANENT.has(code)) {
-    return new NetworkError(`cannot talk to ${where} (${code}) — is it an https gateway? Check --gateway or TOLLGATE_URL`, code, sent, false);
+    return new NetworkError(
+      `cannot talk to ${where} (${code}) — is it an https gateway? Check --gateway or TOLLGATE_URL`,
+      code,
+      sent,
+      false,
+    );
   }
   return new NetworkError(`the connection to ${where} failed (${code}) — try again`, code, sent, true);
 }

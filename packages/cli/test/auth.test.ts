@@ -18,7 +18,10 @@ test('when an admin logs in with --password-stdin, then whoami shows them and th
   t.teardown(ws.cleanup);
   const email = stack.secrets.BOOTSTRAP_ADMIN_EMAIL;
 
-  const login = await cli(['login', '--email', email, '--password-stdin'], { env: ws.env, stdin: `${stack.secrets.BOOTSTRAP_ADMIN_PASSWORD}\n` });
+  const login = await cli(['login', '--email', email, '--password-stdin'], {
+    env: ws.env,
+    stdin: `${stack.secrets.BOOTSTRAP_ADMIN_PASSWORD}\n`,
+  });
   t.is(login.code, 0, login.stderr);
   t.regex(login.stdout, new RegExp(`Logged in to ${stack.url} as ${email} \\(admin\\)`));
   t.false(login.stdout.includes(stack.secrets.BOOTSTRAP_ADMIN_PASSWORD));
@@ -63,7 +66,10 @@ test('when login is typed on a terminal, then the password is not echoed and the
 test('when the password is wrong, then login exits 3 and stores nothing', async (t) => {
   const ws = workspace(stack);
   t.teardown(ws.cleanup);
-  const r = await cli(['login', '--email', stack.secrets.BOOTSTRAP_ADMIN_EMAIL, '--password-stdin'], { env: ws.env, stdin: 'not-the-password\n' });
+  const r = await cli(['login', '--email', stack.secrets.BOOTSTRAP_ADMIN_EMAIL, '--password-stdin'], {
+    env: ws.env,
+    stdin: 'not-the-password\n',
+  });
   t.is(r.code, 3);
   t.regex(r.stderr, /invalid email or password/);
   t.is((await cli(['whoami'], { env: ws.env })).code, 3);
@@ -125,10 +131,13 @@ test('when --gateway and --ca are given instead of the environment, then login r
   delete (env as Record<string, string | undefined>).TOLLGATE_URL;
   delete (env as Record<string, string | undefined>).TOLLGATE_CA;
 
-  const login = await cli(['login', '--gateway', stack.url, '--ca', ws.caFile, '--email', stack.secrets.BOOTSTRAP_ADMIN_EMAIL, '--password-stdin'], {
-    env,
-    stdin: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD,
-  });
+  const login = await cli(
+    ['login', '--gateway', stack.url, '--ca', ws.caFile, '--email', stack.secrets.BOOTSTRAP_ADMIN_EMAIL, '--password-stdin'],
+    {
+      env,
+      stdin: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD,
+    },
+  );
   t.is(login.code, 0, login.stderr);
   const who = await cli(['whoami', '--json'], { env });
   t.is(who.code, 0, who.stderr);
@@ -160,7 +169,10 @@ test('when the gateway is unreachable, then the CLI retries with backoff and exi
       s.close(() => resolve(port));
     });
   });
-  const r = await cli(['login', '--email', 'a@example.test', '--password-stdin'], { env: { ...ws.env, TOLLGATE_URL: `https://127.0.0.1:${port}` }, stdin: 'x' });
+  const r = await cli(['login', '--email', 'a@example.test', '--password-stdin'], {
+    env: { ...ws.env, TOLLGATE_URL: `https://127.0.0.1:${port}` },
+    stdin: 'x',
+  });
   t.is(r.code, 7);
   t.is((r.stderr.match(/retrying in/g) ?? []).length, 3);
   t.regex(r.stderr, /connection refused\) — is the gateway running\?/);

@@ -19,7 +19,7 @@ export interface Workspace {
   caFile: string;
   /** Environment for the CLI: only what a user would have, never the test runner's. */
   env: Record<string, string>;
-  cleanup(): void;
+  cleanup: () => void;
 }
 
 export function workspace(stack: Stack, extra: Record<string, string> = {}): Workspace {
@@ -92,11 +92,17 @@ const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
  * once its prompt is on screen, like a person would. `output` is everything the terminal
  * showed (stdout and stderr together, plus what the terminal echoed).
  */
-export function cliOnTerminal(args: string[], opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number }): Promise<{ code: number; output: string }> {
+export function cliOnTerminal(
+  args: string[],
+  opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number },
+): Promise<{ code: number; output: string }> {
   return limited(() => spawnOnTerminal(args, opts));
 }
 
-function spawnOnTerminal(args: string[], opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number }): Promise<{ code: number; output: string }> {
+function spawnOnTerminal(
+  args: string[],
+  opts: { env: Record<string, string>; steps: PtyStep[]; timeoutMs?: number },
+): Promise<{ code: number; output: string }> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -128,7 +134,8 @@ function spawnOnTerminal(args: string[], opts: { env: Record<string, string>; st
 }
 
 /** Parses the CLI's --json stdout, failing with the whole result when it is not JSON. */
-export function json<T = any>(r: CliResult): T { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unnecessary-type-parameters -- the caller names the output's shape
+export function json<T = any>(r: CliResult): T {
   try {
     return JSON.parse(r.stdout) as T;
   } catch {

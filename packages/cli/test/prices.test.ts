@@ -18,13 +18,24 @@ test.after.always(async () => {
 const set = (provider: string, model: string, input: string, output: string, env = admin.env) =>
   cli(['price', 'set', provider, model, '--input', input, '--output', output, '--json'], { env });
 const priceOf = async (provider: string, model: string) =>
-  (json(await cli(['price', 'list', '--provider', provider, '--json'], { env: admin.env })).items as { model: string }[]).find((p) => p.model === model);
+  (json(await cli(['price', 'list', '--provider', provider, '--json'], { env: admin.env })).items as { model: string }[]).find(
+    (p) => p.model === model,
+  );
 
 test('when an admin sets a price, then list shows it beside the shipped ones, and remove --yes takes it away', async (t) => {
   const r = await set('groq', 'meta-llama/llama-4:scout.v1', '0.11', '0.340001');
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(json(r), { provider: 'groq', model: 'meta-llama/llama-4:scout.v1', input_usd_per_million: 0.11, output_usd_per_million: 0.340001, source: 'admin' });
-  t.regex((await cli(['price', 'set', 'groq', 'acme-human', '--input', '1', '--output', '2'], { env: admin.env })).stdout, /^groq\/acme-human: \$1 in \/ \$2 out per million tokens\.$/m);
+  t.deepEqual(json(r), {
+    provider: 'groq',
+    model: 'meta-llama/llama-4:scout.v1',
+    input_usd_per_million: 0.11,
+    output_usd_per_million: 0.340001,
+    source: 'admin',
+  });
+  t.regex(
+    (await cli(['price', 'set', 'groq', 'acme-human', '--input', '1', '--output', '2'], { env: admin.env })).stdout,
+    /^groq\/acme-human: \$1 in \/ \$2 out per million tokens\.$/m,
+  );
 
   const table = await cli(['price', 'list'], { env: admin.env });
   t.is(table.code, 0, table.stderr);
@@ -42,13 +53,19 @@ test('when an admin sets a price, then list shows it beside the shipped ones, an
 
 test('when remove is answered n, then the price stays; answered y, it is removed', async (t) => {
   t.is((await set('openai', 'acme-confirm', '1', '1')).code, 0);
-  const no = await cliOnTerminal(['price', 'remove', 'openai', 'acme-confirm'], { env: admin.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }] });
+  const no = await cliOnTerminal(['price', 'remove', 'openai', 'acme-confirm'], {
+    env: admin.env,
+    steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }],
+  });
   t.is(no.code, 0, no.output);
   t.regex(no.output, /\$1 in \/ \$1 out per million tokens, admin/, 'the prompt says what goes');
   t.regex(no.output, /Not removed/);
   t.truthy(await priceOf('openai', 'acme-confirm'));
 
-  const yes = await cliOnTerminal(['price', 'remove', 'openai', 'acme-confirm'], { env: admin.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'y\r' }] });
+  const yes = await cliOnTerminal(['price', 'remove', 'openai', 'acme-confirm'], {
+    env: admin.env,
+    steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'y\r' }],
+  });
   t.is(yes.code, 0, yes.output);
   t.regex(yes.output, /Price of openai\/acme-confirm removed/);
   t.is(await priceOf('openai', 'acme-confirm'), undefined);

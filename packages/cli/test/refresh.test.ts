@@ -29,7 +29,11 @@ test('when the access token has expired, then the CLI refreshes it once, saves t
 
   // Three at once: without the credentials lock each would present the same refresh
   // token, and the gateway would take the second use as theft and end the session.
-  const runs = await Promise.all([cli(['token', 'list', '--json'], { env: ws.env }), cli(['whoami'], { env: ws.env }), cli(['token', 'list'], { env: ws.env })]);
+  const runs = await Promise.all([
+    cli(['token', 'list', '--json'], { env: ws.env }),
+    cli(['whoami'], { env: ws.env }),
+    cli(['token', 'list'], { env: ws.env }),
+  ]);
   for (const r of runs) t.is(r.code, 0, r.stderr);
 
   const after = stored(ws.configDir);

@@ -10,7 +10,10 @@ let apiToken: string;
 test.before(async () => {
   stack = await startStack({ env: { gateway: gatewayEnv } });
   const admin = await loginAsAdmin(stack);
-  const res = await stack.http.post('/v1/tokens', { token: admin.access_token, json: { name: 'cli-rotate-tests', scopes: ['tokens:read', 'tokens:write'] } });
+  const res = await stack.http.post('/v1/tokens', {
+    token: admin.access_token,
+    json: { name: 'cli-rotate-tests', scopes: ['tokens:read', 'tokens:write'] },
+  });
   if (res.status !== 201) throw new Error(`creating the acting token failed: ${res.status} ${res.text}`);
   apiToken = res.body.token;
 });
@@ -82,6 +85,7 @@ test('when the answer to a rotate is lost after the request was sent, then the C
   const front = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a failed forward surfaces as the CLI's error, which the test asserts
     req.on('end', async () => {
       const headers: Record<string, string> = {};
       for (const h of ['authorization', 'content-type', 'accept', 'user-agent']) if (req.headers[h]) headers[h] = String(req.headers[h]);

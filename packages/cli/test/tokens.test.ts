@@ -32,7 +32,24 @@ async function isActive(ws: Workspace, token: string): Promise<boolean> {
 test('when a token is created, then its secret is shown once and list, get, update and validate agree', async (t) => {
   const ws = await adminWorkspace(t);
 
-  const created = await cli(['token', 'create', '--name', 'ci-deploy', '--description', 'deploys', '--scope', 'tokens:read', '--scope', 'agents:read', '--expires-in', '30', '--json'], { env: ws.env });
+  const created = await cli(
+    [
+      'token',
+      'create',
+      '--name',
+      'ci-deploy',
+      '--description',
+      'deploys',
+      '--scope',
+      'tokens:read',
+      '--scope',
+      'agents:read',
+      '--expires-in',
+      '30',
+      '--json',
+    ],
+    { env: ws.env },
+  );
   t.is(created.code, 0, created.stderr);
   const tok = json(created);
   t.regex(tok.token, /^tg_pat_[0-9A-Za-z]{54}$/);
@@ -61,7 +78,9 @@ test('when a token is created, then its secret is shown once and list, get, upda
   t.regex(human.stdout, /Name\s+ci-deploy/);
   t.false(human.stdout.includes(tok.token));
 
-  const updated = await cli(['token', 'update', tok.id, '--name', 'ci-release', '--scope', 'tokens:read,tokens:write', '--json'], { env: ws.env });
+  const updated = await cli(['token', 'update', tok.id, '--name', 'ci-release', '--scope', 'tokens:read,tokens:write', '--json'], {
+    env: ws.env,
+  });
   t.is(updated.code, 0, updated.stderr);
   t.is(json(updated).name, 'ci-release');
   t.deepEqual([...json(updated).scopes].sort(), ['tokens:read', 'tokens:write']);
@@ -115,7 +134,10 @@ test('when revoke is confirmed with y on a terminal, then the token is revoked',
   const ws = await adminWorkspace(t);
   const tok = await createToken(ws, 'revoke-yes');
 
-  const session = await cliOnTerminal(['token', 'revoke', tok.id], { env: ws.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'y\r' }] });
+  const session = await cliOnTerminal(['token', 'revoke', tok.id], {
+    env: ws.env,
+    steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'y\r' }],
+  });
   t.is(session.code, 0, session.output);
   t.regex(session.output, /revoke-yes/, 'the prompt names the token');
   t.regex(session.output, new RegExp(`Token ${tok.id} revoked`));
@@ -127,7 +149,10 @@ test('when revoke is answered n on a terminal, then the token stays active', asy
   const ws = await adminWorkspace(t);
   const tok = await createToken(ws, 'revoke-no');
 
-  const session = await cliOnTerminal(['token', 'revoke', tok.id], { env: ws.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }] });
+  const session = await cliOnTerminal(['token', 'revoke', tok.id], {
+    env: ws.env,
+    steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }],
+  });
   t.is(session.code, 0, session.output);
   t.regex(session.output, /Not revoked/);
   t.true(await isActive(ws, tok.token));
@@ -153,7 +178,12 @@ test('when revoke runs without a terminal and without --yes, then it refuses (ex
 test('when the token does not exist, then get, update, rotate and revoke exit 5', async (t) => {
   const ws = await adminWorkspace(t);
   const missing = 'ZZZZZZZZZZZZZZZZ';
-  for (const args of [['get', missing], ['update', missing, '--name', 'x'], ['rotate', missing], ['revoke', missing, '--yes']]) {
+  for (const args of [
+    ['get', missing],
+    ['update', missing, '--name', 'x'],
+    ['rotate', missing],
+    ['revoke', missing, '--yes'],
+  ]) {
     const r = await cli(['token', ...args], { env: ws.env });
     t.is(r.code, 5, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr, /not found/);
@@ -199,7 +229,10 @@ test('when an admin creates a token with --never-expires, then it has no expiry;
   t.is(r.code, 0, r.stderr);
   t.is(json(r).expires_at, null);
   t.regex((await cli(['token', 'get', json(r).id], { env: ws.env })).stdout, /Expires\s+never/);
-  t.is((await cli(['token', 'create', '--name', 'x', '--scope', 'tokens:read', '--never-expires', '--expires-in', '5'], { env: ws.env })).code, 2);
+  t.is(
+    (await cli(['token', 'create', '--name', 'x', '--scope', 'tokens:read', '--never-expires', '--expires-in', '5'], { env: ws.env })).code,
+    2,
+  );
 });
 
 test('when a request is invalid, then the CLI exits 6 and names the field', async (t) => {

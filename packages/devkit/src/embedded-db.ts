@@ -111,7 +111,7 @@ function handOver(dir: string, account: { uid: number; gid: number } | undefined
 
 function runChecked(cmd: string, args: string[], account: { uid: number; gid: number } | undefined, input?: string): string {
   const res = spawnSync(cmd, args, { encoding: 'utf8', input, cwd: os.tmpdir(), ...account });
-  if (res.status !== 0) throw new Error(`${path.basename(cmd)} failed (${res.status}): ${res.stderr || res.stdout}`);
+  if (res.status !== 0) throw new Error(`${path.basename(cmd)} failed (${String(res.status)}): ${res.stderr || res.stdout}`);
   return res.stdout;
 }
 
@@ -122,7 +122,13 @@ function runChecked(cmd: string, args: string[], account: { uid: number; gid: nu
  * journal insert is the money path's commit point. `durable: false` (tests, benchmarks)
  * turns fsync off: then only a crash of the machine can lose the last writes.
  */
-export async function startPostgres(opts: { binDir: string; dataDir: string; port?: number; logFile?: string; durable?: boolean }): Promise<ManagedProcess> {
+export async function startPostgres(opts: {
+  binDir: string;
+  dataDir: string;
+  port?: number;
+  logFile?: string;
+  durable?: boolean;
+}): Promise<ManagedProcess> {
   const account = serverAccount();
   handOver(opts.dataDir, account);
   if (!fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
@@ -144,9 +150,10 @@ export async function startPostgres(opts: { binDir: string; dataDir: string; por
   const child = spawnLogged(path.join(opts.binDir, 'postgres'), args, opts.logFile, { ...account });
   await listening(child, 'postgres', port, { logFile: opts.logFile });
   // The port opens before the server accepts sessions ("the database system is starting up").
-  for (const until = Date.now() + 60_000; ; ) {
+  for (const until = Date.now() + 60_000; ;) {
     if (spawnSync(path.join(opts.binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0) break;
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`postgres did not accept sessions${opts.logFile ? `; see ${opts.logFile}` : ''}`);
+    if (child.exitCode !== null || Date.now() > until)
+      throw new Error(`postgres did not accept sessions${opts.logFile ? `; see ${opts.logFile}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   // SIGINT is PostgreSQL's "fast" shutdown: abort open sessions, checkpoint, exit.
@@ -155,7 +162,8 @@ export async function startPostgres(opts: { binDir: string; dataDir: string; por
 
 /** Creates FerretDB's database and installs the GIN-twin trigger (idempotent). */
 function prepareFerretDbDatabase(binDir: string, pgUrl: string): void {
-  const psql = (db: string, sql: string) => runChecked(path.join(binDir, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${pgUrl}/${db}`], undefined, sql);
+  const psql = (db: string, sql: string) =>
+    runChecked(path.join(binDir, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${pgUrl}/${db}`], undefined, sql);
   const exists = psql('postgres', "SELECT 'yes' FROM pg_database WHERE datname = 'ferretdb';\n");
   if (!exists.includes('yes')) psql('postgres', 'CREATE DATABASE ferretdb;\n');
   psql('ferretdb', GIN_TWIN_SQL);

@@ -44,10 +44,15 @@ export function spawnLogged(cmd: string, args: string[], logFile: string | undef
  * once, by name (rather than after the whole timeout); one still not listening at the timeout
  * is killed. `logFile` is named in the error, where the reason will be.
  */
-export async function listening(child: ChildProcess, name: string, port: number, opts: { timeoutMs?: number; logFile?: string } = {}): Promise<void> {
+export async function listening(
+  child: ChildProcess,
+  name: string,
+  port: number,
+  opts: { timeoutMs?: number; logFile?: string } = {},
+): Promise<void> {
   const hint = opts.logFile ? `; see ${opts.logFile}` : '';
   const died = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? `code ${code}`}) before listening${hint}`))),
+    child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? `code ${String(code)}`}) before listening${hint}`))),
   );
   try {
     await Promise.race([waitForTcp(port, '127.0.0.1', opts.timeoutMs ?? 60_000), died]);
@@ -68,7 +73,13 @@ export function ferretdbBinary(repoRoot: string, override?: string): string {
  * FerretDB on a free port: on PostgreSQL when `postgresqlUrl` is given, else on SQLite
  * with its data in dataDir (which also holds FerretDB's state either way).
  */
-export async function startFerretDb(opts: { bin: string; dataDir: string; port?: number; logFile?: string; postgresqlUrl?: string }): Promise<ManagedProcess> {
+export async function startFerretDb(opts: {
+  bin: string;
+  dataDir: string;
+  port?: number;
+  logFile?: string;
+  postgresqlUrl?: string;
+}): Promise<ManagedProcess> {
   const port = opts.port ?? (await freePort());
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const backend = opts.postgresqlUrl

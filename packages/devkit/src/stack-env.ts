@@ -8,8 +8,11 @@ export type { ServiceName };
 function calleesFirst(): ServiceName[] {
   const order: ServiceName[] = [];
   while (order.length < SERVICE_NAMES.length) {
-    const next = SERVICE_NAMES.find((name) => !order.includes(name) && SERVICE_REGISTRY[name].calls.every((callee) => order.includes(callee)));
-    if (!next) throw new Error(`the services left call each other in a cycle: ${SERVICE_NAMES.filter((name) => !order.includes(name)).join(', ')}`);
+    const next = SERVICE_NAMES.find(
+      (name) => !order.includes(name) && SERVICE_REGISTRY[name].calls.every((callee) => order.includes(callee)),
+    );
+    if (!next)
+      throw new Error(`the services left call each other in a cycle: ${SERVICE_NAMES.filter((name) => !order.includes(name)).join(', ')}`);
     order.push(next);
   }
   return order;

@@ -59,7 +59,7 @@ export class Supervisor {
       proc.process.once('exit', (code, signal) => {
         if (ended()) return;
         if (Date.now() - startedAt >= this.stableMs) backoffMs = this.minBackoffMs;
-        this.opts.log(`${name} exited (${signal ?? `code ${code}`}); restarting in ${backoffMs} ms`);
+        this.opts.log(`${name} exited (${signal ?? `code ${String(code)}`}); restarting in ${backoffMs} ms`);
         restarting = restart(backoffMs);
         backoffMs = Math.min(backoffMs * 2, this.maxBackoffMs);
       });

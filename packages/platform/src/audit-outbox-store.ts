@@ -58,8 +58,9 @@ export interface OutboxModels {
 /** The outbox's models on `conn` (created once per connection). */
 export function outboxModels(conn: Connection): OutboxModels {
   return {
-    outbox: conn.models.AuditOutbox ?? conn.model<OutboxDoc>('AuditOutbox', outboxSchema),
-    deadLetters: conn.models.AuditOutboxDead ?? conn.model<DeadLetterDoc>('AuditOutboxDead', deadLetterSchema),
-    marks: conn.models.AuditOutboxMark ?? conn.model<OutboxMarkDoc>('AuditOutboxMark', markSchema),
+    outbox: (conn.models.AuditOutbox as Model<OutboxDoc> | undefined) ?? conn.model<OutboxDoc>('AuditOutbox', outboxSchema),
+    deadLetters:
+      (conn.models.AuditOutboxDead as Model<DeadLetterDoc> | undefined) ?? conn.model<DeadLetterDoc>('AuditOutboxDead', deadLetterSchema),
+    marks: (conn.models.AuditOutboxMark as Model<OutboxMarkDoc> | undefined) ?? conn.model<OutboxMarkDoc>('AuditOutboxMark', markSchema),
   };
 }

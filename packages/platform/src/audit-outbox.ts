@@ -174,7 +174,10 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
           deadLetters.create({ _id: doc._id, event: doc.event, created_at: doc.created_at, error: err.message, failed_at: new Date() }),
         );
         await model.deleteOne({ _id: doc._id });
-        opts.log.error({ event_id: doc._id, action: doc.event.action, err: err.message }, 'audit rejected an event; moved to audit_outbox_dead');
+        opts.log.error(
+          { event_id: doc._id, action: doc.event.action, err: err.message },
+          'audit rejected an event; moved to audit_outbox_dead',
+        );
       }
     }
   }

@@ -22,9 +22,7 @@ export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Proces
   return Object.freeze(result.data);
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -34,9 +32,15 @@ export const env = {
   port,
   int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
   secret: (minLength = 32) => z.string().min(minLength, `must be at least ${minLength} characters`),
-  url: () => z.string().url(),
+  url: () => z.url(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  list: () => z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  list: () =>
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 };
 
 type AddressVariables<N extends ServiceName> = { [K in N as (typeof SERVICE_REGISTRY)[K]['addrVar']]: z.ZodDefault<z.ZodString> };
@@ -55,7 +59,10 @@ export const serviceBaseSchema = z.object({
   GRPC_PORT: port,
   METRICS_PORT: port.default(0),
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name').optional(),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name')
+    .optional(),
   // Connections this process opens to MongoDB at most (see docs/data-layer.md for the embedded server's budget).
   MONGO_POOL_SIZE: env.int(1, 1000).default(10),
   // Shared HMAC secret for caller assertions in gRPC metadata.

@@ -46,12 +46,7 @@ export class ValidationError extends AppError {
   }
 }
 
-export type UnauthenticatedCode =
-  | 'unauthenticated'
-  | 'invalid_credentials'
-  | 'token_expired'
-  | 'token_revoked'
-  | 'refresh_token_reused';
+export type UnauthenticatedCode = 'unauthenticated' | 'invalid_credentials' | 'token_expired' | 'token_revoked' | 'refresh_token_reused';
 
 export class UnauthenticatedError extends AppError {
   constructor(code: UnauthenticatedCode = 'unauthenticated', message = 'Authentication required') {
@@ -159,7 +154,11 @@ const ERRORS: Record<ErrorCode, { http: number; grpc: GrpcStatus; revive: (messa
   csrf_failed: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'csrf_failed', d) },
   approval_required: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'approval_required', d) },
   not_found: { http: 404, grpc: GrpcStatus.NOT_FOUND, revive: (m) => new NotFoundError(m) },
-  method_not_allowed: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, revive: (_m, d) => new MethodNotAllowedError(Array.isArray(d?.allowed) ? d.allowed.map(String) : []) },
+  method_not_allowed: {
+    http: 405,
+    grpc: GrpcStatus.UNIMPLEMENTED,
+    revive: (_m, d) => new MethodNotAllowedError(Array.isArray(d?.allowed) ? d.allowed.map(String) : []),
+  },
   conflict: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, revive: (m, d) => new ConflictError(m, d) },
   payload_too_large: { http: 413, grpc: GrpcStatus.INVALID_ARGUMENT, revive: (m) => new PayloadTooLargeError(m) },
   unsupported_media_type: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, revive: (m) => new UnsupportedMediaTypeError(m) },
@@ -217,7 +216,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (SOCKET_GONE.has(String((err as NodeJS.ErrnoException).code))) return true;
   // The driver labels errors worth retrying because the connection, not the command, failed.
   if ((err as { errorLabelSet?: Set<string> }).errorLabelSet?.has('RetryableWriteError')) return true;
-  return ((err.name === 'MongoServerError' || err.name === 'MongoBulkWriteError') && STORE_UNREACHABLE.test(err.message)) || (err.name === 'MongooseError' && /buffering timed out/.test(err.message));
+  return (
+    ((err.name === 'MongoServerError' || err.name === 'MongoBulkWriteError') && STORE_UNREACHABLE.test(err.message)) ||
+    (err.name === 'MongooseError' && err.message.includes('buffering timed out'))
+  );
 }
 
 /** Any thrown value → a ServiceError safe to send to a gRPC caller. Unknown errors become INTERNAL. */

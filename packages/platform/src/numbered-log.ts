@@ -23,7 +23,10 @@ export class NumberedLog<T extends object> {
 
   /** The number of the last entry (0: none yet). */
   async last(): Promise<number> {
-    this.#known = await findLast(this.#known, async (n) => (await this.#collection.findOne({ _id: n }, { projection: { _id: 1 } })) !== null);
+    this.#known = await findLast(
+      this.#known,
+      async (n) => (await this.#collection.findOne({ _id: n }, { projection: { _id: 1 } })) !== null,
+    );
     return this.#known;
   }
 

@@ -57,14 +57,21 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy, field: str
 export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 4);
+      if (err) {
+        callback(err, '', 4);
+        return;
+      }
       const allowed = policy.allowPrivate ? addresses : addresses.filter((a) => isPublicAddress(a.address));
       if (allowed.length === 0) {
         const refused = Object.assign(new Error(`${hostname} resolves only to non-public addresses`), { code: 'ENOTFOUND' });
-        return callback(refused, '', 4);
+        callback(refused, '', 4);
+        return;
       }
-      if (options.all) return callback(null, allowed as never, 4);
-      return callback(null, allowed[0].address, allowed[0].family);
+      if (options.all) {
+        callback(null, allowed, 4);
+        return;
+      }
+      callback(null, allowed[0].address, allowed[0].family);
     });
   };
 }

@@ -24,6 +24,7 @@ export function findModelPrice<T>(models: ReadonlyMap<string, T> | undefined, mo
 
 /** What `inputTokens` and `outputTokens` cost at `price`, in micro-dollars rounded up (never under-charged). */
 export function priceOf(price: ModelPrice, inputTokens: number, outputTokens: number): number {
-  const numerator = BigInt(inputTokens) * BigInt(price.input_per_million_micros) + BigInt(outputTokens) * BigInt(price.output_per_million_micros);
+  const numerator =
+    BigInt(inputTokens) * BigInt(price.input_per_million_micros) + BigInt(outputTokens) * BigInt(price.output_per_million_micros);
   return Number((numerator + 999_999n) / 1_000_000n);
 }

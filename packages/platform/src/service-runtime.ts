@@ -55,7 +55,12 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
   const { config } = spec;
   const log = spec.logger ?? createLogger(spec.name, config.LOG_LEVEL);
   const registry = createRegistry(spec.name);
-  const db = await connectMongo(config.MONGO_URL, config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`, log, config.MONGO_POOL_SIZE);
+  const db = await connectMongo(
+    config.MONGO_URL,
+    config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`,
+    log,
+    config.MONGO_POOL_SIZE,
+  );
   const clients: { close(): void }[] = [];
   const base: Omit<ServiceRuntime, 'audit'> = {
     name: spec.name,
@@ -139,24 +144,24 @@ export function runMain(name: string, start: () => Promise<{ stop(): Promise<voi
   Promise.resolve()
     .then(start)
     .then(
-    (running) => {
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, 'shutting down');
-        running.stop().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    },
-    (err: unknown) => {
-      logger.fatal({ err: err instanceof Error ? { message: err.message } : err }, `${name} failed to start`);
-      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+      (running) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          running.stop().then(
+            () => process.exit(0),
+            (err: unknown) => {
+              logger.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      },
+      (err: unknown) => {
+        logger.fatal({ err: err instanceof Error ? { message: err.message } : err }, `${name} failed to start`);
+        process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
 }

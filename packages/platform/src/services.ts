@@ -22,7 +22,13 @@ interface ServiceEntry {
 export const SERVICE_REGISTRY = {
   identity: { port: 50051, addrVar: 'IDENTITY_ADDR', grpcService: 'tollgate.identity.v1.Identity', proto: 'identity', calls: ['audit'] },
   token: { port: 50052, addrVar: 'TOKEN_ADDR', grpcService: 'tollgate.token.v1.Token', proto: 'token', calls: ['identity', 'audit'] },
-  budget: { port: 50053, addrVar: 'BUDGET_ADDR', grpcService: 'tollgate.budget.v1.Budget', proto: 'budget', calls: ['token', 'provider-key', 'audit'] },
+  budget: {
+    port: 50053,
+    addrVar: 'BUDGET_ADDR',
+    grpcService: 'tollgate.budget.v1.Budget',
+    proto: 'budget',
+    calls: ['token', 'provider-key', 'audit'],
+  },
   'provider-key': {
     port: 50054,
     addrVar: 'PROVIDER_KEY_ADDR',

@@ -13,7 +13,10 @@ test('when an assertion is minted with the shared secret, then it verifies to th
 test('when an assertion is forged, expired, unsigned or for another audience, then it is rejected', (t) => {
   const claims = { sub: 'u1', pt: 'user', role: 'admin' };
   const forged = jwt.sign(claims, 'x'.repeat(40), { algorithm: 'HS256', audience: 'tollgate-internal' });
-  const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { algorithm: 'HS256', audience: 'tollgate-internal' });
+  const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, secret, {
+    algorithm: 'HS256',
+    audience: 'tollgate-internal',
+  });
   const none = jwt.sign(claims, '', { algorithm: 'none', audience: 'tollgate-internal' } as jwt.SignOptions);
   const otherAud = jwt.sign(claims, secret, { algorithm: 'HS256', audience: 'somebody-else' });
   for (const token of [forged, expired, none, otherAud, '', 'garbage']) {
@@ -26,7 +29,11 @@ test('when a verified assertion is presented again, then it is still checked aga
   t.is(verifyAssertion(token, secret).id, 'budget');
   t.is(mintAssertion({ type: 'service', id: 'budget' }, secret, 'budget'), token, 'reused while fresh');
   t.throws(() => verifyAssertion(token, 'y'.repeat(40)), { instanceOf: UnauthenticatedError });
-  const shortLived = jwt.sign({ sub: 'u1', pt: 'user', exp: Math.floor(Date.now() / 1000) + 1 }, secret, { algorithm: 'HS256', audience: 'tollgate-internal' });
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the JWT claim `sub`, not String.prototype.sub (the payload type includes string)
+  const shortLived = jwt.sign({ sub: 'u1', pt: 'user', exp: Math.floor(Date.now() / 1000) + 1 }, secret, {
+    algorithm: 'HS256',
+    audience: 'tollgate-internal',
+  });
   t.is(verifyAssertion(shortLived, secret).id, 'u1');
   await new Promise((r) => setTimeout(r, 2_100));
   t.throws(() => verifyAssertion(shortLived, secret), { instanceOf: UnauthenticatedError });

@@ -27,7 +27,11 @@ test('when the database is out of reach, then the error is unavailable (503), ho
 });
 
 test('when an error is a real fault, then it stays internal (500)', (t) => {
-  for (const err of [new TypeError('x is undefined'), driverError('MongoServerError', 'E11000 duplicate key error'), driverError('MongoBulkWriteError', 'E11000 duplicate key error collection: budget_journal')]) {
+  for (const err of [
+    new TypeError('x is undefined'),
+    driverError('MongoServerError', 'E11000 duplicate key error'),
+    driverError('MongoBulkWriteError', 'E11000 duplicate key error collection: budget_journal'),
+  ]) {
     t.false(isDatabaseUnavailable(err), err.message);
     t.is(toGrpcError(err).code, GrpcStatus.INTERNAL, err.message);
   }

@@ -57,7 +57,7 @@ test('when a client cancels a call, then the onward call it made is cancelled to
   const md = new grpc.Metadata();
   md.set(ASSERTION_METADATA_KEY, mintAssertion({ type: 'service', id: 'gateway' }, SECRET, 'gateway'));
   const failed = new Promise<grpc.ServiceError>((resolve) => {
-    const call = raw.Introspect({ token: 'x' }, md, { deadline: Date.now() + 10_000 }, (err) => resolve(err as grpc.ServiceError));
+    const call = raw.Introspect({ token: 'x' }, md, { deadline: Date.now() + 10_000 }, (err) => resolve(err!));
     setTimeout(() => call.cancel(), 300);
   });
   const started = Date.now();

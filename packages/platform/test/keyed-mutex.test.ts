@@ -18,6 +18,9 @@ test('when tasks share a key, then they run one at a time in order', async (t) =
 
 test('when a task fails, then the next one with the same key still runs', async (t) => {
   const mutex = new KeyedMutex();
-  await t.throwsAsync(mutex.run('k', async () => Promise.reject(new Error('boom'))), { message: 'boom' });
+  await t.throwsAsync(
+    mutex.run('k', async () => Promise.reject(new Error('boom'))),
+    { message: 'boom' },
+  );
   t.is(await mutex.run('k', async () => 42), 42);
 });

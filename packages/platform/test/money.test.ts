@@ -14,7 +14,22 @@ test('when decimal USD has at most 6 decimals, then it converts to exact micros'
 });
 
 test('when an amount is negative, NaN, infinite, in exponent form or too precise, then it is refused', (t) => {
-  for (const bad of [-1, Number.NaN, Infinity, 1e21, '1e3', '0.0000001', 0.0000001, 1.0000001, 4.315524635467245, '', 'abc', '01', '1.', '-0.5']) {
+  for (const bad of [
+    -1,
+    Number.NaN,
+    Infinity,
+    1e21,
+    '1e3',
+    '0.0000001',
+    0.0000001,
+    1.0000001,
+    4.315524635467245,
+    '',
+    'abc',
+    '01',
+    '1.',
+    '-0.5',
+  ]) {
     t.is(usdToMicros(bad), null, String(bad));
   }
 });

@@ -5,8 +5,19 @@ import type { Principal } from '../src/auth/principal.js';
 import { RPC_CALLERS } from '../src/rpc-callers.js';
 
 const user = (role: Principal['role']): Principal => ({ type: 'user', id: 'u1', role, sessionId: 's1' });
-const token = (role: Principal['role'], scopes: Principal['scopes']): Principal => ({ type: 'token', id: 'u1', role, scopes, tokenId: 't1' });
-const agent = (scopes: Principal['scopes'] = ['proxy:invoke', 'usage:write', 'budgets:read']): Principal => ({ type: 'agent', id: 'agt_1', scopes, ownerId: 'u1' });
+const token = (role: Principal['role'], scopes: Principal['scopes']): Principal => ({
+  type: 'token',
+  id: 'u1',
+  role,
+  scopes,
+  tokenId: 't1',
+});
+const agent = (scopes: Principal['scopes'] = ['proxy:invoke', 'usage:write', 'budgets:read']): Principal => ({
+  type: 'agent',
+  id: 'agt_1',
+  scopes,
+  ownerId: 'u1',
+});
 const service = (id: string): Principal => ({ type: 'service', id });
 
 const codeOf = (fn: () => void): string => {
@@ -55,20 +66,34 @@ test('every RPC of the mesh declares its callers, and no RPC that decrypts keys 
   for (const [svc, rpcs] of Object.entries(RPC_CALLERS)) {
     for (const [rpc, callers] of Object.entries(rpcs)) t.true(callerKinds(callers).length > 0, `${svc}.${rpc}`);
   }
-  for (const callers of [RPC_CALLERS['provider-key'].ResolveForProxy, RPC_CALLERS['provider-key'].IssueIpToken, RPC_CALLERS.budget.SyncEscrows, RPC_CALLERS.token.CreateAgentToken]) {
+  for (const callers of [
+    RPC_CALLERS['provider-key'].ResolveForProxy,
+    RPC_CALLERS['provider-key'].IssueIpToken,
+    RPC_CALLERS.budget.SyncEscrows,
+    RPC_CALLERS.token.CreateAgentToken,
+  ]) {
     t.deepEqual(callerKinds(callers), ['service']);
   }
 });
 
 test('the declaration reads as the API document says it', (t) => {
-  t.is(describeCallers({ people: { role: 'manager', scope: 'keys:read' } }), 'Callers: users and their API tokens of role manager or above (API-token scope `keys:read`).');
-  t.is(describeCallers({ people: { role: 'admin', sessionsOnly: true }, agents: { scope: 'budgets:read' } }), 'Callers: user sessions of role admin; agents (scope `budgets:read`).');
+  t.is(
+    describeCallers({ people: { role: 'manager', scope: 'keys:read' } }),
+    'Callers: users and their API tokens of role manager or above (API-token scope `keys:read`).',
+  );
+  t.is(
+    describeCallers({ people: { role: 'admin', sessionsOnly: true }, agents: { scope: 'budgets:read' } }),
+    'Callers: user sessions of role admin; agents (scope `budgets:read`).',
+  );
 });
 
 test('isPerson and personOf: agents and services are never people', (t) => {
   for (const p of [agent(), service('budget')]) {
     t.false(isPerson(p, 'viewer', 'budgets:read'));
-    t.is(codeOf(() => personOf(p)), 'forbidden');
+    t.is(
+      codeOf(() => personOf(p)),
+      'forbidden',
+    );
   }
   t.true(isPerson(user('admin'), 'manager', 'users:read'));
   t.false(isPerson(token('admin', ['users:read']), 'admin', 'users:write'));

@@ -5,7 +5,6 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import descriptor, {
   type IDescriptorProto,
-  type IFieldDescriptorProto,
   type IFileDescriptorProto,
   type IServiceDescriptorProto,
 } from 'protobufjs/ext/descriptor/index.js';
@@ -70,7 +69,9 @@ async function startServer(name: ServiceName) {
     logger: createLogger('reflection-test', 'silent'),
     secret: 'reflection-test-secret-reflection-test',
     packageDefinition: def,
-    services: [{ name: serviceName, definition, handlers, callers: Object.fromEntries(Object.keys(definition).map((m) => [m, ANY_CALLER])) }],
+    services: [
+      { name: serviceName, definition, handlers, callers: Object.fromEntries(Object.keys(definition).map((m) => [m, ANY_CALLER])) },
+    ],
   });
   const port = await server.listen('127.0.0.1', 0);
   return { serviceName, address: `127.0.0.1:${port}`, stop: () => server.stop(1_000) };
@@ -142,7 +143,12 @@ for (const name of Object.keys(protoFiles) as ServiceName[]) {
     // qualified, otherwise try the enclosing scopes innermost first; only the file itself and
     // the files it imports are visible.
     const resolve = (ref: string, scope: string, from: IFileDescriptorProto) => {
-      const visible = [from, ...imports(from).map((d) => files.get(d)).filter((f) => f !== undefined)];
+      const visible = [
+        from,
+        ...imports(from)
+          .map((d) => files.get(d))
+          .filter((f) => f !== undefined),
+      ];
       const candidates: string[] = [];
       if (ref.startsWith('.')) {
         candidates.push(ref.slice(1));
@@ -163,7 +169,7 @@ for (const name of Object.keys(protoFiles) as ServiceName[]) {
     const checkMessage = (fqn: string, message: IDescriptorProto, file: IFileDescriptorProto) => {
       if (checked.has(fqn)) return;
       checked.add(fqn);
-      for (const field of (message.field ?? []) as IFieldDescriptorProto[]) {
+      for (const field of message.field ?? []) {
         if (!field.typeName) continue;
         const target = resolve(field.typeName, fqn, file);
         t.truthy(target, `${fqn}.${field.name} in ${file.name}: cannot resolve ${field.typeName}`);

@@ -44,7 +44,10 @@ export type IpTokenErrorCode = 'malformed' | 'invalid' | 'expired';
  * tampering alike: authenticated encryption cannot tell them apart, and should not.
  */
 export class IpTokenError extends Error {
-  constructor(readonly code: IpTokenErrorCode, message: string) {
+  constructor(
+    readonly code: IpTokenErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'IpTokenError';
   }

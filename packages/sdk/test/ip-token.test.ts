@@ -59,24 +59,45 @@ test('when the same payload is sealed twice, then the tokens differ (fresh nonce
 
 test('when the token is opened with another key, then it is refused as invalid', (t) => {
   const token = sealIpToken(payload, key, { agentId, expiresAt: inOneHour() });
-  t.is(code(() => decryptIpToken(token, randomBytes(32), { agentId })), 'invalid');
+  t.is(
+    code(() => decryptIpToken(token, randomBytes(32), { agentId })),
+    'invalid',
+  );
 });
 
 test('when the token is opened by another agent, then it is refused as invalid', (t) => {
   const token = sealIpToken(payload, key, { agentId, expiresAt: inOneHour() });
-  t.is(code(() => decryptIpToken(token, key, { agentId: 'agt_other' })), 'invalid');
-  t.is(code(() => decryptIpToken(token, key, { agentId: `${agentId}x` })), 'invalid');
-  t.is(code(() => decryptIpToken(token, key, { agentId: '' })), 'invalid');
+  t.is(
+    code(() => decryptIpToken(token, key, { agentId: 'agt_other' })),
+    'invalid',
+  );
+  t.is(
+    code(() => decryptIpToken(token, key, { agentId: `${agentId}x` })),
+    'invalid',
+  );
+  t.is(
+    code(() => decryptIpToken(token, key, { agentId: '' })),
+    'invalid',
+  );
 });
 
 test('when the token has expired, then it is refused as expired', (t) => {
   const expiresAt = new Date(Date.now() + 60_000);
   const token = sealIpToken(payload, key, { agentId, expiresAt });
   t.is(decryptIpToken(token, key, { agentId, now: expiresAt.getTime() - 1 }).keyId, 'pk_1');
-  t.is(code(() => decryptIpToken(token, key, { agentId, now: expiresAt })), 'expired');
-  t.is(code(() => decryptIpToken(token, key, { agentId, now: new Date(expiresAt.getTime() + 1) })), 'expired');
+  t.is(
+    code(() => decryptIpToken(token, key, { agentId, now: expiresAt })),
+    'expired',
+  );
+  t.is(
+    code(() => decryptIpToken(token, key, { agentId, now: new Date(expiresAt.getTime() + 1) })),
+    'expired',
+  );
   const past = sealIpToken(payload, key, { agentId, expiresAt: new Date(Date.now() - 1_000) });
-  t.is(code(() => decryptIpToken(past, key, { agentId })), 'expired');
+  t.is(
+    code(() => decryptIpToken(past, key, { agentId })),
+    'expired',
+  );
 });
 
 test('when any bit of any region (expiry, nonce, ciphertext, tag) is flipped, then the token is refused', (t) => {
@@ -99,7 +120,10 @@ test('when the expiry is pushed into the future, then the token is refused', (t)
   const token = sealIpToken(payload, key, { agentId, expiresAt: new Date(Date.now() - 1_000) });
   const raw = body(token);
   raw.writeBigUInt64BE(BigInt(Date.now() + 86_400_000), 0);
-  t.is(code(() => decryptIpToken(rebuild(raw), key, { agentId })), 'invalid');
+  t.is(
+    code(() => decryptIpToken(rebuild(raw), key, { agentId })),
+    'invalid',
+  );
 });
 
 test('when any character of the token text is changed, then the token is refused', (t) => {
@@ -117,19 +141,52 @@ test('when any character of the token text is changed, then the token is refused
 test('when the prefix is wrong, missing, or the body is truncated or extended, then the token is refused as malformed or invalid', (t) => {
   const token = sealIpToken(payload, key, { agentId, expiresAt: inOneHour() });
   const bodyText = token.slice(IP_TOKEN_PREFIX.length);
-  t.is(code(() => decryptIpToken(`ip_v2:${bodyText}`, key, { agentId })), 'malformed');
-  t.is(code(() => decryptIpToken(bodyText, key, { agentId })), 'malformed');
-  t.is(code(() => decryptIpToken('ip_v1:', key, { agentId })), 'malformed');
-  t.is(code(() => decryptIpToken(`${token}=`, key, { agentId })), 'malformed');
-  t.is(code(() => decryptIpToken(`${token}AAAA`, key, { agentId })), 'invalid');
-  t.is(code(() => decryptIpToken(rebuild(body(token).subarray(0, -1)), key, { agentId })), 'invalid');
-  t.not(code(() => decryptIpToken(token.slice(0, -4), key, { agentId })), undefined);
-  t.is(code(() => decryptIpToken(rebuild(body(token).subarray(0, 30)), key, { agentId })), 'malformed');
-  t.is(code(() => decryptIpToken(undefined as unknown as string, key, { agentId })), 'malformed');
+  t.is(
+    code(() => decryptIpToken(`ip_v2:${bodyText}`, key, { agentId })),
+    'malformed',
+  );
+  t.is(
+    code(() => decryptIpToken(bodyText, key, { agentId })),
+    'malformed',
+  );
+  t.is(
+    code(() => decryptIpToken('ip_v1:', key, { agentId })),
+    'malformed',
+  );
+  t.is(
+    code(() => decryptIpToken(`${token}=`, key, { agentId })),
+    'malformed',
+  );
+  t.is(
+    code(() => decryptIpToken(`${token}AAAA`, key, { agentId })),
+    'invalid',
+  );
+  t.is(
+    code(() => decryptIpToken(rebuild(body(token).subarray(0, -1)), key, { agentId })),
+    'invalid',
+  );
+  t.not(
+    code(() => decryptIpToken(token.slice(0, -4), key, { agentId })),
+    undefined,
+  );
+  t.is(
+    code(() => decryptIpToken(rebuild(body(token).subarray(0, 30)), key, { agentId })),
+    'malformed',
+  );
+  t.is(
+    code(() => decryptIpToken(undefined as unknown as string, key, { agentId })),
+    'malformed',
+  );
 });
 
 test('when the key is not 32 bytes, then decryption refuses to run', (t) => {
   const token = sealIpToken(payload, key, { agentId, expiresAt: inOneHour() });
-  t.is(code(() => decryptIpToken(token, randomBytes(16), { agentId })), 'invalid');
-  t.is(code(() => decryptIpToken(token, '', { agentId })), 'invalid');
+  t.is(
+    code(() => decryptIpToken(token, randomBytes(16), { agentId })),
+    'invalid',
+  );
+  t.is(
+    code(() => decryptIpToken(token, '', { agentId })),
+    'invalid',
+  );
 });

@@ -15,9 +15,15 @@ test('when old pages move to the archive, then Get, Query, Verify, Export and id
 
   // Seqs 1-511 (pages 0 and 1) can move once old; page 2 holds the head and stays.
   const db = await h.db();
-  t.true(await eventually(async () => (await db.collection('audit_archived_pages').countDocuments({})) === 2, 15_000), 'two pages archived');
+  t.true(
+    await eventually(async () => (await db.collection('audit_archived_pages').countDocuments({})) === 2, 15_000),
+    'two pages archived',
+  );
   // A page is removed from the hot log just after its marker is written: wait for that too.
-  t.true(await eventually(async () => (await db.collection('audit_events').countDocuments({})) === 600 - 511, 15_000), 'gone from the hot log');
+  t.true(
+    await eventually(async () => (await db.collection('audit_events').countDocuments({})) === 600 - 511, 15_000),
+    'gone from the hot log',
+  );
   t.is(await db.collection('audit_events_archive').countDocuments({}), 511);
 
   const archivedOne = events[10];
@@ -29,19 +35,32 @@ test('when old pages move to the archive, then Get, Query, Verify, Export and id
     seqs.push(...page.items.map((e) => e.seq));
     cursor = page.next_cursor;
   } while (cursor);
-  t.deepEqual(seqs, Array.from({ length: 600 }, (_, i) => 600 - i), 'newest first, every event once, across the boundary');
+  t.deepEqual(
+    seqs,
+    Array.from({ length: 600 }, (_, i) => 600 - i),
+    'newest first, every event once, across the boundary',
+  );
   const window = { from: new Date(base + 450_000).toISOString(), to: new Date(base + 549_000).toISOString() };
   t.deepEqual(await h.client.call.Verify(window, asAdmin), { ok: true, checked: 100, first_bad_id: '' }, 'a window across the boundary');
   const windowed = await h.client.call.Query({ filter: window, page: { limit: 100 } }, asAdmin);
-  t.deepEqual(windowed.items.map((e) => e.seq), Array.from({ length: 100 }, (_, i) => 550 - i));
+  t.deepEqual(
+    windowed.items.map((e) => e.seq),
+    Array.from({ length: 100 }, (_, i) => 550 - i),
+  );
   t.deepEqual(await h.client.call.Verify({}, asAdmin), { ok: true, checked: 600, first_bad_id: '' });
 
   const resent = await h.client.call.RecordBatch({ events: [events[0], events[300], events[599]] }, asService());
-  t.true(resent.results.every((r) => r.duplicate), 'a re-sent archived or hot event is a duplicate');
+  t.true(
+    resent.results.every((r) => r.duplicate),
+    'a re-sent archived or hot event is a duplicate',
+  );
 
   // A replica that starts now finds the head past the archive and links to it.
   const replica = await h.stack.startReplica('audit');
-  const replicaClient = createServiceClient(loadAudit().Audit, replica.addr, { issuer: 'test', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
+  const replicaClient = createServiceClient(loadAudit().Audit, replica.addr, {
+    issuer: 'test',
+    secret: h.stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   t.teardown(async () => {
     replicaClient.close();
     await replica.stop();
@@ -51,6 +70,10 @@ test('when old pages move to the archive, then Get, Query, Verify, Export and id
   t.is((await replicaClient.call.Get({ id: later.id }, asAdmin)).seq, 601);
 
   const { events: exported } = await exportEvents(replicaClient, { filter: { actor_id: 'user-archive' } }, asAdmin);
-  t.deepEqual(exported.map((e) => e.id), [...events, later].map((e) => e.id), 'the export reads the archive, then the hot log, in chain order');
+  t.deepEqual(
+    exported.map((e) => e.id),
+    [...events, later].map((e) => e.id),
+    'the export reads the archive, then the hot log, in chain order',
+  );
   t.true((await replicaClient.call.Verify({}, asAdmin)).ok);
 });

@@ -27,7 +27,10 @@ test('when events are exported, then they come oldest first as the same messages
 
   const { events: exported } = await exportEvents(h.client, { filter: { actor_id: `user-${tag}` } }, asAdmin);
 
-  t.deepEqual(exported.map((e) => e.id), events.map((e) => e.id));
+  t.deepEqual(
+    exported.map((e) => e.id),
+    events.map((e) => e.id),
+  );
   for (const e of exported) t.deepEqual(e, await h.client.call.Get({ id: e.id }, asAdmin), e.id);
   t.like(exported[0], {
     at: events[0].at,
@@ -67,7 +70,10 @@ test('when a large export is read slowly, then it arrives whole in many batches 
 
   const seqs = chunks.flatMap((c) => c.events.map((e) => e.seq));
   t.is(seqs.length, total);
-  t.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  t.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
   t.true(chunks.length > 10, `${chunks.length} batches`);
   // A batch is sent once it reaches the size: without its last event it was still below it.
   const sizeOf = (events: object[]) => events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);

@@ -46,7 +46,21 @@ test('when events are linked, then each hash covers its fields, seq and predeces
 });
 
 test('when details hold secret-named keys or credential-looking values, then they are redacted at any depth', (t) => {
-  for (const k of ['password', 'new_password', 'Token', 'access_token', 'refresh_token', 'api_key', 'apiKey', 'X-API-Key', 'secret', 'client_secret', 'Authorization', 'cookie', 'set-cookie']) {
+  for (const k of [
+    'password',
+    'new_password',
+    'Token',
+    'access_token',
+    'refresh_token',
+    'api_key',
+    'apiKey',
+    'X-API-Key',
+    'secret',
+    'client_secret',
+    'Authorization',
+    'cookie',
+    'set-cookie',
+  ]) {
     t.true(isSecretKey(k), k);
   }
   for (const k of ['token_id', 'input_tokens', 'reason', 'key_id', 'masked']) t.false(isSecretKey(k), k);

@@ -64,7 +64,7 @@ export function event(tag: string, overrides: Partial<AuditEvent> = {}): TestEve
     request_id: randomUUID(),
     details_json: JSON.stringify({ n: counter }),
     ...overrides,
-  } as TestEvent;
+  };
 }
 
 /** Reads a whole Export stream: its events in order, and how many batches carried them. */

@@ -14,9 +14,14 @@ async function startEmitter(t: ExecutionContext, replicas = 1, relay: { interval
   const h = await startAudit();
   const log = createLogger('outbox-test', testEnv.logLevel);
   const dbName = `t${randomBytes(5).toString('hex')}_emitter`;
-  const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, { issuer: 'emitter', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
+  const client = createServiceClient(loadAudit().Audit, h.stack.addrs.audit, {
+    issuer: 'emitter',
+    secret: h.stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   const conns = await Promise.all(Array.from({ length: replicas }, () => connectMongo(testEnv.mongoUrl, dbName, log)));
-  const outboxes = conns.map((conn) => createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200, leaderPeriodMs: 1_000, ...relay }));
+  const outboxes = conns.map((conn) =>
+    createAuditOutbox({ conn, source: 'emitter', client, log, intervalMs: 200, leaderPeriodMs: 1_000, ...relay }),
+  );
   t.teardown(async () => {
     for (const outbox of outboxes) await outbox.stop();
     client.close();
@@ -30,7 +35,12 @@ async function startEmitter(t: ExecutionContext, replicas = 1, relay: { interval
 test('when the audit service is down while a service emits, then every event arrives exactly once after it returns', async (t) => {
   const { h, conn, client, outbox } = await startEmitter(t);
   const resource = { type: 'session', id: `outage-${randomUUID().slice(0, 8)}` };
-  const ctx = { principal: { type: 'user' as const, id: 'u-1', role: 'member' as const }, requestId: randomUUID(), ip: '192.0.2.1', userAgent: 'cli/1' };
+  const ctx = {
+    principal: { type: 'user' as const, id: 'u-1', role: 'member' as const },
+    requestId: randomUUID(),
+    ip: '192.0.2.1',
+    userAgent: 'cli/1',
+  };
 
   await h.stack.stop('audit');
   for (let i = 0; i < 20; i++) {
@@ -85,7 +95,11 @@ test('when two replicas emit while the audit service is down, then after it retu
   const resource = { type: 'session', id: `replicas-${randomUUID().slice(0, 8)}` };
   const ctx = { principal: { type: 'service' as const, id: 'emitter' }, requestId: randomUUID() };
   const emitAll = (from: number, count: number) =>
-    Promise.all(Array.from({ length: count }, (_, i) => outboxes[(from + i) % 2].emit({ action: 'auth.logout', resource, details: { n: from + i } }, ctx)));
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        outboxes[(from + i) % 2].emit({ action: 'auth.logout', resource, details: { n: from + i } }, ctx),
+      ),
+    );
 
   // Some events go out while audit is up, most queue up during the outage, more arrive as it drains.
   await emitAll(0, 40);
@@ -105,7 +119,10 @@ test('when two replicas emit while the audit service is down, then after it retu
     cursor = page.next_cursor;
   } while (cursor);
   t.is(numbers.length, 300, 'no event is recorded twice or lost');
-  t.deepEqual([...numbers].sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i));
+  t.deepEqual(
+    [...numbers].sort((a, b) => a - b),
+    Array.from({ length: 300 }, (_, i) => i),
+  );
   t.is(await conn.collection('audit_outbox_dead').countDocuments({}), 0);
   t.true((await h.client.call.Verify({}, asAdmin)).ok);
 });
@@ -124,7 +141,8 @@ test('when a service is idle, then its relay looks at the outbox less and less o
   const resource = { type: 'session', id: `idle-${randomUUID().slice(0, 8)}` };
   const emitted = Date.now();
   await outbox.emit({ action: 'auth.logout', resource }, { principal: { type: 'service', id: 'emitter' }, requestId: randomUUID() });
-  const recorded = async () => (await h.client.call.Query({ filter: { resource_id: resource.id }, page: { limit: 10 } }, asAdmin)).items.length === 1;
+  const recorded = async () =>
+    (await h.client.call.Query({ filter: { resource_id: resource.id }, page: { limit: 10 } }, asAdmin)).items.length === 1;
   t.true(await eventually(recorded, 2_000, 50), 'delivered');
   t.true(Date.now() - emitted < 2_000, 'without waiting for the idle relay');
   t.is(await outbox.pending(), 0);

@@ -30,8 +30,16 @@ test('when events are filtered by actor, action, resource, outcome and time, the
   await h.client.call.RecordBatch({ events }, asService('budget'));
   const ids = (r: { items: { id: string }[] }) => r.items.map((e) => e.id);
 
-  t.deepEqual(ids(await h.client.call.Query({ filter: { actor_id: `user-${tag}` } }, asAdmin)), [events[4].id, events[2].id, events[1].id, events[0].id]);
-  t.deepEqual(ids(await h.client.call.Query({ filter: { actor_id: `user-${tag}`, action: 'agent.updated' } }, asAdmin)), [events[4].id, events[1].id]);
+  t.deepEqual(ids(await h.client.call.Query({ filter: { actor_id: `user-${tag}` } }, asAdmin)), [
+    events[4].id,
+    events[2].id,
+    events[1].id,
+    events[0].id,
+  ]);
+  t.deepEqual(ids(await h.client.call.Query({ filter: { actor_id: `user-${tag}`, action: 'agent.updated' } }, asAdmin)), [
+    events[4].id,
+    events[1].id,
+  ]);
   t.deepEqual(ids(await h.client.call.Query({ filter: { resource_type: 'agent', resource_id: resource.id } }, asAdmin)), [
     events[3].id,
     events[2].id,
@@ -40,7 +48,11 @@ test('when events are filtered by actor, action, resource, outcome and time, the
   ]);
   t.deepEqual(ids(await h.client.call.Query({ filter: { resource_id: resource.id, outcome: 'denied' } }, asAdmin)), [events[2].id]);
   const recent = new Date(Date.now() - 60_000).toISOString();
-  t.deepEqual(ids(await h.client.call.Query({ filter: { resource_id: resource.id, from: recent } }, asAdmin)), [events[3].id, events[2].id, events[1].id]);
+  t.deepEqual(ids(await h.client.call.Query({ filter: { resource_id: resource.id, from: recent } }, asAdmin)), [
+    events[3].id,
+    events[2].id,
+    events[1].id,
+  ]);
   t.deepEqual(ids(await h.client.call.Query({ filter: { resource_id: resource.id, to: recent } }, asAdmin)), [events[0].id]);
 });
 
@@ -64,7 +76,10 @@ test('when a list is longer than a page, then following next_cursor returns ever
 
   t.is(pages, 3);
   t.deepEqual(seen, events.map((e) => e.id).reverse());
-  t.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+  t.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => b - a),
+  );
 });
 
 test('when a page or filter is malformed, then the query is rejected as invalid', async (t) => {
@@ -145,13 +160,24 @@ test('when the log holds thousands of events, then the first page comes from the
   for (let i = 0; i < bulk.length; i += 500) await fresh.client.call.RecordBatch({ events: bulk.slice(i, i + 500) }, asService());
 
   const first = await timed('first page at 5,001 events', () => fresh.client.call.Query({ page: { limit: 20 } }, asAdmin));
-  t.deepEqual(first.items.map((e) => e.id), bulk.slice(-20).reverse().map((e) => e.id));
+  t.deepEqual(
+    first.items.map((e) => e.id),
+    bulk
+      .slice(-20)
+      .reverse()
+      .map((e) => e.id),
+  );
 
   // 5,001 events are 20 pages; one request reads at most 16 of them, then hands back a cursor.
   const cut = await timed('rare filter, first request', () => fresh.client.call.Query({ filter: { actor_id: 'user-rare' } }, asAdmin));
   t.deepEqual(cut.items, [], 'nothing matches in the newest 16 pages');
   t.truthy(cut.next_cursor, 'the answer says where to go on');
-  const rest = await timed('rare filter, continued', () => fresh.client.call.Query({ filter: { actor_id: 'user-rare' }, page: { cursor: cut.next_cursor } }, asAdmin));
-  t.deepEqual(rest.items.map((e) => e.id), [rare.id]);
+  const rest = await timed('rare filter, continued', () =>
+    fresh.client.call.Query({ filter: { actor_id: 'user-rare' }, page: { cursor: cut.next_cursor } }, asAdmin),
+  );
+  t.deepEqual(
+    rest.items.map((e) => e.id),
+    [rare.id],
+  );
   t.is(rest.next_cursor, '');
 });

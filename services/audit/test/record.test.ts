@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { ASSERTION_METADATA_KEY, createServiceClient, ForbiddenError, mintAssertion, ValidationError } from '@tollgate/platform';
 import { loadAudit } from '@tollgate/proto';
-import type { AuditClient } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
 import { freePort } from '@tollgate/devkit';
 import { asAdmin, asService, event, exportEvents, grpcCode, startAudit, type AuditHarness, type TestEvent } from './helpers.js';
 
@@ -58,7 +57,9 @@ test('when 50 RecordBatch calls with overlapping ids race, then each id is store
   const batches = Array.from({ length: 50 }, (_, i) => Array.from({ length: 10 }, (_, j) => pool[(i * 2 + j) % pool.length]));
 
   // The appends queue up behind one another: give the last in line time on a busy machine.
-  const responses = await Promise.all(batches.map((events) => fresh.client.call.RecordBatch({ events }, { ...asService(), deadlineMs: 30_000 })));
+  const responses = await Promise.all(
+    batches.map((events) => fresh.client.call.RecordBatch({ events }, { ...asService(), deadlineMs: 30_000 })),
+  );
 
   const sentIds = new Set(batches.flat().map((e) => e.id));
   const firstTime = responses.flatMap((r) => r.results).filter((r) => !r.duplicate);
@@ -73,14 +74,20 @@ test('when 50 RecordBatch calls with overlapping ids race, then each id is store
     cursor = page.next_cursor;
   } while (cursor);
   t.is(seqs.length, sentIds.size);
-  t.deepEqual([...seqs].sort((a, b) => a - b), Array.from({ length: sentIds.size }, (_, i) => i + 1));
+  t.deepEqual(
+    [...seqs].sort((a, b) => a - b),
+    Array.from({ length: sentIds.size }, (_, i) => i + 1),
+  );
   t.deepEqual(await fresh.client.call.Verify({}, asAdmin), { ok: true, checked: sentIds.size, first_bad_id: '' });
 });
 
 test('when two replicas take concurrent batches, some sent to both, then seqs are 1..N, each id is stored once, duplicates are reported and the chain verifies', async (t) => {
   const fresh = await startAudit();
   const replica = await fresh.stack.startReplica('audit');
-  const replicaClient = createServiceClient(loadAudit().Audit, replica.addr, { issuer: 'test', secret: fresh.stack.secrets.SERVICE_TOKEN_SECRET });
+  const replicaClient = createServiceClient(loadAudit().Audit, replica.addr, {
+    issuer: 'test',
+    secret: fresh.stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   t.teardown(async () => {
     replicaClient.close();
     await replica.stop();
@@ -91,7 +98,8 @@ test('when two replicas take concurrent batches, some sent to both, then seqs ar
   const batchesOf = (events: TestEvent[]) => Array.from({ length: events.length / 20 }, (_, i) => events.slice(i * 20, i * 20 + 20));
   // Each replica gets its 300 events in batches of 20; ten more batches, each mixing both pools, go to both replicas.
   const sends = pools.flatMap((pool, r) => batchesOf(pool).map((events) => ({ to: [r], events })));
-  for (let i = 0; i < 10; i++) sends.push({ to: [0, 1], events: [...pools[0].slice(i * 30, i * 30 + 5), ...pools[1].slice(i * 30, i * 30 + 5)] });
+  for (let i = 0; i < 10; i++)
+    sends.push({ to: [0, 1], events: [...pools[0].slice(i * 30, i * 30 + 5), ...pools[1].slice(i * 30, i * 30 + 5)] });
   const patient = { ...asService(), deadlineMs: 60_000 };
 
   const responses = await Promise.all(sends.flatMap((s) => s.to.map((r) => clients[r].call.RecordBatch({ events: s.events }, patient))));
@@ -105,11 +113,22 @@ test('when two replicas take concurrent batches, some sent to both, then seqs ar
 
   for (const client of clients) {
     const { events: exported } = await exportEvents(client, { filter: { actor_id: 'user-replicas' } }, asAdmin);
-    t.deepEqual(exported.map((e) => e.seq), Array.from({ length: all.length }, (_, i) => i + 1), 'seqs 1..N without a gap, in order');
+    t.deepEqual(
+      exported.map((e) => e.seq),
+      Array.from({ length: all.length }, (_, i) => i + 1),
+      'seqs 1..N without a gap, in order',
+    );
     t.is(new Set(exported.map((e) => e.id)).size, all.length, 'each id once');
-    t.true(exported.every((e, i) => i === 0 || e.prev_hash === exported[i - 1].hash), 'each event links to the one before: no fork');
+    t.true(
+      exported.every((e, i) => i === 0 || e.prev_hash === exported[i - 1].hash),
+      'each event links to the one before: no fork',
+    );
   }
-  t.deepEqual(await replicaClient.call.Verify({}, asAdmin), { ok: true, checked: all.length + 2, first_bad_id: '' }, 'the two exports are in the chain too');
+  t.deepEqual(
+    await replicaClient.call.Verify({}, asAdmin),
+    { ok: true, checked: all.length + 2, first_bad_id: '' },
+    'the two exports are in the chain too',
+  );
   const again = await fresh.client.call.RecordBatch({ events: all.slice(0, 100) }, patient);
   t.true(again.results.every((r) => r.duplicate));
 });
@@ -208,7 +227,7 @@ test('when a user, an API token or an agent calls Record or RecordBatch, then it
 });
 
 test('when a bare gRPC call carries no or a forged assertion, then it is UNAUTHENTICATED', async (t) => {
-  const raw = new (loadAudit().Audit)(h.stack.addrs.audit, grpc.credentials.createInsecure()) as unknown as AuditClient;
+  const raw = new (loadAudit().Audit)(h.stack.addrs.audit, grpc.credentials.createInsecure());
   t.teardown(() => raw.close());
   const call = (md: grpc.Metadata) =>
     new Promise((resolve, reject) =>

@@ -19,7 +19,13 @@ test('when events were stored by a version without pages, then the next start gi
   await h.stack.stop('audit');
   await h.stack.start('audit');
   const page = await h.client.call.Query({ page: { limit: 100 } }, asAdmin);
-  t.deepEqual(page.items.map((e) => e.id).filter((id) => events.some((e) => e.id === id)).sort(), events.map((e) => e.id).sort());
+  t.deepEqual(
+    page.items
+      .map((e) => e.id)
+      .filter((id) => events.some((e) => e.id === id))
+      .sort(),
+    events.map((e) => e.id).sort(),
+  );
   t.like(await h.client.call.Verify({}, asAdmin), { ok: true });
   t.is(await db.collection('audit_events').countDocuments({ page: 0 }), await db.collection('audit_events').countDocuments({}));
 });

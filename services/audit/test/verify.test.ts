@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { asAdmin, asService, event, startAudit, type AuditHarness } from './helpers.js';
+import { asAdmin, asService, event, startAudit } from './helpers.js';
 
 // Each test tampers with its own log, so each gets its own service and database.
 async function logOf(t: { teardown(fn: () => Promise<void>): void }, count: number, at?: (i: number) => string) {
@@ -83,5 +83,10 @@ test('when verification fails, then the failure is itself recorded in the log', 
 
   const { items } = await h.client.call.Query({ filter: { action: 'audit.chain.broken' } }, asAdmin);
   t.is(items.length, 1);
-  t.like(items[0], { outcome: 'failure', source: 'audit', resource: { type: 'audit_event', id: events[1].id }, actor: { type: 'user', id: 'u-admin' } });
+  t.like(items[0], {
+    outcome: 'failure',
+    source: 'audit',
+    resource: { type: 'audit_event', id: events[1].id },
+    actor: { type: 'user', id: 'u-admin' },
+  });
 });

@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { JobProgress, NumberedLog, PeriodLeader, registration, RPC_CALLERS, startService, type Logger, type RunningService } from '@tollgate/platform';
+import {
+  JobProgress,
+  NumberedLog,
+  PeriodLeader,
+  registration,
+  RPC_CALLERS,
+  startService,
+  type Logger,
+  type RunningService,
+} from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import { ipTokenIssuer } from './clients/provider-key.js';
@@ -48,7 +57,8 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const callIndex = new CallHoldIndexStore(rt.db);
       await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init(), callIndex.init()]);
       const upgraded = { agents: await agents.upgradeLegacy(), budget_requests: await requests.upgradeLegacy() };
-      if (upgraded.agents + upgraded.budget_requests > 0) rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
+      if (upgraded.agents + upgraded.budget_requests > 0)
+        rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
 
       const priceChanges = new PriceChanges({
         table: prices,
@@ -64,7 +74,15 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
-      const agentOps = new Agents({ agents, book, credentials, audit: rt.audit, log: rt.log, maxBudgetMicros: config.MAX_BUDGET_USD, selfServiceMicros: config.SELF_SERVICE_BUDGET_USD });
+      const agentOps = new Agents({
+        agents,
+        book,
+        credentials,
+        audit: rt.audit,
+        log: rt.log,
+        maxBudgetMicros: config.MAX_BUDGET_USD,
+        selfServiceMicros: config.SELF_SERVICE_BUDGET_USD,
+      });
       const leaseOps = new Leases({
         agents,
         book,
@@ -75,7 +93,14 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         leaseTtlSeconds: config.LEASE_TTL_SECONDS,
       });
       const usage = new Usage({ book, claims, leases, prices, audit: rt.audit });
-      const requestOps = new BudgetRequests({ requests, agents, book, audit: rt.audit, maxRequestMicros: config.MAX_BUDGET_REQUEST_USD, log: rt.log });
+      const requestOps = new BudgetRequests({
+        requests,
+        agents,
+        book,
+        audit: rt.audit,
+        maxRequestMicros: config.MAX_BUDGET_REQUEST_USD,
+        log: rt.log,
+      });
       const escrows = new Escrows({
         book,
         agents,
@@ -113,13 +138,18 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       const { Budget } = loadBudget();
       return {
         services: [
-          registration<BudgetHandlers>('tollgate.budget.v1.Budget', Budget.service, {
-            ...agentHandlers(agentOps),
-            ...budgetRequestHandlers(requestOps),
-            ...spendingHandlers(leaseOps, usage, analytics),
-            ...escrowHandlers(escrows),
-            ...priceHandlers(priceChanges),
-          }, RPC_CALLERS.budget),
+          registration<BudgetHandlers>(
+            'tollgate.budget.v1.Budget',
+            Budget.service,
+            {
+              ...agentHandlers(agentOps),
+              ...budgetRequestHandlers(requestOps),
+              ...spendingHandlers(leaseOps, usage, analytics),
+              ...escrowHandlers(escrows),
+              ...priceHandlers(priceChanges),
+            },
+            RPC_CALLERS.budget,
+          ),
         ],
         onStop: async () => {
           await priceChanges.stop();

@@ -51,7 +51,8 @@ export const configSchema = serviceBaseSchema
   })
   .superRefine((c, ctx) => {
     if (c.DEFAULT_LEASE_USD <= 0) ctx.addIssue({ code: 'custom', path: ['DEFAULT_LEASE_USD'], message: 'must be greater than 0' });
-    if (c.MAX_BUDGET_REQUEST_USD <= 0) ctx.addIssue({ code: 'custom', path: ['MAX_BUDGET_REQUEST_USD'], message: 'must be greater than 0' });
+    if (c.MAX_BUDGET_REQUEST_USD <= 0)
+      ctx.addIssue({ code: 'custom', path: ['MAX_BUDGET_REQUEST_USD'], message: 'must be greater than 0' });
   });
 
 export type BudgetConfig = z.infer<typeof configSchema>;

@@ -61,10 +61,15 @@ test('when the budget is at the maximum it is accepted, and above it is rejected
   t.is(ok.agent!.budget!.limit_micros, 10_000_000_000);
   const zero = await s.budget.CreateAgent({ name: 'zero', description: '', budget_micros: 0, providers: [] }, { principal: member });
   t.is(zero.agent!.budget!.remaining_micros, 0);
-  const over = await errorOf(s.budget.CreateAgent({ name: 'over', description: '', budget_micros: 10_000_000_001, providers: [] }, { principal: member }));
+  const over = await errorOf(
+    s.budget.CreateAgent({ name: 'over', description: '', budget_micros: 10_000_000_001, providers: [] }, { principal: member }),
+  );
   t.is(over.code, 'validation_failed');
   t.is(over.message, 'Budget exceeds maximum allowed ($10,000)');
-  t.is(await codeOf(s.budget.CreateAgent({ name: 'neg', description: '', budget_micros: -1, providers: [] }, { principal: member })), 'validation_failed');
+  t.is(
+    await codeOf(s.budget.CreateAgent({ name: 'neg', description: '', budget_micros: -1, providers: [] }, { principal: member })),
+    'validation_failed',
+  );
 });
 
 test('when the input is invalid, then the agent is not created', async (t) => {
@@ -111,7 +116,10 @@ test('when an agent reads agents, then it sees only itself', async (t) => {
   const { agent, as } = await createAgent(s, usd(1));
   const other = await createAgent(s, usd(1));
   const page = await s.budget.ListAgents({}, { principal: as });
-  t.deepEqual(page.items.map((a) => a.id), [agent.id]);
+  t.deepEqual(
+    page.items.map((a) => a.id),
+    [agent.id],
+  );
   t.is((await s.budget.GetAgent({ id: agent.id }, { principal: as })).id, agent.id);
   t.is(await codeOf(s.budget.GetAgent({ id: other.agent.id }, { principal: as })), 'not_found');
   t.is(await codeOf(s.budget.GetBudget({ id: other.agent.id }, { principal: as })), 'not_found');
@@ -128,7 +136,10 @@ test('when the owner or an admin updates an agent, then it changes and is audite
   t.is(disabled.name, 'renamed');
   t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'mine now' }, { principal: member2 })), 'forbidden');
   t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'x' }, { principal: viewer })), 'forbidden');
-  t.is(await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'x' }, { principal: tokenOf(member, ['agents:read']) })), 'insufficient_scope');
+  t.is(
+    await codeOf(s.budget.UpdateAgent({ id: agent.id, name: 'x' }, { principal: tokenOf(member, ['agents:read']) })),
+    'insufficient_scope',
+  );
   t.is(await codeOf(s.budget.UpdateAgent({ id: 'agt_nope', name: 'x' }, { principal: admin })), 'not_found');
   const updates = (await outboxEvents(s.db)).filter((e) => e.action === 'agent.updated' && e.resource.id === agent.id);
   t.deepEqual(
@@ -177,7 +188,14 @@ test('when hundreds of agents exist and two replicas create more at once, then e
       (async () => {
         for (let i = 0; i < 230; i++) await store.insert(record(i));
       })(),
-      Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? other.call : s.budget).CreateAgent({ name: `raced-${i}`, description: '', budget_micros: 1, providers: [] }, { principal: member }))),
+      Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? other.call : s.budget).CreateAgent(
+            { name: `raced-${i}`, description: '', budget_micros: 1, providers: [] },
+            { principal: member },
+          ),
+        ),
+      ),
     ]);
     const seqs = (await s.db.collection('agents').find({}).toArray()).map((d) => Number(d.seq));
     t.is(new Set(seqs).size, seqs.length, 'no two agents share a creation seq');
@@ -195,7 +213,11 @@ test('when hundreds of agents exist and two replicas create more at once, then e
     for (let i = 0; i < 230; i++) t.true(seen.includes(record(i).id), `bulk-${i} listed`);
     for (const created of viaApi) t.true(seen.includes(created.agent!.id));
     const bulk = Array.from({ length: 230 }, (_, i) => record(i).id);
-    t.deepEqual(seen.filter((id) => bulk.includes(id)), bulk, 'in creation order');
+    t.deepEqual(
+      seen.filter((id) => bulk.includes(id)),
+      bulk,
+      'in creation order',
+    );
   } finally {
     other.close();
     await replica.stop();
@@ -203,21 +225,35 @@ test('when hundreds of agents exist and two replicas create more at once, then e
 });
 
 // Serial: it restarts the service.
-test.serial('when agents were stored by a version without creation seqs, then the next start gives them one and they are listed', async (t) => {
-  const legacyId = `agt_${Date.now().toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
-  const now = new Date();
-  await s.db.collection('agents').insertOne({ _id: legacyId as never, owner_id: member.id, name: 'legacy', description: '', providers: [], disabled: false, token_id: '', status: 'active', created_at: now, updated_at: now });
-  await s.db.collection('upgrades').deleteMany({});
-  await s.stack.stop('budget');
-  await s.stack.start('budget');
-  const stored = await s.db.collection('agents').findOne({ _id: legacyId as never });
-  t.true(Number.isInteger(stored?.seq));
-  const seen: string[] = [];
-  let cursor = '';
-  do {
-    const page = await s.budget.ListAgents({ page: { limit: 100, cursor } }, { principal: viewer });
-    seen.push(...page.items.map((a) => a.id));
-    cursor = page.next_cursor;
-  } while (cursor);
-  t.true(seen.includes(legacyId));
-});
+test.serial(
+  'when agents were stored by a version without creation seqs, then the next start gives them one and they are listed',
+  async (t) => {
+    const legacyId = `agt_${Date.now().toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+    const now = new Date();
+    await s.db.collection('agents').insertOne({
+      _id: legacyId as never,
+      owner_id: member.id,
+      name: 'legacy',
+      description: '',
+      providers: [],
+      disabled: false,
+      token_id: '',
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await s.db.collection('upgrades').deleteMany({});
+    await s.stack.stop('budget');
+    await s.stack.start('budget');
+    const stored = await s.db.collection('agents').findOne({ _id: legacyId as never });
+    t.true(Number.isInteger(stored?.seq));
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const page = await s.budget.ListAgents({ page: { limit: 100, cursor } }, { principal: viewer });
+      seen.push(...page.items.map((a) => a.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    t.true(seen.includes(legacyId));
+  },
+);

@@ -44,11 +44,22 @@ test('when a request is created, then it records the requester from the caller a
   const { agent } = await createAgent(s, usd(1), member2);
   const r = await ask(agent.id, usd(25.5), member2, 'a new dataset');
   t.regex(r.id, /^brq_/);
-  t.like(r, { agent_id: agent.id, requester_id: member2.id, requested_micros: 25_500_000, justification: 'a new dataset', status: 'pending', decided_by: '', decided_at: '' });
+  t.like(r, {
+    agent_id: agent.id,
+    requester_id: member2.id,
+    requested_micros: 25_500_000,
+    justification: 'a new dataset',
+    status: 'pending',
+    decided_by: '',
+    decided_at: '',
+  });
   t.truthy(Date.parse(r.created_at));
   t.deepEqual(await s.budget.GetBudgetRequest({ id: r.id }, { principal: viewer }), r);
   const events = (await outboxEvents(s.db)).filter((e) => e.resource.id === r.id);
-  t.deepEqual(events.map((e) => [e.action, e.actor.id, e.details]), [['budget.request.created', member2.id, { agent_id: agent.id, requested_micros: 25_500_000 }]]);
+  t.deepEqual(
+    events.map((e) => [e.action, e.actor.id, e.details]),
+    [['budget.request.created', member2.id, { agent_id: agent.id, requested_micros: 25_500_000 }]],
+  );
 });
 
 test('when a request is malformed or comes from someone who may not ask, then it is refused', async (t) => {
@@ -60,7 +71,15 @@ test('when a request is malformed or comes from someone who may not ask, then it
   t.is(await codeOf(ask(agent.id, usd(1), manager)), 'forbidden');
   t.is((await ask(agent.id, usd(1), admin)).status, 'pending');
   t.is(await codeOf(ask(agent.id, usd(1), tokenOf(member, ['budgets:read']))), 'insufficient_scope');
-  t.is(await codeOf(s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 1, justification: 'x' }, { principal: { type: 'agent', id: agent.id, scopes: ['budgets:read'] } })), 'forbidden');
+  t.is(
+    await codeOf(
+      s.budget.CreateBudgetRequest(
+        { agent_id: agent.id, requested_micros: 1, justification: 'x' },
+        { principal: { type: 'agent', id: agent.id, scopes: ['budgets:read'] } },
+      ),
+    ),
+    'forbidden',
+  );
 });
 
 test('when a manager approves, then the limit rises, the history records the caller as approver, and both are audited', async (t) => {
@@ -77,14 +96,25 @@ test('when a manager approves, then the limit rises, the history records the cal
   });
   const history = await s.budget.GetBudgetHistory({ id: agent.id }, { principal: viewer });
   t.is(history.items.length, 1);
-  t.like(history.items[0], { old_limit_micros: 100_000_000, new_limit_micros: 150_000_000, approver_id: manager.id, request_id: r.id, reason: 'fine' });
+  t.like(history.items[0], {
+    old_limit_micros: 100_000_000,
+    new_limit_micros: 150_000_000,
+    approver_id: manager.id,
+    request_id: r.id,
+    reason: 'fine',
+  });
   t.truthy(Date.parse(history.items[0].at));
 
   const events = await outboxEvents(s.db);
   const approvedEvent = events.find((e) => e.action === 'budget.request.approved' && e.resource.id === r.id);
   t.deepEqual(approvedEvent?.actor, { type: 'user', id: manager.id });
   const limitEvent = events.find((e) => e.action === 'budget.limit.changed' && e.resource.id === agent.id);
-  t.deepEqual(limitEvent?.details, { old_limit_micros: 100_000_000, new_limit_micros: 150_000_000, approver_id: manager.id, request_id: r.id });
+  t.deepEqual(limitEvent?.details, {
+    old_limit_micros: 100_000_000,
+    new_limit_micros: 150_000_000,
+    approver_id: manager.id,
+    request_id: r.id,
+  });
   t.true((await s.budget.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
@@ -100,7 +130,10 @@ test('when the requester tries to approve their own request, then it is forbidde
   const { agent } = await createAgent(s, usd(1), manager);
   const r = await ask(agent.id, usd(1), manager);
   t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: manager })), 'forbidden');
-  t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: tokenOf(manager, ['budget_requests:approve']) })), 'forbidden');
+  t.is(
+    await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: tokenOf(manager, ['budget_requests:approve']) })),
+    'forbidden',
+  );
   t.is((await s.budget.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'pending');
   t.is((await s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: admin })).decided_by, admin.id);
 });
@@ -109,7 +142,10 @@ test('when someone below manager, or a token without budget_requests:approve, ap
   const { agent } = await createAgent(s, usd(1));
   const r = await ask(agent.id, usd(1));
   t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: member2 })), 'forbidden');
-  t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: tokenOf(manager, ['budgets:write']) })), 'insufficient_scope');
+  t.is(
+    await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: tokenOf(manager, ['budgets:write']) })),
+    'insufficient_scope',
+  );
   t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: budgetService })), 'forbidden');
   const byToken = await s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: tokenOf(manager, ['budget_requests:approve']) });
   t.is(byToken.decided_by, manager.id);
@@ -119,7 +155,9 @@ test('when ten managers approve the same request at once, then exactly one wins 
   const { agent } = await createAgent(s, usd(10));
   const r = await ask(agent.id, usd(7));
   const approvers = Array.from({ length: 10 }, (_, i) => ({ type: 'user' as const, id: `usr_mgr_${i}`, role: 'manager' as const }));
-  const results = await Promise.allSettled(approvers.map((principal) => s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal })));
+  const results = await Promise.allSettled(
+    approvers.map((principal) => s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal })),
+  );
   const won = results.filter((x) => x.status === 'fulfilled');
   t.is(won.length, 1);
   for (const x of results) if (x.status === 'rejected') t.is((x.reason as { code: string }).code, 'conflict');
@@ -157,7 +195,9 @@ test('when the requester cancels, then the request is cancelled; nobody else may
   const cancelled = await s.budget.CancelBudgetRequest({ id: r.id }, { principal: member });
   t.is(cancelled.status, 'cancelled');
   t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: r.id, note: '' }, { principal: manager })), 'conflict');
-  t.true((await outboxEvents(s.db)).some((e) => e.action === 'budget.request.cancelled' && e.resource.id === r.id && e.actor.id === member.id));
+  t.true(
+    (await outboxEvents(s.db)).some((e) => e.action === 'budget.request.cancelled' && e.resource.id === r.id && e.actor.id === member.id),
+  );
 });
 
 test('when requests are listed, then they filter by status and agent and page newest first', async (t) => {
@@ -174,9 +214,15 @@ test('when requests are listed, then they filter by status and agent and page ne
   } while (cursor);
   t.deepEqual(seen, [...ids].reverse());
   const pending = await s.budget.ListBudgetRequests({ agent_id: agent.id, status: 'pending' }, { principal: viewer });
-  t.deepEqual(pending.items.map((r) => r.id), ids.slice(1).reverse());
+  t.deepEqual(
+    pending.items.map((r) => r.id),
+    ids.slice(1).reverse(),
+  );
   const rejected = await s.budget.ListBudgetRequests({ agent_id: agent.id, status: 'rejected' }, { principal: viewer });
-  t.deepEqual(rejected.items.map((r) => r.id), [ids[0]]);
+  t.deepEqual(
+    rejected.items.map((r) => r.id),
+    [ids[0]],
+  );
   t.is(await codeOf(s.budget.ListBudgetRequests({ status: 'maybe' }, { principal: viewer })), 'validation_failed');
   t.is(await codeOf(s.budget.GetBudgetRequest({ id: 'brq_nope' }, { principal: viewer })), 'not_found');
 });
@@ -210,9 +256,16 @@ test('when hundreds of requests exist, then the lists of all, of one status and 
   // Newest first: batches come in reverse order.
   const sorted = (ids: string[]) => [...ids].sort();
   for (let batch = 0; batch < 23; batch++) {
-    t.deepEqual(sorted(ours.slice(batch * 10, batch * 10 + 10)), sorted(asked.slice(220 - batch * 10, 230 - batch * 10)), `batch ${22 - batch}`);
+    t.deepEqual(
+      sorted(ours.slice(batch * 10, batch * 10 + 10)),
+      sorted(asked.slice(220 - batch * 10, 230 - batch * 10)),
+      `batch ${22 - batch}`,
+    );
   }
   t.deepEqual(sorted((await all({ status: 'rejected' })).filter((id) => asked.includes(id))), sorted(rejected));
   t.deepEqual(sorted(await all({ agent_id: b.agent.id })), sorted(asked.filter((_, i) => i % 3 === 0)));
-  t.deepEqual(sorted(await all({ agent_id: a.agent.id, status: 'pending' })), sorted(asked.filter((id, i) => i % 3 !== 0 && !rejected.includes(id))));
+  t.deepEqual(
+    sorted(await all({ agent_id: a.agent.id, status: 'pending' })),
+    sorted(asked.filter((id, i) => i % 3 !== 0 && !rejected.includes(id))),
+  );
 });

@@ -20,13 +20,24 @@ test('when 200 handshakes and usage reports hit one budget at once, then holds n
     s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 20_000 }, patient(as)),
   );
   const reports = Array.from({ length: 100 }, (_, i) =>
-    s.budget.ReportUsage({ lease_id: '', request_id: `direct-${i}`, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 5_000 }, patient(as)),
+    s.budget.ReportUsage(
+      {
+        lease_id: '',
+        request_id: `direct-${i}`,
+        provider: 'openai',
+        model: 'gpt-4o',
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_micros: 5_000,
+      },
+      patient(as),
+    ),
   );
   const [handshakeResults, direct] = await Promise.all([Promise.allSettled(handshakes), Promise.all(reports)]);
   const leases = handshakeResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const exhausted = handshakeResults.filter((r) => r.status === 'rejected');
   t.log(`wave 1: ${Date.now() - started} ms, ${leases.length} leases, ${exhausted.length} exhausted`);
-  for (const r of exhausted) t.is((r as PromiseRejectedResult).reason?.code, 'budget_exhausted');
+  for (const r of exhausted) t.is(r.reason?.code, 'budget_exhausted');
   t.true(leases.length > 0 && exhausted.length > 0, 'some handshakes were granted and some refused');
   const granted = leases.reduce((sum, l) => sum + l.granted_micros, 0);
   let charged = direct.reduce((sum, r) => sum + r.charged_micros, 0);
@@ -37,7 +48,18 @@ test('when 200 handshakes and usage reports hit one budget at once, then holds n
   const wave2 = await Promise.all([
     ...leases.flatMap((l, i) =>
       [`lease-${i}-a`, `lease-${i}-b`, `lease-${i}-a`].map((requestId) =>
-        s.budget.ReportUsage({ lease_id: l.lease_id, request_id: requestId, provider: 'openai', model: 'gpt-4o', input_tokens: 10, output_tokens: 10, cost_micros: 25_000 }, patient(as)),
+        s.budget.ReportUsage(
+          {
+            lease_id: l.lease_id,
+            request_id: requestId,
+            provider: 'openai',
+            model: 'gpt-4o',
+            input_tokens: 10,
+            output_tokens: 10,
+            cost_micros: 25_000,
+          },
+          patient(as),
+        ),
       ),
     ),
   ]);
@@ -56,11 +78,17 @@ test('when 200 handshakes and usage reports hit one budget at once, then holds n
 
 test('when holds and a limit raise race, then every hold fits the limit in force and the books balance', async (t) => {
   const { agent, as } = await createAgent(s, 200_000);
-  const request = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 300_000, justification: 'load test' }, { principal: member });
+  const request = await s.budget.CreateBudgetRequest(
+    { agent_id: agent.id, requested_micros: 300_000, justification: 'load test' },
+    { principal: member },
+  );
   const [holds] = await Promise.all([
     Promise.all(
       Array.from({ length: 100 }, () =>
-        s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(as)).then((h) => h.granted_micros, () => 0),
+        s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(as)).then(
+          (h) => h.granted_micros,
+          () => 0,
+        ),
       ),
     ),
     s.budget.ApproveBudgetRequest({ id: request.id, note: 'go' }, patient({ type: 'user', id: 'usr_approver', role: 'manager' })),

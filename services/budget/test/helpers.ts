@@ -157,11 +157,11 @@ export type LedgerCharge = ChargeOp & { agent_id: string; seq: number; day: stri
 /** Every charge in an agent's budget journal, in order: the usage ledger as stored. */
 export async function ledgerOf(db: Connection, agentId: string): Promise<LedgerCharge[]> {
   const entries = (await db.collection('budget_journal').find({ agent_id: agentId }).toArray()).map(entryOf);
-  entries.sort((a, b) => Number(a.seq) - Number(b.seq));
+  entries.sort((a, b) => a.seq - b.seq);
   return entries.flatMap((e) =>
     (e.ops as { type: string }[])
       .filter((op) => op.type === 'charge')
-      .map((op) => ({ ...(op as ChargeOp), agent_id: agentId, seq: Number(e.seq), day: String(e.day), at: e.at as Date })),
+      .map((op) => ({ ...(op as ChargeOp), agent_id: agentId, seq: e.seq, day: e.day, at: e.at })),
   );
 }
 

@@ -239,7 +239,7 @@ test('when an agent is still being created, then it is invisible', async (t) => 
     created_at: now,
     updated_at: now,
   });
-  const err = await s.budget.GetAgent({ id: agentId }, { principal: viewer }).catch((e: { code: string }) => e.code);
+  const err = await s.budget.GetAgent({ id: agentId }, { principal: viewer }).catch((e: unknown) => (e as { code: string }).code);
   t.is(err, 'not_found');
   const page = await s.budget.ListAgents({ page: { limit: 100 } }, { principal: viewer });
   t.false(page.items.some((a) => a.id === agentId));

@@ -32,27 +32,53 @@ test('when 400 reports (100 of them sent to both replicas at once) hit one budge
   const limit = usd(1);
   const { agent, as } = await createAgent(s, limit);
   // 300 distinct reports of 4,000 (1.2× the budget); the first 100 go to both replicas at the same time.
-  const calls = Array.from({ length: 300 }, (_, i) => `r-${i}`).flatMap((id, i) => (i < 100 ? [[id, 0], [id, 1]] : [[id, i]]) as [string, number][]);
+  const calls = Array.from({ length: 300 }, (_, i) => `r-${i}`).flatMap(
+    (id, i) =>
+      (i < 100
+        ? [
+            [id, 0],
+            [id, 1],
+          ]
+        : [[id, i]]) as [string, number][],
+  );
   const results = await Promise.all(
     calls.map(([id, i]) =>
-      via(i).ReportUsage({ lease_id: '', request_id: id, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 4_000 }, patient(as)),
+      via(i).ReportUsage(
+        { lease_id: '', request_id: id, provider: 'openai', model: 'gpt-4o', input_tokens: 0, output_tokens: 0, cost_micros: 4_000 },
+        patient(as),
+      ),
     ),
   );
   const byId = new Map<string, typeof results>();
   calls.forEach(([id], i) => byId.set(id, [...(byId.get(id) ?? []), results[i]]));
   for (const [id, answers] of byId) {
     t.is(answers.filter((r) => !r.duplicate).length, 1, `${id} charged once`);
-    t.true(answers.every((r) => r.charged_micros === answers[0].charged_micros), `${id}: both replicas tell the same charge`);
+    t.true(
+      answers.every((r) => r.charged_micros === answers[0].charged_micros),
+      `${id}: both replicas tell the same charge`,
+    );
   }
   const charged = results.filter((r) => !r.duplicate).reduce((sum, r) => sum + r.charged_micros, 0);
   t.is(charged, 300 * 4_000, 'every report charged once: nothing lost, nothing twice');
   const ledger = await ledgerOf(s.db, agent.id);
   t.is(ledger.length, 300);
   t.is(new Set(ledger.map((c) => c.request_id)).size, 300);
-  t.is(ledger.reduce((sum, c) => sum + chargedOf(c), 0), charged);
+  t.is(
+    ledger.reduce((sum, c) => sum + chargedOf(c), 0),
+    charged,
+  );
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: charged, reserved_micros: 0, remaining_micros: limit - charged });
-    t.deepEqual(await client.Reconcile({ id: agent.id }, { principal: budgetService }), { ok: true, ledger_spent_micros: charged, budget_spent_micros: charged });
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+      limit_micros: limit,
+      spent_micros: charged,
+      reserved_micros: 0,
+      remaining_micros: limit - charged,
+    });
+    t.deepEqual(await client.Reconcile({ id: agent.id }, { principal: budgetService }), {
+      ok: true,
+      ledger_spent_micros: charged,
+      budget_spent_micros: charged,
+    });
   }
 });
 
@@ -63,30 +89,59 @@ test('when 200 holds race across replicas and are then released twice each, then
     Array.from({ length: 200 }, (_, i) =>
       via(i)
         .Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(as))
-        .then((h) => h, (err: { code: string }) => err.code),
+        .then(
+          (h) => h,
+          (err: unknown) => (err as { code: string }).code,
+        ),
     ),
   );
   const granted = holds.filter((h): h is Exclude<typeof h, string> => typeof h !== 'string');
   t.true(holds.every((h) => typeof h !== 'string' || h === 'budget_exhausted'));
-  t.is(granted.reduce((sum, h) => sum + h.granted_micros, 0), limit, 'everything is held, nothing more');
-  t.deepEqual(await other.call.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: 0, reserved_micros: limit, remaining_micros: 0 });
+  t.is(
+    granted.reduce((sum, h) => sum + h.granted_micros, 0),
+    limit,
+    'everything is held, nothing more',
+  );
+  t.deepEqual(await other.call.GetBudget({ id: agent.id }, { principal: budgetService }), {
+    limit_micros: limit,
+    spent_micros: 0,
+    reserved_micros: limit,
+    remaining_micros: 0,
+  });
 
-  const releases = await Promise.all(granted.flatMap((h, i) => [0, 1].map((r) => via(i + r).ReleaseLease({ lease_id: h.lease_id }, patient(as)))));
-  t.is(releases.reduce((sum, r) => sum + r.released_micros, 0), limit, 'each hold is returned exactly once');
+  const releases = await Promise.all(
+    granted.flatMap((h, i) => [0, 1].map((r) => via(i + r).ReleaseLease({ lease_id: h.lease_id }, patient(as)))),
+  );
+  t.is(
+    releases.reduce((sum, r) => sum + r.released_micros, 0),
+    limit,
+    'each hold is returned exactly once',
+  );
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: limit, spent_micros: 0, reserved_micros: 0, remaining_micros: limit });
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+      limit_micros: limit,
+      spent_micros: 0,
+      reserved_micros: 0,
+      remaining_micros: limit,
+    });
   }
   t.true((await other.call.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
 });
 
 test('when ten managers approve one request on both replicas at once, then exactly one wins and the limit rises once', async (t) => {
   const { agent } = await createAgent(s, usd(10));
-  const r = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: usd(5), justification: 'replicas' }, { principal: member });
+  const r = await s.budget.CreateBudgetRequest(
+    { agent_id: agent.id, requested_micros: usd(5), justification: 'replicas' },
+    { principal: member },
+  );
   const outcomes = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       via(i)
         .ApproveBudgetRequest({ id: r.id, note: `approval ${i}` }, patient(i % 3 === 0 ? manager2 : manager))
-        .then(() => 'ok', (err: { code: string }) => err.code),
+        .then(
+          () => 'ok',
+          (err: unknown) => (err as { code: string }).code,
+        ),
     ),
   );
   t.is(outcomes.filter((o) => o === 'ok').length, 1);
@@ -96,18 +151,27 @@ test('when ten managers approve one request on both replicas at once, then exact
     t.is((await client.GetBudgetRequest({ id: r.id }, { principal: viewer })).status, 'approved');
   }
   const history = await other.call.GetBudgetHistory({ id: agent.id }, { principal: viewer });
-  t.deepEqual(history.items.map((h) => [h.old_limit_micros, h.new_limit_micros, h.request_id]), [[usd(10), usd(15), r.id]]);
+  t.deepEqual(
+    history.items.map((h) => [h.old_limit_micros, h.new_limit_micros, h.request_id]),
+    [[usd(10), usd(15), r.id]],
+  );
 });
 
 test('when holds on both replicas race with a limit raise, then every hold fits the limit in force and the books balance on both', async (t) => {
   const { agent, as } = await createAgent(s, 100_000);
-  const r = await s.budget.CreateBudgetRequest({ agent_id: agent.id, requested_micros: 50_000, justification: 'more' }, { principal: member });
+  const r = await s.budget.CreateBudgetRequest(
+    { agent_id: agent.id, requested_micros: 50_000, justification: 'more' },
+    { principal: member },
+  );
   const [holds] = await Promise.all([
     Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         via(i)
           .Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 2_000, for_proxy: true }, patient(as))
-          .then((h) => h.granted_micros, () => 0),
+          .then(
+            (h) => h.granted_micros,
+            () => 0,
+          ),
       ),
     ),
     other.call.ApproveBudgetRequest({ id: r.id, note: '' }, patient(manager)),
@@ -116,7 +180,12 @@ test('when holds on both replicas race with a limit raise, then every hold fits 
   // 200,000 asked: at least the first limit is held, never more than the raised one.
   t.true(held >= 100_000 && held <= 150_000, `held ${held}`);
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), { limit_micros: 150_000, spent_micros: 0, reserved_micros: held, remaining_micros: 150_000 - held });
+    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+      limit_micros: 150_000,
+      spent_micros: 0,
+      reserved_micros: held,
+      remaining_micros: 150_000 - held,
+    });
     t.true((await client.Reconcile({ id: agent.id }, { principal: budgetService })).ok);
   }
 });
@@ -125,7 +194,18 @@ test('when both replicas charge an agent, then spend analytics on either add up 
   const { agent, as } = await createAgent(s, usd(1));
   await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
-      via(i).ReportUsage({ lease_id: '', request_id: `a-${i}`, provider: 'openai', model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini', input_tokens: 10, output_tokens: 5, cost_micros: 1_000 }, patient(as)),
+      via(i).ReportUsage(
+        {
+          lease_id: '',
+          request_id: `a-${i}`,
+          provider: 'openai',
+          model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini',
+          input_tokens: 10,
+          output_tokens: 5,
+          cost_micros: 1_000,
+        },
+        patient(as),
+      ),
     ),
   );
   const expected = [
@@ -153,10 +233,16 @@ test('when an agent is renamed, described and disabled on both replicas at once,
   ]);
   for (const client of [s.budget, other.call]) {
     t.like(await client.GetAgent({ id: agent.id }, patient(viewer)), { name: 'renamed', description: 'described', disabled: true });
-    const hold = await client.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as)).catch((err: { code: string }) => err.code);
+    const hold = await client
+      .Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as))
+      .catch((err: unknown) => (err as { code: string }).code);
     t.is(hold, 'forbidden');
   }
   // Re-enabled on one replica, holds work again on the other at once.
   await other.call.UpdateAgent({ id: agent.id, disabled: false }, { principal: member });
-  t.is((await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as))).granted_micros, 1_000);
+  t.is(
+    (await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as)))
+      .granted_micros,
+    1_000,
+  );
 });

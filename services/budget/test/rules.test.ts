@@ -30,7 +30,7 @@ test('when a money variable is not a USD amount, then start-up fails naming it',
     ['DEFAULT_LEASE_USD', '0'],
   ]) {
     const err = t.throws(() => loadConfig({ ...base, [name]: value }), { instanceOf: ConfigError });
-    t.true(err!.message.includes(name), `${name}=${value}: ${err!.message}`);
+    t.true(err.message.includes(name), `${name}=${value}: ${err.message}`);
   }
 });
 
@@ -47,7 +47,11 @@ test('when a model is priced, then integer micro-dollars per million tokens are 
   t.is(table.costMicros('openai', 'gpt-4o', 1, 0), 3, '2.5 micro-dollars round up');
   t.is(table.costMicros('openai', 'gpt-4o', 0, 0), 0);
   // Which entry prices a model is the platform's rule (findModelPrice, tested there): here only that the table uses it.
-  t.is(table.costMicros('openai', 'gpt-4o-mini-2024-07-18', 1_000_000, 1_000_000), 750_000, 'a dated snapshot: priced as gpt-4o-mini, not gpt-4o');
+  t.is(
+    table.costMicros('openai', 'gpt-4o-mini-2024-07-18', 1_000_000, 1_000_000),
+    750_000,
+    'a dated snapshot: priced as gpt-4o-mini, not gpt-4o',
+  );
   t.is(table.costMicros('openai', 'gpt-4', 10 ** 12, 10 ** 12), 90_000_000_000_000, 'large counts stay exact');
   t.throws(() => table.costMicros('openai', 'davinci', 1, 1), { message: /No price/ });
   t.throws(() => table.costMicros('acme', 'gpt-4o', 1, 1), { message: /No price/ });
@@ -55,7 +59,9 @@ test('when a model is priced, then integer micro-dollars per million tokens are 
 
 test('when a price table is malformed, then it is refused', (t) => {
   t.throws(() => PriceTable.parse('{', 'x'), { message: /not valid JSON/ });
-  t.throws(() => PriceTable.parse('{"openai":{"m":{"input_per_million_micros":1.5,"output_per_million_micros":1}}}', 'x'), { message: /invalid/ });
+  t.throws(() => PriceTable.parse('{"openai":{"m":{"input_per_million_micros":1.5,"output_per_million_micros":1}}}', 'x'), {
+    message: /invalid/,
+  });
   t.throws(() => PriceTable.parse('{"openai":{"m":{"input_per_million_micros":1}}}', 'x'), { message: /invalid/ });
 });
 
@@ -95,13 +101,21 @@ test('when a gateway opens an escrow, then it gets what it asks within what rema
   t.is(decide(b, sync('e1', 3, 30_000)).ops.length, 0, 'a heartbeat that changes nothing writes nothing');
 });
 
-test("when a sync charges its calls, then each is taken from the escrow (past it and past the budget when the cost ran beyond), once, and the escrow is resized", (t) => {
+test('when a sync charges its calls, then each is taken from the escrow (past it and past the budget when the cost ran beyond), once, and the escrow is resized', (t) => {
   const b = budgetOf(50_000);
   decide(b, sync('e1', 1, 20_000));
   const charged = decide(b, sync('e1', 2, 5_000, [callCost('hld_a', 4_000), callCost('hld_b', 1_000, 'the client went away')]));
   t.like(charged.outcome, { status: 'open', escrow: 5_000 });
   t.deepEqual({ spent: b.spent, held: b.held, remaining: remainingOf(b) }, { spent: 5_000, held: 5_000, remaining: 40_000 });
-  t.like(charged.ops[0], { type: 'charge', op_id: 'call:hld_a', request_id: 'req-hld_a', hold_id: 'hld_a', escrow_id: 'e1', from_hold: 4_000, from_free: 0 });
+  t.like(charged.ops[0], {
+    type: 'charge',
+    op_id: 'call:hld_a',
+    request_id: 'req-hld_a',
+    hold_id: 'hld_a',
+    escrow_id: 'e1',
+    from_hold: 4_000,
+    from_free: 0,
+  });
   t.like(charged.ops[1], { whole_hold: 'the client went away' });
   decide(b, sync('e1', 2, 5_000, [callCost('hld_a', 4_000), callCost('hld_b', 1_000)]));
   t.is(b.spent, 5_000, 'a repeated sync is not charged twice');
@@ -138,13 +152,30 @@ test('when an escrow nobody synced expires, then it is charged whole and closed,
   t.like(decide(b, { type: 'charge_whole', id: 'e1', reason: 'expired' }).outcome, { op: { cost_micros: 3_000, whole_hold: 'expired' } });
   t.deepEqual({ spent: b.spent, held: b.held }, { spent: 3_000, held: 0 });
   t.is(decide(b, { type: 'charge_whole', id: 'e1', reason: 'expired' }).ops.length, 0);
-  t.like(decide(b, sync('e1', 2, 3_000, [callCost('hld_a', 100)])).outcome, { status: 'closed' }, "its gateway's late charges are paid already");
+  t.like(
+    decide(b, sync('e1', 2, 3_000, [callCost('hld_a', 100)])).outcome,
+    { status: 'closed' },
+    "its gateway's late charges are paid already",
+  );
   t.is(b.spent, 3_000);
 });
 
 test('when a usage report goes beyond its lease, then all of it is charged and what went past the budget is an overrun', (t) => {
   const b = budgetOf(1_000);
   decide(b, { type: 'hold', id: 'l1', requested: 600, provider: 'openai', expires_at: new Date() });
-  t.like(decide(b, { type: 'charge', op_id: 'u1', request_id: 'r1', hold_id: 'l1', provider: 'openai', model: 'm', input_tokens: 0, output_tokens: 0, cost_micros: 1_500 }).outcome, { charged: 1_500, overrun: 500 });
+  t.like(
+    decide(b, {
+      type: 'charge',
+      op_id: 'u1',
+      request_id: 'r1',
+      hold_id: 'l1',
+      provider: 'openai',
+      model: 'm',
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_micros: 1_500,
+    }).outcome,
+    { charged: 1_500, overrun: 500 },
+  );
   t.is(b.spent, 1_500);
 });

@@ -78,12 +78,17 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         log: rt.log,
       });
 
-      const identity = registration<IdentityHandlers>('tollgate.identity.v1.Identity', loadIdentity().Identity.service, {
-        ...authHandlers(deps),
-        ...keyHandlers(deps),
-        ...userHandlers(deps),
-        ...sessionHandlers(deps),
-      }, RPC_CALLERS.identity);
+      const identity = registration<IdentityHandlers>(
+        'tollgate.identity.v1.Identity',
+        loadIdentity().Identity.service,
+        {
+          ...authHandlers(deps),
+          ...keyHandlers(deps),
+          ...userHandlers(deps),
+          ...sessionHandlers(deps),
+        },
+        RPC_CALLERS.identity,
+      );
       return { services: [identity], onStop: async () => sweeper?.stop() };
     },
   });

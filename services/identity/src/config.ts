@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
 
 /** An unset variable and an empty one mean the same: not configured. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const aes256Key = z
   .string()

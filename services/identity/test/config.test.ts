@@ -38,7 +38,10 @@ test('when a variable is bad, then loading fails with a message naming it', (t) 
   ];
   for (const [override, name] of cases) {
     const err = t.throws(() => loadConfig({ ...base, ...override }), { instanceOf: ConfigError });
-    t.true(err?.problems.some((p) => p.startsWith(name)), `${JSON.stringify(override)} → ${err?.message}`);
+    t.true(
+      err?.problems.some((p) => p.startsWith(name)),
+      `${JSON.stringify(override)} → ${err?.message}`,
+    );
   }
 });
 

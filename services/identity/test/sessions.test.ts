@@ -27,7 +27,6 @@ const refresh = (refresh_token: string, extra: { csrf_token?: string; cookie_flo
 
 const active = async (session_id: string) => (await h.identity.CheckSession({ session_id }, as(gateway))).active;
 
-
 test('when a refresh token is used, then a new refresh token and CSRF token are issued for the same session as its next generation', async (t) => {
   const { auth, user } = await signedInUser();
   const next = await refresh(auth.refresh_token);
@@ -136,7 +135,10 @@ test('when a session is revoked, then its owner or an admin may, anyone else get
   t.false(await active(owner.auth.session_id));
 
   const events = (await h.audit('auth.session.revoked')).filter((e) => e.details.user_id === owner.user.id);
-  t.deepEqual(events.map((e) => e.actor.id), [owner.user.id, admin.id]);
+  t.deepEqual(
+    events.map((e) => e.actor.id),
+    [owner.user.id, admin.id],
+  );
 });
 
 test('when a user changes their password, then the current one must be right, the new one must meet the policy, and other sessions end', async (t) => {
@@ -149,7 +151,10 @@ test('when a user changes their password, then the current one must be right, th
     instanceOf: ForbiddenError,
   });
   t.is(wrong?.code, 'forbidden');
-  t.like((await h.audit('auth.password.change_failed')).find((e) => e.resource.id === user.id), { details: { reason: 'bad_password' } });
+  t.like(
+    (await h.audit('auth.password.change_failed')).find((e) => e.resource.id === user.id),
+    { details: { reason: 'bad_password' } },
+  );
   const weak = await t.throwsAsync(h.identity.ChangePassword({ current_password: PASSWORD, new_password: 'short' }, me), {
     instanceOf: ValidationError,
   });
@@ -199,7 +204,10 @@ test('when a session has expired, then it is inactive, its refresh token is toke
   const hourAgo = new Date(Date.now() - 60 * 60_000);
   // Just past the day of retention: the sweeper reads the cutoff's day on every pass (earlier days only until done).
   const dayAndMinuteAgo = new Date(Date.now() - (24 * 60 + 1) * 60_000);
-  for (const [id, at] of [[recent.auth.session_id, hourAgo], [old.auth.session_id, dayAndMinuteAgo]] as const) {
+  for (const [id, at] of [
+    [recent.auth.session_id, hourAgo],
+    [old.auth.session_id, dayAndMinuteAgo],
+  ] as const) {
     await sessions.updateOne({ _id: id }, { $set: { expires_at: at } });
     // The sweeper finds refresh tokens by the UTC day they expire on.
     await tokens.updateMany({ session_id: id }, { $set: { expires_at: at, expiry_day: Math.floor(at.getTime() / 86_400_000) } });

@@ -62,10 +62,13 @@ test('when a user signs in, then the access token is an ES256 JWT that verifies 
   const jwk = keys.find((k) => k.kid === header.kid)!;
   const publicKey = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as JsonWebKey, format: 'jwk' });
   for (const wrong of [{ audience: 'somebody-else' }, { issuer: 'somebody-else' }]) {
-    t.throws(() => jwt.verify(auth.access_token, publicKey, { algorithms: ['ES256'], issuer: 'tollgate', audience: 'tollgate-api', ...wrong }), {
-      any: true,
-      name: 'JsonWebTokenError',
-    });
+    t.throws(
+      () => jwt.verify(auth.access_token, publicKey, { algorithms: ['ES256'], issuer: 'tollgate', audience: 'tollgate-api', ...wrong }),
+      {
+        any: true,
+        name: 'JsonWebTokenError',
+      },
+    );
   }
 });
 
@@ -99,25 +102,33 @@ test('when an admin rotates the signing key, then new tokens use the new kid and
   t.like(stored, { status: 'retired', private_key: null });
 });
 
-test.serial('when signing keys are stored, then the private half is AES-256-GCM sealed under JWT_KEY_ENCRYPTION_KEY and a restart keeps using it', async (t) => {
-  const [active] = await h.db.collection<{ _id: string; public_jwk: { x: string }; private_key: { iv: string; data: string; tag: string } }>('signing_keys')
-    .find({ status: 'active' })
-    .toArray();
-  t.falsy((active.private_key as unknown as { d?: string }).d);
-  t.false(JSON.stringify(active).includes('PRIVATE KEY'));
+test.serial(
+  'when signing keys are stored, then the private half is AES-256-GCM sealed under JWT_KEY_ENCRYPTION_KEY and a restart keeps using it',
+  async (t) => {
+    const [active] = await h.db
+      .collection<{ _id: string; public_jwk: { x: string }; private_key: { iv: string; data: string; tag: string } }>('signing_keys')
+      .find({ status: 'active' })
+      .toArray();
+    t.falsy((active.private_key as unknown as { d?: string }).d);
+    t.false(JSON.stringify(active).includes('PRIVATE KEY'));
 
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(h.stack.secrets.JWT_KEY_ENCRYPTION_KEY, 'base64'), Buffer.from(active.private_key.iv, 'base64'));
-  decipher.setAAD(Buffer.from(active._id));
-  decipher.setAuthTag(Buffer.from(active.private_key.tag, 'base64'));
-  const der = Buffer.concat([decipher.update(Buffer.from(active.private_key.data, 'base64')), decipher.final()]);
-  const publicHalf = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
-  t.is(publicHalf.x, active.public_jwk.x);
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      Buffer.from(h.stack.secrets.JWT_KEY_ENCRYPTION_KEY, 'base64'),
+      Buffer.from(active.private_key.iv, 'base64'),
+    );
+    decipher.setAAD(Buffer.from(active._id));
+    decipher.setAuthTag(Buffer.from(active.private_key.tag, 'base64'));
+    const der = Buffer.concat([decipher.update(Buffer.from(active.private_key.data, 'base64')), decipher.final()]);
+    const publicHalf = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
+    t.is(publicHalf.x, active.public_jwk.x);
 
-  await h.stack.stop('identity');
-  await h.stack.start('identity');
-  const auth = await h.loginAdmin();
-  t.is(jwt.decode(auth.access_token, { complete: true })!.header.kid, active._id);
-});
+    await h.stack.stop('identity');
+    await h.stack.start('identity');
+    const auth = await h.loginAdmin();
+    t.is(jwt.decode(auth.access_token, { complete: true })!.header.kid, active._id);
+  },
+);
 
 test('when JWT_KEY_ENCRYPTION_KEY cannot open the stored keys, then loading them fails and says which variable is wrong', async (t) => {
   // The signer over the service's real key collection, as start() builds it, with another key.
@@ -130,5 +141,5 @@ test('when JWT_KEY_ENCRYPTION_KEY cannot open the stored keys, then loading them
     log: createLogger('identity-test', 'silent'),
   });
   const err = await t.throwsAsync(signer.init());
-  t.regex(err!.message, /JWT_KEY_ENCRYPTION_KEY cannot decrypt/);
+  t.regex(err.message, /JWT_KEY_ENCRYPTION_KEY cannot decrypt/);
 });

@@ -11,7 +11,7 @@ let raw: IdentityClient;
 
 test.before(async () => {
   h = await startIdentity();
-  raw = new (loadIdentity().Identity)(h.stack.addrs.identity, grpc.credentials.createInsecure()) as unknown as IdentityClient;
+  raw = new (loadIdentity().Identity)(h.stack.addrs.identity, grpc.credentials.createInsecure());
 });
 
 test.after.always(async () => {

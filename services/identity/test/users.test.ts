@@ -20,44 +20,53 @@ async function createAndLogin(role: 'admin' | 'manager' | 'member' | 'viewer', e
   return { user, auth, principal: userOf(auth) };
 }
 
-test.serial('when the service starts with BOOTSTRAP_ADMIN_* and no admin exists, then that admin is created once and audited', async (t) => {
-  const first = await h.audit('identity.admin.bootstrapped');
-  t.is(first.length, 1);
-  t.like(first[0], { actor: { type: 'service', id: 'identity' }, resource: { type: 'user' }, details: { email: h.admin.email } });
-  t.false(first[0].raw.includes(h.admin.password));
+test.serial(
+  'when the service starts with BOOTSTRAP_ADMIN_* and no admin exists, then that admin is created once and audited',
+  async (t) => {
+    const first = await h.audit('identity.admin.bootstrapped');
+    t.is(first.length, 1);
+    t.like(first[0], { actor: { type: 'service', id: 'identity' }, resource: { type: 'user' }, details: { email: h.admin.email } });
+    t.false(first[0].raw.includes(h.admin.password));
 
-  await h.stack.stop('identity');
-  await h.stack.start('identity');
+    await h.stack.stop('identity');
+    await h.stack.start('identity');
 
-  t.is((await h.audit('identity.admin.bootstrapped')).length, 1);
-  const admins = await h.identity.ListUsers({ role: 'admin', page: { limit: 100 } }, as(admin));
-  t.deepEqual(admins.items.map((u) => u.email), [h.admin.email]);
-});
+    t.is((await h.audit('identity.admin.bootstrapped')).length, 1);
+    const admins = await h.identity.ListUsers({ role: 'admin', page: { limit: 100 } }, as(admin));
+    t.deepEqual(
+      admins.items.map((u) => u.email),
+      [h.admin.email],
+    );
+  },
+);
 
-test.serial('when the only active admin is demoted, disabled or deleted, then it is refused with a conflict until another admin exists', async (t) => {
-  const self = admin.id;
-  for (const attempt of [
-    () => h.identity.UpdateUser({ id: self, role: 'member' }, as(admin)),
-    () => h.identity.UpdateUser({ id: self, disabled: true }, as(admin)),
-    () => h.identity.DeleteUser({ id: self }, as(admin)),
-  ]) {
-    const err = await t.throwsAsync(attempt(), { instanceOf: ConflictError });
-    t.is(err?.code, 'conflict');
-  }
+test.serial(
+  'when the only active admin is demoted, disabled or deleted, then it is refused with a conflict until another admin exists',
+  async (t) => {
+    const self = admin.id;
+    for (const attempt of [
+      () => h.identity.UpdateUser({ id: self, role: 'member' }, as(admin)),
+      () => h.identity.UpdateUser({ id: self, disabled: true }, as(admin)),
+      () => h.identity.DeleteUser({ id: self }, as(admin)),
+    ]) {
+      const err = await t.throwsAsync(attempt(), { instanceOf: ConflictError });
+      t.is(err?.code, 'conflict');
+    }
 
-  const second = await createAndLogin('admin');
-  const demoted = await h.identity.UpdateUser({ id: second.user.id, role: 'manager' }, as(admin));
-  t.is(demoted.role, 'manager');
-  await t.throwsAsync(h.identity.DeleteUser({ id: self }, as(admin)), { instanceOf: ConflictError });
+    const second = await createAndLogin('admin');
+    const demoted = await h.identity.UpdateUser({ id: second.user.id, role: 'manager' }, as(admin));
+    t.is(demoted.role, 'manager');
+    await t.throwsAsync(h.identity.DeleteUser({ id: self }, as(admin)), { instanceOf: ConflictError });
 
-  // A second *active* admin lifts the protection; a disabled one does not count.
-  const third = await h.identity.CreateUser({ email: uniqueEmail('admin'), password: PASSWORD, role: 'admin', name: '' }, as(admin));
-  await h.identity.UpdateUser({ id: third.id, disabled: true }, as(admin));
-  await t.throwsAsync(h.identity.UpdateUser({ id: self, role: 'member' }, as(admin)), { instanceOf: ConflictError });
-  await h.identity.UpdateUser({ id: third.id, disabled: false }, as(admin));
-  await h.identity.DeleteUser({ id: third.id }, as(admin));
-  t.pass();
-});
+    // A second *active* admin lifts the protection; a disabled one does not count.
+    const third = await h.identity.CreateUser({ email: uniqueEmail('admin'), password: PASSWORD, role: 'admin', name: '' }, as(admin));
+    await h.identity.UpdateUser({ id: third.id, disabled: true }, as(admin));
+    await t.throwsAsync(h.identity.UpdateUser({ id: self, role: 'member' }, as(admin)), { instanceOf: ConflictError });
+    await h.identity.UpdateUser({ id: third.id, disabled: false }, as(admin));
+    await h.identity.DeleteUser({ id: third.id }, as(admin));
+    t.pass();
+  },
+);
 
 test('when an admin creates a user, then the email is lower-cased, the name falls back to the local part, and user.created is audited', async (t) => {
   const email = uniqueEmail('Mixed.Case');
@@ -137,7 +146,9 @@ test('when users are listed, then admins and managers page through them with a c
   const member = (await createAndLogin('member')).principal;
   const listed: string[] = [];
   for (let i = 0; i < 3; i++) {
-    listed.push((await h.identity.CreateUser({ email: uniqueEmail('listed'), password: PASSWORD, role: 'viewer', name: '' }, as(admin))).id);
+    listed.push(
+      (await h.identity.CreateUser({ email: uniqueEmail('listed'), password: PASSWORD, role: 'viewer', name: '' }, as(admin))).id,
+    );
   }
   const seen: string[] = [];
   let cursor = '';
@@ -151,9 +162,15 @@ test('when users are listed, then admins and managers page through them with a c
   t.true(listed.every((id) => seen.includes(id)));
   // Other tests in this file create users concurrently; they may only appear after what was seen.
   const all = (await h.identity.ListUsers({ page: { limit: 100 } }, as(admin))).items.map((u) => u.id);
-  t.deepEqual(all.filter((id) => seen.includes(id)), seen);
+  t.deepEqual(
+    all.filter((id) => seen.includes(id)),
+    seen,
+  );
   // Creation order: the users this test created one after another appear in that order.
-  t.deepEqual(seen.filter((id) => listed.includes(id)), listed);
+  t.deepEqual(
+    seen.filter((id) => listed.includes(id)),
+    listed,
+  );
 
   const viewers = await h.identity.ListUsers({ role: 'viewer', page: { limit: 100 } }, as(admin));
   t.true(viewers.items.length >= 3);

@@ -21,7 +21,13 @@ export async function start(config: Readonly<ProviderKeyConfig>, logger?: Logger
     async setup(rt) {
       const store = new ProviderKeyStore(rt.db);
       const box = new SecretBox(config.PROVIDER_KEY_ENCRYPTION_KEYS);
-      const keys = new ProviderKeys({ store, box, audit: rt.audit, mutex: new KeyedMutex(), outbound: { allowPrivate: config.OUTBOUND_ALLOW_PRIVATE } });
+      const keys = new ProviderKeys({
+        store,
+        box,
+        audit: rt.audit,
+        mutex: new KeyedMutex(),
+        outbound: { allowPrivate: config.OUTBOUND_ALLOW_PRIVATE },
+      });
       const use = new KeyUse({
         store,
         box,
@@ -33,10 +39,15 @@ export async function start(config: Readonly<ProviderKeyConfig>, logger?: Logger
       const { ProviderKey } = loadProviderKey();
       return {
         services: [
-          registration<ProviderKeyHandlers>('tollgate.providerkey.v1.ProviderKey', ProviderKey.service, {
-            ...keyManagementHandlers(keys),
-            ...keyUseHandlers(use),
-          }, RPC_CALLERS['provider-key']),
+          registration<ProviderKeyHandlers>(
+            'tollgate.providerkey.v1.ProviderKey',
+            ProviderKey.service,
+            {
+              ...keyManagementHandlers(keys),
+              ...keyUseHandlers(use),
+            },
+            RPC_CALLERS['provider-key'],
+          ),
         ],
       };
     },

@@ -49,7 +49,9 @@ export async function reencryptAll(opts: ReencryptOptions): Promise<ReencryptRes
       try {
         // Re-seals the latest version; a key rotated (or deleted) meanwhile is left alone.
         committed = await store.commit(id, (current) =>
-          current.secret.kid === box.activeKid ? NO_CHANGE : { ...current, secret: box.seal(box.open(current.secret, id), id), updated_at: new Date() },
+          current.secret.kid === box.activeKid
+            ? NO_CHANGE
+            : { ...current, secret: box.seal(box.open(current.secret, id), id), updated_at: new Date() },
         );
       } catch (err) {
         if (!(err instanceof UndecryptableError)) throw err;

@@ -10,7 +10,12 @@ export const manager: Principal = { type: 'user', id: 'usr_manager', role: 'mana
 export const member: Principal = { type: 'user', id: 'usr_member', role: 'member' };
 export const budgetService: Principal = { type: 'service', id: 'budget' };
 export const gatewayService: Principal = { type: 'service', id: 'gateway' };
-export const agent: Principal = { type: 'agent', id: 'agt_1', ownerId: 'usr_member', scopes: ['usage:write', 'proxy:invoke', 'budgets:read'] };
+export const agent: Principal = {
+  type: 'agent',
+  id: 'agt_1',
+  ownerId: 'usr_member',
+  scopes: ['usage:write', 'proxy:invoke', 'budgets:read'],
+};
 
 export function tokenOf(owner: Principal, scopes: Principal['scopes']): Principal {
   return { type: 'token', id: owner.id, role: owner.role, scopes, tokenId: `tok_${owner.id}` };
@@ -45,9 +50,24 @@ export interface OutboxEvent {
 export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
   const docs = await db.collection('audit_outbox').find({}).sort({ created_at: 1 }).toArray();
   return docs.map((d) => {
-    const e = d.event as { action: string; actor: OutboxEvent['actor']; resource: OutboxEvent['resource']; outcome: string; details_json: string; request_id: string };
+    const e = d.event as {
+      action: string;
+      actor: OutboxEvent['actor'];
+      resource: OutboxEvent['resource'];
+      outcome: string;
+      details_json: string;
+      request_id: string;
+    };
     const details = JSON.parse(e.details_json) as Record<string, unknown>;
-    return { action: e.action, actor: e.actor, resource: e.resource, outcome: e.outcome, details, requestId: e.request_id, raw: JSON.stringify(d) };
+    return {
+      action: e.action,
+      actor: e.actor,
+      resource: e.resource,
+      outcome: e.outcome,
+      details,
+      requestId: e.request_id,
+      raw: JSON.stringify(d),
+    };
   });
 }
 
@@ -72,7 +92,7 @@ export async function startProviderKeyStack() {
     stack,
     pk: client.call,
     db,
-    async close() {
+    close: async () => {
       client.close();
       await db.close();
       await stack.close();

@@ -37,21 +37,38 @@ test('when the budget service asks for an IP token, then the agent runtime opens
   t.true(expiresAt >= before + 120_000 && expiresAt <= Date.now() + 120_000);
 
   const opened = decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_round' });
-  t.deepEqual(opened, { apiKey, baseUrl: 'https://api.groq.com/openai/v1', provider: 'groq', keyId: key.id, expiresAt: new Date(expiresAt) });
+  t.deepEqual(opened, {
+    apiKey,
+    baseUrl: 'https://api.groq.com/openai/v1',
+    provider: 'groq',
+    keyId: key.id,
+    expiresAt: new Date(expiresAt),
+  });
   t.throws(() => decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_other' }));
   t.throws(() => decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_round', now: expiresAt }));
 });
 
 test('when an IP token is issued, then provider_key.accessed and ip_token.issued are audited without secrets', async (t) => {
   const apiKey = openAiKey('ip02');
-  const key = await pk.CreateKey({ provider: 'audited', name: 'a', api_key: apiKey, base_url: 'https://llm.example.com' }, { principal: admin });
+  const key = await pk.CreateKey(
+    { provider: 'audited', name: 'a', api_key: apiKey, base_url: 'https://llm.example.com' },
+    { principal: admin },
+  );
   const res = await pk.IssueIpToken({ agent_id: 'agt_audit', provider: 'audited' }, { principal: budgetService });
   const events = (await outboxEvents(db)).filter((e) => e.resource.id === key.id && e.action !== 'provider_key.created');
   t.deepEqual(
     events.map((e) => [e.action, e.actor, e.details]),
     [
-      ['provider_key.accessed', { type: 'agent', id: 'agt_audit' }, { provider: 'audited', agent_id: 'agt_audit', purpose: 'ip_token', via: 'budget' }],
-      ['ip_token.issued', { type: 'agent', id: 'agt_audit' }, { agent_id: 'agt_audit', provider: 'audited', expires_at: res.expires_at, via: 'budget' }],
+      [
+        'provider_key.accessed',
+        { type: 'agent', id: 'agt_audit' },
+        { provider: 'audited', agent_id: 'agt_audit', purpose: 'ip_token', via: 'budget' },
+      ],
+      [
+        'ip_token.issued',
+        { type: 'agent', id: 'agt_audit' },
+        { agent_id: 'agt_audit', provider: 'audited', expires_at: res.expires_at, via: 'budget' },
+      ],
     ],
   );
   for (const e of events) {
@@ -65,22 +82,43 @@ test('when no TTL is asked for, then the configured default applies; a TTL beyon
   const res = await pk.IssueIpToken({ agent_id: 'agt_ttl', provider: 'ttl' }, { principal: budgetService });
   const ttl = Date.parse(res.expires_at) - Date.now();
   t.true(ttl > 890_000 && ttl <= 900_000, String(ttl));
-  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_ttl', provider: 'ttl', ttl_seconds: 86_401 }, { principal: budgetService })), 'validation_failed');
-  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_ttl', provider: 'ttl', ttl_seconds: -5 }, { principal: budgetService })), 'validation_failed');
+  t.is(
+    await codeOf(pk.IssueIpToken({ agent_id: 'agt_ttl', provider: 'ttl', ttl_seconds: 86_401 }, { principal: budgetService })),
+    'validation_failed',
+  );
+  t.is(
+    await codeOf(pk.IssueIpToken({ agent_id: 'agt_ttl', provider: 'ttl', ttl_seconds: -5 }, { principal: budgetService })),
+    'validation_failed',
+  );
   t.is(await codeOf(pk.IssueIpToken({ agent_id: '', provider: 'ttl' }, { principal: budgetService })), 'validation_failed');
 });
 
 test('when a bound is given, then the IP token ends there even if the TTL runs longer; a bound that has passed or is not a time is refused', async (t) => {
-  await pk.CreateKey({ provider: 'bounded', name: 'b', api_key: openAiKey(), base_url: 'https://bounded.example.com' }, { principal: admin });
+  await pk.CreateKey(
+    { provider: 'bounded', name: 'b', api_key: openAiKey(), base_url: 'https://bounded.example.com' },
+    { principal: admin },
+  );
   const notAfter = new Date(Date.now() + 30_500).toISOString();
-  const res = await pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 31, not_after: notAfter }, { principal: budgetService });
+  const res = await pk.IssueIpToken(
+    { agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 31, not_after: notAfter },
+    { principal: budgetService },
+  );
   t.is(res.expires_at, notAfter);
   t.deepEqual(decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_bound' }).expiresAt, new Date(notAfter));
-  const later = await pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 5, not_after: notAfter }, { principal: budgetService });
+  const later = await pk.IssueIpToken(
+    { agent_id: 'agt_bound', provider: 'bounded', ttl_seconds: 5, not_after: notAfter },
+    { principal: budgetService },
+  );
   t.true(Date.parse(later.expires_at) < Date.parse(notAfter), 'the shorter of the two wins');
   const past = new Date(Date.now() - 1_000).toISOString();
-  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: past }, { principal: budgetService })), 'validation_failed');
-  t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: 'tomorrow' }, { principal: budgetService })), 'validation_failed');
+  t.is(
+    await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: past }, { principal: budgetService })),
+    'validation_failed',
+  );
+  t.is(
+    await codeOf(pk.IssueIpToken({ agent_id: 'agt_bound', provider: 'bounded', not_after: 'tomorrow' }, { principal: budgetService })),
+    'validation_failed',
+  );
   const issued = (await outboxEvents(db)).filter((e) => e.action === 'ip_token.issued' && e.details.agent_id === 'agt_bound');
   t.is(issued.length, 2, 'a refused bound decrypts nothing and issues nothing');
 });
@@ -94,9 +132,15 @@ test('when anyone but a service asks to decrypt a key, then it is forbidden', as
 });
 
 test('when the proxy resolves a key, then it gets the newest enabled key of the provider and the access is audited', async (t) => {
-  const older = await pk.CreateKey({ provider: 'proxied', name: 'old', api_key: openAiKey('old9'), base_url: 'https://p.example.com' }, { principal: admin });
+  const older = await pk.CreateKey(
+    { provider: 'proxied', name: 'old', api_key: openAiKey('old9'), base_url: 'https://p.example.com' },
+    { principal: admin },
+  );
   const newerKey = openAiKey('new9');
-  const newer = await pk.CreateKey({ provider: 'proxied', name: 'new', api_key: newerKey, base_url: 'https://p2.example.com' }, { principal: admin });
+  const newer = await pk.CreateKey(
+    { provider: 'proxied', name: 'new', api_key: newerKey, base_url: 'https://p2.example.com' },
+    { principal: admin },
+  );
   const res = await pk.ResolveForProxy({ provider: 'proxied', agent_id: 'agt_proxy' }, { principal: gatewayService });
   t.deepEqual(res, { key_id: newer.id, api_key: newerKey, base_url: 'https://p2.example.com' });
 
@@ -106,21 +150,30 @@ test('when the proxy resolves a key, then it gets the newest enabled key of the 
   t.is(fallback.api_key, openAiKey('old9'));
 
   const accessed = (await outboxEvents(db)).filter((e) => e.action === 'provider_key.accessed' && e.details.agent_id === 'agt_proxy');
-  t.deepEqual(accessed.map((e) => [e.resource.id, e.actor, e.details.purpose, e.details.via]), [
-    [newer.id, { type: 'agent', id: 'agt_proxy' }, 'proxy', 'gateway'],
-    [older.id, { type: 'agent', id: 'agt_proxy' }, 'proxy', 'gateway'],
-  ]);
+  t.deepEqual(
+    accessed.map((e) => [e.resource.id, e.actor, e.details.purpose, e.details.via]),
+    [
+      [newer.id, { type: 'agent', id: 'agt_proxy' }, 'proxy', 'gateway'],
+      [older.id, { type: 'agent', id: 'agt_proxy' }, 'proxy', 'gateway'],
+    ],
+  );
 });
 
 test('when a provider has no enabled key, then IssueIpToken and ResolveForProxy answer not_found', async (t) => {
-  const only = await pk.CreateKey({ provider: 'off', name: 'o', api_key: openAiKey(), base_url: 'https://off.example.com' }, { principal: admin });
+  const only = await pk.CreateKey(
+    { provider: 'off', name: 'o', api_key: openAiKey(), base_url: 'https://off.example.com' },
+    { principal: admin },
+  );
   await pk.UpdateKey({ id: only.id, disabled: true }, { principal: admin });
   t.is(await codeOf(pk.IssueIpToken({ agent_id: 'agt_1', provider: 'off' }, { principal: budgetService })), 'not_found');
   t.is(await codeOf(pk.ResolveForProxy({ agent_id: 'agt_1', provider: 'none-at-all' }, { principal: gatewayService })), 'not_found');
 });
 
 test('when a key is rotated, then new IP tokens carry the new key', async (t) => {
-  const key = await pk.CreateKey({ provider: 'rotating', name: 'r', api_key: openAiKey('r001'), base_url: 'https://r.example.com' }, { principal: admin });
+  const key = await pk.CreateKey(
+    { provider: 'rotating', name: 'r', api_key: openAiKey('r001'), base_url: 'https://r.example.com' },
+    { principal: admin },
+  );
   await pk.RotateKey({ id: key.id, api_key: openAiKey('r002') }, { principal: admin });
   const res = await pk.IssueIpToken({ agent_id: 'agt_rot', provider: 'rotating' }, { principal: budgetService });
   t.is(decryptIpToken(res.ip_token, stack.secrets.IP_TOKEN_KEY, { agentId: 'agt_rot' }).apiKey, openAiKey('r002'));

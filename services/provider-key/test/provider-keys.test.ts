@@ -1,7 +1,6 @@
 import test from 'ava';
 import type { Connection } from 'mongoose';
 import { AppError } from '@tollgate/platform';
-import type { Stack } from '../../../test/support/stack.js';
 import {
   admin,
   agent,
@@ -16,13 +15,12 @@ import {
   type ProviderKeyClient,
 } from './helpers.js';
 
-let stack: Stack;
 let pk: ProviderKeyClient;
 let db: Connection;
 let close: () => Promise<void>;
 
 test.before(async () => {
-  ({ stack, pk, db, close } = await startProviderKeyStack());
+  ({ pk, db, close } = await startProviderKeyStack());
 });
 test.after.always(() => close?.());
 
@@ -45,7 +43,10 @@ test('when an admin creates a key, then the response shows the mask and never th
 
 test('when a key is created, then provider_key.created is audited with the caller and without the key', async (t) => {
   const apiKey = openAiKey('aud1');
-  const info = await pk.CreateKey({ provider: 'anthropic', name: 'claude', api_key: apiKey }, { principal: admin, requestId: 'req-create-1' });
+  const info = await pk.CreateKey(
+    { provider: 'anthropic', name: 'claude', api_key: apiKey },
+    { principal: admin, requestId: 'req-create-1' },
+  );
   const events = (await outboxEvents(db)).filter((e) => e.resource.id === info.id);
   t.is(events.length, 1);
   t.is(events[0].action, 'provider_key.created');
@@ -106,7 +107,10 @@ test('when a key is updated, then only the given fields change and the change is
   t.is(renamed.name, 'after');
   t.false(renamed.disabled);
   t.is(renamed.base_url, info.base_url);
-  const disabled = await pk.UpdateKey({ id: info.id, disabled: true, base_url: 'https://proxy.example.com/v1/', api_key: openAiKey('moved') }, { principal: admin });
+  const disabled = await pk.UpdateKey(
+    { id: info.id, disabled: true, base_url: 'https://proxy.example.com/v1/', api_key: openAiKey('moved') },
+    { principal: admin },
+  );
   t.true(disabled.disabled);
   t.is(disabled.name, 'after');
   t.is(disabled.base_url, 'https://proxy.example.com/v1');
@@ -138,7 +142,10 @@ test('when a key is deleted, then it is gone and the deletion is audited', async
   t.is(await codeOf(pk.GetKey({ id: info.id }, { principal: admin })), 'not_found');
   t.is(await codeOf(pk.DeleteKey({ id: info.id }, { principal: admin })), 'not_found');
   const events = (await outboxEvents(db)).filter((e) => e.resource.id === info.id);
-  t.deepEqual(events.map((e) => e.action), ['provider_key.created', 'provider_key.deleted']);
+  t.deepEqual(
+    events.map((e) => e.action),
+    ['provider_key.created', 'provider_key.deleted'],
+  );
 });
 
 test('when the input is invalid, then it is rejected with validation_failed naming the field, and no key value is echoed', async (t) => {
@@ -164,7 +171,10 @@ test('when the input is invalid, then it is rejected with validation_failed nami
   await bad({ base_url: 'http://api.example.com/v1' }, 'base_url');
   await bad({ base_url: 'https://user:pw@example.com' }, 'base_url');
   await bad({ provider: 'acme', base_url: '' }, 'base_url');
-  const local = await pk.CreateKey({ provider: 'acme', name: 'local', api_key: openAiKey(), base_url: 'http://127.0.0.1:9999/v1' }, { principal: admin });
+  const local = await pk.CreateKey(
+    { provider: 'acme', name: 'local', api_key: openAiKey(), base_url: 'http://127.0.0.1:9999/v1' },
+    { principal: admin },
+  );
   t.is(local.base_url, 'http://127.0.0.1:9999/v1');
 });
 

@@ -71,45 +71,68 @@ function runCommand(env: Record<string, string>): Promise<number> {
 }
 
 // One story, in order: the keyring changes over time.
-test.serial('when the active key changes, then old records still decrypt, reencrypt moves them all, and the old key can be dropped', async (t) => {
-  const client = providerKeyClient(stack);
-  const providers = ['p-one', 'p-two', 'p-three'];
-  const plaintexts = providers.map((_, i) => openAiKey(`re0${i}`));
-  for (const [i, provider] of providers.entries()) {
-    await client.call.CreateKey({ provider, name: provider, api_key: plaintexts[i], base_url: 'https://llm.example.com' }, { principal: admin });
-  }
-  client.close();
-  const before = await sealed();
-  t.deepEqual(before.map((d) => d.secret.kid), ['k1', 'k1', 'k1']);
+test.serial(
+  'when the active key changes, then old records still decrypt, reencrypt moves them all, and the old key can be dropped',
+  async (t) => {
+    const client = providerKeyClient(stack);
+    const providers = ['p-one', 'p-two', 'p-three'];
+    const plaintexts = providers.map((_, i) => openAiKey(`re0${i}`));
+    for (const [i, provider] of providers.entries()) {
+      await client.call.CreateKey(
+        { provider, name: provider, api_key: plaintexts[i], base_url: 'https://llm.example.com' },
+        { principal: admin },
+      );
+    }
+    client.close();
+    const before = await sealed();
+    t.deepEqual(
+      before.map((d) => d.secret.kid),
+      ['k1', 'k1', 'k1'],
+    );
 
-  // k2 becomes active; k1 stays listed for decryption.
-  await restartWith(`${k2},${k1}`);
-  t.deepEqual(await resolveAll(providers), plaintexts);
+    // k2 becomes active; k1 stays listed for decryption.
+    await restartWith(`${k2},${k1}`);
+    t.deepEqual(await resolveAll(providers), plaintexts);
 
-  // A key under an unknown kid is reported, and nothing is touched.
-  const refused = await reencryptAll({ conn: db, keyring: parseKeyring(k3), log });
-  t.deepEqual(refused, { checked: 3, reencrypted: 0, skipped: 0, failed: before.map((d) => d._id) });
-  t.deepEqual(await sealed(), before);
+    // A key under an unknown kid is reported, and nothing is touched.
+    const refused = await reencryptAll({ conn: db, keyring: parseKeyring(k3), log });
+    t.deepEqual(refused, { checked: 3, reencrypted: 0, skipped: 0, failed: before.map((d) => d._id) });
+    t.deepEqual(await sealed(), before);
 
-  const result = await reencryptAll({ conn: db, keyring: parseKeyring(`${k2},${k1}`), log });
-  t.deepEqual(result, { checked: 3, reencrypted: 3, skipped: 0, failed: [] });
-  const after = await sealed();
-  t.deepEqual(after.map((d) => d.secret.kid), ['k2', 'k2', 'k2']);
-  for (const [i, doc] of after.entries()) {
-    t.not(doc.secret.nonce, before[i].secret.nonce, 'a fresh nonce');
-    t.not(doc.secret.ct, before[i].secret.ct);
-  }
+    const result = await reencryptAll({ conn: db, keyring: parseKeyring(`${k2},${k1}`), log });
+    t.deepEqual(result, { checked: 3, reencrypted: 3, skipped: 0, failed: [] });
+    const after = await sealed();
+    t.deepEqual(
+      after.map((d) => d.secret.kid),
+      ['k2', 'k2', 'k2'],
+    );
+    for (const [i, doc] of after.entries()) {
+      t.not(doc.secret.nonce, before[i].secret.nonce, 'a fresh nonce');
+      t.not(doc.secret.ct, before[i].secret.ct);
+    }
 
-  // Nothing is left under k1: the service runs without it.
-  t.deepEqual(await reencryptAll({ conn: db, keyring: parseKeyring(`${k2},${k1}`), log }), { checked: 0, reencrypted: 0, skipped: 0, failed: [] });
-  await restartWith(k2);
-  t.deepEqual(await resolveAll(providers), plaintexts);
-});
+    // Nothing is left under k1: the service runs without it.
+    t.deepEqual(await reencryptAll({ conn: db, keyring: parseKeyring(`${k2},${k1}`), log }), {
+      checked: 0,
+      reencrypted: 0,
+      skipped: 0,
+      failed: [],
+    });
+    await restartWith(k2);
+    t.deepEqual(await resolveAll(providers), plaintexts);
+  },
+);
 
 test.serial('when the reencrypt command is run from the shell, then it moves every record to the active key', async (t) => {
-  t.deepEqual((await sealed()).map((d) => d.secret.kid), ['k2', 'k2', 'k2']);
+  t.deepEqual(
+    (await sealed()).map((d) => d.secret.kid),
+    ['k2', 'k2', 'k2'],
+  );
   t.is(await runCommand({ PROVIDER_KEY_ENCRYPTION_KEYS: `${k3},${k2}` }), 0);
-  t.deepEqual((await sealed()).map((d) => d.secret.kid), ['k3', 'k3', 'k3']);
+  t.deepEqual(
+    (await sealed()).map((d) => d.secret.kid),
+    ['k3', 'k3', 'k3'],
+  );
   await restartWith(k3);
   t.is((await resolveAll(['p-two']))[0], openAiKey('re01'));
   // A keyring that cannot open the records: exit code 1, records unchanged.

@@ -15,7 +15,10 @@ test.before(async () => {
   const started = await startProviderKeyStack();
   ({ stack, db } = started);
   const replica = await stack.startReplica('provider-key');
-  const second = createServiceClient(loadProviderKey().ProviderKey, replica.addr, { issuer: 'test', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+  const second = createServiceClient(loadProviderKey().ProviderKey, replica.addr, {
+    issuer: 'test',
+    secret: stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   replicas = [started.pk, second.call];
   close = async () => {
     second.close();
@@ -58,13 +61,18 @@ const move = (requestId: string, baseUrl: string, apiKey: string): Change => ({
 });
 
 async function createKey(provider: string, apiKey: string) {
-  const info = await replicas[0].CreateKey({ provider, name: 'original', api_key: apiKey, base_url: 'https://llm.example.com/v1' }, { principal: admin });
+  const info = await replicas[0].CreateKey(
+    { provider, name: 'original', api_key: apiKey, base_url: 'https://llm.example.com/v1' },
+    { principal: admin },
+  );
   return { id: info.id, start: { name: info.name, disabled: info.disabled, base_url: info.base_url, masked: info.masked } };
 }
 
 /** Sends every change at once, alternating replicas; returns the codes in order. */
 function race(id: string, changes: Change[]): Promise<string[]> {
-  return Promise.all(changes.map((c, i) => codeOf(c.send(replicas[i % 2], id, { principal: admin, requestId: c.requestId, deadlineMs: 30_000 }))));
+  return Promise.all(
+    changes.map((c, i) => codeOf(c.send(replicas[i % 2], id, { principal: admin, requestId: c.requestId, deadlineMs: 30_000 }))),
+  );
 }
 
 /** The key's change events in version order, each with the request that made it. */
@@ -85,7 +93,11 @@ test('when rotations, disables, enables and patches of one key race on two repli
     ...Array.from({ length: 3 }, (_, i) => move(`url-${i}`, `https://b${i}.example.com/v1`, openAiKey(`ur0${i}`))),
   ];
 
-  t.deepEqual(await race(id, changes), changes.map(() => 'ok'), 'every change is acknowledged');
+  t.deepEqual(
+    await race(id, changes),
+    changes.map(() => 'ok'),
+    'every change is acknowledged',
+  );
 
   const events = await changeEvents(id);
   t.deepEqual(
@@ -116,7 +128,10 @@ test('when a disable races with rotations and renames on two replicas, then the 
     ...Array.from({ length: 4 }, (_, i) => patch(`name-${i}`, { name: `renamed-${i}` })),
   ];
 
-  t.deepEqual(await race(id, changes), changes.map(() => 'ok'));
+  t.deepEqual(
+    await race(id, changes),
+    changes.map(() => 'ok'),
+  );
 
   for (const pk of replicas) {
     t.true((await pk.GetKey({ id }, { principal: admin })).disabled, 'no rotation or rename undid the disable');
@@ -144,12 +159,24 @@ test('when a delete races with rotations and patches on two replicas, then whate
 
   const codes = await race(id, changes);
 
-  t.true(codes.every((c) => c === 'ok' || c === 'not_found'), codes.join());
+  t.true(
+    codes.every((c) => c === 'ok' || c === 'not_found'),
+    codes.join(),
+  );
   t.is(codes[4], 'ok', 'the delete is acknowledged');
   const events = await changeEvents(id);
-  t.deepEqual(events.map((e) => e.requestId).sort(), changes.filter((_, i) => codes[i] === 'ok').map((c) => c.requestId).sort());
+  t.deepEqual(
+    events.map((e) => e.requestId).sort(),
+    changes
+      .filter((_, i) => codes[i] === 'ok')
+      .map((c) => c.requestId)
+      .sort(),
+  );
   t.is(events.at(-1)!.action, 'provider_key.deleted', 'every acknowledged change has a lower version than the delete');
-  t.deepEqual(events.map((e) => e.details.version), events.map((_, i) => i + 2));
+  t.deepEqual(
+    events.map((e) => e.details.version),
+    events.map((_, i) => i + 2),
+  );
   for (const pk of replicas) {
     t.is(await codeOf(pk.GetKey({ id }, { principal: admin })), 'not_found');
     t.is(await codeOf(pk.ResolveForProxy({ provider: 'race-delete', agent_id: 'agt_race' }, { principal: gatewayService })), 'not_found');

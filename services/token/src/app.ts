@@ -39,7 +39,9 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
       const changed = async (id: string) => {
         cache.invalidate(id);
         // Unannounced, the change still reaches other replicas' caches within TOKEN_CACHE_MS.
-        await feed.append(id).catch((err: unknown) => rt.log.warn({ err: (err as Error).message, token_id: id }, 'token change not announced'));
+        await feed
+          .append(id)
+          .catch((err: unknown) => rt.log.warn({ err: (err as Error).message, token_id: id }, 'token change not announced'));
       };
       const introspector = new Introspector({
         store: cache,
@@ -90,10 +92,15 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
       const { Token } = loadToken();
       return {
         services: [
-          registration<TokenHandlers>('tollgate.token.v1.Token', Token.service, {
-            ...tokenHandlers(lifecycle),
-            ...introspectHandlers(introspector),
-          }, RPC_CALLERS.token),
+          registration<TokenHandlers>(
+            'tollgate.token.v1.Token',
+            Token.service,
+            {
+              ...tokenHandlers(lifecycle),
+              ...introspectHandlers(introspector),
+            },
+            RPC_CALLERS.token,
+          ),
         ],
         async onStop() {
           seeder?.stop();

@@ -21,12 +21,19 @@ test('when tokens pass their expiry, then the sweeper marks them expired and aud
   await eventually(async () => (await tokens.findOne({ _id: due.token!.id as never }))?.status === 'expired', 5_000);
   const audit = await h.audit('token.expired', due.token!.id);
   t.is(audit.length, 1);
-  t.like(audit[0], { actor: { type: 'service', id: 'token' }, resource: { type: 'token', id: due.token!.id }, details: { owner_id: member.id } });
+  t.like(audit[0], {
+    actor: { type: 'service', id: 'token' },
+    resource: { type: 'token', id: due.token!.id },
+    details: { owner_id: member.id },
+  });
   await sleep(500);
   t.is((await h.audit('token.expired', due.token!.id)).length, 1, 'later sweeps do not audit it again');
   t.is((await tokens.findOne({ _id: live.token!.id as never }))?.status, 'active');
   const expired = await h.token.ListTokens({ status: 'expired', page: { limit: 10 } }, as(member));
-  t.deepEqual(expired.items.map((i) => i.id), [due.token!.id]);
+  t.deepEqual(
+    expired.items.map((i) => i.id),
+    [due.token!.id],
+  );
 });
 
 test('when BOOTSTRAP_TOKEN is set, then it is stored once for the bootstrap admin, audited token.seeded, and not revived after revocation', async (t) => {
@@ -79,8 +86,8 @@ test('when a malformed BOOTSTRAP_TOKEN is configured, then the service refuses t
   t.is(loadConfig({ ...base, BOOTSTRAP_TOKEN: good }).BOOTSTRAP_TOKEN, good);
   for (const bad of [good.slice(0, -1) + (good.endsWith('a') ? 'b' : 'a'), formatToken('agent', newTokenId(), newSecret())]) {
     const err = t.throws(() => loadConfig({ ...base, BOOTSTRAP_TOKEN: bad }));
-    t.regex(err!.message, /BOOTSTRAP_TOKEN/);
-    t.false(err!.message.includes(bad));
+    t.regex(err.message, /BOOTSTRAP_TOKEN/);
+    t.false(err.message.includes(bad));
   }
   t.throws(() => loadConfig({ ...base, TOKEN_PEPPER: 'short' }), { message: /TOKEN_PEPPER/ });
   t.throws(() => loadConfig({ ...base, OWNER_CACHE_MS: '5000' }), { message: /OWNER_CACHE_MS/ });
@@ -108,7 +115,7 @@ test('when a token is used many times, then last_used_at is written in one flush
   for (const id of [a.token!.id, b.token!.id]) {
     const stored = await lastUsed.findOne({ _id: id });
     t.truthy(stored?.last_used_at);
-    t.true(Math.abs(stored!.last_used_at!.getTime() - lastCall) < 2_000);
+    t.true(Math.abs(stored!.last_used_at.getTime() - lastCall) < 2_000);
   }
 
   // With a short interval the times arrive on their own, and never move backwards.

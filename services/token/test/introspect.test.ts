@@ -118,19 +118,32 @@ test("when the owner's role is lowered, then the token's effective scopes narrow
   t.deepEqual((await introspect(created.secret)).scopes, ['users:read', 'agents:read', 'budgets:read', 'keys:read']);
 
   await h.identity.UpdateUser({ id: manager.id, role: 'viewer' }, as(h.admin));
-  const narrowed = await eventually(async () => {
-    const r = await introspect(created.secret);
-    return r.owner_role === 'viewer' ? r : null;
-  }, 1_500, 20);
+  const narrowed = await eventually(
+    async () => {
+      const r = await introspect(created.secret);
+      return r.owner_role === 'viewer' ? r : null;
+    },
+    1_500,
+    20,
+  );
   t.deepEqual(narrowed.scopes, ['agents:read', 'budgets:read']);
   t.true(narrowed.active);
   // The token itself keeps what it was given: promoting the owner back restores it.
-  t.deepEqual((await h.token.GetToken({ id: created.token!.id }, as(h.admin))).scopes, ['users:read', 'agents:read', 'budgets:read', 'keys:read']);
+  t.deepEqual((await h.token.GetToken({ id: created.token!.id }, as(h.admin))).scopes, [
+    'users:read',
+    'agents:read',
+    'budgets:read',
+    'keys:read',
+  ]);
   await h.identity.UpdateUser({ id: manager.id, role: 'manager' }, as(h.admin));
-  const restored = await eventually(async () => {
-    const r = await introspect(created.secret);
-    return r.owner_role === 'manager' ? r : null;
-  }, 1_500, 20);
+  const restored = await eventually(
+    async () => {
+      const r = await introspect(created.secret);
+      return r.owner_role === 'manager' ? r : null;
+    },
+    1_500,
+    20,
+  );
   t.deepEqual(restored.scopes, ['users:read', 'agents:read', 'budgets:read', 'keys:read']);
 });
 
@@ -158,8 +171,14 @@ test('when the owner is deleted, then the token is inactive', async (t) => {
 });
 
 test('when a token is revoked through one replica, then another replica refuses it within its cache sync interval', async (t) => {
-  const other = await start(loadConfig({ ...h.stack.env.token, GRPC_PORT: '0', TOKEN_CACHE_SYNC_MS: '100' }), createLogger('token-2', 'silent'));
-  const client = createServiceClient(loadToken().Token, `127.0.0.1:${other.port}`, { issuer: 'test', secret: h.stack.secrets.SERVICE_TOKEN_SECRET });
+  const other = await start(
+    loadConfig({ ...h.stack.env.token, GRPC_PORT: '0', TOKEN_CACHE_SYNC_MS: '100' }),
+    createLogger('token-2', 'silent'),
+  );
+  const client = createServiceClient(loadToken().Token, `127.0.0.1:${other.port}`, {
+    issuer: 'test',
+    secret: h.stack.secrets.SERVICE_TOKEN_SECRET,
+  });
   t.teardown(async () => {
     client.close();
     await other.stop();

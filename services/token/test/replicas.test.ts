@@ -68,20 +68,27 @@ test('when a revocation races rotations, updates and last-use writes on two repl
     const uses = replicas.flatMap((r) => Array.from({ length: 5 }, () => activeOn(r, created.secret)));
     const [revoked, ...rest] = await Promise.all([
       codeOf(revoker.RevokeToken({ id }, as(owner))),
-      other.RotateToken({ id, grace_seconds: 60 }, as(owner)).then((r) => r.secret, () => ''),
+      other.RotateToken({ id, grace_seconds: 60 }, as(owner)).then(
+        (r) => r.secret,
+        () => '',
+      ),
       codeOf(other.UpdateToken({ id, scopes: ['tokens:read'], set_scopes: true }, as(owner))),
       codeOf(revoker.UpdateToken({ id, name: `renamed ${round}` }, as(owner))),
       ...uses,
     ]);
     t.is(revoked, 'ok');
-    const secrets = [created.secret, rest[0] as string].filter(Boolean);
+    const secrets = [created.secret, rest[0]].filter(Boolean);
     const revokedAt = Date.now();
 
     for (const token of replicas) t.is((await token.GetToken({ id }, as(owner))).status, 'revoked');
-    await eventually(async () => {
-      for (const token of replicas) for (const secret of secrets) if (await activeOn(token, secret)) return false;
-      return true;
-    }, 2_000, 10);
+    await eventually(
+      async () => {
+        for (const token of replicas) for (const secret of secrets) if (await activeOn(token, secret)) return false;
+        return true;
+      },
+      2_000,
+      10,
+    );
     t.true(Date.now() - revokedAt < 1_000, 'refused everywhere within the cache sync interval');
     t.is((await h.audit('token.revoked', id)).length, 1);
   }

@@ -1,13 +1,5 @@
 import test from 'ava';
-import {
-  formatToken,
-  newSecret,
-  newTokenId,
-  parseToken,
-  SECRET_LENGTH,
-  TOKEN_LENGTH,
-  tokenPrefix,
-} from '../src/domain/token-format.js';
+import { formatToken, newSecret, newTokenId, parseToken, SECRET_LENGTH, TOKEN_LENGTH, tokenPrefix } from '../src/domain/token-format.js';
 import { SecretDigester } from '../src/domain/secret-digest.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

@@ -26,7 +26,15 @@ test('when a user creates a token, then the full token is returned once and get/
   t.truthy(parsed);
   t.is(parsed?.kind, 'personal');
   t.is(parsed?.id, created.token!.id);
-  t.like(created.token, { kind: 'personal', owner_id: member.id, agent_id: '', name: 'ci deploy', description: 'for CI', status: 'active', last_used_at: '' });
+  t.like(created.token, {
+    kind: 'personal',
+    owner_id: member.id,
+    agent_id: '',
+    name: 'ci deploy',
+    description: 'for CI',
+    status: 'active',
+    last_used_at: '',
+  });
   t.deepEqual(created.token!.scopes, ['agents:read', 'budgets:read']);
   t.is(created.token!.prefix, `tg_pat_${created.token!.id}`);
   const days = (Date.parse(created.token!.expires_at) - Date.parse(created.token!.created_at)) / 86_400_000;
@@ -71,7 +79,7 @@ test('when a token asks for scopes beyond the caller role, then it is a 403 nami
   t.deepEqual(err?.details?.scopes, ['keys:write', 'audit:read']);
 
   const unknown = await t.throwsAsync(h.issue(member, ['tokens:read', 'root', 'keys:*']), { instanceOf: ValidationError });
-  t.regex(unknown!.message, /root/);
+  t.regex(unknown.message, /root/);
   t.regex(String(unknown?.details?.scopes), /keys:\*/);
   await t.throwsAsync(h.issue(member, []), { instanceOf: ValidationError });
 });
@@ -153,7 +161,10 @@ test('when tokens are listed, then pages are newest first, cursors continue and 
   const active = await h.token.ListTokens({ status: 'active', page: { limit: 100 } }, as(owner));
   const revoked = await h.token.ListTokens({ status: 'revoked', page: { limit: 100 } }, as(owner));
   t.is(active.items.length, 4);
-  t.deepEqual(revoked.items.map((i) => i.id), [ids[1]]);
+  t.deepEqual(
+    revoked.items.map((i) => i.id),
+    [ids[1]],
+  );
   t.is((await h.token.ListTokens({ status: 'expired' }, as(owner))).items.length, 0);
   await t.throwsAsync(h.token.ListTokens({ status: 'everything' }, as(owner)), { instanceOf: ValidationError });
   await t.throwsAsync(h.token.ListTokens({ page: { limit: 2, cursor: 'garbage' } }, as(owner)), { instanceOf: ValidationError });
@@ -165,7 +176,14 @@ test('when a token is revoked, then it is inactive at once, revoking again is a 
   t.true((await h.token.Introspect({ token: created.secret }, as(gateway))).active);
   await h.token.RevokeToken({ id }, as(member));
   t.deepEqual(await h.token.Introspect({ token: created.secret }, as(gateway)), {
-    active: false, id: '', kind: '', owner_id: '', agent_id: '', scopes: [], expires_at: '', owner_role: '',
+    active: false,
+    id: '',
+    kind: '',
+    owner_id: '',
+    agent_id: '',
+    scopes: [],
+    expires_at: '',
+    owner_role: '',
   });
   await h.token.RevokeToken({ id }, as(member));
   t.is((await h.token.GetToken({ id }, as(member))).status, 'revoked');
@@ -188,7 +206,9 @@ test('when many tokens are introspected at once, then each answer is in the orde
   t.like(many.results[1], { kind: 'personal', owner_id: member.id, owner_role: 'member' });
   t.deepEqual(many.results[1], await h.token.Introspect({ token: live.secret }, as(gateway)), 'the same answer as Introspect');
   t.deepEqual((await h.token.IntrospectMany({ tokens: [] }, as(gateway))).results, []);
-  await t.throwsAsync(h.token.IntrospectMany({ tokens: Array.from({ length: 1_001 }, () => live.secret) }, as(gateway)), { instanceOf: ValidationError });
+  await t.throwsAsync(h.token.IntrospectMany({ tokens: Array.from({ length: 1_001 }, () => live.secret) }, as(gateway)), {
+    instanceOf: ValidationError,
+  });
 });
 
 test('when the budget service mints an agent token, then it is an agent credential with agent scopes; nobody else may', async (t) => {
@@ -217,7 +237,9 @@ test('when the budget service mints an agent token, then it is an agent credenti
 
 test('when agents or unknown services manage personal tokens, then they are refused', async (t) => {
   const agent: Principal = { type: 'agent', id: 'agent-9', ownerId: member.id, scopes: ['usage:write'] };
-  await t.throwsAsync(h.token.CreateToken({ name: 'x', description: '', scopes: ['usage:write'] }, as(agent)), { instanceOf: ForbiddenError });
+  await t.throwsAsync(h.token.CreateToken({ name: 'x', description: '', scopes: ['usage:write'] }, as(agent)), {
+    instanceOf: ForbiddenError,
+  });
   await t.throwsAsync(h.token.ListTokens({}, as(gateway)), { instanceOf: ForbiddenError });
   const mine = await h.issue(member);
   await t.throwsAsync(h.token.RevokeToken({ id: mine.token!.id }, as(budget)), { instanceOf: NotFoundError });
@@ -228,7 +250,7 @@ test('when a bare or forged gRPC call arrives, then it is UNAUTHENTICATED', asyn
   const raw = new Token(h.stack.addrs.token, grpc.credentials.createInsecure());
   const call = (md: grpc.Metadata) =>
     new Promise<grpc.ServiceError>((resolve) => {
-      raw.Introspect({ token: 'tg_pat_x' }, md, { deadline: Date.now() + 3_000 }, (err) => resolve(err as grpc.ServiceError));
+      raw.Introspect({ token: 'tg_pat_x' }, md, { deadline: Date.now() + 3_000 }, (err) => resolve(err!));
     });
   const bare = await call(new grpc.Metadata());
   t.is(bare.code, grpc.status.UNAUTHENTICATED);

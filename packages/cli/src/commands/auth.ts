@@ -13,7 +13,6 @@ interface User {
   created_at?: string;
 }
 
-
 async function login(ctx: CliContext, opts: { email?: string; passwordStdin?: boolean }): Promise<void> {
   let email = opts.email?.trim();
   if (!email) {
@@ -55,7 +54,11 @@ async function logout(ctx: CliContext): Promise<void> {
     const alreadyOver = err instanceof NotLoggedInError || (err instanceof ApiError && err.status === 401);
     if (!alreadyOver) {
       if (err instanceof CliError) {
-        throw new CliError(`logout failed: ${err.message}; you are still logged in — run \`tollgate logout\` again`, err.exitCode, err.code);
+        throw new CliError(
+          `logout failed: ${err.message}; you are still logged in — run \`tollgate logout\` again`,
+          err.exitCode,
+          err.code,
+        );
       }
       throw err;
     }

@@ -36,13 +36,19 @@ async function list(ctx: CliContext, opts: { provider?: string }): Promise<void>
 
 async function set(ctx: CliContext, provider: string, model: string, opts: { input: string; output: string }): Promise<void> {
   // Sent as the decimal text given: the gateway converts it exactly, never through a float.
-  const p = await (await ctx.client()).call<Price>('PUT', path(provider, model), { body: { input_usd_per_million: Number(opts.input), output_usd_per_million: Number(opts.output) } });
+  const p = await (
+    await ctx.client()
+  ).call<Price>('PUT', path(provider, model), {
+    body: { input_usd_per_million: Number(opts.input), output_usd_per_million: Number(opts.output) },
+  });
   ctx.out.result(p, () => ctx.out.line(`${p.provider}/${p.model}: ${perMillion(p)}.`));
 }
 
 async function remove(ctx: CliContext, provider: string, model: string, opts: { yes?: boolean }): Promise<void> {
   if (!opts.yes && !interactive()) {
-    throw new UsageError(`refusing to remove the price of ${provider}/${model} without confirmation: stdin is not a terminal — pass --yes to remove it`);
+    throw new UsageError(
+      `refusing to remove the price of ${provider}/${model} without confirmation: stdin is not a terminal — pass --yes to remove it`,
+    );
   }
   const client = await ctx.client();
   if (!opts.yes) {
@@ -50,7 +56,9 @@ async function remove(ctx: CliContext, provider: string, model: string, opts: { 
     const { items } = await client.call<{ items: Price[] }>('GET', '/v1/prices', { query: { provider } });
     const current = items.find((p) => p.model === model);
     if (current) {
-      ctx.out.note(`The price of ${provider}/${model} (${perMillion(current)}, ${current.source}) will be removed: calls of it will be refused.`);
+      ctx.out.note(
+        `The price of ${provider}/${model} (${perMillion(current)}, ${current.source}) will be removed: calls of it will be refused.`,
+      );
       if (!(await confirm('Are you sure?'))) {
         ctx.out.result({ provider, model, removed: false }, () => ctx.out.line('Not removed.'));
         return;
@@ -68,7 +76,7 @@ export function registerPriceCommands(program: Command, contextOf: ContextOf): v
     .command('list')
     .description('list model prices (USD per million tokens) and where each comes from')
     .option('--provider <provider>', 'only this provider’s')
-    .action((opts, cmd: Command) => list(contextOf(cmd), opts));
+    .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
   price
     .command('set')
@@ -77,7 +85,7 @@ export function registerPriceCommands(program: Command, contextOf: ContextOf): v
     .argument('<model>', 'e.g. gpt-4o (it also prices its dated snapshots, gpt-4o-2024-08-06)')
     .requiredOption('--input <usd>', 'USD per million input tokens, at most 6 decimals')
     .requiredOption('--output <usd>', 'USD per million output tokens, at most 6 decimals')
-    .action((provider: string, model: string, opts, cmd: Command) => set(contextOf(cmd), provider, model, opts));
+    .action((provider: string, model: string, opts: Parameters<typeof set>[3], cmd: Command) => set(contextOf(cmd), provider, model, opts));
 
   price
     .command('remove')
@@ -85,5 +93,7 @@ export function registerPriceCommands(program: Command, contextOf: ContextOf): v
     .argument('<provider>', 'e.g. openai')
     .argument('<model>', 'e.g. gpt-4o')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
-    .action((provider: string, model: string, opts, cmd: Command) => remove(contextOf(cmd), provider, model, opts));
+    .action((provider: string, model: string, opts: Parameters<typeof remove>[3], cmd: Command) =>
+      remove(contextOf(cmd), provider, model, opts),
+    );
 }

@@ -23,7 +23,6 @@ interface Page<T> {
   next_cursor: string | null;
 }
 
-
 const STATUSES = ['active', 'revoked', 'expired'];
 
 /** Commander collector: `--scope a --scope b,c` → ['a', 'b', 'c']. */
@@ -33,7 +32,8 @@ function collectScopes(value: string, previous: string[] = []): string[] {
 
 function integer(value: string, option: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not "${value}"`);
   return n;
 }
 
@@ -91,7 +91,10 @@ async function create(
   });
 }
 
-async function list(ctx: CliContext, opts: { status?: string; limit?: string; cursor?: string; all?: boolean; owner?: string }): Promise<void> {
+async function list(
+  ctx: CliContext,
+  opts: { status?: string; limit?: string; cursor?: string; all?: boolean; owner?: string },
+): Promise<void> {
   if (opts.all && opts.cursor) throw new UsageError('--all and --cursor cannot be combined');
   const limit = opts.limit === undefined ? undefined : integer(opts.limit, '--limit', 1, 100);
   const client = await ctx.client();
@@ -156,7 +159,10 @@ async function rotate(ctx: CliContext, id: string, opts: { grace?: string }): Pr
   const client = await ctx.client();
   let t: ApiToken;
   try {
-    t = await client.call<ApiToken>('POST', `${path(id)}/rotate`, { body: grace === undefined ? {} : { grace_seconds: grace }, retry: 'unsent-only' });
+    t = await client.call<ApiToken>('POST', `${path(id)}/rotate`, {
+      body: grace === undefined ? {} : { grace_seconds: grace },
+      retry: 'unsent-only',
+    });
   } catch (err) {
     const maybeApplied = (err instanceof NetworkError && err.sent) || (err instanceof ApiError && err.status >= 500);
     if (!maybeApplied) throw err;
@@ -235,7 +241,7 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--scope <scope>', 'a scope to grant (repeatable, or comma-separated), e.g. tokens:read', collectScopes)
     .addOption(new Option('--expires-in <days>', 'expire after this many days (1-366; default 90)').conflicts('neverExpires'))
     .option('--never-expires', 'never expire (admins only)')
-    .action((opts, cmd: Command) => create(contextOf(cmd), opts));
+    .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
   token
     .command('list')
@@ -245,7 +251,7 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow every page')
     .option('--owner <user-id>', 'tokens of this user (admin only)')
-    .action((opts, cmd: Command) => list(contextOf(cmd), opts));
+    .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
   token
     .command('get')
@@ -260,26 +266,26 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description ("" clears it)')
     .option('--scope <scope>', 'the complete new set of scopes (repeatable, or comma-separated)', collectScopes)
-    .action((id: string, opts, cmd: Command) => update(contextOf(cmd), id, opts));
+    .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
   token
     .command('rotate')
     .description('give a token a new secret; the old one dies now, or after --grace seconds')
     .argument('<id>', 'token id')
     .option('--grace <seconds>', 'keep the old secret working this long (0-86400, default 0)')
-    .action((id: string, opts, cmd: Command) => rotate(contextOf(cmd), id, opts));
+    .action((id: string, opts: Parameters<typeof rotate>[2], cmd: Command) => rotate(contextOf(cmd), id, opts));
 
   token
     .command('revoke')
     .description('revoke a token; it stops working at once (asks first unless --yes)')
     .argument('<id>', 'token id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
-    .action((id: string, opts, cmd: Command) => revoke(contextOf(cmd), id, opts));
+    .action((id: string, opts: Parameters<typeof revoke>[2], cmd: Command) => revoke(contextOf(cmd), id, opts));
 
   token
     .command('validate')
     .description('check whether a token is active (introspection); asks for it when not given')
     .argument('[token]', 'the token (prefer --token-stdin: arguments show up in shell history)')
     .option('--token-stdin', 'read the token from stdin')
-    .action((value: string | undefined, opts, cmd: Command) => validate(contextOf(cmd), value, opts));
+    .action((value: string | undefined, opts: Parameters<typeof validate>[2], cmd: Command) => validate(contextOf(cmd), value, opts));
 }

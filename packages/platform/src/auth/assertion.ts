@@ -53,13 +53,13 @@ const minted = new Map<string, { token: string; until: number }>();
 const verified = new Map<string, { secret: string; principal: Principal; expiresAt: number }>();
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
   cache.set(key, value);
 }
 
 export function verifyAssertion(token: string, secret: string): Principal {
   const hit = verified.get(token);
-  if (hit && hit.secret === secret && hit.expiresAt > Date.now()) return { ...hit.principal };
+  if (hit?.secret === secret && hit.expiresAt > Date.now()) return { ...hit.principal };
   const principal = verifyUncached(token, secret);
   const { exp } = jwt.decode(token) as { exp: number };
   remember(verified, token, { secret, principal, expiresAt: exp * 1000 });

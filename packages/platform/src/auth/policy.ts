@@ -60,7 +60,9 @@ export function refusalOf(callers: Callers, p: Principal): ForbiddenError | unde
     case 'service': {
       const services = callers.services;
       if (!services) return notFor(kind, callers);
-      return services === 'any' || services.includes(p.id) ? undefined : new ForbiddenError(`Only the ${services.join(' or ')} service can do this`);
+      return services === 'any' || services.includes(p.id)
+        ? undefined
+        : new ForbiddenError(`Only the ${services.join(' or ')} service can do this`);
     }
   }
 }
@@ -86,13 +88,20 @@ export function describeCallers(callers: Callers): string {
   const { people, agents } = callers;
   if (people) {
     const who = people.sessionsOnly ? 'user sessions' : 'users and their API tokens';
-    parts.push(`${who} of role ${people.role}${people.role === 'admin' ? '' : ' or above'}${people.scope ? ` (API-token scope \`${people.scope}\`)` : ''}`);
+    parts.push(
+      `${who} of role ${people.role}${people.role === 'admin' ? '' : ' or above'}${people.scope ? ` (API-token scope \`${people.scope}\`)` : ''}`,
+    );
   }
   if (agents) parts.push(`agents${agents.scope ? ` (scope \`${agents.scope}\`)` : ''}`);
   return `Callers: ${parts.join('; ')}.`;
 }
 
-const KINDS: Record<Principal['type'], string> = { user: 'user sessions', token: 'personal API tokens', agent: 'agents', service: 'services' };
+const KINDS: Record<Principal['type'], string> = {
+  user: 'user sessions',
+  token: 'personal API tokens',
+  agent: 'agents',
+  service: 'services',
+};
 
 function notFor(kind: string, callers: Callers): ForbiddenError {
   const open = callerKinds(callers).map((k) => KINDS[k]);

@@ -34,7 +34,7 @@ export function asService(service: string, caller?: Caller): OutgoingCall {
 
 /** The unary methods of a generated service definition, as promise-returning functions. */
 export type AsyncClient<D> = {
-  [K in keyof D as string extends K ? never : K]: D[K] extends MethodDefinition<infer Req, any, any, infer ResOut> // eslint-disable-line @typescript-eslint/no-explicit-any
+  [K in keyof D as string extends K ? never : K]: D[K] extends MethodDefinition<infer Req, any, any, infer ResOut> // eslint-disable-line @typescript-eslint/no-explicit-any -- (de)serializer parameters are contravariant: only any matches every method
     ? (req: Req, call: OutgoingCall) => Promise<ResOut>
     : never;
 };
@@ -77,7 +77,11 @@ export const RECONNECT_FAST = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.
  * on every call, the caller assertion and request id in metadata, errors turned back
  * into the AppError the server threw, and retries for idempotent reads only.
  */
-export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: ServiceCtor<D>, address: string, opts: ClientOptions): ServiceClient<D> {
+export function createServiceClient<D extends grpc.ServiceDefinition>(
+  Ctor: ServiceCtor<D>,
+  address: string,
+  opts: ClientOptions,
+): ServiceClient<D> {
   const raw = new Ctor(address, grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
@@ -111,10 +115,10 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
       // A cancelled incoming call cancels its onward calls (grpc-js follows the parent); the deadline is `until` already.
       // (Every server call grpc-js hands a handler is one of CallOptions' parent kinds; ServerSurfaceCall is their common base.)
       const parent = call.parent as grpc.CallOptions['parent'];
-      const options: grpc.CallOptions = parent ? { deadline: until, parent, propagate_flags: grpc.propagate.CANCELLATION } : { deadline: until };
-      fn.call(raw, req, metadata(call), options, (err: grpc.ServiceError | null, res: unknown) =>
-        err ? reject(err) : resolve(res),
-      );
+      const options: grpc.CallOptions = parent
+        ? { deadline: until, parent, propagate_flags: grpc.propagate.CANCELLATION }
+        : { deadline: until };
+      fn.call(raw, req, metadata(call), options, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
     });
 
   const asyncClient: Record<string, (req: unknown, call: OutgoingCall) => Promise<unknown>> = {};
@@ -127,11 +131,10 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(Ctor: Serv
         try {
           return await invoke(method, req, call, until);
         } catch (err) {
-          const retry =
-            isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
+          const retry = isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
           if (!retry) throw isServiceError(err) ? fromGrpcError(err) : err;
           const pause = 100 * 2 ** attempt;
-          if (Date.now() + pause >= until.getTime()) throw fromGrpcError(err as grpc.ServiceError);
+          if (Date.now() + pause >= until.getTime()) throw fromGrpcError(err);
           await new Promise((r) => setTimeout(r, pause));
         }
       }

@@ -1,7 +1,11 @@
 import * as protoLoader from '@grpc/proto-loader';
 import type { AnyDefinition, PackageDefinition, ProtobufTypeDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import descriptor, { type IDescriptorProto, type IFieldDescriptorProto, type IFileDescriptorProto } from 'protobufjs/ext/descriptor/index.js';
+import descriptor, {
+  type IDescriptorProto,
+  type IFieldDescriptorProto,
+  type IFileDescriptorProto,
+} from 'protobufjs/ext/descriptor/index.js';
 
 /**
  * The package definition to hand to @grpc/reflection's ReflectionService: the service's own
@@ -82,7 +86,7 @@ function linkFiles(files: IFileDescriptorProto[]): Buffer[] {
         }
       }
       const declaredIn = target === undefined ? undefined : owner.get(target);
-      if (!declaredIn) return ref; // unknown here: leave it as it was
+      if (target === undefined || !declaredIn) return ref; // unknown here: leave it as it was
       if (declaredIn !== file && declaredIn.name) deps.add(declaredIn.name);
       return `.${target}`;
     };

@@ -35,7 +35,7 @@ export function registration<H>(
   handlers: AsyncHandlers<H>,
   callers: { readonly [K in keyof AsyncHandlers<H>]: Callers },
 ): ServiceRegistration {
-  return { name, definition, handlers: handlers as ServiceRegistration['handlers'], callers };
+  return { name, definition, handlers, callers };
 }
 
 export interface GrpcServerOptions {
@@ -100,9 +100,7 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
     },
     listen(host, port) {
       return new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-          err ? reject(err) : resolve(bound),
-        );
+        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
       });
     },
     stop(timeoutMs) {

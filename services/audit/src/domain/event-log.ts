@@ -60,7 +60,7 @@ export class EventLog {
     if (old.length > 0) for (const id of await this.store.archivedIds(old)) duplicate.set(id, true);
     let pending = unique.filter((e) => !duplicate.has(e.id));
 
-    for (let conflicts = 0; pending.length > 0; ) {
+    for (let conflicts = 0; pending.length > 0;) {
       const head = await this.head();
       const chained: ChainedEvent[] = [];
       for (const e of pending) chained.push(link(chained.at(-1) ?? head, e));
@@ -107,7 +107,8 @@ export class EventLog {
     duplicate: Map<string, boolean>,
   ): Promise<{ pending: EventInput[]; seqTaken: boolean }> {
     let ours = inserted ?? 0;
-    if (inserted === undefined) while (ours < chained.length && (await this.store.findById(chained[ours].id))?.hash === chained[ours].hash) ours++;
+    if (inserted === undefined)
+      while (ours < chained.length && (await this.store.findById(chained[ours].id))?.hash === chained[ours].hash) ours++;
     for (const c of chained.slice(0, ours)) this.stored(c, duplicate);
     if (ours > 0) this.remember(chained[ours - 1]);
     const failed = chained[ours];

@@ -15,7 +15,7 @@ export interface RawFilter {
 
 const unset = z.union([z.literal(''), z.undefined()]).transform(() => undefined);
 const optional = <T extends z.ZodType>(schema: T) => z.union([unset, schema]).optional();
-const instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' }).transform((s) => new Date(s));
+const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' }).transform((s) => new Date(s));
 
 const filterSchema = z.object({
   actor_id: optional(z.string().max(256, 'must be at most 256 characters')),
@@ -49,6 +49,14 @@ export function parseFilter(raw: RawFilter | null | undefined): EventFilter {
 
 /** The time window of Verify: the same rules as the filter's from/to. */
 export function parseWindow(raw: { from: string; to: string }): { from?: Date; to?: Date } {
-  const { from, to } = parseFilter({ actor_id: '', action: '', resource_type: '', resource_id: '', outcome: '', from: raw.from, to: raw.to });
+  const { from, to } = parseFilter({
+    actor_id: '',
+    action: '',
+    resource_type: '',
+    resource_id: '',
+    outcome: '',
+    from: raw.from,
+    to: raw.to,
+  });
   return { from, to };
 }

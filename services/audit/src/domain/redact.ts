@@ -43,7 +43,12 @@ export function redactSecrets(value: unknown): Redaction {
         const secret = isSecretKey(k);
         if (secret) paths.push(childPath);
         // defineProperty, so a `__proto__` key from JSON stays a plain own property.
-        Object.defineProperty(out, k, { value: secret ? REDACTED : walk(child, childPath), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: secret ? REDACTED : walk(child, childPath),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

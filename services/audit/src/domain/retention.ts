@@ -26,7 +26,9 @@ export function startRetention(store: EventStore, opts: RetentionOptions): { sto
     if (moved > 0) opts.log.info({ pages: moved }, 'audit pages moved to the archive');
   };
   const timer = setInterval(() => {
-    running = running.then(run).catch((err: unknown) => opts.log.warn({ err: (err as Error).message }, 'audit archiving failed, will retry'));
+    running = running
+      .then(run)
+      .catch((err: unknown) => opts.log.warn({ err: (err as Error).message }, 'audit archiving failed, will retry'));
   }, opts.intervalMs);
   timer.unref();
   return {

@@ -33,12 +33,12 @@ const clipped = (max: number) => z.string().transform((s) => wellFormed(s.slice(
 
 const rawEventSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
-  at: z.union([z.literal(''), z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' })]),
-  actor: z.object(
-    { type: z.enum(ACTOR_TYPES, `must be one of ${ACTOR_TYPES.join(', ')}`), id: text(256) },
-    'is required',
-  ),
-  action: z.string().max(128, 'must be at most 128 characters').regex(ACTION_PATTERN, 'must be dotted lower-case words, e.g. auth.login.failed'),
+  at: z.union([z.literal(''), z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' })]),
+  actor: z.object({ type: z.enum(ACTOR_TYPES, `must be one of ${ACTOR_TYPES.join(', ')}`), id: text(256) }, 'is required'),
+  action: z
+    .string()
+    .max(128, 'must be at most 128 characters')
+    .regex(ACTION_PATTERN, 'must be dotted lower-case words, e.g. auth.login.failed'),
   resource: z.object(
     { type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lower-case word of at most 64 characters'), id: text(256) },
     'is required',

@@ -54,7 +54,9 @@ const FORMAT_LABEL = /^[a-z0-9-]{0,16}$/;
 /** The format the caller renders the events as; unset (undefined) when it named none. */
 function parseRequestedFormat(raw: string): string | undefined {
   if (!FORMAT_LABEL.test(raw)) {
-    throw new ValidationError('Export format is invalid', { requested_format: 'must be a lower-case name of at most 16 characters, e.g. ndjson or csv' });
+    throw new ValidationError('Export format is invalid', {
+      requested_format: 'must be a lower-case name of at most 16 characters, e.g. ndjson or csv',
+    });
   }
   return raw || undefined;
 }

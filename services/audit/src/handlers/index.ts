@@ -10,10 +10,15 @@ import { verifyHandlers } from './verify.js';
 export const AUDIT_SERVICE_NAME = 'tollgate.audit.v1.Audit';
 
 export function auditRegistration(deps: HandlerDeps): ServiceRegistration {
-  return registration<AuditHandlers>(AUDIT_SERVICE_NAME, loadAudit().Audit.service, {
-    ...recordHandlers(deps),
-    ...readHandlers(deps),
-    ...verifyHandlers(deps),
-    ...exportHandlers(deps),
-  }, RPC_CALLERS.audit);
+  return registration<AuditHandlers>(
+    AUDIT_SERVICE_NAME,
+    loadAudit().Audit.service,
+    {
+      ...recordHandlers(deps),
+      ...readHandlers(deps),
+      ...verifyHandlers(deps),
+      ...exportHandlers(deps),
+    },
+    RPC_CALLERS.audit,
+  );
 }

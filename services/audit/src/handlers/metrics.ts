@@ -2,9 +2,9 @@ import { Counter, type ServiceRuntime } from '@tollgate/platform';
 import type { ChainedEvent } from '../domain/event.js';
 
 export interface AuditMetrics {
-  recorded(e: ChainedEvent): void;
-  duplicate(): void;
-  redacted(source: string): void;
+  recorded: (e: ChainedEvent) => void;
+  duplicate: () => void;
+  redacted: (source: string) => void;
 }
 
 export function auditMetrics(registry: ServiceRuntime['registry']): AuditMetrics {

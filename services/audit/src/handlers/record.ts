@@ -45,7 +45,10 @@ function validateAll(raw: RawEvent[], ctx: CallContext, deps: HandlerDeps, batch
   for (const v of validated) {
     if (v.redacted.length === 0) continue;
     deps.metrics.redacted(ctx.principal.id);
-    ctx.log.warn({ event_id: v.event.id, action: v.event.action, source: v.event.source, paths: v.redacted }, 'secrets redacted from audit details');
+    ctx.log.warn(
+      { event_id: v.event.id, action: v.event.action, source: v.event.source, paths: v.redacted },
+      'secrets redacted from audit details',
+    );
   }
   return validated;
 }

@@ -63,7 +63,10 @@ export function eventModel(conn: Connection): Model<EventDoc> {
 
 /** Whole pages of older events, moved out of the hot log as they are (same documents). */
 export function archivedEventModel(conn: Connection): Model<EventDoc> {
-  return (conn.models.ArchivedAuditEvent as Model<EventDoc> | undefined) ?? conn.model<EventDoc>('ArchivedAuditEvent', eventSchema.clone().set('collection', 'audit_events_archive'));
+  return (
+    (conn.models.ArchivedAuditEvent as Model<EventDoc> | undefined) ??
+    conn.model<EventDoc>('ArchivedAuditEvent', eventSchema.clone().set('collection', 'audit_events_archive'))
+  );
 }
 
 /**
@@ -82,5 +85,8 @@ const archivedPageSchema = new Schema<ArchivedPageDoc>(
 );
 
 export function archivedPageModel(conn: Connection): Model<ArchivedPageDoc> {
-  return (conn.models.AuditArchivedPage as Model<ArchivedPageDoc> | undefined) ?? conn.model<ArchivedPageDoc>('AuditArchivedPage', archivedPageSchema);
+  return (
+    (conn.models.AuditArchivedPage as Model<ArchivedPageDoc> | undefined) ??
+    conn.model<ArchivedPageDoc>('AuditArchivedPage', archivedPageSchema)
+  );
 }

@@ -1,6 +1,6 @@
 import { type Connection, type Model } from 'mongoose';
 import { findLast, isDuplicateKeyError } from '@tollgate/platform';
-import { EVENTS_PER_PAGE, flatten, pageOf, type ActorType, type ChainedEvent, type ChainHead, type EventFilter, type Outcome } from '../domain/event.js';
+import { EVENTS_PER_PAGE, flatten, pageOf, type ActorType, type ChainedEvent, type EventFilter, type Outcome } from '../domain/event.js';
 import { AppendConflictError, type EventStore } from '../domain/event-store.js';
 import { GENESIS } from '../domain/hash-chain.js';
 import { archivedEventModel, archivedPageModel, eventModel, type EventDoc } from './event-model.js';
@@ -202,6 +202,7 @@ function toDoc(e: ChainedEvent, recordedAt: Date): EventDoc {
  * still be readable (and then fail verification), so nothing here throws.
  */
 function fromDoc(d: EventDoc): ChainedEvent {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a row altered outside the service may hold anything; it is read as text
   const s = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
   return {
     id: s(d._id),

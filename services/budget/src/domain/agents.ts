@@ -153,7 +153,7 @@ export class Agents {
   }
 
   async get(id: string, caller: Caller): Promise<AgentView> {
-    const agent = await this.#visible(id, caller, 'agents:read');
+    const agent = await this.#visible(id, caller);
     return viewOf(agent, await this.deps.book.current(id));
   }
 
@@ -161,10 +161,13 @@ export class Agents {
     const self = agentScope(caller.principal);
     const page = readPage(pageInput);
     const afterSeq = page.after === undefined ? 0 : Number(page.after);
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+      throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
     const own = self ? await this.deps.agents.findById(self) : null;
     const agents = self
-      ? own && own.status === 'active' && own.seq > afterSeq ? [own] : []
+      ? own?.status === 'active' && own.seq > afterSeq
+        ? [own]
+        : []
       : await this.deps.agents.list({ afterSeq, limit: page.limit + 1 });
     const { items, next_cursor } = pageOf(agents, page, (a) => String(a.seq));
     const budgets = await Promise.all(items.map((a) => this.deps.book.current(a.id)));
@@ -178,9 +181,11 @@ export class Agents {
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
     if (input.disabled !== undefined) patch.disabled = input.disabled;
-    if (input.maxParallelCalls !== undefined) patch.max_parallel_calls = validLimit(input.maxParallelCalls, 'max_parallel_calls', MAX_PARALLEL_CALLS_LIMIT);
-    if (input.tokensPerMinute !== undefined) patch.tokens_per_minute = validLimit(input.tokensPerMinute, 'tokens_per_minute', MAX_TOKENS_PER_MINUTE_LIMIT);
-    const current = await this.#visible(input.id, caller, 'agents:read');
+    if (input.maxParallelCalls !== undefined)
+      patch.max_parallel_calls = validLimit(input.maxParallelCalls, 'max_parallel_calls', MAX_PARALLEL_CALLS_LIMIT);
+    if (input.tokensPerMinute !== undefined)
+      patch.tokens_per_minute = validLimit(input.tokensPerMinute, 'tokens_per_minute', MAX_TOKENS_PER_MINUTE_LIMIT);
+    const current = await this.#visible(input.id, caller);
     if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
     if (Object.keys(patch).length > 0) {
       const [decided] = await this.deps.book.submit(current.id, [{ intent: { type: 'profile', patch } }]);
@@ -191,7 +196,7 @@ export class Agents {
   }
 
   async budget(id: string, caller: Caller): Promise<BudgetState> {
-    await this.#visible(id, caller, 'budgets:read');
+    await this.#visible(id, caller);
     const budget = await this.deps.book.current(id);
     if (!budget) throw new NotFoundError('Agent not found');
     return budget;
@@ -202,10 +207,10 @@ export class Agents {
   }
 
   /** An active agent the caller may read; agents see only themselves. Everything else is a 404. */
-  async #visible(id: string, caller: Caller, scope: 'agents:read' | 'budgets:read'): Promise<AgentRecord> {
+  async #visible(id: string, caller: Caller): Promise<AgentRecord> {
     const self = agentScope(caller.principal);
     const agent = knownId('agt', id) && (!self || self === id) ? await this.deps.agents.findById(id) : null;
-    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
     return agent;
   }
 }

@@ -28,7 +28,9 @@ function bound(raw: string, field: 'from' | 'to'): Date | undefined {
   if (!raw) return undefined;
   const at = Date.parse(DATE_ONLY.test(raw) ? `${raw}T00:00:00.000Z` : raw);
   if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.test(raw)) {
-    throw new ValidationError(`${field} must be an RFC 3339 timestamp or a yyyy-mm-dd date`, { [field]: 'must be an RFC 3339 timestamp or yyyy-mm-dd' });
+    throw new ValidationError(`${field} must be an RFC 3339 timestamp or a yyyy-mm-dd date`, {
+      [field]: 'must be an RFC 3339 timestamp or yyyy-mm-dd',
+    });
   }
   return new Date(field === 'to' && DATE_ONLY.test(raw) ? at + DAY_MS - 1 : at);
 }
@@ -59,7 +61,11 @@ export class Analytics {
     if ((self && input.agentId && input.agentId !== self) || (from && to && from > to)) return [];
     // What this replica charged before the call is in the rollups read below.
     await this.deps.book.settled();
-    const days = await this.deps.rollups.spend({ agentId: self ?? (input.agentId || undefined), fromDay: from && utcDay(from), toDay: to && utcDay(to) });
+    const days = await this.deps.rollups.spend({
+      agentId: self ?? (input.agentId || undefined),
+      fromDay: from && utcDay(from),
+      toDay: to && utcDay(to),
+    });
     const keyOf = KEY_OF[input.groupBy as SpendGroup];
     const totals = new Map<string, SpendTotals>();
     for (const d of days) {
@@ -106,11 +112,7 @@ export class Analytics {
     const closedDays = rollups.filter((d) => d.final && d.day < head.today.day);
     const rolledUp = [...closedDays.flatMap((d) => d.rows), ...head.today.rows].reduce((sum, r) => sum + r.spent_micros, 0);
     const held = Object.values(head.holds).reduce((sum, h) => sum + h.unspent, 0);
-    ok &&=
-      replayed.seq === head.seq &&
-      ledgerSpent === head.spent &&
-      rolledUp === head.spent &&
-      held === head.held;
+    ok &&= replayed.seq === head.seq && ledgerSpent === head.spent && rolledUp === head.spent && held === head.held;
     return { ok, ledgerSpent, budgetSpent: head.spent };
   }
 }

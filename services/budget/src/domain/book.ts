@@ -176,7 +176,14 @@ export type EscrowStatus = 'open' | 'closed' | 'disabled';
 export type ChargeIntent = Extract<Intent, { type: 'charge' }>;
 
 export function chargeRequestOf(c: ChargeRequest): ChargeRequest {
-  return { hold_id: c.hold_id, provider: c.provider, model: c.model, input_tokens: c.input_tokens, output_tokens: c.output_tokens, cost_micros: c.cost_micros };
+  return {
+    hold_id: c.hold_id,
+    provider: c.provider,
+    model: c.model,
+    input_tokens: c.input_tokens,
+    output_tokens: c.output_tokens,
+    cost_micros: c.cost_micros,
+  };
 }
 
 export type Outcome =
@@ -184,7 +191,14 @@ export type Outcome =
   /** A hold of `granted` (0: none was made — nothing was left, or the agent is disabled). */
   | { type: 'hold'; granted: number; disabled: boolean }
   /** `charges`: the ops the sync's charges became, each with what it took beyond what remained (the budget is then below zero). */
-  | { type: 'sync_escrow'; status: EscrowStatus; escrow: number; expires_at: Date | null; charges: { op: ChargeOp; overrun: number }[]; profile: AgentProfile }
+  | {
+      type: 'sync_escrow';
+      status: EscrowStatus;
+      escrow: number;
+      expires_at: Date | null;
+      charges: { op: ChargeOp; overrun: number }[];
+      profile: AgentProfile;
+    }
   /** `op`: absent when the hold was closed already. */
   | { type: 'charge_whole'; op?: ChargeOp }
   /** `closed`: this release closed the hold (false: it was closed before). */
@@ -255,6 +269,7 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       s.held += op.granted;
       return;
     case 'release': {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- holds is a plain record (stored as a document); a release removes its entry
       delete s.holds[op.id];
       s.held -= op.released;
       return;
@@ -299,7 +314,11 @@ function addSpend(today: DayTotals, op: ChargeOp): void {
  * all of it, even beyond what remains: what the provider was paid is what is spent.
  * `overrun` is what went beyond what remained (the budget is then below zero).
  */
-function charged(s: Pick<BudgetState, 'limit' | 'spent' | 'held'>, costMicros: number, unspent: number): { from_hold: number; from_free: number; overrun: number } {
+function charged(
+  s: Pick<BudgetState, 'limit' | 'spent' | 'held'>,
+  costMicros: number,
+  unspent: number,
+): { from_hold: number; from_free: number; overrun: number } {
   const from_hold = Math.min(costMicros, unspent);
   const from_free = costMicros - from_hold;
   return { from_hold, from_free, overrun: Math.max(0, from_free - Math.max(0, remainingOf(s))) };
@@ -415,7 +434,14 @@ function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: Journal
   const escrow = held?.kind === 'escrow' ? held : undefined;
   const status: EscrowStatus = s.profile.disabled ? 'disabled' : 'open';
   /** Nothing changes: the escrow as it stands. */
-  const answer = (st: EscrowStatus): Outcome => ({ type: 'sync_escrow', status: st, escrow: escrow?.unspent ?? 0, expires_at: escrow?.expires_at ?? null, charges: [], profile: s.profile });
+  const answer = (st: EscrowStatus): Outcome => ({
+    type: 'sync_escrow',
+    status: st,
+    escrow: escrow?.unspent ?? 0,
+    expires_at: escrow?.expires_at ?? null,
+    charges: [],
+    profile: s.profile,
+  });
   if (held && !escrow) return answer('closed');
   if (!escrow) {
     // Not open: a first sync opens it (not for a disabled agent); a later one finds it closed, its calls paid.
@@ -461,6 +487,7 @@ function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: Journal
   const renew = escrow.expires_at.getTime() < intent.renew_before.getTime();
   const expiresAt = renew ? intent.expires_at : escrow.expires_at;
   // A sync that changes nothing writes nothing (a gateway's heartbeat): a repeat of it, even a late one, is harmless.
-  if (charges.length > 0 || size !== escrow.unspent || renew) ops.push({ type: 'escrow', id: intent.id, unspent: size, synced: intent.seq, expires_at: expiresAt });
+  if (charges.length > 0 || size !== escrow.unspent || renew)
+    ops.push({ type: 'escrow', id: intent.id, unspent: size, synced: intent.seq, expires_at: expiresAt });
   return { type: 'sync_escrow', status, escrow: size, expires_at: expiresAt, charges, profile: s.profile };
 }

@@ -333,7 +333,8 @@ export class BudgetBook {
       if (intent.type === 'charge') {
         const seen = loaded.observed.get(intent.op_id);
         const charged = seen?.charged ?? inEntry.get(intent.op_id);
-        if (charged !== undefined) return { outcome: { type: 'charge', charged, duplicate: true, overrun: 0 }, seq: seen?.seq ?? next.seq, after: totalsOf(next) };
+        if (charged !== undefined)
+          return { outcome: { type: 'charge', charged, duplicate: true, overrun: 0 }, seq: seen?.seq ?? next.seq, after: totalsOf(next) };
       }
       const decision = decide(next, intent);
       ops.push(...decision.ops);
@@ -397,7 +398,8 @@ export class BudgetBook {
       for (const entry of await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)))) {
         if (entry) {
           for (const op of entry.ops) {
-            if (op.type === 'charge' && !loaded.observed.has(op.op_id)) loaded.observed.set(op.op_id, { seq: entry.seq, charged: op.from_hold + op.from_free });
+            if (op.type === 'charge' && !loaded.observed.has(op.op_id))
+              loaded.observed.set(op.op_id, { seq: entry.seq, charged: op.from_hold + op.from_free });
           }
         }
       }
@@ -462,7 +464,8 @@ export class BudgetBook {
     const base = head - ((head - 1) % SNAPSHOT_EVERY);
     const seqs = Array.from({ length: head - base + 1 }, (_, i) => base + i);
     const entries = await Promise.all(seqs.map((n) => this.deps.journal.find(agentId, n)));
-    if (entries.some((e) => !e) || !entries[0]!.snapshot) throw new Error(`budget journal of ${agentId} is missing entries ${base}..${head}`);
+    if (entries.some((e) => !e) || !entries[0]!.snapshot)
+      throw new Error(`budget journal of ${agentId} is missing entries ${base}..${head}`);
     const first = entries[0]!;
     const state: BudgetState = {
       agent_id: agentId,
@@ -485,7 +488,9 @@ export class BudgetBook {
   }
 
   #track(p: Promise<unknown>): void {
-    const tracked = p.catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'budget follow-up write failed; the sweeper repeats it'));
+    const tracked = p.catch((err: unknown) =>
+      this.deps.log.warn({ err: (err as Error).message }, 'budget follow-up write failed; the sweeper repeats it'),
+    );
     this.#followUps.add(tracked);
     void tracked.finally(() => this.#followUps.delete(tracked));
   }

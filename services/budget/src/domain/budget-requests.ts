@@ -58,7 +58,7 @@ export class BudgetRequests {
     }
     const justification = validText(input.justification, 'justification', { required: true });
     const agent = knownId('agt', input.agentId) ? await this.deps.agents.findById(input.agentId) : null;
-    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
     if (agent.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError("Only the agent's owner or an admin can ask to raise its budget");
 
     const now = this.#now();
@@ -77,7 +77,11 @@ export class BudgetRequests {
     };
     const stored = await this.deps.requests.insert(record);
     await this.deps.audit.emit(
-      { action: 'budget.request.created', resource: { type: RESOURCE, id: record.id }, details: { agent_id: agent.id, requested_micros: requested } },
+      {
+        action: 'budget.request.created',
+        resource: { type: RESOURCE, id: record.id },
+        details: { agent_id: agent.id, requested_micros: requested },
+      },
       caller,
     );
     return stored;
@@ -88,7 +92,9 @@ export class BudgetRequests {
     let status: RequestStatus | undefined;
     if (input.status) {
       if (!(REQUEST_STATUSES as readonly string[]).includes(input.status)) {
-        throw new ValidationError('status must be pending, approved, rejected or cancelled', { status: 'must be pending, approved, rejected or cancelled' });
+        throw new ValidationError('status must be pending, approved, rejected or cancelled', {
+          status: 'must be pending, approved, rejected or cancelled',
+        });
       }
       status = input.status as RequestStatus;
     }
@@ -98,7 +104,12 @@ export class BudgetRequests {
     if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 0)) {
       throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
     }
-    const items = await this.deps.requests.list({ status, agentId: self ?? (input.agentId || undefined), beforeSeq, limit: page.limit + 1 });
+    const items = await this.deps.requests.list({
+      status,
+      agentId: self ?? (input.agentId || undefined),
+      beforeSeq,
+      limit: page.limit + 1,
+    });
     return pageOf(items, page, (r) => String(r.seq));
   }
 
@@ -182,14 +193,24 @@ export class BudgetRequests {
           // Background completion has no caller: the approver is the actor all the same.
           ...(caller ? {} : { actor: { type: 'user' as const, id: request.decided_by } }),
           resource: { type: 'budget', id: request.agent_id },
-          details: { old_limit_micros: change.old_limit, new_limit_micros: change.new_limit, approver_id: change.approver_id, request_id: request.id },
+          details: {
+            old_limit_micros: change.old_limit,
+            new_limit_micros: change.new_limit,
+            approver_id: change.approver_id,
+            request_id: request.id,
+          },
         },
         caller,
       );
     }
   }
 
-  async #decide(current: BudgetRequestRecord, to: 'approved' | 'rejected' | 'cancelled', by: string, note: string): Promise<BudgetRequestRecord> {
+  async #decide(
+    current: BudgetRequestRecord,
+    to: 'approved' | 'rejected' | 'cancelled',
+    by: string,
+    note: string,
+  ): Promise<BudgetRequestRecord> {
     if (current.status !== 'pending') throw new ConflictError(`This request is already ${current.status}`);
     const decided = await this.deps.requests.decide(current.id, to, by, note, this.#now());
     if (!decided) throw new ConflictError('This request is no longer pending');

@@ -80,7 +80,12 @@ export class Escrows {
       if (outcome.type !== 'charge_whole') throw new Error(`a whole charge was decided as ${outcome.type}`);
       if (outcome.op) {
         const details = { hold_id: id, reason, charged_micros: outcome.op.cost_micros };
-        await audited(this.deps.audit, { action: 'budget.call.charged_whole', outcome: 'failure', resource: { type: 'budget', id: agentId }, details });
+        await audited(this.deps.audit, {
+          action: 'budget.call.charged_whole',
+          outcome: 'failure',
+          resource: { type: 'budget', id: agentId },
+          details,
+        });
       }
     }
     return expired.length;
@@ -118,7 +123,11 @@ export class Escrows {
     for (const { op, overrun } of outcome.charges) {
       if (op.whole_hold) {
         const details = { hold_id: op.hold_id, request_id: op.request_id, reason: op.whole_hold, charged_micros: op.cost_micros };
-        await audited(this.deps.audit, { action: 'budget.call.charged_whole', outcome: 'failure', resource: { type: 'budget', id: sync.agentId }, details }, asAgent);
+        await audited(
+          this.deps.audit,
+          { action: 'budget.call.charged_whole', outcome: 'failure', resource: { type: 'budget', id: sync.agentId }, details },
+          asAgent,
+        );
       }
       if (overrun > 0) await audited(this.deps.audit, overrunEvent(sync.agentId, op, overrun), asAgent);
     }
@@ -135,7 +144,16 @@ export class Escrows {
   }
 
   #notFound(agentId: string): EscrowState {
-    return { agentId, status: 'not_found', escrow: 0, remaining: 0, expiresAt: null, providers: [], maxParallelCalls: 0, tokensPerMinute: 0 };
+    return {
+      agentId,
+      status: 'not_found',
+      escrow: 0,
+      remaining: 0,
+      expiresAt: null,
+      providers: [],
+      maxParallelCalls: 0,
+      tokensPerMinute: 0,
+    };
   }
 
   /** The providers an agent may use (empty: any), read once per agent: they are fixed when it is created. Null: no such agent. */
@@ -143,7 +161,7 @@ export class Escrows {
     const known = this.#providers.get(agentId);
     if (known) return known;
     const agent = await this.deps.agents.findById(agentId);
-    if (!agent || agent.status !== 'active') return null;
+    if (agent?.status !== 'active') return null;
     if (this.#providers.size >= REMEMBERED_AGENTS) this.#providers.clear();
     this.#providers.set(agentId, agent.providers);
     return agent.providers;
@@ -156,7 +174,8 @@ function validSync(s: EscrowSync): EscrowSync {
   if (!knownId('agt', s.agentId)) throw new ValidationError('agent_id is not an agent id', { agent_id: 'must be an agent id' });
   if (!knownId('hld', s.escrowId)) throw new ValidationError('escrow_id is not a hold id', { escrow_id: 'must be a hold id (hld_…)' });
   if (!Number.isSafeInteger(s.seq) || s.seq < 1) throw new ValidationError('seq must be 1 or more', { seq: 'must be an integer from 1' });
-  if (s.charges.length > MAX_CHARGES) throw new ValidationError(`At most ${MAX_CHARGES} charges per sync`, { charges: `at most ${MAX_CHARGES}` });
+  if (s.charges.length > MAX_CHARGES)
+    throw new ValidationError(`At most ${MAX_CHARGES} charges per sync`, { charges: `at most ${MAX_CHARGES}` });
   return {
     agentId: s.agentId,
     escrowId: s.escrowId,

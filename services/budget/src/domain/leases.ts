@@ -49,7 +49,7 @@ export class Leases {
     const provider = validProvider(input.provider);
     const requested = input.requestedMicros === 0 ? this.deps.defaultLeaseMicros : micros(input.requestedMicros, 'requested_micros');
     const agent = await this.deps.agents.findById(agentId);
-    if (!agent || agent.status !== 'active') throw new NotFoundError('Agent not found');
+    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
     if (agent.providers.length > 0 && !agent.providers.includes(provider)) {
       throw new ForbiddenError(`This agent may not use provider ${provider}`);
     }
@@ -68,7 +68,9 @@ export class Leases {
       released_micros: 0,
     };
     await this.deps.leases.insert(lease);
-    const [decided] = await this.deps.book.submit(agentId, [{ intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } }]);
+    const [decided] = await this.deps.book.submit(agentId, [
+      { intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } },
+    ]);
     const outcome = decided.outcome.type === 'hold' ? decided.outcome : { granted: 0, disabled: false };
     const granted = outcome.granted;
     if (granted === 0) {
@@ -76,7 +78,12 @@ export class Leases {
       // Decided in the journal, after any disable that was acknowledged before.
       if (outcome.disabled) throw new ForbiddenError('This agent is disabled');
       await this.deps.audit.emit(
-        { action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: { provider, requested_micros: requested } },
+        {
+          action: 'budget.exhausted',
+          outcome: 'denied',
+          resource: { type: 'budget', id: agentId },
+          details: { provider, requested_micros: requested },
+        },
         caller,
       );
       throw new BudgetExhaustedError('Budget exhausted: nothing is left to reserve', { remaining_micros: 0 });
@@ -100,7 +107,7 @@ export class Leases {
   async release(leaseId: string, caller: Caller): Promise<{ released: number; budget: Totals }> {
     const agentId = actingAgent(caller.principal, undefined);
     const lease = knownId('lse', leaseId) ? await this.deps.leases.findById(leaseId) : null;
-    if (!lease || lease.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
+    if (lease?.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
     return this.close(lease, 'released');
   }
 

@@ -3,7 +3,9 @@ import { MICROS_PER_USD, ValidationError } from '@tollgate/platform';
 /** `$10,000`, `$10,000.5`: a micro-dollar amount for people to read. */
 export function formatUsd(micros: number): string {
   const whole = Math.floor(micros / MICROS_PER_USD);
-  const frac = String(micros % MICROS_PER_USD).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(micros % MICROS_PER_USD)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return `$${whole.toLocaleString('en-US')}${frac ? `.${frac}` : ''}`;
 }
 

@@ -9,5 +9,8 @@ export interface CredentialIssuer {
 
 /** The provider-key service, as the budget service needs it: IP tokens for handshakes. */
 export interface IpTokenIssuer {
-  issue(input: { agentId: string; provider: string; ttlSeconds: number; notAfter: Date }, caller: Caller): Promise<{ ipToken: string; expiresAt: Date }>;
+  issue(
+    input: { agentId: string; provider: string; ttlSeconds: number; notAfter: Date },
+    caller: Caller,
+  ): Promise<{ ipToken: string; expiresAt: Date }>;
 }

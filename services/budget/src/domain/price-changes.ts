@@ -72,7 +72,10 @@ export class PriceChanges {
     return this.deps.table.list(provider ? validProvider(provider) : undefined);
   }
 
-  async set(input: { provider: string; model: string; inputPerMillionMicros: number; outputPerMillionMicros: number }, caller: Caller): Promise<PriceEntry> {
+  async set(
+    input: { provider: string; model: string; inputPerMillionMicros: number; outputPerMillionMicros: number },
+    caller: Caller,
+  ): Promise<PriceEntry> {
     const provider = validProvider(input.provider);
     const model = validModel(input.model);
     const price: ModelPrice = {
@@ -81,7 +84,11 @@ export class PriceChanges {
     };
     const { change, old } = await this.#record({ provider, model, price, by: caller.principal.id, at: this.#now() });
     await this.deps.audit.emit(
-      { action: 'price.set', resource: { type: RESOURCE, id: `${provider}/${model}` }, details: { provider, model, old: old?.price ?? null, new: price, change } },
+      {
+        action: 'price.set',
+        resource: { type: RESOURCE, id: `${provider}/${model}` },
+        details: { provider, model, old: old?.price ?? null, new: price, change },
+      },
       caller,
     );
     return { provider, model, price, source: 'admin' };
@@ -92,9 +99,13 @@ export class PriceChanges {
     const model = validModel(input.model);
     const recorded = await this.#record({ provider, model, price: null, by: caller.principal.id, at: this.#now() });
     // A removal is only recorded over an entry (#record refuses the others).
-    const old = recorded.old as PriceEntry;
+    const old = recorded.old!;
     await this.deps.audit.emit(
-      { action: 'price.removed', resource: { type: RESOURCE, id: `${provider}/${model}` }, details: { provider, model, old: old.price, new: null, change: recorded.change } },
+      {
+        action: 'price.removed',
+        resource: { type: RESOURCE, id: `${provider}/${model}` },
+        details: { provider, model, old: old.price, new: null, change: recorded.change },
+      },
       caller,
     );
     return old;

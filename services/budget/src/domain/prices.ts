@@ -20,7 +20,10 @@ const tableSchema = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
     if (provider.startsWith('_')) continue;
     const parsed = z.record(z.string(), price).safeParse(models);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: `${provider}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${provider}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      });
       return z.NEVER;
     }
     table.set(provider, new Map(Object.entries(parsed.data).map(([model, p]) => [model, { price: p, source: 'shipped' as const }])));
@@ -99,7 +102,7 @@ export class PriceTable {
       return;
     }
     let models = this.table.get(change.provider);
-    if (!models) this.table.set(change.provider, (models = new Map()));
+    if (!models) this.table.set(change.provider, (models = new Map<string, Priced>()));
     models.set(change.model, { price: change.price, source: 'admin' });
   }
 

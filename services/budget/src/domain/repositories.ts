@@ -1,7 +1,6 @@
 import type { AgentProfile, ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
 import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
 
-
 export interface AgentRepository {
   /** Stores a new agent with the next creation seq, and returns it with that seq. */
   insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord>;

@@ -6,7 +6,15 @@ import type { BudgetBook } from './budget-book.js';
 import { archiveJournals } from './journal-archive.js';
 import type { BudgetRequests } from './budget-requests.js';
 import type { Leases } from './leases.js';
-import type { AgentRepository, BudgetRequestRepository, CallHoldIndex, ClaimRepository, JournalRepository, LeaseRepository, RollupRepository } from './repositories.js';
+import type {
+  AgentRepository,
+  BudgetRequestRepository,
+  CallHoldIndex,
+  ClaimRepository,
+  JournalRepository,
+  LeaseRepository,
+  RollupRepository,
+} from './repositories.js';
 import type { Usage } from './usage.js';
 
 export interface SweeperDeps {
@@ -140,7 +148,10 @@ export class Sweeper {
     for (const request of await this.deps.requests.unsettled(before, BATCH)) {
       if (request.status === 'approved') await this.deps.requestOps.apply(request);
       else await this.deps.requests.settle(request.id);
-      this.deps.log.info({ request_id: request.id, agent_id: request.agent_id, status: request.status }, 'finished an interrupted budget decision');
+      this.deps.log.info(
+        { request_id: request.id, agent_id: request.agent_id, status: request.status },
+        'finished an interrupted budget decision',
+      );
     }
   }
 

@@ -1,4 +1,11 @@
-import { NotFoundError, ServiceUnavailableError, ValidationError, type AuditEmitter, type AuditEventInput, type Caller } from '@tollgate/platform';
+import {
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+  type AuditEmitter,
+  type AuditEventInput,
+  type Caller,
+} from '@tollgate/platform';
 import { actingAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
@@ -64,19 +71,33 @@ export class Usage {
     const outputTokens = validTokens(input.outputTokens, 'output_tokens');
     if (input.leaseId) {
       const lease = knownId('lse', input.leaseId) ? await this.deps.leases.findById(input.leaseId) : null;
-      if (!lease || lease.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
+      if (lease?.agent_id !== agentId || lease.status === 'void') throw new NotFoundError('Lease not found');
       if (lease.provider !== provider) {
-        throw new ValidationError(`This lease is for provider ${lease.provider}`, { provider: `must be ${lease.provider}, the lease's provider` });
+        throw new ValidationError(`This lease is for provider ${lease.provider}`, {
+          provider: `must be ${lease.provider}, the lease's provider`,
+        });
       }
     }
     const costMicros =
-      input.costMicros !== undefined ? micros(input.costMicros, 'cost_micros') : this.deps.prices.costMicros(provider, model, inputTokens, outputTokens);
+      input.costMicros !== undefined
+        ? micros(input.costMicros, 'cost_micros')
+        : this.deps.prices.costMicros(provider, model, inputTokens, outputTokens);
     const opId = usageOpId(agentId, requestId);
 
     const inFlight = this.#inFlight.get(opId);
     if (inFlight) return { ...(await inFlight), duplicate: true };
     const charging = this.#claimAndCharge(
-      { type: 'charge', op_id: opId, request_id: requestId, hold_id: input.leaseId, provider, model, input_tokens: inputTokens, output_tokens: outputTokens, cost_micros: costMicros },
+      {
+        type: 'charge',
+        op_id: opId,
+        request_id: requestId,
+        hold_id: input.leaseId,
+        provider,
+        model,
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        cost_micros: costMicros,
+      },
       caller,
     );
     this.#inFlight.set(opId, charging);

@@ -6,7 +6,9 @@ import { toAgent, toBudgetState, toLimitChange } from './messages.js';
 type Handlers = AsyncHandlers<BudgetHandlers>;
 
 /** CreateAgent, GetAgent, ListAgents, UpdateAgent, GetBudget, GetBudgetHistory. */
-export function agentHandlers(agents: Agents): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'GetBudget' | 'GetBudgetHistory'> {
+export function agentHandlers(
+  agents: Agents,
+): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'GetBudget' | 'GetBudgetHistory'> {
   return {
     async CreateAgent(req, ctx) {
       const created = await agents.create(
@@ -25,7 +27,14 @@ export function agentHandlers(agents: Agents): Pick<Handlers, 'CreateAgent' | 'G
     async UpdateAgent(req, ctx) {
       return toAgent(
         await agents.update(
-          { id: req.id, name: req.name, description: req.description, disabled: req.disabled, maxParallelCalls: req.max_parallel_calls, tokensPerMinute: req.tokens_per_minute },
+          {
+            id: req.id,
+            name: req.name,
+            description: req.description,
+            disabled: req.disabled,
+            maxParallelCalls: req.max_parallel_calls,
+            tokensPerMinute: req.tokens_per_minute,
+          },
           ctx,
         ),
       );

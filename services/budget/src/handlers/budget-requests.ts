@@ -8,7 +8,10 @@ type Handlers = AsyncHandlers<BudgetHandlers>;
 /** Create, List, Get, Approve, Reject and Cancel BudgetRequest. The decider is always ctx.principal. */
 export function budgetRequestHandlers(
   requests: BudgetRequests,
-): Pick<Handlers, 'CreateBudgetRequest' | 'ListBudgetRequests' | 'GetBudgetRequest' | 'ApproveBudgetRequest' | 'RejectBudgetRequest' | 'CancelBudgetRequest'> {
+): Pick<
+  Handlers,
+  'CreateBudgetRequest' | 'ListBudgetRequests' | 'GetBudgetRequest' | 'ApproveBudgetRequest' | 'RejectBudgetRequest' | 'CancelBudgetRequest'
+> {
   return {
     async CreateBudgetRequest(req, ctx) {
       const created = await requests.create(

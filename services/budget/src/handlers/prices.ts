@@ -17,7 +17,12 @@ export function priceHandlers(prices: PriceChanges): Pick<Handlers, 'ListPrices'
     async SetPrice(req, ctx) {
       return toPrice(
         await prices.set(
-          { provider: req.provider, model: req.model, inputPerMillionMicros: req.input_per_million_micros, outputPerMillionMicros: req.output_per_million_micros },
+          {
+            provider: req.provider,
+            model: req.model,
+            inputPerMillionMicros: req.input_per_million_micros,
+            outputPerMillionMicros: req.output_per_million_micros,
+          },
           ctx,
         ),
       );

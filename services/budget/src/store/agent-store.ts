@@ -78,7 +78,11 @@ export class AgentStore implements AgentRepository {
 
   async activate(id: string, tokenId: string, now: Date): Promise<AgentRecord | null> {
     const doc = await this.model
-      .findOneAndUpdate({ _id: id, status: 'provisioning' }, { $set: { status: 'active', token_id: tokenId, updated_at: now } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: id, status: 'provisioning' },
+        { $set: { status: 'active', token_id: tokenId, updated_at: now } },
+        { returnDocument: 'after' },
+      )
       .lean<AgentDoc>();
     return doc ? toRecord(doc) : null;
   }

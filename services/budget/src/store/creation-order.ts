@@ -22,7 +22,11 @@ export class CreationOrder {
   readonly #records: mongo.Collection<{ _id: string }>;
   readonly #upgrades: mongo.Collection<{ _id: string; at: Date }>;
 
-  constructor(conn: Connection, collection: string, readonly pageSize = 100) {
+  constructor(
+    conn: Connection,
+    collection: string,
+    readonly pageSize = 100,
+  ) {
     this.#records = conn.db!.collection(collection);
     // One marker per upgrade done (by name), in the service's database.
     this.#upgrades = conn.db!.collection('upgrades');

@@ -52,7 +52,7 @@ export class JournalStore implements JournalRepository {
       const failed = err instanceof MongoBulkWriteError ? err.writeErrors : [];
       const writeErrors = Array.isArray(failed) ? failed : [failed];
       if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKeyError)) throw err;
-      return new Set(writeErrors.map((e) => entries[e.index].agent_id));
+      return new Set(writeErrors.map((e: mongo.WriteError) => entries[e.index].agent_id));
     }
   }
 

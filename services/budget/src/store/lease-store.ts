@@ -47,10 +47,7 @@ export class LeaseStore implements LeaseRepository {
   }
 
   async close(id: string, status: Exclude<LeaseStatus, 'active'>, released: number, now: Date): Promise<boolean> {
-    const res = await this.model.updateOne(
-      { _id: id, status: 'active' },
-      { $set: { status, released_micros: released, closed_at: now } },
-    );
+    const res = await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status, released_micros: released, closed_at: now } });
     return res.modifiedCount === 1;
   }
 

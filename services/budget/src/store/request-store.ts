@@ -73,7 +73,11 @@ export class BudgetRequestStore implements BudgetRequestRepository {
     if (filter.status === 'pending' || filter.agentId) {
       // What is pending, or one agent's requests: few, whatever the collection holds.
       const docs = await this.model.find(q).lean<RequestDoc[]>();
-      return docs.filter((d) => d.seq < before).sort(newestFirst).slice(0, filter.limit).map(toRecord);
+      return docs
+        .filter((d) => d.seq < before)
+        .sort(newestFirst)
+        .slice(0, filter.limit)
+        .map(toRecord);
     }
     // Everything (or decided ones of every agent): page by page, newest first, until the page is full.
     const found: RequestDoc[] = [];
@@ -86,7 +90,13 @@ export class BudgetRequestStore implements BudgetRequestRepository {
   }
 
   /** The decision's insert is the commit point; the request document then mirrors it (for lists by status). */
-  async decide(id: string, to: Exclude<RequestStatus, 'pending'>, by: string, note: string, now: Date): Promise<BudgetRequestRecord | null> {
+  async decide(
+    id: string,
+    to: Exclude<RequestStatus, 'pending'>,
+    by: string,
+    note: string,
+    now: Date,
+  ): Promise<BudgetRequestRecord | null> {
     try {
       await this.decisions.insertOne({ _id: id, status: to, decided_by: by, decision_note: note, decided_at: now, settled: false });
     } catch (err) {
@@ -104,8 +114,10 @@ export class BudgetRequestStore implements BudgetRequestRepository {
 
   async unsettled(before: Date, limit: number): Promise<BudgetRequestRecord[]> {
     // Unsettled decisions are the ones in flight: few, however many requests there are.
-    const open = (await this.decisions.find({ settled: false }).toArray()).filter((d) => (d.decided_at as Date).getTime() < before.getTime()).slice(0, limit);
-    const records = await Promise.all(open.map((d) => this.#mirror(String(d._id))));
+    const open = (await this.decisions.find({ settled: false }).toArray())
+      .filter((d) => (d.decided_at as Date).getTime() < before.getTime())
+      .slice(0, limit);
+    const records = await Promise.all(open.map((d) => this.#mirror(d._id)));
     return records.filter((r): r is BudgetRequestRecord => r !== null);
   }
 
@@ -115,7 +127,12 @@ export class BudgetRequestStore implements BudgetRequestRepository {
     const doc = await this.model.findById(id).lean<RequestDoc>();
     if (!doc) return null;
     if (!decision) return toRecord(doc);
-    const fields = { status: decision.status as RequestStatus, decided_by: String(decision.decided_by), decision_note: String(decision.decision_note), decided_at: decision.decided_at as Date };
+    const fields = {
+      status: decision.status as RequestStatus,
+      decided_by: String(decision.decided_by),
+      decision_note: String(decision.decision_note),
+      decided_at: decision.decided_at as Date,
+    };
     if (doc.status !== fields.status) await this.model.updateOne({ _id: id }, { $set: fields });
     return toRecord({ ...doc, ...fields });
   }

@@ -59,7 +59,9 @@ export class RollupStore implements RollupRepository {
     else if (fromDay && toDay && daysBetween(fromDay, toDay) <= DAY_BY_DAY) {
       docs = (await Promise.all(dayRange(fromDay, toDay).map((day) => this.collection.find({ day }).toArray()))).flat();
     } else docs = await this.collection.find({}).toArray();
-    return current(docs.map((d) => fromDoc(d) as DailySpend & { seq: number })).filter((d) => (!fromDay || d.day >= fromDay) && (!toDay || d.day <= toDay));
+    return current(docs.map((d) => fromDoc(d) as DailySpend & { seq: number })).filter(
+      (d) => (!fromDay || d.day >= fromDay) && (!toDay || d.day <= toDay),
+    );
   }
 
   async openBefore(day: string, limit: number): Promise<DailySpend[]> {

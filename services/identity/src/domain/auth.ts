@@ -196,5 +196,9 @@ export async function refresh(
   const next = await issueRefreshToken(deps, session.id, user.id, token.generation + 1);
   if (!next) throw await reuseDetected(deps, caller, session.id, user.id);
   await deps.sessions.renew(session.id, { expiresAt: next.expiresAt, at: now });
-  return outcome(deps, user, await isLocked(deps, user.id), { sessionId: session.id, refreshToken: next.refreshToken, csrfToken: next.csrfToken });
+  return outcome(deps, user, await isLocked(deps, user.id), {
+    sessionId: session.id,
+    refreshToken: next.refreshToken,
+    csrfToken: next.csrfToken,
+  });
 }

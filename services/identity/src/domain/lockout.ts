@@ -21,7 +21,9 @@ export async function currentSeries(deps: IdentityDeps, userId: string, now = Da
   if (last.kind !== 'failure') return next;
   if (last.n < deps.settings.lockoutThreshold) return { series: last.series, failures: last.n, lockedAt: null };
   const { lockoutSeconds } = deps.settings;
-  return lockoutSeconds === 0 || last.at.getTime() + lockoutSeconds * 1000 > now ? { series: last.series, failures: last.n, lockedAt: last.at } : next;
+  return lockoutSeconds === 0 || last.at.getTime() + lockoutSeconds * 1000 > now
+    ? { series: last.series, failures: last.n, lockedAt: last.at }
+    : next;
 }
 
 export async function isLocked(deps: IdentityDeps, userId: string): Promise<boolean> {
@@ -89,7 +91,12 @@ async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, sl
  * own slot would make is no lock, since it was right. An unlock ends any series. Nothing
  * is written when there were no failures.
  */
-export async function endSeries(deps: IdentityDeps, userId: string, kind: Exclude<SlotKind, 'failure'>, ownSlot?: number): Promise<boolean> {
+export async function endSeries(
+  deps: IdentityDeps,
+  userId: string,
+  kind: Exclude<SlotKind, 'failure'>,
+  ownSlot?: number,
+): Promise<boolean> {
   for (;;) {
     const now = new Date();
     const current = await currentSeries(deps, userId, now.getTime());

@@ -37,7 +37,10 @@ export interface UserRepository {
    * latest revision (null: nothing to change). A revision taken first by another
    * writer makes it decide again on top of that one. null when the user does not exist.
    */
-  change(id: string, decide: (current: UserRecord) => Promise<UserChanges | null>): Promise<{ before: UserRecord; after: UserRecord } | null>;
+  change(
+    id: string,
+    decide: (current: UserRecord) => Promise<UserChanges | null>,
+  ): Promise<{ before: UserRecord; after: UserRecord } | null>;
   /** Deletes the user and its revisions; false when there was no such user. */
   remove(id: string): Promise<boolean>;
 }

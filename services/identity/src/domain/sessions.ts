@@ -79,7 +79,12 @@ export async function changePassword(
   const user = await deps.users.findById(userId);
   if (!user || user.disabled) throw new ForbiddenError('This account cannot change its password');
   // The same lockout as logging in, judged before anything else can refuse the change; a locked account changes nothing.
-  const guess = await judgeGuess(deps, caller, user.id, input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : Promise.resolve(false));
+  const guess = await judgeGuess(
+    deps,
+    caller,
+    user.id,
+    input.currentPassword ? deps.passwords.verify(user.passwordHash, input.currentPassword) : Promise.resolve(false),
+  );
   if (guess.verdict === 'locked') throw await passwordChangeLocked(deps, caller, user.id);
   if (guess.verdict === 'wrong') {
     await deps.audit.emit(

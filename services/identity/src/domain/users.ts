@@ -38,7 +38,7 @@ export function normalizeEmail(email: string): string {
 export { isEmail };
 
 export function displayName(name: string, email: string): string {
-  return name || email.slice(0, email.indexOf('@') >= 0 ? email.indexOf('@') : undefined);
+  return name || email.slice(0, email.includes('@') ? email.indexOf('@') : undefined);
 }
 
 /** `locked` comes from the login-failure series (lockout.ts), not from the user. */
@@ -131,7 +131,9 @@ export async function listUsers(
     after = (bucket + 1) * USER_BUCKET_SIZE - 1;
   }
   const { items, next_cursor } =
-    found.length <= page.limit && after < last ? { items: found, next_cursor: cursorAfter(after) } : pageOf(found, page, (u) => String(u.seq));
+    found.length <= page.limit && after < last
+      ? { items: found, next_cursor: cursorAfter(after) }
+      : pageOf(found, page, (u) => String(u.seq));
   return { items: await Promise.all(items.map((u) => view(deps, u))), nextCursor: next_cursor };
 }
 
@@ -201,10 +203,7 @@ export async function updateUser(
       caller,
     );
   }
-  const changed = [
-    ...(before.name !== after.name ? ['name'] : []),
-    ...(before.disabled !== after.disabled ? ['disabled'] : []),
-  ];
+  const changed = [...(before.name !== after.name ? ['name'] : []), ...(before.disabled !== after.disabled ? ['disabled'] : [])];
   if (changed.length > 0) {
     await deps.audit.emit(
       {

@@ -30,7 +30,7 @@ const MAX_REMEMBERED = 10_000;
 
 /** Slot n of series s of user u is the document `u:s:n`: taking a slot is a unique insert, so exactly one login takes it. */
 export function createLoginFailureStore(conn: Connection): LoginFailureRepository {
-  const model: Model<SlotDoc> = conn.models.LoginFailure ?? conn.model<SlotDoc>('LoginFailure', slotSchema);
+  const model: Model<SlotDoc> = (conn.models.LoginFailure as Model<SlotDoc> | undefined) ?? conn.model<SlotDoc>('LoginFailure', slotSchema);
   const taken = async (userId: string, series: number, n: number) => (await model.exists({ _id: slotKey(userId, series, n) })) !== null;
   /**
    * The last slot this replica saw per user. Slots are immutable and only deleted with

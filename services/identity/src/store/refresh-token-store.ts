@@ -50,7 +50,7 @@ function toRecord(d: RefreshTokenDoc): RefreshTokenRecord {
 
 export function createRefreshTokenStore(conn: Connection): RefreshTokenRepository {
   const model: Model<RefreshTokenDoc> =
-    conn.models.RefreshToken ?? conn.model<RefreshTokenDoc>('RefreshToken', refreshTokenSchema);
+    (conn.models.RefreshToken as Model<RefreshTokenDoc> | undefined) ?? conn.model<RefreshTokenDoc>('RefreshToken', refreshTokenSchema);
 
   return {
     async ready() {

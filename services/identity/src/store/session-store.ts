@@ -36,10 +36,7 @@ const sessionSchema = new Schema<SessionDoc>(
     _id: { type: String, required: true },
     user_id: { type: String, required: true, index: true },
     user: {
-      type: new Schema(
-        { email: String, name: String, role: String, created_at: Date },
-        { _id: false, versionKey: false },
-      ),
+      type: new Schema({ email: String, name: String, role: String, created_at: Date }, { _id: false, versionKey: false }),
       required: true,
     },
     created_at: { type: Date, required: true },
@@ -77,9 +74,10 @@ function toRecord(d: SessionDoc, revocation: RevocationDoc | null): SessionRecor
 }
 
 export function createSessionStore(conn: Connection): SessionRepository {
-  const model: Model<SessionDoc> = conn.models.Session ?? conn.model<SessionDoc>('Session', sessionSchema);
+  const model: Model<SessionDoc> =
+    (conn.models.Session as Model<SessionDoc> | undefined) ?? conn.model<SessionDoc>('Session', sessionSchema);
   const revocations: Model<RevocationDoc> =
-    conn.models.SessionRevocation ?? conn.model<RevocationDoc>('SessionRevocation', revocationSchema);
+    (conn.models.SessionRevocation as Model<RevocationDoc> | undefined) ?? conn.model<RevocationDoc>('SessionRevocation', revocationSchema);
 
   /** Revokes these sessions of one user; returns how many this call revoked (the others already were). */
   async function revokeMany(userId: string, ids: string[], reason: string): Promise<number> {

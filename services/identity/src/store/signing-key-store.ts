@@ -35,7 +35,8 @@ function toRecord(d: SigningKeyDoc): SigningKeyRecord {
 }
 
 export function createSigningKeyStore(conn: Connection): SigningKeyRepository {
-  const model: Model<SigningKeyDoc> = conn.models.SigningKey ?? conn.model<SigningKeyDoc>('SigningKey', signingKeySchema);
+  const model: Model<SigningKeyDoc> =
+    (conn.models.SigningKey as Model<SigningKeyDoc> | undefined) ?? conn.model<SigningKeyDoc>('SigningKey', signingKeySchema);
 
   return {
     async ready() {

@@ -81,6 +81,7 @@ function toRecord(d: UserDoc): UserRecord {
     email: d.email,
     name: d.name ?? '',
     role: d.role,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- users stored before `disabled` existed lack it
     disabled: Boolean(d.disabled),
     passwordHash: d.password_hash,
     createdAt: d.created_at,
@@ -107,9 +108,10 @@ function stateOf(u: UserRecord) {
  * (FerretDB writes whole documents back). Reads check the document against the log.
  */
 export function createUserStore(conn: Connection): UserRepository {
-  const model: Model<UserDoc> = conn.models.User ?? conn.model<UserDoc>('User', userSchema);
-  const revisions: Model<RevisionDoc> = conn.models.UserRevision ?? conn.model<RevisionDoc>('UserRevision', revisionSchema);
-  const seqs: Model<SeqDoc> = conn.models.UserSeq ?? conn.model<SeqDoc>('UserSeq', seqSchema);
+  const model: Model<UserDoc> = (conn.models.User as Model<UserDoc> | undefined) ?? conn.model<UserDoc>('User', userSchema);
+  const revisions: Model<RevisionDoc> =
+    (conn.models.UserRevision as Model<RevisionDoc> | undefined) ?? conn.model<RevisionDoc>('UserRevision', revisionSchema);
+  const seqs: Model<SeqDoc> = (conn.models.UserSeq as Model<SeqDoc> | undefined) ?? conn.model<SeqDoc>('UserSeq', seqSchema);
   let knownSeq = 0;
 
   const lastSeq = async () => {
@@ -119,7 +121,7 @@ export function createUserStore(conn: Connection): UserRepository {
 
   /** The latest committed revision after `rev`, if there is one. */
   async function newer(id: string, rev: number): Promise<RevisionDoc | null> {
-    for (let known = rev; ; ) {
+    for (let known = rev; ;) {
       const last = await findLast(known, async (n) => (await revisions.exists({ _id: revisionKey(id, n) })) !== null);
       if (last === rev) return null;
       const doc = await revisions.findById(revisionKey(id, last)).lean<RevisionDoc>();
@@ -143,7 +145,7 @@ export function createUserStore(conn: Connection): UserRepository {
    * the latest until the log has nothing newer; readers never depend on it (latest).
    */
   async function project(user: UserRecord): Promise<void> {
-    for (let current: UserRecord | null = user; current; ) {
+    for (let current: UserRecord | null = user; current;) {
       await model.updateOne({ _id: current.id }, { $set: { ...stateOf(current), rev: current.rev } });
       const rev = await newer(current.id, current.rev);
       current = rev && withRevision(current, rev);
@@ -236,7 +238,8 @@ export function createUserStore(conn: Connection): UserRepository {
           throw err;
         }
         // Only the latest hash is needed; best effort, a leftover is only an old hash.
-        if (before.rev > 1) await revisions.updateOne({ _id: revisionKey(id, before.rev) }, { $unset: { password_hash: 1 } }).catch(() => undefined);
+        if (before.rev > 1)
+          await revisions.updateOne({ _id: revisionKey(id, before.rev) }, { $unset: { password_hash: 1 } }).catch(() => undefined);
         await project(after);
         return { before, after };
       }

@@ -42,7 +42,10 @@ export class KeyUse {
   }
 
   /** `notAfter` (RFC 3339, optional) bounds the token's end: a lease's credential never outlives the lease. */
-  async issueIpToken(input: { agentId: string; provider: string; ttlSeconds: number; notAfter?: string }, caller: Caller): Promise<IssuedIpToken> {
+  async issueIpToken(
+    input: { agentId: string; provider: string; ttlSeconds: number; notAfter?: string },
+    caller: Caller,
+  ): Promise<IssuedIpToken> {
     const agentId = validAgentId(input.agentId);
     const provider = validProviderName(input.provider);
     const ttl = input.ttlSeconds || this.deps.defaultTtlSeconds;
@@ -59,11 +62,10 @@ export class KeyUse {
     const record = await this.#usable(provider);
     const apiKey = this.deps.box.open(record.secret, record.id);
     await this.#accessed(record, agentId, 'ip_token', caller);
-    const ipToken = sealIpToken(
-      { apiKey, baseUrl: record.base_url, provider, keyId: record.id },
-      this.deps.ipTokenKey,
-      { agentId, expiresAt },
-    );
+    const ipToken = sealIpToken({ apiKey, baseUrl: record.base_url, provider, keyId: record.id }, this.deps.ipTokenKey, {
+      agentId,
+      expiresAt,
+    });
     await this.deps.audit.emit(
       {
         action: 'ip_token.issued',

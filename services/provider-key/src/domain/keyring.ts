@@ -23,7 +23,10 @@ const TAG_BYTES = 16;
 
 /** Parses `kid:base64(32 bytes)[,kid2:...]`; errors name the entry, never the key material. */
 export function parseKeyring(value: string): Keyring {
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error('must list at least one key as kid:base64(32 bytes)');
   const keys = new Map<string, Buffer>();
   entries.forEach((entry, i) => {

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { API_KEY_PATTERN, API_KEY_RULE, checkOutboundUrl, MAX_API_KEY_LENGTH, MIN_API_KEY_LENGTH, providerProfile, ValidationError, type OutboundPolicy } from '@tollgate/platform';
+import {
+  API_KEY_PATTERN,
+  API_KEY_RULE,
+  checkOutboundUrl,
+  MAX_API_KEY_LENGTH,
+  MIN_API_KEY_LENGTH,
+  providerProfile,
+  ValidationError,
+  type OutboundPolicy,
+} from '@tollgate/platform';
 import type { SealedSecret } from './keyring.js';
 
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
@@ -18,7 +27,6 @@ export interface ProviderKeyRecord {
   rotated_at: Date | null;
 }
 
-
 const ID = /^pk_[0-9a-z]{9}[0-9a-f]{16}$/;
 
 /** Ids sort by creation time, so lists page by id. */
@@ -29,7 +37,6 @@ export function newProviderKeyId(now = Date.now()): string {
 export function isProviderKeyId(value: string): boolean {
   return ID.test(value);
 }
-
 
 /** The API key itself: printable ASCII without spaces. Its value never appears in an error. */
 export function validApiKey(raw: string): string {
@@ -43,7 +50,8 @@ export function validApiKey(raw: string): string {
 export function validBaseUrl(raw: string, provider: string, policy: OutboundPolicy): string {
   if (raw.trim() !== '') return checkOutboundUrl(raw, policy, 'base_url');
   const fallback = providerProfile(provider).defaultBaseUrl;
-  if (!fallback) throw new ValidationError(`base_url is required for provider ${provider}`, { base_url: `is required for provider ${provider}` });
+  if (!fallback)
+    throw new ValidationError(`base_url is required for provider ${provider}`, { base_url: `is required for provider ${provider}` });
   return fallback;
 }
 

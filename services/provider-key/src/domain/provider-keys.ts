@@ -12,14 +12,7 @@ import {
   type PageInput,
 } from '@tollgate/platform';
 import type { SecretBox } from './keyring.js';
-import {
-  isProviderKeyId,
-  maskApiKey,
-  newProviderKeyId,
-  validApiKey,
-  validBaseUrl,
-  type ProviderKeyRecord,
-} from './provider-key.js';
+import { isProviderKeyId, maskApiKey, newProviderKeyId, validApiKey, validBaseUrl, type ProviderKeyRecord } from './provider-key.js';
 import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
 
 export interface ProviderKeysDeps {
@@ -94,14 +87,14 @@ export class ProviderKeys {
     return record;
   }
 
-  async list(input: { provider: string; page: PageInput | null | undefined }, caller: Caller) {
+  async list(input: { provider: string; page: PageInput | null | undefined }) {
     const page = readPage(input.page);
     const provider = input.provider ? validProviderName(input.provider) : undefined;
     const items = await this.deps.store.list({ provider, after: page.after, limit: page.limit + 1 });
     return pageOf(items, page, (r) => r.id);
   }
 
-  async get(id: string, caller: Caller): Promise<ProviderKeyRecord> {
+  async get(id: string): Promise<ProviderKeyRecord> {
     return this.#find(id);
   }
 
@@ -121,7 +114,12 @@ export class ProviderKeys {
       {
         action: 'provider_key.updated',
         resource: { type: RESOURCE, id: after.id },
-        details: { provider: after.provider, ...patch, ...(after.secret !== before.secret ? { key_replaced: true } : {}), version: after.version },
+        details: {
+          provider: after.provider,
+          ...patch,
+          ...(after.secret !== before.secret ? { key_replaced: true } : {}),
+          version: after.version,
+        },
       },
       caller,
     );
@@ -134,8 +132,10 @@ export class ProviderKeys {
    */
   #rekey(current: ProviderKeyRecord, baseUrlGiven: boolean, apiKeyRaw: string | undefined): Partial<ProviderKeyRecord> {
     if (!baseUrlGiven && apiKeyRaw === undefined) return {};
-    if (apiKeyRaw === undefined) throw new ValidationError('A base_url needs the api_key entered again', { api_key: 'is required with base_url' });
-    if (!baseUrlGiven) throw new ValidationError('api_key is taken together with base_url; rotate replaces a key', { base_url: 'is required with api_key' });
+    if (apiKeyRaw === undefined)
+      throw new ValidationError('A base_url needs the api_key entered again', { api_key: 'is required with base_url' });
+    if (!baseUrlGiven)
+      throw new ValidationError('api_key is taken together with base_url; rotate replaces a key', { base_url: 'is required with api_key' });
     const apiKey = validApiKey(apiKeyRaw);
     return { secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: this.#now() };
   }
@@ -147,7 +147,11 @@ export class ProviderKeys {
       return { ...current, secret: this.deps.box.seal(apiKey, current.id), masked: maskApiKey(apiKey), rotated_at: now, updated_at: now };
     });
     await this.deps.audit.emit(
-      { action: 'provider_key.rotated', resource: { type: RESOURCE, id: after.id }, details: { provider: after.provider, version: after.version } },
+      {
+        action: 'provider_key.rotated',
+        resource: { type: RESOURCE, id: after.id },
+        details: { provider: after.provider, version: after.version },
+      },
       caller,
     );
     return after;

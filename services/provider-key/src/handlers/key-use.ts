@@ -8,7 +8,10 @@ type Handlers = AsyncHandlers<ProviderKeyHandlers>;
 export function keyUseHandlers(use: KeyUse): Pick<Handlers, 'IssueIpToken' | 'ResolveForProxy'> {
   return {
     async IssueIpToken(req, ctx) {
-      const issued = await use.issueIpToken({ agentId: req.agent_id, provider: req.provider, ttlSeconds: req.ttl_seconds, notAfter: req.not_after }, ctx);
+      const issued = await use.issueIpToken(
+        { agentId: req.agent_id, provider: req.provider, ttlSeconds: req.ttl_seconds, notAfter: req.not_after },
+        ctx,
+      );
       return { ip_token: issued.ipToken, key_id: issued.keyId, expires_at: issued.expiresAt.toISOString() };
     },
     async ResolveForProxy(req, ctx) {

@@ -6,21 +6,25 @@ import { toInfo } from './messages.js';
 type Handlers = AsyncHandlers<ProviderKeyHandlers>;
 
 /** Key management: CreateKey, ListKeys, GetKey, UpdateKey, RotateKey, DeleteKey. */
-export function keyManagementHandlers(keys: ProviderKeys): Pick<Handlers, 'CreateKey' | 'ListKeys' | 'GetKey' | 'UpdateKey' | 'RotateKey' | 'DeleteKey'> {
+export function keyManagementHandlers(
+  keys: ProviderKeys,
+): Pick<Handlers, 'CreateKey' | 'ListKeys' | 'GetKey' | 'UpdateKey' | 'RotateKey' | 'DeleteKey'> {
   return {
     async CreateKey(req, ctx) {
       const record = await keys.create({ provider: req.provider, name: req.name, apiKey: req.api_key, baseUrl: req.base_url }, ctx);
       return toInfo(record);
     },
-    async ListKeys(req, ctx) {
-      const page = await keys.list({ provider: req.provider, page: req.page }, ctx);
+    async ListKeys(req) {
+      const page = await keys.list({ provider: req.provider, page: req.page });
       return { items: page.items.map(toInfo), next_cursor: page.next_cursor };
     },
-    async GetKey(req, ctx) {
-      return toInfo(await keys.get(req.id, ctx));
+    async GetKey(req) {
+      return toInfo(await keys.get(req.id));
     },
     async UpdateKey(req, ctx) {
-      return toInfo(await keys.update({ id: req.id, name: req.name, disabled: req.disabled, baseUrl: req.base_url, apiKey: req.api_key }, ctx));
+      return toInfo(
+        await keys.update({ id: req.id, name: req.name, disabled: req.disabled, baseUrl: req.base_url, apiKey: req.api_key }, ctx),
+      );
     },
     async RotateKey(req, ctx) {
       return toInfo(await keys.rotate(req.id, req.api_key, ctx));

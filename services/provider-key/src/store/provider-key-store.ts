@@ -164,7 +164,8 @@ export class ProviderKeyStore implements ProviderKeyRepository {
         continue;
       }
       // Only the latest version's secret is needed; best effort, a leftover is harmless.
-      if (before.version > 0) await this.#versions.updateOne({ _id: versionId(id, before.version) }, { $unset: { secret: 1 } }).catch(() => undefined);
+      if (before.version > 0)
+        await this.#versions.updateOne({ _id: versionId(id, before.version) }, { $unset: { secret: 1 } }).catch(() => undefined);
       await this.#mirror(id, version, after);
       return { before, after };
     }

@@ -41,10 +41,7 @@ export function bootstrapAdminFinder(identity: ServiceClient<IdentityDefinition>
     let best: { id: string; created_at: string } | null = null;
     let cursor = '';
     do {
-      const page = await identity.call.ListUsers(
-        { role: 'admin', page: { limit: 100, cursor } },
-        { ...SELF, deadlineMs: 5_000 },
-      );
+      const page = await identity.call.ListUsers({ role: 'admin', page: { limit: 100, cursor } }, { ...SELF, deadlineMs: 5_000 });
       for (const u of page.items) {
         if (u.role !== 'admin' || u.disabled) continue;
         if (email) {

@@ -38,7 +38,7 @@ export class Introspector {
     const parsed = parseToken(presented);
     if (!parsed) return null;
     const token = await this.deps.store.findForIntrospection(parsed.id);
-    if (!token || token.kind !== parsed.kind || token.status !== 'active') return null;
+    if (token?.kind !== parsed.kind || token.status !== 'active') return null;
     const now = Date.now();
     if (token.expires_at && token.expires_at.getTime() <= now) return null;
 

@@ -240,7 +240,12 @@ export class TokenLifecycle {
       const current = await this.#visible(id, caller);
       if (current.status !== 'active') return;
       const now = this.#now();
-      const revoked = await this.#commit(current, 'revoked', { status: 'revoked', revoked_at: now, prev_digest: null, prev_expires_at: null });
+      const revoked = await this.#commit(current, 'revoked', {
+        status: 'revoked',
+        revoked_at: now,
+        prev_digest: null,
+        prev_expires_at: null,
+      });
       if (!revoked) continue;
       await this.deps.audit.emit(
         {
@@ -270,7 +275,8 @@ export class TokenLifecycle {
     const begun = this.#now();
     for (;;) {
       const current = await this.#visible(id, caller);
-      if (current.rotated_at && current.rotated_at > begun) throw new ConflictError('The token was rotated by another request at the same time');
+      if (current.rotated_at && current.rotated_at > begun)
+        throw new ConflictError('The token was rotated by another request at the same time');
       const now = this.#now();
       if (!isUsable(current, now.getTime())) throw new ConflictError('Only an active token can be rotated');
       const secret = newSecret();
@@ -298,7 +304,7 @@ export class TokenLifecycle {
   async expire(id: string, now: Date): Promise<boolean> {
     for (;;) {
       const current = await this.deps.store.findById(id);
-      if (!current || current.status !== 'active' || !current.expires_at || current.expires_at > now) return false;
+      if (current?.status !== 'active' || !current.expires_at || current.expires_at > now) return false;
       if (!(await this.#commit(current, 'expired', { status: 'expired' }))) continue;
       await this.deps.audit.emit({
         action: 'token.expired',

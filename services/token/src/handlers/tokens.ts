@@ -23,10 +23,7 @@ export function tokenHandlers(tokens: TokenLifecycle): LifecycleHandlers {
     },
 
     async CreateAgentToken(req, ctx) {
-      const issued = await tokens.createForAgent(
-        { agentId: req.agent_id, ownerId: req.owner_id, name: req.name, scopes: req.scopes },
-        ctx,
-      );
+      const issued = await tokens.createForAgent({ agentId: req.agent_id, ownerId: req.owner_id, name: req.name, scopes: req.scopes }, ctx);
       return createdToken(issued);
     },
 

@@ -46,8 +46,9 @@ export class LastUsedStore {
     conn: Connection,
     private readonly intervalMs: number,
   ) {
-    this.claims = conn.models.ApiTokenUseClaim ?? conn.model<ClaimDoc>('ApiTokenUseClaim', claimSchema);
-    this.times = conn.models.ApiTokenLastUsed ?? conn.model<LastUsedDoc>('ApiTokenLastUsed', lastUsedSchema);
+    this.claims = (conn.models.ApiTokenUseClaim as Model<ClaimDoc> | undefined) ?? conn.model<ClaimDoc>('ApiTokenUseClaim', claimSchema);
+    this.times =
+      (conn.models.ApiTokenLastUsed as Model<LastUsedDoc> | undefined) ?? conn.model<LastUsedDoc>('ApiTokenLastUsed', lastUsedSchema);
   }
 
   async init(): Promise<void> {
@@ -70,7 +71,7 @@ export class LastUsedStore {
       if (!writeErrors) throw err;
       for (const e of Array.isArray(writeErrors) ? writeErrors : [writeErrors]) {
         if (!isDuplicateKeyError(e)) throw err;
-        lost.add(e.index);
+        lost.add((e as mongo.WriteError).index);
       }
     }
     const won = entries.filter((_, i) => !lost.has(i));

@@ -60,7 +60,16 @@ const versionSchema = new Schema<VersionDoc>(
 );
 
 const INTROSPECTION_PROJECTION = {
-  kind: 1, owner_id: 1, agent_id: 1, scopes: 1, status: 1, digest: 1, prev_digest: 1, prev_expires_at: 1, expires_at: 1, version: 1,
+  kind: 1,
+  owner_id: 1,
+  agent_id: 1,
+  scopes: 1,
+  status: 1,
+  digest: 1,
+  prev_digest: 1,
+  prev_expires_at: 1,
+  expires_at: 1,
+  version: 1,
 } as const;
 
 const versionKey = (id: string, version: number) => `${id}:${version}`;
@@ -82,8 +91,9 @@ export class TokenStore implements TokenRepository {
   readonly #ownerSeqs = new Map<string, number>();
 
   constructor(conn: Connection) {
-    this.model = conn.models.ApiToken ?? conn.model<TokenDoc>('ApiToken', tokenSchema);
-    this.versions = conn.models.ApiTokenVersion ?? conn.model<VersionDoc>('ApiTokenVersion', versionSchema);
+    this.model = (conn.models.ApiToken as Model<TokenDoc> | undefined) ?? conn.model<TokenDoc>('ApiToken', tokenSchema);
+    this.versions =
+      (conn.models.ApiTokenVersion as Model<VersionDoc> | undefined) ?? conn.model<VersionDoc>('ApiTokenVersion', versionSchema);
   }
 
   async init(): Promise<void> {
@@ -162,7 +172,9 @@ export class TokenStore implements TokenRepository {
   }
 
   async expiringOn(day: number): Promise<Pick<TokenRecord, 'id' | 'status' | 'expires_at'>[]> {
-    const docs = await this.model.find({ expiry_day: day }, { status: 1, expires_at: 1 }).lean<Pick<TokenDoc, '_id' | 'status' | 'expires_at'>[]>();
+    const docs = await this.model
+      .find({ expiry_day: day }, { status: 1, expires_at: 1 })
+      .lean<Pick<TokenDoc, '_id' | 'status' | 'expires_at'>[]>();
     return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }
 
@@ -192,7 +204,7 @@ export class TokenStore implements TokenRepository {
    * the latest until the log has nothing newer; readers never depend on it (#latest).
    */
   async #project(id: string, version: number, state: TokenState): Promise<void> {
-    for (let current: { version: number; state: TokenState } | null = { version, state }; current; ) {
+    for (let current: { version: number; state: TokenState } | null = { version, state }; current;) {
       await this.model.updateOne({ _id: id }, { $set: { ...stateOf(current.state), version: current.version } });
       const newer = await this.#newer(id, current.version);
       current = newer && { version: newer.version, state: newer };
