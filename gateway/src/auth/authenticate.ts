@@ -7,9 +7,6 @@ import { TtlCache } from './ttl-cache.js';
 import { GATEWAY, outgoingFrom, type RequestContext } from '../http/request-context.js';
 
 const API_TOKEN = /^tg_(pat|agt)_/;
-const bearerOf = (authorization: string | undefined) => /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '')?.[1];
-/** Tokens are cached by their digest, never as they are. */
-const tokenKey = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 interface SessionEntry {
   active: boolean;
@@ -44,19 +41,26 @@ export class Authenticator {
     this.introspection = new IntrospectionBatch(clients, Math.max(1, Math.floor(cacheMs / 4)));
   }
 
-  async authenticate(authorization: string | undefined, ctx: RequestContext): Promise<Principal> {
-    const credential = bearerOf(authorization);
-    if (credential === undefined) throw new UnauthenticatedError('unauthenticated', 'Authorization: Bearer <token> is required');
-    return API_TOKEN.test(credential) ? this.fromApiToken(credential, ctx) : this.fromAccessToken(credential, ctx);
+  /**
+   * `withinLimits` resolves once the caller is known to be within its rate limits (rejects when
+   * it is not): a credential this gateway cannot check by itself waits for it before asking
+   * another service, so a caller over its limits never costs identity or token a call.
+   */
+  async authenticate(
+    authorization: string | undefined,
+    ctx: RequestContext,
+    withinLimits: Promise<unknown> = Promise.resolve(),
+  ): Promise<Principal> {
+    const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '');
+    if (!match) throw new UnauthenticatedError('unauthenticated', 'Authorization: Bearer <token> is required');
+    const credential = match[1];
+    return API_TOKEN.test(credential)
+      ? this.fromApiToken(credential, ctx, withinLimits)
+      : this.fromAccessToken(credential, ctx, withinLimits);
   }
 
-  /** Whether the credential is checked without asking another service: an API token whose answer is cached. */
-  checksLocally(authorization: string | undefined): boolean {
-    const credential = bearerOf(authorization);
-    return credential !== undefined && API_TOKEN.test(credential) && this.tokens.holds(tokenKey(credential));
-  }
-
-  private async fromAccessToken(jwt: string, ctx: RequestContext): Promise<Principal> {
+  private async fromAccessToken(jwt: string, ctx: RequestContext, withinLimits: Promise<unknown>): Promise<Principal> {
+    await withinLimits;
     const claims = await this.jwks.verify(jwt);
     const session = await this.sessions.through(claims.sid, () => this.checkSession(claims.sid, claims.sub, ctx));
     // The cached check is of the session's own user: a token naming another user with this sid is not that session.
@@ -72,8 +76,10 @@ export class Authenticator {
     return { active: res.active && res.user?.id === userId, userId, role: res.user?.role };
   }
 
-  private async fromApiToken(token: string, ctx: RequestContext): Promise<Principal> {
-    const entry = await this.tokens.through(tokenKey(token), () => this.introspect(token, true), {
+  private async fromApiToken(token: string, ctx: RequestContext, withinLimits: Promise<unknown>): Promise<Principal> {
+    const key = createHash('sha256').update(token).digest('base64url');
+    if (!this.tokens.holds(key)) await withinLimits;
+    const entry = await this.tokens.through(key, () => this.introspect(token, true), {
       refresh: () => this.introspect(token, false),
       hurry: () => this.introspection.hurry(),
     });

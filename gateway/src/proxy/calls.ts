@@ -105,13 +105,14 @@ export class ProxyCalls {
     try {
       // Decrypting a key is for Tollgate services: the gateway asks on the agent's behalf.
       const key = await this.deps.proxy.keys.resolve(call.provider, call.agentId, outgoing(req, GATEWAY));
-      if (!this.deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(new URL(key.base_url).hostname)) {
+      const target = new URL(key.base_url);
+      if (!this.deps.config.OUTBOUND_ALLOW_PRIVATE && isInternalHost(target.hostname)) {
         req.ctx.log.warn({ provider: call.provider, key_id: key.key_id }, 'the provider key points at an internal address; not sent');
         throw new ServiceUnavailableError('The provider key points at an address Tollgate does not send keys to');
       }
       const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
       forwarding = {
-        target: key.base_url,
+        target,
         path: `/${call.path.map(encodeURIComponent).join('/')}${query}`,
         headers: profile.authHeaders(key.api_key),
         body: plan.withMaxOutput(hold.maxOutputTokens),

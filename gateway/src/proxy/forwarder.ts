@@ -32,7 +32,7 @@ const KEEP_ALIVE = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as co
 /** What to send for one call, and how it ends. */
 export interface Forwarding {
   /** The provider's base URL. */
-  target: string;
+  target: URL;
   /** The path (and query) under it. */
   path: string;
   /** The provider's auth headers. */
@@ -75,7 +75,7 @@ export function createForwarder(options: ForwarderOptions): (req: Request, res: 
   const through = (agent: HttpAgent) =>
     createProxyMiddleware({
       agent,
-      router: (req) => (req as ForwardedRequest).inFlight!.target,
+      router: (req) => (req as ForwardedRequest).inFlight!.target.href,
       changeOrigin: true,
       xfwd: false,
       selfHandleResponse: true,
@@ -136,7 +136,7 @@ export function createForwarder(options: ForwarderOptions): (req: Request, res: 
     (req as ForwardedRequest).inFlight = { ...call, tap, sent: false, timedOut: false };
     return new Promise<void>((resolve) => {
       res.once('close', resolve);
-      void proxies[new URL(call.target).protocol](req, res, (err?: unknown) => {
+      void proxies[call.target.protocol](req, res, (err?: unknown) => {
         if (err) req.ctx.log.warn({ err }, 'proxy middleware error');
         resolve();
       });

@@ -191,10 +191,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         const before = callerLimits(res);
         let principal: Principal | undefined;
         if (spec.auth !== 'public') {
-          const authorization = req.get('authorization');
-          // A credential this gateway cannot check by itself is checked only for a request within those limits.
-          if (!deps.auth.checksLocally(authorization)) await before;
-          principal = await deps.auth.authenticate(authorization, ctx);
+          principal = await deps.auth.authenticate(req.get('authorization'), ctx, before);
           ctx.principal = principal;
           const denial = refusalOf(callers!, principal);
           if (denial) {
