@@ -103,34 +103,6 @@ export async function errorOf(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the call to fail');
 }
 
-export interface OutboxEvent {
-  action: string;
-  actor: { type: string; id?: string };
-  resource: { type: string; id?: string };
-  outcome: string;
-  details: Record<string, unknown>;
-}
-
-export async function outboxEvents(db: Connection): Promise<OutboxEvent[]> {
-  const docs = await db.collection('audit_outbox').find({}).sort({ created_at: 1 }).toArray();
-  return docs.map((d) => {
-    const e = d.event as {
-      action: string;
-      actor: OutboxEvent['actor'];
-      resource: OutboxEvent['resource'];
-      outcome: string;
-      details_json: string;
-    };
-    return {
-      action: e.action,
-      actor: e.actor,
-      resource: e.resource,
-      outcome: e.outcome,
-      details: JSON.parse(e.details_json) as Record<string, unknown>,
-    };
-  });
-}
-
 export const usd = (n: number) => Math.round(n * 1_000_000);
 
 /** An agent's budget as the service answers GetBudget, asked as the budget service itself. */
@@ -194,3 +166,4 @@ export async function addProviderKey(s: BudgetStack, provider: string, apiKey = 
     { principal: admin },
   );
 }
+export { outboxEvents, type OutboxEvent } from '../../../test/support/outbox.js';
