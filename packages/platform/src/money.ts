@@ -25,7 +25,8 @@ function numberToMicros(value: number): number | null {
   if (!Number.isFinite(value) || value < 0) return null;
   const scaled = value * MICROS_PER_USD;
   const micros = Math.round(scaled);
-  if (Math.abs(scaled - micros) > Math.max(1e-9, 4 * Number.EPSILON * scaled)) return null;
+  // Within the double's rounding error of a whole number of micros (relative: 1e-42 is not 0 micros).
+  if (Math.abs(scaled - micros) > 4 * Number.EPSILON * scaled) return null;
   return Number.isSafeInteger(micros) ? micros : null;
 }
 

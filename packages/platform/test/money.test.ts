@@ -11,6 +11,8 @@ test('when decimal USD has at most 6 decimals, then it converts to exact micros'
   t.is(usdToMicros(7e-6), 7);
   t.is(usdToMicros(7 * 0.000001), 7);
   t.is(usdToMicros(1e9), 1e15);
+  t.is(usdToMicros(0.1 + 0.2), 300_000);
+  t.is(usdToMicros(0.000001), 1);
 });
 
 test('when an amount is negative, NaN, infinite, in exponent form or too precise, then it is refused', (t) => {
@@ -24,6 +26,9 @@ test('when an amount is negative, NaN, infinite, in exponent form or too precise
     0.0000001,
     1.0000001,
     4.315524635467245,
+    // Nearly zero is not zero micros.
+    2.5890419884777833e-42,
+    1.0000000001e-6,
     '',
     'abc',
     '01',
