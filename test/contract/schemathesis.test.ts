@@ -31,7 +31,11 @@ test.before(async () => {
         LOGIN_FAILURES_PER_WINDOW: '1000',
         LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: '10000',
         LOGIN_ACCOUNT_FAILURES_PER_HOUR: '100000',
+        // As shipped: provider base URLs are https only. (With private addresses allowed, http is
+        // taken for those alone, a rule of the address that the document's pattern cannot state.)
+        OUTBOUND_ALLOW_PRIVATE: 'false',
       },
+      'provider-key': { OUTBOUND_ALLOW_PRIVATE: 'false' },
       identity: { ARGON2_MEMORY_KIB: '1024', LOCKOUT_THRESHOLD: '1000' },
     },
   });

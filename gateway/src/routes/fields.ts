@@ -91,16 +91,27 @@ export const emailField = chars(1, MAX_EMAIL_LENGTH, 'must be an email address')
 const PORT = '([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
 
 /**
- * An https URL without credentials, query or fragment — or http too where OUTBOUND_ALLOW_PRIVATE
- * lets keys go to local servers (development). The service checks it again with the outbound policy.
+ * A public host name (a dot and a TLD that starts with a letter, so never an IP literal; never
+ * localhost): the only hosts an install without OUTBOUND_ALLOW_PRIVATE sends keys to.
+ */
+const PUBLIC_HOST =
+  '(?!(?:[^/:]*\\.)?localhost\\.?(?:[:/]|$))(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.?';
+
+/**
+ * An https URL to a public host name without credentials, query or fragment — or, where
+ * OUTBOUND_ALLOW_PRIVATE lets keys go to local servers (development), any host, and http to a
+ * private one. The service checks it again with the outbound policy (the address a name resolves
+ * to is checked when a call connects).
  */
 export const baseUrlField = (allowPrivate: boolean) =>
   z
     .string()
     .max(2_048)
     .regex(
-      new RegExp(`^${allowPrivate ? 'https?' : 'https'}://[A-Za-z0-9.-]+(:${PORT})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$`),
-      `must be an ${allowPrivate ? 'http(s)' : 'https'} URL without credentials, query or fragment`,
+      new RegExp(`^${allowPrivate ? 'https?://[A-Za-z0-9.-]+' : `https://${PUBLIC_HOST}`}(:${PORT})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$`),
+      allowPrivate
+        ? 'must be an http(s) URL without credentials, query or fragment (http to a private address only)'
+        : 'must be an https URL to a public host name, without credentials, query or fragment',
     );
 
 /** Path parameters and list queries, the same on every list. */
