@@ -1,6 +1,7 @@
 import test from 'ava';
+import { eventually } from '../support/eventually.js';
 import type { Stack } from '../support/stack.js';
-import { createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
+import { createAgent, moneyOf, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The agent and budget rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
@@ -128,7 +129,9 @@ test('when a budget and its history are read, then they answer in USD; an agent 
   const other = await createAgent(stack, p.member, 1);
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
   t.is(budget.status, 200);
-  t.deepEqual(budget.body, { limit_usd: 2.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 2.5 });
+  t.deepEqual(moneyOf(budget.body), { limit_usd: 2.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 2.5 });
+  t.like(budget.body, { period: 'none', resets_at: null }, 'a budget without a period never resets');
+  t.regex(budget.body.period_started_at, /^\d{4}-\d{2}-\d{2}T/, 'its period began when the agent was created');
   const history = await stack.http.get(`/v1/agents/${agent.id}/budget/history`, { token: p.viewer.access_token });
   t.is(history.status, 200);
   t.deepEqual(history.body, { items: [] });
@@ -146,6 +149,82 @@ test('when a budget and its history are read, then they answer in USD; an agent 
   t.is((await stack.http.get('/v1/agents/agt_0000000000000000000000000/budget', { token: p.viewer.access_token })).status, 404);
 });
 
+test('when the owner deletes an agent, then 204, its token is refused on its very next request, it is 404 everywhere, and agent.deleted is audited', async (t) => {
+  const agent = await createAgent(stack, p.member, 3);
+  const { token_id: tokenId } = agent.body.agent as { token_id: string };
+  const path = `/v1/agents/${agent.id}`;
+  // The agent's credential is in use: this gateway holds its introspection.
+  t.is((await stack.http.get(path, { token: agent.token })).status, 200);
+  const request = await stack.http.post('/v1/budget-requests', {
+    token: p.member.access_token,
+    json: { agent_id: agent.id, requested_budget_usd: 2, justification: 'more papers' },
+  });
+  t.is(request.status, 201);
+
+  t.is((await stack.http.delete(path, { token: p.member2.access_token })).status, 403, 'another member');
+  t.is((await stack.http.delete(path, { token: p.viewer.access_token })).status, 403);
+  t.is((await stack.http.delete(path, { token: agent.token })).status, 403, 'the agent itself');
+  const readOnly = await stack.http.delete(path, { token: await patOf(stack, p.member, ['agents:read']) });
+  t.is(readOnly.status, 403);
+  t.is(readOnly.body.error.code, 'insufficient_scope');
+
+  const deleted = await stack.http.delete(path, { token: p.member.access_token });
+  t.is(deleted.status, 204);
+  t.is(deleted.text, '');
+
+  // Its very next request, well within AUTH_CACHE_MS: refused.
+  t.is((await stack.http.get(path, { token: agent.token })).status, 401);
+  const proxied = await stack.http.post('/v1/proxy/openai/chat/completions', {
+    token: agent.token,
+    json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 },
+  });
+  t.is(proxied.status, 401);
+
+  for (const who of [p.member, p.admin, p.viewer]) {
+    for (const read of [path, `${path}/budget`, `${path}/budget/history`]) {
+      const res = await stack.http.get(read, { token: who.access_token });
+      t.is(res.status, 404, read);
+      t.is(res.body.error.code, 'not_found');
+    }
+  }
+  const listed = await stack.http.get('/v1/agents?limit=100', { token: p.admin.access_token });
+  t.false(listed.body.items.some((a: { id: string }) => a.id === agent.id));
+  t.is((await stack.http.patch(path, { token: p.member.access_token, json: { name: 'back' } })).status, 404);
+  const asking = await stack.http.post('/v1/budget-requests', {
+    token: p.member.access_token,
+    json: { agent_id: agent.id, requested_budget_usd: 1, justification: 'again' },
+  });
+  t.is(asking.status, 404);
+  t.is((await stack.http.delete(path, { token: p.member.access_token })).status, 404, 'deleting twice');
+  t.is((await stack.http.delete(path, { token: p.admin.access_token })).status, 404);
+
+  // Its pending budget request was cancelled.
+  const cancelled = await stack.http.get(`/v1/budget-requests/${request.body.id}`, { token: p.member.access_token });
+  t.is(cancelled.body.status, 'cancelled');
+  t.is((await stack.http.post(`/v1/budget-requests/${request.body.id}/approve`, { token: p.manager.access_token, json: {} })).status, 409);
+
+  const audited = await eventually(
+    async () =>
+      (await stack.http.get(`/v1/audit/events?action=agent.deleted&resource_id=${agent.id}`, { token: p.admin.access_token })).body
+        .items as { actor: { type: string; id: string }; resource: { type: string; id: string }; details: Record<string, unknown> }[],
+    (items) => items.length > 0,
+  );
+  t.is(audited.length, 1);
+  t.like(audited[0], {
+    actor: { type: 'user', id: p.member.user.id },
+    resource: { type: 'agent', id: agent.id },
+    details: { token_id: tokenId, released_micros: 0, cancelled_requests: [request.body.id] },
+  });
+});
+
+test("when an admin deletes a member's agent, then 204 and the agent is gone for its owner", async (t) => {
+  const agent = await createAgent(stack, p.member2, 1);
+  t.is((await stack.http.delete(`/v1/agents/${agent.id}`, { token: p.admin.access_token })).status, 204);
+  t.is((await stack.http.get(`/v1/agents/${agent.id}`, { token: p.member2.access_token })).status, 404);
+  t.is((await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: agent.token })).status, 401);
+  t.is((await stack.http.delete('/v1/agents/agt_0000000000000000000000000', { token: p.admin.access_token })).status, 404);
+});
+
 test('when the OpenAPI document is fetched, then it describes every agent, budget, request, usage, analytics and provider-key route', async (t) => {
   const res = await stack.http.get('/openapi.json');
   t.is(res.status, 200);
@@ -154,6 +233,7 @@ test('when the OpenAPI document is fetched, then it describes every agent, budge
     ['/v1/agents', 'get'],
     ['/v1/agents/{id}', 'get'],
     ['/v1/agents/{id}', 'patch'],
+    ['/v1/agents/{id}', 'delete'],
     ['/v1/agents/{id}/budget', 'get'],
     ['/v1/agents/{id}/budget/history', 'get'],
     ['/v1/budget-requests', 'post'],

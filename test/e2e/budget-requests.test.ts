@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
 import { createUserAndLogin } from '../support/session.js';
-import { createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
+import { createAgent, moneyOf, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 
 // The budget-request rows of "Agents, budgets, requests" (the REST API, /openapi.json) through the gateway.
 let stack: Stack;
@@ -72,7 +72,7 @@ test('when a manager approves, then the limit rises, the history names the calle
   t.is(res.status, 200);
   t.like(res.body, { status: 'approved', decided_by: p.manager.user.id, decision_note: 'ok' });
   const budget = await stack.http.get(`/v1/agents/${agent.id}/budget`, { token: p.viewer.access_token });
-  t.deepEqual(budget.body, { limit_usd: 60.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 60.5 });
+  t.deepEqual(moneyOf(budget.body), { limit_usd: 60.5, spent_usd: 0, reserved_usd: 0, remaining_usd: 60.5 });
   const history = await stack.http.get(`/v1/agents/${agent.id}/budget/history`, { token: p.viewer.access_token });
   t.is(history.body.items.length, 1);
   t.like(history.body.items[0], { old_limit_usd: 10, new_limit_usd: 60.5, approver_id: p.manager.user.id, request_id: r.id, reason: 'ok' });

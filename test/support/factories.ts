@@ -8,8 +8,8 @@ import { startStack, type Stack, type StackOptions } from './stack.js';
 // a test passes only the fields it is about.
 
 /** The whole mesh behind the gateway, with cheap password hashing for the many logins. */
-export function startMoneyStack(env: StackOptions['env'] = {}): Promise<Stack> {
-  return startStack({ env: { ...env, identity: { ARGON2_MEMORY_KIB: '1024', ...env.identity } } });
+export function startMoneyStack(env: StackOptions['env'] = {}, opts: Pick<StackOptions, 'budgetClock'> = {}): Promise<Stack> {
+  return startStack({ ...opts, env: { ...env, identity: { ARGON2_MEMORY_KIB: '1024', ...env.identity } } });
 }
 
 let counter = 0;
@@ -106,9 +106,16 @@ export interface AgentBudget {
   remaining_usd: number;
 }
 
-/** The body of GET /v1/agents/{id}/budget as `reader` gets it (an error body when the call fails). */
+/** A budget's money in an answer (its period fields aside). */
+export function moneyOf(budget: AgentBudget): AgentBudget {
+  const { limit_usd, spent_usd, reserved_usd, remaining_usd } = budget;
+  return { limit_usd, spent_usd, reserved_usd, remaining_usd };
+}
+
+/** The money of GET /v1/agents/{id}/budget as `reader` gets it (the error body when the call fails). */
 export async function budgetOf(stack: Stack, reader: Session, agentId: string): Promise<AgentBudget> {
-  return (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: reader.access_token })).body as AgentBudget;
+  const res = await stack.http.get(`/v1/agents/${agentId}/budget`, { token: reader.access_token });
+  return res.status === 200 ? moneyOf(res.body as AgentBudget) : (res.body as AgentBudget);
 }
 
 export async function addProviderKey(stack: Stack, admin: Session, provider: string, apiKey: string) {

@@ -12,7 +12,8 @@ interface Startable {
 }
 interface DeployableModule {
   loadConfig(env: Record<string, string | undefined>): unknown;
-  start(config: never, logger?: Logger): Promise<Startable & { url?: string; ca?: string }>;
+  /** `options`: what only a test sets (the budget service's clock). */
+  start(config: never, logger?: Logger, options?: { now?: () => Date }): Promise<Startable & { url?: string; ca?: string }>;
 }
 
 /** Every deployable is the package @tollgate/<name> (services/<name>/, gateway/). */
@@ -25,6 +26,8 @@ export interface StackOptions {
   /** Extra or overriding variables per deployable. */
   env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>;
   redisUrl?: string;
+  /** The budget service's clock (budgets' periods and days): a test moves it to cross a period boundary. */
+  budgetClock?: () => Date;
 }
 
 export interface Stack {
@@ -84,7 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const startOne = async (name: ServiceName | 'gateway') => {
     const mod = await deployableModule(name);
     const config = mod.loadConfig(env[name]);
-    const r = await mod.start(config as never, createLogger(name, testEnv.logLevel));
+    const r = await mod.start(config as never, createLogger(name, testEnv.logLevel), name === 'budget' ? { now: opts.budgetClock } : {});
     running.set(name, r);
     if (name !== 'gateway' && r.port) {
       addrs[name] = `127.0.0.1:${r.port}`;
@@ -120,7 +123,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async startReplica(name) {
       const mod = await deployableModule(name);
       const config = mod.loadConfig({ ...env[name], GRPC_PORT: '0' });
-      const r = await mod.start(config as never, createLogger(`${name}-replica`, testEnv.logLevel));
+      const r = await mod.start(
+        config as never,
+        createLogger(`${name}-replica`, testEnv.logLevel),
+        name === 'budget' ? { now: opts.budgetClock } : {},
+      );
       return { addr: `127.0.0.1:${r.port}`, stop: () => r.stop() };
     },
     async stop(name) {

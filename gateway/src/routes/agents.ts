@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
-import { descriptionField, idParams, nameField, nullable, pageOut, pageQuery, providerName, toMicros, usdAmount } from './fields.js';
+import {
+  descriptionField,
+  idParams,
+  nameField,
+  nullable,
+  pageOut,
+  pageQuery,
+  providerName,
+  requiredText,
+  toMicros,
+  usdAmount,
+} from './fields.js';
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
-import { budgetSchema, toBudget } from './schemas.js';
+import { BUDGET_PERIODS, budgetSchema, toBudget } from './schemas.js';
 
 const agentSchema = z
   .object({
@@ -38,6 +49,12 @@ const historySchema = z
         request_id: z.string(),
         reason: z.string(),
         at: z.string(),
+        kind: z.enum(['request', 'set', 'reset']).openapi({
+          description:
+            "request: an approved budget request (request_id is its id); set, reset: a manager's change (request_id is the change's id)",
+        }),
+        period: z.enum(BUDGET_PERIODS).openapi({ description: 'The period after the change' }),
+        closed_spent_usd: z.number().openapi({ description: "A reset's: what the period it closed had spent (0 otherwise)" }),
       }),
     ),
   })
@@ -168,14 +185,90 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
 
   route({
     ...common,
+    method: 'delete',
+    path: '/v1/agents/{id}',
+    callers: RPC_CALLERS.budget.DeleteAgent,
+    summary: 'Delete an agent: its credential stops working at once, its ledger is kept (owner or admin)',
+    description:
+      "Revokes the agent's `tg_agt_` credential, disables its budget (no new lease or proxied call is granted; calls already " +
+      'in flight are still charged), releases its open leases and cancels its pending budget requests. The agent then answers ' +
+      '404 everywhere, as an unknown one; its spend stays in the ledger and in analytics. Audited `agent.deleted`.',
+    params: idParams,
+    status: 204,
+    errors: [404],
+    handler: async ({ params, call }) => {
+      const deleted = await budget.DeleteAgent({ id: params.id }, call);
+      // The agent's credential must stop working on this gateway at once (other replicas follow within AUTH_CACHE_MS).
+      if (deleted.token_id) deps.auth.invalidateToken(deleted.token_id);
+      return undefined;
+    },
+  });
+
+  route({
+    ...common,
     method: 'get',
     path: '/v1/agents/{id}/budget',
     callers: RPC_CALLERS.budget.GetBudget,
-    summary: "An agent's budget: limit, spent, reserved by open leases, remaining",
+    summary: "An agent's budget: limit, spent in the current period, reserved, remaining, and its period",
     params: idParams,
     response: budgetSchema,
     errors: [404],
     handler: async ({ params, call }) => toBudget(await budget.GetBudget({ id: params.id }, call)),
+  });
+
+  route({
+    ...common,
+    method: 'put',
+    path: '/v1/agents/{id}/budget',
+    callers: RPC_CALLERS.budget.SetBudget,
+    summary: "Set an agent's limit and/or period (managers and admins)",
+    description:
+      'Raises or lowers the limit — never below what is already spent and reserved (409, with `minimum_usd` in the details) — ' +
+      'and/or sets the period: `day`, `week` (from Monday) or `month` start the spend again at each calendar boundary, UTC; ' +
+      'the spend so far counts toward the current period. Recorded in the budget history (kind `set`) and audited ' +
+      '`budget.limit.changed`.',
+    params: idParams,
+    body: z.object({
+      limit_usd: usdAmount({ maximum: 9_007_199_254, note: 'no less than spent + reserved when lowering' }).optional(),
+      period: z.enum(BUDGET_PERIODS).optional(),
+      reason: requiredText,
+    }),
+    bodyRule: {
+      holds: (b) => b.limit_usd !== undefined || b.period !== undefined,
+      field: 'limit_usd',
+      message: 'give limit_usd, period or both',
+      schema: { anyOf: [{ required: ['limit_usd'] }, { required: ['period'] }] },
+    },
+    response: budgetSchema,
+    errors: [404, 409],
+    handler: async ({ params, body, call }) =>
+      toBudget(
+        await budget.SetBudget(
+          {
+            agent_id: params.id,
+            limit_micros: body.limit_usd === undefined ? undefined : toMicros(body.limit_usd, 'limit_usd'),
+            period: body.period,
+            reason: body.reason,
+          },
+          call,
+        ),
+      ),
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/agents/{id}/budget/reset',
+    callers: RPC_CALLERS.budget.ResetBudget,
+    summary: "Start a new period of an agent's budget now: the spend starts again from zero (managers and admins)",
+    description:
+      'What the closed period spent stays in the ledger and in the budget history (kind `reset`, `closed_spent_usd`); ' +
+      'what is reserved for calls in flight stays reserved. Audited `budget.reset`.',
+    params: idParams,
+    body: z.object({ reason: requiredText }),
+    response: budgetSchema,
+    errors: [404],
+    handler: async ({ params, body, call }) => toBudget(await budget.ResetBudget({ agent_id: params.id, reason: body.reason }, call)),
   });
 
   route({
@@ -197,6 +290,9 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           request_id: h.request_id,
           reason: h.reason,
           at: h.at,
+          kind: h.kind as 'request' | 'set' | 'reset',
+          period: (h.period || 'none') as (typeof BUDGET_PERIODS)[number],
+          closed_spent_usd: microsToUsd(h.closed_spent_micros),
         })),
       };
     },

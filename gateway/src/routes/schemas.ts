@@ -18,8 +18,23 @@ export const errorSchema = z
   })
   .openapi('Error');
 
+export const BUDGET_PERIODS = ['none', 'day', 'week', 'month'] as const;
+
 export const budgetSchema = z
-  .object({ limit_usd: z.number(), spent_usd: z.number(), reserved_usd: z.number(), remaining_usd: z.number() })
+  .object({
+    limit_usd: z.number(),
+    spent_usd: z.number().openapi({ description: 'Spent in the current period' }),
+    reserved_usd: z.number().openapi({ description: 'Held for calls in flight and open leases' }),
+    remaining_usd: z.number(),
+    period: z
+      .enum(BUDGET_PERIODS)
+      .openapi({ description: 'How often the spend starts again: never, or at each calendar day, week (Monday) or month, UTC' }),
+    period_started_at: z
+      .string()
+      .nullable()
+      .openapi({ description: "When the current period began: the agent's creation, the last reset or the last boundary" }),
+    resets_at: z.string().nullable().openapi({ description: 'The next period boundary; null for period none' }),
+  })
   .openapi('Budget');
 
 export function toBudget(b: BudgetState__Output | null | undefined) {
@@ -28,6 +43,9 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
     spent_usd: microsToUsd(b?.spent_micros ?? 0),
     reserved_usd: microsToUsd(b?.reserved_micros ?? 0),
     remaining_usd: microsToUsd(b?.remaining_micros ?? 0),
+    period: (b?.period || 'none') as (typeof BUDGET_PERIODS)[number],
+    period_started_at: b?.period_started_at || null,
+    resets_at: b?.resets_at || null,
   };
 }
 

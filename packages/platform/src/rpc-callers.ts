@@ -65,8 +65,12 @@ export const RPC_CALLERS = {
     ListAgents: readers('agents:read'),
     // The owner or an admin.
     UpdateAgent: { people: { role: 'member', scope: 'agents:write' } },
+    // The owner or an admin; never an agent (its own token is what the deletion revokes).
+    DeleteAgent: { people: { role: 'member', scope: 'agents:write' } },
     GetBudget: readers('budgets:read', 'budgets:read'),
     GetBudgetHistory: readers('budgets:read', 'budgets:read'),
+    SetBudget: { people: { role: 'manager', scope: 'budgets:write' } },
+    ResetBudget: { people: { role: 'manager', scope: 'budgets:write' } },
     // The agent's owner or an admin.
     CreateBudgetRequest: { people: { role: 'member', scope: 'budgets:write' } },
     ListBudgetRequests: readers('budgets:read', 'budgets:read'),

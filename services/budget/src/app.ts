@@ -18,6 +18,7 @@ import { Agents } from './domain/agents.js';
 import { Analytics } from './domain/analytics.js';
 import { Escrows } from './domain/escrows.js';
 import { BudgetBook } from './domain/budget-book.js';
+import { BudgetLimits } from './domain/budget-limits.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
 import { PriceChanges } from './domain/price-changes.js';
@@ -25,6 +26,7 @@ import { PriceTable, type PriceChange } from './domain/prices.js';
 import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
 import { agentHandlers } from './handlers/agents.js';
+import { budgetLimitHandlers } from './handlers/budget-limits.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
 import { escrowHandlers } from './handlers/escrows.js';
 import { priceHandlers } from './handlers/prices.js';
@@ -39,8 +41,13 @@ import { RollupStore } from './store/rollup-store.js';
 
 export { loadConfig } from './config.js';
 
+/** What a test may set that the environment does not: the clock budgets' periods and days are decided by. */
+export interface BudgetOptions {
+  now?: () => Date;
+}
+
 /** The budget service: agents, budgets, leases, the usage ledger, budget requests, analytics. Never reads the environment. */
-export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Promise<RunningService> {
+export async function start(config: Readonly<BudgetConfig>, logger?: Logger, options: BudgetOptions = {}): Promise<RunningService> {
   const prices = PriceTable.parse(await readFile(config.PRICE_TABLE_FILE, 'utf8'), config.PRICE_TABLE_FILE);
   return startService({
     name: 'budget',
@@ -70,7 +77,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
       await priceChanges.start();
 
       const hotPeriodMs = config.BUDGET_HOT_DAYS * 86_400_000;
-      const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs });
+      const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs, now: options.now });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
@@ -78,6 +85,8 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         agents,
         book,
         credentials,
+        leases,
+        requests,
         audit: rt.audit,
         log: rt.log,
         maxBudgetMicros: config.MAX_BUDGET_USD,
@@ -101,6 +110,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
         maxRequestMicros: config.MAX_BUDGET_REQUEST_USD,
         log: rt.log,
       });
+      const limits = new BudgetLimits({ agents, book, audit: rt.audit, now: options.now });
       const escrows = new Escrows({
         book,
         agents,
@@ -143,6 +153,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger): Pr
             Budget.service,
             {
               ...agentHandlers(agentOps),
+              ...budgetLimitHandlers(limits),
               ...budgetRequestHandlers(requestOps),
               ...spendingHandlers(leaseOps, usage, analytics),
               ...escrowHandlers(escrows),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { newHoldId, type Principal } from '@tollgate/platform';
 import { AgentStore } from '../src/store/agent-store.js';
 import {
   admin,
@@ -9,14 +10,18 @@ import {
   codeOf,
   createAgent,
   errorOf,
+  journalOf,
+  manager,
   member,
   member2,
   outboxEvents,
   startBudgetStack,
   tokenOf,
+  usageReport,
   usd,
   viewer,
   type BudgetStack,
+  moneyOf,
 } from './helpers.js';
 
 let s: BudgetStack;
@@ -38,7 +43,7 @@ test('when a member creates an agent, then it comes with its budget and a tg_agt
   t.deepEqual(agent.providers, ['openai', 'anthropic']);
   t.false(agent.disabled);
   t.truthy(Date.parse(agent.created_at));
-  t.deepEqual(agent.budget, { limit_micros: 250_500_000, spent_micros: 0, reserved_micros: 0, remaining_micros: 250_500_000 });
+  t.deepEqual(moneyOf(agent.budget!), { limit_micros: 250_500_000, spent_micros: 0, reserved_micros: 0, remaining_micros: 250_500_000 });
   t.regex(res.token, /^tg_agt_/);
 
   const credential = await s.token.GetToken({ id: agent.token_id }, { principal: budgetService });
@@ -153,7 +158,7 @@ test('when the owner or an admin updates an agent, then it changes and is audite
 
 test('when a budget and its history are read, then they show the limit and every change', async (t) => {
   const { agent } = await createAgent(s, usd(3));
-  t.deepEqual(await s.budget.GetBudget({ id: agent.id }, { principal: viewer }), {
+  t.deepEqual(moneyOf(await s.budget.GetBudget({ id: agent.id }, { principal: viewer })), {
     limit_micros: 3_000_000,
     spent_micros: 0,
     reserved_micros: 0,
@@ -257,3 +262,144 @@ test.serial(
     t.true(seen.includes(legacyId));
   },
 );
+
+const gateway: Principal = { type: 'service', id: 'gateway' };
+/** A gateway's sync of one escrow of the agent, with at most one call's charge. */
+const syncEscrow = (agentId: string, escrowId: string, seq: number, wantMicros: number, costMicros = 0) =>
+  s.budget.SyncEscrows(
+    {
+      escrows: [
+        {
+          agent_id: agentId,
+          escrow_id: escrowId,
+          seq,
+          want_micros: wantMicros,
+          charges: costMicros
+            ? [{ hold_id: newHoldId(), request_id: `call-${seq}`, provider: 'openai', model: 'gpt-4o', cost_micros: costMicros }]
+            : [],
+        },
+      ],
+    },
+    { principal: gateway },
+  );
+
+test('when the owner deletes an agent, then its credential is revoked, its leases are released, its ledger and escrows are kept, and every read of it is 404', async (t) => {
+  const { agent, as } = await createAgent(s, usd(10), member);
+  const id = agent.id;
+  const lease1 = await s.budget.Handshake(
+    { agent_id: id, provider: 'openai', requested_micros: usd(2), for_proxy: true },
+    { principal: as },
+  );
+  await s.budget.ReportUsage({ ...usageReport(lease1.lease_id, 'r1'), cost_micros: usd(0.5) }, { principal: as });
+  const lease2 = await s.budget.Handshake(
+    { agent_id: id, provider: 'openai', requested_micros: usd(1), for_proxy: true },
+    { principal: as },
+  );
+  // A gateway's escrow with calls in flight: the deletion leaves it to its gateway.
+  const escrowId = newHoldId();
+  t.like((await syncEscrow(id, escrowId, 1, usd(3))).escrows[0], { status: 'open', escrow_micros: usd(3) });
+  const request = await s.budget.CreateBudgetRequest(
+    { agent_id: id, requested_micros: usd(5), justification: 'more' },
+    { principal: member },
+  );
+
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: member2 })), 'forbidden', 'another member');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: viewer })), 'forbidden');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: manager })), 'forbidden', 'a manager who does not own it');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: as })), 'forbidden', 'the agent itself');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: tokenOf(member, ['agents:read']) })), 'insufficient_scope');
+  t.is((await s.budget.GetAgent({ id }, { principal: viewer })).id, id, 'refusals change nothing');
+
+  t.deepEqual(await s.budget.DeleteAgent({ id }, { principal: member }), { token_id: agent.token_id });
+
+  t.is((await s.token.GetToken({ id: agent.token_id }, { principal: budgetService })).status, 'revoked');
+  for (const who of [member, admin, viewer, as]) {
+    t.is(await codeOf(s.budget.GetAgent({ id }, { principal: who })), 'not_found');
+    t.is(await codeOf(s.budget.GetBudget({ id }, { principal: who })), 'not_found');
+    t.is(await codeOf(s.budget.GetBudgetHistory({ id }, { principal: who })), 'not_found');
+  }
+  t.false((await s.budget.ListAgents({ page: { limit: 100 } }, { principal: viewer })).items.some((a) => a.id === id));
+  t.deepEqual((await s.budget.ListAgents({}, { principal: as })).items, []);
+  t.is(await codeOf(s.budget.UpdateAgent({ id, disabled: false }, { principal: member })), 'not_found');
+  t.is(
+    await codeOf(s.budget.CreateBudgetRequest({ agent_id: id, requested_micros: 1, justification: 'x' }, { principal: member })),
+    'not_found',
+  );
+  t.is(await codeOf(s.budget.Handshake({ agent_id: id, provider: 'openai', for_proxy: true }, { principal: as })), 'not_found');
+  t.is((await syncEscrow(id, newHoldId(), 1, usd(1))).escrows[0].status, 'not_found', 'no escrow opens for it');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: member })), 'not_found', 'deleting twice');
+  t.is(await codeOf(s.budget.DeleteAgent({ id }, { principal: admin })), 'not_found');
+
+  // Its pending budget request is cancelled: nobody approves it any more.
+  t.like(await s.budget.GetBudgetRequest({ id: request.id }, { principal: member }), { status: 'cancelled', decided_by: member.id });
+  t.is(await codeOf(s.budget.ApproveBudgetRequest({ id: request.id, note: '' }, { principal: manager })), 'conflict');
+
+  // The journal is kept: the leases went back, the escrow did not — its gateway still charges its calls from it, then hands it back.
+  const ops = (await journalOf(s.db, id)).flatMap((e) => e.ops);
+  t.deepEqual(
+    ops.slice(-3).map((op) => op.type),
+    ['profile', 'release', 'release'],
+  );
+  t.like(ops.at(-3), { patch: { disabled: true } });
+  t.deepEqual(
+    ops.filter((op) => op.type === 'release'),
+    [
+      { type: 'release', id: lease1.lease_id, released: usd(1.5), reason: 'released' },
+      { type: 'release', id: lease2.lease_id, released: usd(1), reason: 'released' },
+    ],
+  );
+  t.like(await s.db.collection('leases').findOne({ _id: lease2.lease_id as never }), { status: 'released', released_micros: usd(1) });
+  t.like((await syncEscrow(id, escrowId, 2, usd(3), usd(0.25))).escrows[0], { status: 'disabled', escrow_micros: usd(2.75) });
+  t.like((await syncEscrow(id, escrowId, 3, 0)).escrows[0], { status: 'closed', escrow_micros: 0 });
+  t.like(await s.budget.Reconcile({ id }, { principal: budgetService }), { ok: true, ledger_spent_micros: usd(0.75) });
+
+  const deleted = (await outboxEvents(s.db)).filter((e) => e.action === 'agent.deleted' && e.resource.id === id);
+  t.is(deleted.length, 1);
+  t.deepEqual(deleted[0].actor, { type: 'user', id: member.id });
+  t.deepEqual(deleted[0].resource, { type: 'agent', id });
+  t.like(deleted[0].details, {
+    token_id: agent.token_id,
+    released_micros: usd(2.5),
+    released_leases: [
+      { lease_id: lease1.lease_id, released_micros: usd(1.5) },
+      { lease_id: lease2.lease_id, released_micros: usd(1) },
+    ],
+    cancelled_requests: [request.id],
+    spent_micros: usd(0.5),
+    held_micros: usd(3),
+  });
+});
+
+test("when an admin deletes a member's agent, then it is deleted and audited as the admin", async (t) => {
+  const { agent } = await createAgent(s, usd(1), member2);
+  t.deepEqual(await s.budget.DeleteAgent({ id: agent.id }, { principal: admin }), { token_id: agent.token_id });
+  t.is(await codeOf(s.budget.GetAgent({ id: agent.id }, { principal: member2 })), 'not_found');
+  t.like(await s.db.collection('agents').findOne({ _id: agent.id as never }), { status: 'deleted', disabled: true });
+  const deleted = (await outboxEvents(s.db)).filter((e) => e.action === 'agent.deleted' && e.resource.id === agent.id);
+  t.deepEqual(
+    deleted.map((e) => [e.actor.id, e.details.released_leases, e.details.cancelled_requests]),
+    [[admin.id, [], []]],
+  );
+  t.is(await codeOf(s.budget.DeleteAgent({ id: 'agt_nope' }, { principal: admin })), 'not_found');
+});
+
+test('when two replicas delete the same agent at once, then exactly one deletion succeeds and is audited', async (t) => {
+  const { agent } = await createAgent(s, usd(1), member);
+  const replica = await s.stack.startReplica('budget');
+  const other = budgetClient(s.stack, replica.addr);
+  try {
+    const codes = await Promise.all([
+      codeOf(s.budget.DeleteAgent({ id: agent.id }, { principal: member })),
+      codeOf(other.call.DeleteAgent({ id: agent.id }, { principal: admin })),
+    ]);
+    t.is(codes.filter((c) => c === 'ok').length, 1, codes.join());
+    t.true(
+      codes.every((c) => c === 'ok' || c === 'not_found'),
+      codes.join(),
+    );
+    t.is((await outboxEvents(s.db)).filter((e) => e.action === 'agent.deleted' && e.resource.id === agent.id).length, 1);
+  } finally {
+    other.close();
+    await replica.stop();
+  }
+});

@@ -11,6 +11,7 @@ import {
   usd,
   viewer,
   type BudgetStack,
+  moneyOf,
 } from './helpers.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { archiveJournals } from '../src/domain/journal-archive.js';
@@ -43,7 +44,7 @@ test('when journal entries pass the hot period, then they move to the archive an
   t.is(stillHot + moved, 81, 'every entry is in exactly one place');
 
   await s.budget.ReportUsage(report('new-1', 5_000), { principal: as });
-  t.deepEqual(await s.budget.GetBudget({ id: agent.id }, { principal: budgetService }), {
+  t.deepEqual(moneyOf(await s.budget.GetBudget({ id: agent.id }, { principal: budgetService })), {
     limit_micros: usd(1),
     spent_micros: 85_000,
     reserved_micros: 0,

@@ -15,6 +15,7 @@ import {
   usd,
   viewer,
   type BudgetStack,
+  moneyOf,
 } from './helpers.js';
 
 let s: BudgetStack;
@@ -88,7 +89,7 @@ test('when a manager approves, then the limit rises, the history records the cal
   const approved = await s.budget.ApproveBudgetRequest({ id: r.id, note: 'fine' }, { principal: manager });
   t.like(approved, { status: 'approved', decided_by: manager.id, decision_note: 'fine' });
   t.truthy(Date.parse(approved.decided_at));
-  t.deepEqual(await s.budget.GetBudget({ id: agent.id }, { principal: viewer }), {
+  t.deepEqual(moneyOf(await s.budget.GetBudget({ id: agent.id }, { principal: viewer })), {
     limit_micros: 150_000_000,
     spent_micros: 0,
     reserved_micros: 0,

@@ -3,6 +3,7 @@ import { AGENT_SCOPES, AppError, createServiceClient, type OutgoingCall, type Pr
 import { loadBudget, loadProviderKey, loadToken } from '@tollgate/proto';
 import { testEnv } from '../../../test/support/env.js';
 import type { ChargeOp } from '../src/domain/book.js';
+import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import { entryOf } from '../src/store/journal-store.js';
 import { startStack, type Stack, type StackOptions } from '../../../test/support/stack.js';
 
@@ -46,10 +47,14 @@ const tokenClient = (stack: Stack) => createServiceClient(loadToken().Token, sta
  * The budget service with its real neighbours (token, provider-key) and no audit
  * service, so audit events stay in the outbox where tests read them.
  */
-export async function startBudgetStack(env: Record<string, string> = {}, opts: Pick<StackOptions, 'env'> = {}): Promise<BudgetStack> {
+export async function startBudgetStack(
+  env: Record<string, string> = {},
+  opts: Pick<StackOptions, 'env' | 'budgetClock'> = {},
+): Promise<BudgetStack> {
   const stack = await startStack({
     services: ['token', 'provider-key', 'budget'],
     gateway: false,
+    budgetClock: opts.budgetClock,
     // Members' agents here get budgets of any size; the self-service allowance has its own tests (agents.test.ts).
     env: { ...opts.env, budget: { SELF_SERVICE_BUDGET_USD: '10000', ...opts.env?.budget, ...env } },
   });
@@ -105,8 +110,23 @@ export async function errorOf(p: Promise<unknown>): Promise<AppError> {
 
 export const usd = (n: number) => Math.round(n * 1_000_000);
 
-/** An agent's budget as the service answers GetBudget, asked as the budget service itself. */
-export const stateOf = (s: BudgetStack, agentId: string) => s.budget.GetBudget({ id: agentId }, { principal: budgetService });
+/** A budget's money, its period fields aside. */
+export const moneyOf = ({ limit_micros, spent_micros, reserved_micros, remaining_micros }: BudgetState__Output) => ({
+  limit_micros,
+  spent_micros,
+  reserved_micros,
+  remaining_micros,
+});
+
+/** An agent's budget money as the service answers GetBudget, asked as the budget service itself (its period: periodOf). */
+export const stateOf = async (s: BudgetStack, agentId: string) =>
+  moneyOf(await s.budget.GetBudget({ id: agentId }, { principal: budgetService }));
+
+/** An agent's budget period as the service answers GetBudget. */
+export const periodOf = async (s: BudgetStack, agentId: string) => {
+  const { period, period_started_at, resets_at } = await s.budget.GetBudget({ id: agentId }, { principal: budgetService });
+  return { period, period_started_at, resets_at };
+};
 
 /** A ReportUsage request: an openai gpt-4o call of no tokens, with `extra` for what a test is about. */
 export const usageReport = (
@@ -126,10 +146,15 @@ export const usageReport = (
 /** A charge as the journal records it, with the entry it is in. */
 export type LedgerCharge = ChargeOp & { agent_id: string; seq: number; day: string; at: Date };
 
+/** An agent's budget journal as stored, in order. */
+export async function journalOf(db: Connection, agentId: string) {
+  const entries = (await db.collection('budget_journal').find({ agent_id: agentId }).toArray()).map(entryOf);
+  return entries.sort((a, b) => a.seq - b.seq);
+}
+
 /** Every charge in an agent's budget journal, in order: the usage ledger as stored. */
 export async function ledgerOf(db: Connection, agentId: string): Promise<LedgerCharge[]> {
-  const entries = (await db.collection('budget_journal').find({ agent_id: agentId }).toArray()).map(entryOf);
-  entries.sort((a, b) => a.seq - b.seq);
+  const entries = await journalOf(db, agentId);
   return entries.flatMap((e) =>
     (e.ops as { type: string }[])
       .filter((op) => op.type === 'charge')

@@ -6,6 +6,7 @@ import {
   agentPrincipal,
   budgetService,
   codeOf,
+  moneyOf,
   createAgent,
   errorOf,
   member,
@@ -120,7 +121,12 @@ test('when a lease is released, then its unspent part returns to the budget, onc
   );
   const released = await s.budget.ReleaseLease({ lease_id: hs.lease_id }, { principal: as });
   t.is(released.released_micros, 2_750_000);
-  t.deepEqual(released.budget, { limit_micros: 10_000_000, spent_micros: 1_250_000, reserved_micros: 0, remaining_micros: 8_750_000 });
+  t.deepEqual(moneyOf(released.budget!), {
+    limit_micros: 10_000_000,
+    spent_micros: 1_250_000,
+    reserved_micros: 0,
+    remaining_micros: 8_750_000,
+  });
   const again = await s.budget.ReleaseLease({ lease_id: hs.lease_id }, { principal: as });
   t.is(again.released_micros, 0);
   t.deepEqual(again.budget, released.budget);

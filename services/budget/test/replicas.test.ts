@@ -12,6 +12,7 @@ import {
   usd,
   viewer,
   type TwoReplicas,
+  moneyOf,
 } from './helpers.js';
 
 // Two replicas of the budget service on one database. Every call below is split between
@@ -68,7 +69,7 @@ test('when 400 reports (100 of them sent to both replicas at once) hit one budge
     charged,
   );
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+    t.deepEqual(moneyOf(await client.GetBudget({ id: agent.id }, { principal: budgetService })), {
       limit_micros: limit,
       spent_micros: charged,
       reserved_micros: 0,
@@ -102,7 +103,7 @@ test('when 200 holds race across replicas and are then released twice each, then
     limit,
     'everything is held, nothing more',
   );
-  t.deepEqual(await other.call.GetBudget({ id: agent.id }, { principal: budgetService }), {
+  t.deepEqual(moneyOf(await other.call.GetBudget({ id: agent.id }, { principal: budgetService })), {
     limit_micros: limit,
     spent_micros: 0,
     reserved_micros: limit,
@@ -118,7 +119,7 @@ test('when 200 holds race across replicas and are then released twice each, then
     'each hold is returned exactly once',
   );
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+    t.deepEqual(moneyOf(await client.GetBudget({ id: agent.id }, { principal: budgetService })), {
       limit_micros: limit,
       spent_micros: 0,
       reserved_micros: 0,
@@ -180,7 +181,7 @@ test('when holds on both replicas race with a limit raise, then every hold fits 
   // 200,000 asked: at least the first limit is held, never more than the raised one.
   t.true(held >= 100_000 && held <= 150_000, `held ${held}`);
   for (const client of [s.budget, other.call]) {
-    t.deepEqual(await client.GetBudget({ id: agent.id }, { principal: budgetService }), {
+    t.deepEqual(moneyOf(await client.GetBudget({ id: agent.id }, { principal: budgetService })), {
       limit_micros: 150_000,
       spent_micros: 0,
       reserved_micros: held,

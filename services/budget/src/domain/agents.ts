@@ -20,13 +20,16 @@ import { formatUsd, micros } from './money.js';
 import type { Caller, Logger } from '@tollgate/platform';
 import type { CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
-import type { AgentRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
 import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validProviders } from './rules.js';
 
 export interface AgentsDeps {
   agents: AgentRepository;
   book: BudgetBook;
   credentials: CredentialIssuer;
+  /** Deleting an agent closes its open leases' records and cancels its pending budget requests. */
+  leases: LeaseRepository;
+  requests: BudgetRequestRepository;
   audit: AuditEmitter;
   log: Logger;
   maxBudgetMicros: number;
@@ -58,6 +61,9 @@ export interface AgentView {
 }
 
 const RESOURCE = 'agent';
+/** Pending budget requests read at once when their agent is deleted, and the note they are cancelled with. */
+const REQUEST_PAGE = 100;
+const AGENT_DELETED = 'the agent was deleted';
 
 /** The record with the journal's profile over the mirrored one (the journal decides). */
 function viewOf(agent: AgentRecord, budget: BudgetState | null): AgentView {
@@ -193,6 +199,95 @@ export class Agents {
       await this.deps.audit.emit({ action: 'agent.updated', resource: { type: RESOURCE, id: current.id }, details: { ...patch } }, caller);
     }
     return viewOf(current, await this.deps.book.current(current.id));
+  }
+
+  /**
+   * Deletes an agent (its owner or an admin). Its ledger is kept. Each step may be repeated, so
+   * a deletion cut short is finished by trying again: the agent is disabled in its journal (no
+   * hold is granted after that, its escrows stop growing and its gateways hand them back as
+   * their calls end — they are not released here, or calls in flight would be free); its open
+   * leases are released; its credential is revoked; its pending budget requests are
+   * cancelled. Then the deletion is committed — the record turns `deleted`, which every read
+   * answers 404 — and audited, once, by whichever racing deletion committed it.
+   * Returns the revoked credential's id.
+   */
+  async delete(id: string, caller: Caller): Promise<{ tokenId: string }> {
+    const p = personOf(caller.principal);
+    const current = await this.#visible(id, caller);
+    if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can delete an agent');
+
+    const [disabled] = await this.deps.book.submit(id, [{ intent: { type: 'profile', patch: { disabled: true } } }]);
+    // After the disable no lease can be granted, so the state read now holds every lease there will be.
+    const state = await this.deps.book.current(id);
+    const leaseIds = Object.entries(state?.holds ?? {})
+      .filter(([, hold]) => (hold.kind ?? 'lease') === 'lease')
+      .map(([holdId]) => holdId);
+    const released =
+      leaseIds.length > 0
+        ? await this.deps.book.submit(
+            id,
+            leaseIds.map((leaseId) => ({ intent: { type: 'release', id: leaseId, reason: 'released' } })),
+          )
+        : [];
+    const leases = await Promise.all(
+      leaseIds.map(async (leaseId, i) => {
+        const outcome = released[i].outcome;
+        const closed = outcome.type === 'release' && outcome.closed;
+        const releasedMicros = closed ? outcome.released : 0;
+        // The record follows the journal (a release or expiry that closed the hold first closes it).
+        if (closed) await this.deps.leases.close(leaseId, 'released', releasedMicros, this.#now());
+        return { lease_id: leaseId, released_micros: releasedMicros };
+      }),
+    );
+    if (current.token_id) await this.deps.credentials.revoke(current.token_id, caller);
+    const cancelled = await this.#cancelRequests(id, caller);
+
+    if (!(await this.deps.agents.markDeleted(id, this.#now()))) throw new NotFoundError('Agent not found');
+    await this.deps.audit.emit(
+      {
+        action: 'agent.deleted',
+        resource: { type: RESOURCE, id },
+        details: {
+          owner_id: current.owner_id,
+          token_id: current.token_id,
+          released_leases: leases,
+          released_micros: leases.reduce((sum, l) => sum + l.released_micros, 0),
+          cancelled_requests: cancelled,
+          // The journal is kept: what it had spent, and what its gateways' escrows still hold until they hand them back.
+          spent_micros: disabled.after.spent,
+          held_micros: released.at(-1)?.after.held ?? disabled.after.held,
+        },
+      },
+      caller,
+    );
+    return { tokenId: current.token_id };
+  }
+
+  /** Cancels the agent's pending budget requests (a decision like any other: of racing ones exactly one wins); their ids. */
+  async #cancelRequests(agentId: string, caller: Caller): Promise<string[]> {
+    const by = personOf(caller.principal).id;
+    const cancelled: string[] = [];
+    let beforeSeq: number | undefined;
+    for (;;) {
+      // An agent's pending requests are few: an equality on the agent bounds the read.
+      const page = await this.deps.requests.list({ status: 'pending', agentId, beforeSeq, limit: REQUEST_PAGE });
+      for (const request of page) {
+        const decided = await this.deps.requests.decide(request.id, 'cancelled', by, AGENT_DELETED, this.#now());
+        if (!decided) continue;
+        await this.deps.requests.settle(request.id);
+        cancelled.push(request.id);
+        await this.deps.audit.emit(
+          {
+            action: 'budget.request.cancelled',
+            resource: { type: 'budget_request', id: request.id },
+            details: { agent_id: agentId, reason: AGENT_DELETED },
+          },
+          caller,
+        );
+      }
+      if (page.length < REQUEST_PAGE) return cancelled;
+      beforeSeq = page[page.length - 1].seq;
+    }
   }
 
   async budget(id: string, caller: Caller): Promise<BudgetState> {

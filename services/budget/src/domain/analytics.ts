@@ -85,9 +85,9 @@ export class Analytics {
   /**
    * Replays an agent's whole journal and checks it: seqs 1..head without a gap, every
    * entry's totals equal to its ops applied to the previous entry's, holds adding up, the
-   * charges adding up to what is spent, and the closed days' rollups plus today's totals
-   * adding up to the same (a budget may be below zero: usage is charged
-   * in full even past the limit). Reads every entry: a diagnostic, not a hot path.
+   * current period's charges adding up to what is spent, and the closed days' rollups plus
+   * today's totals adding up to every charge ever (a budget may be below zero: usage is
+   * charged in full even past the limit). Reads every entry: a diagnostic, not a hot path.
    */
   async reconcile(agentId: string): Promise<Reconciliation> {
     if (!knownId('agt', agentId)) throw new NotFoundError('Agent not found');
@@ -97,13 +97,19 @@ export class Analytics {
 
     const replayed = emptyState(agentId);
     let ok = true;
+    /** Charged in the current period, and ever. */
     let ledgerSpent = 0;
+    let ledgerTotal = 0;
     for await (const entry of this.deps.journal.entries(agentId)) {
       if (entry.seq !== replayed.seq + 1) ok = false;
       enterDay(replayed, entry.day);
       for (const op of entry.ops) {
         applyOp(replayed, op);
-        if (op.type === 'charge') ledgerSpent += op.from_hold + op.from_free;
+        if (op.type === 'charge') {
+          ledgerSpent += op.from_hold + op.from_free;
+          ledgerTotal += op.from_hold + op.from_free;
+        }
+        if (op.type === 'period' || (op.type === 'limit' && op.change.kind === 'reset')) ledgerSpent = 0;
       }
       replayed.seq = entry.seq;
       if (entry.limit !== replayed.limit || entry.spent !== replayed.spent || entry.held !== replayed.held) ok = false;
@@ -112,7 +118,9 @@ export class Analytics {
     const closedDays = rollups.filter((d) => d.final && d.day < head.today.day);
     const rolledUp = [...closedDays.flatMap((d) => d.rows), ...head.today.rows].reduce((sum, r) => sum + r.spent_micros, 0);
     const held = Object.values(head.holds).reduce((sum, h) => sum + h.unspent, 0);
-    ok &&= replayed.seq === head.seq && ledgerSpent === head.spent && rolledUp === head.spent && held === head.held;
+    // A period boundary passed since the last entry: the head reads as the next period (nothing spent in it yet).
+    if (head.period_started_at?.getTime() !== replayed.period_started_at?.getTime()) ledgerSpent = 0;
+    ok &&= replayed.seq === head.seq && ledgerSpent === head.spent && rolledUp === ledgerTotal && held === head.held;
     return { ok, ledgerSpent, budgetSpent: head.spent };
   }
 }

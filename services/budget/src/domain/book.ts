@@ -1,4 +1,5 @@
 import { MAX_MICROS } from './money.js';
+import { nextBoundary, periodStart, type BudgetPeriod } from './periods.js';
 import type { LimitChange } from './records.js';
 
 /**
@@ -67,9 +68,13 @@ export interface BudgetState {
   /** The journal entry this state is as of (0: none yet). */
   seq: number;
   limit: number;
+  /** In the current period. */
   spent: number;
   held: number;
   holds: Record<string, Hold>;
+  period: BudgetPeriod;
+  /** When the current period began (its creation, a reset, a boundary); null: at creation, in a journal older than periods. */
+  period_started_at: Date | null;
   /** Every limit change, oldest first (also what makes applying a budget request idempotent). */
   history: LimitChange[];
   today: DayTotals;
@@ -103,14 +108,16 @@ export interface ChargeOp extends ChargeRequest {
 }
 
 export type JournalOp =
-  | { type: 'open'; limit: number; profile: AgentProfile }
+  | { type: 'open'; limit: number; profile: AgentProfile; at?: Date }
   | { type: 'profile'; patch: Partial<AgentProfile> }
   | { type: 'hold'; id: string; kind?: HoldKind; model?: string; prices?: TokenPrices; granted: number; provider: string; expires_at: Date }
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
   /** Opens or resizes an escrow (and renews its expiry), as of its sync `synced`. */
   | { type: 'escrow'; id: string; unspent: number; synced: number; expires_at: Date }
   | ChargeOp
-  | { type: 'limit'; change: LimitChange };
+  | { type: 'limit'; change: LimitChange }
+  /** A period boundary passed: the spend starts again (what the closed period spent stays in the journal). */
+  | { type: 'period'; started_at: Date; closed_spent: number };
 
 /** Why a hold closed: a lease or an escrow handed back, expired or never given out; a call or an expired escrow settled. */
 export type ReleaseReason = 'released' | 'expired' | 'void' | 'settled';
@@ -123,7 +130,11 @@ export type Intent =
   | { type: 'release'; id: string; reason: ReleaseReason }
   | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string })
   | ChargeWholeIntent
-  | { type: 'limit'; request_id: string; increase: number; approver_id: string; reason: string; at: Date };
+  | { type: 'limit'; request_id: string; increase: number; approver_id: string; reason: string; at: Date }
+  /** A manager's change of the limit (never below what is spent and held) and/or the period. */
+  | { type: 'set_limit'; change_id: string; limit?: number; period?: BudgetPeriod; approver_id: string; reason: string; at: Date }
+  /** A manager's reset: a new period starts now. */
+  | { type: 'reset'; change_id: string; approver_id: string; reason: string; at: Date };
 
 /** A model's price, micro-dollars per million tokens. */
 export interface TokenPrices {
@@ -208,7 +219,9 @@ export type Outcome =
   /** null change: the request was applied before. */
   | { type: 'limit'; change: LimitChange | null }
   /** The limit would pass what a counter can hold. */
-  | { type: 'limit_overflow' };
+  | { type: 'limit_overflow' }
+  /** A lower limit than what is spent and held (`committed`) was asked. */
+  | { type: 'limit_below_committed'; committed: number };
 
 export function remainingOf(s: Pick<BudgetState, 'limit' | 'spent' | 'held'>): number {
   return s.limit - s.spent - s.held;
@@ -228,6 +241,8 @@ export function emptyState(agentId: string): BudgetState {
     held: 0,
     holds: {},
     history: [],
+    period: 'none',
+    period_started_at: null,
     today: { day: '', rows: [] },
   };
 }
@@ -253,6 +268,7 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
     case 'open':
       s.limit = op.limit;
       s.profile = { ...op.profile };
+      s.period_started_at = op.at ?? null;
       return;
     case 'profile':
       s.profile = { ...s.profile, ...op.patch };
@@ -292,9 +308,33 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
     }
     case 'limit':
       s.limit = op.change.new_limit;
+      if (op.change.period && op.change.period !== s.period) {
+        s.period = op.change.period;
+        s.period_started_at ??= op.change.at;
+      }
+      if (op.change.kind === 'reset') {
+        s.spent = 0;
+        s.period_started_at = op.change.at;
+      }
       s.history.push(op.change);
       return;
+    case 'period':
+      s.spent = 0;
+      s.period_started_at = op.started_at;
+      return;
   }
+}
+
+/** The op that starts the period `now` falls in, when a boundary has passed since the current one began. */
+export function periodRollover(s: BudgetState, now: Date): JournalOp | null {
+  if (s.period === 'none' || !s.period_started_at) return null;
+  if (now < nextBoundary(s.period, s.period_started_at)!) return null;
+  return { type: 'period', started_at: periodStart(s.period, now), closed_spent: s.spent };
+}
+
+/** When the spend starts again next (null: never). */
+export function resetsAt(s: Pick<BudgetState, 'period' | 'period_started_at'>): Date | null {
+  return s.period_started_at && nextBoundary(s.period, s.period_started_at);
 }
 
 function addSpend(today: DayTotals, op: ChargeOp): void {
@@ -322,6 +362,15 @@ function charged(
   const from_hold = Math.min(costMicros, unspent);
   const from_free = costMicros - from_hold;
   return { from_hold, from_free, overrun: Math.max(0, from_free - Math.max(0, remainingOf(s))) };
+}
+
+/** A limit change as the history keeps it: from the state's limit and period, by whom, why and when. */
+function limitChange(
+  s: BudgetState,
+  by: Pick<LimitChange, 'approver_id' | 'reason' | 'at'>,
+  change: Pick<LimitChange, 'kind' | 'new_limit' | 'request_id'> & Partial<Pick<LimitChange, 'period' | 'closed_spent'>>,
+): LimitChange {
+  return { old_limit: s.limit, period: s.period, approver_id: by.approver_id, reason: by.reason, at: by.at, ...change };
 }
 
 /** Decides an intent against the state and applies the ops it yields (none when it changes nothing). */
@@ -406,14 +455,30 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
         outcome = { type: 'limit_overflow' };
         break;
       }
-      const change: LimitChange = {
-        old_limit: s.limit,
+      const change = limitChange(s, intent, { kind: 'request', new_limit: newLimit, request_id: intent.request_id });
+      ops.push({ type: 'limit', change });
+      outcome = { type: 'limit', change };
+      break;
+    }
+    case 'set_limit': {
+      const newLimit = intent.limit ?? s.limit;
+      // Never below what is already spent and held: holds are promises made to calls in flight.
+      if (newLimit < s.limit && newLimit < s.spent + s.held) {
+        outcome = { type: 'limit_below_committed', committed: s.spent + s.held };
+        break;
+      }
+      const change = limitChange(s, intent, {
+        kind: 'set',
         new_limit: newLimit,
-        approver_id: intent.approver_id,
-        request_id: intent.request_id,
-        reason: intent.reason,
-        at: intent.at,
-      };
+        request_id: intent.change_id,
+        period: intent.period ?? s.period,
+      });
+      ops.push({ type: 'limit', change });
+      outcome = { type: 'limit', change };
+      break;
+    }
+    case 'reset': {
+      const change = limitChange(s, intent, { kind: 'reset', new_limit: s.limit, request_id: intent.change_id, closed_spent: s.spent });
       ops.push({ type: 'limit', change });
       outcome = { type: 'limit', change };
       break;

@@ -6,6 +6,7 @@ import {
   decide,
   emptyState,
   enterDay,
+  periodRollover,
   remainingOf,
   utcDay,
   type BudgetState,
@@ -34,7 +35,7 @@ export const READ_AHEAD = 16;
 /** Charge op ids remembered per agent, so a report is never charged twice (see `afterSeq`). */
 const MAX_OBSERVED = 20_000;
 
-export interface Totals {
+export interface Totals extends Pick<BudgetState, 'period' | 'period_started_at'> {
   limit: number;
   spent: number;
   held: number;
@@ -97,7 +98,14 @@ export interface BudgetBookDeps {
   now?: () => Date;
 }
 
-const totalsOf = (s: BudgetState): Totals => ({ limit: s.limit, spent: s.spent, held: s.held, remaining: remainingOf(s) });
+const totalsOf = (s: BudgetState): Totals => ({
+  limit: s.limit,
+  spent: s.spent,
+  held: s.held,
+  remaining: remainingOf(s),
+  period: s.period,
+  period_started_at: s.period_started_at,
+});
 
 /**
  * The writer of every agent's budget journal. Intents queue per agent; a batch turns what
@@ -133,7 +141,7 @@ export class BudgetBook {
   /** Opens a new agent's journal with its first entry (a snapshot). */
   async create(agentId: string, limit: number, profile: AgentProfile, now: Date): Promise<BudgetState> {
     const state = emptyState(agentId);
-    const op: JournalOp = { type: 'open', limit, profile };
+    const op: JournalOp = { type: 'open', limit, profile, at: now };
     state.seq = 1;
     enterDay(state, utcDay(now));
     applyOp(state, op);
@@ -153,7 +161,11 @@ export class BudgetBook {
     const loaded = await this.#load(agentId);
     if (!loaded) return null;
     await this.#catchUp(agentId, loaded);
-    return cloneState(loaded.state);
+    const state = cloneState(loaded.state);
+    // A period boundary passed since the last entry: the budget reads as its next entry will start.
+    const rollover = periodRollover(state, this.#now());
+    if (rollover) applyOp(state, rollover);
+    return state;
   }
 
   /** The exact totals of one past day of an agent (from the last entry on or before it); null for an unknown agent. */
@@ -328,6 +340,11 @@ export class BudgetBook {
     next.seq += 1;
     enterDay(next, utcDay(now));
     const ops: JournalOp[] = [];
+    const rollover = periodRollover(next, now);
+    if (rollover) {
+      applyOp(next, rollover);
+      ops.push(rollover);
+    }
     const inEntry = new Map<string, number>();
     const decided = taken.map(({ intent }): Decided => {
       if (intent.type === 'charge') {
@@ -361,7 +378,13 @@ export class BudgetBook {
       today: state.today,
       snapshot:
         state.seq % SNAPSHOT_EVERY === 1
-          ? { profile: state.profile, holds: Object.entries(state.holds).map(([id, h]) => ({ id, ...h })), history: state.history }
+          ? {
+              profile: state.profile,
+              holds: Object.entries(state.holds).map(([id, h]) => ({ id, ...h })),
+              history: state.history,
+              period: state.period,
+              period_started_at: state.period_started_at,
+            }
           : undefined,
     };
   }
@@ -476,6 +499,8 @@ export class BudgetBook {
       held: first.held,
       holds: Object.fromEntries(first.snapshot!.holds.map(({ id, ...h }) => [id, h])),
       history: first.snapshot!.history,
+      period: first.snapshot!.period ?? 'none',
+      period_started_at: first.snapshot!.period_started_at ?? null,
       today: first.today,
     };
     const loaded: Loaded = { state, observed: new Map(), observedFrom: first.seq + 1, verifiedAt: this.#now().getTime() };

@@ -92,8 +92,10 @@ export class Escrows {
   }
 
   async #syncOne(sync: EscrowSync, caller: Caller): Promise<EscrowState> {
-    const providers = await this.#providersOf(sync.agentId);
-    if (!providers) return this.#notFound(sync.agentId);
+    const agent = await this.#agentOf(sync.agentId);
+    // A deleted agent's open escrows still take their calls' charges and shrink as their gateways hand them back; none opens.
+    if (!agent || (agent.deleted && sync.seq === 1)) return this.#notFound(sync.agentId);
+    const { providers } = agent;
     const now = this.#now();
     const expiresAt = new Date(now.getTime() + this.deps.ttlMs);
     // Indexed before the escrow can expire then, so that an expiry is never missed.
@@ -119,6 +121,9 @@ export class Escrows {
     }
     const outcome = decided.outcome;
     if (outcome.type !== 'sync_escrow') throw new Error(`an escrow sync was decided as ${outcome.type}`);
+    // A disabled agent opens no escrow; a deleted one (disabled for good) is unknown here, as everywhere.
+    if (outcome.status === 'disabled' && sync.seq === 1 && !agent.deleted && (await this.#deleted(sync.agentId)))
+      return this.#notFound(sync.agentId);
     const asAgent = { ...caller, principal: { type: 'agent' as const, id: sync.agentId } };
     for (const { op, overrun } of outcome.charges) {
       if (op.whole_hold) {
@@ -156,15 +161,26 @@ export class Escrows {
     };
   }
 
-  /** The providers an agent may use (empty: any), read once per agent: they are fixed when it is created. Null: no such agent. */
-  async #providersOf(agentId: string): Promise<string[] | null> {
+  /** The agent was deleted since its providers were remembered (then they are forgotten). */
+  async #deleted(agentId: string): Promise<boolean> {
+    if ((await this.deps.agents.findById(agentId))?.status !== 'deleted') return false;
+    this.#providers.delete(agentId);
+    return true;
+  }
+
+  /**
+   * The providers an agent may use (empty: any), read once per active agent: they are fixed when it
+   * is created. Null: no such agent. A deleted agent is never remembered (its escrows only wind down).
+   */
+  async #agentOf(agentId: string): Promise<{ providers: string[]; deleted: boolean } | null> {
     const known = this.#providers.get(agentId);
-    if (known) return known;
+    if (known) return { providers: known, deleted: false };
     const agent = await this.deps.agents.findById(agentId);
+    if (agent?.status === 'deleted') return { providers: agent.providers, deleted: true };
     if (agent?.status !== 'active') return null;
     if (this.#providers.size >= REMEMBERED_AGENTS) this.#providers.clear();
     this.#providers.set(agentId, agent.providers);
-    return agent.providers;
+    return { providers: agent.providers, deleted: false };
   }
 }
 

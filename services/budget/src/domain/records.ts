@@ -1,6 +1,8 @@
 /** The records of the budget service, as repositories hand them to use-cases. Money is integer micro-dollars. */
+import type { BudgetPeriod } from './periods.js';
 
-export type AgentStatus = 'provisioning' | 'active';
+export const AGENT_STATUSES = ['provisioning', 'active', 'deleted'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export interface AgentRecord {
   id: string;
@@ -10,8 +12,13 @@ export interface AgentRecord {
   providers: string[];
   disabled: boolean;
   token_id: string;
-  /** `provisioning` while CreateAgent is still minting the credential; hidden from every read. */
+  /**
+   * `provisioning` while CreateAgent is still minting the credential; `deleted` once DeleteAgent
+   * has revoked it (terminal: its budget journal is kept). Both are hidden from every read.
+   */
   status: AgentStatus;
+  /** When it was deleted (absent until then). */
+  deleted_at?: Date;
   /** The creation order (unique; gaps allowed): what lists page by. */
   seq: number;
   created_at: Date;
@@ -19,12 +26,18 @@ export interface AgentRecord {
 }
 
 export interface LimitChange {
+  /** request: an approved budget request (absent in older entries); set, reset: a manager's change. */
+  kind?: 'request' | 'set' | 'reset';
   old_limit: number;
   new_limit: number;
   approver_id: string;
   request_id: string;
   reason: string;
   at: Date;
+  /** The period after the change (absent in older entries: none). */
+  period?: BudgetPeriod;
+  /** A reset's: what the period it closed had spent. */
+  closed_spent?: number;
 }
 
 export type LeaseStatus = 'active' | 'released' | 'expired' | 'void';

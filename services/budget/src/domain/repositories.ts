@@ -1,3 +1,4 @@
+import type { BudgetPeriod } from './periods.js';
 import type { AgentProfile, ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
 import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
 
@@ -14,6 +15,12 @@ export interface AgentRepository {
   /** provisioning → active with its credential; null when the agent is gone or already active. */
   activate(id: string, tokenId: string, now: Date): Promise<AgentRecord | null>;
   delete(id: string): Promise<void>;
+  /**
+   * active → deleted (terminal). The insert of the deletion, keyed by the agent, is the commit
+   * point: of racing deletions (any replicas) exactly one gets true. The record then mirrors it
+   * (again, when a deleter died before it did).
+   */
+  markDeleted(id: string, now: Date): Promise<boolean>;
   findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]>;
 }
 
@@ -30,7 +37,14 @@ export interface JournalEntry {
   held: number;
   today: DayTotals;
   /** The rest of the state, on entry 1 and every SNAPSHOT_EVERY entries after it. */
-  snapshot?: { profile: AgentProfile; holds: (Hold & { id: string })[]; history: LimitChange[] };
+  snapshot?: {
+    profile: AgentProfile;
+    holds: (Hold & { id: string })[];
+    history: LimitChange[];
+    /** Absent in entries older than periods: none, since creation. */
+    period?: BudgetPeriod;
+    period_started_at?: Date | null;
+  };
 }
 
 /** The budget journal: entries keyed by (agent, seq), inserted once and never changed. */

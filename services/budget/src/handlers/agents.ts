@@ -5,10 +5,10 @@ import { toAgent, toBudgetState, toLimitChange } from './messages.js';
 
 type Handlers = AsyncHandlers<BudgetHandlers>;
 
-/** CreateAgent, GetAgent, ListAgents, UpdateAgent, GetBudget, GetBudgetHistory. */
+/** CreateAgent, GetAgent, ListAgents, UpdateAgent, DeleteAgent, GetBudget, GetBudgetHistory. */
 export function agentHandlers(
   agents: Agents,
-): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'GetBudget' | 'GetBudgetHistory'> {
+): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'DeleteAgent' | 'GetBudget' | 'GetBudgetHistory'> {
   return {
     async CreateAgent(req, ctx) {
       const created = await agents.create(
@@ -38,6 +38,10 @@ export function agentHandlers(
           ctx,
         ),
       );
+    },
+    async DeleteAgent(req, ctx) {
+      const deleted = await agents.delete(req.id, ctx);
+      return { token_id: deleted.tokenId };
     },
     async GetBudget(req, ctx) {
       return toBudgetState(await agents.budget(req.id, ctx));

@@ -3,15 +3,19 @@ import type { BudgetRequest } from '@tollgate/proto/gen/tollgate/budget/v1/Budge
 import type { BudgetState } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import type { LimitChange } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
 import type { AgentView } from '../domain/agents.js';
+import { remainingOf, resetsAt, type BudgetState as DomainBudget } from '../domain/book.js';
 import type { BudgetRequestRecord, LimitChange as LimitChangeRecord } from '../domain/records.js';
 
-/** A budget's totals on the wire: what is held for open leases is `reserved`. */
-export function toBudgetState(b: { limit: number; spent: number; held: number } | null): BudgetState {
+/** A budget on the wire: what is held for calls, leases and escrows is `reserved`. */
+export function toBudgetState(b: Pick<DomainBudget, 'limit' | 'spent' | 'held' | 'period' | 'period_started_at'> | null): BudgetState {
   return {
     limit_micros: b?.limit ?? 0,
     spent_micros: b?.spent ?? 0,
     reserved_micros: b?.held ?? 0,
-    remaining_micros: b ? b.limit - b.spent - b.held : 0,
+    remaining_micros: b ? remainingOf(b) : 0,
+    period: b?.period ?? 'none',
+    period_started_at: b?.period_started_at?.toISOString() ?? '',
+    resets_at: (b && resetsAt(b)?.toISOString()) ?? '',
   };
 }
 
@@ -33,6 +37,9 @@ export function toAgent({ agent, budget }: AgentView): Agent {
 
 export function toLimitChange(c: LimitChangeRecord): LimitChange {
   return {
+    kind: c.kind ?? 'request',
+    period: c.period ?? 'none',
+    closed_spent_micros: c.closed_spent ?? 0,
     old_limit_micros: c.old_limit,
     new_limit_micros: c.new_limit,
     approver_id: c.approver_id,

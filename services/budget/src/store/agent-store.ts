@@ -1,5 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import type { AgentRecord } from '../domain/records.js';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
+import { AGENT_STATUSES, type AgentRecord } from '../domain/records.js';
 import type { AgentProfile } from '../domain/book.js';
 import type { AgentRepository } from '../domain/repositories.js';
 import { CreationOrder } from './creation-order.js';
@@ -15,7 +16,8 @@ const agentSchema = new Schema<AgentDoc>(
     providers: { type: [String], default: [] },
     disabled: { type: Boolean, default: false },
     token_id: { type: String, default: '' },
-    status: { type: String, enum: ['provisioning', 'active'], required: true },
+    status: { type: String, enum: AGENT_STATUSES, required: true },
+    deleted_at: { type: Date },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
     seq: { type: Number, required: true },
@@ -35,10 +37,13 @@ function toRecord(doc: AgentDoc): AgentRecord {
 
 export class AgentStore implements AgentRepository {
   readonly model: Model<AgentDoc>;
+  /** One per deleted agent, `_id` the agent id: the deletion's commit point. */
+  readonly deletions: mongo.Collection<{ _id: string; deleted_at: Date }>;
   readonly #order: CreationOrder;
 
   constructor(conn: Connection) {
     this.model = (conn.models.Agent as Model<AgentDoc> | undefined) ?? conn.model<AgentDoc>('Agent', agentSchema);
+    this.deletions = conn.db!.collection('agent_deletions');
     this.#order = new CreationOrder(conn, 'agents');
   }
 
@@ -89,6 +94,20 @@ export class AgentStore implements AgentRepository {
 
   async delete(id: string): Promise<void> {
     await this.model.deleteOne({ _id: id });
+  }
+
+  async markDeleted(id: string, now: Date): Promise<boolean> {
+    let won = true;
+    try {
+      await this.deletions.insertOne({ _id: id, deleted_at: now });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      won = false;
+    }
+    const deletedAt = won ? now : ((await this.deletions.findOne({ _id: id }))?.deleted_at ?? now);
+    // Only deleters write these fields, and all of them the same values.
+    await this.model.updateOne({ _id: id }, { $set: { status: 'deleted', disabled: true, deleted_at: deletedAt, updated_at: deletedAt } });
+    return won;
   }
 
   async findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]> {

@@ -1,0 +1,124 @@
+import {
+  ConflictError,
+  microsToUsd,
+  NotFoundError,
+  personOf,
+  ValidationError,
+  validText,
+  type AuditEmitter,
+  type Caller,
+} from '@tollgate/platform';
+import type { BudgetState, Intent } from './book.js';
+import type { BudgetBook } from './budget-book.js';
+import { newId } from './ids.js';
+import { micros } from './money.js';
+import { BUDGET_PERIODS, isBudgetPeriod, type BudgetPeriod } from './periods.js';
+import type { LimitChange } from './records.js';
+import type { AgentRepository } from './repositories.js';
+import { knownId } from './rules.js';
+
+export interface BudgetLimitsDeps {
+  agents: AgentRepository;
+  book: BudgetBook;
+  audit: AuditEmitter;
+  now?: () => Date;
+}
+
+export interface SetBudgetInput {
+  agentId: string;
+  limitMicros?: number;
+  period?: string;
+  reason: string;
+}
+
+const RESOURCE = 'budget';
+
+/** What a manager asks of a budget; who, why and when are added to it. */
+type Asked = { type: 'set_limit'; limit?: number; period?: BudgetPeriod } | { type: 'reset' };
+
+/**
+ * Managers' direct changes to an agent's budget: its limit (up, or down to no less than what
+ * is spent and held), its period, and a reset that starts a new period. Each is an op in the
+ * agent's journal — decided against the head, so a lowering never races a hold — kept in the
+ * budget history beside approved budget requests and audited like them.
+ */
+export class BudgetLimits {
+  readonly #now: () => Date;
+
+  constructor(private readonly deps: BudgetLimitsDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async set(input: SetBudgetInput, caller: Caller): Promise<BudgetState> {
+    const limit = input.limitMicros === undefined ? undefined : micros(input.limitMicros, 'limit_usd');
+    if (input.period !== undefined && !isBudgetPeriod(input.period))
+      throw new ValidationError(`period must be one of ${BUDGET_PERIODS.join(', ')}`, {
+        period: `must be one of ${BUDGET_PERIODS.join(', ')}`,
+      });
+    const period = input.period;
+    if (limit === undefined && period === undefined)
+      throw new ValidationError('Give limit_usd, period or both', { limit_usd: 'is required unless period is given' });
+    const reason = validText(input.reason, 'reason', { required: true });
+    const change = await this.#apply(input.agentId, caller, reason, {
+      type: 'set_limit',
+      ...(limit === undefined ? {} : { limit }),
+      ...(period === undefined ? {} : { period }),
+    });
+    await this.deps.audit.emit(
+      {
+        action: 'budget.limit.changed',
+        resource: { type: RESOURCE, id: input.agentId },
+        details: {
+          kind: 'set',
+          old_limit_micros: change.old_limit,
+          new_limit_micros: change.new_limit,
+          period: change.period,
+          approver_id: change.approver_id,
+          change_id: change.request_id,
+          reason,
+        },
+      },
+      caller,
+    );
+    return this.#budget(input.agentId);
+  }
+
+  async reset(input: { agentId: string; reason: string }, caller: Caller): Promise<BudgetState> {
+    const reason = validText(input.reason, 'reason', { required: true });
+    const change = await this.#apply(input.agentId, caller, reason, { type: 'reset' });
+    await this.deps.audit.emit(
+      {
+        action: 'budget.reset',
+        resource: { type: RESOURCE, id: input.agentId },
+        details: { closed_spent_micros: change.closed_spent ?? 0, limit_micros: change.new_limit, change_id: change.request_id, reason },
+      },
+      caller,
+    );
+    return this.#budget(input.agentId);
+  }
+
+  /** Records the change in the agent's journal; 404 for an agent that is not active, 409 for a limit below what is committed. */
+  async #apply(agentId: string, caller: Caller, reason: string, asked: Asked): Promise<LimitChange> {
+    const by = personOf(caller.principal).id;
+    const agent = knownId('agt', agentId) ? await this.deps.agents.findById(agentId) : null;
+    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
+    const at = this.#now();
+    const intent: Intent = { ...asked, change_id: newId('chg', at.getTime()), approver_id: by, reason, at };
+    const [decided] = await this.deps.book.submit(agentId, [{ intent }]);
+    const outcome = decided.outcome;
+    if (outcome.type === 'limit_below_committed')
+      throw new ConflictError('The limit cannot go below what is already spent and reserved', {
+        minimum_usd: microsToUsd(outcome.committed),
+        spent_usd: microsToUsd(decided.after.spent),
+        reserved_usd: microsToUsd(decided.after.held),
+      });
+    if (outcome.type !== 'limit' || !outcome.change) throw new Error(`unexpected outcome ${outcome.type} of a budget change`);
+    return outcome.change;
+  }
+
+  async #budget(agentId: string): Promise<BudgetState> {
+    const budget = await this.deps.book.current(agentId);
+    if (!budget) throw new NotFoundError('Agent not found');
+    return budget;
+  }
+}
