@@ -144,6 +144,32 @@ test('a reset starts the spend again from zero; the closed period stays in the h
   }
 });
 
+test('the owner sets alert thresholds; crossing one is audited budget.threshold once, and bad thresholds are 400', async (t) => {
+  const agent = await createAgent(stack, p.member, 4);
+  const path = `/v1/agents/${agent.id}`;
+  for (const alert_thresholds of [[0], [101], [50.5], ['50'], Array.from({ length: 11 }, (_, i) => i + 1)]) {
+    const res = await stack.http.patch(path, { token: p.member.access_token, json: { alert_thresholds } });
+    t.is(res.status, 400, JSON.stringify(alert_thresholds));
+  }
+  t.is((await stack.http.patch(path, { token: p.viewer.access_token, json: { alert_thresholds: [50] } })).status, 403);
+  const set = await stack.http.patch(path, { token: p.member.access_token, json: { alert_thresholds: [75, 50] } });
+  t.is(set.status, 200);
+  t.deepEqual(set.body.alert_thresholds, [50, 75]);
+
+  await spend(agent, 1.5);
+  await spend(agent, 0.6);
+  const [crossed] = await auditOf('budget.threshold', agent.id);
+  t.like(crossed, { actor: { type: 'service', id: 'budget' } });
+  t.like(crossed.details, { threshold_percent: 50, spent_micros: 2_100_000, limit_micros: 4_000_000, period: 'none' });
+  await spend(agent, 0.1);
+  const all = await auditOf('budget.threshold', agent.id);
+  t.deepEqual(
+    all.map((e) => e.details.threshold_percent),
+    [50],
+    'announced once; 75 % is not reached',
+  );
+});
+
 test.serial('a daily budget used up is 402 until the next UTC midnight, then the agent has it again', async (t) => {
   const agent = await createAgent(stack, p.member, 1);
   const daily = await setBudget(p.manager.access_token, agent.id, { period: 'day', reason: 'daily allowance' });

@@ -36,6 +36,9 @@ const agentSchema = z
       .number()
       .int()
       .openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
+    alert_thresholds: z.array(z.number().int()).openapi({
+      description: 'Percentages of the limit whose crossing is audited `budget.threshold`, once a period each (ascending)',
+    }),
   })
   .openapi('Agent');
 
@@ -73,6 +76,7 @@ function toAgent(a: Agent__Output) {
     budget: toBudget(a.budget),
     max_parallel_calls: a.max_parallel_calls,
     tokens_per_minute: a.tokens_per_minute,
+    alert_thresholds: a.alert_thresholds,
   };
 }
 
@@ -144,7 +148,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     method: 'patch',
     path: '/v1/agents/{id}',
     callers: RPC_CALLERS.budget.UpdateAgent,
-    summary: 'Rename, describe, disable or re-enable an agent, or set its proxy limits (owner or admin)',
+    summary: 'Rename, describe, disable or re-enable an agent, or set its proxy limits and budget alerts (owner or admin)',
     params: idParams,
     body: z.object({
       name: nameField.optional(),
@@ -164,6 +168,15 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         .max(1_000_000_000)
         .optional()
         .openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),
+      alert_thresholds: z
+        .array(z.number().int().min(1).max(100))
+        .max(10)
+        .optional()
+        .openapi({
+          description:
+            'Replaces the alert thresholds: percentages of the limit (e.g. [50, 80, 100]) whose crossing is audited ' +
+            '`budget.threshold`, once a period each; [] for none',
+        }),
     }),
     response: agentSchema,
     errors: [404],
@@ -177,6 +190,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
             disabled: body.disabled,
             max_parallel_calls: body.max_parallel_calls,
             tokens_per_minute: body.tokens_per_minute,
+            alert_thresholds: body.alert_thresholds && { percents: body.alert_thresholds },
           },
           call,
         ),

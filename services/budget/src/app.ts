@@ -77,7 +77,25 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
       await priceChanges.start();
 
       const hotPeriodMs = config.BUDGET_HOT_DAYS * 86_400_000;
-      const book = new BudgetBook({ journal, rollups, log: rt.log, hotPeriodMs, now: options.now });
+      const book = new BudgetBook({
+        journal,
+        rollups,
+        log: rt.log,
+        hotPeriodMs,
+        now: options.now,
+        onAlert: (agentId, alert, state) =>
+          rt.audit.emit({
+            action: 'budget.threshold',
+            resource: { type: 'budget', id: agentId },
+            details: {
+              threshold_percent: alert.threshold,
+              spent_micros: alert.spent,
+              limit_micros: alert.limit,
+              period: state.period,
+              period_started_at: state.period_started_at?.toISOString() ?? null,
+            },
+          }),
+      });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 

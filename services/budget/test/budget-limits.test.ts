@@ -20,6 +20,7 @@ import {
   viewer,
   type BudgetStack,
 } from './helpers.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 let s: BudgetStack;
 test.before(async () => {
@@ -192,4 +193,65 @@ test('when a lowering races leases, the limit never ends below what is spent and
   t.true(state.reserved_micros <= state.limit_micros, JSON.stringify(state));
   t.is(state.reserved_micros, granted.filter((g) => g === 'granted').length * usd(0.5));
   t.is(state.limit_micros, outcome === 'lowered' ? usd(4) : usd(10));
+});
+
+const thresholdsAnnounced = async (agentId: string) =>
+  (await eventsOf('budget.threshold', agentId)).map((e) => e.details.threshold_percent as number);
+
+test('when the spend crosses an alert threshold it is announced once, even when concurrent charges cross it; a reset arms the thresholds again', async (t) => {
+  const a = await createAgent(s, usd(10));
+  const updated = await s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [80, 50, 100, 50] } }, { principal: member });
+  t.deepEqual(updated.alert_thresholds, [50, 80, 100], 'ascending, once each');
+  const lease = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: usd(10) }, { principal: a.as });
+  const report = (requestId: string, micros: number) =>
+    s.budget.ReportUsage(usageReport(lease.lease_id, requestId, { cost_micros: micros }), { principal: a.as });
+
+  await report('r0', usd(4.99));
+  await s.budget.UpdateAgent({ id: a.agent.id, description: 'no spend' }, { principal: member });
+  t.deepEqual(await thresholdsAnnounced(a.agent.id), [], 'below 50 %');
+  // 20 charges at once take the spend from 49.9 % to 109.9 %: 50, 80 and 100 are each announced once.
+  await Promise.all(Array.from({ length: 20 }, (_, i) => report(`c${i}`, usd(0.3))));
+  const announced = await eventually(
+    () => eventsOf('budget.threshold', a.agent.id),
+    (events) => events.length >= 3,
+  );
+  t.deepEqual(
+    announced.map((e) => e.details.threshold_percent).sort((x, y) => Number(x) - Number(y)),
+    [50, 80, 100],
+  );
+  for (const e of announced) {
+    t.deepEqual(e.actor, { type: 'service', id: 'budget' });
+    t.is(e.details.limit_micros, usd(10));
+    t.true(Number(e.details.spent_micros) * 100 >= Number(e.details.threshold_percent) * usd(10), JSON.stringify(e.details));
+  }
+  await report('more', usd(0.5));
+  await s.budget.ResetBudget({ agent_id: a.agent.id, reason: 'new month' }, { principal: manager });
+  t.deepEqual((await thresholdsAnnounced(a.agent.id)).length, 3, 'nothing more this period');
+
+  // A new period: the thresholds are armed again.
+  const next = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: usd(6) }, { principal: a.as });
+  await s.budget.ReportUsage(usageReport(next.lease_id, 'n1', { cost_micros: usd(6) }), { principal: a.as });
+  const again = await eventually(
+    () => thresholdsAnnounced(a.agent.id),
+    (all) => all.length >= 4,
+  );
+  t.deepEqual(again.slice(3), [50]);
+});
+
+test('alert thresholds are whole percentages from 1 to 100, at most 10; only the owner or an admin sets them', async (t) => {
+  const a = await createAgent(s, usd(1));
+  for (const percents of [[0], [101], Array.from({ length: 11 }, (_, i) => i + 1)]) {
+    const err = await errorOf(s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents } }, { principal: member }));
+    t.is(err.code, 'validation_failed', JSON.stringify(percents));
+    t.truthy(err.details?.alert_thresholds);
+  }
+  t.is(await codeOf(s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [50] } }, { principal: viewer })), 'forbidden');
+  t.deepEqual(
+    (await s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [90] } }, { principal: admin })).alert_thresholds,
+    [90],
+  );
+  t.deepEqual(
+    (await s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [] } }, { principal: member })).alert_thresholds,
+    [],
+  );
 });

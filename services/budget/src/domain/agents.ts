@@ -21,7 +21,15 @@ import type { Caller, Logger } from '@tollgate/platform';
 import type { CredentialIssuer } from './ports.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
-import { knownId, MAX_PARALLEL_CALLS_LIMIT, MAX_TOKENS_PER_MINUTE_LIMIT, validDescription, validLimit, validProviders } from './rules.js';
+import {
+  knownId,
+  MAX_PARALLEL_CALLS_LIMIT,
+  MAX_TOKENS_PER_MINUTE_LIMIT,
+  validDescription,
+  validLimit,
+  validProviders,
+  validThresholds,
+} from './rules.js';
 
 export interface AgentsDeps {
   agents: AgentRepository;
@@ -53,6 +61,8 @@ export interface UpdateAgentInput {
   /** 0: back to the service's default. */
   maxParallelCalls?: number;
   tokensPerMinute?: number;
+  /** Replaces the alert thresholds ([]: none). */
+  alertThresholds?: number[];
 }
 
 export interface AgentView {
@@ -191,6 +201,7 @@ export class Agents {
       patch.max_parallel_calls = validLimit(input.maxParallelCalls, 'max_parallel_calls', MAX_PARALLEL_CALLS_LIMIT);
     if (input.tokensPerMinute !== undefined)
       patch.tokens_per_minute = validLimit(input.tokensPerMinute, 'tokens_per_minute', MAX_TOKENS_PER_MINUTE_LIMIT);
+    if (input.alertThresholds !== undefined) patch.alert_thresholds = validThresholds(input.alertThresholds);
     const current = await this.#visible(input.id, caller);
     if (current.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError('Only the owner or an admin can change an agent');
     if (Object.keys(patch).length > 0) {

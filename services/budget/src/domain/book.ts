@@ -60,6 +60,8 @@ export interface AgentProfile {
   /** Proxied calls in flight at once, and tokens a minute (0 or absent: the service's defaults). */
   max_parallel_calls?: number;
   tokens_per_minute?: number;
+  /** Percentages of the limit whose crossing is announced (budget.threshold), once a period each; ascending. */
+  alert_thresholds?: number[];
 }
 
 export interface BudgetState {
@@ -75,6 +77,8 @@ export interface BudgetState {
   period: BudgetPeriod;
   /** When the current period began (its creation, a reset, a boundary); null: at creation, in a journal older than periods. */
   period_started_at: Date | null;
+  /** The alert thresholds crossed in the current period (each is announced once a period). */
+  alerted: number[];
   /** Every limit change, oldest first (also what makes applying a budget request idempotent). */
   history: LimitChange[];
   today: DayTotals;
@@ -117,7 +121,9 @@ export type JournalOp =
   | ChargeOp
   | { type: 'limit'; change: LimitChange }
   /** A period boundary passed: the spend starts again (what the closed period spent stays in the journal). */
-  | { type: 'period'; started_at: Date; closed_spent: number };
+  | { type: 'period'; started_at: Date; closed_spent: number }
+  /** The spend reached `threshold` % of the limit this period: announced once (the entry that records it is the commit point). */
+  | { type: 'alert'; threshold: number; spent: number; limit: number };
 
 /** Why a hold closed: a lease or an escrow handed back, expired or never given out; a call or an expired escrow settled. */
 export type ReleaseReason = 'released' | 'expired' | 'void' | 'settled';
@@ -243,6 +249,7 @@ export function emptyState(agentId: string): BudgetState {
     history: [],
     period: 'none',
     period_started_at: null,
+    alerted: [],
     today: { day: '', rows: [] },
   };
 }
@@ -253,6 +260,7 @@ export function cloneState(s: BudgetState): BudgetState {
     profile: { ...s.profile },
     holds: Object.fromEntries(Object.entries(s.holds).map(([id, h]) => [id, { ...h }])),
     history: [...s.history],
+    alerted: [...s.alerted],
     today: { day: s.today.day, rows: s.today.rows.map((r) => ({ ...r })) },
   };
 }
@@ -315,14 +323,26 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       if (op.change.kind === 'reset') {
         s.spent = 0;
         s.period_started_at = op.change.at;
+        s.alerted = [];
       }
       s.history.push(op.change);
       return;
     case 'period':
       s.spent = 0;
       s.period_started_at = op.started_at;
+      s.alerted = [];
+      return;
+    case 'alert':
+      s.alerted = [...s.alerted, op.threshold];
       return;
   }
+}
+
+/** Alerts for the thresholds the spend has reached this period and that were not announced yet. */
+export function thresholdAlerts(s: BudgetState): JournalOp[] {
+  return (s.profile.alert_thresholds ?? [])
+    .filter((t) => !s.alerted.includes(t) && s.limit > 0 && s.spent * 100 >= t * s.limit)
+    .map((threshold) => ({ type: 'alert', threshold, spent: s.spent, limit: s.limit }));
 }
 
 /** The op that starts the period `now` falls in, when a boundary has passed since the current one began. */

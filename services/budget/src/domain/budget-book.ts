@@ -8,6 +8,7 @@ import {
   enterDay,
   periodRollover,
   remainingOf,
+  thresholdAlerts,
   utcDay,
   type BudgetState,
   type DayTotals,
@@ -96,6 +97,8 @@ export interface BudgetBookDeps {
    */
   hotPeriodMs: number;
   now?: () => Date;
+  /** Hears of each threshold alert in an entry this replica stored (the entry is its commit point: it is heard once). */
+  onAlert?: (agentId: string, alert: Extract<JournalOp, { type: 'alert' }>, state: BudgetState) => Promise<void>;
 }
 
 const totalsOf = (s: BudgetState): Totals => ({
@@ -358,6 +361,11 @@ export class BudgetBook {
       for (const op of decision.ops) if (op.type === 'charge') inEntry.set(op.op_id, op.from_hold + op.from_free);
       return { outcome: decision.outcome, seq: next.seq, after: totalsOf(next) };
     });
+    // Crossings are decided with the charges that made them, so of racing replicas only the one whose entry is stored announces each.
+    for (const alert of thresholdAlerts(next)) {
+      applyOp(next, alert);
+      ops.push(alert);
+    }
     if (ops.length === 0) {
       for (const d of decided) d.seq = base;
       return { base, next: loaded.state, decided, entry: null };
@@ -384,6 +392,7 @@ export class BudgetBook {
               history: state.history,
               period: state.period,
               period_started_at: state.period_started_at,
+              alerted: state.alerted,
             }
           : undefined,
     };
@@ -398,6 +407,18 @@ export class BudgetBook {
     if (previousDay.day && previousDay.day < next.today.day) this.#track(this.deps.rollups.close(agentId, previousDay));
     this.#rollups.record(agentId, next.seq, next.today);
     if (entry.seq % HINT_EVERY === 0) this.#track(this.deps.journal.setHint(agentId, entry.seq));
+    const onAlert = this.deps.onAlert;
+    if (onAlert)
+      for (const op of entry.ops)
+        if (op.type === 'alert')
+          this.#track(
+            onAlert(agentId, op, next).catch((err: unknown) =>
+              this.deps.log.error(
+                { agent_id: agentId, threshold: op.threshold, err: (err as Error).message },
+                'a budget alert could not be queued',
+              ),
+            ),
+          );
   }
 
   #observe(loaded: Loaded, entry: JournalEntry): void {
@@ -501,6 +522,7 @@ export class BudgetBook {
       history: first.snapshot!.history,
       period: first.snapshot!.period ?? 'none',
       period_started_at: first.snapshot!.period_started_at ?? null,
+      alerted: first.snapshot!.alerted ?? [],
       today: first.today,
     };
     const loaded: Loaded = { state, observed: new Map(), observedFrom: first.seq + 1, verifiedAt: this.#now().getTime() };

@@ -44,6 +44,7 @@ export interface JournalEntry {
     /** Absent in entries older than periods: none, since creation. */
     period?: BudgetPeriod;
     period_started_at?: Date | null;
+    alerted?: number[];
   };
 }
 

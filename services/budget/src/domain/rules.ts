@@ -48,3 +48,14 @@ export function validLimit(value: number, field: string, max: number): number {
   if (!Number.isSafeInteger(value) || value < 0 || value > max) throw invalid(field, `must be an integer from 0 (the default) to ${max}`);
   return value;
 }
+
+export const MAX_ALERT_THRESHOLDS = 10;
+
+/** Alert thresholds: at most MAX_ALERT_THRESHOLDS whole percentages from 1 to 100, kept ascending and once each. */
+export function validThresholds(raw: number[]): number[] {
+  if (raw.length > MAX_ALERT_THRESHOLDS || raw.some((t) => !Number.isInteger(t) || t < 1 || t > 100))
+    throw new ValidationError(`alert_thresholds must be at most ${MAX_ALERT_THRESHOLDS} whole percentages from 1 to 100`, {
+      alert_thresholds: `at most ${MAX_ALERT_THRESHOLDS} integers from 1 to 100`,
+    });
+  return [...new Set(raw)].sort((a, b) => a - b);
+}

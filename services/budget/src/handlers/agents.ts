@@ -34,6 +34,7 @@ export function agentHandlers(
             disabled: req.disabled,
             maxParallelCalls: req.max_parallel_calls,
             tokensPerMinute: req.tokens_per_minute,
+            alertThresholds: req.alert_thresholds?.percents,
           },
           ctx,
         ),

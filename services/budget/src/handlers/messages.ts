@@ -32,6 +32,7 @@ export function toAgent({ agent, budget }: AgentView): Agent {
     token_id: agent.token_id,
     max_parallel_calls: budget?.profile.max_parallel_calls ?? 0,
     tokens_per_minute: budget?.profile.tokens_per_minute ?? 0,
+    alert_thresholds: budget?.profile.alert_thresholds ?? [],
   };
 }
 
