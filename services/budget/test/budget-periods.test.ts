@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { eventually } from '../../../test/support/eventually.js';
 import { nextBoundary, periodStart } from '../src/domain/periods.js';
 import {
   addProviderKey,
@@ -9,6 +10,8 @@ import {
   journalOf,
   ledgerOf,
   manager,
+  member,
+  outboxEvents,
   periodOf,
   startBudgetStack,
   stateOf,
@@ -60,6 +63,7 @@ test.serial(
     const daily = await s.budget.SetBudget({ agent_id: a.agent.id, period: 'day', reason: 'daily allowance' }, { principal: manager });
     const tomorrow = nextBoundary('day', clock())!;
     t.like(daily, { period: 'day', limit_micros: usd(1), resets_at: tomorrow.toISOString() });
+    await s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [100] } }, { principal: member });
 
     await spend(a, usd(1));
     t.is(
@@ -94,6 +98,20 @@ test.serial(
     t.deepEqual(
       (await s.budget.GetBudgetHistory({ id: a.agent.id }, { principal: budgetService })).items.map((h) => [h.kind, h.period]),
       [['set', 'day']],
+    );
+
+    // The day's alert is armed again: reaching 100 % of the new day announces it once more.
+    await spend(a, usd(0.75));
+    const alerts = await eventually(
+      async () => (await outboxEvents(s.db)).filter((e) => e.action === 'budget.threshold' && e.resource.id === a.agent.id),
+      (events) => events.length >= 2,
+    );
+    t.deepEqual(
+      alerts.map((e) => [e.details.threshold_percent, e.details.period_started_at === tomorrow.toISOString()]),
+      [
+        [100, false],
+        [100, true],
+      ],
     );
   },
 );
