@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommands } from './commands/agent.js';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerBudgetCommands } from './commands/budget.js';
 import { registerPriceCommands } from './commands/price.js';
 import { registerTokenCommands } from './commands/token.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_HELP, loadEnvironment, type CliEnvironment } from './config.js';
@@ -14,7 +16,10 @@ const EXAMPLES = `Examples:
   $ tollgate token list --status active --json
   $ tollgate token rotate 4Fq9Zr8x0aB3Cd7K --grace 3600
   $ tollgate token revoke 4Fq9Zr8x0aB3Cd7K --yes
-  $ tollgate price set openai gpt-4o --input 2.50 --output 10`;
+  $ tollgate price set openai gpt-4o --input 2.50 --output 10
+  $ tollgate agent create --name researcher --budget 10 --provider openai
+  $ tollgate agent update agt_… --alert-thresholds 50,80,100
+  $ tollgate budget set agt_… --limit 250 --period month --reason "Q3 pilot"`;
 
 /** The `tollgate` command tree; actions get their CliContext from `contextOf`. */
 export function createProgram(contextOf: (cmd: Command) => CliContext): Command {
@@ -31,6 +36,8 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerAuthCommands(program, contextOf);
   registerTokenCommands(program, contextOf);
   registerPriceCommands(program, contextOf);
+  registerAgentCommands(program, contextOf);
+  registerBudgetCommands(program, contextOf);
   return program;
 }
 

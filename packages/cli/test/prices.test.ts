@@ -78,10 +78,13 @@ test('when remove runs without a terminal and without --yes, then it refuses (ex
   t.truthy(await priceOf('openai', 'gpt-4o'));
 });
 
-test('when the price is malformed, then exit 6 names the field; someone other than an admin gets exit 4', async (t) => {
-  const bad = await cli(['price', 'set', 'openai', 'acme-bad', '--input', '1.0000001', '--output', '1'], { env: admin.env });
-  t.is(bad.code, 6);
-  t.regex(bad.stderr, /input_usd_per_million/);
+test('when the price is malformed, then exit 2 names the option and nothing is sent; someone other than an admin gets exit 4', async (t) => {
+  for (const input of ['1.0000001', '', 'free']) {
+    const bad = await cli(['price', 'set', 'openai', 'acme-bad', '--input', input, '--output', '1'], { env: admin.env });
+    t.is(bad.code, 2, input);
+    t.regex(bad.stderr, /--input must be a USD amount/);
+  }
+  t.is(await priceOf('openai', 'acme-bad'), undefined);
   t.is((await cli(['price', 'set', 'openai', 'acme-bad', '--input', '1'], { env: admin.env })).code, 2, '--output is required');
 
   const member = await createUserAndLogin(stack, await loginAsAdmin(stack), 'member');

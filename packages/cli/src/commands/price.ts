@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
 import { UsageError } from '../errors.js';
+import { usdAmount } from '../options.js';
 import { confirm, interactive } from '../prompt.js';
 
 /** A model's price as the gateway shows it: USD per million tokens. */
@@ -35,12 +36,8 @@ async function list(ctx: CliContext, opts: { provider?: string }): Promise<void>
 }
 
 async function set(ctx: CliContext, provider: string, model: string, opts: { input: string; output: string }): Promise<void> {
-  // Sent as the decimal text given: the gateway converts it exactly, never through a float.
-  const p = await (
-    await ctx.client()
-  ).call<Price>('PUT', path(provider, model), {
-    body: { input_usd_per_million: Number(opts.input), output_usd_per_million: Number(opts.output) },
-  });
+  const body = { input_usd_per_million: usdAmount(opts.input, '--input'), output_usd_per_million: usdAmount(opts.output, '--output') };
+  const p = await (await ctx.client()).call<Price>('PUT', path(provider, model), { body });
   ctx.out.result(p, () => ctx.out.line(`${p.provider}/${p.model}: ${perMillion(p)}.`));
 }
 

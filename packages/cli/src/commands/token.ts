@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import type { CliContext, ContextOf, Introspection } from '../context.js';
 import { ApiError, CliError, NetworkError, UsageError } from '../errors.js';
+import { collectList, integer } from '../options.js';
 import { when } from '../output.js';
 import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
 
@@ -24,18 +25,6 @@ interface Page<T> {
 }
 
 const STATUSES = ['active', 'revoked', 'expired'];
-
-/** Commander collector: `--scope a --scope b,c` → ['a', 'b', 'c']. */
-function collectScopes(value: string, previous: string[] = []): string[] {
-  return [...new Set([...previous, ...value.split(/[\s,]+/).filter(Boolean)])];
-}
-
-function integer(value: string, option: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max)
-    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not "${value}"`);
-  return n;
-}
 
 /**
  * The URL of a token. `tg_pat_<id>` (the prefix `list` shows) is accepted as the id; a
@@ -238,7 +227,7 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .description('create a personal API token; its secret is shown once')
     .requiredOption('--name <name>', 'a name to recognise it by')
     .option('--description <text>', 'what it is for')
-    .option('--scope <scope>', 'a scope to grant (repeatable, or comma-separated), e.g. tokens:read', collectScopes)
+    .option('--scope <scope>', 'a scope to grant (repeatable, or comma-separated), e.g. tokens:read', collectList)
     .addOption(new Option('--expires-in <days>', 'expire after this many days (1-366; default 90)').conflicts('neverExpires'))
     .option('--never-expires', 'never expire (admins only)')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
@@ -265,7 +254,7 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .argument('<id>', 'token id')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description ("" clears it)')
-    .option('--scope <scope>', 'the complete new set of scopes (repeatable, or comma-separated)', collectScopes)
+    .option('--scope <scope>', 'the complete new set of scopes (repeatable, or comma-separated)', collectList)
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
   token

@@ -1,0 +1,146 @@
+import { Option, type Command } from 'commander';
+import type { CliContext, ContextOf } from '../context.js';
+import { ApiError, UsageError } from '../errors.js';
+import { usdAmount } from '../options.js';
+import { when } from '../output.js';
+import { confirm, interactive } from '../prompt.js';
+import { agentPath, budgetFields, usd, type Agent, type Budget } from './agent.js';
+
+/** One change of an agent's budget: an approved request, a manager's set or a reset. */
+interface BudgetChange {
+  old_limit_usd: number;
+  new_limit_usd: number;
+  approver_id: string;
+  request_id: string;
+  reason: string;
+  at: string;
+  kind: string;
+  period: string;
+  closed_spent_usd: number;
+}
+
+const PERIODS = ['none', 'day', 'week', 'month'];
+
+const budgetPath = (agentId: string) => `${agentPath(agentId)}/budget`;
+
+async function get(ctx: CliContext, agentId: string): Promise<void> {
+  const b = await (await ctx.client()).call<Budget>('GET', budgetPath(agentId));
+  ctx.out.result(b, () => ctx.out.fields(budgetFields(b)));
+}
+
+/** A 409 for a limit below what is spent and reserved says how low it may go. */
+function withMinimum(err: unknown): unknown {
+  if (!(err instanceof ApiError) || err.status !== 409 || typeof err.details?.minimum_usd !== 'number') return err;
+  const { minimum_usd, spent_usd, reserved_usd } = err.details;
+  const parts =
+    typeof spent_usd === 'number' && typeof reserved_usd === 'number' ? ` (${usd(spent_usd)} spent + ${usd(reserved_usd)} reserved)` : '';
+  return new ApiError(
+    `${err.message} — the lowest it can go now is ${usd(minimum_usd)}${parts}`,
+    err.exitCode,
+    err.code,
+    err.status,
+    err.requestId,
+    err.details,
+  );
+}
+
+async function set(ctx: CliContext, agentId: string, opts: { limit?: string; period?: string; reason: string }): Promise<void> {
+  if (opts.limit === undefined && opts.period === undefined) throw new UsageError('nothing to set — give --limit, --period or both');
+  const body = {
+    ...(opts.limit !== undefined ? { limit_usd: usdAmount(opts.limit, '--limit') } : {}),
+    ...(opts.period !== undefined ? { period: opts.period } : {}),
+    reason: opts.reason,
+  };
+  let b: Budget;
+  try {
+    b = await (await ctx.client()).call<Budget>('PUT', budgetPath(agentId), { body });
+  } catch (err) {
+    throw withMinimum(err);
+  }
+  ctx.out.result(b, () => {
+    ctx.out.line(`Budget of agent ${agentId} set.`);
+    ctx.out.fields(budgetFields(b));
+  });
+}
+
+/** A reset is not repeated once sent: a second one would close the new period too. */
+async function reset(ctx: CliContext, agentId: string, opts: { reason: string; yes?: boolean }): Promise<void> {
+  if (!opts.yes && !interactive()) {
+    throw new UsageError(
+      `refusing to reset the budget of agent ${agentId} without confirmation: stdin is not a terminal — pass --yes to reset it`,
+    );
+  }
+  const client = await ctx.client();
+  if (!opts.yes) {
+    // Show what is about to be closed (and fail early on a wrong id) before asking.
+    const a = await client.call<Agent>('GET', agentPath(agentId));
+    ctx.out.note(
+      `The budget of agent ${a.name} (${a.id}: ${usd(a.budget.spent_usd)} spent of ${usd(a.budget.limit_usd)} this period) ` +
+        'will start a new period now: its spend starts again from zero.',
+    );
+    if (!(await confirm('Are you sure?'))) {
+      ctx.out.result({ agent_id: agentId, reset: false }, () => ctx.out.line('Not reset.'));
+      return;
+    }
+  }
+  const b = await client.call<Budget>('POST', `${budgetPath(agentId)}/reset`, { body: { reason: opts.reason }, retry: 'unsent-only' });
+  ctx.out.result(b, () => {
+    ctx.out.line(`Budget of agent ${agentId} reset.`);
+    ctx.out.fields(budgetFields(b));
+  });
+}
+
+async function history(ctx: CliContext, agentId: string): Promise<void> {
+  const r = await (await ctx.client()).call<{ items: BudgetChange[] }>('GET', `${budgetPath(agentId)}/history`);
+  ctx.out.result(r, () => {
+    if (r.items.length === 0) {
+      ctx.out.line('No budget changes.');
+      return;
+    }
+    ctx.out.table(r.items, [
+      { header: 'AT', value: (h) => when(h.at) },
+      { header: 'KIND', value: (h) => h.kind },
+      { header: 'OLD $', value: (h) => String(h.old_limit_usd) },
+      { header: 'NEW $', value: (h) => String(h.new_limit_usd) },
+      { header: 'PERIOD', value: (h) => h.period },
+      { header: 'CLOSED SPENT $', value: (h) => String(h.closed_spent_usd) },
+      { header: 'BY', value: (h) => h.approver_id },
+      { header: 'REASON', value: (h) => h.reason },
+    ]);
+  });
+}
+
+export function registerBudgetCommands(program: Command, contextOf: ContextOf): void {
+  const budget = program.command('budget').description('agents’ budgets: what is spent and left, and managers’ changes');
+
+  budget
+    .command('get')
+    .description('show an agent’s budget: limit, spent this period, reserved, remaining, and its period')
+    .argument('<agent-id>', 'agent id (agt_…)')
+    .action((agentId: string, _opts, cmd: Command) => get(contextOf(cmd), agentId));
+
+  budget
+    .command('set')
+    .description('set an agent’s limit and/or period (managers and admins); never below what is spent and reserved')
+    .argument('<agent-id>', 'agent id')
+    .option('--limit <usd>', 'the new limit in USD, at most 6 decimals')
+    .addOption(
+      new Option('--period <period>', 'start the spend again each calendar day, week (Monday) or month, UTC; or never').choices(PERIODS),
+    )
+    .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
+    .action((agentId: string, opts: Parameters<typeof set>[2], cmd: Command) => set(contextOf(cmd), agentId, opts));
+
+  budget
+    .command('reset')
+    .description('start a new period now: the spend starts again from zero (managers and admins; asks first unless --yes)')
+    .argument('<agent-id>', 'agent id')
+    .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .action((agentId: string, opts: Parameters<typeof reset>[2], cmd: Command) => reset(contextOf(cmd), agentId, opts));
+
+  budget
+    .command('history')
+    .description('changes to an agent’s budget: approved requests, managers’ sets and resets, with who made them')
+    .argument('<agent-id>', 'agent id')
+    .action((agentId: string, _opts, cmd: Command) => history(contextOf(cmd), agentId));
+}
