@@ -4,7 +4,7 @@ import { credentialsFrom } from './auth-result.js';
 import type { Credentials, CredentialStore } from './credentials.js';
 import { CliError, NetworkError, NotLoggedInError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { send, type RawResponse } from './transport.js';
+import { send, sendTo, type RawResponse } from './transport.js';
 import { VERSION } from './version.js';
 
 /**
@@ -72,12 +72,7 @@ export class ApiClient {
 
   /** The parsed JSON answer of a 2xx (undefined for 204); anything else throws. */
   async call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
-    let res = await this.#exchange(method, path, opts, this.#bearer());
-    if (res.status === 401 && this.#auth.kind === 'session' && this.#errorCode(res) === 'token_expired') {
-      const renewed = await this.#refresh(this.#auth.store, this.#auth.credentials);
-      this.#auth = { ...this.#auth, credentials: renewed };
-      res = await this.#exchange(method, path, opts, renewed.access_token);
-    }
+    const res = await this.#authorized(method, path, opts);
     if (res.status < 200 || res.status >= 300) throw apiErrorFrom(res, this.#auth.kind === 'api-token');
     if (res.status === 204 || res.text === '') return undefined as T;
     try {
@@ -85,6 +80,27 @@ export class ApiClient {
     } catch {
       throw new CliError(`the gateway answered HTTP ${res.status} with a body that is not JSON`, ExitCode.Unexpected, 'bad_response');
     }
+  }
+
+  /**
+   * A GET whose 2xx body is written to `sink` as it arrives instead of being parsed (exports,
+   * which can be larger than memory); anything else throws as call() does. It is repeated
+   * (idempotent) only while nothing has been written to `sink`.
+   */
+  async download(path: string, sink: NodeJS.WritableStream, opts: Pick<CallOptions, 'query'> = {}): Promise<void> {
+    const res = await this.#authorized('GET', path, { ...opts, retry: 'idempotent' }, sink);
+    if (res.status < 200 || res.status >= 300) throw apiErrorFrom(res, this.#auth.kind === 'api-token');
+  }
+
+  /** One exchange with the credentials, refreshing an expired session once and repeating it. */
+  async #authorized(method: string, path: string, opts: CallOptions, sink?: NodeJS.WritableStream): Promise<RawResponse> {
+    const res = await this.#exchange(method, path, opts, this.#bearer(), sink);
+    if (res.status === 401 && this.#auth.kind === 'session' && this.#errorCode(res) === 'token_expired') {
+      const renewed = await this.#refresh(this.#auth.store, this.#auth.credentials);
+      this.#auth = { ...this.#auth, credentials: renewed };
+      return this.#exchange(method, path, opts, renewed.access_token, sink);
+    }
+    return res;
   }
 
   #bearer(): string | undefined {
@@ -133,7 +149,13 @@ export class ApiClient {
     });
   }
 
-  async #exchange(method: string, path: string, opts: CallOptions, bearer: string | undefined): Promise<RawResponse> {
+  async #exchange(
+    method: string,
+    path: string,
+    opts: CallOptions,
+    bearer: string | undefined,
+    sink?: NodeJS.WritableStream,
+  ): Promise<RawResponse> {
     const url = new URL(path, this.gateway);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': `tollgate-cli/${VERSION} node/${process.version}` };
@@ -151,7 +173,8 @@ export class ApiClient {
       const last = attempt >= maxAttempts;
       let res: RawResponse;
       try {
-        res = await send({ url, method, headers, body, ca: this.#opts.ca, timeoutMs: this.#opts.timeoutMs });
+        const req = { url, method, headers, body, ca: this.#opts.ca, timeoutMs: this.#opts.timeoutMs };
+        res = await (sink ? sendTo(req, sink) : send(req));
       } catch (err) {
         if (!(err instanceof NetworkError) || last || !err.transient || (err.sent && policy !== 'idempotent')) throw err;
         const wait = backoffMs(attempt);

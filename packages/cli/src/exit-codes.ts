@@ -8,6 +8,8 @@ export const ExitCode = {
   NotFound: 5,
   Conflict: 6,
   Unavailable: 7,
+  /** A check ran and found a fault: `audit verify` found the hash chain broken. */
+  CheckFailed: 8,
   /** Interrupted with Ctrl-C (128 + SIGINT), as shells report it. */
   Interrupted: 130,
 } as const;
@@ -21,4 +23,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  forbidden (role or token scope does not allow it)
   5  not found
   6  conflict or validation error
-  7  network error, or the service is unavailable / rate limited`;
+  7  network error, or the service is unavailable / rate limited
+  8  a check found a fault (audit verify: the hash chain is broken)`;

@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './commands/agent.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerBudgetCommands } from './commands/budget.js';
+import { registerKeyCommands } from './commands/key.js';
 import { registerPriceCommands } from './commands/price.js';
+import { registerRequestCommands } from './commands/request.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerUserCommands } from './commands/user.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_HELP, loadEnvironment, type CliEnvironment } from './config.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
@@ -38,6 +42,10 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerPriceCommands(program, contextOf);
   registerAgentCommands(program, contextOf);
   registerBudgetCommands(program, contextOf);
+  registerRequestCommands(program, contextOf);
+  registerKeyCommands(program, contextOf);
+  registerUserCommands(program, contextOf);
+  registerAuditCommands(program, contextOf);
   return program;
 }
 

@@ -117,3 +117,98 @@ export function send(req: RawRequest): Promise<RawResponse> {
     request.end(req.body);
   });
 }
+
+/**
+ * Like send, but a 2xx body goes to `sink` as it arrives, with back-pressure, instead of
+ * being held in memory: an audit export can be larger than that. Any other status is
+ * buffered as send() does, so its error reads the same. `timeoutMs` is an idle timeout
+ * here: the request fails when no byte arrives for that long (waiting on a slow `sink`
+ * does not count). A failure once a byte has reached `sink` is not transient — trying
+ * again would write the start of the body twice — and says the output is incomplete.
+ * An error of `sink` itself ends the request and is passed on as it is.
+ */
+export function sendTo(req: RawRequest, sink: NodeJS.WritableStream): Promise<RawResponse> {
+  const isHttps = req.url.protocol === 'https:';
+  return new Promise<RawResponse>((resolve, reject) => {
+    let connected = false;
+    let timedOut = false;
+    let delivered = false;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sink.off('error', onSinkError);
+      fn();
+    };
+    const fail = (err: NodeJS.ErrnoException) =>
+      settle(() => {
+        const e = networkError(err, req.url, connected, timedOut ? req.timeoutMs : undefined);
+        reject(
+          delivered
+            ? new NetworkError(`${e.message.split(' — ')[0]} in the middle of the answer: the output is incomplete`, e.reason, true, false)
+            : e,
+        );
+      });
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+      }, req.timeoutMs);
+    };
+    const onSinkError = (err: Error) => {
+      settle(() => reject(err));
+      request.destroy();
+    };
+    sink.on('error', onSinkError);
+    const options: https.RequestOptions = { method: req.method, headers: req.headers, agent: false };
+    if (isHttps && req.ca) options.ca = req.ca;
+    const request = (isHttps ? https : http).request(req.url, options, (res) => {
+      const status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const streaming = status >= 200 && status < 300;
+      res.on('data', (chunk: Buffer) => {
+        arm();
+        if (!streaming) {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            request.destroy(Object.assign(new Error('response too large'), { code: 'ERESPONSETOOLARGE' }));
+            return;
+          }
+          chunks.push(chunk);
+          return;
+        }
+        delivered = true;
+        if (!sink.write(chunk)) {
+          // A slow reader (a pager, a full disk cache) is not a silent gateway.
+          clearTimeout(timer);
+          res.pause();
+          sink.once('drain', () => {
+            arm();
+            res.resume();
+          });
+        }
+      });
+      res.on('error', fail);
+      // The gateway cuts the connection when the export fails after its first bytes.
+      res.on('close', () => {
+        if (!res.complete) fail(Object.assign(new Error('connection closed early'), { code: 'ECONNRESET' }));
+      });
+      res.on('end', () => {
+        if (!res.complete) return;
+        settle(() => resolve({ status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+    });
+    request.on('socket', (socket) => {
+      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
+        connected = true;
+      });
+    });
+    arm();
+    request.on('error', fail);
+    request.end(req.body);
+  });
+}

@@ -162,3 +162,45 @@ export async function loginAdmin(stack: Stack, ws: Workspace): Promise<void> {
 export function secretsIn(text: string): string[] {
   return text.match(/tg_pat_[0-9A-Za-z]{54}/g) ?? [];
 }
+
+/** A CLI process left running (`audit tail --follow`): what it printed so far, and how to end it. */
+export interface RunningCli {
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves once `pattern` shows on `stream`; fails with everything printed after `timeoutMs`. */
+  waitFor: (pattern: RegExp, stream?: 'stdout' | 'stderr', timeoutMs?: number) => Promise<void>;
+  /** Sends `signal` and resolves once it has exited (SIGKILL and code -1 after `timeoutMs`). */
+  stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<CliResult>;
+}
+
+/** Starts the real executable and leaves it running, stdin a pipe kept open (not a terminal). */
+export function startCli(args: string[], opts: { env: Record<string, string> }): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  const exited = new Promise<CliResult>((resolve) => {
+    child.on('error', (err) => resolve({ code: -1, stdout: out.stdout, stderr: `${out.stderr}\n${err.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: out.stdout, stderr: out.stderr }));
+  });
+  const describe = () => `stdout:\n${out.stdout}\nstderr:\n${out.stderr}`;
+  return {
+    stdout: () => out.stdout,
+    stderr: () => out.stderr,
+    waitFor: async (pattern, stream = 'stdout', timeoutMs = 30_000) => {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(out[stream])) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited before ${String(pattern)} showed\n${describe()}`);
+        if (Date.now() > until) throw new Error(`${String(pattern)} did not show on ${stream} within ${timeoutMs} ms\n${describe()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
+import { readList } from '../pages.js';
 import { UsageError } from '../errors.js';
 import { collectList, integer, usdAmount } from '../options.js';
 import { when } from '../output.js';
@@ -32,21 +33,21 @@ export interface Agent {
   alert_thresholds: number[];
 }
 
-interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
 /**
- * The URL of an agent (`/v1/agents/{id}` and below). The agent's credential is refused, so
- * a secret never ends up in a URL and the gateway's logs.
+ * An agent's id as given. The agent's credential is refused, so a secret never ends up in a
+ * URL, a query or a body, nor in the gateway's logs.
  */
-export function agentPath(id: string): string {
+export function agentId(id: string): string {
   const value = id.trim();
   if (/^tg_(agt|pat)_/.test(value)) {
     throw new UsageError('that is a token, secret included — give the agent’s id (agt_…, as `tollgate agent list` shows it)');
   }
-  return `/v1/agents/${encodeURIComponent(value)}`;
+  return value;
+}
+
+/** The URL of an agent (`/v1/agents/{id}` and below). */
+export function agentPath(id: string): string {
+  return `/v1/agents/${encodeURIComponent(agentId(id))}`;
 }
 
 export const usd = (n: number) => `$${n}`;
@@ -85,18 +86,8 @@ function showAgent(ctx: CliContext, a: Agent): void {
 }
 
 async function list(ctx: CliContext, opts: { limit?: string; cursor?: string; all?: boolean }): Promise<void> {
-  if (opts.all && opts.cursor) throw new UsageError('--all and --cursor cannot be combined');
-  const limit = opts.limit === undefined ? undefined : integer(opts.limit, '--limit', 1, 100);
-  const client = await ctx.client();
-  let page = await client.call<Page<Agent>>('GET', '/v1/agents', { query: { limit, cursor: opts.cursor } });
-  const items = [...page.items];
-  const seen = new Set<string>();
-  while (opts.all && page.next_cursor && !seen.has(page.next_cursor)) {
-    seen.add(page.next_cursor);
-    page = await client.call<Page<Agent>>('GET', '/v1/agents', { query: { limit, cursor: page.next_cursor } });
-    items.push(...page.items);
-  }
-  const result: Page<Agent> = { items, next_cursor: opts.all ? null : page.next_cursor };
+  const result = await readList<Agent>(ctx, '/v1/agents', {}, opts);
+  const items = result.items;
   ctx.out.result(result, () => {
     if (items.length === 0) ctx.out.line('No agents.');
     else {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import type { CliContext, ContextOf, Introspection } from '../context.js';
+import { readList } from '../pages.js';
 import { ApiError, CliError, NetworkError, UsageError } from '../errors.js';
 import { collectList, integer } from '../options.js';
 import { when } from '../output.js';
@@ -17,11 +18,6 @@ interface ApiToken {
   created_at?: string;
   last_used_at?: string | null;
   token?: string;
-}
-
-interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
 }
 
 const STATUSES = ['active', 'revoked', 'expired'];
@@ -84,19 +80,8 @@ async function list(
   ctx: CliContext,
   opts: { status?: string; limit?: string; cursor?: string; all?: boolean; owner?: string },
 ): Promise<void> {
-  if (opts.all && opts.cursor) throw new UsageError('--all and --cursor cannot be combined');
-  const limit = opts.limit === undefined ? undefined : integer(opts.limit, '--limit', 1, 100);
-  const client = await ctx.client();
-  const query = { status: opts.status, limit, owner_id: opts.owner };
-  let page = await client.call<Page<ApiToken>>('GET', '/v1/tokens', { query: { ...query, cursor: opts.cursor } });
-  const items = [...page.items];
-  const seen = new Set<string>();
-  while (opts.all && page.next_cursor && !seen.has(page.next_cursor)) {
-    seen.add(page.next_cursor);
-    page = await client.call<Page<ApiToken>>('GET', '/v1/tokens', { query: { ...query, cursor: page.next_cursor } });
-    items.push(...page.items);
-  }
-  const result: Page<ApiToken> = { items, next_cursor: opts.all ? null : page.next_cursor };
+  const result = await readList<ApiToken>(ctx, '/v1/tokens', { status: opts.status, owner_id: opts.owner }, opts);
+  const items = result.items;
   ctx.out.result(result, () => {
     if (items.length === 0) ctx.out.line('No tokens.');
     else {

@@ -1,0 +1,207 @@
+import { Option, type Command } from 'commander';
+import type { CliContext, ContextOf } from '../context.js';
+import { readList } from '../pages.js';
+import { UsageError } from '../errors.js';
+import { when } from '../output.js';
+import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
+
+/** A user as the gateway shows it (never a password or its hash). */
+interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  disabled: boolean;
+  locked: boolean;
+  created_at: string;
+}
+
+const ROLES = ['viewer', 'member', 'manager', 'admin'];
+
+/** The URL of a user (`/v1/users/{id}` and below). */
+const userPath = (id: string) => `/v1/users/${encodeURIComponent(id.trim())}`;
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+function showUser(ctx: CliContext, u: User): void {
+  ctx.out.fields([
+    ['ID', u.id],
+    ['Email', u.email],
+    ['Name', u.name || '—'],
+    ['Role', u.role],
+    ['Disabled', yesNo(u.disabled)],
+    ['Locked', u.locked ? 'yes (too many failed logins — `tollgate user unlock` clears it)' : 'no'],
+    ['Created', when(u.created_at)],
+  ]);
+}
+
+async function list(ctx: CliContext, opts: { role?: string; limit?: string; cursor?: string; all?: boolean }): Promise<void> {
+  const result = await readList<User>(ctx, '/v1/users', { role: opts.role }, opts);
+  const items = result.items;
+  ctx.out.result(result, () => {
+    if (items.length === 0) ctx.out.line('No users.');
+    else {
+      ctx.out.table(items, [
+        { header: 'ID', value: (u) => u.id },
+        { header: 'EMAIL', value: (u) => u.email },
+        { header: 'NAME', value: (u) => u.name || '—' },
+        { header: 'ROLE', value: (u) => u.role },
+        { header: 'DISABLED', value: (u) => yesNo(u.disabled) },
+        { header: 'LOCKED', value: (u) => yesNo(u.locked) },
+        { header: 'CREATED', value: (u) => when(u.created_at) },
+      ]);
+    }
+    if (result.next_cursor) ctx.out.note(`More users: run again with --cursor ${result.next_cursor}, or use --all.`);
+  });
+}
+
+async function get(ctx: CliContext, id: string): Promise<void> {
+  const u = await (await ctx.client()).call<User>('GET', userPath(id));
+  ctx.out.result(u, () => showUser(ctx, u));
+}
+
+/**
+ * The initial password: piped in with --password-stdin, else asked for twice with echo
+ * off. Never an option: arguments show up in shell history and the process list.
+ */
+async function initialPassword(passwordStdin: boolean | undefined): Promise<string> {
+  let password: string;
+  if (passwordStdin) password = await readStdin('with --password-stdin, the password');
+  else if (interactive()) {
+    password = await promptHidden('Initial password: ');
+    if (password !== '' && (await promptHidden('Repeat it: ')) !== password) throw new UsageError('the passwords do not match');
+  } else throw new UsageError('no terminal to ask for the initial password — pipe it in with --password-stdin');
+  if (password === '') throw new UsageError('the password is empty');
+  return password;
+}
+
+async function create(ctx: CliContext, opts: { email: string; role: string; name?: string; passwordStdin?: boolean }): Promise<void> {
+  // The login is checked before anyone types a password.
+  const client = await ctx.client();
+  const password = await initialPassword(opts.passwordStdin);
+  const body = { email: opts.email, role: opts.role, ...(opts.name !== undefined ? { name: opts.name } : {}), password };
+  // Not retried once sent: a repeat would answer 409 for the user the first attempt created.
+  const u = await client.call<User>('POST', '/v1/users', { body, retry: 'unsent-only' });
+  ctx.out.result(u, () => showUser(ctx, u));
+}
+
+async function update(
+  ctx: CliContext,
+  id: string,
+  opts: { name?: string; role?: string; disable?: boolean; enable?: boolean },
+): Promise<void> {
+  const body = {
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+    ...(opts.role !== undefined ? { role: opts.role } : {}),
+    ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: false } : {}),
+  };
+  if (Object.keys(body).length === 0) throw new UsageError('nothing to update — give --name, --role, --disable or --enable');
+  const u = await (await ctx.client()).call<User>('PATCH', userPath(id), { body });
+  ctx.out.result(u, () => showUser(ctx, u));
+}
+
+async function unlock(ctx: CliContext, id: string): Promise<void> {
+  // Clearing a lockout twice leaves it as clearing it once.
+  const u = await (await ctx.client()).call<User>('POST', `${userPath(id)}/unlock`, { retry: 'idempotent' });
+  ctx.out.result(u, () => {
+    ctx.out.line(`User ${u.email} unlocked: the right password lets them in again.`);
+    showUser(ctx, u);
+  });
+}
+
+async function remove(ctx: CliContext, id: string, opts: { yes?: boolean }): Promise<void> {
+  if (!opts.yes && !interactive()) {
+    throw new UsageError(`refusing to delete user ${id} without confirmation: stdin is not a terminal — pass --yes to delete it`);
+  }
+  const client = await ctx.client();
+  if (!opts.yes) {
+    // Show who is about to go (and fail early on a wrong id) before asking.
+    const u = await client.call<User>('GET', userPath(id));
+    ctx.out.note(`User ${u.email} (${u.id}, ${u.role}) will be deleted: every session of theirs ends at once.`);
+    if (!(await confirm('Are you sure?'))) {
+      ctx.out.result({ id, deleted: false }, () => ctx.out.line('Not deleted.'));
+      return;
+    }
+  }
+  await client.call('DELETE', userPath(id));
+  ctx.out.result({ id, deleted: true }, () => ctx.out.line(`User ${id} deleted.`));
+}
+
+/** Admins may end anyone's session; its id is in the user's auth.login.succeeded audit events. */
+async function revokeSession(ctx: CliContext, sessionId: string, opts: { yes?: boolean }): Promise<void> {
+  if (!opts.yes && !interactive()) {
+    throw new UsageError(`refusing to end session ${sessionId} without confirmation: stdin is not a terminal — pass --yes to end it`);
+  }
+  if (!opts.yes) {
+    ctx.out.note(`Session ${sessionId} will end at once: its access and refresh tokens stop working.`);
+    if (!(await confirm('Are you sure?'))) {
+      ctx.out.result({ id: sessionId, revoked: false }, () => ctx.out.line('Not revoked.'));
+      return;
+    }
+  }
+  await (await ctx.client()).call('DELETE', `/v1/auth/sessions/${encodeURIComponent(sessionId.trim())}`);
+  ctx.out.result({ id: sessionId, revoked: true }, () => ctx.out.line(`Session ${sessionId} revoked.`));
+}
+
+export function registerUserCommands(program: Command, contextOf: ContextOf): void {
+  const user = program.command('user').description('manage user accounts: roles, disabling, lockouts and sessions (admins)');
+
+  user
+    .command('list')
+    .description('list users (managers and admins)')
+    .addOption(new Option('--role <role>', 'only users with this role').choices(ROLES))
+    .option('--limit <n>', 'page size (1-100, default 20)')
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--all', 'follow every page')
+    .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
+
+  user
+    .command('get')
+    .description('show one user (managers and admins: anyone; others: themselves)')
+    .argument('<id>', 'user id')
+    .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
+
+  user
+    .command('create')
+    .description('create a user (admins); the initial password is asked for (echo off) or read from stdin')
+    .requiredOption('--email <email>', 'their email: what they log in with')
+    .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
+    .option('--name <name>', 'display name (default: the email’s local part)')
+    .option('--password-stdin', 'read the initial password (12-256 characters) from stdin instead of asking for it')
+    .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
+
+  user
+    .command('update')
+    .description('rename, change the role of, disable or re-enable a user (admins); a role change or disabling ends their sessions')
+    .argument('<id>', 'user id')
+    .option('--name <name>', 'new display name')
+    .addOption(new Option('--role <role>', 'new role').choices(ROLES))
+    .addOption(new Option('--disable', 'disable the account: no login, every session ends').conflicts('enable'))
+    .option('--enable', 're-enable the account')
+    .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
+
+  user
+    .command('unlock')
+    .description('clear a lockout after repeated failed logins (admins)')
+    .argument('<id>', 'user id')
+    .action((id: string, _opts, cmd: Command) => unlock(contextOf(cmd), id));
+
+  user
+    .command('delete')
+    .description('delete a user and end their sessions (admins; asks first unless --yes)')
+    .argument('<id>', 'user id')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .action((id: string, opts: Parameters<typeof remove>[2], cmd: Command) => remove(contextOf(cmd), id, opts));
+
+  user
+    .command('revoke-session')
+    .description('end one login session: yours, or anyone’s for an admin logged in (not with an API token; asks first unless --yes)')
+    .argument('<session-id>', 'session id')
+    .addHelpText(
+      'after',
+      '\nA user’s session ids are in the details of their auth.login.succeeded audit events:\n' +
+        '  $ tollgate audit list --action auth.login.succeeded --actor <user-id> --json',
+    )
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .action((sessionId: string, opts: Parameters<typeof revokeSession>[2], cmd: Command) => revokeSession(contextOf(cmd), sessionId, opts));
+}
