@@ -4,7 +4,7 @@ import { credentialsFrom } from './auth-result.js';
 import type { Credentials, CredentialStore } from './credentials.js';
 import { CliError, NetworkError, NotLoggedInError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { send, sendTo, type RawResponse } from './transport.js';
+import { send, type RawResponse } from './transport.js';
 import { VERSION } from './version.js';
 
 /**
@@ -174,7 +174,7 @@ export class ApiClient {
       let res: RawResponse;
       try {
         const req = { url, method, headers, body, ca: this.#opts.ca, timeoutMs: this.#opts.timeoutMs };
-        res = await (sink ? sendTo(req, sink) : send(req));
+        res = await send(req, sink);
       } catch (err) {
         if (!(err instanceof NetworkError) || last || !err.transient || (err.sent && policy !== 'idempotent')) throw err;
         const wait = backoffMs(attempt);

@@ -69,65 +69,17 @@ function networkError(err: NodeJS.ErrnoException, url: URL, sent: boolean, timed
  * One HTTP exchange, no retries. A failure is a NetworkError whose `sent` is false only
  * if the connection (TLS handshake included) never completed: until then Node has not
  * written a single byte of the request, so the server provably never saw it.
+ *
+ * Without `sink` the answer is buffered (at most MAX_RESPONSE_BYTES) and `timeoutMs` bounds
+ * the whole exchange. With `sink`, a 2xx body goes to it as it arrives, with back-pressure,
+ * instead of being held in memory (an audit export can be larger than that), and `timeoutMs`
+ * is an idle timeout once the body flows: the request fails when no byte arrives for that
+ * long (waiting on a slow `sink` does not count). Any other status is buffered, so its error
+ * reads the same. A failure once a byte has reached `sink` is not transient — trying again
+ * would write the start of the body twice — and says the output is incomplete. An error of
+ * `sink` itself ends the request and is passed on as it is.
  */
-export function send(req: RawRequest): Promise<RawResponse> {
-  const isHttps = req.url.protocol === 'https:';
-  return new Promise<RawResponse>((resolve, reject) => {
-    let connected = false;
-    let timedOut = false;
-    let settled = false;
-    const fail = (err: NodeJS.ErrnoException) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(networkError(err, req.url, connected, timedOut ? req.timeoutMs : undefined));
-    };
-    const options: https.RequestOptions = { method: req.method, headers: req.headers, agent: false };
-    if (isHttps && req.ca) options.ca = req.ca;
-    const request = (isHttps ? https : http).request(req.url, options, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          request.destroy(Object.assign(new Error('response too large'), { code: 'ERESPONSETOOLARGE' }));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      // A connection cut in the middle of the body surfaces here, not on the request.
-      res.on('error', fail);
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    request.on('socket', (socket) => {
-      socket.once(isHttps ? 'secureConnect' : 'connect', () => {
-        connected = true;
-      });
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
-    }, req.timeoutMs);
-    request.on('error', fail);
-    request.end(req.body);
-  });
-}
-
-/**
- * Like send, but a 2xx body goes to `sink` as it arrives, with back-pressure, instead of
- * being held in memory: an audit export can be larger than that. Any other status is
- * buffered as send() does, so its error reads the same. `timeoutMs` is an idle timeout
- * here: the request fails when no byte arrives for that long (waiting on a slow `sink`
- * does not count). A failure once a byte has reached `sink` is not transient — trying
- * again would write the start of the body twice — and says the output is incomplete.
- * An error of `sink` itself ends the request and is passed on as it is.
- */
-export function sendTo(req: RawRequest, sink: NodeJS.WritableStream): Promise<RawResponse> {
+export function send(req: RawRequest, sink?: NodeJS.WritableStream): Promise<RawResponse> {
   const isHttps = req.url.protocol === 'https:';
   return new Promise<RawResponse>((resolve, reject) => {
     let connected = false;
@@ -139,7 +91,7 @@ export function sendTo(req: RawRequest, sink: NodeJS.WritableStream): Promise<Ra
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      sink.off('error', onSinkError);
+      sink?.off('error', onSinkError);
       fn();
     };
     const fail = (err: NodeJS.ErrnoException) =>
@@ -162,16 +114,15 @@ export function sendTo(req: RawRequest, sink: NodeJS.WritableStream): Promise<Ra
       settle(() => reject(err));
       request.destroy();
     };
-    sink.on('error', onSinkError);
+    sink?.on('error', onSinkError);
     const options: https.RequestOptions = { method: req.method, headers: req.headers, agent: false };
     if (isHttps && req.ca) options.ca = req.ca;
     const request = (isHttps ? https : http).request(req.url, options, (res) => {
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
-      const streaming = status >= 200 && status < 300;
+      const streaming = sink !== undefined && status >= 200 && status < 300;
       res.on('data', (chunk: Buffer) => {
-        arm();
         if (!streaming) {
           size += chunk.length;
           if (size > MAX_RESPONSE_BYTES) {
@@ -181,6 +132,7 @@ export function sendTo(req: RawRequest, sink: NodeJS.WritableStream): Promise<Ra
           chunks.push(chunk);
           return;
         }
+        arm();
         delivered = true;
         if (!sink.write(chunk)) {
           // A slow reader (a pager, a full disk cache) is not a silent gateway.
