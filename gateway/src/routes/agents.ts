@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
+import { BUDGET_PERIODS, microsToUsd, RPC_CALLERS, type BudgetPeriod } from '@tollgate/platform';
 import {
   descriptionField,
   idParams,
@@ -15,7 +15,7 @@ import {
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
-import { BUDGET_PERIODS, budgetSchema, toBudget } from './schemas.js';
+import { budgetSchema, toBudget } from './schemas.js';
 
 const agentSchema = z
   .object({
@@ -305,7 +305,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           reason: h.reason,
           at: h.at,
           kind: h.kind as 'request' | 'set' | 'reset',
-          period: (h.period || 'none') as (typeof BUDGET_PERIODS)[number],
+          period: (h.period || 'none') as BudgetPeriod,
           closed_spent_usd: microsToUsd(h.closed_spent_micros),
         })),
       };

@@ -1,6 +1,6 @@
 import './zod-openapi.js';
 import { z } from 'zod';
-import { microsToUsd, ROLES } from '@tollgate/platform';
+import { BUDGET_PERIODS, microsToUsd, ROLES, type BudgetPeriod } from '@tollgate/platform';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
 
@@ -17,8 +17,6 @@ export const errorSchema = z
     }),
   })
   .openapi('Error');
-
-export const BUDGET_PERIODS = ['none', 'day', 'week', 'month'] as const;
 
 export const budgetSchema = z
   .object({
@@ -43,7 +41,7 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
     spent_usd: microsToUsd(b?.spent_micros ?? 0),
     reserved_usd: microsToUsd(b?.reserved_micros ?? 0),
     remaining_usd: microsToUsd(b?.remaining_micros ?? 0),
-    period: (b?.period || 'none') as (typeof BUDGET_PERIODS)[number],
+    period: (b?.period || 'none') as BudgetPeriod,
     period_started_at: b?.period_started_at || null,
     resets_at: b?.resets_at || null,
   };

@@ -38,3 +38,11 @@ export function microsToUsd(micros: number): number {
   const frac = String(abs % MICROS_PER_USD).padStart(6, '0');
   return Number(`${sign}${whole}.${frac}`);
 }
+
+/** How often an agent's spend starts again: never, or at each calendar day, week (Monday) or month, UTC. */
+export const BUDGET_PERIODS = ['none', 'day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
+export function isBudgetPeriod(value: string): value is BudgetPeriod {
+  return (BUDGET_PERIODS as readonly string[]).includes(value);
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import type { Principal } from '@tollgate/platform';
 import {
@@ -12,6 +11,7 @@ import {
   manager,
   member,
   outboxEvents,
+  spend,
   startBudgetStack,
   stateOf,
   tokenOf,
@@ -38,11 +38,7 @@ const setBudget = (agentId: string, change: { limit_micros?: number; period?: st
 /** An agent with `spent` charged and `held` reserved by a lease left open (which `open` reports against). */
 async function agentWith(limit: number, spent: number, held: number) {
   const a = await createAgent(s, limit);
-  const spend = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: spent }, { principal: a.as });
-  await s.budget.ReportUsage(usageReport(spend.lease_id, `r-${randomBytes(4).toString('hex')}`, { cost_micros: spent }), {
-    principal: a.as,
-  });
-  await s.budget.ReleaseLease({ lease_id: spend.lease_id }, { principal: a.as });
+  await spend(s, a, spent);
   const open = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: held }, { principal: a.as });
   return { ...a, open: open.lease_id };
 }

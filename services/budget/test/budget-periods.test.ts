@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { eventually } from '../../../test/support/eventually.js';
 import { nextBoundary, periodStart } from '../src/domain/periods.js';
@@ -13,9 +12,9 @@ import {
   member,
   outboxEvents,
   periodOf,
+  spend,
   startBudgetStack,
   stateOf,
-  usageReport,
   usd,
   type BudgetStack,
 } from './helpers.js';
@@ -47,15 +46,6 @@ test('calendar periods are UTC days, weeks from Monday and months, across month 
   t.is(nextBoundary('none', at), null);
 });
 
-/** Charges `micros` to the agent through a lease of its own. */
-async function spend(a: Awaited<ReturnType<typeof createAgent>>, micros: number) {
-  const lease = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: micros }, { principal: a.as });
-  await s.budget.ReportUsage(usageReport(lease.lease_id, `r-${randomBytes(4).toString('hex')}`, { cost_micros: micros }), {
-    principal: a.as,
-  });
-  await s.budget.ReleaseLease({ lease_id: lease.lease_id }, { principal: a.as });
-}
-
 test.serial(
   'when a daily budget is used up, the agent gets it back at the next UTC midnight, and the closed day stays in the ledger',
   async (t) => {
@@ -65,7 +55,7 @@ test.serial(
     t.like(daily, { period: 'day', limit_micros: usd(1), resets_at: tomorrow.toISOString() });
     await s.budget.UpdateAgent({ id: a.agent.id, alert_thresholds: { percents: [100] } }, { principal: member });
 
-    await spend(a, usd(1));
+    await spend(s, a, usd(1));
     t.is(
       await codeOf(s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: 1 }, { principal: a.as })),
       'budget_exhausted',
@@ -80,7 +70,7 @@ test.serial(
       resets_at: new Date(tomorrow.getTime() + 86_400_000).toISOString(),
     });
 
-    await spend(a, usd(0.25));
+    await spend(s, a, usd(0.25));
     t.like(await stateOf(s, a.agent.id), { spent_micros: usd(0.25), remaining_micros: usd(0.75) });
     t.deepEqual(await s.budget.Reconcile({ id: a.agent.id }, { principal: budgetService }), {
       ok: true,
@@ -101,7 +91,7 @@ test.serial(
     );
 
     // The day's alert is armed again: reaching 100 % of the new day announces it once more.
-    await spend(a, usd(0.75));
+    await spend(s, a, usd(0.75));
     const alerts = await eventually(
       async () => (await outboxEvents(s.db)).filter((e) => e.action === 'budget.threshold' && e.resource.id === a.agent.id),
       (events) => events.length >= 2,
@@ -118,7 +108,7 @@ test.serial(
 
 test.serial('when a budget becomes monthly, the spend so far counts toward this month and starts again at the next month', async (t) => {
   const a = await createAgent(s, usd(5));
-  await spend(a, usd(2));
+  await spend(s, a, usd(2));
   const monthly = await s.budget.SetBudget({ agent_id: a.agent.id, period: 'month', reason: 'monthly' }, { principal: manager });
   const nextMonth = nextBoundary('month', clock())!;
   t.like(monthly, { period: 'month', spent_micros: usd(2), remaining_micros: usd(3), resets_at: nextMonth.toISOString() });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { AGENT_SCOPES, AppError, createServiceClient, type OutgoingCall, type Principal } from '@tollgate/platform';
 import { loadBudget, loadProviderKey, loadToken } from '@tollgate/proto';
@@ -182,6 +183,15 @@ export async function createAgent(
     { principal: owner },
   );
   return { agent: res.agent!, token: res.token, as: agentPrincipal(res.agent!.id, owner.id) };
+}
+
+/** Charges `micros` to an agent through a lease of its own (an openai provider key must exist), then releases the lease. */
+export async function spend(s: BudgetStack, a: Awaited<ReturnType<typeof createAgent>>, micros: number) {
+  const lease = await s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: micros }, { principal: a.as });
+  await s.budget.ReportUsage(usageReport(lease.lease_id, `r-${randomBytes(4).toString('hex')}`, { cost_micros: micros }), {
+    principal: a.as,
+  });
+  await s.budget.ReleaseLease({ lease_id: lease.lease_id }, { principal: a.as });
 }
 
 /** A provider key so handshakes can issue IP tokens. */

@@ -1,5 +1,6 @@
 import { MAX_MICROS } from './money.js';
-import { nextBoundary, periodStart, type BudgetPeriod } from './periods.js';
+import type { BudgetPeriod } from '@tollgate/platform';
+import { nextBoundary, periodStart } from './periods.js';
 import type { LimitChange } from './records.js';
 
 /**

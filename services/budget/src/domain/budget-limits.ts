@@ -1,5 +1,8 @@
 import {
+  BUDGET_PERIODS,
   ConflictError,
+  isBudgetPeriod,
+  type BudgetPeriod,
   microsToUsd,
   NotFoundError,
   personOf,
@@ -8,11 +11,10 @@ import {
   type AuditEmitter,
   type Caller,
 } from '@tollgate/platform';
-import type { BudgetState, Intent } from './book.js';
-import type { BudgetBook } from './budget-book.js';
+import type { Intent } from './book.js';
+import type { BudgetBook, Totals } from './budget-book.js';
 import { newId } from './ids.js';
 import { micros } from './money.js';
-import { BUDGET_PERIODS, isBudgetPeriod, type BudgetPeriod } from './periods.js';
 import type { LimitChange } from './records.js';
 import type { AgentRepository } from './repositories.js';
 import { knownId } from './rules.js';
@@ -49,7 +51,7 @@ export class BudgetLimits {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async set(input: SetBudgetInput, caller: Caller): Promise<BudgetState> {
+  async set(input: SetBudgetInput, caller: Caller): Promise<Totals> {
     const limit = input.limitMicros === undefined ? undefined : micros(input.limitMicros, 'limit_usd');
     if (input.period !== undefined && !isBudgetPeriod(input.period))
       throw new ValidationError(`period must be one of ${BUDGET_PERIODS.join(', ')}`, {
@@ -59,7 +61,7 @@ export class BudgetLimits {
     if (limit === undefined && period === undefined)
       throw new ValidationError('Give limit_usd, period or both', { limit_usd: 'is required unless period is given' });
     const reason = validText(input.reason, 'reason', { required: true });
-    const change = await this.#apply(input.agentId, caller, reason, {
+    const { change, after } = await this.#apply(input.agentId, caller, reason, {
       type: 'set_limit',
       ...(limit === undefined ? {} : { limit }),
       ...(period === undefined ? {} : { period }),
@@ -80,12 +82,12 @@ export class BudgetLimits {
       },
       caller,
     );
-    return this.#budget(input.agentId);
+    return after;
   }
 
-  async reset(input: { agentId: string; reason: string }, caller: Caller): Promise<BudgetState> {
+  async reset(input: { agentId: string; reason: string }, caller: Caller): Promise<Totals> {
     const reason = validText(input.reason, 'reason', { required: true });
-    const change = await this.#apply(input.agentId, caller, reason, { type: 'reset' });
+    const { change, after } = await this.#apply(input.agentId, caller, reason, { type: 'reset' });
     await this.deps.audit.emit(
       {
         action: 'budget.reset',
@@ -94,11 +96,14 @@ export class BudgetLimits {
       },
       caller,
     );
-    return this.#budget(input.agentId);
+    return after;
   }
 
-  /** Records the change in the agent's journal; 404 for an agent that is not active, 409 for a limit below what is committed. */
-  async #apply(agentId: string, caller: Caller, reason: string, asked: Asked): Promise<LimitChange> {
+  /**
+   * Records the change in the agent's journal; the change and the budget right after it. 404 for
+   * an agent that is not active, 409 for a limit below what is committed.
+   */
+  async #apply(agentId: string, caller: Caller, reason: string, asked: Asked): Promise<{ change: LimitChange; after: Totals }> {
     const by = personOf(caller.principal).id;
     const agent = knownId('agt', agentId) ? await this.deps.agents.findById(agentId) : null;
     if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
@@ -113,12 +118,6 @@ export class BudgetLimits {
         reserved_usd: microsToUsd(decided.after.held),
       });
     if (outcome.type !== 'limit' || !outcome.change) throw new Error(`unexpected outcome ${outcome.type} of a budget change`);
-    return outcome.change;
-  }
-
-  async #budget(agentId: string): Promise<BudgetState> {
-    const budget = await this.deps.book.current(agentId);
-    if (!budget) throw new NotFoundError('Agent not found');
-    return budget;
+    return { change: outcome.change, after: decided.after };
   }
 }

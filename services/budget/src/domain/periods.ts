@@ -1,10 +1,4 @@
-/** How often an agent's spend starts again: never, or at each calendar day, week (Monday) or month, UTC. */
-export const BUDGET_PERIODS = ['none', 'day', 'week', 'month'] as const;
-export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
-
-export function isBudgetPeriod(value: string): value is BudgetPeriod {
-  return (BUDGET_PERIODS as readonly string[]).includes(value);
-}
+import type { BudgetPeriod } from '@tollgate/platform';
 
 /** The start of the calendar period (UTC) that `at` falls in. */
 export function periodStart(period: Exclude<BudgetPeriod, 'none'>, at: Date): Date {

@@ -1,5 +1,5 @@
 /** The records of the budget service, as repositories hand them to use-cases. Money is integer micro-dollars. */
-import type { BudgetPeriod } from './periods.js';
+import type { BudgetPeriod } from '@tollgate/platform';
 
 export const AGENT_STATUSES = ['provisioning', 'active', 'deleted'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];

@@ -1,4 +1,4 @@
-import type { BudgetPeriod } from './periods.js';
+import type { BudgetPeriod } from '@tollgate/platform';
 import type { AgentProfile, ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
 import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
 
