@@ -118,12 +118,12 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     config,
     log,
     clients,
-    auth: new Authenticator(clients, jwks, config.AUTH_CACHE_MS),
+    auth: new Authenticator(clients, jwks, config.AUTH_CACHE_MS, config.KEEP_WARM_MS),
     limiters,
     audit: new GatewayAudit(clients, log),
     registry: createRegistry('gateway'),
     proxy: {
-      keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS),
+      keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS, config.KEEP_WARM_MS),
       prices: new PriceMirror(clients, log, config.PRICE_REFRESH_MS),
       escrows: new Escrows(clients, log, {
         syncMs: config.ESCROW_SYNC_MS,
@@ -184,6 +184,8 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       await new Promise<void>((resolve) => (metrics ? metrics.close(() => resolve()) : resolve()));
       await deps.proxy.escrows.drain();
       deps.proxy.prices.stop();
+      deps.proxy.keys.stop();
+      deps.auth.stop();
       await deps.audit.stop();
       close();
       for (const c of Object.values(clients)) c.close();

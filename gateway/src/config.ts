@@ -31,13 +31,16 @@ export const configSchema = z.object({
   AUTH_CACHE_MS: env.int(0, 1_000).default(900),
   // How long a decrypted provider key is reused (a rotation or disable takes effect within it).
   PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
+  // How long after its last call an API token's introspection and a provider key are still fetched again before
+  // they expire, so that an agent calling every few seconds never waits for either (0: only while calls keep coming).
+  KEEP_WARM_MS: env.int(0, 600_000).default(60_000),
   // How often the mirror of the model price table is fetched from the budget service (a price change is priced
   // with within about this long on top of the budget replicas' own PRICE_SYNC_MS).
   PRICE_REFRESH_MS: env.int(100, 1_000).default(1_000),
   // How often the charges of ended proxied calls are synced to the budget service, all agents at once (the spend
   // view lags by about this much; holds never do), and how long an agent's escrow is kept with no call before it goes back.
   ESCROW_SYNC_MS: env.int(10, 1_000).default(500),
-  ESCROW_IDLE_MS: env.int(100, 60_000).default(1_000),
+  ESCROW_IDLE_MS: env.int(100, 600_000).default(10_000),
   // The output bound the proxy sets on a call whose request has none (or less, to fit what remains).
   DEFAULT_MAX_OUTPUT_TOKENS: env.int(1, 10_000_000).default(4_096),
   // How long the proxy waits for a provider's answer to start or go on (then 504, and the call costs its hold).

@@ -71,3 +71,30 @@ test.serial(
     t.deepEqual(calls, [1]);
   },
 );
+
+test.serial(
+  'when a token used within the keep-warm window is revoked between its calls, then its next call finds it revoked, without waiting for the token service',
+  async (t) => {
+    const member = await h.user('member');
+    const created = await h.issue(member);
+    const batch = new IntrospectionBatch(clients, 75);
+    const cache = new TtlCache<{ active: boolean }>(300, undefined, { ms: 5_000, max: 10 });
+    t.teardown(() => cache.stop());
+    const lookup = () =>
+      cache.through('k', () => batch.introspect(created.secret, true), {
+        refresh: () => batch.introspect(created.secret, false),
+        hurry: () => batch.hurry(),
+      });
+    t.true((await lookup()).active);
+    // Six lives of the entry with no call: it is fetched again before each ends.
+    calls.length = 0;
+    await new Promise((r) => setTimeout(r, 1_800));
+    t.true(calls.length >= 6, `${calls.length} revalidations in 1.8 s`);
+    t.true(cache.holds('k'), 'still fresh with no call for 1.8 s');
+    await h.token.RevokeToken({ id: created.token!.id }, { principal: member });
+    await new Promise((r) => setTimeout(r, 600));
+    calls.length = 0;
+    t.false((await lookup()).active, 'the revocation is seen within two lives of the entry');
+    t.deepEqual(calls, [], 'the call did not wait for an introspection');
+  },
+);

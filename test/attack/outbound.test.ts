@@ -14,7 +14,10 @@ const API_KEY = 'sk-live-outbound-0123456789abcd';
 
 test.before(async () => {
   provider = await startFakeProvider(() => ({ input: 150_000, output: 600_000 }));
-  stack = await startStack({ env: { gateway: { OUTBOUND_ALLOW_PRIVATE: 'false' }, 'provider-key': { OUTBOUND_ALLOW_PRIVATE: 'false' } } });
+  // Escrows go back soon after their last call, so that what a refused call left held shows at once.
+  stack = await startStack({
+    env: { gateway: { OUTBOUND_ALLOW_PRIVATE: 'false', ESCROW_IDLE_MS: '300' }, 'provider-key': { OUTBOUND_ALLOW_PRIVATE: 'false' } },
+  });
   admin = await loginAsAdmin(stack);
 });
 test.after.always(async () => {

@@ -17,8 +17,9 @@ import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Re
 // the provider, the answer read for its usage, its charge synced off the response path) against
 // a stand-in provider that knows what each call costs, running in its own process so that the
 // load generator shares no event loop with it.
-//   1. added latency at a fixed rate (open loop; 200/s, and 20/s to see the path without queueing) —
-//      the same calls sent to the provider directly at the same rate are the baseline;
+//   1. added latency at a fixed rate (open loop; 200/s, and 20/s to see the path without queueing),
+//      and for one agent calling every 1.5 s (caches and escrow between its calls) — the same calls
+//      sent to the provider directly at the same rate are the baseline;
 //   2. saturation (closed loop) through the proxy, beside the provider's own, then zero overspend:
 //      every agent's spent equals what the provider billed for its calls, and never exceeds its limit;
 //   3. holds + settles across 100 budgets through the gateway's escrows (in this process) against the
@@ -33,6 +34,9 @@ const OPEN_LOOP_MS = 10_000;
 /** A low rate as well, so that the path's own latency shows apart from queueing. */
 const LOW_RATE = 20;
 const LOW_RATE_MS = 8_000;
+/** And one agent calling now and then, as an agent does between two LLM calls that take seconds. */
+const SPARSE_INTERVAL_MS = 1_500;
+const SPARSE_CALLS = 20;
 const SATURATION_CONCURRENCY = 32;
 const SATURATION_MS = 10_000;
 const PROFILE_MS = 4_000;
@@ -174,6 +178,39 @@ async function openLoop(
     p99: pct(latencies, 99),
     lastError,
   };
+}
+
+/**
+ * One call every `intervalMs` to each of `fns` in turn (half an interval apart), so that
+ * nothing of one call overlaps the next: what an idle path adds to a lone call.
+ */
+async function sparse(names: string[], intervalMs: number, calls: number, fns: (() => Promise<unknown>)[]): Promise<Measured[]> {
+  const latencies = fns.map(() => [] as number[]);
+  const errors = fns.map(() => 0);
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) {
+    for (const [f, fn] of fns.entries()) {
+      const due = start + i * intervalMs + (f * intervalMs) / fns.length;
+      await sleep(Math.max(0, due - performance.now()));
+      const from = performance.now();
+      await fn().then(
+        () => latencies[f].push(performance.now() - from),
+        () => errors[f]++,
+      );
+    }
+  }
+  const elapsed = performance.now() - start;
+  return names.map((name, f) => {
+    const sorted = latencies[f].sort((a, b) => a - b);
+    return {
+      name,
+      count: sorted.length,
+      errors: errors[f],
+      rps: (sorted.length / elapsed) * 1000,
+      p50: pct(sorted, 50),
+      p99: pct(sorted, 99),
+    };
+  });
 }
 
 /** A keep-alive HTTP client for the provider itself (the baseline), parsing answers like the gateway's client does. */
@@ -817,6 +854,21 @@ async function main(): Promise<void> {
       return { base, w };
     };
     const low = await openLoops(LOW_RATE, LOW_RATE_MS);
+    const sparseAgent = saturationAgents[0];
+    // Its first call opens its escrow and caches its token: what follows is what every later call finds.
+    await viaProxy(sparseAgent);
+    const [sparseDirect, sparseProxy] = await sparse(
+      [
+        `1. one agent, a call every ${SPARSE_INTERVAL_MS / 1000} s, direct to the provider`,
+        `1. one agent, a call every ${SPARSE_INTERVAL_MS / 1000} s, through the proxy`,
+      ],
+      SPARSE_INTERVAL_MS,
+      SPARSE_CALLS,
+      [toProvider, () => viaProxy(sparseAgent)],
+    );
+    say(
+      `  ${sparseProxy.name}: p50 ${ms(sparseProxy.p50)} p99 ${ms(sparseProxy.p99)}, direct p50 ${ms(sparseDirect.p50)} p99 ${ms(sparseDirect.p99)}`,
+    );
     const { base: directOpen, w: openWindow } = await openLoops(RATE, OPEN_LOOP_MS);
     const proxyOpen = openWindow.result;
 
@@ -1009,6 +1061,7 @@ async function main(): Promise<void> {
     const rows: { r: Measured; baseline: string; versus: string }[] = [
       ...openRows(directOpen, proxyOpen),
       ...openRows(low.base, low.w.result),
+      ...openRows(sparseDirect, sparseProxy),
       { r: directSat, baseline: '', versus: '' },
       {
         r: proxySat,

@@ -7,6 +7,8 @@ import { TtlCache } from './ttl-cache.js';
 import { GATEWAY, outgoingFrom, type RequestContext } from '../http/request-context.js';
 
 const API_TOKEN = /^tg_(pat|agt)_/;
+/** The most API tokens kept fresh between their calls: one IntrospectMany's worth. */
+const WARM_TOKENS = 1_000;
 
 interface SessionEntry {
   active: boolean;
@@ -23,7 +25,8 @@ interface TokenEntry {
  * at a time (introspection-batch.ts).
  * Both answers are reused for at most AUTH_CACHE_MS (≤ 1 s), and dropped at once when a
  * logout or revocation passes through this gateway. An answer past half its life is fetched
- * again in the background while it is still used, so a busy caller never waits for one.
+ * again in the background while it is still used, so a busy caller never waits for one; an
+ * API token used within `keepWarmMs` is kept fresh that way between its calls too.
  */
 export class Authenticator {
   private readonly sessions: TtlCache<SessionEntry>;
@@ -34,9 +37,10 @@ export class Authenticator {
     private readonly clients: Clients,
     private readonly jwks: JwksVerifier,
     cacheMs: number,
+    keepWarmMs: number,
   ) {
     this.sessions = new TtlCache(cacheMs);
-    this.tokens = new TtlCache(cacheMs);
+    this.tokens = new TtlCache(cacheMs, undefined, { ms: keepWarmMs, max: WARM_TOKENS });
     // Revalidations wait at most a quarter of an answer's life for company: sent past half its life, they are back before it ends.
     this.introspection = new IntrospectionBatch(clients, Math.max(1, Math.floor(cacheMs / 4)));
   }
@@ -116,5 +120,9 @@ export class Authenticator {
   }
   invalidateToken(tokenId: string): void {
     this.tokens.deleteWhere((t) => t.principal?.tokenId === tokenId);
+  }
+
+  stop(): void {
+    this.tokens.stop();
   }
 }

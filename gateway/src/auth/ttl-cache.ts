@@ -4,23 +4,48 @@ export interface BackgroundFetch<V> {
   hurry(): void;
 }
 
+/** Entries kept fresh while they are in use (see TtlCache). */
+export interface KeepWarm {
+  /** How long after its last use an entry is still fetched again before it expires. */
+  ms: number;
+  /** The most entries kept fresh at once (the most recently used). */
+  max: number;
+}
+
 /**
  * A small map whose entries live ttlMs; bounded so a flood of distinct keys can't grow it
  * forever. `through` fetches what is missing — one fetch per key at a time, and again in the
  * background once an entry is past half its life, so a busy caller never waits for one.
+ * With `keepWarm`, an entry used within `keepWarm.ms` is also fetched again before it expires
+ * when nobody asks for it meanwhile: a caller coming back every few seconds (an agent between
+ * two LLM calls) finds it fresh too, while the entry is still never older than ttlMs.
  * Deleting drops the fetches in flight too: an answer fetched before a deletion is not cached.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   /** Fetches in flight, and whether each is a background one. */
   private readonly fetching = new Map<string, { promise: Promise<V>; background: boolean }>();
+  /** Keys in use, least recently used first, with when and how to fetch them again. */
+  private readonly warm = new Map<string, { usedAt: number; refresh: () => Promise<V> }>();
+  private readonly sweeper: NodeJS.Timeout | null = null;
   /** Bumped by each deletion: a fetch begun before one is not cached. */
   private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 50_000,
-  ) {}
+    private readonly keepWarm: KeepWarm = { ms: 0, max: 0 },
+  ) {
+    if (keepWarm.ms > 0 && ttlMs > 0) {
+      this.sweeper = setInterval(() => this.refreshWarm(), Math.max(1, Math.floor(ttlMs / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Stops keeping entries fresh. */
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
 
   /**
    * The value for `key`: cached, or fetched (a fetch in flight for it is shared). `background`
@@ -30,8 +55,10 @@ export class TtlCache<V> {
   async through(key: string, fetch: () => Promise<V>, background?: BackgroundFetch<V>): Promise<V> {
     const e = this.entries.get(key);
     const now = Date.now();
+    const refresh = background ? () => background.refresh() : fetch;
+    if (this.sweeper) this.used(key, now, refresh);
     if (e && e.until > now) {
-      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, background ? () => background.refresh() : fetch, true).catch(() => undefined);
+      if (e.until - now < this.ttlMs / 2) this.fetchOnce(key, refresh, true).catch(() => undefined);
       return e.value;
     }
     if (e) this.entries.delete(key);
@@ -76,6 +103,30 @@ export class TtlCache<V> {
     const forget = () => this.fetching.get(key)?.promise === promise && this.fetching.delete(key);
     void promise.then(forget, forget);
     return promise;
+  }
+
+  private used(key: string, now: number, refresh: () => Promise<V>): void {
+    // Deleted and set again: the map stays in order of last use.
+    this.warm.delete(key);
+    this.warm.set(key, { usedAt: now, refresh });
+    if (this.warm.size > this.keepWarm.max) this.warm.delete(this.warm.keys().next().value!);
+  }
+
+  /**
+   * Fetches again, in the background, every entry in use that is past a quarter of its life:
+   * sweeps come every quarter, and a fetch may wait another quarter for company (the token
+   * introspections), so the answer is back before the entry ends.
+   */
+  private refreshWarm(): void {
+    const now = Date.now();
+    for (const [key, w] of this.warm) {
+      if (now - w.usedAt < this.keepWarm.ms) break;
+      this.warm.delete(key);
+    }
+    for (const [key, w] of this.warm) {
+      const until = this.entries.get(key)?.until ?? 0;
+      if (until > now && until - now < (this.ttlMs * 3) / 4) this.fetchOnce(key, w.refresh, true).catch(() => undefined);
+    }
   }
 
   private forgetFetches(): void {
