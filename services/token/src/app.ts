@@ -62,6 +62,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
       const sweeper = new ExpirySweeper({
         store,
         expire: (id, now) => lifecycle.expire(id, now),
+        noticeExpiring: (id, now) => lifecycle.noticeExpiring(id, now),
         forgetUseClaims: (hour) => lastUsedStore.forgetClaims(hour),
         leads: () => leader.leads(),
         progress: new JobProgress(rt.db),

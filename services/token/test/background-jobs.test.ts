@@ -129,3 +129,25 @@ test('when a token is used many times, then last_used_at is written in one flush
   }, 3_000);
   t.truthy(after);
 });
+
+test('when a token comes within 7 days of its expiry, then token.expiring is audited once, and not for tokens further off or no longer active', async (t) => {
+  const h = await startTokenStack({ TOKEN_SWEEP_INTERVAL_MS: '200' });
+  t.teardown(() => h.close());
+  const member = await h.user('member');
+  const soon = await h.issue(member, undefined, { expires_in_days: 7 });
+  const later = await h.issue(member, undefined, { expires_in_days: 8 });
+  const revoked = await h.issue(member, undefined, { expires_in_days: 7 });
+  await h.token.RevokeToken({ id: revoked.token!.id }, as(member));
+
+  const audit = await h.audit('token.expiring', soon.token!.id);
+  t.is(audit.length, 1);
+  t.like(audit[0], {
+    actor: { type: 'service', id: 'token' },
+    resource: { type: 'token', id: soon.token!.id },
+    details: { owner_id: member.id, kind: 'personal', expires_at: soon.token!.expires_at },
+  });
+  await sleep(800);
+  t.is((await h.audit('token.expiring', soon.token!.id)).length, 1, 'later sweeps do not notice it again');
+  t.is((await h.audit('token.expiring', later.token!.id, 0)).length, 0);
+  t.is((await h.audit('token.expiring', revoked.token!.id, 0)).length, 0);
+});

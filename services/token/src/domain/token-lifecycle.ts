@@ -20,6 +20,7 @@ import { assertGrantable, parseScopes } from './scopes.js';
 import type { SecretDigester } from './secret-digest.js';
 import {
   DAY_MS,
+  EXPIRY_NOTICE_MS,
   isUsable,
   MAX_EXPIRES_IN_DAYS,
   MAX_GRACE_SECONDS,
@@ -314,6 +315,31 @@ export class TokenLifecycle {
       });
       return true;
     }
+  }
+
+  /**
+   * Audits `token.expiring` once for an active token that expires within EXPIRY_NOTICE_MS (webhooks
+   * tell its owner); true when this call did. Taken by a unique insert before the event is emitted:
+   * a crash between the two loses the notice rather than doubling it.
+   */
+  async noticeExpiring(id: string, now: Date): Promise<boolean> {
+    const current = await this.deps.store.findById(id);
+    if (current?.status !== 'active' || !current.expires_at || current.expires_at <= now) return false;
+    if (current.expires_at.getTime() - now.getTime() > EXPIRY_NOTICE_MS) return false;
+    if (!(await this.deps.store.claimExpiryNotice(id, now))) return false;
+    await this.deps.audit.emit({
+      action: 'token.expiring',
+      actor: { type: 'service', id: 'token' },
+      resource: { type: RESOURCE, id },
+      details: {
+        kind: current.kind,
+        name: current.name,
+        owner_id: current.owner_id,
+        agent_id: current.agent_id || null,
+        expires_at: current.expires_at.toISOString(),
+      },
+    });
+    return true;
   }
 
   /** Commits `current`'s next version with `patch` applied; null when another change committed that version first. */

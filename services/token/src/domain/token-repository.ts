@@ -38,4 +38,6 @@ export interface TokenRepository {
   current(tokens: TokenRecord[]): Promise<TokenRecord[]>;
   /** Tokens whose expiry falls on this UTC day (days since the epoch), as the read model has them. */
   expiringOn(day: number): Promise<Pick<TokenRecord, 'id' | 'status' | 'expires_at'>[]>;
+  /** Takes the one notice that the token expires soon (a unique insert); false when it was taken before. */
+  claimExpiryNotice(id: string, at: Date): Promise<boolean>;
 }

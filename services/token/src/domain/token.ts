@@ -6,6 +6,9 @@ export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+/** How long before its expiry a token's owner is told (token.expiring, once). */
+export const EXPIRY_NOTICE_DAYS = 7;
+export const EXPIRY_NOTICE_MS = EXPIRY_NOTICE_DAYS * DAY_MS;
 export const MAX_EXPIRES_IN_DAYS = 366;
 export const MAX_GRACE_SECONDS = 86_400;
 

@@ -178,6 +178,16 @@ export class TokenStore implements TokenRepository {
     return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }
 
+  async claimExpiryNotice(id: string, at: Date): Promise<boolean> {
+    try {
+      await this.model.db.collection<{ _id: string; at: Date }>('api_token_expiry_notices').insertOne({ _id: id, at });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
   async #ownerSeqTaken(ownerId: string, seq: number): Promise<boolean> {
     return (await this.model.exists({ owner_id: ownerId, owner_seq: seq })) !== null;
   }
