@@ -16,7 +16,11 @@ test.before(async () => {
   provider = await startFakeProvider(() => ({ input: 150_000, output: 600_000 }));
   // Escrows go back soon after their last call, so that what a refused call left held shows at once.
   stack = await startStack({
-    env: { gateway: { OUTBOUND_ALLOW_PRIVATE: 'false', ESCROW_IDLE_MS: '300' }, 'provider-key': { OUTBOUND_ALLOW_PRIVATE: 'false' } },
+    env: {
+      gateway: { OUTBOUND_ALLOW_PRIVATE: 'false', ESCROW_IDLE_MS: '300' },
+      'provider-key': { OUTBOUND_ALLOW_PRIVATE: 'false' },
+      audit: { OUTBOUND_ALLOW_PRIVATE: 'false' },
+    },
   });
   admin = await loginAsAdmin(stack);
 });
@@ -113,5 +117,30 @@ test.serial(
     t.like(rekeyed.body, { base_url: 'https://collector.example.net/v1', masked: 'sk-…wxyz' });
     t.truthy(rekeyed.body.rotated_at);
     t.false(rekeyed.text.includes('0123456789wxyz'));
+  },
+);
+
+test.serial(
+  'when a webhook URL is plain http or points at this machine or a private network, then 400 and nothing is stored',
+  async (t) => {
+    for (const url of [
+      'http://hooks.example.com/tollgate',
+      `${provider.url}/hooks`,
+      'https://localhost/hooks',
+      'https://127.0.0.1/hooks',
+      'https://[::1]/hooks',
+      'https://10.1.2.3/hooks',
+      'https://169.254.169.254/latest',
+    ]) {
+      const res = await stack.http.post('/v1/webhooks', { token: admin.access_token, json: { url, events: ['budget.threshold'] } });
+      t.is(res.status, 400, url);
+      t.is(res.body.error.code, 'validation_failed');
+    }
+    t.deepEqual((await stack.http.get('/v1/webhooks', { token: admin.access_token })).body.items, []);
+    const ok = await stack.http.post('/v1/webhooks', {
+      token: admin.access_token,
+      json: { url: 'https://hooks.example.com/tollgate', events: ['budget.threshold'] },
+    });
+    t.is(ok.status, 201);
   },
 );

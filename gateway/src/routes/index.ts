@@ -11,6 +11,7 @@ import { registerProxyRoutes } from './proxy.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUsageRoutes } from './usage.js';
 import { registerUserRoutes } from './users.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
 /** Every API area registers its routes here (one module per area). */
 export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void {
@@ -26,4 +27,5 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerTokenRoutes(route, deps);
   registerUsageRoutes(route, deps);
   registerUserRoutes(route, deps);
+  registerWebhookRoutes(route, deps);
 }

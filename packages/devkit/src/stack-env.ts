@@ -95,6 +95,8 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
       BOOTSTRAP_ADMIN_PASSWORD: secrets.BOOTSTRAP_ADMIN_PASSWORD,
     },
     token: { TOKEN_PEPPER: secrets.TOKEN_PEPPER },
+    // Webhook receivers of the dev stack and tests listen on loopback too.
+    audit: { OUTBOUND_ALLOW_PRIVATE: 'true' },
     'provider-key': {
       PROVIDER_KEY_ENCRYPTION_KEYS: secrets.PROVIDER_KEY_ENCRYPTION_KEYS,
       IP_TOKEN_KEY: secrets.IP_TOKEN_KEY,

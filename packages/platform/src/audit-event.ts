@@ -1,6 +1,18 @@
 import type { Principal } from './auth/principal.js';
 
 export type Outcome = 'success' | 'failure' | 'denied';
+
+/** The audit events a webhook endpoint may be sent (the audit service delivers them; the gateway documents them). */
+export const WEBHOOK_EVENTS = [
+  'budget.threshold',
+  'budget.exhausted',
+  'budget.request.created',
+  'budget.request.approved',
+  'budget.request.rejected',
+  'token.expiring',
+  'provider_key.rotated',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type ActorType = 'user' | 'token' | 'agent' | 'service' | 'anonymous';
 
 export interface AuditEventInput {

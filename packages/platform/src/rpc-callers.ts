@@ -109,6 +109,14 @@ export const RPC_CALLERS = {
     Get: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
     Verify: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
     Export: { people: { role: 'admin', scope: 'audit:read' }, services: 'any' },
+    // Webhook endpoints receive the log's events: admins only.
+    CreateWebhook: { people: { role: 'admin', scope: 'webhooks:write' } },
+    ListWebhooks: { people: { role: 'admin', scope: 'webhooks:read' } },
+    GetWebhook: { people: { role: 'admin', scope: 'webhooks:read' } },
+    UpdateWebhook: { people: { role: 'admin', scope: 'webhooks:write' } },
+    DeleteWebhook: { people: { role: 'admin', scope: 'webhooks:write' } },
+    ListDeliveries: { people: { role: 'admin', scope: 'webhooks:read' } },
+    Redeliver: { people: { role: 'admin', scope: 'webhooks:write' } },
   },
 } as const satisfies {
   identity: CallersOf<IdentityHandlers>;

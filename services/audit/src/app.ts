@@ -8,6 +8,10 @@ import { startRetention } from './domain/retention.js';
 import { auditRegistration } from './handlers/index.js';
 import { auditMetrics, type AuditMetrics } from './handlers/metrics.js';
 import { createEventStore } from './store/mongo-event-store.js';
+import { createWebhookStore } from './store/webhook-store.js';
+import { startDispatch } from './domain/webhook-dispatch.js';
+import { createSender } from './domain/webhook-sender.js';
+import { Webhooks } from './domain/webhooks.js';
 
 export { loadConfig } from './config.js';
 
@@ -54,7 +58,26 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
         leads: () => leader.leads(),
         log: rt.log,
       });
-      return { services: [auditRegistration({ config, store, eventLog, metrics, audit: rt.audit })], onStop: () => retention.stop() };
+      const webhookStore = createWebhookStore(rt.db);
+      const policy = { allowPrivate: config.OUTBOUND_ALLOW_PRIVATE };
+      const send = createSender(policy, config.WEBHOOK_TIMEOUT_MS);
+      const webhooks = new Webhooks({ store, webhooks: webhookStore, send, policy, audit: rt.audit });
+      const dispatchLeader = new PeriodLeader(rt.db, 'webhook-dispatch', Math.max(10_000, config.WEBHOOK_POLL_MS * 10));
+      const dispatch = startDispatch(store, webhookStore, send, {
+        pollMs: config.WEBHOOK_POLL_MS,
+        retryForMs: config.WEBHOOK_RETRY_FOR_MS,
+        backoffMs: config.WEBHOOK_BACKOFF_MS,
+        leads: () => dispatchLeader.leads(),
+        log: rt.log,
+        attempted: metrics.webhookAttempt,
+      });
+      return {
+        services: [auditRegistration({ config, store, eventLog, metrics, audit: rt.audit, webhooks })],
+        onStop: async () => {
+          await dispatch.stop();
+          await retention.stop();
+        },
+      };
     },
   });
 }

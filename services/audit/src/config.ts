@@ -11,6 +11,16 @@ export const configSchema = serviceBaseSchema.extend({
   AUDIT_HOT_DAYS: z.coerce.number().positive().max(36_500).default(90),
   // How often the archiving job runs (on one replica at a time).
   AUDIT_ARCHIVE_INTERVAL_MS: env.int(100, 86_400_000).default(60_000),
+  // How often new events are looked for and sent to webhook endpoints (by one replica at a time).
+  WEBHOOK_POLL_MS: env.int(50, 60_000).default(1_000),
+  // A delivery that keeps failing is retried, with exponential backoff from WEBHOOK_BACKOFF_MS (at most an hour
+  // apart, with jitter), for this long after its first attempt; then it becomes a dead letter.
+  WEBHOOK_RETRY_FOR_MS: env.int(1_000, 7 * 86_400_000).default(86_400_000),
+  WEBHOOK_BACKOFF_MS: env.int(10, 3_600_000).default(1_000),
+  // How long a receiver has to answer one delivery.
+  WEBHOOK_TIMEOUT_MS: env.int(100, 60_000).default(10_000),
+  // Development only: webhook URLs may use http and point at loopback or private addresses.
+  OUTBOUND_ALLOW_PRIVATE: env.bool.default(false),
 });
 
 export type AuditConfig = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@ import { exportHandlers } from './export.js';
 import { readHandlers } from './read.js';
 import { recordHandlers } from './record.js';
 import { verifyHandlers } from './verify.js';
+import { webhookHandlers } from './webhooks.js';
 
 export const AUDIT_SERVICE_NAME = 'tollgate.audit.v1.Audit';
 
@@ -18,6 +19,7 @@ export function auditRegistration(deps: HandlerDeps): ServiceRegistration {
       ...readHandlers(deps),
       ...verifyHandlers(deps),
       ...exportHandlers(deps),
+      ...webhookHandlers(deps),
     },
     RPC_CALLERS.audit,
   );

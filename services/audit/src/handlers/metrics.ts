@@ -5,6 +5,8 @@ export interface AuditMetrics {
   recorded: (e: ChainedEvent) => void;
   duplicate: () => void;
   redacted: (source: string) => void;
+  /** One webhook delivery attempt, by how it went (delivered | failed | dead). */
+  webhookAttempt: (status: string) => void;
 }
 
 export function auditMetrics(registry: ServiceRuntime['registry']): AuditMetrics {
@@ -25,7 +27,14 @@ export function auditMetrics(registry: ServiceRuntime['registry']): AuditMetrics
     labelNames: ['source'],
     registers: [registry],
   });
+  const webhookAttempts = new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Webhook delivery attempts by the dispatcher, by status (delivered, failed: retried, dead: given up)',
+    labelNames: ['status'],
+    registers: [registry],
+  });
   return {
+    webhookAttempt: (status) => webhookAttempts.inc({ status }),
     recorded: (e) => recorded.inc({ action: e.action, outcome: e.outcome }),
     duplicate: () => duplicates.inc(),
     redacted: (source) => redactions.inc({ source }),
