@@ -6,6 +6,7 @@ import { registerBudgetCommands } from './commands/budget.js';
 import { registerKeyCommands } from './commands/key.js';
 import { registerPriceCommands } from './commands/price.js';
 import { registerRequestCommands } from './commands/request.js';
+import { registerSigningKeyCommands } from './commands/signing-key.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_HELP, loadEnvironment, type CliEnvironment } from './config.js';
@@ -23,7 +24,8 @@ const EXAMPLES = `Examples:
   $ tollgate price set openai gpt-4o --input 2.50 --output 10
   $ tollgate agent create --name researcher --budget 10 --provider openai
   $ tollgate agent update agt_… --alert-thresholds 50,80,100
-  $ tollgate budget set agt_… --limit 250 --period month --reason "Q3 pilot"`;
+  $ tollgate budget set agt_… --limit 250 --period month --reason "Q3 pilot"
+  $ tollgate budget spend --by model --from 30d`;
 
 /** The `tollgate` command tree; actions get their CliContext from `contextOf`. */
 export function createProgram(contextOf: (cmd: Command) => CliContext): Command {
@@ -46,6 +48,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerKeyCommands(program, contextOf);
   registerUserCommands(program, contextOf);
   registerAuditCommands(program, contextOf);
+  registerSigningKeyCommands(program, contextOf);
   return program;
 }
 

@@ -76,6 +76,13 @@ export function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** A new password, asked twice with echo off; a mismatch is a UsageError ('' is returned as is, for the caller to refuse). */
+export async function promptNewPassword(question: string): Promise<string> {
+  const password = await promptHidden(question);
+  if (password !== '' && (await promptHidden('Repeat it: ')) !== password) throw new UsageError('the passwords do not match');
+  return password;
+}
+
 /** "Are you sure? (y/N)": only y / yes confirm; anything else, or Ctrl-D, declines. */
 export async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(await promptLine(`${question} (y/N) `));

@@ -297,6 +297,45 @@ test('when a manager manages a budget, then get, set (not below spent + reserved
   }
 });
 
+test('when an agent has spent, then budget spend shows it per agent, model and day, as a table and as JSON', async (t) => {
+  const agent = await createAgent('5');
+  await spend(agent, 0.5);
+  await spend(agent, 0.25);
+  const today = new Date().toISOString().slice(0, 10);
+  const row = (key: string) => ({ key, spent_usd: 0.75, requests: 2, input_tokens: 20, output_tokens: 20 });
+
+  const byAgent = await cli(['budget', 'spend', '--agent', agent.id, '--json'], { env: member.env });
+  t.is(byAgent.code, 0, byAgent.stderr);
+  t.deepEqual(json(byAgent), { items: [row(agent.id)] }, 'grouped by agent unless --by says otherwise');
+
+  const byModel = await cli(['budget', 'spend', '--by', 'model', '--agent', agent.id], { env: manager.env });
+  t.is(byModel.code, 0, byModel.stderr);
+  t.regex(byModel.stdout, /^MODEL\s+SPENT \$\s+REQUESTS\s+INPUT TOKENS\s+OUTPUT TOKENS$/m);
+  t.regex(byModel.stdout, /^gpt-4o\s+0\.75\s+2\s+20\s+20$/m);
+
+  const byDay = await cli(['budget', 'spend', '--by', 'day', '--from', '2d', '--to', today, '--agent', agent.id, '--json'], {
+    env: member.env,
+  });
+  t.is(byDay.code, 0, byDay.stderr);
+  t.deepEqual(json(byDay).items, [row(today)]);
+  const before = await cli(['budget', 'spend', '--by', 'provider', '--from', '2020-01-01', '--to', '2020-01-31', '--agent', agent.id], {
+    env: member.env,
+  });
+  t.is(before.code, 0, before.stderr);
+  t.is(before.stdout, 'No spend.\n');
+
+  for (const args of [
+    ['--by', 'week'],
+    ['--from', 'yesterday'],
+    ['--to', '2025-02-30'],
+    ['--agent', agent.token],
+  ]) {
+    const refused = await cli(['budget', 'spend', ...args], { env: member.env });
+    t.is(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+    t.false(refused.stderr.includes(agent.token), 'a token given for an id is never echoed');
+  }
+});
+
 test('when delete runs without a terminal and without --yes, then it refuses (exit 2) and the agent stays; with --yes it is gone', async (t) => {
   const agent = await createAgent();
 

@@ -2,12 +2,16 @@ import test from 'ava';
 import { readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { newUser, PASSWORD } from '../../../test/support/factories.js';
+import { loginAsAdmin, type Session } from '../../../test/support/session.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
-import { cli, cliOnTerminal, gatewayEnv, json, loginAdmin, workspace } from './cli.js';
+import { cli, cliOnTerminal, gatewayEnv, json, loginAdmin, workspace, type Workspace } from './cli.js';
 
 let stack: Stack;
+let adminSession: Session;
 test.before(async () => {
   stack = await startStack({ env: { gateway: gatewayEnv } });
+  adminSession = await loginAsAdmin(stack);
 });
 test.after.always(() => stack?.close());
 
@@ -189,4 +193,134 @@ test('when the command line is wrong, then exit 2; --help documents the exit cod
   const help = await cli(['--help'], { env: ws.env });
   t.is(help.code, 0);
   t.regex(help.stdout, /Exit codes:[\s\S]*3 {2}not logged in[\s\S]*7 {2}network error/);
+});
+
+/** A fresh machine with `email` logged in through the CLI, cleaned up after the test. */
+async function loggedIn(t: { teardown(fn: () => void): void }, email: string, password = PASSWORD): Promise<Workspace> {
+  const ws = workspace(stack);
+  t.teardown(ws.cleanup);
+  const r = await cli(['login', '--email', email, '--password-stdin'], { env: ws.env, stdin: `${password}\n` });
+  if (r.code !== 0) throw new Error(`login as ${email} failed (exit ${r.code}): ${r.stderr}`);
+  return ws;
+}
+
+test('when a user logs out with --all, then it asks first, and once confirmed every session of theirs ends', async (t) => {
+  const user = await newUser(stack, adminSession);
+  const here = await loggedIn(t, user.email);
+  const there = await loggedIn(t, user.email);
+  const { access_token } = stored(here.configDir);
+
+  const refused = await cli(['logout', '--all'], { env: here.env, stdin: 'y\n' });
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /refusing to end every session of yours without confirmation: .* pass --yes/);
+  const no = await cliOnTerminal(['logout', '--all'], { env: here.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }] });
+  t.is(no.code, 0, no.output);
+  t.regex(no.output, /All 2 of your sessions will end at once/);
+  t.regex(no.output, /Not logged out/);
+  t.is((await cli(['whoami'], { env: there.env })).code, 0, 'nothing ended');
+
+  const yes = await cliOnTerminal(['logout', '--all'], { env: here.env, steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'y\r' }] });
+  t.is(yes.code, 0, yes.output);
+  t.regex(yes.output, new RegExp(`Logged out of ${stack.url} everywhere`));
+  t.throws(() => statSync(path.join(here.configDir, 'credentials.json')), undefined, 'the credentials are deleted');
+  t.is((await stack.http.get('/v1/auth/me', { token: access_token })).status, 401);
+  const elsewhere = await cli(['whoami'], { env: there.env });
+  t.is(elsewhere.code, 3, 'the login on the other machine has ended too');
+
+  const again = await loggedIn(t, user.email);
+  const other = await loggedIn(t, user.email);
+  const scripted = await cli(['logout', '--all', '--yes', '--json'], { env: again.env });
+  t.is(scripted.code, 0, scripted.stderr);
+  t.deepEqual(json(scripted), { logged_out: true, gateway: stack.url, all_sessions: true });
+  t.is((await cli(['whoami'], { env: other.env })).code, 3);
+  t.deepEqual(json(await cli(['logout', '--all', '--yes', '--json'], { env: again.env })), { logged_out: false }, 'nothing left to end');
+});
+
+test('when a user changes their password, then the new one logs in, the old one not, and their other sessions end', async (t) => {
+  const user = await newUser(stack, adminSession);
+  const here = await loggedIn(t, user.email);
+  const there = await loggedIn(t, user.email);
+  const newPassword = 'a-brand-new-cli-passphrase';
+
+  const wrong = await cli(['change-password', '--password-stdin'], { env: here.env, stdin: `not-the-password\n${newPassword}\n` });
+  t.is(wrong.code, 4, wrong.stderr);
+  const weak = await cli(['change-password', '--password-stdin', '--json'], { env: here.env, stdin: `${PASSWORD}\nshort\n` });
+  t.is(weak.code, 6, weak.stderr);
+  t.is(JSON.parse(weak.stderr).error.exit_code, 6);
+  for (const [stdin, message] of [
+    [`${PASSWORD}\n`, /stdin holds two lines: the current password, then the new one/],
+    [`${PASSWORD}\n\n`, /the password is empty/],
+    [undefined, /no terminal to ask for the passwords/],
+  ] as const) {
+    const refused = await cli(['change-password', ...(stdin === undefined ? [] : ['--password-stdin'])], { env: here.env, stdin });
+    t.is(refused.code, 2, refused.stderr);
+    t.regex(refused.stderr, message);
+  }
+  t.is((await cli(['whoami'], { env: there.env })).code, 0, 'nothing changed yet');
+
+  const changed = await cli(['change-password', '--password-stdin'], { env: here.env, stdin: `${PASSWORD}\n${newPassword}\n` });
+  t.is(changed.code, 0, changed.stderr);
+  t.regex(changed.stdout, /Password changed: your other sessions have ended; this one goes on\./);
+  t.false(changed.stdout.includes(newPassword) || changed.stderr.includes(newPassword), 'the password is never printed');
+  t.is((await cli(['whoami'], { env: here.env })).code, 0, 'this session goes on');
+  t.is((await cli(['whoami'], { env: there.env })).code, 3, 'the other one has ended');
+  const old = await cli(['login', '--email', user.email, '--password-stdin'], { env: there.env, stdin: PASSWORD });
+  t.is(old.code, 3, 'the old password no longer works');
+
+  const typed = await cliOnTerminal(['change-password'], {
+    env: here.env,
+    steps: [
+      { waitFor: /Current password: /, send: `${newPassword}\r` },
+      { waitFor: /New password: /, send: `${PASSWORD}\r` },
+      { waitFor: /Repeat it: /, send: `${PASSWORD}\r` },
+    ],
+  });
+  t.is(typed.code, 0, typed.output);
+  t.false(typed.output.includes(newPassword) || typed.output.includes(PASSWORD), 'nothing typed is echoed');
+  t.regex(typed.output, /Password changed/);
+  await loggedIn(t, user.email, PASSWORD);
+
+  const own = await cli(['token', 'create', '--name', 'not-for-passwords', '--scope', 'tokens:read', '--json'], { env: here.env });
+  t.is(own.code, 0, own.stderr);
+  const byToken = await cli(['change-password', '--password-stdin'], {
+    env: { ...here.env, TOLLGATE_TOKEN: json(own).token },
+    stdin: `${PASSWORD}\n${newPassword}\n`,
+  });
+  t.is(byToken.code, 4, 'a password is changed by a person logged in, not by an API token');
+  await loggedIn(t, user.email, PASSWORD);
+});
+
+test('when an admin rotates the signing key, then signing-key list shows the new key beside the old, and nobody is logged out', async (t) => {
+  const admin = workspace(stack);
+  t.teardown(admin.cleanup);
+  await loginAdmin(stack, admin);
+  const anonymous = workspace(stack);
+  t.teardown(anonymous.cleanup);
+
+  const before = await cli(['signing-key', 'list', '--json'], { env: anonymous.env });
+  t.is(before.code, 0, 'the JWKS needs no login');
+  const kids = (r: typeof before) => (json(r).keys as { kid: string }[]).map((k) => k.kid);
+  t.true(kids(before).length >= 1);
+
+  const rotated = await cli(['signing-key', 'rotate', '--json'], { env: admin.env });
+  t.is(rotated.code, 0, rotated.stderr);
+  const key = json(rotated);
+  t.like(key, { kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+  t.false(kids(before).includes(key.kid), 'a fresh key');
+
+  const table = await cli(['signing-key', 'list'], { env: anonymous.env });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /^KEY ID\s+ALGORITHM\s+CURVE\s+USE$/m);
+  t.regex(table.stdout, new RegExp(`^${key.kid}\\s+ES256\\s+P-256\\s+sig$`, 'm'));
+  for (const kid of kids(before)) t.regex(table.stdout, new RegExp(`^${kid}\\s`, 'm'), 'the old key still verifies');
+  t.is((await cli(['whoami'], { env: admin.env })).code, 0, 'the admin is still logged in');
+
+  const human = await cli(['signing-key', 'rotate'], { env: admin.env });
+  t.is(human.code, 0, human.stderr);
+  t.regex(human.stdout, /Signing key rotated: new access tokens are signed with key \S+;/);
+
+  const member = await newUser(stack, adminSession);
+  const byMember = await cli(['signing-key', 'rotate'], { env: (await loggedIn(t, member.email)).env });
+  t.is(byMember.code, 4, byMember.stderr);
+  t.regex(byMember.stderr, /forbidden/);
 });

@@ -295,3 +295,39 @@ test('when an admin revokes a session found in the audit log, then that login st
   t.is(after.code, 3, after.stderr);
   t.is((await cli(['user', 'revoke-session', 'no-such-session', '--yes'], { env: admin.env })).code, 5);
 });
+
+test('when a user lists their sessions, then each login shows once, this one marked, and ending the other logs it out', async (t) => {
+  const user = await newUser(stack, adminSession, { role: 'viewer' });
+  const { ws: here } = await loginAs(t, user.email, PASSWORD);
+  const { ws: there } = await loginAs(t, user.email, PASSWORD);
+
+  const listed = await cli(['user', 'sessions', '--json'], { env: here.env });
+  t.is(listed.code, 0, listed.stderr);
+  const { items } = json<{ items: { id: string; current: boolean; user_agent: string }[] }>(listed);
+  t.is(items.length, 2, 'only their own two logins');
+  const current = items.filter((s) => s.current);
+  t.is(current.length, 1);
+  t.regex(current[0].user_agent, /^tollgate-cli\//);
+  const other = items.find((s) => !s.current)!;
+
+  const table = await cli(['user', 'sessions'], { env: here.env });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /^ID\s+CURRENT\s+CREATED\s+LAST USED\s+IP\s+USER AGENT$/m);
+  t.regex(
+    table.stdout,
+    new RegExp(`^${current[0].id}\\s+yes \\(this one\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+.*tollgate-cli/`, 'm'),
+  );
+  t.regex(table.stdout, new RegExp(`^${other.id}\\s+no\\s+`, 'm'));
+
+  const ended = await cli(['user', 'revoke-session', other.id, '--yes'], { env: here.env });
+  t.is(ended.code, 0, ended.stderr);
+  t.is((await cli(['whoami'], { env: there.env })).code, 3, 'the other login has ended');
+  t.deepEqual(
+    json(await cli(['user', 'sessions', '--json'], { env: here.env })).items.map((s: { id: string }) => s.id),
+    [current[0].id],
+  );
+
+  const adminToken = await patOf(stack, adminSession, ['users:read']);
+  const byToken = await cli(['user', 'sessions'], { env: { ...admin.env, TOLLGATE_TOKEN: adminToken } });
+  t.is(byToken.code, 4, 'sessions are listed by people logged in, not by API tokens');
+});

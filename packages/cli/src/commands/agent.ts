@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { collectList, integer, usdAmount } from '../options.js';
 import { when } from '../output.js';
 import { confirm, interactive } from '../prompt.js';
+import { calls } from '../operations.js';
 
 /** An agent's budget as the gateway shows it: USD, spent in the current period. */
 export interface Budget {
@@ -195,22 +196,19 @@ async function remove(ctx: CliContext, id: string, opts: { yes?: boolean }): Pro
 export function registerAgentCommands(program: Command, contextOf: ContextOf): void {
   const agent = program.command('agent').description('manage agents: their budgets, credentials (tg_agt_…) and proxy limits');
 
-  agent
-    .command('list')
+  calls(agent.command('list'), 'GET /v1/agents')
     .description('list agents with their budgets')
     .option('--limit <n>', 'page size (1-100, default 20)')
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow every page')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  agent
-    .command('get')
+  calls(agent.command('get'), 'GET /v1/agents/{id}')
     .description('show one agent with its budget and alert thresholds (never its token)')
     .argument('<id>', 'agent id (agt_…)')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  agent
-    .command('create')
+  calls(agent.command('create'), 'POST /v1/agents')
     .description('create an agent with a budget; its tg_agt_ token is shown once')
     .requiredOption('--name <name>', 'a name to recognise it by')
     .requiredOption('--budget <usd>', 'its budget in USD, at most 6 decimals (members: up to the self-service allowance)')
@@ -218,8 +216,7 @@ export function registerAgentCommands(program: Command, contextOf: ContextOf): v
     .option('--provider <provider>', 'a provider it may use (repeatable, or comma-separated; default: any)', collectList)
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
-  agent
-    .command('update')
+  calls(agent.command('update'), 'PATCH /v1/agents/{id}')
     .description('rename, describe, disable or re-enable an agent, or set its proxy limits and budget alerts (owner or admin)')
     .argument('<id>', 'agent id')
     .option('--name <name>', 'new name')
@@ -231,8 +228,7 @@ export function registerAgentCommands(program: Command, contextOf: ContextOf): v
     .option('--alert-thresholds <percents>', 'percentages of the limit whose crossing is audited, e.g. 50,80,100 ("" or none: no alerts)')
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
-  agent
-    .command('delete')
+  calls(agent.command('delete'), 'DELETE /v1/agents/{id}')
     .description('delete an agent: its token stops working at once, its ledger is kept (asks first unless --yes)')
     .argument('<id>', 'agent id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')

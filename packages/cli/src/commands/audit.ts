@@ -11,6 +11,7 @@ import { readList, type Page } from '../pages.js';
 import { CliError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { instant, integer } from '../options.js';
+import { calls } from '../operations.js';
 
 /** An audit event as the gateway shows it (the listing, GET by id and each NDJSON export line). */
 interface AuditEvent {
@@ -319,34 +320,34 @@ async function tail(ctx: CliContext, opts: FilterOptions & { limit?: string; fol
 export function registerAuditCommands(program: Command, contextOf: ContextOf): void {
   const audit = program.command('audit').description('read, verify and export the audit log (admins)');
 
-  withFilters(audit.command('list').description('list audit events, newest first'))
+  withFilters(calls(audit.command('list'), 'GET /v1/audit/events').description('list audit events, newest first'))
     .option('--limit <n>', 'page size (1-100, default 20)')
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow every page')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  audit
-    .command('get')
+  calls(audit.command('get'), 'GET /v1/audit/events/{id}')
     .description('show one audit event with its details and hashes')
     .argument('<id>', 'event id')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  audit
-    .command('verify')
+  calls(audit.command('verify'), 'GET /v1/audit/verify')
     .description(`recompute the hash chain: prints ok, or the first event that does not fit and exits ${ExitCode.CheckFailed}`)
     .option('--from <time>', 'check only events at or after this time: RFC 3339, a UTC date, or a span ago like 15m, 2h, 7d')
     .option('--to <time>', 'check only events at or before this time (same forms as --from)')
     .action((opts: Parameters<typeof verify>[1], cmd: Command) => verify(contextOf(cmd), opts));
 
-  withFilters(audit.command('export').description('export audit events, oldest first, streamed to stdout or a file'))
+  withFilters(
+    calls(audit.command('export'), 'GET /v1/audit/export').description('export audit events, oldest first, streamed to stdout or a file'),
+  )
     .addOption(new Option('--format <format>', 'NDJSON (one event per line) or CSV (a header row)').choices(FORMATS).default('ndjson'))
     .option('--output <file>', 'write to this file (mode 0600; replaced only once the export is complete) instead of stdout')
     .action((opts: Parameters<typeof exportEvents>[1], cmd: Command) => exportEvents(contextOf(cmd), opts));
 
   withFilters(
-    audit
-      .command('tail')
-      .description('print the latest events, oldest first; with --follow keep printing new ones until Ctrl-C (--json: one event per line)'),
+    calls(audit.command('tail'), 'GET /v1/audit/events').description(
+      'print the latest events, oldest first; with --follow keep printing new ones until Ctrl-C (--json: one event per line)',
+    ),
     false,
   )
     .option('--limit <n>', 'how many of the latest events to print first (1-100, default 10)')

@@ -1,8 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { credentialsFrom } from '../auth-result.js';
 import type { CliContext, ContextOf, Introspection } from '../context.js';
 import { ApiError, CliError, NotLoggedInError, UsageError } from '../errors.js';
-import { interactive, promptHidden, promptLine, readStdin } from '../prompt.js';
+import type { Page } from '../pages.js';
+import { confirm, interactive, promptHidden, promptLine, promptNewPassword, readStdin } from '../prompt.js';
+import { calls } from '../operations.js';
 
 interface User {
   id: string;
@@ -37,25 +39,44 @@ async function login(ctx: CliContext, opts: { email?: string; passwordStdin?: bo
 }
 
 /**
- * Ends the session on the gateway, then forgets it locally. If the gateway cannot be
- * told, the credentials are kept: deleting them would leave a live session nobody can end.
+ * Ends the session on the gateway (with --all every session of the user, on any machine or
+ * browser), then forgets it locally. If the gateway cannot be told, the credentials are kept:
+ * deleting them would leave a live session nobody can end.
  */
-async function logout(ctx: CliContext): Promise<void> {
+async function logout(ctx: CliContext, opts: { all?: boolean; yes?: boolean }): Promise<void> {
+  if (opts.all && !opts.yes && !interactive()) {
+    throw new UsageError('refusing to end every session of yours without confirmation: stdin is not a terminal — pass --yes to end them');
+  }
   const gateway = await ctx.gateway();
   if (!(await ctx.stored())) {
     ctx.out.result({ logged_out: false }, () => ctx.out.line('Not logged in.'));
     return;
   }
   const client = await ctx.sessionClient(gateway);
+  if (opts.all && !opts.yes) {
+    // Say what is about to end (and fail early on a dead session) before asking.
+    const { items } = await client.call<Page<unknown>>('GET', '/v1/auth/sessions');
+    ctx.out.note(`All ${items.length} of your sessions will end at once, this one included: you will be logged out everywhere.`);
+    if (!(await confirm('Are you sure?'))) {
+      ctx.out.result({ logged_out: false }, () => ctx.out.line('Not logged out.'));
+      return;
+    }
+  }
   try {
-    await client.call('POST', '/v1/auth/logout', { retry: 'idempotent' });
+    await client.call('POST', opts.all ? '/v1/auth/logout-all' : '/v1/auth/logout', { retry: 'idempotent' });
   } catch (err) {
     // 401: the session is already over (expired, revoked, refresh refused) — nothing left to end.
     const alreadyOver = err instanceof NotLoggedInError || (err instanceof ApiError && err.status === 401);
+    // With --all, though, the other sessions may live on, and only a live session can end them.
+    if (alreadyOver && opts.all) {
+      throw new NotLoggedInError(
+        'this session has already ended, so it cannot end your others — run `tollgate login`, then `tollgate logout --all` again',
+      );
+    }
     if (!alreadyOver) {
       if (err instanceof CliError) {
         throw new CliError(
-          `logout failed: ${err.message}; you are still logged in — run \`tollgate logout\` again`,
+          `logout failed: ${err.message}; you are still logged in — run \`tollgate logout${opts.all ? ' --all' : ''}\` again`,
           err.exitCode,
           err.code,
         );
@@ -64,7 +85,42 @@ async function logout(ctx: CliContext): Promise<void> {
     }
   }
   await ctx.store.remove();
-  ctx.out.result({ logged_out: true, gateway }, () => ctx.out.line(`Logged out of ${gateway}.`));
+  ctx.out.result({ logged_out: true, gateway, ...(opts.all ? { all_sessions: true } : {}) }, () =>
+    ctx.out.line(opts.all ? `Logged out of ${gateway} everywhere: every session of yours has ended.` : `Logged out of ${gateway}.`),
+  );
+}
+
+/**
+ * The current password and the new one: on stdin a line each with --password-stdin, else asked
+ * for with echo off (the new one twice). Never options: shell history and the process list keep those.
+ */
+async function passwords(passwordStdin: boolean | undefined): Promise<{ current: string; next: string }> {
+  let current: string;
+  let next: string;
+  if (passwordStdin) {
+    const lines = (await readStdin('with --password-stdin, the passwords')).split(/\r?\n/);
+    if (lines.length !== 2) throw new UsageError('with --password-stdin, stdin holds two lines: the current password, then the new one');
+    [current, next] = lines;
+  } else if (interactive()) {
+    current = await promptHidden('Current password: ');
+    next = await promptNewPassword('New password: ');
+  } else
+    throw new UsageError('no terminal to ask for the passwords — pipe the current and the new one in, a line each, with --password-stdin');
+  if (current === '' || next === '') throw new UsageError('the password is empty');
+  return { current, next };
+}
+
+async function changePassword(ctx: CliContext, opts: { passwordStdin?: boolean }): Promise<void> {
+  // The login is checked before anyone types a password.
+  const client = await ctx.client();
+  const { current, next } = await passwords(opts.passwordStdin);
+  // Not retried once sent: after a change that went through, the old password is wrong, and a
+  // wrong current password counts as a failed login towards the lockout.
+  await client.call('PUT', '/v1/auth/password', {
+    body: { current_password: current, new_password: next },
+    retry: 'unsent-only',
+  });
+  ctx.out.result({ password_changed: true }, () => ctx.out.line('Password changed: your other sessions have ended; this one goes on.'));
 }
 
 async function whoami(ctx: CliContext): Promise<void> {
@@ -98,20 +154,29 @@ async function whoami(ctx: CliContext): Promise<void> {
 }
 
 export function registerAuthCommands(program: Command, contextOf: ContextOf): void {
-  program
-    .command('login')
+  calls(program.command('login'), 'POST /v1/auth/login')
     .description('log in to the gateway and store the session (tokens are kept 0600 in the config directory)')
     .option('--email <email>', 'account email (asked for when omitted)')
     .option('--password-stdin', 'read the password from stdin instead of asking for it')
     .action((opts: { email?: string; passwordStdin?: boolean }, cmd: Command) => login(contextOf(cmd), opts));
 
-  program
-    .command('logout')
+  calls(program.command('logout'), 'POST /v1/auth/logout')
     .description('end the session on the gateway and delete the stored credentials')
-    .action((_opts: unknown, cmd: Command) => logout(contextOf(cmd)));
+    .addOption(
+      calls(
+        new Option('--all', 'end every session of yours, on every machine and browser (asks first unless --yes)'),
+        'POST /v1/auth/logout-all',
+      ),
+    )
+    .option('-y, --yes', 'with --all: do not ask for confirmation (required without a terminal)')
+    .action((opts: Parameters<typeof logout>[1], cmd: Command) => logout(contextOf(cmd), opts));
 
-  program
-    .command('whoami')
+  calls(program.command('whoami'), 'GET /v1/auth/me')
     .description('show who the CLI is acting as')
     .action((_opts: unknown, cmd: Command) => whoami(contextOf(cmd)));
+
+  calls(program.command('change-password'), 'PUT /v1/auth/password')
+    .description('change your password (a login, not an API token); your other sessions end, this one goes on')
+    .option('--password-stdin', 'read the current password, then the new one (12-256 characters), a line each, from stdin')
+    .action((opts: Parameters<typeof changePassword>[1], cmd: Command) => changePassword(contextOf(cmd), opts));
 }

@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
 import { ApiError, UsageError } from '../errors.js';
-import { usdAmount } from '../options.js';
+import { instant, usdAmount } from '../options.js';
 import { when } from '../output.js';
 import { confirm, interactive } from '../prompt.js';
-import { agentPath, budgetFields, usd, type Agent, type Budget } from './agent.js';
+import { agentId, agentPath, budgetFields, usd, type Agent, type Budget } from './agent.js';
+import { calls } from '../operations.js';
 
 /** One change of an agent's budget: an approved request, a manager's set or a reset. */
 interface BudgetChange {
@@ -19,7 +20,17 @@ interface BudgetChange {
   closed_spent_usd: number;
 }
 
+/** One group of GET /v1/analytics/spend: `key` is the agent id, provider, model or UTC day. */
+interface SpendRow {
+  key: string;
+  spent_usd: number;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
 const PERIODS = ['none', 'day', 'week', 'month'];
+const SPEND_GROUPS = ['agent', 'provider', 'model', 'day'];
 
 const budgetPath = (agentId: string) => `${agentPath(agentId)}/budget`;
 
@@ -110,17 +121,38 @@ async function history(ctx: CliContext, agentId: string): Promise<void> {
   });
 }
 
+/** Spend from the usage ledger, grouped; the gateway counts whole UTC days, so a time stands for its day. */
+async function spend(ctx: CliContext, opts: { by: string; from?: string; to?: string; agent?: string }): Promise<void> {
+  const query = {
+    group_by: opts.by,
+    from: opts.from === undefined ? undefined : instant(opts.from, '--from'),
+    to: opts.to === undefined ? undefined : instant(opts.to, '--to'),
+    agent_id: opts.agent === undefined ? undefined : agentId(opts.agent),
+  };
+  const r = await (await ctx.client()).call<{ items: SpendRow[] }>('GET', '/v1/analytics/spend', { query });
+  ctx.out.result(r, () => {
+    if (r.items.length === 0) ctx.out.line('No spend.');
+    else {
+      ctx.out.table(r.items, [
+        { header: opts.by.toUpperCase(), value: (g) => g.key },
+        { header: 'SPENT $', value: (g) => String(g.spent_usd) },
+        { header: 'REQUESTS', value: (g) => String(g.requests) },
+        { header: 'INPUT TOKENS', value: (g) => String(g.input_tokens) },
+        { header: 'OUTPUT TOKENS', value: (g) => String(g.output_tokens) },
+      ]);
+    }
+  });
+}
+
 export function registerBudgetCommands(program: Command, contextOf: ContextOf): void {
   const budget = program.command('budget').description('agents’ budgets: what is spent and left, and managers’ changes');
 
-  budget
-    .command('get')
+  calls(budget.command('get'), 'GET /v1/agents/{id}/budget')
     .description('show an agent’s budget: limit, spent this period, reserved, remaining, and its period')
     .argument('<agent-id>', 'agent id (agt_…)')
     .action((agentId: string, _opts, cmd: Command) => get(contextOf(cmd), agentId));
 
-  budget
-    .command('set')
+  calls(budget.command('set'), 'PUT /v1/agents/{id}/budget')
     .description('set an agent’s limit and/or period (managers and admins); never below what is spent and reserved')
     .argument('<agent-id>', 'agent id')
     .option('--limit <usd>', 'the new limit in USD, at most 6 decimals')
@@ -130,17 +162,23 @@ export function registerBudgetCommands(program: Command, contextOf: ContextOf): 
     .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
     .action((agentId: string, opts: Parameters<typeof set>[2], cmd: Command) => set(contextOf(cmd), agentId, opts));
 
-  budget
-    .command('reset')
+  calls(budget.command('reset'), 'POST /v1/agents/{id}/budget/reset')
     .description('start a new period now: the spend starts again from zero (managers and admins; asks first unless --yes)')
     .argument('<agent-id>', 'agent id')
     .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((agentId: string, opts: Parameters<typeof reset>[2], cmd: Command) => reset(contextOf(cmd), agentId, opts));
 
-  budget
-    .command('history')
+  calls(budget.command('history'), 'GET /v1/agents/{id}/budget/history')
     .description('changes to an agent’s budget: approved requests, managers’ sets and resets, with who made them')
     .argument('<agent-id>', 'agent id')
     .action((agentId: string, _opts, cmd: Command) => history(contextOf(cmd), agentId));
+
+  calls(budget.command('spend'), 'GET /v1/analytics/spend')
+    .description('what was spent, from the usage ledger: per agent, provider, model or UTC day (agents you may see)')
+    .addOption(new Option('--by <group>', 'group by agent, provider, model or UTC day').choices(SPEND_GROUPS).default('agent'))
+    .option('--from <time>', 'from this UTC day on (inclusive): a date, RFC 3339 (its day) or a span ago like 7d')
+    .option('--to <time>', 'up to this UTC day (inclusive; same forms as --from)')
+    .option('--agent <agent-id>', 'only this agent’s spend')
+    .action((opts: Parameters<typeof spend>[1], cmd: Command) => spend(contextOf(cmd), opts));
 }

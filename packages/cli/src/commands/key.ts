@@ -4,6 +4,7 @@ import { readList } from '../pages.js';
 import { UsageError } from '../errors.js';
 import { when } from '../output.js';
 import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
+import { calls } from '../operations.js';
 
 /** A provider key as the gateway shows it: its mask (sk-…abcd), never the key. */
 interface ProviderKey {
@@ -172,8 +173,7 @@ const API_KEY_STDIN = 'read the API key from stdin (else it is asked for, echo o
 export function registerKeyCommands(program: Command, contextOf: ContextOf): void {
   const key = program.command('key').description('provider API keys (OpenAI, Anthropic …): stored encrypted, shown only masked');
 
-  key
-    .command('list')
+  calls(key.command('list'), 'GET /v1/provider-keys')
     .description('list provider keys, masked (managers and admins)')
     .option('--provider <provider>', 'only this provider’s')
     .option('--limit <n>', 'page size (1-100, default 20)')
@@ -181,14 +181,12 @@ export function registerKeyCommands(program: Command, contextOf: ContextOf): voi
     .option('--all', 'follow every page')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  key
-    .command('get')
+  calls(key.command('get'), 'GET /v1/provider-keys/{id}')
     .description('show one provider key, masked (managers and admins)')
     .argument('<id>', 'key id (pk_…)')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  key
-    .command('create')
+  calls(key.command('create'), 'POST /v1/provider-keys')
     .description('store a provider API key, read from stdin or asked for (admins)')
     .requiredOption('--provider <provider>', 'e.g. openai, anthropic')
     .requiredOption('--name <name>', 'a name to recognise it by')
@@ -197,8 +195,7 @@ export function registerKeyCommands(program: Command, contextOf: ContextOf): voi
     .addOption(refusedApiKeyOption())
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
-  key
-    .command('update')
+  calls(key.command('update'), 'PATCH /v1/provider-keys/{id}')
     .description('rename, disable or re-enable a key, or move it to a new base URL with the key entered again (admins)')
     .argument('<id>', 'key id')
     .option('--name <name>', 'new name')
@@ -209,16 +206,14 @@ export function registerKeyCommands(program: Command, contextOf: ContextOf): voi
     .addOption(refusedApiKeyOption())
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
-  key
-    .command('rotate')
+  calls(key.command('rotate'), 'POST /v1/provider-keys/{id}/rotate')
     .description('replace the stored key with a new one, read from stdin or asked for (admins)')
     .argument('<id>', 'key id')
     .option('--api-key-stdin', API_KEY_STDIN)
     .addOption(refusedApiKeyOption())
     .action((id: string, opts: Parameters<typeof rotate>[2], cmd: Command) => rotate(contextOf(cmd), id, opts));
 
-  key
-    .command('delete')
+  calls(key.command('delete'), 'DELETE /v1/provider-keys/{id}')
     .description('delete a provider key (admins; asks first unless --yes)')
     .argument('<id>', 'key id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')

@@ -3,6 +3,7 @@ import type { CliContext, ContextOf } from '../context.js';
 import { UsageError } from '../errors.js';
 import { usdAmount } from '../options.js';
 import { confirm, interactive } from '../prompt.js';
+import { calls } from '../operations.js';
 
 /** A model's price as the gateway shows it: USD per million tokens. */
 interface Price {
@@ -69,14 +70,12 @@ async function remove(ctx: CliContext, provider: string, model: string, opts: { 
 export function registerPriceCommands(program: Command, contextOf: ContextOf): void {
   const price = program.command('price').description('model prices: the shipped table and admins’ changes on top of it');
 
-  price
-    .command('list')
+  calls(price.command('list'), 'GET /v1/prices')
     .description('list model prices (USD per million tokens) and where each comes from')
     .option('--provider <provider>', 'only this provider’s')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  price
-    .command('set')
+  calls(price.command('set'), 'PUT /v1/prices/{provider}/{model}')
     .description('set a model’s price, a shipped one too (admins); every replica uses it within a second')
     .argument('<provider>', 'e.g. openai')
     .argument('<model>', 'e.g. gpt-4o (it also prices its dated snapshots, gpt-4o-2024-08-06)')
@@ -84,8 +83,7 @@ export function registerPriceCommands(program: Command, contextOf: ContextOf): v
     .requiredOption('--output <usd>', 'USD per million output tokens, at most 6 decimals')
     .action((provider: string, model: string, opts: Parameters<typeof set>[3], cmd: Command) => set(contextOf(cmd), provider, model, opts));
 
-  price
-    .command('remove')
+  calls(price.command('remove'), 'DELETE /v1/prices/{provider}/{model}')
     .description('remove a model’s price (admins); calls of it are then refused (asks first unless --yes)')
     .argument('<provider>', 'e.g. openai')
     .argument('<model>', 'e.g. gpt-4o')

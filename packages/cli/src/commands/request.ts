@@ -4,6 +4,7 @@ import { readList } from '../pages.js';
 import { usdAmount } from '../options.js';
 import { when } from '../output.js';
 import { agentId, usd } from './agent.js';
+import { calls } from '../operations.js';
 
 /** A request for more budget as the gateway shows it: `requested_budget_usd` is the increase asked for. */
 interface BudgetRequest {
@@ -123,8 +124,7 @@ async function cancel(ctx: CliContext, id: string): Promise<void> {
 export function registerRequestCommands(program: Command, contextOf: ContextOf): void {
   const request = program.command('request').description('budget requests: ask for more budget for an agent; managers decide');
 
-  request
-    .command('list')
+  calls(request.command('list'), 'GET /v1/budget-requests')
     .description('list budget requests, newest first')
     .addOption(new Option('--status <status>', 'only requests with this status').choices(STATUSES))
     .option('--agent <agent-id>', 'only requests for this agent')
@@ -133,36 +133,31 @@ export function registerRequestCommands(program: Command, contextOf: ContextOf):
     .option('--all', 'follow every page')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  request
-    .command('get')
+  calls(request.command('get'), 'GET /v1/budget-requests/{id}')
     .description('show one budget request and its decision')
     .argument('<id>', 'request id (brq_…)')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  request
-    .command('create')
+  calls(request.command('create'), 'POST /v1/budget-requests')
     .description('ask for more budget for an agent you own (admins: any agent)')
     .requiredOption('--agent <agent-id>', 'the agent (agt_…)')
     .requiredOption('--amount <usd>', 'how much more, in USD, at most 6 decimals (at most MAX_BUDGET_REQUEST_USD, default 10000)')
     .requiredOption('--justification <text>', 'why: the manager who decides reads it')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
-  request
-    .command('approve')
+  calls(request.command('approve'), 'POST /v1/budget-requests/{id}/approve')
     .description('approve a pending request: the agent’s limit rises by its amount (managers and admins; not your own, nor for your agent)')
     .argument('<id>', 'request id')
     .option('--note <text>', 'a note kept with the decision and in the budget history')
     .action((id: string, opts: Parameters<typeof approve>[2], cmd: Command) => approve(contextOf(cmd), id, opts));
 
-  request
-    .command('reject')
+  calls(request.command('reject'), 'POST /v1/budget-requests/{id}/reject')
     .description('reject a pending request (managers and admins)')
     .argument('<id>', 'request id')
     .requiredOption('--reason <text>', 'why: kept with the decision')
     .action((id: string, opts: Parameters<typeof reject>[2], cmd: Command) => reject(contextOf(cmd), id, opts));
 
-  request
-    .command('cancel')
+  calls(request.command('cancel'), 'POST /v1/budget-requests/{id}/cancel')
     .description('withdraw your own pending request')
     .argument('<id>', 'request id')
     .action((id: string, _opts, cmd: Command) => cancel(contextOf(cmd), id));

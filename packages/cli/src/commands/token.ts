@@ -6,6 +6,7 @@ import { ApiError, CliError, NetworkError, UsageError } from '../errors.js';
 import { collectList, integer } from '../options.js';
 import { when } from '../output.js';
 import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
+import { calls } from '../operations.js';
 
 /** An API token as the gateway shows it; `token` (the secret) only on create and rotate. */
 interface ApiToken {
@@ -207,8 +208,7 @@ async function validate(ctx: CliContext, given: string | undefined, opts: { toke
 export function registerTokenCommands(program: Command, contextOf: ContextOf): void {
   const token = program.command('token').description('manage API tokens (tg_pat_…)');
 
-  token
-    .command('create')
+  calls(token.command('create'), 'POST /v1/tokens')
     .description('create a personal API token; its secret is shown once')
     .requiredOption('--name <name>', 'a name to recognise it by')
     .option('--description <text>', 'what it is for')
@@ -217,8 +217,7 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--never-expires', 'never expire (admins only)')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
-  token
-    .command('list')
+  calls(token.command('list'), 'GET /v1/tokens')
     .description('list your API tokens (admins: anyone’s, with --owner)')
     .addOption(new Option('--status <status>', 'only tokens with this status').choices(STATUSES))
     .option('--limit <n>', 'page size (1-100, default 20)')
@@ -227,14 +226,12 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--owner <user-id>', 'tokens of this user (admin only)')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  token
-    .command('get')
+  calls(token.command('get'), 'GET /v1/tokens/{id}')
     .description('show one token (never its secret)')
     .argument('<id>', 'token id')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  token
-    .command('update')
+  calls(token.command('update'), 'PATCH /v1/tokens/{id}')
     .description('rename a token, or change its description or scopes')
     .argument('<id>', 'token id')
     .option('--name <name>', 'new name')
@@ -242,22 +239,19 @@ export function registerTokenCommands(program: Command, contextOf: ContextOf): v
     .option('--scope <scope>', 'the complete new set of scopes (repeatable, or comma-separated)', collectList)
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
-  token
-    .command('rotate')
+  calls(token.command('rotate'), 'POST /v1/tokens/{id}/rotate')
     .description('give a token a new secret; the old one dies now, or after --grace seconds')
     .argument('<id>', 'token id')
     .option('--grace <seconds>', 'keep the old secret working this long (0-86400, default 0)')
     .action((id: string, opts: Parameters<typeof rotate>[2], cmd: Command) => rotate(contextOf(cmd), id, opts));
 
-  token
-    .command('revoke')
+  calls(token.command('revoke'), 'DELETE /v1/tokens/{id}')
     .description('revoke a token; it stops working at once (asks first unless --yes)')
     .argument('<id>', 'token id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((id: string, opts: Parameters<typeof revoke>[2], cmd: Command) => revoke(contextOf(cmd), id, opts));
 
-  token
-    .command('validate')
+  calls(token.command('validate'), 'POST /v1/tokens/introspect')
     .description('check whether a token is active (introspection); asks for it when not given')
     .argument('[token]', 'the token (prefer --token-stdin: arguments show up in shell history)')
     .option('--token-stdin', 'read the token from stdin')

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
-import { readList } from '../pages.js';
+import { readList, type Page } from '../pages.js';
 import { UsageError } from '../errors.js';
 import { when } from '../output.js';
-import { confirm, interactive, promptHidden, readStdin } from '../prompt.js';
+import { confirm, interactive, promptNewPassword, readStdin } from '../prompt.js';
+import { calls } from '../operations.js';
 
 /** A user as the gateway shows it (never a password or its hash). */
 interface User {
@@ -14,6 +15,16 @@ interface User {
   disabled: boolean;
   locked: boolean;
   created_at: string;
+}
+
+/** A login session as GET /v1/auth/sessions shows it; `current` is the one asking. */
+interface Session {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  ip: string;
+  user_agent: string;
+  current: boolean;
 }
 
 const ROLES = ['viewer', 'member', 'manager', 'admin'];
@@ -67,10 +78,8 @@ async function get(ctx: CliContext, id: string): Promise<void> {
 async function initialPassword(passwordStdin: boolean | undefined): Promise<string> {
   let password: string;
   if (passwordStdin) password = await readStdin('with --password-stdin, the password');
-  else if (interactive()) {
-    password = await promptHidden('Initial password: ');
-    if (password !== '' && (await promptHidden('Repeat it: ')) !== password) throw new UsageError('the passwords do not match');
-  } else throw new UsageError('no terminal to ask for the initial password — pipe it in with --password-stdin');
+  else if (interactive()) password = await promptNewPassword('Initial password: ');
+  else throw new UsageError('no terminal to ask for the initial password — pipe it in with --password-stdin');
   if (password === '') throw new UsageError('the password is empty');
   return password;
 }
@@ -127,6 +136,24 @@ async function remove(ctx: CliContext, id: string, opts: { yes?: boolean }): Pro
   ctx.out.result({ id, deleted: true }, () => ctx.out.line(`User ${id} deleted.`));
 }
 
+/** The caller's own live sessions (the gateway answers them on one page). */
+async function sessions(ctx: CliContext): Promise<void> {
+  const r = await (await ctx.client()).call<Page<Session>>('GET', '/v1/auth/sessions');
+  ctx.out.result(r, () => {
+    if (r.items.length === 0) ctx.out.line('No sessions.');
+    else {
+      ctx.out.table(r.items, [
+        { header: 'ID', value: (s) => s.id },
+        { header: 'CURRENT', value: (s) => (s.current ? 'yes (this one)' : 'no') },
+        { header: 'CREATED', value: (s) => when(s.created_at) },
+        { header: 'LAST USED', value: (s) => when(s.last_used_at, 'never') },
+        { header: 'IP', value: (s) => s.ip || '—' },
+        { header: 'USER AGENT', value: (s) => s.user_agent || '—' },
+      ]);
+    }
+  });
+}
+
 /** Admins may end anyone's session; its id is in the user's auth.login.succeeded audit events. */
 async function revokeSession(ctx: CliContext, sessionId: string, opts: { yes?: boolean }): Promise<void> {
   if (!opts.yes && !interactive()) {
@@ -146,8 +173,7 @@ async function revokeSession(ctx: CliContext, sessionId: string, opts: { yes?: b
 export function registerUserCommands(program: Command, contextOf: ContextOf): void {
   const user = program.command('user').description('manage user accounts: roles, disabling, lockouts and sessions (admins)');
 
-  user
-    .command('list')
+  calls(user.command('list'), 'GET /v1/users')
     .description('list users (managers and admins)')
     .addOption(new Option('--role <role>', 'only users with this role').choices(ROLES))
     .option('--limit <n>', 'page size (1-100, default 20)')
@@ -155,14 +181,12 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .option('--all', 'follow every page')
     .action((opts: Parameters<typeof list>[1], cmd: Command) => list(contextOf(cmd), opts));
 
-  user
-    .command('get')
+  calls(user.command('get'), 'GET /v1/users/{id}')
     .description('show one user (managers and admins: anyone; others: themselves)')
     .argument('<id>', 'user id')
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
-  user
-    .command('create')
+  calls(user.command('create'), 'POST /v1/users')
     .description('create a user (admins); the initial password is asked for (echo off) or read from stdin')
     .requiredOption('--email <email>', 'their email: what they log in with')
     .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
@@ -170,8 +194,7 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .option('--password-stdin', 'read the initial password (12-256 characters) from stdin instead of asking for it')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
-  user
-    .command('update')
+  calls(user.command('update'), 'PATCH /v1/users/{id}')
     .description('rename, change the role of, disable or re-enable a user (admins); a role change or disabling ends their sessions')
     .argument('<id>', 'user id')
     .option('--name <name>', 'new display name')
@@ -180,26 +203,28 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .option('--enable', 're-enable the account')
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
 
-  user
-    .command('unlock')
+  calls(user.command('unlock'), 'POST /v1/users/{id}/unlock')
     .description('clear a lockout after repeated failed logins (admins)')
     .argument('<id>', 'user id')
     .action((id: string, _opts, cmd: Command) => unlock(contextOf(cmd), id));
 
-  user
-    .command('delete')
+  calls(user.command('delete'), 'DELETE /v1/users/{id}')
     .description('delete a user and end their sessions (admins; asks first unless --yes)')
     .argument('<id>', 'user id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((id: string, opts: Parameters<typeof remove>[2], cmd: Command) => remove(contextOf(cmd), id, opts));
 
-  user
-    .command('revoke-session')
+  calls(user.command('sessions'), 'GET /v1/auth/sessions')
+    .description('list your own live login sessions, this one marked (a login, not an API token)')
+    .action((_opts: unknown, cmd: Command) => sessions(contextOf(cmd)));
+
+  calls(user.command('revoke-session'), 'DELETE /v1/auth/sessions/{id}')
     .description('end one login session: yours, or anyone’s for an admin logged in (not with an API token; asks first unless --yes)')
     .argument('<session-id>', 'session id')
     .addHelpText(
       'after',
-      '\nA user’s session ids are in the details of their auth.login.succeeded audit events:\n' +
+      '\nYour own session ids: `tollgate user sessions`. Anyone’s are in the details of their\n' +
+        'auth.login.succeeded audit events:\n' +
         '  $ tollgate audit list --action auth.login.succeeded --actor <user-id> --json',
     )
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
