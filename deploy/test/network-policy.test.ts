@@ -199,13 +199,15 @@ test('when MongoDB runs in the cluster, each service may reach only those pods o
   t.false(allowed(policies, identity, externalMongo, 27017));
 });
 
-test('only the gateway reaches the internet, on HTTPS, and never private ranges or the metadata endpoint', async (t) => {
+test('only the gateway (LLM providers) and audit (webhook receivers) reach the internet, on HTTPS, and never private ranges or the metadata endpoint', async (t) => {
   const { policies, pod } = await world();
-  t.true(allowed(policies, pod('gateway'), internet, 443));
-  t.false(allowed(policies, pod('gateway'), internet, 80));
-  for (const ip of ['169.254.169.254', '10.1.2.3', '172.20.0.1', '192.168.1.1'])
-    t.false(allowed(policies, pod('gateway'), { ip }, 443), ip);
-  for (const name of SERVICES) t.false(allowed(policies, pod(name), internet, 443), name);
+  for (const name of ['gateway', 'audit'] as const) {
+    t.true(allowed(policies, pod(name), internet, 443), name);
+    t.false(allowed(policies, pod(name), internet, 80), name);
+    for (const ip of ['169.254.169.254', '10.1.2.3', '172.20.0.1', '192.168.1.1'])
+      t.false(allowed(policies, pod(name), { ip }, 443), `${name} → ${ip}`);
+  }
+  for (const name of SERVICES.filter((s) => s !== 'audit')) t.false(allowed(policies, pod(name), internet, 443), name);
 });
 
 test('when the gateway is told to admit only the ingress controller, other sources are refused', async (t) => {

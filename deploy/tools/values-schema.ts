@@ -236,9 +236,16 @@ const serviceMonitor: Schema = obj({
   metricRelabelings: arrayOf(k8s),
 });
 
-const networkPolicy = (protocol: 'grpc' | 'https'): Schema => {
+const networkPolicy = (chart: AppChart, protocol: 'grpc' | 'https'): Schema => {
   const peers = arrayOf(k8s);
   const ports = arrayOf(port, { minItems: 1 });
+  // HTTPS out to public addresses: the gateway's LLM providers, audit's webhook receivers.
+  const publicHttps = obj({
+    enabled: bool,
+    cidr: pattern('^[0-9.]+/[0-9]{1,2}$|^[0-9a-fA-F:]+/[0-9]{1,3}$', 'a CIDR'),
+    except: arrayOf(str),
+    ports,
+  });
   const shared = {
     enabled: bool,
     dns: obj({ to: peers }),
@@ -246,18 +253,14 @@ const networkPolicy = (protocol: 'grpc' | 'https'): Schema => {
     extraIngress: arrayOf(k8s),
     extraEgress: arrayOf(k8s),
   };
-  if (protocol === 'grpc') return obj({ ...shared, mongodb: obj({ ports, to: peers }) });
+  if (protocol === 'grpc')
+    return obj({ ...shared, mongodb: obj({ ports, to: peers }), ...(chart === 'audit' ? { webhooks: publicHttps } : {}) });
   return obj({
     ...shared,
     allowExternal: bool,
     ingressFrom: peers,
     redis: obj({ ports, to: peers }),
-    providers: obj({
-      enabled: bool,
-      cidr: pattern('^[0-9.]+/[0-9]{1,2}$|^[0-9a-fA-F:]+/[0-9]{1,3}$', 'a CIDR'),
-      except: arrayOf(str),
-      ports,
-    }),
+    providers: publicHttps,
   });
 };
 
@@ -356,7 +359,7 @@ function appSchema(chart: AppChart): Schema {
       unhealthyPodEvictionPolicy: oneOfStrings('', 'IfHealthyBudget', 'AlwaysAllow'),
     }),
     serviceAccount: obj({ create: bool, name: str, annotations: labels }),
-    networkPolicy: networkPolicy(facts.protocol),
+    networkPolicy: networkPolicy(chart, facts.protocol),
     metrics: obj({ enabled: bool, serviceMonitor }),
   };
 

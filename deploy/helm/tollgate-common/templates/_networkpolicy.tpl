@@ -5,7 +5,7 @@ everything it does not allow is denied, in both directions:
   ingress  gRPC from mesh.callers only (the gateway: HTTPS from clients), and the
            metrics port (plain HTTP, every deployable) from Prometheus only
   egress   DNS; gRPC to mesh.calls only; a service's MongoDB; the gateway's Redis and
-           the LLM providers (HTTPS to public addresses only)
+           the LLM providers, audit's webhook receivers (HTTPS to public addresses only)
 
 Peers are matched by the tollgate.io/service label in this namespace.
 Params: context, contract.
@@ -102,18 +102,21 @@ spec:
       to:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-    {{- if $np.providers.enabled }}
-    # LLM providers for the proxy: HTTPS to public addresses, never to the cluster's
-    # private ranges or the cloud metadata endpoint.
+    {{- end }}
+    {{- range $key, $who := dict "providers" "LLM providers for the proxy" "webhooks" "Webhook receivers" }}
+    {{- $public := index $np $key }}
+    {{- if and $public $public.enabled }}
+    # {{ $who }}: HTTPS to public addresses, never to the cluster's private ranges or the
+    # cloud metadata endpoint.
     - to:
         - ipBlock:
-            cidr: {{ $np.providers.cidr }}
-            {{- with $np.providers.except }}
+            cidr: {{ $public.cidr }}
+            {{- with $public.except }}
             except:
               {{- toYaml . | nindent 14 }}
             {{- end }}
       ports:
-        {{- range $np.providers.ports }}
+        {{- range $public.ports }}
         - port: {{ . }}
           protocol: TCP
         {{- end }}
