@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import test from 'ava';
 import type { Stack } from '../support/stack.js';
-import { patOf, people, startMoneyStack, type People } from '../support/factories.js';
+import { chatRequest, createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 import { eventually, sleep } from '../support/eventually.js';
 // The receiver docs/webhooks.md shows: its tests are these.
 import { createReceiver, verifyTollgateSignature } from '../../docs/examples/webhook-receiver.mjs';
@@ -151,7 +151,7 @@ test.serial('when a chosen event happens, then the receiver gets it signed, once
   });
   t.true(log.body.items[0].latency_ms >= 0);
   await sleep(500);
-  t.is(r.events.length, 1, 'delivered once');
+  t.is(r.headers.length, 1, 'delivered once (the receiver was asked once, not only handled it once)');
   // A disabled endpoint is sent nothing, and enabling it again does not send what happened meanwhile.
   t.is((await stack.http.patch(`/v1/webhooks/${id}`, { token: p.admin.access_token, json: { enabled: false } })).status, 200);
   await rotateKey('while-disabled');
@@ -259,3 +259,41 @@ test.serial('when the audit service restarts while a delivery is being retried, 
   const log = (await stack.http.get(`/v1/webhooks/${id}/deliveries`, { token: p.admin.access_token })).body.items;
   t.like(log[0], { event_id: r.events[0].id, status: 'delivered', attempt: log.length });
 });
+
+test.serial(
+  'when an agent is refused call after call, then an endpoint hears budget.exhausted once for it, not once per refusal',
+  async (t) => {
+    const created = await register({ url: 'https://placeholder.example.com/x', events: ['budget.exhausted'] });
+    const r = await receiver(created.body.secret);
+    t.teardown(r.close);
+    const id = created.body.webhook.id as string;
+    await stack.http.patch(`/v1/webhooks/${id}`, { token: p.admin.access_token, json: { url: r.url } });
+    const [first, second] = [await createAgent(stack, p.admin, 0.01), await createAgent(stack, p.admin, 0.01)];
+    for (const agent of [first, first, first, second, first, second]) {
+      const refused = await stack.http.post('/v1/proxy/openai/chat/completions', {
+        token: agent.token,
+        json: chatRequest({ model: 'gpt-4-turbo', max_tokens: 100_000 }),
+      });
+      t.is(refused.status, 402);
+    }
+    await eventually(
+      async () =>
+        (await stack.http.get(`/v1/audit/events?action=budget.exhausted&resource_id=${first.id}`, { token: p.admin.access_token })).body,
+      (b) => b.items.length === 4,
+    );
+    await eventually(
+      async () => r.events,
+      (e) => e.length === 2,
+    );
+    await sleep(600);
+    t.is(r.headers.length, 2, 'two requests, not one per refusal');
+    t.deepEqual(
+      r.events.map((e) => [e.type, e.data.resource.id]).sort(),
+      [
+        ['budget.exhausted', first.id],
+        ['budget.exhausted', second.id],
+      ].sort(),
+    );
+    t.like(r.events[0].data.details, { model: 'gpt-4-turbo' });
+  },
+);

@@ -67,6 +67,7 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
         pollMs: config.WEBHOOK_POLL_MS,
         retryForMs: config.WEBHOOK_RETRY_FOR_MS,
         backoffMs: config.WEBHOOK_BACKOFF_MS,
+        quietMs: config.WEBHOOK_QUIET_MS,
         leads: () => dispatchLeader.leads(),
         log: rt.log,
         attempted: metrics.webhookAttempt,

@@ -17,6 +17,8 @@ export const configSchema = serviceBaseSchema.extend({
   // apart, with jitter), for this long after its first attempt; then it becomes a dead letter.
   WEBHOOK_RETRY_FOR_MS: env.int(1_000, 7 * 86_400_000).default(86_400_000),
   WEBHOOK_BACKOFF_MS: env.int(10, 3_600_000).default(1_000),
+  // An endpoint is sent at most one budget.exhausted per agent within this long (every refused call raises one).
+  WEBHOOK_QUIET_MS: env.int(0, 86_400_000).default(3_600_000),
   // How long a receiver has to answer one delivery.
   WEBHOOK_TIMEOUT_MS: env.int(100, 60_000).default(10_000),
   // Development only: webhook URLs may use http and point at loopback or private addresses.

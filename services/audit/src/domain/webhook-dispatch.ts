@@ -3,12 +3,14 @@ import { walk } from './event-pages.js';
 import type { EventStore } from './event-store.js';
 import type { WebhookRepository } from './webhook-repository.js';
 import type { Sender } from './webhook-sender.js';
-import { backoffMs, payloadOf, type WebhookEndpoint, type WebhookProgress } from './webhook.js';
+import { backoffMs, payloadOf, QUIET_EVENTS, type WebhookEndpoint, type WebhookProgress } from './webhook.js';
 
 export interface DispatchOptions {
   pollMs: number;
   retryForMs: number;
   backoffMs: number;
+  /** An endpoint is sent at most one QUIET_EVENTS event per resource within this long. */
+  quietMs: number;
   /** Whether this replica sends now (one replica at a time: PeriodLeader). */
   leads: () => Promise<boolean>;
   log: Logger;
@@ -28,7 +30,8 @@ const EVENTS_PER_POLL = 1_024;
  * id). A failed delivery is retried with backoff and holds back the endpoint's later events
  * (order is kept, as for an endpoint that is down) until it succeeds or, retryForMs after its
  * first attempt, becomes a dead letter. A disabled endpoint is sent nothing: its cursor
- * follows the log, so enabling it again does not replay what happened meanwhile.
+ * follows the log, so enabling it again does not replay what happened meanwhile. Of the
+ * QUIET_EVENTS, one per resource is sent within quietMs; the rest are passed over.
  */
 export function startDispatch(
   store: EventStore,
@@ -54,7 +57,11 @@ export function startDispatch(
     }
     for await (const e of walk(store, p.cursor_seq + 1, until)) {
       if (stopped) break;
-      if (!(endpoint.events as string[]).includes(e.action)) {
+      const quietKey = QUIET_EVENTS.includes(e.action) ? `${e.action}:${e.resource.id}` : null;
+      if (
+        !(endpoint.events as string[]).includes(e.action) ||
+        (quietKey && (p.quiet ?? []).some((q) => q.key === quietKey && q.at > e.at.getTime() - opts.quietMs))
+      ) {
         p.cursor_seq = e.seq;
         continue;
       }
@@ -92,6 +99,7 @@ export function startDispatch(
       }
       p.cursor_seq = e.seq;
       p.retrying = null;
+      if (quietKey) p.quiet = quieted(p.quiet, quietKey, e.at.getTime(), opts.quietMs);
       // Saved after each delivery: a crash sends again at most the one in flight.
       await webhooks.saveProgress(p);
     }
@@ -132,4 +140,9 @@ export function startDispatch(
       await running;
     },
   };
+}
+
+/** The quiet periods with `key`'s starting at `at`, those already over dropped (the record stays small). */
+function quieted(quiet: { key: string; at: number }[] = [], key: string, at: number, quietMs: number): { key: string; at: number }[] {
+  return [...quiet.filter((q) => q.key !== key && q.at > at - quietMs), { key, at }];
 }

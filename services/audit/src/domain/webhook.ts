@@ -31,7 +31,18 @@ export interface WebhookProgress {
   cursor_seq: number;
   /** The event being retried, if one is. */
   retrying: { event_id: string; attempts: number; first_at: Date; next_at: Date } | null;
+  /**
+   * For events sent once per quiet period and resource (QUIET_EVENTS): which was last sent when (ms).
+   * A list, not a map: its keys hold dots, which stored field names may not.
+   */
+  quiet?: { key: string; at: number }[];
 }
+
+/**
+ * Events a misbehaving caller can raise by the thousand (every refused call is one): an
+ * endpoint is sent the first for a resource, then no other for it within the quiet period.
+ */
+export const QUIET_EVENTS: readonly string[] = ['budget.exhausted'];
 
 export type DeliveryStatus = 'delivered' | 'failed' | 'dead';
 
