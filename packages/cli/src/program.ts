@@ -9,6 +9,7 @@ import { registerRequestCommands } from './commands/request.js';
 import { registerSigningKeyCommands } from './commands/signing-key.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerUserCommands } from './commands/user.js';
+import { registerWebhookCommands } from './commands/webhook.js';
 import { DEFAULT_GATEWAY, DEFAULT_TIMEOUT_SECONDS, ENVIRONMENT_HELP, loadEnvironment, type CliEnvironment } from './config.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
@@ -25,7 +26,8 @@ const EXAMPLES = `Examples:
   $ tollgate agent create --name researcher --budget 10 --provider openai
   $ tollgate agent update agt_… --alert-thresholds 50,80,100
   $ tollgate budget set agt_… --limit 250 --period month --reason "Q3 pilot"
-  $ tollgate budget spend --by model --from 30d`;
+  $ tollgate budget spend --by model --from 30d
+  $ tollgate webhook create --url https://hooks.example.com/tollgate --events budget.threshold,budget.exhausted`;
 
 /** The `tollgate` command tree; actions get their CliContext from `contextOf`. */
 export function createProgram(contextOf: (cmd: Command) => CliContext): Command {
@@ -49,6 +51,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerUserCommands(program, contextOf);
   registerAuditCommands(program, contextOf);
   registerSigningKeyCommands(program, contextOf);
+  registerWebhookCommands(program, contextOf);
   return program;
 }
 

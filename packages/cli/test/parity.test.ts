@@ -37,7 +37,6 @@ const NOT_FOR_THE_CLI: Record<string, string> = {
 
 /** Areas being built right now, whose commands come with them: drop an entry once they do. */
 const PENDING: Record<string, string> = {
-  '/v1/webhooks': 'commands come with the feature',
   '/v1/projects': 'commands come with the feature',
 };
 

@@ -89,7 +89,7 @@ function filterQuery(opts: FilterOptions): Record<string, string | undefined> {
 const eventPath = (id: string) => `/v1/audit/events/${encodeURIComponent(id.trim())}`;
 
 /** RFC 3339 → "2025-01-31 12:00:05 UTC": an audit log wants the seconds. */
-function at(value: string): string {
+export function at(value: string): string {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? value : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
