@@ -297,3 +297,26 @@ test.serial(
     t.like(r.events[0].data.details, { model: 'gpt-4-turbo' });
   },
 );
+
+test.serial('when an endpoint stops taking the kind of event it is retrying, then that retry ends and nothing more is sent', async (t) => {
+  const created = await register({ url: 'https://placeholder.example.com/x', events: ['provider_key.rotated'] });
+  const r = await receiver(created.body.secret, () => 500);
+  t.teardown(r.close);
+  const id = created.body.webhook.id as string;
+  await stack.http.patch(`/v1/webhooks/${id}`, { token: p.admin.access_token, json: { url: r.url } });
+  await rotateKey('retried-then-unsubscribed');
+  await eventually(
+    async () => (await stack.http.get(`/v1/webhooks/${id}`, { token: p.admin.access_token })).body,
+    (w) => w.delivery.retrying_attempts >= 1,
+  );
+  t.is((await stack.http.patch(`/v1/webhooks/${id}`, { token: p.admin.access_token, json: { events: ['budget.threshold'] } })).status, 200);
+  const after = await eventually(
+    async () => (await stack.http.get(`/v1/webhooks/${id}`, { token: p.admin.access_token })).body,
+    (w) => w.delivery.retrying_event_id === null,
+  );
+  t.is(after.delivery.retrying_event_id, null);
+  t.is(after.delivery.dead_letters, 0);
+  const requests = r.headers.length;
+  await sleep(600);
+  t.is(r.headers.length, requests, 'no more attempts');
+});

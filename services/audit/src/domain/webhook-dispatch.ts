@@ -63,6 +63,8 @@ export function startDispatch(
         (quietKey && (p.quiet ?? []).some((q) => q.key === quietKey && q.at > e.at.getTime() - opts.quietMs))
       ) {
         p.cursor_seq = e.seq;
+        // An event being retried that the endpoint no longer takes (its events changed) is let go.
+        if (p.retrying?.event_id === e.id) p.retrying = null;
         continue;
       }
       const attempt = (p.retrying?.event_id === e.id ? p.retrying.attempts : 0) + 1;
