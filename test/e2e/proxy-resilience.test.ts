@@ -4,7 +4,6 @@ import test from 'ava';
 import { waitForTcp } from '@tollgate/devkit';
 import { createLogger } from '@tollgate/platform';
 import { loadConfig as loadGatewayConfig, start as startGateway } from '@tollgate/gateway';
-import { SERVICES } from '@tollgate/devkit';
 import { startStack, type Stack } from '../support/stack.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
 import { eventually } from '../support/eventually.js';
@@ -47,15 +46,17 @@ async function killBudgetProcess(): Promise<void> {
 
 test.before(async () => {
   provider = await startFakeProvider((model) => PRICES[model] ?? { input: 0, output: 0 });
+  // The stack starts the budget service in-process, holding its port, and it is swapped for a process
+  // only then: a port left free meanwhile could be taken by another test's server.
   stack = await startStack({
-    services: SERVICES.filter((s) => s !== 'budget'),
     env: {
       gateway: { RATE_LIMIT_TOKEN_PER_MIN: '100000', RATE_LIMIT_PRINCIPAL_PER_MIN: '100000', GRPC_DEADLINE_MS: '20000' },
       budget: { SWEEP_INTERVAL_MS: '200' },
     },
   });
-  admin = await loginAsAdmin(stack);
+  await stack.stop('budget');
   await startBudgetProcess();
+  admin = await loginAsAdmin(stack);
   // The gateway started without the budget service: the tests start once it says it is ready (its price table fetched).
   await eventually(
     () => stack.http.get('/health/ready'),
