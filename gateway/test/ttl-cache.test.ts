@@ -19,26 +19,26 @@ function counted() {
 
 test('when an entry is not used again, then it is kept fresh for the keep-warm window and then left to expire', async (t) => {
   const { fetches, fetch } = counted();
-  const cache = new TtlCache<string>(200, undefined, { ms: 700, max: 10 });
+  const cache = new TtlCache<string>(400, undefined, { ms: 1_400, max: 10 });
   t.teardown(() => cache.stop());
   t.is(await cache.through('a', fetch('a')), 'a#1');
-  await sleep(550);
+  await sleep(1_100);
   t.true(cache.holds('a'), 'fresh well past its life, with no call');
   t.true(fetches.get('a')! >= 3, `fetched ${fetches.get('a')} times`);
-  await sleep(900);
+  await sleep(1_800);
   t.false(cache.holds('a'), 'expired once unused for longer than the window');
   const settled = fetches.get('a');
-  await sleep(300);
+  await sleep(600);
   t.is(fetches.get('a'), settled, 'no longer fetched');
 });
 
 test('when more entries are in use than it keeps warm, then only the most recently used are kept fresh', async (t) => {
   const { fetch } = counted();
-  const cache = new TtlCache<string>(200, undefined, { ms: 5_000, max: 2 });
+  const cache = new TtlCache<string>(400, undefined, { ms: 5_000, max: 2 });
   t.teardown(() => cache.stop());
   for (const key of ['a', 'b', 'c']) await cache.through(key, fetch(key));
   await cache.through('a', fetch('a'));
-  await sleep(450);
+  await sleep(900);
   t.deepEqual(
     ['a', 'b', 'c'].map((k) => cache.holds(k)),
     [true, false, true],
@@ -47,11 +47,11 @@ test('when more entries are in use than it keeps warm, then only the most recent
 
 test('when an entry is deleted, then it is not fetched again in the background', async (t) => {
   const { fetches, fetch } = counted();
-  const cache = new TtlCache<string>(200, undefined, { ms: 5_000, max: 10 });
+  const cache = new TtlCache<string>(400, undefined, { ms: 5_000, max: 10 });
   t.teardown(() => cache.stop());
   await cache.through('a', fetch('a'));
   cache.delete('a');
-  await sleep(400);
+  await sleep(800);
   t.is(fetches.get('a'), 1);
   t.false(cache.holds('a'));
 });
