@@ -57,12 +57,14 @@ test.before(async () => {
   await stack.stop('budget');
   await startBudgetProcess();
   admin = await loginAsAdmin(stack);
-  // The gateway started without the budget service: the tests start once it says it is ready (its price table fetched).
-  await eventually(
+  // The tests start once the gateway says it is ready with the budget process (its price table fetched). A cold
+  // start of that process (TypeScript compiled on the fly) under a full parallel suite can take a while.
+  const ready = await eventually(
     () => stack.http.get('/health/ready'),
     (r) => r.status === 200,
-    20_000,
+    90_000,
   );
+  if (ready.status !== 200) throw new Error(`the gateway is not ready with the budget process: ${ready.status} ${ready.text}`);
   const key = await stack.http.post('/v1/provider-keys', {
     token: admin.access_token,
     json: { provider: 'openai', name: 'openai', api_key: 'sk-live-resilience-0123456789', base_url: `${provider.url}/v1` },
