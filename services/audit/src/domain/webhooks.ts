@@ -8,6 +8,7 @@ import {
   type AuditEmitter,
   type Caller,
   type OutboundPolicy,
+  type Page,
   type PageInput,
 } from '@tollgate/platform';
 import type { EventStore } from './event-store.js';
@@ -83,9 +84,7 @@ export class Webhooks {
 
   async list(page: PageInput | null | undefined): Promise<{ items: WebhookView[]; next_cursor: string }> {
     const p = readPage(page);
-    const all = await this.deps.webhooks.all();
-    const start = p.after === undefined ? 0 : all.findIndex((e) => e.id === p.after) + 1;
-    const shown = pageOf(all.slice(start, start + p.limit + 1), p, (e) => e.id);
+    const shown = pageAfter(await this.deps.webhooks.all(), p, (e) => e.id);
     return { items: await Promise.all(shown.items.map((e) => this.#view(e))), next_cursor: shown.next_cursor };
   }
 
@@ -134,9 +133,7 @@ export class Webhooks {
     const endpoint = await this.#find(id);
     const p = readPage(page);
     if (deadOnly) {
-      const dead = await this.deps.webhooks.deadLetters(endpoint.id);
-      const start = p.after === undefined ? 0 : dead.findIndex((d) => d.event_id === p.after) + 1;
-      const shown = pageOf(dead.slice(start, start + p.limit + 1), p, (d) => d.event_id);
+      const shown = pageAfter(await this.deps.webhooks.deadLetters(endpoint.id), p, (d) => d.event_id);
       return {
         items: shown.items.map((d) => ({
           n: 0,
@@ -223,6 +220,12 @@ export class Webhooks {
       caller,
     );
   }
+}
+
+/** One page of a list held whole in memory (endpoints, dead letters): the items after the cursor's key. */
+function pageAfter<T>(all: T[], page: Page, keyOf: (item: T) => string): { items: T[]; next_cursor: string } {
+  const start = page.after === undefined ? 0 : all.findIndex((item) => keyOf(item) === page.after) + 1;
+  return pageOf(all.slice(start, start + page.limit + 1), page, keyOf);
 }
 
 /** Delivery-log pages continue below the number of the last entry shown. */
