@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimitedError, type Logger } from '@tollgate/platform';
+import { farFromLimit, Views, type View } from '../rate-limit/headroom.js';
 
 /** An agent's limits on its proxied calls. */
 export interface AgentCallLimits {
@@ -21,25 +22,39 @@ type Verdict = typeof ADMITTED | typeof TOO_MANY_CALLS | typeof TOKENS_PER_MINUT
  * KEYS: the agent's places in flight (a ZSET of call ids scored by when each frees itself), this
  * minute's token count. ARGV: call id, now, its place's expiry, ttl, max parallel, tokens per minute.
  * The key lives as long as its longest place: a call with a shorter ttl never shortens it.
+ * Returns the verdict, the agent's calls in flight and this minute's tokens after it.
  */
 const BEGIN = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return ${TOO_MANY_CALLS} end
-if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[6]) then return ${TOKENS_PER_MINUTE} end
+local inFlight = redis.call('ZCARD', KEYS[1])
+local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
+if inFlight >= tonumber(ARGV[5]) then return {${TOO_MANY_CALLS}, inFlight, tokens} end
+if tokens >= tonumber(ARGV[6]) then return {${TOKENS_PER_MINUTE}, inFlight, tokens} end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-return ${ADMITTED}`;
+return {${ADMITTED}, inFlight + 1, tokens}`;
 
-/** KEYS as for BEGIN. ARGV: call id, the call's tokens. */
+/** KEYS as for BEGIN. ARGV: call id, the call's tokens. Returns the agent's calls in flight and this minute's tokens after it. */
 const END = `
 redis.call('ZREM', KEYS[1], ARGV[1])
+local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tonumber(ARGV[2]) > 0 then
-  redis.call('INCRBY', KEYS[2], ARGV[2])
+  tokens = redis.call('INCRBY', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ${MINUTE_COUNT_TTL_SECONDS})
 end
-return 0`;
+return {redis.call('ZCARD', KEYS[1]), tokens}`;
 
-type Script = (callsKey: string, minuteKey: string, ...args: (string | number)[]) => Promise<number>;
+/** What Redis last answered for an agent (rate-limit/headroom.ts); `unanswered` counts its begins on their way. */
+interface AgentView extends View {
+  inFlight: number;
+  /** The UTC minute of `tokens`. */
+  minute: number;
+  tokens: number;
+  /** Tokens of ends on their way. */
+  tokensUnanswered: number;
+}
+
+type Script = (callsKey: string, minuteKey: string, ...args: (string | number)[]) => Promise<number[]>;
 type ScriptedRedis = Redis & { tollgateCallBegin: Script; tollgateCallEnd: Script };
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
@@ -48,8 +63,10 @@ const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
  * The per-agent limits on proxied calls, across gateway replicas: calls in flight at once,
  * and tokens per UTC minute. Each operation is one script, so replicas racing for an agent's
  * last place never both get it, and it goes out in the same auto-pipelined write as the
- * request's other limits. When Redis is unreachable the same limits apply per process (looser
- * across replicas) and calls never fail because of it.
+ * request's other limits. A call waits for the script's verdict only when the agent may be
+ * near a limit (rate-limit/headroom.ts); far from both, it goes on and its place is taken
+ * alongside. When Redis is unreachable the same limits apply per process (looser across
+ * replicas) and calls never fail because of it.
  *
  * Time is the gateway's clock, not Redis TIME: the minute names a key, and a script's keys are
  * named before it runs; the replicas' clocks are NTP-synced, and the fallback reads the same clock.
@@ -57,6 +74,7 @@ const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
 export class CallLimits {
   readonly #redis: ScriptedRedis;
   readonly #local = new LocalCallLimits();
+  readonly #views = new Views<AgentView>(() => ({ answeredAt: 0, unanswered: 0, inFlight: 0, minute: 0, tokens: 0, tokensUnanswered: 0 }));
   /** Said once an outage, not once a call. */
   #inMemory = false;
 
@@ -78,17 +96,17 @@ export class CallLimits {
    */
   async begin(agentId: string, callId: string, limits: AgentCallLimits, ttlMs: number): Promise<void> {
     const now = Date.now();
-    let verdict: Verdict;
-    try {
-      const args = [callId, now, now + ttlMs, ttlMs, limits.maxParallelCalls, limits.tokensPerMinute];
-      verdict = (await this.#redis.tollgateCallBegin(...this.#keys(agentId, now), ...args)) as Verdict;
-      this.#inMemory = false;
-    } catch (err) {
-      this.#fallBack(err as Error);
-      verdict = this.#local.begin(agentId, callId, limits, ttlMs, now);
-    }
-    if (verdict === TOO_MANY_CALLS) throw new RateLimitedError(1);
-    if (verdict === TOKENS_PER_MINUTE) throw new RateLimitedError(Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000)));
+    const view = this.#views.of(agentId, now);
+    const ahead =
+      this.#views.fresh(view, now) &&
+      view.minute === minuteOf(now) &&
+      farFromLimit(view.inFlight + view.unanswered, limits.maxParallelCalls) &&
+      farFromLimit(view.tokens + view.tokensUnanswered, limits.tokensPerMinute);
+    const verdict = this.#begin(view, agentId, callId, limits, ttlMs, now);
+    if (ahead) return;
+    const v = await verdict;
+    if (v === TOO_MANY_CALLS) throw new RateLimitedError(1);
+    if (v === TOKENS_PER_MINUTE) throw new RateLimitedError(Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000)));
   }
 
   /** The call ended: frees its place and counts `tokens` in the current UTC minute. Never throws, never rejects (fire and forget). */
@@ -96,10 +114,43 @@ export class CallLimits {
     const now = Date.now();
     // Freed in both places, as begin may have taken it in memory; a place in a Redis that cannot be reached frees itself at its ttl.
     this.#local.free(agentId, callId);
-    this.#redis.tollgateCallEnd(...this.#keys(agentId, now), callId, tokens).catch((err: unknown) => {
+    const view = this.#views.of(agentId, now);
+    view.tokensUnanswered += tokens;
+    this.#redis
+      .tollgateCallEnd(...this.#keys(agentId, now), callId, tokens)
+      .then(
+        ([inFlight, counted]) => this.#answer(view, inFlight, counted, now),
+        (err: unknown) => {
+          this.#fallBack(err as Error);
+          this.#local.count(agentId, tokens, now);
+        },
+      )
+      .finally(() => (view.tokensUnanswered -= tokens));
+  }
+
+  /** The begin script's verdict, or the in-memory one when Redis cannot be reached. Never rejects. */
+  async #begin(view: AgentView, agentId: string, callId: string, limits: AgentCallLimits, ttlMs: number, now: number): Promise<Verdict> {
+    view.unanswered++;
+    try {
+      const args = [callId, now, now + ttlMs, ttlMs, limits.maxParallelCalls, limits.tokensPerMinute];
+      const [verdict, inFlight, tokens] = await this.#redis.tollgateCallBegin(...this.#keys(agentId, now), ...args);
+      this.#answer(view, inFlight, tokens, now);
+      this.#inMemory = false;
+      return verdict as Verdict;
+    } catch (err) {
       this.#fallBack(err as Error);
-      this.#local.count(agentId, tokens, now);
-    });
+      return this.#local.begin(agentId, callId, limits, ttlMs, now);
+    } finally {
+      view.unanswered--;
+    }
+  }
+
+  /** Redis's counts after a script that ran at `at`: answers come in the order sent, so each one is the latest. */
+  #answer(view: AgentView, inFlight: number, tokens: number, at: number): void {
+    view.inFlight = inFlight;
+    view.minute = minuteOf(at);
+    view.tokens = tokens;
+    view.answeredAt = Date.now();
   }
 
   #keys(agentId: string, now: number): [string, string] {

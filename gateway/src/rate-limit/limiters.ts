@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { RequestHandler, Response } from 'express';
 import { keyedDigest, RateLimitedError, type Logger } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
+import { farFromLimit, Views, type View } from './headroom.js';
 
 /** A Redis client for limiting that fails fast when Redis is gone instead of queueing. */
 export function createRedis(url: string, log: Logger): Redis {
@@ -53,13 +54,67 @@ export function limiter(redis: Redis, keyPrefix: string, points: number, duratio
   });
 }
 
+/** What a limit needs of its limiter: its points per window, and consuming them (rejecting with a RateLimiterRes when over). */
+export type PointLimiter = Pick<RateLimiterAbstract, 'points' | 'consume'>;
+
+interface WindowView extends View {
+  /** Points counted in the key's window at the last answer. */
+  used: number;
+  /** When that window ends. */
+  resetAt: number;
+}
+
+/**
+ * A limiter every request passes (global, per IP, per principal, per token): each consume is
+ * counted in Redis, but waits for Redis only near the limit (rate-limit/headroom.ts). Far from
+ * it, the request is answered from the view: what Redis last counted plus what is on its way.
+ */
+export class HeadroomLimiter implements PointLimiter {
+  readonly points: number;
+  readonly #views = new Views<WindowView>(() => ({ answeredAt: 0, unanswered: 0, used: 0, resetAt: 0 }));
+
+  constructor(private readonly limiter: RateLimiterAbstract) {
+    this.points = limiter.points;
+  }
+
+  consume(key: string | number, points = 1): Promise<RateLimiterRes> {
+    const now = Date.now();
+    const view = this.#views.of(String(key), now);
+    const ahead = this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(view.used + view.unanswered + points - 1, this.points);
+    view.unanswered += points;
+    const answer = (res: RateLimiterRes) => {
+      const at = Date.now();
+      view.unanswered -= points;
+      view.used = res.consumedPoints;
+      view.resetAt = at + res.msBeforeNext;
+      view.answeredAt = at;
+    };
+    const counted = this.limiter.consume(key, points).then(
+      (res) => {
+        answer(res);
+        return res;
+      },
+      (rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) answer(rejection);
+        else view.unanswered -= points;
+        throw rejection;
+      },
+    );
+    if (!ahead) return counted;
+    // Its count is what matters now; a refusal shows in the view for the next request.
+    counted.catch(() => undefined);
+    const used = view.used + view.unanswered;
+    return Promise.resolve(new RateLimiterRes(this.points - used, view.resetAt - now, used, false));
+  }
+}
+
 export interface Consumed {
   limit: number;
   res: RateLimiterRes;
 }
 
 /** Consume one point; 429 (with the numbers) when the key is over its limit. */
-export async function consume(l: RateLimiterAbstract, key: string, points = 1): Promise<Consumed> {
+export async function consume(l: PointLimiter, key: string, points = 1): Promise<Consumed> {
   try {
     return { limit: l.points, res: await l.consume(key, points) };
   } catch (rejection) {
@@ -101,10 +156,10 @@ export function setRateLimitHeaders(res: Response, consumed: Consumed[]): void {
 
 export interface Limiters {
   redis: Redis;
-  global: RateLimiterAbstract;
-  ip: RateLimiterAbstract;
-  principal: RateLimiterAbstract;
-  token: RateLimiterAbstract;
+  global: PointLimiter;
+  ip: PointLimiter;
+  principal: PointLimiter;
+  token: PointLimiter;
   login: LoginGuard;
   /** A per-route limiter, created once per route definition. */
   route(name: string, points: number, durationSec: number): RateLimiterAbstract;
@@ -164,10 +219,11 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const routes = new Map<string, RateLimiterAbstract>();
   return {
     redis,
-    global: limiter(redis, `${p}:global`, config.RATE_LIMIT_GLOBAL_PER_SEC, 1),
-    ip: limiter(redis, `${p}:ip`, config.RATE_LIMIT_IP_PER_MIN, 60),
-    principal: limiter(redis, `${p}:principal`, config.RATE_LIMIT_PRINCIPAL_PER_MIN, 60),
-    token: limiter(redis, `${p}:token`, config.RATE_LIMIT_TOKEN_PER_MIN, 60),
+    // Every request passes these: they wait for Redis only near their limits.
+    global: new HeadroomLimiter(limiter(redis, `${p}:global`, config.RATE_LIMIT_GLOBAL_PER_SEC, 1)),
+    ip: new HeadroomLimiter(limiter(redis, `${p}:ip`, config.RATE_LIMIT_IP_PER_MIN, 60)),
+    principal: new HeadroomLimiter(limiter(redis, `${p}:principal`, config.RATE_LIMIT_PRINCIPAL_PER_MIN, 60)),
+    token: new HeadroomLimiter(limiter(redis, `${p}:token`, config.RATE_LIMIT_TOKEN_PER_MIN, 60)),
     login,
     route(name, points, durationSec) {
       let l = routes.get(name);
