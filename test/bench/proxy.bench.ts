@@ -19,18 +19,21 @@ import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Re
 // load generator shares no event loop with it.
 //   1. added latency at a fixed rate (open loop; 200/s, and 20/s to see the path without queueing),
 //      and for one agent calling every 1.5 s (caches and escrow between its calls) — the same calls
-//      sent to the provider directly at the same rate are the baseline;
+//      sent to the provider directly at the same rate are the baseline, in windows alternating with
+//      the proxied ones (5 of each, pooled), so that the machine's other load falls on both alike;
 //   2. saturation (closed loop) through the proxy, beside the provider's own, then zero overspend:
 //      every agent's spent equals what the provider billed for its calls, and never exceeds its limit;
 //   3. holds + settles across 100 budgets through the gateway's escrows (in this process) against the
 //      budget service, counted once in the ledger, on a fresh journal and after 100,000 entries.
 // Then where the time goes: the stages of a proxied call timed inside the gateway (by a hook the
 // benchmark loads with NODE_OPTIONS into the gateway and the budget service; their code is as
-// shipped), the services' handling times (Prometheus), CPU per process and per call, rows the
+// shipped, and the hook times only in windows of its own, apart from those in the table), the services' handling times (Prometheus), CPU per process and per call, rows the
 // budget database wrote (PostgreSQL's counters, read only), and CPU profiles of the gateway
 // (saturated) and of the budget service (holds and settles), written to /tmp and summarised here.
 const RATE = 200;
 const OPEN_LOOP_MS = 10_000;
+/** The open loops alternate direct and proxied windows this many times. */
+const OPEN_LOOP_ROUNDS = 5;
 /** A low rate as well, so that the path's own latency shows apart from queueing. */
 const LOW_RATE = 20;
 const LOW_RATE_MS = 8_000;
@@ -132,52 +135,65 @@ function tracked(fn: () => Promise<unknown>): { fn: () => Promise<unknown>; last
   };
 }
 
+interface OpenLoopRun {
+  latencies: number[];
+  errors: number;
+  lastError?: string;
+  elapsed: number;
+}
+
 /**
  * Open loop: request i is due at start + i/rate whatever happened to the others. Latency is
  * counted from when it was due (or sent, if sent early), so a late send counts against it.
  */
+async function openLoopRun(rate: number, durationMs: number, fn: () => Promise<unknown>): Promise<OpenLoopRun> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let lastError: string | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const interval = 1000 / rate;
+  const start = performance.now();
+  for (let i = 0; i < Math.floor(durationMs / interval); i++) {
+    const due = start + i * interval;
+    const ahead = due - performance.now();
+    if (ahead > 0) await sleep(ahead);
+    const from = Math.min(due, performance.now());
+    const p = fn().then(
+      () => void latencies.push(performance.now() - from),
+      (err: unknown) => {
+        errors++;
+        lastError = (err as Error).message;
+      },
+    );
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+  await Promise.all(inFlight);
+  return { latencies, errors, lastError, elapsed: performance.now() - start };
+}
+
+/** Runs measured as one: latencies pooled, rate over their time together. */
+function pooled(name: string, runs: OpenLoopRun[]): Measured {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsed = runs.reduce((sum, r) => sum + r.elapsed, 0);
+  return {
+    name,
+    count: latencies.length,
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    rps: (latencies.length / elapsed) * 1000,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    lastError: runs.findLast((r) => r.lastError)?.lastError,
+  };
+}
+
 async function openLoop(
   name: string,
   opts: { rate: number; durationMs: number; warmupMs: number },
   fn: () => Promise<unknown>,
 ): Promise<Measured> {
-  const run = async (duration: number) => {
-    const latencies: number[] = [];
-    let errors = 0;
-    let lastError: string | undefined;
-    const inFlight = new Set<Promise<void>>();
-    const interval = 1000 / opts.rate;
-    const start = performance.now();
-    for (let i = 0; i < Math.floor(duration / interval); i++) {
-      const due = start + i * interval;
-      const ahead = due - performance.now();
-      if (ahead > 0) await sleep(ahead);
-      const from = Math.min(due, performance.now());
-      const p = fn().then(
-        () => void latencies.push(performance.now() - from),
-        (err: unknown) => {
-          errors++;
-          lastError = (err as Error).message;
-        },
-      );
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-    }
-    await Promise.all(inFlight);
-    return { latencies, errors, lastError, elapsed: performance.now() - start };
-  };
-  await run(opts.warmupMs);
-  const { latencies, errors, lastError, elapsed } = await run(opts.durationMs);
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    count: latencies.length,
-    errors,
-    rps: (latencies.length / elapsed) * 1000,
-    p50: pct(latencies, 50),
-    p99: pct(latencies, 99),
-    lastError,
-  };
+  await openLoopRun(opts.rate, opts.warmupMs, fn);
+  return pooled(name, [await openLoopRun(opts.rate, opts.durationMs, fn)]);
 }
 
 /**
@@ -442,11 +458,13 @@ function serverSide(before: ServerTimes, after: ServerTimes, method: string, ope
 
 /**
  * Loaded with NODE_OPTIONS=--import into the gateway and the budget service alone (nothing of them changes):
- * - it times each proxied request's stages from node's http diagnostics channels — arrived,
+ * - while timing is on (SIGTTIN turns it on; off otherwise, so that measured windows run the code as
+ *   shipped, nothing subscribed and nothing wrapped in their way):
+ *   it times each proxied request's stages from node's http diagnostics channels — arrived,
  *   sent upstream, the provider's answer, response finished; the upstream request is matched
  *   to its request by the X-Request-Id the proxy passes on — each gRPC call from the client
  *   side (grpc-js channel calls, start to status) and each Redis command (ioredis); SIGWINCH
- *   writes the timings since the last SIGWINCH to BENCH_STAGES and starts over;
+ *   writes the timings since timing went on to BENCH_STAGES and turns it off;
  * - SIGUSR2 starts the V8 CPU profiler; the next SIGUSR2 writes the profile to BENCH_CPU_PROFILE.
  */
 const PROCESS_HOOK = String.raw`
@@ -457,8 +475,17 @@ import { Session } from 'node:inspector';
 
 let samples = {};
 let dumps = 0;
+let timing = false;
 const note = (stage, ms) => (samples[stage] ??= []).push(ms);
+const channels = {};
+process.on('SIGTTIN', () => {
+  samples = {};
+  if (!timing) for (const [name, fn] of Object.entries(channels)) dc.subscribe(name, fn);
+  timing = true;
+});
 process.on('SIGWINCH', () => {
+  if (timing) for (const [name, fn] of Object.entries(channels)) dc.unsubscribe(name, fn);
+  timing = false;
   const file = process.env.BENCH_STAGES;
   fs.writeFileSync(file + '.part', JSON.stringify({ dump: ++dumps, samples }));
   fs.renameSync(file + '.part', file);
@@ -467,23 +494,23 @@ process.on('SIGWINCH', () => {
 
 const byId = new Map();
 const T = Symbol('bench-timing');
-dc.subscribe('http.server.request.start', ({ request }) => {
+channels['http.server.request.start'] = (({ request }) => {
   const id = request.headers['x-request-id'];
   if (!id || !request.url.startsWith('/v1/proxy/')) return;
   request[T] = { id, start: performance.now() };
   byId.set(id, request[T]);
 });
-dc.subscribe('http.client.request.start', ({ request }) => {
+channels['http.client.request.start'] = (({ request }) => {
   const t = byId.get(request.getHeader('x-request-id'));
   if (t && t.sent === undefined) {
     t.sent = performance.now();
     request[T] = t;
   }
 });
-dc.subscribe('http.client.response.finish', ({ request }) => {
+channels['http.client.response.finish'] = (({ request }) => {
   if (request[T]) request[T].answered = performance.now();
 });
-dc.subscribe('http.server.response.finish', ({ request }) => {
+channels['http.server.response.finish'] = (({ request }) => {
   const t = request[T];
   if (!t) return;
   byId.delete(t.id);
@@ -501,6 +528,7 @@ const { ChannelImplementation } = require('@grpc/grpc-js/build/src/channel.js');
 const createCall = ChannelImplementation.prototype.createCall;
 ChannelImplementation.prototype.createCall = function (method, ...rest) {
   const call = createCall.call(this, method, ...rest);
+  if (!timing) return call;
   const start = call.start;
   call.start = function (metadata, listener) {
     const t0 = performance.now();
@@ -520,6 +548,7 @@ if (process.env.BENCH_REDIS) {
   const { Redis } = require('ioredis');
   const send = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (command, stream) {
+    if (!timing) return send.call(this, command, stream);
     const t0 = performance.now();
     const out = send.call(this, command, stream);
     command.promise?.then(() => note('redis ' + command.name, performance.now() - t0), () => undefined);
@@ -819,7 +848,8 @@ async function main(): Promise<void> {
     const observe = async (run: () => Promise<Measured>): Promise<Window<Measured>> => {
       const server = await serverTimes(metricsPorts);
       const db = dbCounters(mesh.env.budget.MONGO_DB);
-      await gatewayTimings(gatewayPid, stagesFile);
+      process.kill(gatewayPid, 'SIGTTIN');
+      await sleep(100);
       const cpu = cpuSnapshot(provider.pid);
       const result = await run();
       const cpuAfter = cpuSnapshot(provider.pid);
@@ -838,20 +868,40 @@ async function main(): Promise<void> {
     const holdAgents = await newAgents(BUDGETS, 100);
     say(`set up in ${((performance.now() - started) / 1000).toFixed(1)} s; the fake provider runs in its own process at ${provider.url}`);
 
-    // 1. Added latency at a fixed rate: the provider directly, then the same calls through the proxy.
+    // 1. Added latency at a fixed rate: the provider directly and the same calls through the proxy, in
+    // alternating windows, so that whatever else the machine does falls on both alike; nothing of the
+    // benchmark's hook runs in them. Then one more window through the proxy with the hook timing the
+    // stages, for "where the time goes".
     const nextLatencyAgent = cycle(latencyAgents);
     const openLoops = async (rate: number, durationMs: number) => {
-      const opts = { rate, durationMs, warmupMs: 2_000 };
-      const base = await openLoop(`1. ${rate} req/s open loop, direct to the provider (baseline)`, opts, toProvider);
-      // Warmed up apart, so that what the mesh did covers exactly the measured calls.
-      await openLoop('warm-up', { ...opts, durationMs: 0 }, () => viaProxy(nextLatencyAgent()));
-      const w = await observe(() =>
-        openLoop(`1. ${rate} req/s open loop, through the proxy`, { ...opts, warmupMs: 0 }, () => viaProxy(nextLatencyAgent())),
-      );
+      const throughProxy = () => viaProxy(nextLatencyAgent());
+      await openLoopRun(rate, 2_000, toProvider);
+      await openLoopRun(rate, 2_000, throughProxy);
+      const direct: OpenLoopRun[] = [];
+      const proxied: OpenLoopRun[] = [];
+      for (let round = 0; round < OPEN_LOOP_ROUNDS; round++) {
+        direct.push(await openLoopRun(rate, durationMs / OPEN_LOOP_ROUNDS, toProvider));
+        proxied.push(await openLoopRun(rate, durationMs / OPEN_LOOP_ROUNDS, throughProxy));
+      }
+      const base = pooled(`1. ${rate} req/s open loop, direct to the provider (baseline)`, direct);
+      const proxy = pooled(`1. ${rate} req/s open loop, through the proxy`, proxied);
+      const w = await observe(() => openLoop('timed', { rate, durationMs: durationMs / 2, warmupMs: 0 }, throughProxy));
       say(
-        `  ${rate} req/s open loop: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(w.result.p50)} p99 ${ms(w.result.p99)}`,
+        `  ${rate} req/s open loop: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(proxy.p50)} p99 ${ms(proxy.p99)}`,
       );
-      return { base, w };
+      const p99s = (runs: OpenLoopRun[]) =>
+        runs
+          .map((r) =>
+            ms(
+              pct(
+                [...r.latencies].sort((a, b) => a - b),
+                99,
+              ),
+            ),
+          )
+          .join(', ');
+      say(`    p99 of each window, in order: direct ${p99s(direct)}; through the proxy ${p99s(proxied)}`);
+      return { base, proxy, w };
     };
     const low = await openLoops(LOW_RATE, LOW_RATE_MS);
     const sparseAgent = saturationAgents[0];
@@ -869,8 +919,7 @@ async function main(): Promise<void> {
     say(
       `  ${sparseProxy.name}: p50 ${ms(sparseProxy.p50)} p99 ${ms(sparseProxy.p99)}, direct p50 ${ms(sparseDirect.p50)} p99 ${ms(sparseDirect.p99)}`,
     );
-    const { base: directOpen, w: openWindow } = await openLoops(RATE, OPEN_LOOP_MS);
-    const proxyOpen = openWindow.result;
+    const { base: directOpen, proxy: proxyOpen, w: openWindow } = await openLoops(RATE, OPEN_LOOP_MS);
 
     // 2. Saturation, closed loop.
     const closed = { concurrency: SATURATION_CONCURRENCY, durationMs: SATURATION_MS, warmupMs: 1_000 };
@@ -885,11 +934,12 @@ async function main(): Promise<void> {
     const nextSaturationAgent = cycle(saturationAgents);
     const proxyClosed = tracked(() => viaProxy(nextSaturationAgent()));
     await measure('warm-up', { ...closed, durationMs: 0 }, proxyClosed.fn);
-    const satWindow = await observe(async () => ({
+    const proxySat: Measured = {
       ...(await measure(`2. closed loop ×${SATURATION_CONCURRENCY}, through the proxy`, { ...closed, warmupMs: 0 }, proxyClosed.fn)),
       lastError: proxyClosed.lastError(),
-    }));
-    const proxySat = satWindow.result;
+    };
+    // Where the time goes at saturation: a shorter window with the hook timing the stages (not in the table).
+    const satWindow = await observe(() => measure('timed', { ...closed, durationMs: SATURATION_MS / 2, warmupMs: 0 }, proxyClosed.fn));
     say(`  ${proxySat.name}: ${proxySat.rps.toFixed(0)} req/s, ${proxySat.errors} errors`);
 
     // The gateway's profile: the same saturated load once more with its V8 profiler on (not in the table).
@@ -1060,7 +1110,7 @@ async function main(): Promise<void> {
     ];
     const rows: { r: Measured; baseline: string; versus: string }[] = [
       ...openRows(directOpen, proxyOpen),
-      ...openRows(low.base, low.w.result),
+      ...openRows(low.base, low.proxy),
       ...openRows(sparseDirect, sparseProxy),
       { r: directSat, baseline: '', versus: '' },
       {
@@ -1124,14 +1174,14 @@ async function main(): Promise<void> {
       "\nwhere the time goes (inside the gateway: node http diagnostics channels, grpc-js and ioredis timed by the benchmark's hook; in the services: Prometheus)",
     );
     printProxyWindow(
-      `at ${LOW_RATE} req/s, open loop (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`,
+      `at ${LOW_RATE} req/s, open loop, timed (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`,
       low.w,
     );
     printProxyWindow(
-      `at ${RATE} req/s, open loop (${proxyOpen.count} proxied calls; the provider alone: ${ms(directOpen.p50)} ms p50 from this process)`,
+      `at ${RATE} req/s, open loop, timed (${openWindow.result.count} proxied calls; the provider alone: ${ms(directOpen.p50)} ms p50 from this process)`,
       openWindow,
     );
-    printProxyWindow(`saturated, closed loop ×${SATURATION_CONCURRENCY} (${proxySat.count} proxied calls)`, satWindow);
+    printProxyWindow(`saturated, closed loop ×${SATURATION_CONCURRENCY}, timed (${satWindow.result.count} proxied calls)`, satWindow);
     printHoldWindow(holdsFresh);
     printHoldWindow(holdsSeeded);
     say('');
