@@ -42,6 +42,7 @@ const SPARSE_INTERVAL_MS = 1_500;
 const SPARSE_CALLS = 20;
 const SATURATION_CONCURRENCY = 32;
 const SATURATION_MS = 10_000;
+const SATURATION_WARMUP_MS = 5_000;
 const PROFILE_MS = 4_000;
 const HOLD_CONCURRENCY = 64;
 const HOLD_MS = 6_000;
@@ -933,7 +934,9 @@ async function main(): Promise<void> {
     say(`  ${directSat.name}: ${directSat.rps.toFixed(0)} req/s`);
     const nextSaturationAgent = cycle(saturationAgents);
     const proxyClosed = tracked(() => viaProxy(nextSaturationAgent()));
-    await measure('warm-up', { ...closed, durationMs: 0 }, proxyClosed.fn);
+    // Long enough for the agents' escrows to grow to this pace (each growth is a round trip to the
+    // budget service that its calls wait for): the row is the steady state, not the first seconds of a burst.
+    await measure('warm-up', { ...closed, durationMs: 0, warmupMs: SATURATION_WARMUP_MS }, proxyClosed.fn);
     const proxySat: Measured = {
       ...(await measure(`2. closed loop ×${SATURATION_CONCURRENCY}, through the proxy`, { ...closed, warmupMs: 0 }, proxyClosed.fn)),
       lastError: proxyClosed.lastError(),
