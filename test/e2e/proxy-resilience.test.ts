@@ -26,13 +26,23 @@ let stack: Stack;
 let admin: Session;
 let provider: FakeProvider;
 let budgetProcess: ChildProcess | undefined;
+/** The budget process's last log lines (warnings and errors), for a failure to show. */
+const budgetLog: string[] = [];
+const budgetLogTail = () => `the budget process's last log lines:\n${budgetLog.slice(-30).join('\n') || '(none)'}`;
 
 function startBudgetProcess(): Promise<void> {
   budgetProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(ROOT, 'services/budget/src/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...stack.env.budget, LOG_LEVEL: testEnv.logLevel },
-    stdio: 'ignore',
+    env: { ...process.env, ...stack.env.budget, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  for (const out of [budgetProcess.stdout!, budgetProcess.stderr!]) {
+    out.setEncoding('utf8');
+    out.on('data', (chunk: string) => {
+      budgetLog.push(...chunk.split('\n').filter(Boolean));
+      budgetLog.splice(0, Math.max(0, budgetLog.length - 200));
+    });
+  }
   return waitForTcp(Number(stack.env.budget.GRPC_PORT), '127.0.0.1', 60_000);
 }
 
@@ -64,12 +74,25 @@ test.before(async () => {
     (r) => r.status === 200,
     90_000,
   );
-  if (ready.status !== 200) throw new Error(`the gateway is not ready with the budget process: ${ready.status} ${ready.text}`);
+  if (ready.status !== 200)
+    throw new Error(`the gateway is not ready with the budget process: ${ready.status} ${ready.text}\n${budgetLogTail()}`);
+  // Ready means every service answers its health check; an agent created through the gateway means the
+  // budget process also reaches its database and the token service.
+  const created = await eventually(
+    () => stack.http.post('/v1/agents', { token: admin.access_token, json: { name: 'resilience-probe', budget_usd: 1 } }),
+    (r) => r.status === 201,
+    60_000,
+  );
+  if (created.status !== 201)
+    throw new Error(`no agent can be created with the budget process: ${created.status} ${created.text}\n${budgetLogTail()}`);
   const key = await stack.http.post('/v1/provider-keys', {
     token: admin.access_token,
     json: { provider: 'openai', name: 'openai', api_key: 'sk-live-resilience-0123456789', base_url: `${provider.url}/v1` },
   });
   if (key.status !== 201) throw new Error(`provider key: ${key.status} ${key.text}`);
+});
+test.afterEach.always((t) => {
+  if (!t.passed) t.log(budgetLogTail());
 });
 test.after.always(async () => {
   await killBudgetProcess();
