@@ -23,5 +23,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  forbidden (role or token scope does not allow it)
   5  not found
   6  conflict or validation error
-  7  network error, or the service is unavailable / rate limited
+  7  network error, the service is unavailable / rate limited, or a webhook endpoint did not take a redelivery
   8  a check found a fault (audit verify: the hash chain is broken)`;

@@ -423,7 +423,8 @@ test.serial(
     t.regex(summary.stdout, /^Dead letters\s+[1-9]\d*$/m);
 
     const stillFailing = await cli(['webhook', 'redeliver', webhook.id, deadEvent], { env: admin.env });
-    t.is(stillFailing.code, 0, 'the attempt was made: it is shown');
+    t.is(stillFailing.code, 7, 'the attempt was made and shown, and a script sees that it failed');
+    t.regex(stillFailing.stderr, new RegExp(`the endpoint did not take event ${deadEvent}: answered 500`));
     t.regex(
       stillFailing.stdout,
       new RegExp(`^Event ${deadEvent} was sent to ${webhook.id} again, but not delivered: answered 500\\.$`, 'm'),

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
 import { readList, type PageOptions } from '../pages.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import { collectList } from '../options.js';
 import { when } from '../output.js';
 import { confirm, interactive } from '../prompt.js';
@@ -240,6 +241,14 @@ async function redeliver(ctx: CliContext, id: string, eventId: string): Promise<
     );
     showDelivery(ctx, d);
   });
+  // Shown, then a failure a script can see: the endpoint did not take the event.
+  if (d.status !== 'delivered') {
+    throw new CliError(
+      `the endpoint did not take event ${d.event_id}: ${d.error ?? d.status} — it stays where it was (a dead letter stays one)`,
+      ExitCode.Unavailable,
+      'not_delivered',
+    );
+  }
 }
 
 const EVENTS_HELP = `comma-separated or repeatable: ${EVENTS.join(', ')}`;
