@@ -27,9 +27,10 @@ import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Re
 //      budget service, counted once in the ledger, on a fresh journal and after 100,000 entries.
 // Then where the time goes: the stages of a proxied call timed inside the gateway (by a hook the
 // benchmark loads with NODE_OPTIONS into the gateway and the budget service; their code is as
-// shipped, and the hook times only in windows of its own, apart from those in the table), the services' handling times (Prometheus), CPU per process and per call, rows the
-// budget database wrote (PostgreSQL's counters, read only), and CPU profiles of the gateway
-// (saturated) and of the budget service (holds and settles), written to /tmp and summarised here.
+// shipped, and the hook times only in windows of its own, apart from those in the table), the
+// services' handling times (Prometheus), CPU per process and per call, rows the budget database
+// wrote (PostgreSQL's counters, read only), and CPU profiles of the gateway (saturated) and of the
+// budget service (holds and settles), written to /tmp and summarised here.
 const RATE = 200;
 const OPEN_LOOP_MS = 10_000;
 /** The open loops alternate direct and proxied windows this many times. */
@@ -202,8 +203,7 @@ async function openLoop(
  * nothing of one call overlaps the next: what an idle path adds to a lone call.
  */
 async function sparse(names: string[], intervalMs: number, calls: number, fns: (() => Promise<unknown>)[]): Promise<Measured[]> {
-  const latencies = fns.map(() => [] as number[]);
-  const errors = fns.map(() => 0);
+  const runs: OpenLoopRun[] = fns.map(() => ({ latencies: [], errors: 0, elapsed: 0 }));
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
     for (const [f, fn] of fns.entries()) {
@@ -211,23 +211,13 @@ async function sparse(names: string[], intervalMs: number, calls: number, fns: (
       await sleep(Math.max(0, due - performance.now()));
       const from = performance.now();
       await fn().then(
-        () => latencies[f].push(performance.now() - from),
-        () => errors[f]++,
+        () => runs[f].latencies.push(performance.now() - from),
+        () => runs[f].errors++,
       );
     }
   }
   const elapsed = performance.now() - start;
-  return names.map((name, f) => {
-    const sorted = latencies[f].sort((a, b) => a - b);
-    return {
-      name,
-      count: sorted.length,
-      errors: errors[f],
-      rps: (sorted.length / elapsed) * 1000,
-      p50: pct(sorted, 50),
-      p99: pct(sorted, 99),
-    };
-  });
+  return names.map((name, f) => pooled(name, [{ ...runs[f], elapsed }]));
 }
 
 /** A keep-alive HTTP client for the provider itself (the baseline), parsing answers like the gateway's client does. */

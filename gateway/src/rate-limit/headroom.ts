@@ -22,9 +22,9 @@ export interface View {
   unanswered: number;
 }
 
-/** True when `used` (what is counted or on its way) leaves room for one more with half of `limit` to spare. */
-export function farFromLimit(used: number, limit: number): boolean {
-  return used + 1 <= limit / 2;
+/** True when `used` (what is counted or on its way) leaves room for `needed` more with half of `limit` to spare. */
+export function farFromLimit(used: number, limit: number, needed = 1): boolean {
+  return used + needed <= limit / 2;
 }
 
 /** The views of one limit, by key. Memory stays bounded by the keys seen within the last VIEW_FRESH_MS. */

@@ -80,7 +80,7 @@ export class HeadroomLimiter implements PointLimiter {
   consume(key: string | number, points = 1): Promise<RateLimiterRes> {
     const now = Date.now();
     const view = this.#views.of(String(key), now);
-    const ahead = this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(view.used + view.unanswered + points - 1, this.points);
+    const ahead = this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(view.used + view.unanswered, this.points, points);
     view.unanswered += points;
     const answer = (res: RateLimiterRes) => {
       const at = Date.now();
