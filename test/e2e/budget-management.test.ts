@@ -3,6 +3,7 @@ import type { Stack } from '../support/stack.js';
 import { eventually } from '../support/eventually.js';
 import {
   addProviderKey,
+  auditEventsOf,
   budgetRpc,
   createAgent,
   moneyOf,
@@ -33,15 +34,7 @@ const reset = (token: string, agentId: string, reason = 'new quarter') =>
 const budget = async (agentId: string) => (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: p.viewer.access_token })).body;
 const history = async (agentId: string) =>
   (await stack.http.get(`/v1/agents/${agentId}/budget/history`, { token: p.viewer.access_token })).body.items;
-const auditOf = (action: string, agentId: string, count = 1) =>
-  eventually(
-    async () =>
-      (await stack.http.get(`/v1/audit/events?action=${action}&resource_id=${agentId}`, { token: p.admin.access_token })).body.items as {
-        actor: { type: string; id: string | null };
-        details: Record<string, unknown>;
-      }[],
-    (items) => items.length >= count,
-  );
+const auditOf = (action: string, agentId: string, count = 1) => auditEventsOf(stack, p.admin, action, agentId, count);
 
 /** Charges `usd` to the agent through a lease, as an agent runtime does; the lease is released. */
 async function spend(agent: CreatedAgent, usd: number) {

@@ -1,5 +1,6 @@
 import { createServiceClient } from '@tollgate/platform';
 import { loadBudget } from '@tollgate/proto';
+import { eventually } from './eventually.js';
 import { createUserAndLogin, loginAsAdmin, type Session } from './session.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
@@ -137,4 +138,20 @@ export const chatRequest = (extra: Record<string, unknown> = {}) => ({
 /** The budget service directly, for what has no REST route (Reconcile). */
 export function budgetRpc(stack: Stack) {
   return createServiceClient(loadBudget().Budget, stack.addrs.budget, { issuer: 'e2e', secret: stack.secrets.SERVICE_TOKEN_SECRET });
+}
+
+/** An audit event as the log's API answers it (the fields tests read). */
+export interface AuditedEvent {
+  actor: { type: string; id: string | null };
+  details: Record<string, unknown>;
+}
+
+/** The audit events `action` on `resourceId`, read by `admin` once at least `count` are in the log. */
+export function auditEventsOf(stack: Stack, admin: Session, action: string, resourceId: string, count = 1): Promise<AuditedEvent[]> {
+  return eventually(
+    async () =>
+      (await stack.http.get(`/v1/audit/events?action=${action}&resource_id=${resourceId}`, { token: admin.access_token })).body
+        .items as AuditedEvent[],
+    (items) => items.length >= count,
+  );
 }

@@ -39,6 +39,9 @@ const agentSchema = z
     alert_thresholds: z.array(z.number().int()).openapi({
       description: 'Percentages of the limit whose crossing is audited `budget.threshold`, once a period each (ascending)',
     }),
+    project_id: z.string().nullable().openapi({
+      description: 'The project it belongs to (null: none). Its members see it; outside them only its owner, managers and admins do',
+    }),
   })
   .openapi('Agent');
 
@@ -77,6 +80,7 @@ function toAgent(a: Agent__Output) {
     max_parallel_calls: a.max_parallel_calls,
     tokens_per_minute: a.tokens_per_minute,
     alert_thresholds: a.alert_thresholds,
+    project_id: nullable(a.project_id),
   };
 }
 
@@ -98,6 +102,9 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       description: descriptionField.optional(),
       budget_usd: usdAmount({ maximum: 10_000, note: 'at most MAX_BUDGET_USD (default 10,000)' }),
       providers: z.array(providerName).max(20).optional(),
+      project_id: idParams.shape.id.optional().openapi({
+        description: 'The project it belongs to: one you are an owner or member of (a viewer gets 403; a project you do not see, 404)',
+      }),
     }),
     status: 201,
     response: z
@@ -110,6 +117,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
           description: body.description ?? '',
           budget_micros: toMicros(body.budget_usd, 'budget_usd'),
           providers: body.providers ?? [],
+          project_id: body.project_id ?? '',
         },
         call,
       );
@@ -122,11 +130,16 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     method: 'get',
     path: '/v1/agents',
     callers: RPC_CALLERS.budget.ListAgents,
-    summary: 'List agents (an agent credential sees only itself)',
-    query: z.object(pageQuery),
+    summary: 'List the agents you see (an agent credential sees only itself)',
+    description:
+      "Managers and admins see every agent; other people see agents outside every project, their own, and their projects' agents.",
+    query: z.object({
+      ...pageQuery,
+      project_id: idParams.shape.id.optional().openapi({ description: "Only this project's agents (a project you see; 404 otherwise)" }),
+    }),
     response: pageOut(agentSchema),
     handler: async ({ query, call }) => {
-      const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor } }, call);
+      const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor }, project_id: query.project_id ?? '' }, call);
       return { items: res.items.map(toAgent), next_cursor: nullable(res.next_cursor) };
     },
   });

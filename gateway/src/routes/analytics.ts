@@ -33,18 +33,26 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
     summary: 'Spend from the usage ledger, grouped by agent, provider, model or day',
     description:
       'Totals are kept per agent and UTC day (daily rollups of the ledger), so a request costs the same however many calls were made. ' +
-      '`from` and `to` select whole UTC days: a timestamp selects the day it falls in.',
+      '`from` and `to` select whole UTC days: a timestamp selects the day it falls in. People see the spend of the agents they see ' +
+      "(a project's agents: its members, managers and admins).",
     auth: 'any',
     query: z.object({
       group_by: z.enum(['agent', 'provider', 'model', 'day']),
       from: bound.optional(),
       to: bound.optional(),
       agent_id: idParams.shape.id.optional(),
+      project_id: idParams.shape.id.optional().openapi({ description: "Only this project's agents (a project you see; 404 otherwise)" }),
     }),
     response: spendSchema,
     handler: async ({ query, call }) => {
       const res = await budget.GetSpend(
-        { group_by: query.group_by, from: query.from ?? '', to: query.to ?? '', agent_id: query.agent_id ?? '' },
+        {
+          group_by: query.group_by,
+          from: query.from ?? '',
+          to: query.to ?? '',
+          agent_id: query.agent_id ?? '',
+          project_id: query.project_id ?? '',
+        },
         call,
       );
       return {

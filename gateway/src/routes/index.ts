@@ -6,6 +6,7 @@ import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBudgetRequestRoutes } from './budget-requests.js';
 import { registerPriceRoutes } from './prices.js';
+import { registerProjectRoutes } from './projects.js';
 import { registerProviderKeyRoutes } from './provider-keys.js';
 import { registerProxyRoutes } from './proxy.js';
 import { registerTokenRoutes } from './tokens.js';
@@ -23,6 +24,7 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerAuthRoutes(route, deps);
   registerBudgetRequestRoutes(route, deps);
   registerPriceRoutes(route, deps);
+  registerProjectRoutes(route, deps);
   registerProviderKeyRoutes(route, deps);
   registerTokenRoutes(route, deps);
   registerUsageRoutes(route, deps);

@@ -89,6 +89,16 @@ export const RPC_CALLERS = {
     ListPrices: { people: { ...PEOPLE, scope: 'budgets:read' }, services: 'any' },
     SetPrice: { people: { role: 'admin', scope: 'budgets:write' } },
     RemovePrice: { people: { role: 'admin', scope: 'budgets:write' } },
+    // Managers and admins create projects; which ones a caller sees and may change is the handler's rule (membership).
+    CreateProject: { people: { role: 'manager', scope: 'agents:write' } },
+    GetProject: { people: { ...PEOPLE, scope: 'agents:read' } },
+    ListProjects: { people: { ...PEOPLE, scope: 'agents:read' } },
+    // Managers, admins and the project's owners.
+    UpdateProject: { people: { ...PEOPLE, scope: 'agents:write' } },
+    DeleteProject: { people: { ...PEOPLE, scope: 'agents:write' } },
+    ListProjectMembers: { people: { ...PEOPLE, scope: 'agents:read' } },
+    SetProjectMember: { people: { ...PEOPLE, scope: 'agents:write' } },
+    RemoveProjectMember: { people: { ...PEOPLE, scope: 'agents:write' } },
   },
   'provider-key': {
     CreateKey: { people: { role: 'admin', scope: 'keys:write' } },

@@ -27,7 +27,7 @@ export const SERVICE_REGISTRY = {
     addrVar: 'BUDGET_ADDR',
     grpcService: 'tollgate.budget.v1.Budget',
     proto: 'budget',
-    calls: ['token', 'provider-key', 'audit'],
+    calls: ['identity', 'token', 'provider-key', 'audit'],
   },
   'provider-key': {
     port: 50054,

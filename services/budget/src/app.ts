@@ -9,8 +9,9 @@ import {
   type Logger,
   type RunningService,
 } from '@tollgate/platform';
-import { loadBudget, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
+import { loadBudget, loadIdentity, loadProviderKey, loadToken, packageDefinition } from '@tollgate/proto';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
+import { userDirectory } from './clients/identity.js';
 import { ipTokenIssuer } from './clients/provider-key.js';
 import { credentialIssuer } from './clients/token.js';
 import type { BudgetConfig } from './config.js';
@@ -22,6 +23,7 @@ import { BudgetLimits } from './domain/budget-limits.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
 import { PriceChanges } from './domain/price-changes.js';
+import { Projects } from './domain/projects.js';
 import { PriceTable, type PriceChange } from './domain/prices.js';
 import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
@@ -30,12 +32,14 @@ import { budgetLimitHandlers } from './handlers/budget-limits.js';
 import { budgetRequestHandlers } from './handlers/budget-requests.js';
 import { escrowHandlers } from './handlers/escrows.js';
 import { priceHandlers } from './handlers/prices.js';
+import { projectHandlers } from './handlers/projects.js';
 import { spendingHandlers } from './handlers/spending.js';
 import { AgentStore } from './store/agent-store.js';
 import { CallHoldIndexStore } from './store/call-hold-index.js';
 import { ClaimStore } from './store/claim-store.js';
 import { JournalStore } from './store/journal-store.js';
 import { LeaseStore } from './store/lease-store.js';
+import { ProjectMemberStore, ProjectStore } from './store/project-store.js';
 import { BudgetRequestStore } from './store/request-store.js';
 import { RollupStore } from './store/rollup-store.js';
 
@@ -62,7 +66,17 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
       const leases = new LeaseStore(rt.db);
       const requests = new BudgetRequestStore(rt.db);
       const callIndex = new CallHoldIndexStore(rt.db);
-      await Promise.all([agents.model.init(), rollups.init(), claims.init(), requests.init(), callIndex.init()]);
+      const projectStore = new ProjectStore(rt.db);
+      const members = new ProjectMemberStore(rt.db);
+      await Promise.all([
+        agents.model.init(),
+        rollups.init(),
+        claims.init(),
+        requests.init(),
+        callIndex.init(),
+        projectStore.model.init(),
+        members.model.init(),
+      ]);
       const upgraded = { agents: await agents.upgradeLegacy(), budget_requests: await requests.upgradeLegacy() };
       if (upgraded.agents + upgraded.budget_requests > 0)
         rt.log.info(upgraded, 'gave records stored by an earlier version their creation seq');
@@ -98,6 +112,13 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
       });
       const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
       const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
+      const projects = new Projects({
+        projects: projectStore,
+        members,
+        agents,
+        users: userDirectory(rt.client(loadIdentity().Identity, config.IDENTITY_ADDR)),
+        audit: rt.audit,
+      });
 
       const agentOps = new Agents({
         agents,
@@ -105,6 +126,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         credentials,
         leases,
         requests,
+        projects,
         audit: rt.audit,
         log: rt.log,
         maxBudgetMicros: config.MAX_BUDGET_USD,
@@ -124,6 +146,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         requests,
         agents,
         book,
+        projects,
         audit: rt.audit,
         maxRequestMicros: config.MAX_BUDGET_REQUEST_USD,
         log: rt.log,
@@ -138,7 +161,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,
         defaultTokensPerMinute: config.TOKENS_PER_MINUTE,
       });
-      const analytics = new Analytics({ book, journal, rollups });
+      const analytics = new Analytics({ book, journal, rollups, agents, projects });
       const sweeper = new Sweeper({
         leases,
         claims,
@@ -176,6 +199,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
               ...spendingHandlers(leaseOps, usage, analytics),
               ...escrowHandlers(escrows),
               ...priceHandlers(priceChanges),
+              ...projectHandlers(projects),
             },
             RPC_CALLERS.budget,
           ),

@@ -1,4 +1,4 @@
-import { ForbiddenError, type Principal } from '@tollgate/platform';
+import { ForbiddenError, roleAtLeast, type Principal } from '@tollgate/platform';
 
 // Which records a caller may act on; who may call each RPC at all is declared in RPC_CALLERS.
 
@@ -16,4 +16,9 @@ export function actingAgent(p: Principal, agentId: string | undefined): string {
 
 export function isAdmin(p: Principal): boolean {
   return (p.type === 'user' || p.type === 'token') && p.role === 'admin';
+}
+
+/** Managers and admins see every project and every project's agents; other people, their projects' only. */
+export function seesAllProjects(p: Principal): boolean {
+  return (p.type === 'user' || p.type === 'token') && roleAtLeast(p.role, 'manager');
 }

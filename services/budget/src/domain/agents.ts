@@ -12,13 +12,14 @@ import {
   type AuditEmitter,
   type PageInput,
 } from '@tollgate/platform';
-import { agentScope, isAdmin } from './access.js';
+import { agentScope, isAdmin, seesAllProjects } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
 import { formatUsd, micros } from './money.js';
 import type { Caller, Logger } from '@tollgate/platform';
 import type { CredentialIssuer } from './ports.js';
+import type { Projects } from './projects.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
 import {
@@ -38,6 +39,8 @@ export interface AgentsDeps {
   /** Deleting an agent closes its open leases' records and cancels its pending budget requests. */
   leases: LeaseRepository;
   requests: BudgetRequestRepository;
+  /** Which projects a person sees: an agent in a project is seen by its members (and managers and admins). */
+  projects: Projects;
   audit: AuditEmitter;
   log: Logger;
   maxBudgetMicros: number;
@@ -51,6 +54,8 @@ export interface CreateAgentInput {
   description: string;
   budgetMicros: number;
   providers: string[];
+  /** The project it belongs to ('' or absent: none). */
+  projectId?: string;
 }
 
 export interface UpdateAgentInput {
@@ -111,6 +116,7 @@ export class Agents {
       );
     }
 
+    const projectId = input.projectId ? await this.#joinable(input.projectId, caller) : '';
     const now = this.#now();
     const id = newId('agt', now.getTime());
     const record: Omit<AgentRecord, 'seq'> = {
@@ -121,6 +127,7 @@ export class Agents {
       providers,
       disabled: false,
       token_id: '',
+      project_id: projectId,
       status: 'provisioning',
       created_at: now,
       updated_at: now,
@@ -137,7 +144,7 @@ export class Agents {
         {
           action: 'agent.created',
           resource: { type: RESOURCE, id },
-          details: { name, owner_id: p.id, budget_micros: budget, providers, token_id: tokenId },
+          details: { name, owner_id: p.id, budget_micros: budget, providers, token_id: tokenId, project_id: projectId || null },
         },
         caller,
       );
@@ -173,21 +180,40 @@ export class Agents {
     return viewOf(agent, await this.deps.book.current(id));
   }
 
-  async list(pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: AgentView[]; next_cursor: string }> {
+  /** Agents the caller may see, in creation order; `projectId`: only that project's (a project the caller sees). */
+  async list(
+    pageInput: PageInput | null | undefined,
+    caller: Caller,
+    projectId = '',
+  ): Promise<{ items: AgentView[]; next_cursor: string }> {
     const self = agentScope(caller.principal);
     const page = readPage(pageInput);
     const afterSeq = page.after === undefined ? 0 : Number(page.after);
     if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
       throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
-    const own = self ? await this.deps.agents.findById(self) : null;
-    const agents = self
-      ? own?.status === 'active' && own.seq > afterSeq
-        ? [own]
-        : []
-      : await this.deps.agents.list({ afterSeq, limit: page.limit + 1 });
+    const query = { afterSeq, limit: page.limit + 1 };
+    let agents: AgentRecord[];
+    if (self) {
+      const own = await this.deps.agents.findById(self);
+      agents = own?.status === 'active' && own.seq > afterSeq && (!projectId || own.project_id === projectId) ? [own] : [];
+    } else if (projectId) {
+      if (caller.principal.type !== 'service') await this.deps.projects.get(projectId, caller);
+      agents = await this.deps.agents.listInProject(projectId, query);
+    } else {
+      const seen = await this.deps.projects.seenBy(caller);
+      agents = await this.deps.agents.list({ ...query, include: seen && ((a) => seen(a.project_id, a.owner_id)) });
+    }
     const { items, next_cursor } = pageOf(agents, page, (a) => String(a.seq));
     const budgets = await Promise.all(items.map((a) => this.deps.book.current(a.id)));
     return { items: items.map((agent, i) => viewOf(agent, budgets[i])), next_cursor };
+  }
+
+  /** The project a new agent goes in: one the caller sees, and adds agents to (not as a viewer). */
+  async #joinable(projectId: string, caller: Caller): Promise<string> {
+    const { project, yourRole } = await this.deps.projects.get(projectId, caller);
+    if (yourRole === 'viewer' && !seesAllProjects(caller.principal))
+      throw new ForbiddenError("A project's viewers cannot add agents to it: its owners and members can");
+    return project.id;
   }
 
   /** A profile change is an op in the agent's journal: of concurrent changes none is lost, and a disable stops every later hold. */
@@ -312,11 +338,23 @@ export class Agents {
     return (await this.budget(id, caller)).history;
   }
 
-  /** An active agent the caller may read; agents see only themselves. Everything else is a 404. */
+  /**
+   * An active agent the caller may read; agents see only themselves, and an agent in a project is
+   * seen by its owner, the project's members, managers and admins. Everything else is a 404.
+   */
   async #visible(id: string, caller: Caller): Promise<AgentRecord> {
-    const self = agentScope(caller.principal);
+    const p = caller.principal;
+    const self = agentScope(p);
     const agent = knownId('agt', id) && (!self || self === id) ? await this.deps.agents.findById(id) : null;
     if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
+    const person = p.type === 'user' || p.type === 'token';
+    const outsider =
+      agent.project_id &&
+      person &&
+      !seesAllProjects(p) &&
+      agent.owner_id !== p.id &&
+      !(await this.deps.projects.roleIn(agent.project_id, p.id));
+    if (outsider) throw new NotFoundError('Agent not found');
     return agent;
   }
 }

@@ -2,14 +2,22 @@ import { NotFoundError, ValidationError, type Caller } from '@tollgate/platform'
 import { agentScope } from './access.js';
 import { applyOp, emptyState, enterDay, utcDay, type SpendRow } from './book.js';
 import type { BudgetBook } from './budget-book.js';
-import type { JournalRepository, RollupRepository, SpendTotals } from './repositories.js';
+import type { Projects } from './projects.js';
+import type { AgentRecord } from './records.js';
+import type { AgentRepository, JournalRepository, RollupRepository, SpendTotals } from './repositories.js';
 import { knownId } from './rules.js';
 
 export interface AnalyticsDeps {
   book: BudgetBook;
   journal: JournalRepository;
   rollups: RollupRepository;
+  /** People see the spend of the agents they see (see Projects.seenBy); `project_id` narrows it to a project's. */
+  agents: AgentRepository;
+  projects: Projects;
 }
+
+/** The most agents a project's spend is read for. */
+const MAX_PROJECT_AGENTS = 100_000;
 
 export const GROUPS = ['agent', 'provider', 'model', 'day'] as const;
 export type SpendGroup = (typeof GROUPS)[number];
@@ -50,7 +58,10 @@ export class Analytics {
   constructor(private readonly deps: AnalyticsDeps) {}
 
   /** Totals are kept per UTC day: `from`/`to` select the whole days they fall in. */
-  async spend(input: { groupBy: string; from: string; to: string; agentId: string }, caller: Caller): Promise<SpendTotals[]> {
+  async spend(
+    input: { groupBy: string; from: string; to: string; agentId: string; projectId?: string },
+    caller: Caller,
+  ): Promise<SpendTotals[]> {
     const self = agentScope(caller.principal);
     if (!(GROUPS as readonly string[]).includes(input.groupBy)) {
       throw new ValidationError('group_by must be agent, provider, model or day', { group_by: 'must be agent, provider, model or day' });
@@ -61,11 +72,15 @@ export class Analytics {
     if ((self && input.agentId && input.agentId !== self) || (from && to && from > to)) return [];
     // What this replica charged before the call is in the rollups read below.
     await this.deps.book.settled();
-    const days = await this.deps.rollups.spend({
+    const inProject = input.projectId ? await this.#projectAgents(input.projectId, caller) : undefined;
+    const seen = self ? undefined : await this.#seenAgents(caller);
+    const all = await this.deps.rollups.spend({
       agentId: self ?? (input.agentId || undefined),
       fromDay: from && utcDay(from),
       toDay: to && utcDay(to),
     });
+    const kept = await Promise.all(all.map(async (d) => (!inProject || inProject.has(d.agent_id)) && (!seen || (await seen(d.agent_id)))));
+    const days = all.filter((_, i) => kept[i]);
     const keyOf = KEY_OF[input.groupBy as SpendGroup];
     const totals = new Map<string, SpendTotals>();
     for (const d of days) {
@@ -80,6 +95,27 @@ export class Analytics {
       }
     }
     return [...totals.values()].filter((t) => t.requests > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The ids of a project the caller sees (404 otherwise). */
+  async #projectAgents(projectId: string, caller: Caller): Promise<Set<string>> {
+    if (caller.principal.type !== 'service') await this.deps.projects.get(projectId, caller);
+    const agents = await this.deps.agents.listInProject(projectId, { afterSeq: 0, limit: MAX_PROJECT_AGENTS });
+    return new Set(agents.map((a) => a.id));
+  }
+
+  /** Whether the caller sees an agent's spend, looked up once per agent; undefined: every agent's. */
+  async #seenAgents(caller: Caller): Promise<((agentId: string) => Promise<boolean>) | undefined> {
+    const seen = await this.deps.projects.seenBy(caller);
+    if (!seen) return undefined;
+    const records = new Map<string, Promise<AgentRecord | null>>();
+    return async (agentId) => {
+      let record = records.get(agentId);
+      if (!record) records.set(agentId, (record = this.deps.agents.findById(agentId)));
+      const agent = await record;
+      // Deleted agents stay in the spend of those who saw them.
+      return agent !== null && seen(agent.project_id, agent.owner_id);
+    };
   }
 
   /**

@@ -12,6 +12,7 @@ import {
 } from '@tollgate/platform';
 import { agentScope, isAdmin } from './access.js';
 import type { BudgetBook } from './budget-book.js';
+import type { Projects } from './projects.js';
 import { newId } from './ids.js';
 import { formatUsd } from './money.js';
 import { REQUEST_STATUSES, type BudgetRequestRecord, type RequestStatus } from './records.js';
@@ -23,6 +24,8 @@ export interface BudgetRequestsDeps {
   requests: BudgetRequestRepository;
   agents: AgentRepository;
   book: BudgetBook;
+  /** Who sees a request: as for its agent (its project's members, its filer, managers and admins). */
+  projects: Projects;
   audit: AuditEmitter;
   maxRequestMicros: number;
   now?: () => Date;
@@ -65,6 +68,7 @@ export class BudgetRequests {
     const record: Omit<BudgetRequestRecord, 'seq'> = {
       id: newId('brq', now.getTime()),
       agent_id: agent.id,
+      project_id: agent.project_id,
       requester_id: p.id,
       requested_micros: requested,
       justification,
@@ -104,11 +108,13 @@ export class BudgetRequests {
     if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 0)) {
       throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
     }
+    const seen = await this.deps.projects.seenBy(caller);
     const items = await this.deps.requests.list({
       status,
       agentId: self ?? (input.agentId || undefined),
       beforeSeq,
       limit: page.limit + 1,
+      include: seen && ((r) => seen(r.project_id, r.requester_id)),
     });
     return pageOf(items, page, (r) => String(r.seq));
   }
@@ -116,7 +122,9 @@ export class BudgetRequests {
   async get(id: string, caller: Caller): Promise<BudgetRequestRecord> {
     const self = agentScope(caller.principal);
     const record = await this.#find(id);
-    if (self && record.agent_id !== self) throw new NotFoundError('Budget request not found');
+    const seen = await this.deps.projects.seenBy(caller);
+    if ((self && record.agent_id !== self) || (seen && !seen(record.project_id, record.requester_id)))
+      throw new NotFoundError('Budget request not found');
     return record;
   }
 

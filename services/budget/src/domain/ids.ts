@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isTimeOrderedId, timeOrderedId } from '@tollgate/platform';
 
-/** Agents, leases, budget requests, holds of proxied calls, managers' budget changes: ids that sort by creation time. */
-export type IdPrefix = 'agt' | 'lse' | 'brq' | 'hld' | 'chg';
+/** Agents, leases, budget requests, holds of proxied calls, managers' budget changes, projects: ids that sort by creation time. */
+export type IdPrefix = 'agt' | 'lse' | 'brq' | 'hld' | 'chg' | 'prj';
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   return timeOrderedId(prefix, now);

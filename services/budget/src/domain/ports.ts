@@ -14,3 +14,8 @@ export interface IpTokenIssuer {
     caller: Caller,
   ): Promise<{ ipToken: string; expiresAt: Date }>;
 }
+
+/** The identity service, as the budget service needs it: whether a user exists (to make them a project member). */
+export interface UserDirectory {
+  exists(userId: string, caller: Caller): Promise<boolean>;
+}

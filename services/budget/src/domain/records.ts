@@ -12,6 +12,8 @@ export interface AgentRecord {
   providers: string[];
   disabled: boolean;
   token_id: string;
+  /** The project it belongs to ('' for none, as for agents created before projects). */
+  project_id: string;
   /**
    * `provisioning` while CreateAgent is still minting the credential; `deleted` once DeleteAgent
    * has revoked it (terminal: its budget journal is kept). Both are hidden from every read.
@@ -61,6 +63,8 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export interface BudgetRequestRecord {
   id: string;
   agent_id: string;
+  /** The agent's project when it was filed ('' for none): who may see the request follows it. */
+  project_id: string;
   requester_id: string;
   requested_micros: number;
   justification: string;
@@ -73,4 +77,29 @@ export interface BudgetRequestRecord {
   created_at: Date;
   /** The creation order (unique; gaps allowed): what lists page by. */
   seq: number;
+}
+
+export const PROJECT_ROLES = ['owner', 'member', 'viewer'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description: string;
+  /** `deleted` is terminal and hidden from every read. */
+  status: 'active' | 'deleted';
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  /** The creation order (unique; gaps allowed): what lists page by. */
+  seq: number;
+}
+
+/** One user's membership of one project; its key (project, user) makes a user a member once. */
+export interface ProjectMemberRecord {
+  project_id: string;
+  user_id: string;
+  role: ProjectRole;
+  added_by: string;
+  added_at: Date;
 }

@@ -1,13 +1,24 @@
 import type { BudgetPeriod } from '@tollgate/platform';
 import type { AgentProfile, ChargeRequest, DayTotals, Hold, JournalOp, SpendRow } from './book.js';
-import type { AgentRecord, BudgetRequestRecord, LeaseRecord, LeaseStatus, LimitChange, RequestStatus } from './records.js';
+import type {
+  AgentRecord,
+  BudgetRequestRecord,
+  LeaseRecord,
+  LeaseStatus,
+  LimitChange,
+  ProjectMemberRecord,
+  ProjectRecord,
+  RequestStatus,
+} from './records.js';
 
 export interface AgentRepository {
   /** Stores a new agent with the next creation seq, and returns it with that seq. */
   insert(record: Omit<AgentRecord, 'seq'>): Promise<AgentRecord>;
   findById(id: string): Promise<AgentRecord | null>;
-  /** Active agents in creation order after `afterSeq`. */
-  list(opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]>;
+  /** Active agents in creation order after `afterSeq` that `include` keeps. */
+  list(opts: { afterSeq: number; limit: number; include?: (a: AgentRecord) => boolean }): Promise<AgentRecord[]>;
+  /** A project's active agents in creation order after `afterSeq` (one equality read: a project's agents). */
+  listInProject(projectId: string, opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]>;
   /** Gives agents stored before creation seqs existed one (once per database). */
   upgradeLegacy(): Promise<number>;
   /** Copies the journal's profile onto the record (a mirror for lists; the journal decides). */
@@ -22,6 +33,29 @@ export interface AgentRepository {
    */
   markDeleted(id: string, now: Date): Promise<boolean>;
   findProvisioningBefore(before: Date, limit: number): Promise<AgentRecord[]>;
+}
+
+export interface ProjectRepository {
+  /** Stores a new project with the next creation seq, and returns it with that seq. */
+  insert(record: Omit<ProjectRecord, 'seq'>): Promise<ProjectRecord>;
+  findById(id: string): Promise<ProjectRecord | null>;
+  /** Active projects in creation order after `afterSeq` that `include` keeps. */
+  list(opts: { afterSeq: number; limit: number; include?: (p: ProjectRecord) => boolean }): Promise<ProjectRecord[]>;
+  /** Name and description (a read model: of concurrent renames the last one stays). */
+  update(id: string, patch: Partial<Pick<ProjectRecord, 'name' | 'description'>>, now: Date): Promise<ProjectRecord | null>;
+  /** active → deleted; false when it was not active. */
+  markDeleted(id: string, now: Date): Promise<boolean>;
+}
+
+export interface ProjectMemberRepository {
+  /** Adds the membership or replaces its role (keyed by project and user: a user is a member once). */
+  set(member: ProjectMemberRecord): Promise<ProjectMemberRecord>;
+  /** false when the user was not a member. */
+  remove(projectId: string, userId: string): Promise<boolean>;
+  find(projectId: string, userId: string): Promise<ProjectMemberRecord | null>;
+  /** One equality read each: a project's members, a user's memberships. */
+  ofProject(projectId: string): Promise<ProjectMemberRecord[]>;
+  ofUser(userId: string): Promise<ProjectMemberRecord[]>;
 }
 
 /** One entry of an agent's budget journal: the ops it applied and the totals right after them. */
@@ -148,6 +182,8 @@ export interface RequestListFilter {
   /** The creation seq of the last item of the previous page (newest first). */
   beforeSeq?: number;
   limit: number;
+  /** Keeps only the requests it is true of (what the caller may see). */
+  include?: (r: BudgetRequestRecord) => boolean;
 }
 
 export interface BudgetRequestRepository {

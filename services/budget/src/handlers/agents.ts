@@ -12,7 +12,13 @@ export function agentHandlers(
   return {
     async CreateAgent(req, ctx) {
       const created = await agents.create(
-        { name: req.name, description: req.description, budgetMicros: req.budget_micros, providers: req.providers },
+        {
+          name: req.name,
+          description: req.description,
+          budgetMicros: req.budget_micros,
+          providers: req.providers,
+          projectId: req.project_id,
+        },
         ctx,
       );
       return { agent: toAgent(created), token: created.token };
@@ -21,7 +27,7 @@ export function agentHandlers(
       return toAgent(await agents.get(req.id, ctx));
     },
     async ListAgents(req, ctx) {
-      const page = await agents.list(req.page, ctx);
+      const page = await agents.list(req.page, ctx, req.project_id);
       return { items: page.items.map(toAgent), next_cursor: page.next_cursor };
     },
     async UpdateAgent(req, ctx) {

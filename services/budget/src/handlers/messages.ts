@@ -2,9 +2,12 @@ import type { Agent } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { BudgetRequest } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
 import type { BudgetState } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
 import type { LimitChange } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
+import type { Project } from '@tollgate/proto/gen/tollgate/budget/v1/Project';
+import type { ProjectMember } from '@tollgate/proto/gen/tollgate/budget/v1/ProjectMember';
 import type { AgentView } from '../domain/agents.js';
+import type { ProjectView } from '../domain/projects.js';
 import { remainingOf, resetsAt, type BudgetState as DomainBudget } from '../domain/book.js';
-import type { BudgetRequestRecord, LimitChange as LimitChangeRecord } from '../domain/records.js';
+import type { BudgetRequestRecord, LimitChange as LimitChangeRecord, ProjectMemberRecord } from '../domain/records.js';
 
 /** A budget on the wire: what is held for calls, leases and escrows is `reserved`. */
 export function toBudgetState(b: Pick<DomainBudget, 'limit' | 'spent' | 'held' | 'period' | 'period_started_at'> | null): BudgetState {
@@ -33,7 +36,24 @@ export function toAgent({ agent, budget }: AgentView): Agent {
     max_parallel_calls: budget?.profile.max_parallel_calls ?? 0,
     tokens_per_minute: budget?.profile.tokens_per_minute ?? 0,
     alert_thresholds: budget?.profile.alert_thresholds ?? [],
+    project_id: agent.project_id,
   };
+}
+
+export function toProject({ project, yourRole }: ProjectView): Project {
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    created_by: project.created_by,
+    created_at: project.created_at.toISOString(),
+    updated_at: project.updated_at.toISOString(),
+    your_role: yourRole ?? '',
+  };
+}
+
+export function toProjectMember(m: ProjectMemberRecord): ProjectMember {
+  return { project_id: m.project_id, user_id: m.user_id, role: m.role, added_by: m.added_by, added_at: m.added_at.toISOString() };
 }
 
 export function toLimitChange(c: LimitChangeRecord): LimitChange {

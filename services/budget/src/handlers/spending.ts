@@ -41,7 +41,10 @@ export function spendingHandlers(
       return { released_micros: released, budget: toBudgetState(budget) };
     },
     async GetSpend(req, ctx) {
-      const rows = await analytics.spend({ groupBy: req.group_by, from: req.from, to: req.to, agentId: req.agent_id }, ctx);
+      const rows = await analytics.spend(
+        { groupBy: req.group_by, from: req.from, to: req.to, agentId: req.agent_id, projectId: req.project_id },
+        ctx,
+      );
       return { items: rows };
     },
     async Reconcile(req) {

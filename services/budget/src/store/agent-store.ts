@@ -16,6 +16,7 @@ const agentSchema = new Schema<AgentDoc>(
     providers: { type: [String], default: [] },
     disabled: { type: Boolean, default: false },
     token_id: { type: String, default: '' },
+    project_id: { type: String, default: '' },
     status: { type: String, enum: AGENT_STATUSES, required: true },
     deleted_at: { type: Date },
     created_at: { type: Date, required: true },
@@ -29,10 +30,12 @@ const agentSchema = new Schema<AgentDoc>(
 agentSchema.index({ seq: 1 }, { unique: true, sparse: true });
 agentSchema.index({ page: 1 });
 agentSchema.index({ status: 1 });
+agentSchema.index({ project_id: 1 });
 
 function toRecord(doc: AgentDoc): AgentRecord {
   const { _id, page: _page, ...rest } = doc;
-  return { id: _id, ...rest };
+  // Agents stored before projects belong to none.
+  return { id: _id, ...rest, project_id: rest.project_id ?? '' };
 }
 
 export class AgentStore implements AgentRepository {
@@ -60,20 +63,25 @@ export class AgentStore implements AgentRepository {
     return doc ? toRecord(doc) : null;
   }
 
-  async list(opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]> {
-    // Page by page from the cursor, each page one equality read; ordered in memory.
-    const last = await this.#order.last();
-    const found: AgentRecord[] = [];
-    for (let page = this.#order.pageOf(opts.afterSeq + 1); page <= this.#order.pageOf(last) && found.length < opts.limit; page++) {
-      const docs = await this.model.find({ page }).lean<AgentDoc[]>();
-      found.push(
-        ...docs
-          .filter((d) => d.status === 'active' && d.seq > opts.afterSeq)
-          .sort((a, b) => a.seq - b.seq)
-          .map(toRecord),
-      );
-    }
-    return found.slice(0, opts.limit);
+  async list(opts: { afterSeq: number; limit: number; include?: (a: AgentRecord) => boolean }): Promise<AgentRecord[]> {
+    return this.#order.after(
+      opts.afterSeq,
+      opts.limit,
+      (page) => this.model.find({ page }).lean<AgentDoc[]>(),
+      (doc) => {
+        const record = doc.status === 'active' ? toRecord(doc) : undefined;
+        return record && (!opts.include || opts.include(record)) ? record : undefined;
+      },
+    );
+  }
+
+  async listInProject(projectId: string, opts: { afterSeq: number; limit: number }): Promise<AgentRecord[]> {
+    const docs = await this.model.find({ project_id: projectId }).lean<AgentDoc[]>();
+    return docs
+      .filter((d) => d.status === 'active' && d.seq > opts.afterSeq)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, opts.limit)
+      .map(toRecord);
   }
 
   async mirrorProfile(id: string, profile: AgentProfile, now: Date): Promise<void> {

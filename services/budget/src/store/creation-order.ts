@@ -36,6 +36,28 @@ export class CreationOrder {
     return Math.floor(seq / this.pageSize);
   }
 
+  /**
+   * Up to `limit` results of the records after `afterSeq`, in creation order, that `keep` turns
+   * into one (undefined: skipped): page by page from the cursor, each page one equality read
+   * (`readPage`), ordered in memory.
+   */
+  async after<D extends { seq: number }, R>(
+    afterSeq: number,
+    limit: number,
+    readPage: (page: number) => Promise<D[]>,
+    keep: (doc: D) => R | undefined,
+  ): Promise<R[]> {
+    const last = await this.last();
+    const found: R[] = [];
+    for (let page = this.pageOf(afterSeq + 1); page <= this.pageOf(last) && found.length < limit; page++) {
+      for (const doc of (await readPage(page)).filter((d) => d.seq > afterSeq).sort((a, b) => a.seq - b.seq)) {
+        const kept = keep(doc);
+        if (kept !== undefined) found.push(kept);
+      }
+    }
+    return found.slice(0, limit);
+  }
+
   /** The last seq taken. */
   last(from = this.#seen): Promise<number> {
     return findLast(from, async (n) => (await this.#records.findOne({ seq: n }, { projection: { _id: 1 } })) !== null);

@@ -10,6 +10,7 @@ const requestSchema = new Schema<RequestDoc>(
   {
     _id: { type: String, required: true },
     agent_id: { type: String, required: true },
+    project_id: { type: String, default: '' },
     requester_id: { type: String, required: true },
     requested_micros: { type: Number, required: true },
     justification: { type: String, default: '' },
@@ -32,7 +33,8 @@ requestSchema.index({ page: 1 });
 
 function toRecord(doc: RequestDoc): BudgetRequestRecord {
   const { _id, page: _page, ...rest } = doc;
-  return { id: _id, ...rest };
+  // Requests filed before projects are of agents in none.
+  return { id: _id, ...rest, project_id: rest.project_id ?? '' };
 }
 
 const newestFirst = (a: RequestDoc, b: RequestDoc) => b.seq - a.seq;
@@ -67,6 +69,7 @@ export class BudgetRequestStore implements BudgetRequestRepository {
 
   async list(filter: RequestListFilter): Promise<BudgetRequestRecord[]> {
     const before = filter.beforeSeq ?? Infinity;
+    const include = filter.include ?? (() => true);
     const q: Record<string, unknown> = {};
     if (filter.status) q.status = filter.status;
     if (filter.agentId) q.agent_id = filter.agentId;
@@ -76,17 +79,24 @@ export class BudgetRequestStore implements BudgetRequestRepository {
       return docs
         .filter((d) => d.seq < before)
         .sort(newestFirst)
-        .slice(0, filter.limit)
-        .map(toRecord);
+        .map(toRecord)
+        .filter(include)
+        .slice(0, filter.limit);
     }
     // Everything (or decided ones of every agent): page by page, newest first, until the page is full.
-    const found: RequestDoc[] = [];
+    const found: BudgetRequestRecord[] = [];
     const top = Math.min(await this.#order.last(), before - 1);
     for (let page = this.#order.pageOf(top); page >= 0 && found.length < filter.limit; page--) {
       const docs = await this.model.find({ ...q, page }).lean<RequestDoc[]>();
-      found.push(...docs.filter((d) => d.seq < before).sort(newestFirst));
+      found.push(
+        ...docs
+          .filter((d) => d.seq < before)
+          .sort(newestFirst)
+          .map(toRecord)
+          .filter(include),
+      );
     }
-    return found.slice(0, filter.limit).map(toRecord);
+    return found.slice(0, filter.limit);
   }
 
   /** The decision's insert is the commit point; the request document then mirrors it (for lists by status). */
