@@ -11,7 +11,7 @@ import { loginAsAdmin, type Session } from '../support/session.js';
 import { eventually } from '../support/eventually.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { testEnv } from '../support/env.js';
-import { budgetOf, chatRequest, createAgent } from '../support/factories.js';
+import { budgetOf, chatRequest, createAgent, PROXY_TEST_ENV } from '../support/factories.js';
 
 // The LLM provider proxy end to end: agent token → gateway → a hold on the agent's budget →
 // provider-key → the provider (a stand-in on loopback that knows what each call costs) →
@@ -34,17 +34,7 @@ let provider: FakeProvider;
 test.before(async () => {
   provider = await startFakeProvider((model) => PRICES[model] ?? { input: 0, output: 0 });
   stack = await startStack({
-    env: {
-      gateway: {
-        PROXY_TIMEOUT_MS: '2000',
-        RATE_LIMIT_TOKEN_PER_MIN: '100000',
-        RATE_LIMIT_PRINCIPAL_PER_MIN: '100000',
-        GRPC_DEADLINE_MS: '20000',
-        ESCROW_IDLE_MS: '300',
-        DEFAULT_MAX_OUTPUT_TOKENS: '1000',
-      },
-      budget: { MAX_PARALLEL_CALLS: '200', ESCROW_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
-    },
+    env: { ...PROXY_TEST_ENV, gateway: { ...PROXY_TEST_ENV.gateway, PROXY_TIMEOUT_MS: '2000' } },
   });
   admin = await loginAsAdmin(stack);
   for (const [name, api_key, base_url] of [

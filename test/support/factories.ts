@@ -8,6 +8,21 @@ import { startStack, type Stack, type StackOptions } from './stack.js';
 // needs through the REST API, as a client would, with unique names and sensible defaults:
 // a test passes only the fields it is about.
 
+/**
+ * What proxy tests run the gateway and the budget service with: rate limits out of the way, idle
+ * escrows handed back and unsynced ones expired within seconds, the sweeper at work every 200 ms.
+ */
+export const PROXY_TEST_ENV = {
+  gateway: {
+    RATE_LIMIT_TOKEN_PER_MIN: '100000',
+    RATE_LIMIT_PRINCIPAL_PER_MIN: '100000',
+    GRPC_DEADLINE_MS: '20000',
+    ESCROW_IDLE_MS: '300',
+    DEFAULT_MAX_OUTPUT_TOKENS: '1000',
+  },
+  budget: { MAX_PARALLEL_CALLS: '200', ESCROW_TTL_SECONDS: '3', SWEEP_INTERVAL_MS: '200' },
+};
+
 /** The whole mesh behind the gateway, with cheap password hashing for the many logins. */
 export function startMoneyStack(env: StackOptions['env'] = {}, opts: Pick<StackOptions, 'budgetClock'> = {}): Promise<Stack> {
   return startStack({ ...opts, env: { ...env, identity: { ARGON2_MEMORY_KIB: '1024', ...env.identity } } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUDGET_PERIODS, microsToUsd, RPC_CALLERS, type BudgetPeriod } from '@tollgate/platform';
+import { RPC_CALLERS } from '@tollgate/platform';
 import {
   descriptionField,
   idParams,
@@ -15,7 +15,16 @@ import {
 import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
-import { budgetSchema, toBudget } from './schemas.js';
+import {
+  alertThresholdsField,
+  budgetHistorySchema,
+  budgetSchema,
+  setBudgetBody,
+  setBudgetFields,
+  setBudgetRule,
+  toBudget,
+  toBudgetHistory,
+} from './schemas.js';
 
 const agentSchema = z
   .object({
@@ -44,27 +53,6 @@ const agentSchema = z
     }),
   })
   .openapi('Agent');
-
-const historySchema = z
-  .object({
-    items: z.array(
-      z.object({
-        old_limit_usd: z.number(),
-        new_limit_usd: z.number(),
-        approver_id: z.string(),
-        request_id: z.string(),
-        reason: z.string(),
-        at: z.string(),
-        kind: z.enum(['request', 'set', 'reset']).openapi({
-          description:
-            "request: an approved budget request (request_id is its id); set, reset: a manager's change (request_id is the change's id)",
-        }),
-        period: z.enum(BUDGET_PERIODS).openapi({ description: 'The period after the change' }),
-        closed_spent_usd: z.number().openapi({ description: "A reset's: what the period it closed had spent (0 otherwise)" }),
-      }),
-    ),
-  })
-  .openapi('BudgetHistory');
 
 function toAgent(a: Agent__Output) {
   return {
@@ -181,15 +169,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         .max(1_000_000_000)
         .optional()
         .openapi({ description: "Tokens a minute through the proxy (429 once used up); 0: the service's default" }),
-      alert_thresholds: z
-        .array(z.number().int().min(1).max(100))
-        .max(10)
-        .optional()
-        .openapi({
-          description:
-            'Replaces the alert thresholds: percentages of the limit (e.g. [50, 80, 100]) whose crossing is audited ' +
-            '`budget.threshold`, once a period each; [] for none',
-        }),
+      alert_thresholds: alertThresholdsField,
     }),
     response: agentSchema,
     errors: [404],
@@ -255,31 +235,11 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       'the spend so far counts toward the current period. Recorded in the budget history (kind `set`) and audited ' +
       '`budget.limit.changed`.',
     params: idParams,
-    body: z.object({
-      limit_usd: usdAmount({ maximum: 9_007_199_254, note: 'no less than spent + reserved when lowering' }).optional(),
-      period: z.enum(BUDGET_PERIODS).optional(),
-      reason: requiredText,
-    }),
-    bodyRule: {
-      holds: (b) => b.limit_usd !== undefined || b.period !== undefined,
-      field: 'limit_usd',
-      message: 'give limit_usd, period or both',
-      schema: { anyOf: [{ required: ['limit_usd'] }, { required: ['period'] }] },
-    },
+    body: setBudgetBody,
+    bodyRule: setBudgetRule,
     response: budgetSchema,
     errors: [404, 409],
-    handler: async ({ params, body, call }) =>
-      toBudget(
-        await budget.SetBudget(
-          {
-            agent_id: params.id,
-            limit_micros: body.limit_usd === undefined ? undefined : toMicros(body.limit_usd, 'limit_usd'),
-            period: body.period,
-            reason: body.reason,
-          },
-          call,
-        ),
-      ),
+    handler: async ({ params, body, call }) => toBudget(await budget.SetBudget({ agent_id: params.id, ...setBudgetFields(body) }, call)),
   });
 
   route({
@@ -305,23 +265,10 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     callers: RPC_CALLERS.budget.GetBudgetHistory,
     summary: "Changes to an agent's budget limit, with who approved them",
     params: idParams,
-    response: historySchema,
+    response: budgetHistorySchema,
     errors: [404],
     handler: async ({ params, call }) => {
-      const res = await budget.GetBudgetHistory({ id: params.id }, call);
-      return {
-        items: res.items.map((h) => ({
-          old_limit_usd: microsToUsd(h.old_limit_micros),
-          new_limit_usd: microsToUsd(h.new_limit_micros),
-          approver_id: h.approver_id,
-          request_id: h.request_id,
-          reason: h.reason,
-          at: h.at,
-          kind: h.kind as 'request' | 'set' | 'reset',
-          period: (h.period || 'none') as BudgetPeriod,
-          closed_spent_usd: microsToUsd(h.closed_spent_micros),
-        })),
-      };
+      return toBudgetHistory(await budget.GetBudgetHistory({ id: params.id }, call));
     },
   });
 }

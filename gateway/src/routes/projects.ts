@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { RPC_CALLERS } from '@tollgate/platform';
 import type { Project__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Project';
 import type { ProjectMember__Output } from '@tollgate/proto/gen/tollgate/budget/v1/ProjectMember';
-import { descriptionField, idParams, nameField, nullable, pageOut, pageQuery } from './fields.js';
+import { descriptionField, idParams, nameField, nullable, pageOut, pageQuery, requiredText, toMicros, usdAmount } from './fields.js';
+import {
+  alertThresholdsField,
+  budgetHistorySchema,
+  budgetSchema,
+  setBudgetBody,
+  setBudgetFields,
+  setBudgetRule,
+  toBudget,
+  toBudgetHistory,
+} from './schemas.js';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 
@@ -20,6 +30,14 @@ const projectSchema = z
       .enum(PROJECT_ROLES)
       .nullable()
       .openapi({ description: 'Your role in the project; null when you are not a member (you see it as a manager or admin)' }),
+    budget: budgetSchema.nullable().openapi({
+      description:
+        "Its budget; null while it has none (its agents are then held to their own budgets only). An agent's calls and leases " +
+        "hold from both its own budget and its project's: neither is ever exceeded",
+    }),
+    alert_thresholds: z.array(z.number().int()).openapi({
+      description: "Percentages of the project's limit whose crossing is audited `budget.threshold`, once a period each (ascending)",
+    }),
   })
   .openapi('Project');
 
@@ -44,6 +62,8 @@ function toProject(p: Project__Output) {
     created_at: p.created_at,
     updated_at: p.updated_at,
     your_role: (nullable(p.your_role) as (typeof PROJECT_ROLES)[number] | null) ?? null,
+    budget: p.budget ? toBudget(p.budget) : null,
+    alert_thresholds: p.alert_thresholds,
   };
 }
 
@@ -72,11 +92,24 @@ export function registerProjectRoutes(route: RouteDefiner, deps: GatewayDeps): v
     callers: RPC_CALLERS.budget.CreateProject,
     summary: 'Create a project (managers and admins); you become its owner',
     description: `${VISIBILITY} Audited \`project.created\`.`,
-    body: z.object({ name: nameField, description: descriptionField.optional() }),
+    body: z.object({
+      name: nameField,
+      description: descriptionField.optional(),
+      budget_usd: usdAmount({ maximum: 10_000, note: 'at most MAX_BUDGET_USD (default 10,000); absent: no budget of its own' }).optional(),
+    }),
     status: 201,
     response: projectSchema,
     handler: async ({ body, call }) =>
-      toProject(await budget.CreateProject({ name: body.name, description: body.description ?? '' }, call)),
+      toProject(
+        await budget.CreateProject(
+          {
+            name: body.name,
+            description: body.description ?? '',
+            budget_micros: body.budget_usd === undefined ? undefined : toMicros(body.budget_usd, 'budget_usd'),
+          },
+          call,
+        ),
+      ),
   });
 
   route({
@@ -111,14 +144,24 @@ export function registerProjectRoutes(route: RouteDefiner, deps: GatewayDeps): v
     method: 'patch',
     path: '/v1/projects/{id}',
     callers: RPC_CALLERS.budget.UpdateProject,
-    summary: 'Rename or describe a project (its owners, managers and admins)',
-    description: 'Other members get 403. Audited `project.updated`.',
+    summary: "Rename or describe a project, or set its budget's alert thresholds (its owners, managers and admins)",
+    description: 'Other members get 403; thresholds on a project without a budget, 409. Audited `project.updated`.',
     params: idParams,
-    body: z.object({ name: nameField.optional(), description: descriptionField.optional() }),
+    body: z.object({ name: nameField.optional(), description: descriptionField.optional(), alert_thresholds: alertThresholdsField }),
     response: projectSchema,
-    errors: [404],
+    errors: [404, 409],
     handler: async ({ params, body, call }) =>
-      toProject(await budget.UpdateProject({ id: params.id, name: body.name, description: body.description }, call)),
+      toProject(
+        await budget.UpdateProject(
+          {
+            id: params.id,
+            name: body.name,
+            description: body.description,
+            alert_thresholds: body.alert_thresholds && { percents: body.alert_thresholds },
+          },
+          call,
+        ),
+      ),
   });
 
   route({
@@ -182,5 +225,50 @@ export function registerProjectRoutes(route: RouteDefiner, deps: GatewayDeps): v
     handler: async ({ params, call }) => {
       await budget.RemoveProjectMember({ project_id: params.id, user_id: params.user_id }, call);
     },
+  });
+
+  route({
+    ...common,
+    method: 'put',
+    path: '/v1/projects/{id}/budget',
+    callers: RPC_CALLERS.budget.SetProjectBudget,
+    summary: "Set a project's limit and/or period (managers and admins); the first gives it a budget",
+    description:
+      "As an agent's: never below what is spent and reserved (409), `day` / `week` / `month` periods, UTC. From then on its agents' " +
+      'calls and leases hold from both budgets. Recorded in its budget history and audited `budget.limit.changed`.',
+    params: idParams,
+    body: setBudgetBody,
+    bodyRule: setBudgetRule,
+    response: projectSchema,
+    errors: [404, 409],
+    handler: async ({ params, body, call }) =>
+      toProject(await budget.SetProjectBudget({ project_id: params.id, ...setBudgetFields(body) }, call)),
+  });
+
+  route({
+    ...common,
+    method: 'post',
+    path: '/v1/projects/{id}/budget/reset',
+    callers: RPC_CALLERS.budget.ResetProjectBudget,
+    summary: "Start a new period of a project's budget now (managers and admins)",
+    description: "409 for a project without a budget. Its agents' own budgets are not reset. Audited `budget.reset`.",
+    params: idParams,
+    body: z.object({ reason: requiredText }),
+    response: projectSchema,
+    errors: [404, 409],
+    handler: async ({ params, body, call }) =>
+      toProject(await budget.ResetProjectBudget({ project_id: params.id, reason: body.reason }, call)),
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/projects/{id}/budget/history',
+    callers: RPC_CALLERS.budget.GetProjectBudgetHistory,
+    summary: "Changes to a project's budget limit, with who made them",
+    params: idParams,
+    response: budgetHistorySchema,
+    errors: [404],
+    handler: async ({ params, call }) => toBudgetHistory(await budget.GetProjectBudgetHistory({ id: params.id }, call)),
   });
 }

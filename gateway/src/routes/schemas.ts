@@ -1,7 +1,9 @@
 import './zod-openapi.js';
 import { z } from 'zod';
 import { BUDGET_PERIODS, microsToUsd, ROLES, type BudgetPeriod } from '@tollgate/platform';
+import type { BudgetHistory__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetHistory';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
+import { requiredText, toMicros, usdAmount } from './fields.js';
 import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
 
 /** Response shapes several API areas answer with: each area module stands on these, never on another area's module. */
@@ -46,6 +48,77 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
     resets_at: b?.resets_at || null,
   };
 }
+
+export const budgetHistorySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        old_limit_usd: z.number(),
+        new_limit_usd: z.number(),
+        approver_id: z.string(),
+        request_id: z.string(),
+        reason: z.string(),
+        at: z.string(),
+        kind: z.enum(['request', 'set', 'reset']).openapi({
+          description:
+            "request: an approved budget request (request_id is its id); set, reset: a manager's change (request_id is the change's id)",
+        }),
+        period: z.enum(BUDGET_PERIODS).openapi({ description: 'The period after the change' }),
+        closed_spent_usd: z.number().openapi({ description: "A reset's: what the period it closed had spent (0 otherwise)" }),
+      }),
+    ),
+  })
+  .openapi('BudgetHistory');
+
+export function toBudgetHistory(res: BudgetHistory__Output): z.infer<typeof budgetHistorySchema> {
+  return {
+    items: res.items.map((h) => ({
+      old_limit_usd: microsToUsd(h.old_limit_micros),
+      new_limit_usd: microsToUsd(h.new_limit_micros),
+      approver_id: h.approver_id,
+      request_id: h.request_id,
+      reason: h.reason,
+      at: h.at,
+      kind: h.kind as 'request' | 'set' | 'reset',
+      period: (h.period || 'none') as BudgetPeriod,
+      closed_spent_usd: microsToUsd(h.closed_spent_micros),
+    })),
+  };
+}
+
+/** A manager's change of a budget's limit and/or period (an agent's or a project's). */
+export const setBudgetBody = z.object({
+  limit_usd: usdAmount({ maximum: 9_007_199_254, note: 'no less than spent + reserved when lowering' }).optional(),
+  period: z.enum(BUDGET_PERIODS).optional(),
+  reason: requiredText,
+});
+
+/** The budget service's fields for a set budget body. */
+export function setBudgetFields(body: z.infer<typeof setBudgetBody>) {
+  return {
+    limit_micros: body.limit_usd === undefined ? undefined : toMicros(body.limit_usd, 'limit_usd'),
+    period: body.period,
+    reason: body.reason,
+  };
+}
+
+export const setBudgetRule = {
+  holds: (b: z.infer<typeof setBudgetBody>) => b.limit_usd !== undefined || b.period !== undefined,
+  field: 'limit_usd',
+  message: 'give limit_usd, period or both',
+  schema: { anyOf: [{ required: ['limit_usd'] }, { required: ['period'] }] },
+};
+
+/** Replaces a budget's alert thresholds. */
+export const alertThresholdsField = z
+  .array(z.number().int().min(1).max(100))
+  .max(10)
+  .optional()
+  .openapi({
+    description:
+      'Replaces the alert thresholds: percentages of the limit (e.g. [50, 80, 100]) whose crossing is audited ' +
+      '`budget.threshold`, once a period each; [] for none',
+  });
 
 export const userSchema = z
   .object({

@@ -99,6 +99,9 @@ export const RPC_CALLERS = {
     ListProjectMembers: { people: { ...PEOPLE, scope: 'agents:read' } },
     SetProjectMember: { people: { ...PEOPLE, scope: 'agents:write' } },
     RemoveProjectMember: { people: { ...PEOPLE, scope: 'agents:write' } },
+    SetProjectBudget: { people: { role: 'manager', scope: 'budgets:write' } },
+    ResetProjectBudget: { people: { role: 'manager', scope: 'budgets:write' } },
+    GetProjectBudgetHistory: { people: { ...PEOPLE, scope: 'budgets:read' } },
   },
   'provider-key': {
     CreateKey: { people: { role: 'admin', scope: 'keys:write' } },

@@ -23,6 +23,7 @@ import { BudgetLimits } from './domain/budget-limits.js';
 import { BudgetRequests } from './domain/budget-requests.js';
 import { Leases } from './domain/leases.js';
 import { PriceChanges } from './domain/price-changes.js';
+import { ProjectBudgets } from './domain/project-budgets.js';
 import { Projects } from './domain/projects.js';
 import { PriceTable, type PriceChange } from './domain/prices.js';
 import { Sweeper } from './domain/sweeper.js';
@@ -110,15 +111,21 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
             },
           }),
       });
-      const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
-      const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
+      const projectBudgets = new ProjectBudgets({ book, agents, now: options.now });
+      const limits = new BudgetLimits({ agents, projects: projectStore, projectBudgets, book, audit: rt.audit, now: options.now });
       const projects = new Projects({
         projects: projectStore,
         members,
         agents,
         users: userDirectory(rt.client(loadIdentity().Identity, config.IDENTITY_ADDR)),
+        book,
+        budgets: projectBudgets,
+        limits,
         audit: rt.audit,
+        maxBudgetMicros: config.MAX_BUDGET_USD,
       });
+      const credentials = credentialIssuer(rt.client(loadToken().Token, config.TOKEN_ADDR));
+      const ipTokens = ipTokenIssuer(rt.client(loadProviderKey().ProviderKey, config.PROVIDER_KEY_ADDR));
 
       const agentOps = new Agents({
         agents,
@@ -137,11 +144,13 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         book,
         leases,
         ipTokens,
+        projectBudgets,
+        index: callIndex,
         audit: rt.audit,
         defaultLeaseMicros: config.DEFAULT_LEASE_USD,
         leaseTtlSeconds: config.LEASE_TTL_SECONDS,
       });
-      const usage = new Usage({ book, claims, leases, prices, audit: rt.audit });
+      const usage = new Usage({ book, claims, leases, prices, projectBudgets, audit: rt.audit });
       const requestOps = new BudgetRequests({
         requests,
         agents,
@@ -151,11 +160,11 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         maxRequestMicros: config.MAX_BUDGET_REQUEST_USD,
         log: rt.log,
       });
-      const limits = new BudgetLimits({ agents, book, audit: rt.audit, now: options.now });
       const escrows = new Escrows({
         book,
         agents,
         index: callIndex,
+        projectBudgets,
         audit: rt.audit,
         ttlMs: config.ESCROW_TTL_SECONDS * 1000,
         defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,

@@ -1,5 +1,7 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import { newHoldId, type Principal } from '@tollgate/platform';
 import {
+  agentPrincipal,
   budgetService,
   chargedOf,
   createAgent,
@@ -26,8 +28,26 @@ test.before(async () => {
 });
 test.after.always(() => s?.close());
 
+const gateway: Principal = { type: 'service', id: 'gateway' };
+
 /** The two replicas, alternately. */
 const via = (i: number) => (i % 2 === 0 ? s.budget : other.call);
+
+/** `count` handshakes of 7,000 µ$ at once, alternately on the replicas, for the agent `agentOf(i)`: the leases granted (every refusal is budget_exhausted). */
+async function raceHandshakes(t: ExecutionContext, count: number, agentOf: (i: number) => { id: string; as: Principal }) {
+  const holds = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      via(i)
+        .Handshake({ agent_id: agentOf(i).id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(agentOf(i).as))
+        .then(
+          (h) => ({ ...h, as: agentOf(i).as }),
+          (err: unknown) => (err as { code: string }).code,
+        ),
+    ),
+  );
+  t.true(holds.every((h) => typeof h !== 'string' || h === 'budget_exhausted'));
+  return holds.filter((h): h is Exclude<typeof h, string> => typeof h !== 'string');
+}
 
 test('when 400 reports (100 of them sent to both replicas at once) hit one budget, then each request is charged its cost once, whatever replica it reached', async (t) => {
   const limit = usd(1);
@@ -86,18 +106,7 @@ test('when 400 reports (100 of them sent to both replicas at once) hit one budge
 test('when 200 holds race across replicas and are then released twice each, then they never hold more than the budget and all of it comes back once', async (t) => {
   const limit = usd(1);
   const { agent, as } = await createAgent(s, limit);
-  const holds = await Promise.all(
-    Array.from({ length: 200 }, (_, i) =>
-      via(i)
-        .Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 7_000, for_proxy: true }, patient(as))
-        .then(
-          (h) => h,
-          (err: unknown) => (err as { code: string }).code,
-        ),
-    ),
-  );
-  const granted = holds.filter((h): h is Exclude<typeof h, string> => typeof h !== 'string');
-  t.true(holds.every((h) => typeof h !== 'string' || h === 'budget_exhausted'));
+  const granted = await raceHandshakes(t, 200, () => ({ id: agent.id, as }));
   t.is(
     granted.reduce((sum, h) => sum + h.granted_micros, 0),
     limit,
@@ -245,5 +254,57 @@ test('when an agent is renamed, described and disabled on both replicas at once,
     (await s.budget.Handshake({ agent_id: agent.id, provider: 'openai', requested_micros: 1_000, for_proxy: true }, patient(as)))
       .granted_micros,
     1_000,
+  );
+});
+
+test('when the agents of one project hold from it on both replicas at once, then the project never holds more than its budget, each hold is in both journals, and a repeated escrow sync changes nothing', async (t) => {
+  const limit = usd(1);
+  const project = await s.budget.CreateProject({ name: 'race', description: '', budget_micros: limit }, patient(manager));
+  const agents: { id: string; as: Principal }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const res = await via(i).CreateAgent(
+      { name: `p-${i}`, description: '', budget_micros: usd(0.3), providers: [], project_id: project.id },
+      patient(manager),
+    );
+    agents.push({ id: res.agent!.id, as: agentPrincipal(res.agent!.id, manager.id) });
+  }
+  const projectMoney = async (client: typeof s.budget) =>
+    moneyOf((await client.GetProject({ id: project.id }, { principal: manager })).budget!);
+
+  // Leases: 200 handshakes of 7,000 µ$ across the replicas — 1.4 M µ$ asked of a 1 M µ$ project whose agents could hold 3 M µ$.
+  const granted = await raceHandshakes(t, 200, (i) => agents[i % 10]);
+  t.is(
+    granted.reduce((sum, h) => sum + h.granted_micros, 0),
+    limit,
+    'the whole project is held, nothing more',
+  );
+  for (const client of [s.budget, other.call]) t.like(await projectMoney(client), { reserved_micros: limit, remaining_micros: 0 });
+  await Promise.all(granted.map((h, i) => via(i).ReleaseLease({ lease_id: h.lease_id }, patient(h.as))));
+  t.like(await projectMoney(other.call), { reserved_micros: 0, remaining_micros: limit });
+
+  // Escrows: 100 opened across the replicas wanting 20,000 µ$ each (2 M µ$), then each sync repeated on the other replica.
+  const syncs = Array.from({ length: 100 }, (_, i) => ({
+    agent_id: agents[i % 10].id,
+    escrow_id: newHoldId(),
+    seq: 1,
+    want_micros: 20_000,
+    charges: [],
+  }));
+  const opened = await Promise.all(syncs.map((sync, i) => via(i).SyncEscrows({ escrows: [sync] }, patient(gateway))));
+  const escrowed = opened.reduce((sum, r) => sum + r.escrows[0].escrow_micros, 0);
+  t.is(escrowed, limit, 'escrows grow only as far as the project allows');
+  const repeated = await Promise.all(syncs.map((sync, i) => via(i + 1).SyncEscrows({ escrows: [sync] }, patient(gateway))));
+  t.deepEqual(
+    repeated.map((r) => r.escrows[0].escrow_micros),
+    opened.map((r) => r.escrows[0].escrow_micros),
+  );
+  for (const client of [s.budget, other.call]) t.like(await projectMoney(client), { reserved_micros: limit, remaining_micros: 0 });
+  const agentsReserved = await Promise.all(
+    agents.map(async (a) => (await other.call.GetBudget({ id: a.id }, { principal: budgetService })).reserved_micros),
+  );
+  t.is(
+    agentsReserved.reduce((a, b) => a + b, 0),
+    limit,
+    "the agents' escrows are the project's, micro-dollar for micro-dollar",
   );
 });

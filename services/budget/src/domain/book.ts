@@ -119,6 +119,8 @@ export type JournalOp =
   | { type: 'release'; id: string; released: number; reason: ReleaseReason }
   /** Opens or resizes an escrow (and renews its expiry), as of its sync `synced`. */
   | { type: 'escrow'; id: string; unspent: number; synced: number; expires_at: Date }
+  /** A hold made smaller: what it no longer holds returns to the budget. */
+  | { type: 'shrink'; id: string; unspent: number }
   | ChargeOp
   | { type: 'limit'; change: LimitChange }
   /** A period boundary passed: the spend starts again (what the closed period spent stays in the journal). */
@@ -135,6 +137,8 @@ export type Intent =
   | { type: 'hold'; id: string; requested: number; provider: string; expires_at: Date }
   | EscrowSyncIntent
   | { type: 'release'; id: string; reason: ReleaseReason }
+  /** Makes a hold hold at most `to` (a project's part of a lease its agent got less of). */
+  | { type: 'shrink'; id: string; to: number }
   | (ChargeRequest & { type: 'charge'; op_id: string; request_id: string })
   | ChargeWholeIntent
   | { type: 'limit'; request_id: string; increase: number; approver_id: string; reason: string; at: Date }
@@ -179,6 +183,12 @@ export interface EscrowSyncIntent {
   want: number;
   expires_at: Date;
   renew_before: Date;
+  /**
+   * A project's part of an agent's escrow (same id): opened by whichever sync finds it not open,
+   * since the agent's escrow may have opened before its project had a budget. Its seqs are the
+   * agent escrow's doubled (then + 1 for the shrink to what the agent got).
+   */
+  mirror?: boolean;
 }
 
 /** Charges whole what an expired call hold or escrow still holds (nobody settled it), and closes it. */
@@ -221,6 +231,8 @@ export type Outcome =
   | { type: 'charge_whole'; op?: ChargeOp }
   /** `closed`: this release closed the hold (false: it was closed before). */
   | { type: 'release'; released: number; closed: boolean }
+  /** What a shrink returned to the budget. */
+  | { type: 'shrink'; released: number }
   /** `duplicate`: the report was already in the journal (`charged` is what it charged then). */
   | { type: 'charge'; charged: number; duplicate: boolean; overrun: number; op?: ChargeOp }
   /** null change: the request was applied before. */
@@ -293,6 +305,14 @@ export function applyOp(s: BudgetState, op: JournalOp): void {
       };
       s.held += op.granted;
       return;
+    case 'shrink': {
+      const hold = s.holds[op.id];
+      if (!hold) return;
+      s.held -= hold.unspent - op.unspent;
+      hold.granted -= hold.unspent - op.unspent;
+      hold.unspent = op.unspent;
+      return;
+    }
     case 'release': {
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- holds is a plain record (stored as a document); a release removes its entry
       delete s.holds[op.id];
@@ -428,6 +448,12 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
       outcome = { type: 'release', released: hold.unspent, closed: true };
       break;
     }
+    case 'shrink': {
+      const hold = s.holds[intent.id];
+      if (hold && intent.to < hold.unspent) ops.push({ type: 'shrink', id: intent.id, unspent: Math.max(0, intent.to) });
+      outcome = { type: 'shrink', released: hold ? Math.max(0, hold.unspent - Math.max(0, intent.to)) : 0 };
+      break;
+    }
     case 'charge': {
       const split = charged(s, intent.cost_micros, (intent.hold_id && s.holds[intent.hold_id]?.unspent) || 0);
       const charge: ChargeOp = {
@@ -517,7 +543,7 @@ export function decide(s: BudgetState, intent: Intent): { ops: JournalOp[]; outc
 function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: JournalOp[]): Outcome {
   const held = s.holds[intent.id];
   // A hold of another kind under that id is no escrow of this gateway's.
-  const escrow = held?.kind === 'escrow' ? held : undefined;
+  let escrow = held?.kind === 'escrow' ? held : undefined;
   const status: EscrowStatus = s.profile.disabled ? 'disabled' : 'open';
   /** Nothing changes: the escrow as it stands. */
   const answer = (st: EscrowStatus): Outcome => ({
@@ -529,6 +555,11 @@ function decideEscrowSync(s: BudgetState, intent: EscrowSyncIntent, ops: Journal
     profile: s.profile,
   });
   if (held && !escrow) return answer('closed');
+  if (!escrow && intent.mirror && !s.profile.disabled) {
+    if (intent.want === 0 && intent.charges.length === 0) return answer('closed');
+    // A project's part not open yet: as if open and empty — the ops below charge and open it.
+    escrow = { kind: 'escrow', granted: 0, unspent: 0, provider: '', expires_at: intent.expires_at, synced: 0 };
+  }
   if (!escrow) {
     // Not open: a first sync opens it (not for a disabled agent); a later one finds it closed, its calls paid.
     if (intent.seq !== 1 || s.profile.disabled) return answer(intent.seq === 1 ? 'disabled' : 'closed');

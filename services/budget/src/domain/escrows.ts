@@ -1,7 +1,8 @@
 import { NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
-import type { BudgetState, EscrowCharge, EscrowStatus } from './book.js';
+import type { BudgetState, EscrowCharge, EscrowStatus, EscrowSyncIntent } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { micros } from './money.js';
+import type { ProjectBudgets } from './project-budgets.js';
 import type { AgentRepository, CallHoldIndex } from './repositories.js';
 import { knownId, validModel, validProvider, validRequestId, validTokens } from './rules.js';
 import { audited, overrunEvent } from './usage.js';
@@ -10,6 +11,8 @@ export interface EscrowsDeps {
   book: BudgetBook;
   agents: AgentRepository;
   index: CallHoldIndex;
+  /** An agent in a project with a budget escrows from both (see #syncOne). */
+  projectBudgets: ProjectBudgets;
   audit: AuditEmitter;
   /** An escrow its gateway stopped syncing is charged whole this long after its last renewal. */
   ttlMs: number;
@@ -43,7 +46,7 @@ const MINUTE_MS = 60_000;
 export const MAX_SYNCS = 1_000;
 /** The most charges one sync carries. */
 const MAX_CHARGES = 1_000;
-/** Agents whose allowed providers are kept in memory (they never change after creation). */
+/** Agents whose allowed providers and project are kept in memory (they never change after creation). */
 const REMEMBERED_AGENTS = 100_000;
 
 /**
@@ -55,7 +58,7 @@ const REMEMBERED_AGENTS = 100_000;
  */
 export class Escrows {
   readonly #now: () => Date;
-  readonly #providers = new Map<string, string[]>();
+  readonly #known = new Map<string, { providers: string[]; projectId: string }>();
 
   constructor(private readonly deps: EscrowsDeps) {
     this.#now = deps.now ?? (() => new Date());
@@ -68,11 +71,23 @@ export class Escrows {
     return Promise.all(valid.map((s) => this.#syncOne(s, caller)));
   }
 
-  /** Charges whole every escrow (and call hold of older journals) of the agent that expired unsynced (the sweeper). */
+  /**
+   * Charges whole every escrow (and call hold of older journals) of the agent — or project — that
+   * expired unsynced (the sweeper); a project's part of a lease that expired is released.
+   */
   async chargeExpired(agentId: string): Promise<number> {
     const state = await this.deps.book.current(agentId);
     if (!state) return 0;
-    const expired = expiredHolds(state, this.#now().getTime());
+    const now = this.#now().getTime();
+    const leases = Object.entries(state.holds)
+      .filter(([, h]) => (h.kind ?? 'lease') === 'lease' && knownId('prj', agentId) && h.expires_at.getTime() <= now)
+      .map(([id]) => id);
+    if (leases.length > 0)
+      await this.deps.book.submit(
+        agentId,
+        leases.map((id) => ({ intent: { type: 'release', id, reason: 'expired' } })),
+      );
+    const expired = expiredHolds(state, now);
     for (const id of expired) {
       const reason = 'its gateway stopped syncing: charged whole at its expiry';
       const [decided] = await this.deps.book.submit(agentId, [{ intent: { type: 'charge_whole', id, reason } }]);
@@ -88,9 +103,16 @@ export class Escrows {
         });
       }
     }
-    return expired.length;
+    return expired.length + leases.length;
   }
 
+  /**
+   * One escrow's sync. An agent in a project with a budget escrows from both, each level atomic
+   * in its own journal: its project's part (the escrow's mirror, same id) is charged and resized
+   * first, then the agent's within what the project gave, then the project's part shrinks to
+   * what the agent got. A crash between leaves the project holding more than the agent, never
+   * less, and the gateway's retry of the same sync finishes it (each step is a repeat then).
+   */
   async #syncOne(sync: EscrowSync, caller: Caller): Promise<EscrowState> {
     const agent = await this.#agentOf(sync.agentId);
     // A deleted agent's open escrows still take their calls' charges and shrink as their gateways hand them back; none opens.
@@ -98,22 +120,26 @@ export class Escrows {
     const { providers } = agent;
     const now = this.#now();
     const expiresAt = new Date(now.getTime() + this.deps.ttlMs);
+    const intent: EscrowSyncIntent = {
+      type: 'sync_escrow',
+      id: sync.escrowId,
+      seq: sync.seq,
+      charges: sync.charges,
+      want: sync.want,
+      expires_at: expiresAt,
+      renew_before: new Date(now.getTime() + this.deps.ttlMs / 2),
+    };
+    const project = (await this.#mirrored(agent.projectId, sync)) ? agent.projectId : '';
     // Indexed before the escrow can expire then, so that an expiry is never missed.
-    await this.deps.index.add(sync.agentId, minuteOf(expiresAt));
+    await Promise.all([
+      this.deps.index.add(sync.agentId, minuteOf(expiresAt)),
+      project && this.deps.index.add(project, minuteOf(expiresAt)),
+    ]);
+    const part = project ? await this.#projectPart(project, { ...intent, seq: 2 * sync.seq, mirror: true }) : null;
     let decided;
     try {
       [decided] = await this.deps.book.submit(sync.agentId, [
-        {
-          intent: {
-            type: 'sync_escrow',
-            id: sync.escrowId,
-            seq: sync.seq,
-            charges: sync.charges,
-            want: sync.want,
-            expires_at: expiresAt,
-            renew_before: new Date(now.getTime() + this.deps.ttlMs / 2),
-          },
-        },
+        { intent: part ? { ...intent, want: Math.min(sync.want, part.escrow) } : intent },
       ]);
     } catch (err) {
       if (err instanceof NotFoundError) return this.#notFound(sync.agentId);
@@ -121,6 +147,8 @@ export class Escrows {
     }
     const outcome = decided.outcome;
     if (outcome.type !== 'sync_escrow') throw new Error(`an escrow sync was decided as ${outcome.type}`);
+    if (part && outcome.escrow < part.escrow)
+      await this.#projectPart(project, { ...intent, seq: 2 * sync.seq + 1, charges: [], want: outcome.escrow, mirror: true });
     // A disabled agent opens no escrow; a deleted one (disabled for good) is unknown here, as everywhere.
     if (outcome.status === 'disabled' && sync.seq === 1 && !agent.deleted && (await this.#deleted(sync.agentId)))
       return this.#notFound(sync.agentId);
@@ -140,12 +168,29 @@ export class Escrows {
       agentId: sync.agentId,
       status: outcome.status,
       escrow: outcome.escrow,
-      remaining: decided.after.remaining,
+      // What the agent may still get: the lesser of its own and its project's.
+      remaining: Math.min(decided.after.remaining, part?.remaining ?? Infinity),
       expiresAt: outcome.expires_at,
       providers,
       maxParallelCalls: outcome.profile.max_parallel_calls || this.deps.defaultMaxParallelCalls,
       tokensPerMinute: outcome.profile.tokens_per_minute || this.deps.defaultTokensPerMinute,
     };
+  }
+
+  /**
+   * Whether the escrow has a part in its agent's project: the project has a budget, and the
+   * escrow is being opened or is open (charges that reach a closed escrow are charged nowhere).
+   */
+  async #mirrored(projectId: string, sync: EscrowSync): Promise<boolean> {
+    if (!(await this.deps.projectBudgets.has(projectId))) return false;
+    return sync.seq === 1 || (await this.deps.book.current(sync.agentId))?.holds[sync.escrowId]?.kind === 'escrow';
+  }
+
+  /** A step of a project's part of an escrow: its size and the project's remaining after it. */
+  async #projectPart(projectId: string, intent: EscrowSyncIntent): Promise<{ escrow: number; remaining: number }> {
+    const [decided] = await this.deps.book.submit(projectId, [{ intent }]);
+    if (decided.outcome.type !== 'sync_escrow') throw new Error(`an escrow sync was decided as ${decided.outcome.type}`);
+    return { escrow: decided.outcome.escrow, remaining: decided.after.remaining };
   }
 
   #notFound(agentId: string): EscrowState {
@@ -161,26 +206,28 @@ export class Escrows {
     };
   }
 
-  /** The agent was deleted since its providers were remembered (then they are forgotten). */
+  /** The agent was deleted since it was remembered (then it is forgotten). */
   async #deleted(agentId: string): Promise<boolean> {
     if ((await this.deps.agents.findById(agentId))?.status !== 'deleted') return false;
-    this.#providers.delete(agentId);
+    this.#known.delete(agentId);
     return true;
   }
 
   /**
-   * The providers an agent may use (empty: any), read once per active agent: they are fixed when it
-   * is created. Null: no such agent. A deleted agent is never remembered (its escrows only wind down).
+   * The providers an agent may use (empty: any) and its project, read once per active agent:
+   * they are fixed when it is created. Null: no such agent. A deleted agent is never remembered
+   * (its escrows only wind down).
    */
-  async #agentOf(agentId: string): Promise<{ providers: string[]; deleted: boolean } | null> {
-    const known = this.#providers.get(agentId);
-    if (known) return { providers: known, deleted: false };
+  async #agentOf(agentId: string): Promise<{ providers: string[]; projectId: string; deleted: boolean } | null> {
+    const known = this.#known.get(agentId);
+    if (known) return { ...known, deleted: false };
     const agent = await this.deps.agents.findById(agentId);
-    if (agent?.status === 'deleted') return { providers: agent.providers, deleted: true };
-    if (agent?.status !== 'active') return null;
-    if (this.#providers.size >= REMEMBERED_AGENTS) this.#providers.clear();
-    this.#providers.set(agentId, agent.providers);
-    return { providers: agent.providers, deleted: false };
+    if (!agent || (agent.status !== 'active' && agent.status !== 'deleted')) return null;
+    const found = { providers: agent.providers, projectId: agent.project_id };
+    if (agent.status === 'deleted') return { ...found, deleted: true };
+    if (this.#known.size >= REMEMBERED_AGENTS) this.#known.clear();
+    this.#known.set(agentId, found);
+    return { ...found, deleted: false };
   }
 }
 

@@ -2,11 +2,13 @@ import { BudgetExhaustedError, ForbiddenError, NotFoundError, type AuditEmitter,
 import { actingAgent } from './access.js';
 import type { ReleaseReason } from './book.js';
 import type { BudgetBook, Totals } from './budget-book.js';
+import { minuteOf } from './escrows.js';
+import type { ProjectBudgets } from './project-budgets.js';
 import { newId } from './ids.js';
 import { micros } from './money.js';
 import type { IpTokenIssuer } from './ports.js';
 import type { LeaseRecord } from './records.js';
-import type { AgentRepository, LeaseRepository } from './repositories.js';
+import type { AgentRepository, CallHoldIndex, LeaseRepository } from './repositories.js';
 import { knownId, validProvider } from './rules.js';
 
 export interface LeasesDeps {
@@ -14,6 +16,10 @@ export interface LeasesDeps {
   book: BudgetBook;
   leases: LeaseRepository;
   ipTokens: IpTokenIssuer;
+  /** An agent in a project with a budget holds from both (the project's part first). */
+  projectBudgets: ProjectBudgets;
+  /** Where a project's part of a lease is found when it expires (the sweeper releases it). */
+  index: CallHoldIndex;
   audit: AuditEmitter;
   defaultLeaseMicros: number;
   leaseTtlSeconds: number;
@@ -33,6 +39,9 @@ export interface Handshake {
  * journal decides: of a release and an expiry racing, one closes the hold and the other
  * finds it closed. The lease record — written before the hold, so the sweeper can always
  * find and release it, even after a crash — is bookkeeping kept by whoever closed the hold.
+ * An agent in a project with a budget holds in the project's journal first (a hold of the same
+ * id), then in its own within what the project gave; the project's part then shrinks to what
+ * the agent got, and is released with the lease (or by the sweeper, when it expires).
  */
 export class Leases {
   readonly #now: () => Date;
@@ -68,11 +77,43 @@ export class Leases {
       released_micros: 0,
     };
     await this.deps.leases.insert(lease);
+    const project = await this.deps.projectBudgets.of(agentId);
+    let fromProject = requested;
+    if (project) {
+      await this.deps.index.add(project, minuteOf(expiresAt));
+      const [part] = await this.deps.book.submit(project, [
+        { intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } },
+      ]);
+      fromProject = part.outcome.type === 'hold' ? part.outcome.granted : 0;
+      if (fromProject === 0) {
+        await this.deps.leases.close(lease.id, 'void', 0, this.#now());
+        await this.deps.audit.emit(
+          {
+            action: 'budget.exhausted',
+            outcome: 'denied',
+            resource: { type: 'budget', id: project },
+            details: { agent_id: agentId, provider, requested_micros: requested },
+          },
+          caller,
+        );
+        throw new BudgetExhaustedError("Budget exhausted: nothing is left to reserve in the agent's project", {
+          remaining_micros: 0,
+          project_id: project,
+        });
+      }
+    }
     const [decided] = await this.deps.book.submit(agentId, [
-      { intent: { type: 'hold', id: lease.id, requested, provider, expires_at: expiresAt } },
+      { intent: { type: 'hold', id: lease.id, requested: fromProject, provider, expires_at: expiresAt } },
     ]);
     const outcome = decided.outcome.type === 'hold' ? decided.outcome : { granted: 0, disabled: false };
     const granted = outcome.granted;
+    if (project && granted < fromProject) {
+      const intent =
+        granted === 0
+          ? ({ type: 'release', id: lease.id, reason: 'void' } as const)
+          : ({ type: 'shrink', id: lease.id, to: granted } as const);
+      await this.deps.book.submit(project, [{ intent }]);
+    }
     if (granted === 0) {
       await this.deps.leases.close(lease.id, 'void', 0, this.#now());
       // Decided in the journal, after any disable that was acknowledged before.
@@ -115,6 +156,9 @@ export class Leases {
   async close(lease: LeaseRecord, status: Exclude<ReleaseReason, 'settled'>): Promise<{ released: number; budget: Totals }> {
     const [decided] = await this.deps.book.submit(lease.agent_id, [{ intent: { type: 'release', id: lease.id, reason: status } }]);
     const outcome = decided.outcome.type === 'release' ? decided.outcome : { released: 0, closed: false };
+    // Then the project's part (the sweeper releases it at its expiry if this never happens).
+    const project = await this.deps.projectBudgets.of(lease.agent_id);
+    if (project) await this.deps.book.submit(project, [{ intent: { type: 'release', id: lease.id, reason: status } }]);
     // The record follows the journal; if whoever closed the hold died before saying so, this says it.
     await this.deps.leases.close(lease.id, status, outcome.released, this.#now());
     return { released: outcome.released, budget: decided.after };

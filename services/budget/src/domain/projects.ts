@@ -13,25 +13,36 @@ import {
   type Person,
 } from '@tollgate/platform';
 import { seesAllProjects } from './access.js';
+import type { BudgetState } from './book.js';
+import type { BudgetBook } from './budget-book.js';
+import type { BudgetLimits } from './budget-limits.js';
+import { formatUsd, micros } from './money.js';
+import type { ProjectBudgets } from './project-budgets.js';
 import { newId } from './ids.js';
 import type { UserDirectory } from './ports.js';
-import { PROJECT_ROLES, type ProjectMemberRecord, type ProjectRecord, type ProjectRole } from './records.js';
+import { PROJECT_ROLES, type LimitChange, type ProjectMemberRecord, type ProjectRecord, type ProjectRole } from './records.js';
 import type { AgentRepository, ProjectMemberRepository, ProjectRepository } from './repositories.js';
-import { knownId, validDescription } from './rules.js';
+import { knownId, validDescription, validThresholds } from './rules.js';
 
 export interface ProjectsDeps {
   projects: ProjectRepository;
   members: ProjectMemberRepository;
   agents: AgentRepository;
   users: UserDirectory;
+  book: BudgetBook;
+  budgets: ProjectBudgets;
+  limits: BudgetLimits;
   audit: AuditEmitter;
+  /** The largest budget a project may be created with (as an agent's). */
+  maxBudgetMicros: number;
   now?: () => Date;
 }
 
-/** A project as its caller sees it: with their role in it (null: not a member — a manager or admin). */
+/** A project as its caller sees it: with their role in it (null: not a member — a manager or admin) and its budget (null: none). */
 export interface ProjectView {
   project: ProjectRecord;
   yourRole: ProjectRole | null;
+  budget: BudgetState | null;
 }
 
 const RESOURCE = 'project';
@@ -64,10 +75,15 @@ export class Projects {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async create(input: { name: string; description: string }, caller: Caller): Promise<ProjectView> {
+  async create(input: { name: string; description: string; budgetMicros?: number }, caller: Caller): Promise<ProjectView> {
     const p = personOf(caller.principal);
     const name = validName(input.name);
     const description = validDescription(input.description);
+    const limit = input.budgetMicros === undefined ? undefined : micros(input.budgetMicros, 'budget_usd');
+    if (limit !== undefined && limit > this.deps.maxBudgetMicros)
+      throw new ValidationError(`Budget exceeds maximum allowed (${formatUsd(this.deps.maxBudgetMicros)})`, {
+        budget_usd: `must be at most ${formatUsd(this.deps.maxBudgetMicros)}`,
+      });
     const now = this.#now();
     const project = await this.deps.projects.insert({
       id: newId('prj', now.getTime()),
@@ -80,11 +96,16 @@ export class Projects {
     });
     // Its creator owns it: they manage it even if their global role changes later.
     await this.deps.members.set({ project_id: project.id, user_id: p.id, role: 'owner', added_by: p.id, added_at: now });
+    if (limit !== undefined) await this.deps.budgets.open(project.id, limit, { name, description, disabled: false });
     await this.deps.audit.emit(
-      { action: 'project.created', resource: { type: RESOURCE, id: project.id }, details: { name, description } },
+      {
+        action: 'project.created',
+        resource: { type: RESOURCE, id: project.id },
+        details: { name, description, budget_micros: limit ?? null },
+      },
       caller,
     );
-    return { project, yourRole: 'owner' };
+    return this.#viewOf(project, 'owner');
   }
 
   async get(id: string, caller: Caller): Promise<ProjectView> {
@@ -104,19 +125,58 @@ export class Projects {
       include: seesAllProjects(p) ? undefined : (project) => roles.has(project.id),
     });
     const { items, next_cursor } = pageOf(projects, page, (project) => String(project.seq));
-    return { items: items.map((project) => ({ project, yourRole: roles.get(project.id) ?? null })), next_cursor };
+    return { items: await Promise.all(items.map((project) => this.#viewOf(project, roles.get(project.id) ?? null))), next_cursor };
   }
 
-  async update(input: { id: string; name?: string; description?: string }, caller: Caller): Promise<ProjectView> {
+  async update(
+    input: { id: string; name?: string; description?: string; alertThresholds?: number[] },
+    caller: Caller,
+  ): Promise<ProjectView> {
     const patch: Partial<Pick<ProjectRecord, 'name' | 'description'>> = {};
     if (input.name !== undefined) patch.name = validName(input.name);
     if (input.description !== undefined) patch.description = validDescription(input.description);
+    const thresholds = input.alertThresholds === undefined ? undefined : validThresholds(input.alertThresholds);
     const view = await this.#manageable(input.id, caller);
-    if (Object.keys(patch).length === 0) return view;
-    const project = await this.deps.projects.update(view.project.id, patch, this.#now());
+    if (Object.keys(patch).length === 0 && thresholds === undefined) return view;
+    if (thresholds !== undefined) {
+      if (!view.budget) throw new ConflictError('The project has no budget: set one before its alert thresholds');
+      await this.deps.book.submit(view.project.id, [{ intent: { type: 'profile', patch: { alert_thresholds: thresholds } } }]);
+    }
+    const project = Object.keys(patch).length > 0 ? await this.deps.projects.update(view.project.id, patch, this.#now()) : view.project;
     if (!project) throw new NotFoundError('Project not found');
-    await this.deps.audit.emit({ action: 'project.updated', resource: { type: RESOURCE, id: project.id }, details: { ...patch } }, caller);
-    return { project, yourRole: view.yourRole };
+    await this.deps.audit.emit(
+      {
+        action: 'project.updated',
+        resource: { type: RESOURCE, id: project.id },
+        details: { ...patch, ...(thresholds === undefined ? {} : { alert_thresholds: thresholds }) },
+      },
+      caller,
+    );
+    return this.#viewOf(project, view.yourRole);
+  }
+
+  /** Managers and admins (the RPC's callers) set a project's limit and/or period: as an agent's, in its journal. */
+  async setBudget(
+    input: { projectId: string; limitMicros?: number; period?: string; reason: string },
+    caller: Caller,
+  ): Promise<ProjectView> {
+    const { project, yourRole } = await this.#visible(input.projectId, caller);
+    await this.deps.limits.set(
+      { budgetId: project.id, limitMicros: input.limitMicros, period: input.period, reason: input.reason },
+      caller,
+    );
+    return this.#viewOf(project, yourRole);
+  }
+
+  async resetBudget(input: { projectId: string; reason: string }, caller: Caller): Promise<ProjectView> {
+    const { project, yourRole } = await this.#visible(input.projectId, caller);
+    await this.deps.limits.reset({ budgetId: project.id, reason: input.reason }, caller);
+    return this.#viewOf(project, yourRole);
+  }
+
+  /** Every change of the project's limit (none while it has no budget). */
+  async budgetHistory(projectId: string, caller: Caller): Promise<LimitChange[]> {
+    return (await this.#visible(projectId, caller)).budget?.history ?? [];
   }
 
   /** Refused while agents belong to it (delete them first): an agent is never left in a project nobody can see. */
@@ -209,7 +269,12 @@ export class Projects {
     const project = knownId('prj', id) ? await this.deps.projects.findById(id) : null;
     const yourRole = project ? await this.roleIn(project.id, p.id) : null;
     if (project?.status !== 'active' || (!yourRole && !seesAllProjects(p))) throw new NotFoundError('Project not found');
-    return { project, yourRole };
+    return this.#viewOf(project, yourRole);
+  }
+
+  async #viewOf(project: ProjectRecord, yourRole: ProjectRole | null): Promise<ProjectView> {
+    const budget = (await this.deps.budgets.has(project.id)) ? await this.deps.book.current(project.id) : null;
+    return { project, yourRole, budget };
   }
 
   /** A project the caller may change: its owners, managers and admins (other members get 403). */

@@ -84,7 +84,7 @@ export interface JournalEntry {
 
 /** The budget journal: entries keyed by (agent, seq), inserted once and never changed. */
 export interface JournalRepository {
-  /** The first entry of a new agent's journal, and its head hint. */
+  /** The first entry of a new journal, and its head hint; a duplicate-key error when the journal exists (its hint is made sure of). */
   create(entry: JournalEntry): Promise<void>;
   /** Inserts entries (one per agent); returns the agents whose seq another writer took first. */
   append(entries: JournalEntry[]): Promise<Set<string>>;

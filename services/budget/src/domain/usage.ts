@@ -9,6 +9,7 @@ import {
 import { actingAgent } from './access.js';
 import { chargeRequestOf, type ChargeIntent, type ChargeOp } from './book.js';
 import type { BudgetBook } from './budget-book.js';
+import type { ProjectBudgets } from './project-budgets.js';
 import { usageOpId } from './ids.js';
 import { micros } from './money.js';
 import type { PriceTable } from './prices.js';
@@ -20,6 +21,8 @@ export interface UsageDeps {
   claims: ClaimRepository;
   leases: LeaseRepository;
   prices: PriceTable;
+  /** A charge of an agent in a project with a budget is charged in the project's journal too (same op id). */
+  projectBudgets: ProjectBudgets;
   audit: AuditEmitter;
   now?: () => Date;
 }
@@ -132,6 +135,9 @@ export class Usage {
     const [decided] = await this.deps.book.submit(agentId, [{ intent, afterSeq }]);
     const outcome = decided.outcome;
     if (outcome.type !== 'charge') throw new Error(`a charge was decided as ${outcome.type}`);
+    // Before the claim is applied, so that a recovery charges the project too (the op id makes it once).
+    const project = await this.deps.projectBudgets.of(agentId);
+    if (project) await this.deps.book.submit(project, [{ intent }]);
     await this.deps.claims.markApplied(intent.op_id, decided.seq, outcome.charged);
     if (outcome.op && outcome.overrun > 0) await audited(this.deps.audit, overrunEvent(agentId, outcome.op, outcome.overrun), caller);
     return { charged: outcome.charged, remaining: decided.after.remaining, duplicate: outcome.duplicate };

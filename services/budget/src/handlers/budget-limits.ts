@@ -10,11 +10,11 @@ export function budgetLimitHandlers(limits: BudgetLimits): Pick<Handlers, 'SetBu
   return {
     async SetBudget(req, ctx) {
       return toBudgetState(
-        await limits.set({ agentId: req.agent_id, limitMicros: req.limit_micros, period: req.period, reason: req.reason }, ctx),
+        await limits.set({ budgetId: req.agent_id, limitMicros: req.limit_micros, period: req.period, reason: req.reason }, ctx),
       );
     },
     async ResetBudget(req, ctx) {
-      return toBudgetState(await limits.reset({ agentId: req.agent_id, reason: req.reason }, ctx));
+      return toBudgetState(await limits.reset({ budgetId: req.agent_id, reason: req.reason }, ctx));
     },
   };
 }

@@ -40,8 +40,10 @@ export function toAgent({ agent, budget }: AgentView): Agent {
   };
 }
 
-export function toProject({ project, yourRole }: ProjectView): Project {
+export function toProject({ project, yourRole, budget }: ProjectView): Project {
   return {
+    budget: budget ? toBudgetState(budget) : undefined,
+    alert_thresholds: budget?.profile.alert_thresholds ?? [],
     id: project.id,
     name: project.name,
     description: project.description,

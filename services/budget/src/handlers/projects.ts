@@ -1,11 +1,11 @@
 import type { AsyncHandlers } from '@tollgate/platform';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import type { Projects } from '../domain/projects.js';
-import { toProject, toProjectMember } from './messages.js';
+import { toLimitChange, toProject, toProjectMember } from './messages.js';
 
 type Handlers = AsyncHandlers<BudgetHandlers>;
 
-/** CreateProject, GetProject, ListProjects, UpdateProject, DeleteProject, ListProjectMembers, SetProjectMember, RemoveProjectMember. */
+/** CreateProject, GetProject, ListProjects, UpdateProject, DeleteProject, ListProjectMembers, SetProjectMember, RemoveProjectMember, and a project's budget. */
 export function projectHandlers(
   projects: Projects,
 ): Pick<
@@ -18,10 +18,13 @@ export function projectHandlers(
   | 'ListProjectMembers'
   | 'SetProjectMember'
   | 'RemoveProjectMember'
+  | 'SetProjectBudget'
+  | 'ResetProjectBudget'
+  | 'GetProjectBudgetHistory'
 > {
   return {
     async CreateProject(req, ctx) {
-      return toProject(await projects.create({ name: req.name, description: req.description }, ctx));
+      return toProject(await projects.create({ name: req.name, description: req.description, budgetMicros: req.budget_micros }, ctx));
     },
     async GetProject(req, ctx) {
       return toProject(await projects.get(req.id, ctx));
@@ -31,7 +34,12 @@ export function projectHandlers(
       return { items: page.items.map(toProject), next_cursor: page.next_cursor };
     },
     async UpdateProject(req, ctx) {
-      return toProject(await projects.update({ id: req.id, name: req.name, description: req.description }, ctx));
+      return toProject(
+        await projects.update(
+          { id: req.id, name: req.name, description: req.description, alertThresholds: req.alert_thresholds?.percents },
+          ctx,
+        ),
+      );
     },
     async DeleteProject(req, ctx) {
       await projects.delete(req.id, ctx);
@@ -47,6 +55,17 @@ export function projectHandlers(
     async RemoveProjectMember(req, ctx) {
       await projects.removeMember({ projectId: req.project_id, userId: req.user_id }, ctx);
       return {};
+    },
+    async SetProjectBudget(req, ctx) {
+      return toProject(
+        await projects.setBudget({ projectId: req.project_id, limitMicros: req.limit_micros, period: req.period, reason: req.reason }, ctx),
+      );
+    },
+    async ResetProjectBudget(req, ctx) {
+      return toProject(await projects.resetBudget({ projectId: req.project_id, reason: req.reason }, ctx));
+    },
+    async GetProjectBudgetHistory(req, ctx) {
+      return { items: (await projects.budgetHistory(req.id, ctx)).map(toLimitChange) };
     },
   };
 }

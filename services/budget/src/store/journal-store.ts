@@ -39,8 +39,16 @@ export class JournalStore implements JournalRepository {
   }
 
   async create(entry: JournalEntry): Promise<void> {
-    await this.entriesCollection.insertOne(toDoc(entry));
-    await this.heads.insertOne({ _id: entry.agent_id, head_hint: entry.seq, created_at: entry.at });
+    let taken: Error | undefined;
+    await this.entriesCollection.insertOne(toDoc(entry)).catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+      taken = err as Error;
+    });
+    // Also when the entry was there: its creator may have died before the hint, without which the journal is not found.
+    await this.heads.insertOne({ _id: entry.agent_id, head_hint: entry.seq, created_at: entry.at }).catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+    });
+    if (taken) throw taken;
   }
 
   async append(entries: JournalEntry[]): Promise<Set<string>> {
