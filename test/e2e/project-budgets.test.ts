@@ -226,3 +226,56 @@ test.serial(
     await auditEventsOf(stack, admin, 'budget.reset', project);
   },
 );
+
+test.serial(
+  "a project's owner asks to raise its budget; a manager who does not own it approves, its limit rises once, in its history and the audit log",
+  async (t) => {
+    const project = await newProject(1);
+    const owner = await createUserAndLogin(stack, admin, 'member');
+    const member = await createUserAndLogin(stack, admin, 'member');
+    const approver = await createUserAndLogin(stack, admin, 'manager');
+    await stack.http.put(`/v1/projects/${project}/members/${owner.user.id}`, { token: manager.access_token, json: { role: 'owner' } });
+    await stack.http.put(`/v1/projects/${project}/members/${member.user.id}`, { token: manager.access_token, json: { role: 'member' } });
+    const ask = (who: Session, json: Record<string, unknown>) =>
+      stack.http.post('/v1/budget-requests', {
+        token: who.access_token,
+        json: { requested_budget_usd: 2, justification: 'launch week', ...json },
+      });
+
+    t.is((await ask(member, { project_id: project })).status, 403, 'a member who is not an owner');
+    t.is((await ask(owner, { project_id: project, agent_id: 'agt_x' })).status, 400, 'both');
+    t.is((await ask(owner, {})).status, 400, 'neither');
+    t.is((await ask(owner, { project_id: await newProject() })).status, 404, 'a project they do not see');
+    const created = await ask(owner, { project_id: project });
+    t.is(created.status, 201, created.text);
+    t.like(created.body, { agent_id: null, project_id: project, requested_budget_usd: 2, status: 'pending' });
+    const listed = await stack.http.get(`/v1/budget-requests?project_id=${project}`, { token: member.access_token });
+    t.deepEqual(
+      listed.body.items.map((r: { id: string }) => r.id),
+      [created.body.id],
+    );
+
+    // The manager who created the project owns it: four eyes.
+    const own = await stack.http.post(`/v1/budget-requests/${created.body.id}/approve`, { token: manager.access_token, json: {} });
+    t.is(own.status, 403);
+    t.is(own.body.error.message, 'You cannot approve a raise of a project you own');
+    const approved = await stack.http.post(`/v1/budget-requests/${created.body.id}/approve`, {
+      token: approver.access_token,
+      json: { note: 'ok' },
+    });
+    t.is(approved.status, 200, approved.text);
+    t.like(await projectBudget(project), { limit_usd: 3 });
+    const history = await stack.http.get(`/v1/projects/${project}/budget/history`, { token: owner.access_token });
+    t.like(history.body.items.at(-1), {
+      kind: 'request',
+      request_id: created.body.id,
+      old_limit_usd: 1,
+      new_limit_usd: 3,
+      approver_id: approver.user.id,
+    });
+    const [event] = await auditEventsOf(stack, admin, 'budget.request.approved', created.body.id);
+    t.like(event.details, { project_id: project });
+    t.is((await stack.http.post(`/v1/budget-requests/${created.body.id}/approve`, { token: approver.access_token, json: {} })).status, 409);
+    t.like(await projectBudget(project), { limit_usd: 3 }, 'raised once');
+  },
+);

@@ -10,7 +10,10 @@ const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
 const requestSchema = z
   .object({
     id: z.string(),
-    agent_id: z.string(),
+    agent_id: z.string().nullable().openapi({ description: "The agent whose budget it raises; null for a request for a project's budget" }),
+    project_id: z.string().nullable().openapi({
+      description: "The project whose budget it raises (agent_id null), or the agent's project; null for an agent outside every project",
+    }),
     requester_id: z.string(),
     requested_budget_usd: z.number(),
     justification: z.string(),
@@ -25,7 +28,8 @@ const requestSchema = z
 function toRequest(r: BudgetRequest__Output) {
   return {
     id: r.id,
-    agent_id: r.agent_id,
+    agent_id: nullable(r.agent_id),
+    project_id: nullable(r.project_id),
     requester_id: r.requester_id,
     requested_budget_usd: microsToUsd(r.requested_micros),
     justification: r.justification,
@@ -46,23 +50,32 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     method: 'post',
     path: '/v1/budget-requests',
     callers: RPC_CALLERS.budget.CreateBudgetRequest,
-    summary: 'Ask for more budget for an agent',
+    summary: 'Ask for more budget for an agent or a project',
     description:
       '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)". ' +
-      "Only the agent's owner or an admin may ask (403 otherwise).",
+      "Give `agent_id` (only the agent's owner or an admin may ask) or `project_id` (only the project's owners or an admin; 409 for a " +
+      'project without a budget), not both. Nobody approves a raise of an agent or a project they own.',
     body: z.object({
-      agent_id: idParams.shape.id,
+      agent_id: idParams.shape.id.optional(),
+      project_id: idParams.shape.id.optional(),
       requested_budget_usd: usdAmount({ maximum: 10_000, positive: true, note: 'at most MAX_BUDGET_REQUEST_USD (default 10,000)' }),
       justification: requiredText,
     }),
+    bodyRule: {
+      holds: (b) => (b.agent_id === undefined) !== (b.project_id === undefined),
+      field: 'agent_id',
+      message: 'give agent_id or project_id, not both',
+      schema: { oneOf: [{ required: ['agent_id'] }, { required: ['project_id'] }] },
+    },
     status: 201,
     response: requestSchema,
-    errors: [404],
+    errors: [404, 409],
     handler: async ({ body, call }) =>
       toRequest(
         await budget.CreateBudgetRequest(
           {
-            agent_id: body.agent_id,
+            agent_id: body.agent_id ?? '',
+            project_id: body.project_id ?? '',
             requested_micros: toMicros(body.requested_budget_usd, 'requested_budget_usd'),
             justification: body.justification,
           },
@@ -77,11 +90,22 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     path: '/v1/budget-requests',
     callers: RPC_CALLERS.budget.ListBudgetRequests,
     summary: 'List budget requests, newest first',
-    query: z.object({ ...pageQuery, status: z.enum(STATUSES).optional(), agent_id: idParams.shape.id.optional() }),
+    description: "People see the requests of the agents they see; `project_id`: a project's requests and its agents' (a project you see).",
+    query: z.object({
+      ...pageQuery,
+      status: z.enum(STATUSES).optional(),
+      agent_id: idParams.shape.id.optional(),
+      project_id: idParams.shape.id.optional(),
+    }),
     response: pageOut(requestSchema),
     handler: async ({ query, call }) => {
       const res = await budget.ListBudgetRequests(
-        { page: { limit: query.limit, cursor: query.cursor }, status: query.status ?? '', agent_id: query.agent_id ?? '' },
+        {
+          page: { limit: query.limit, cursor: query.cursor },
+          status: query.status ?? '',
+          agent_id: query.agent_id ?? '',
+          project_id: query.project_id ?? '',
+        },
         call,
       );
       return { items: res.items.map(toRequest), next_cursor: nullable(res.next_cursor) };

@@ -48,7 +48,10 @@ export class BudgetRequests {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async create(input: { agentId: string; requestedMicros: number; justification: string }, caller: Caller): Promise<BudgetRequestRecord> {
+  async create(
+    input: { agentId: string; projectId?: string; requestedMicros: number; justification: string },
+    caller: Caller,
+  ): Promise<BudgetRequestRecord> {
     const p = personOf(caller.principal);
     const requested = input.requestedMicros;
     if (!Number.isSafeInteger(requested) || requested <= 0) {
@@ -60,15 +63,14 @@ export class BudgetRequests {
       });
     }
     const justification = validText(input.justification, 'justification', { required: true });
-    const agent = knownId('agt', input.agentId) ? await this.deps.agents.findById(input.agentId) : null;
-    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
-    if (agent.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError("Only the agent's owner or an admin can ask to raise its budget");
+    if (Boolean(input.agentId) === Boolean(input.projectId))
+      throw new ValidationError('Give agent_id or project_id: the budget to raise', { agent_id: 'or project_id is required, not both' });
+    const target = input.projectId ? await this.#project(input.projectId, caller) : await this.#agent(input.agentId, caller);
 
     const now = this.#now();
     const record: Omit<BudgetRequestRecord, 'seq'> = {
       id: newId('brq', now.getTime()),
-      agent_id: agent.id,
-      project_id: agent.project_id,
+      ...target,
       requester_id: p.id,
       requested_micros: requested,
       justification,
@@ -84,14 +86,14 @@ export class BudgetRequests {
       {
         action: 'budget.request.created',
         resource: { type: RESOURCE, id: record.id },
-        details: { agent_id: agent.id, requested_micros: requested },
+        details: { ...targetOf(record), requested_micros: requested },
       },
       caller,
     );
     return stored;
   }
 
-  async list(input: { status: string; agentId: string; page: PageInput | null | undefined }, caller: Caller) {
+  async list(input: { status: string; agentId: string; projectId?: string; page: PageInput | null | undefined }, caller: Caller) {
     const self = agentScope(caller.principal);
     let status: RequestStatus | undefined;
     if (input.status) {
@@ -108,10 +110,13 @@ export class BudgetRequests {
     if (beforeSeq !== undefined && (!Number.isSafeInteger(beforeSeq) || beforeSeq < 0)) {
       throw new ValidationError('cursor is invalid', { cursor: 'is not a cursor returned by this list' });
     }
+    // A project's requests: of a project the caller sees (404 otherwise).
+    if (input.projectId && !self) await this.deps.projects.get(input.projectId, caller);
     const seen = await this.deps.projects.seenBy(caller);
     const items = await this.deps.requests.list({
       status,
       agentId: self ?? (input.agentId || undefined),
+      projectId: input.projectId || undefined,
       beforeSeq,
       limit: page.limit + 1,
       include: seen && ((r) => seen(r.project_id, r.requester_id)),
@@ -133,15 +138,18 @@ export class BudgetRequests {
     const text = validText(note, 'note', { required: false });
     const current = await this.#find(id);
     if (current.requester_id === p.id) throw new ForbiddenError('You cannot approve your own budget request');
-    // Four eyes: whoever owns the agent (and so asked, or could have) does not approve its raise.
-    const agent = await this.deps.agents.findById(current.agent_id);
-    if (agent?.owner_id === p.id) throw new ForbiddenError('You cannot approve a raise of an agent you own');
+    // Four eyes: whoever owns the agent or the project (and so asked, or could have) does not approve its raise.
+    if (current.agent_id) {
+      const agent = await this.deps.agents.findById(current.agent_id);
+      if (agent?.owner_id === p.id) throw new ForbiddenError('You cannot approve a raise of an agent you own');
+    } else if ((await this.deps.projects.roleIn(current.project_id, p.id)) === 'owner')
+      throw new ForbiddenError('You cannot approve a raise of a project you own');
     const approved = await this.#decide(current, 'approved', p.id, text);
     await this.deps.audit.emit(
       {
         action: 'budget.request.approved',
         resource: { type: RESOURCE, id },
-        details: { agent_id: approved.agent_id, requested_micros: approved.requested_micros, requester_id: approved.requester_id },
+        details: { ...targetOf(approved), requested_micros: approved.requested_micros, requester_id: approved.requester_id },
       },
       caller,
     );
@@ -159,7 +167,7 @@ export class BudgetRequests {
     const text = validText(reason, 'reason', { required: true });
     const rejected = await this.#decide(await this.#find(id), 'rejected', p.id, text);
     await this.deps.audit.emit(
-      { action: 'budget.request.rejected', resource: { type: RESOURCE, id }, details: { agent_id: rejected.agent_id, reason: text } },
+      { action: 'budget.request.rejected', resource: { type: RESOURCE, id }, details: { ...targetOf(rejected), reason: text } },
       caller,
     );
     return rejected;
@@ -171,15 +179,16 @@ export class BudgetRequests {
     if (current.requester_id !== p.id) throw new ForbiddenError('Only the requester can cancel a budget request');
     const cancelled = await this.#decide(current, 'cancelled', p.id, '');
     await this.deps.audit.emit(
-      { action: 'budget.request.cancelled', resource: { type: RESOURCE, id }, details: { agent_id: cancelled.agent_id } },
+      { action: 'budget.request.cancelled', resource: { type: RESOURCE, id }, details: targetOf(cancelled) },
       caller,
     );
     return cancelled;
   }
 
-  /** Raises the agent's limit for an approved request; a no-op if it was applied before. */
+  /** Raises the agent's or project's limit for an approved request; a no-op if it was applied before. */
   async apply(request: BudgetRequestRecord, caller?: Caller): Promise<void> {
-    const [decided] = await this.deps.book.submit(request.agent_id, [
+    const budgetId = request.agent_id || request.project_id;
+    const [decided] = await this.deps.book.submit(budgetId, [
       {
         intent: {
           type: 'limit',
@@ -200,7 +209,7 @@ export class BudgetRequests {
           action: 'budget.limit.changed',
           // Background completion has no caller: the approver is the actor all the same.
           ...(caller ? {} : { actor: { type: 'user' as const, id: request.decided_by } }),
-          resource: { type: 'budget', id: request.agent_id },
+          resource: { type: 'budget', id: budgetId },
           details: {
             old_limit_micros: change.old_limit,
             new_limit_micros: change.new_limit,
@@ -227,9 +236,32 @@ export class BudgetRequests {
     return decided;
   }
 
+  /** The agent a request is filed for: its owner or an admin asks. */
+  async #agent(agentId: string, caller: Caller): Promise<Pick<BudgetRequestRecord, 'agent_id' | 'project_id'>> {
+    const p = personOf(caller.principal);
+    const agent = knownId('agt', agentId) ? await this.deps.agents.findById(agentId) : null;
+    if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
+    if (agent.owner_id !== p.id && !isAdmin(p)) throw new ForbiddenError("Only the agent's owner or an admin can ask to raise its budget");
+    return { agent_id: agent.id, project_id: agent.project_id };
+  }
+
+  /** The project a request is filed for: one with a budget, asked for by its owners or an admin. */
+  async #project(projectId: string, caller: Caller): Promise<Pick<BudgetRequestRecord, 'agent_id' | 'project_id'>> {
+    const { project, yourRole, budget } = await this.deps.projects.get(projectId, caller);
+    if (yourRole !== 'owner' && !isAdmin(personOf(caller.principal)))
+      throw new ForbiddenError("Only the project's owners or an admin can ask to raise its budget");
+    if (!budget) throw new ConflictError('The project has no budget to raise: a manager sets one first');
+    return { agent_id: '', project_id: project.id };
+  }
+
   async #find(id: string): Promise<BudgetRequestRecord> {
     const record = knownId('brq', id) ? await this.deps.requests.findById(id) : null;
     if (!record) throw new NotFoundError('Budget request not found');
     return record;
   }
+}
+
+/** What a request raises, as its audit events say it. */
+function targetOf(r: Pick<BudgetRequestRecord, 'agent_id' | 'project_id'>) {
+  return r.agent_id ? { agent_id: r.agent_id } : { project_id: r.project_id };
 }

@@ -62,8 +62,9 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface BudgetRequestRecord {
   id: string;
+  /** The agent whose budget it raises; '' for a request for a project's budget. */
   agent_id: string;
-  /** The agent's project when it was filed ('' for none): who may see the request follows it. */
+  /** The project whose budget it raises (agent_id ''), or its agent's project when it was filed ('' for none): who may see the request follows it. */
   project_id: string;
   requester_id: string;
   requested_micros: number;

@@ -179,6 +179,8 @@ export interface LeaseRepository {
 export interface RequestListFilter {
   status?: RequestStatus;
   agentId?: string;
+  /** A project's requests and its agents'. */
+  projectId?: string;
   /** The creation seq of the last item of the previous page (newest first). */
   beforeSeq?: number;
   limit: number;

@@ -15,13 +15,13 @@ export function budgetRequestHandlers(
   return {
     async CreateBudgetRequest(req, ctx) {
       const created = await requests.create(
-        { agentId: req.agent_id, requestedMicros: req.requested_micros, justification: req.justification },
+        { agentId: req.agent_id, projectId: req.project_id, requestedMicros: req.requested_micros, justification: req.justification },
         ctx,
       );
       return toBudgetRequest(created);
     },
     async ListBudgetRequests(req, ctx) {
-      const page = await requests.list({ status: req.status, agentId: req.agent_id, page: req.page }, ctx);
+      const page = await requests.list({ status: req.status, agentId: req.agent_id, projectId: req.project_id, page: req.page }, ctx);
       return { items: page.items.map(toBudgetRequest), next_cursor: page.next_cursor };
     },
     async GetBudgetRequest(req, ctx) {

@@ -84,5 +84,6 @@ export function toBudgetRequest(r: BudgetRequestRecord): BudgetRequest {
     decision_note: r.decision_note,
     decided_at: r.decided_at ? r.decided_at.toISOString() : '',
     created_at: r.created_at.toISOString(),
+    project_id: r.project_id,
   };
 }

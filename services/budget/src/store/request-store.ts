@@ -9,7 +9,7 @@ type RequestDoc = Omit<BudgetRequestRecord, 'id'> & { _id: string; page: number 
 const requestSchema = new Schema<RequestDoc>(
   {
     _id: { type: String, required: true },
-    agent_id: { type: String, required: true },
+    agent_id: { type: String, default: '' },
     project_id: { type: String, default: '' },
     requester_id: { type: String, required: true },
     requested_micros: { type: Number, required: true },
@@ -28,6 +28,7 @@ const requestSchema = new Schema<RequestDoc>(
 // Lists: pending ones and one agent's are few (an equality bounds them); all of them page by creation order.
 requestSchema.index({ status: 1 });
 requestSchema.index({ agent_id: 1 });
+requestSchema.index({ project_id: 1 });
 requestSchema.index({ seq: 1 }, { unique: true, sparse: true });
 requestSchema.index({ page: 1 });
 
@@ -73,8 +74,9 @@ export class BudgetRequestStore implements BudgetRequestRepository {
     const q: Record<string, unknown> = {};
     if (filter.status) q.status = filter.status;
     if (filter.agentId) q.agent_id = filter.agentId;
-    if (filter.status === 'pending' || filter.agentId) {
-      // What is pending, or one agent's requests: few, whatever the collection holds.
+    if (filter.projectId) q.project_id = filter.projectId;
+    if (filter.status === 'pending' || filter.agentId || filter.projectId) {
+      // What is pending, or one agent's or project's requests: few, whatever the collection holds.
       const docs = await this.model.find(q).lean<RequestDoc[]>();
       return docs
         .filter((d) => d.seq < before)
