@@ -3,6 +3,7 @@ import { eventually } from '../../../test/support/eventually.js';
 import { nextBoundary, periodStart } from '../src/domain/periods.js';
 import {
   addProviderKey,
+  agentPrincipal,
   budgetService,
   codeOf,
   createAgent,
@@ -123,3 +124,29 @@ test.serial('when a budget becomes monthly, the spend so far counts toward this 
   const none = await s.budget.SetBudget({ agent_id: a.agent.id, period: 'none', reason: 'one-off' }, { principal: manager });
   t.like(none, { period: 'none', spent_micros: 0, resets_at: '', period_started_at: nextMonth.toISOString() });
 });
+
+test.serial(
+  "when a project's daily budget is used up, its agents get it back at the next UTC midnight, while their own budgets keep their periods",
+  async (t) => {
+    const project = await s.budget.CreateProject({ name: 'daily team', description: '', budget_micros: usd(1) }, { principal: manager });
+    await s.budget.SetProjectBudget({ project_id: project.id, period: 'day', reason: 'daily allowance' }, { principal: manager });
+    const created = await s.budget.CreateAgent(
+      { name: 'in-a-team', description: '', budget_micros: usd(10), providers: [], project_id: project.id },
+      { principal: manager },
+    );
+    const a = { agent: created.agent!, token: created.token, as: agentPrincipal(created.agent!.id, manager.id) };
+    const tomorrow = nextBoundary('day', clock())!;
+    await spend(s, a, usd(1));
+    t.is(
+      await codeOf(s.budget.Handshake({ agent_id: a.agent.id, provider: 'openai', requested_micros: 1 }, { principal: a.as })),
+      'budget_exhausted',
+    );
+
+    ahead = tomorrow.getTime() - Date.now() + 60_000;
+    const next = (await s.budget.GetProject({ id: project.id }, { principal: manager })).budget!;
+    t.like(next, { spent_micros: 0, remaining_micros: usd(1), period: 'day', period_started_at: tomorrow.toISOString() });
+    await spend(s, a, usd(0.25));
+    t.like((await s.budget.GetProject({ id: project.id }, { principal: manager })).budget!, { spent_micros: usd(0.25) });
+    t.like(await stateOf(s, a.agent.id), { spent_micros: usd(1.25) }, "the agent's own budget has no period");
+  },
+);
