@@ -96,17 +96,17 @@ test('when a member files requests, then get and list show them as tables and as
 
   const table = await cli(['request', 'list', '--agent', agent.id], { env: manager.env });
   t.is(table.code, 0, table.stderr);
-  t.regex(table.stdout, /^ID\s+AGENT\s+REQUESTER\s+MORE \$\s+STATUS\s+CREATED\s+DECIDED BY\s+JUSTIFICATION$/m);
+  t.regex(table.stdout, /^ID\s+AGENT\s+PROJECT\s+REQUESTER\s+MORE \$\s+STATUS\s+CREATED\s+DECIDED BY\s+JUSTIFICATION$/m);
   t.regex(
     table.stdout,
     new RegExp(
-      `^${created.id}\\s+${agent.id}\\s+${p.member.user.id}\\s+7\\.25\\s+pending\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+—\\s+nightly batch$`,
+      `^${created.id}\\s+${agent.id}\\s+—\\s+${p.member.user.id}\\s+7\\.25\\s+pending\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\s+—\\s+nightly batch$`,
       'm',
     ),
   );
   t.regex(
     table.stdout,
-    new RegExp(`^${first}\\s+${agent.id}\\s+\\S+\\s+12\\.5\\s+rejected\\s+.*\\s+${p.manager.user.id}\\s+quarter end$`, 'm'),
+    new RegExp(`^${first}\\s+${agent.id}\\s+—\\s+\\S+\\s+12\\.5\\s+rejected\\s+.*\\s+${p.manager.user.id}\\s+quarter end$`, 'm'),
   );
 
   // One at a time: the cursor continues, --all follows every page.

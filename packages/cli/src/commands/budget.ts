@@ -32,11 +32,34 @@ interface SpendRow {
 const PERIODS = ['none', 'day', 'week', 'month'];
 const SPEND_GROUPS = ['agent', 'provider', 'model', 'day'];
 
-const budgetPath = (agentId: string) => `${agentPath(agentId)}/budget`;
+/** A project as its budget commands read it. */
+interface ProjectBudget {
+  id: string;
+  name: string;
+  budget: Budget | null;
+}
 
-async function get(ctx: CliContext, agentId: string): Promise<void> {
-  const b = await (await ctx.client()).call<Budget>('GET', budgetPath(agentId));
-  ctx.out.result(b, () => ctx.out.fields(budgetFields(b)));
+/** Whose budget: an agent's (agt_…) or a project's (prj_…). */
+const isProject = (id: string) => id.trim().startsWith('prj_');
+const projectPath = (id: string) => `/v1/projects/${encodeURIComponent(id.trim())}`;
+const budgetPath = (id: string) => (isProject(id) ? `${projectPath(id)}/budget` : `${agentPath(id)}/budget`);
+const whose = (id: string) => (isProject(id) ? `project ${id}` : `agent ${id}`);
+
+/** The budget an answer carries: an agent's budget is the answer, a project's is in it (null: the project has none). */
+async function callBudget(id: string, call: (path: string) => Promise<unknown>): Promise<{ raw: unknown; budget: Budget | null }> {
+  const raw = await call(isProject(id) ? projectPath(id) : budgetPath(id));
+  return { raw, budget: isProject(id) ? (raw as ProjectBudget).budget : (raw as Budget) };
+}
+
+function showBudget(ctx: CliContext, b: Budget | null): void {
+  if (b) ctx.out.fields(budgetFields(b));
+  else ctx.out.line('No budget of its own: its agents are held to their own budgets only.');
+}
+
+async function get(ctx: CliContext, id: string): Promise<void> {
+  const client = await ctx.client();
+  const { raw, budget } = await callBudget(id, (path) => client.call('GET', path));
+  ctx.out.result(raw, () => showBudget(ctx, budget));
 }
 
 /** A 409 for a limit below what is spent and reserved says how low it may go. */
@@ -62,15 +85,16 @@ async function set(ctx: CliContext, agentId: string, opts: { limit?: string; per
     ...(opts.period !== undefined ? { period: opts.period } : {}),
     reason: opts.reason,
   };
-  let b: Budget;
+  const client = await ctx.client();
+  let answer: { raw: unknown; budget: Budget | null };
   try {
-    b = await (await ctx.client()).call<Budget>('PUT', budgetPath(agentId), { body });
+    answer = await callBudget(agentId, () => client.call('PUT', budgetPath(agentId), { body }));
   } catch (err) {
     throw withMinimum(err);
   }
-  ctx.out.result(b, () => {
-    ctx.out.line(`Budget of agent ${agentId} set.`);
-    ctx.out.fields(budgetFields(b));
+  ctx.out.result(answer.raw, () => {
+    ctx.out.line(`Budget of ${whose(agentId)} set.`);
+    showBudget(ctx, answer.budget);
   });
 }
 
@@ -78,15 +102,18 @@ async function set(ctx: CliContext, agentId: string, opts: { limit?: string; per
 async function reset(ctx: CliContext, agentId: string, opts: { reason: string; yes?: boolean }): Promise<void> {
   if (!opts.yes && !interactive()) {
     throw new UsageError(
-      `refusing to reset the budget of agent ${agentId} without confirmation: stdin is not a terminal — pass --yes to reset it`,
+      `refusing to reset the budget of ${whose(agentId)} without confirmation: stdin is not a terminal — pass --yes to reset it`,
     );
   }
   const client = await ctx.client();
   if (!opts.yes) {
     // Show what is about to be closed (and fail early on a wrong id) before asking.
-    const a = await client.call<Agent>('GET', agentPath(agentId));
+    const a = isProject(agentId)
+      ? await client.call<ProjectBudget>('GET', projectPath(agentId))
+      : await client.call<Agent>('GET', agentPath(agentId));
+    const b = a.budget ?? { spent_usd: 0, limit_usd: 0 };
     ctx.out.note(
-      `The budget of agent ${a.name} (${a.id}: ${usd(a.budget.spent_usd)} spent of ${usd(a.budget.limit_usd)} this period) ` +
+      `The budget of ${isProject(agentId) ? 'project' : 'agent'} ${a.name} (${a.id}: ${usd(b.spent_usd)} spent of ${usd(b.limit_usd)} this period) ` +
         'will start a new period now: its spend starts again from zero.',
     );
     if (!(await confirm('Are you sure?'))) {
@@ -94,10 +121,12 @@ async function reset(ctx: CliContext, agentId: string, opts: { reason: string; y
       return;
     }
   }
-  const b = await client.call<Budget>('POST', `${budgetPath(agentId)}/reset`, { body: { reason: opts.reason }, retry: 'unsent-only' });
-  ctx.out.result(b, () => {
-    ctx.out.line(`Budget of agent ${agentId} reset.`);
-    ctx.out.fields(budgetFields(b));
+  const { raw, budget } = await callBudget(agentId, () =>
+    client.call('POST', `${budgetPath(agentId)}/reset`, { body: { reason: opts.reason }, retry: 'unsent-only' }),
+  );
+  ctx.out.result(raw, () => {
+    ctx.out.line(`Budget of ${whose(agentId)} reset.`);
+    showBudget(ctx, budget);
   });
 }
 
@@ -122,12 +151,13 @@ async function history(ctx: CliContext, agentId: string): Promise<void> {
 }
 
 /** Spend from the usage ledger, grouped; the gateway counts whole UTC days, so a time stands for its day. */
-async function spend(ctx: CliContext, opts: { by: string; from?: string; to?: string; agent?: string }): Promise<void> {
+async function spend(ctx: CliContext, opts: { by: string; from?: string; to?: string; agent?: string; project?: string }): Promise<void> {
   const query = {
     group_by: opts.by,
     from: opts.from === undefined ? undefined : instant(opts.from, '--from'),
     to: opts.to === undefined ? undefined : instant(opts.to, '--to'),
     agent_id: opts.agent === undefined ? undefined : agentId(opts.agent),
+    project_id: opts.project?.trim(),
   };
   const r = await (await ctx.client()).call<{ items: SpendRow[] }>('GET', '/v1/analytics/spend', { query });
   ctx.out.result(r, () => {
@@ -145,16 +175,21 @@ async function spend(ctx: CliContext, opts: { by: string; from?: string; to?: st
 }
 
 export function registerBudgetCommands(program: Command, contextOf: ContextOf): void {
-  const budget = program.command('budget').description('agents’ budgets: what is spent and left, and managers’ changes');
+  const budget = program
+    .command('budget')
+    .description('agents’ and projects’ budgets: what is spent and left, and managers’ changes (give an agt_… or a prj_… id)');
 
-  calls(budget.command('get'), 'GET /v1/agents/{id}/budget')
-    .description('show an agent’s budget: limit, spent this period, reserved, remaining, and its period')
-    .argument('<agent-id>', 'agent id (agt_…)')
+  calls(budget.command('get'), 'GET /v1/agents/{id}/budget', 'GET /v1/projects/{id}')
+    .description('show an agent’s or a project’s budget: limit, spent this period, reserved, remaining, and its period')
+    .argument('<agent-id>', 'agent id (agt_…) or project id (prj_…)')
     .action((agentId: string, _opts, cmd: Command) => get(contextOf(cmd), agentId));
 
-  calls(budget.command('set'), 'PUT /v1/agents/{id}/budget')
-    .description('set an agent’s limit and/or period (managers and admins); never below what is spent and reserved')
-    .argument('<agent-id>', 'agent id')
+  calls(budget.command('set'), 'PUT /v1/agents/{id}/budget', 'PUT /v1/projects/{id}/budget')
+    .description(
+      'set an agent’s or a project’s limit and/or period (managers and admins); never below what is spent and reserved; ' +
+        'the first for a project gives it a budget',
+    )
+    .argument('<agent-id>', 'agent id or project id')
     .option('--limit <usd>', 'the new limit in USD, at most 6 decimals')
     .addOption(
       new Option('--period <period>', 'start the spend again each calendar day, week (Monday) or month, UTC; or never').choices(PERIODS),
@@ -162,16 +197,16 @@ export function registerBudgetCommands(program: Command, contextOf: ContextOf): 
     .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
     .action((agentId: string, opts: Parameters<typeof set>[2], cmd: Command) => set(contextOf(cmd), agentId, opts));
 
-  calls(budget.command('reset'), 'POST /v1/agents/{id}/budget/reset')
+  calls(budget.command('reset'), 'POST /v1/agents/{id}/budget/reset', 'POST /v1/projects/{id}/budget/reset')
     .description('start a new period now: the spend starts again from zero (managers and admins; asks first unless --yes)')
-    .argument('<agent-id>', 'agent id')
+    .argument('<agent-id>', 'agent id or project id')
     .requiredOption('--reason <text>', 'why: kept in the budget history and the audit log')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((agentId: string, opts: Parameters<typeof reset>[2], cmd: Command) => reset(contextOf(cmd), agentId, opts));
 
-  calls(budget.command('history'), 'GET /v1/agents/{id}/budget/history')
-    .description('changes to an agent’s budget: approved requests, managers’ sets and resets, with who made them')
-    .argument('<agent-id>', 'agent id')
+  calls(budget.command('history'), 'GET /v1/agents/{id}/budget/history', 'GET /v1/projects/{id}/budget/history')
+    .description('changes to an agent’s or a project’s budget: approved requests, managers’ sets and resets, with who made them')
+    .argument('<agent-id>', 'agent id or project id')
     .action((agentId: string, _opts, cmd: Command) => history(contextOf(cmd), agentId));
 
   calls(budget.command('spend'), 'GET /v1/analytics/spend')
@@ -180,5 +215,6 @@ export function registerBudgetCommands(program: Command, contextOf: ContextOf): 
     .option('--from <time>', 'from this UTC day on (inclusive): a date, RFC 3339 (its day) or a span ago like 7d')
     .option('--to <time>', 'up to this UTC day (inclusive; same forms as --from)')
     .option('--agent <agent-id>', 'only this agent’s spend')
+    .option('--project <project-id>', 'only the spend of this project’s agents')
     .action((opts: Parameters<typeof spend>[1], cmd: Command) => spend(contextOf(cmd), opts));
 }

@@ -3,13 +3,17 @@ import type { CliContext, ContextOf } from '../context.js';
 import { readList } from '../pages.js';
 import { usdAmount } from '../options.js';
 import { when } from '../output.js';
+import { UsageError } from '../errors.js';
 import { agentId, usd } from './agent.js';
 import { calls } from '../operations.js';
 
 /** A request for more budget as the gateway shows it: `requested_budget_usd` is the increase asked for. */
 interface BudgetRequest {
   id: string;
-  agent_id: string;
+  /** null for a request for a project's budget. */
+  agent_id: string | null;
+  /** The project whose budget it raises (agent_id null), or the agent's project. */
+  project_id: string | null;
   requester_id: string;
   requested_budget_usd: number;
   justification: string;
@@ -24,10 +28,13 @@ const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'];
 
 const path = (id: string) => `/v1/budget-requests/${encodeURIComponent(id.trim())}`;
 
+/** Whose budget a request raises. */
+const whose = (r: BudgetRequest) => (r.agent_id ? `agent ${r.agent_id}` : `project ${r.project_id ?? ''}`);
+
 function showRequest(ctx: CliContext, r: BudgetRequest): void {
   ctx.out.fields([
     ['ID', r.id],
-    ['Agent ID', r.agent_id],
+    r.agent_id ? ['Agent ID', r.agent_id] : ['Project ID', r.project_id ?? ''],
     ['Requester ID', r.requester_id],
     ['Requested', `${usd(r.requested_budget_usd)} more`],
     ['Justification', r.justification],
@@ -41,12 +48,12 @@ function showRequest(ctx: CliContext, r: BudgetRequest): void {
 
 async function list(
   ctx: CliContext,
-  opts: { status?: string; agent?: string; limit?: string; cursor?: string; all?: boolean },
+  opts: { status?: string; agent?: string; project?: string; limit?: string; cursor?: string; all?: boolean },
 ): Promise<void> {
   const result = await readList<BudgetRequest>(
     ctx,
     '/v1/budget-requests',
-    { status: opts.status, agent_id: opts.agent === undefined ? undefined : agentId(opts.agent) },
+    { status: opts.status, agent_id: opts.agent === undefined ? undefined : agentId(opts.agent), project_id: opts.project?.trim() },
     opts,
   );
   const items = result.items;
@@ -55,7 +62,8 @@ async function list(
     else {
       ctx.out.table(items, [
         { header: 'ID', value: (r) => r.id },
-        { header: 'AGENT', value: (r) => r.agent_id },
+        { header: 'AGENT', value: (r) => r.agent_id ?? '—' },
+        { header: 'PROJECT', value: (r) => r.project_id ?? '—' },
         { header: 'REQUESTER', value: (r) => r.requester_id },
         { header: 'MORE $', value: (r) => String(r.requested_budget_usd) },
         { header: 'STATUS', value: (r) => r.status },
@@ -73,16 +81,17 @@ async function get(ctx: CliContext, id: string): Promise<void> {
   ctx.out.result(r, () => showRequest(ctx, r));
 }
 
-async function create(ctx: CliContext, opts: { agent: string; amount: string; justification: string }): Promise<void> {
+async function create(ctx: CliContext, opts: { agent?: string; project?: string; amount: string; justification: string }): Promise<void> {
+  if ((opts.agent === undefined) === (opts.project === undefined)) throw new UsageError('give --agent or --project: whose budget to raise');
   const body = {
-    agent_id: agentId(opts.agent),
+    ...(opts.agent === undefined ? { project_id: opts.project!.trim() } : { agent_id: agentId(opts.agent) }),
     requested_budget_usd: usdAmount(opts.amount, '--amount'),
     justification: opts.justification,
   };
   // Not retried once sent: a repeat would file a second request.
   const r = await (await ctx.client()).call<BudgetRequest>('POST', '/v1/budget-requests', { body, retry: 'unsent-only' });
   ctx.out.result(r, () => {
-    ctx.out.line(`Budget request ${r.id} filed: ${usd(r.requested_budget_usd)} more for agent ${r.agent_id}, for a manager to decide.`);
+    ctx.out.line(`Budget request ${r.id} filed: ${usd(r.requested_budget_usd)} more for ${whose(r)}, for a manager to decide.`);
     showRequest(ctx, r);
   });
 }
@@ -95,7 +104,7 @@ async function approve(ctx: CliContext, id: string, opts: { note?: string }): Pr
   const body = opts.note === undefined ? {} : { note: opts.note };
   const r = await (await ctx.client()).call<BudgetRequest>('POST', `${path(id)}/approve`, { body, retry: 'unsent-only' });
   ctx.out.result(r, () => {
-    ctx.out.line(`Budget request ${r.id} approved: the limit of agent ${r.agent_id} rose by ${usd(r.requested_budget_usd)}.`);
+    ctx.out.line(`Budget request ${r.id} approved: the limit of ${whose(r)} rose by ${usd(r.requested_budget_usd)}.`);
     showRequest(ctx, r);
   });
 }
@@ -122,12 +131,13 @@ async function cancel(ctx: CliContext, id: string): Promise<void> {
 }
 
 export function registerRequestCommands(program: Command, contextOf: ContextOf): void {
-  const request = program.command('request').description('budget requests: ask for more budget for an agent; managers decide');
+  const request = program.command('request').description('budget requests: ask for more budget for an agent or a project; managers decide');
 
   calls(request.command('list'), 'GET /v1/budget-requests')
     .description('list budget requests, newest first')
     .addOption(new Option('--status <status>', 'only requests with this status').choices(STATUSES))
     .option('--agent <agent-id>', 'only requests for this agent')
+    .option('--project <project-id>', 'only the requests of this project and its agents')
     .option('--limit <n>', 'page size (1-100, default 20)')
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow every page')
@@ -139,8 +149,9 @@ export function registerRequestCommands(program: Command, contextOf: ContextOf):
     .action((id: string, _opts, cmd: Command) => get(contextOf(cmd), id));
 
   calls(request.command('create'), 'POST /v1/budget-requests')
-    .description('ask for more budget for an agent you own (admins: any agent)')
-    .requiredOption('--agent <agent-id>', 'the agent (agt_…)')
+    .description('ask for more budget for an agent you own, or a project you own (admins: any)')
+    .option('--agent <agent-id>', 'the agent (agt_…)')
+    .option('--project <project-id>', 'the project (prj_…), instead of an agent')
     .requiredOption('--amount <usd>', 'how much more, in USD, at most 6 decimals (at most MAX_BUDGET_REQUEST_USD, default 10000)')
     .requiredOption('--justification <text>', 'why: the manager who decides reads it')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
