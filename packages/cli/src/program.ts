@@ -5,6 +5,7 @@ import { registerAuthCommands } from './commands/auth.js';
 import { registerBudgetCommands } from './commands/budget.js';
 import { registerKeyCommands } from './commands/key.js';
 import { registerPriceCommands } from './commands/price.js';
+import { registerProjectCommands } from './commands/project.js';
 import { registerRequestCommands } from './commands/request.js';
 import { registerSigningKeyCommands } from './commands/signing-key.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -47,6 +48,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerAgentCommands(program, contextOf);
   registerBudgetCommands(program, contextOf);
   registerRequestCommands(program, contextOf);
+  registerProjectCommands(program, contextOf);
   registerKeyCommands(program, contextOf);
   registerUserCommands(program, contextOf);
   registerAuditCommands(program, contextOf);

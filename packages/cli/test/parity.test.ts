@@ -36,9 +36,7 @@ const NOT_FOR_THE_CLI: Record<string, string> = {
 };
 
 /** Areas being built right now, whose commands come with them: drop an entry once they do. */
-const PENDING: Record<string, string> = {
-  '/v1/projects': 'commands come with the feature',
-};
+const PENDING: Record<string, string> = {};
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 

@@ -32,6 +32,8 @@ export interface Agent {
   max_parallel_calls: number;
   tokens_per_minute: number;
   alert_thresholds: number[];
+  /** The project it belongs to (null: none). */
+  project_id: string | null;
 }
 
 /**
@@ -75,6 +77,7 @@ function showAgent(ctx: CliContext, a: Agent): void {
     ['Name', a.name],
     ['Description', a.description || '—'],
     ['Owner ID', a.owner_id],
+    ['Project', a.project_id ?? '—'],
     ['Providers', a.providers.join(', ') || 'any'],
     ['Disabled', a.disabled ? 'yes' : 'no'],
     ['Token ID', a.token_id ?? '—'],
@@ -86,8 +89,8 @@ function showAgent(ctx: CliContext, a: Agent): void {
   ]);
 }
 
-async function list(ctx: CliContext, opts: { limit?: string; cursor?: string; all?: boolean }): Promise<void> {
-  const result = await readList<Agent>(ctx, '/v1/agents', {}, opts);
+async function list(ctx: CliContext, opts: { project?: string; limit?: string; cursor?: string; all?: boolean }): Promise<void> {
+  const result = await readList<Agent>(ctx, '/v1/agents', { project_id: opts.project?.trim() }, opts);
   const items = result.items;
   ctx.out.result(result, () => {
     if (items.length === 0) ctx.out.line('No agents.');
@@ -112,9 +115,13 @@ async function get(ctx: CliContext, id: string): Promise<void> {
   ctx.out.result(a, () => showAgent(ctx, a));
 }
 
-async function create(ctx: CliContext, opts: { name: string; budget: string; description?: string; provider?: string[] }): Promise<void> {
+async function create(
+  ctx: CliContext,
+  opts: { name: string; budget: string; description?: string; provider?: string[]; project?: string },
+): Promise<void> {
   const body = {
     name: opts.name,
+    ...(opts.project !== undefined ? { project_id: opts.project.trim() } : {}),
     ...(opts.description !== undefined ? { description: opts.description } : {}),
     budget_usd: usdAmount(opts.budget, '--budget'),
     ...(opts.provider?.length ? { providers: opts.provider } : {}),
@@ -197,7 +204,8 @@ export function registerAgentCommands(program: Command, contextOf: ContextOf): v
   const agent = program.command('agent').description('manage agents: their budgets, credentials (tg_agt_…) and proxy limits');
 
   calls(agent.command('list'), 'GET /v1/agents')
-    .description('list agents with their budgets')
+    .description('list the agents you see, with their budgets')
+    .option('--project <project-id>', 'only this project’s agents')
     .option('--limit <n>', 'page size (1-100, default 20)')
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow every page')
@@ -214,6 +222,7 @@ export function registerAgentCommands(program: Command, contextOf: ContextOf): v
     .requiredOption('--budget <usd>', 'its budget in USD, at most 6 decimals (members: up to the self-service allowance)')
     .option('--description <text>', 'what it is for')
     .option('--provider <provider>', 'a provider it may use (repeatable, or comma-separated; default: any)', collectList)
+    .option('--project <project-id>', 'the project it belongs to (one you own or are a member of)')
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
   calls(agent.command('update'), 'PATCH /v1/agents/{id}')
