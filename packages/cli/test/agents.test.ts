@@ -99,9 +99,9 @@ test('when a member creates an agent, then its token is printed once, and list a
 
   const table = await cli(['agent', 'list', '--all'], { env: member.env });
   t.is(table.code, 0, table.stderr);
-  t.regex(table.stdout, /^ID\s+NAME\s+OWNER\s+LIMIT \$\s+SPENT \$\s+REMAINING \$\s+PERIOD\s+DISABLED$/m);
-  t.regex(table.stdout, new RegExp(`^${created.agent.id}\\s+${name}-json\\s+${p.member.user.id}\\s+5\\s+0\\s+5\\s+none\\s+no$`, 'm'));
-  t.regex(table.stdout, new RegExp(`^${id}\\s+${name}\\s+${p.member.user.id}\\s+7\\.75\\s+0\\s+7\\.75\\s+none\\s+no$`, 'm'));
+  t.regex(table.stdout, /^ID\s+NAME\s+OWNER\s+PROJECT\s+LIMIT \$\s+SPENT \$\s+REMAINING \$\s+PERIOD\s+DISABLED$/m);
+  t.regex(table.stdout, new RegExp(`^${created.agent.id}\\s+${name}-json\\s+${p.member.user.id}\\s+—\\s+5\\s+0\\s+5\\s+none\\s+no$`, 'm'));
+  t.regex(table.stdout, new RegExp(`^${id}\\s+${name}\\s+${p.member.user.id}\\s+—\\s+7\\.75\\s+0\\s+7\\.75\\s+none\\s+no$`, 'm'));
 
   const got = await cli(['agent', 'get', created.agent.id, '--json'], { env: member.env });
   t.is(got.code, 0, got.stderr);

@@ -79,6 +79,11 @@ test('members are set and removed; a member adds an agent to its project and see
     [agentId],
   );
   t.false(inProject.items.some((a: { id: string }) => a.id === outside));
+  const table = await cli(['agent', 'list', '--project', id], { env: viewer.env });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /^ID\s+NAME\s+OWNER\s+PROJECT\s+LIMIT \$/m);
+  t.regex(table.stdout, new RegExp(`^${agentId}\\s+\\S+\\s+${p.member.user.id}\\s+${id}\\s+2\\s`, 'm'));
+  t.false(table.stdout.includes(outside));
   t.regex((await cli(['agent', 'get', agentId], { env: viewer.env })).stdout, new RegExp(`^Project\\s+${id}$`, 'm'));
   const byViewer = await cli(['agent', 'create', '--name', unique('nope'), '--budget', '1', '--project', id], { env: viewer.env });
   t.is(byViewer.code, 4, byViewer.stderr);

@@ -99,6 +99,7 @@ async function list(ctx: CliContext, opts: { project?: string; limit?: string; c
         { header: 'ID', value: (a) => a.id },
         { header: 'NAME', value: (a) => a.name },
         { header: 'OWNER', value: (a) => a.owner_id },
+        { header: 'PROJECT', value: (a) => a.project_id ?? '—' },
         { header: 'LIMIT $', value: (a) => String(a.budget.limit_usd) },
         { header: 'SPENT $', value: (a) => String(a.budget.spent_usd) },
         { header: 'REMAINING $', value: (a) => String(a.budget.remaining_usd) },
