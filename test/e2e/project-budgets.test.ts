@@ -243,7 +243,10 @@ test.serial(
       });
 
     t.is((await ask(member, { project_id: project })).status, 403, 'a member who is not an owner');
-    t.is((await ask(owner, { project_id: project, agent_id: 'agt_x' })).status, 400, 'both');
+    const outside = await createAgent(stack, owner, 1);
+    const notIn = await ask(owner, { project_id: project, agent_id: outside.id });
+    t.is(notIn.status, 404, 'with both, the agent must be in that project');
+    t.is(notIn.body.error.message, 'Agent not found in that project');
     t.is((await ask(owner, {})).status, 400, 'neither');
     t.is((await ask(owner, { project_id: await newProject() })).status, 404, 'a project they do not see');
     const created = await ask(owner, { project_id: project });

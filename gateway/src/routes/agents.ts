@@ -95,6 +95,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       }),
     }),
     status: 201,
+    errors: [404],
     response: z
       .object({ agent: agentSchema, token: z.string().openapi({ description: 'The tg_agt_ credential, shown once' }) })
       .openapi('CreatedAgent'),
@@ -126,6 +127,7 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       project_id: idParams.shape.id.optional().openapi({ description: "Only this project's agents (a project you see; 404 otherwise)" }),
     }),
     response: pageOut(agentSchema),
+    errors: [404],
     handler: async ({ query, call }) => {
       const res = await budget.ListAgents({ page: { limit: query.limit, cursor: query.cursor }, project_id: query.project_id ?? '' }, call);
       return { items: res.items.map(toAgent), next_cursor: nullable(res.next_cursor) };

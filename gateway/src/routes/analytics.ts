@@ -44,6 +44,7 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
       project_id: idParams.shape.id.optional().openapi({ description: "Only this project's agents (a project you see; 404 otherwise)" }),
     }),
     response: spendSchema,
+    errors: [404],
     handler: async ({ query, call }) => {
       const res = await budget.GetSpend(
         {

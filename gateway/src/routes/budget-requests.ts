@@ -53,8 +53,9 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
     summary: 'Ask for more budget for an agent or a project',
     description:
       '`requested_budget_usd` is the increase: more than 0 and at most MAX_BUDGET_REQUEST_USD (default 10,000), else 400 "Requested budget exceeds maximum allowed ($10,000)". ' +
-      "Give `agent_id` (only the agent's owner or an admin may ask) or `project_id` (only the project's owners or an admin; 409 for a " +
-      'project without a budget), not both. Nobody approves a raise of an agent or a project they own.',
+      "Give `agent_id` (only the agent's owner or an admin may ask; with `project_id` too, that must be its project, else 404) or " +
+      "`project_id` alone (only the project's owners or an admin; 409 for a project without a budget). Nobody approves a raise of an " +
+      'agent or a project they own.',
     body: z.object({
       agent_id: idParams.shape.id.optional(),
       project_id: idParams.shape.id.optional(),
@@ -62,10 +63,10 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
       justification: requiredText,
     }),
     bodyRule: {
-      holds: (b) => (b.agent_id === undefined) !== (b.project_id === undefined),
+      holds: (b) => b.agent_id !== undefined || b.project_id !== undefined,
       field: 'agent_id',
-      message: 'give agent_id or project_id, not both',
-      schema: { oneOf: [{ required: ['agent_id'] }, { required: ['project_id'] }] },
+      message: 'give agent_id or project_id',
+      schema: { anyOf: [{ required: ['agent_id'] }, { required: ['project_id'] }] },
     },
     status: 201,
     response: requestSchema,
@@ -98,6 +99,7 @@ export function registerBudgetRequestRoutes(route: RouteDefiner, deps: GatewayDe
       project_id: idParams.shape.id.optional(),
     }),
     response: pageOut(requestSchema),
+    errors: [404],
     handler: async ({ query, call }) => {
       const res = await budget.ListBudgetRequests(
         {

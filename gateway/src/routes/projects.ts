@@ -30,7 +30,8 @@ const projectSchema = z
       .enum(PROJECT_ROLES)
       .nullable()
       .openapi({ description: 'Your role in the project; null when you are not a member (you see it as a manager or admin)' }),
-    budget: budgetSchema.nullable().openapi({
+    // A union, not .nullable(): the generator drops nullable beside a $ref.
+    budget: z.union([budgetSchema, z.null()]).openapi({
       description:
         "Its budget; null while it has none (its agents are then held to their own budgets only). An agent's calls and leases " +
         "hold from both its own budget and its project's: neither is ever exceeded",

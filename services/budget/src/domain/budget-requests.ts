@@ -63,9 +63,12 @@ export class BudgetRequests {
       });
     }
     const justification = validText(input.justification, 'justification', { required: true });
-    if (Boolean(input.agentId) === Boolean(input.projectId))
-      throw new ValidationError('Give agent_id or project_id: the budget to raise', { agent_id: 'or project_id is required, not both' });
-    const target = input.projectId ? await this.#project(input.projectId, caller) : await this.#agent(input.agentId, caller);
+    if (!input.agentId && !input.projectId)
+      throw new ValidationError('Give agent_id or project_id: the budget to raise', { agent_id: 'or project_id is required' });
+    // Both: the agent's budget, and project_id names its project.
+    const target = input.agentId ? await this.#agent(input.agentId, caller) : await this.#project(input.projectId!, caller);
+    if (input.agentId && input.projectId && target.project_id !== input.projectId)
+      throw new NotFoundError('Agent not found in that project');
 
     const now = this.#now();
     const record: Omit<BudgetRequestRecord, 'seq'> = {
