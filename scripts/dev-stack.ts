@@ -24,9 +24,10 @@ fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 function loadSecrets(): StackSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as StackSecrets;
-  const secrets = generateSecrets();
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const stored = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StackSecrets>) : {};
+  // Kept secrets stay; one a newer version needs is generated once and kept with them.
+  const secrets = { ...generateSecrets(), ...stored };
+  if (Object.keys(secrets).length !== Object.keys(stored).length) fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 

@@ -165,6 +165,7 @@ test('.env.example commits placeholders only, and generate-env.sh replaces every
     'JWT_KEY_ENCRYPTION_KEY',
     'TOKEN_PEPPER',
     'PROVIDER_KEY_ENCRYPTION_KEYS',
+    'WEBHOOK_SECRET_KEYS',
     'IP_TOKEN_KEY',
     'BOOTSTRAP_ADMIN_PASSWORD',
     'REDIS_PASSWORD',
@@ -181,6 +182,7 @@ test('.env.example commits placeholders only, and generate-env.sh replaces every
   t.is(Buffer.from(first.JWT_KEY_ENCRYPTION_KEY, 'base64').length, 32);
   t.is(Buffer.from(first.IP_TOKEN_KEY, 'base64').length, 32);
   t.regex(first.PROVIDER_KEY_ENCRYPTION_KEYS, /^k1:[A-Za-z0-9+/]{43}=$/);
+  t.regex(first.WEBHOOK_SECRET_KEYS, /^k1:[A-Za-z0-9+/]{43}=$/);
 });
 
 test('.env is ignored by git and kept out of the image build context', (t) => {

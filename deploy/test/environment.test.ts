@@ -103,7 +103,7 @@ test('secret variables never land in a ConfigMap; with an existing Secret, every
     token: ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'TOKEN_PEPPER'],
     budget: ['SERVICE_TOKEN_SECRET', 'MONGO_URL'],
     'provider-key': ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'PROVIDER_KEY_ENCRYPTION_KEYS', 'IP_TOKEN_KEY'],
-    audit: ['SERVICE_TOKEN_SECRET', 'MONGO_URL'],
+    audit: ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'WEBHOOK_SECRET_KEYS'],
   };
   const optional: Partial<Record<Deployable, string[]>> = { identity: ['BOOTSTRAP_ADMIN_PASSWORD'], token: ['BOOTSTRAP_TOKEN'] };
   for (const name of DEPLOYABLES) {

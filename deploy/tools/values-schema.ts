@@ -61,6 +61,10 @@ const serviceName = oneOfStrings(...APP_CHARTS);
 // Secret values: the same shapes the services' config schemas demand at start-up, so a
 // bad value fails at install time rather than in a crash-looping pod.
 const base64Key32 = '[A-Za-z0-9+/]{43}=';
+const keyring = pattern(
+  `^$|^[A-Za-z0-9_.-]{1,32}:${base64Key32}(,\\s*[A-Za-z0-9_.-]{1,32}:${base64Key32})*$`,
+  'empty or kid:base64(32 bytes)[,kid2:base64(32 bytes)...]',
+);
 const secretShapes: Record<string, Schema> = {
   SERVICE_TOKEN_SECRET: pattern('^$|^.{32,}$', 'empty or 32+ characters'),
   MONGO_URL: pattern('^$|^mongodb(\\+srv)?://', 'empty or a mongodb:// URL'),
@@ -69,10 +73,8 @@ const secretShapes: Record<string, Schema> = {
   BOOTSTRAP_ADMIN_PASSWORD: pattern('^$|^.{12,256}$', 'empty or 12 to 256 characters'),
   TOKEN_PEPPER: pattern('^$|^.{32,}$', 'empty or 32+ characters'),
   BOOTSTRAP_TOKEN: pattern('^$|^tg_pat_[0-9A-Za-z]{54}$', 'empty or a tg_pat_ personal token'),
-  PROVIDER_KEY_ENCRYPTION_KEYS: pattern(
-    `^$|^[A-Za-z0-9_.-]{1,32}:${base64Key32}(,\\s*[A-Za-z0-9_.-]{1,32}:${base64Key32})*$`,
-    'empty or kid:base64(32 bytes)[,kid2:base64(32 bytes)...]',
-  ),
+  PROVIDER_KEY_ENCRYPTION_KEYS: keyring,
+  WEBHOOK_SECRET_KEYS: keyring,
   IP_TOKEN_KEY: pattern(`^$|^${base64Key32}$`, 'empty or base64 of 32 bytes'),
 };
 
@@ -116,7 +118,7 @@ const FACTS: Record<AppChart, ChartFacts> = {
   },
   audit: {
     protocol: 'grpc',
-    secrets: ['SERVICE_TOKEN_SECRET', 'MONGO_URL'],
+    secrets: ['SERVICE_TOKEN_SECRET', 'MONGO_URL', 'WEBHOOK_SECRET_KEYS'],
     config: {},
   },
 };
@@ -143,6 +145,7 @@ const RESERVED = [
   'TOKEN_PEPPER',
   'BOOTSTRAP_TOKEN',
   'PROVIDER_KEY_ENCRYPTION_KEYS',
+  'WEBHOOK_SECRET_KEYS',
   'IP_TOKEN_KEY',
 ];
 

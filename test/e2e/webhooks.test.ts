@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import test from 'ava';
+import mongoose from 'mongoose';
 import type { Stack } from '../support/stack.js';
 import { chatRequest, createAgent, patOf, people, startMoneyStack, type People } from '../support/factories.js';
 import { eventually, sleep } from '../support/eventually.js';
+import { testEnv } from '../support/env.js';
 // The receiver docs/webhooks.md shows: its tests are these.
 import { createReceiver, verifyTollgateSignature } from '../../docs/examples/webhook-receiver.mjs';
 
@@ -320,3 +323,46 @@ test.serial('when an endpoint stops taking the kind of event it is retrying, the
   await sleep(600);
   t.is(r.headers.length, requests, 'no more attempts');
 });
+
+test.serial(
+  'when endpoints are stored, then their signing secrets are sealed; a key put first reseals every endpoint at the next start, one stored as it was included, and deliveries still verify',
+  async (t) => {
+    const db = await mongoose.createConnection(testEnv.mongoUrl, { dbName: stack.env.audit.MONGO_DB }).asPromise();
+    t.teardown(() => db.close());
+    const stored = (id: string) => db.collection<{ _id: string }>('webhooks').findOne({ _id: id });
+    const a = await register({ url: 'https://a.example.com/hooks', events: ['provider_key.rotated'] });
+    const b = await register({ url: 'https://b.example.com/hooks', events: ['provider_key.rotated'] });
+    for (const created of [a, b]) {
+      const doc = await stored(created.body.webhook.id as string);
+      t.false(JSON.stringify(doc).includes(created.body.secret as string), 'no secret in the database');
+      t.like(doc, { secret_sealed: { kid: 'k1' } });
+    }
+    // As an earlier version stored it: the secret as it is.
+    await db
+      .collection<{ _id: string }>('webhooks')
+      .updateOne({ _id: b.body.webhook.id as string }, { $set: { secret: b.body.secret as string }, $unset: { secret_sealed: '' } });
+
+    const previous = stack.env.audit.WEBHOOK_SECRET_KEYS;
+    await stack.stop('audit');
+    stack.env.audit.WEBHOOK_SECRET_KEYS = `k2:${randomBytes(32).toString('base64')},${previous}`;
+    await stack.start('audit');
+    for (const created of [a, b]) {
+      const doc = await stored(created.body.webhook.id as string);
+      t.false(JSON.stringify(doc).includes(created.body.secret as string));
+      t.like(doc, { secret_sealed: { kid: 'k2' } });
+      t.false('secret' in doc!);
+    }
+    const r = await receiver(b.body.secret as string);
+    t.teardown(r.close);
+    await stack.http.patch(`/v1/webhooks/${b.body.webhook.id as string}`, { token: p.admin.access_token, json: { url: r.url } });
+    await rotateKey('after-reseal');
+    await eventually(
+      async () => r.events,
+      (e) => e.length === 1,
+      15_000,
+    );
+    t.is(r.events[0].type, 'provider_key.rotated', 'signed with the secret shown at creation: the receiver verified it');
+    for (const created of [a, b])
+      await stack.http.delete(`/v1/webhooks/${created.body.webhook.id as string}`, { token: p.admin.access_token });
+  },
+);

@@ -193,6 +193,7 @@ export const SECRET_VARIABLES = [
   'JWT_KEY_ENCRYPTION_KEY',
   'TOKEN_PEPPER',
   'PROVIDER_KEY_ENCRYPTION_KEYS',
+  'WEBHOOK_SECRET_KEYS',
   'IP_TOKEN_KEY',
   'BOOTSTRAP_ADMIN_PASSWORD',
   'BOOTSTRAP_TOKEN',
@@ -218,6 +219,7 @@ export function inlineSecretValues() {
     },
     token: { secrets: { tokenPepper: randomBytes(32).toString('base64url') } },
     'provider-key': { secrets: { providerKeyEncryptionKeys: `k2:${key32()},k1:${key32()}`, ipTokenKey: key32() } },
+    audit: { secrets: { webhookSecretKeys: `k1:${key32()}` } },
   };
 }
 

@@ -26,6 +26,7 @@ export interface StackSecrets {
   JWT_KEY_ENCRYPTION_KEY: string;
   TOKEN_PEPPER: string;
   PROVIDER_KEY_ENCRYPTION_KEYS: string;
+  WEBHOOK_SECRET_KEYS: string;
   IP_TOKEN_KEY: string;
   BOOTSTRAP_ADMIN_EMAIL: string;
   BOOTSTRAP_ADMIN_PASSWORD: string;
@@ -39,6 +40,7 @@ export function generateSecrets(adminEmail = 'admin@tollgate.local'): StackSecre
     JWT_KEY_ENCRYPTION_KEY: b64(),
     TOKEN_PEPPER: randomBytes(32).toString('base64url'),
     PROVIDER_KEY_ENCRYPTION_KEYS: `k1:${b64()}`,
+    WEBHOOK_SECRET_KEYS: `k1:${b64()}`,
     IP_TOKEN_KEY: b64(),
     BOOTSTRAP_ADMIN_EMAIL: adminEmail,
     BOOTSTRAP_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
@@ -96,7 +98,7 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
     },
     token: { TOKEN_PEPPER: secrets.TOKEN_PEPPER },
     // Webhook receivers of the dev stack and tests listen on loopback too.
-    audit: { OUTBOUND_ALLOW_PRIVATE: 'true' },
+    audit: { WEBHOOK_SECRET_KEYS: secrets.WEBHOOK_SECRET_KEYS, OUTBOUND_ALLOW_PRIVATE: 'true' },
     'provider-key': {
       PROVIDER_KEY_ENCRYPTION_KEYS: secrets.PROVIDER_KEY_ENCRYPTION_KEYS,
       IP_TOKEN_KEY: secrets.IP_TOKEN_KEY,

@@ -26,5 +26,6 @@ export * from './providers.js';
 export * from './prices.js';
 export * from './outbound.js';
 export * from './keyed-digest.js';
+export * from './secret-box.js';
 export * from './ids.js';
 export * from './text-rules.js';

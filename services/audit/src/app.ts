@@ -1,4 +1,4 @@
-import { PeriodLeader, startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
+import { PeriodLeader, SecretBox, startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
 import { packageDefinition } from '@tollgate/proto';
 import { retentionTimes, type AuditConfig } from './config.js';
 import { EventLog } from './domain/event-log.js';
@@ -58,7 +58,9 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
         leads: () => leader.leads(),
         log: rt.log,
       });
-      const webhookStore = createWebhookStore(rt.db);
+      const webhookStore = createWebhookStore(rt.db, new SecretBox(config.WEBHOOK_SECRET_KEYS));
+      const resealed = await webhookStore.reseal();
+      if (resealed > 0) rt.log.info({ webhooks: resealed }, "sealed webhook endpoints' signing secrets with the active key");
       const policy = { allowPrivate: config.OUTBOUND_ALLOW_PRIVATE };
       const send = createSender(policy, config.WEBHOOK_TIMEOUT_MS);
       const webhooks = new Webhooks({ store, webhooks: webhookStore, send, policy, audit: rt.audit });

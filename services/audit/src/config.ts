@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
+import { env, keyringVar, parseConfig, serviceBaseSchema } from '@tollgate/platform';
 
 export const configSchema = serviceBaseSchema.extend({
   // Largest RecordBatch accepted; the platform outbox sends at most 100 at a time.
@@ -11,6 +11,9 @@ export const configSchema = serviceBaseSchema.extend({
   AUDIT_HOT_DAYS: z.coerce.number().positive().max(36_500).default(90),
   // How often the archiving job runs (on one replica at a time).
   AUDIT_ARCHIVE_INTERVAL_MS: env.int(100, 86_400_000).default(60_000),
+  // Seals webhook endpoints' signing secrets at rest: `kid:base64(32 bytes)[,kid2:...]`; the first key seals new
+  // ones, every listed key opens (an old key stays listed while endpoints sealed with it remain).
+  WEBHOOK_SECRET_KEYS: keyringVar,
   // How often new events are looked for and sent to webhook endpoints (by one replica at a time).
   WEBHOOK_POLL_MS: env.int(50, 60_000).default(1_000),
   // A delivery that keeps failing is retried, with exponential backoff from WEBHOOK_BACKOFF_MS (at most an hour

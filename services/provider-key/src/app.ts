@@ -2,7 +2,7 @@ import { KeyedMutex, registration, RPC_CALLERS, startService, type Logger, type 
 import { loadProviderKey, packageDefinition } from '@tollgate/proto';
 import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import type { ProviderKeyConfig } from './config.js';
-import { SecretBox } from './domain/keyring.js';
+import { SecretBox } from '@tollgate/platform';
 import { KeyUse } from './domain/key-use.js';
 import { ProviderKeys } from './domain/provider-keys.js';
 import { keyManagementHandlers } from './handlers/provider-keys.js';

@@ -1,15 +1,5 @@
 import { z } from 'zod';
-import { env, parseConfig, serviceBaseSchema } from '@tollgate/platform';
-import { parseKeyring, type Keyring } from './domain/keyring.js';
-
-const keyringVar = z.string().transform((v, ctx): Keyring => {
-  try {
-    return parseKeyring(v);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
+import { env, keyringVar, parseConfig, serviceBaseSchema } from '@tollgate/platform';
 
 const aes256Key = z
   .string()

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import { connectMongo, createLogger, type Logger } from '@tollgate/platform';
 import { loadReencryptConfig } from './config.js';
-import { SecretBox, UndecryptableError, type Keyring } from './domain/keyring.js';
+import { SecretBox, UndecryptableError, type Keyring } from '@tollgate/platform';
 import { NO_CHANGE } from './domain/provider-key-repository.js';
 import { ProviderKeyStore } from './store/provider-key-store.js';
 

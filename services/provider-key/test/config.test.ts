@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@tollgate/platform';
 import { loadConfig } from '../src/app.js';
-import { parseKeyring } from '../src/domain/keyring.js';
+import { parseKeyring } from '@tollgate/platform';
 
 const b64 = (n = 32) => randomBytes(n).toString('base64');
 const base = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'mongoose';
 import { createLogger } from '@tollgate/platform';
-import { parseKeyring } from '../src/domain/keyring.js';
+import { parseKeyring } from '@tollgate/platform';
 import { reencryptAll } from '../src/reencrypt.js';
 import { testEnv } from '../../../test/support/env.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';

@@ -2,7 +2,13 @@ import type { DeadLetter, DeliveryRecord, WebhookEndpoint, WebhookProgress } fro
 
 /** What webhooks need from storage; implemented over MongoDB in src/store. */
 export interface WebhookRepository {
+  /** Stores a new endpoint, its signing secret sealed. */
   insert(endpoint: WebhookEndpoint): Promise<void>;
+  /**
+   * Seals with the active key the secrets of endpoints stored as they were by an earlier version, or sealed with
+   * another key (at start-up: how a key rotation reaches every endpoint); how many it sealed.
+   */
+  reseal(): Promise<number>;
   /** Every endpoint (at most MAX_WEBHOOKS), oldest first. */
   all(): Promise<WebhookEndpoint[]>;
   count(): Promise<number>;

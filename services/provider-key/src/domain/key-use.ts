@@ -1,6 +1,6 @@
 import { sealIpToken } from '@tollgate/sdk';
 import { NotFoundError, ValidationError, validProviderName, type AuditEmitter, type Caller } from '@tollgate/platform';
-import type { SecretBox } from './keyring.js';
+import type { SecretBox } from '@tollgate/platform';
 import { type ProviderKeyRecord } from './provider-key.js';
 import type { ProviderKeyRepository } from './provider-key-repository.js';
 

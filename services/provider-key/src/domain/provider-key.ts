@@ -9,7 +9,7 @@ import {
   ValidationError,
   type OutboundPolicy,
 } from '@tollgate/platform';
-import type { SealedSecret } from './keyring.js';
+import type { SealedSecret } from '@tollgate/platform';
 
 /** A stored provider key. `secret` is the AES-256-GCM sealed API key; nothing else holds it. */
 export interface ProviderKeyRecord {

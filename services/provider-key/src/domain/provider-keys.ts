@@ -11,7 +11,7 @@ import {
   type OutboundPolicy,
   type PageInput,
 } from '@tollgate/platform';
-import type { SecretBox } from './keyring.js';
+import type { SecretBox } from '@tollgate/platform';
 import { isProviderKeyId, maskApiKey, newProviderKeyId, validApiKey, validBaseUrl, type ProviderKeyRecord } from './provider-key.js';
 import { DELETED, NO_CHANGE, type ProviderKeyPatch, type ProviderKeyRepository } from './provider-key-repository.js';
 

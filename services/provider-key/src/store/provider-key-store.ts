@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { findLast, isDuplicateKeyError, ServiceUnavailableError } from '@tollgate/platform';
-import type { SealedSecret } from '../domain/keyring.js';
+import type { SealedSecret } from '@tollgate/platform';
 import type { ProviderKeyRecord } from '../domain/provider-key.js';
 import { DELETED, NO_CHANGE, type Committed, type KeyChange, type ProviderKeyRepository } from '../domain/provider-key-repository.js';
 

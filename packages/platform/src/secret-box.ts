@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 /** AES-256-GCM keys by id; `activeKid` encrypts, every key decrypts. */
 export interface Keyring {
@@ -6,7 +7,7 @@ export interface Keyring {
   keys: ReadonlyMap<string, Buffer>;
 }
 
-/** A provider key at rest: the key id is stored beside the ciphertext. */
+/** A secret at rest (a provider key, a webhook's signing secret): the key id is stored beside the ciphertext. */
 export interface SealedSecret {
   kid: string;
   /** base64 of the 12-byte nonce */
@@ -41,6 +42,19 @@ export function parseKeyring(value: string): Keyring {
   return { activeKid: entries[0].slice(0, entries[0].indexOf(':')), keys };
 }
 
+/**
+ * A keyring variable of a service's configuration: `kid:base64(32 bytes)[,kid2:base64(32 bytes)...]`.
+ * The first key seals; every listed key opens (an old key stays listed until every record is resealed).
+ */
+export const keyringVar = z.string().transform((v, ctx): Keyring => {
+  try {
+    return parseKeyring(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
 /** Thrown when a record names a key id the keyring does not hold, or fails authentication. */
 export class UndecryptableError extends Error {
   constructor(readonly kid: string) {
@@ -50,8 +64,8 @@ export class UndecryptableError extends Error {
 }
 
 /**
- * Encryption of provider keys at rest. The record id is bound as associated data, so a
- * ciphertext copied onto another record does not decrypt there.
+ * Encryption of secrets at rest. The record id is bound as associated data, so a ciphertext
+ * copied onto another record does not decrypt there.
  */
 export class SecretBox {
   constructor(private readonly keyring: Keyring) {}
