@@ -134,6 +134,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         leases,
         requests,
         projects,
+        projectBudgets,
         audit: rt.audit,
         log: rt.log,
         maxBudgetMicros: config.MAX_BUDGET_USD,

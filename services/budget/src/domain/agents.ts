@@ -19,6 +19,7 @@ import { newId } from './ids.js';
 import { formatUsd, micros } from './money.js';
 import type { Caller, Logger } from '@tollgate/platform';
 import type { CredentialIssuer } from './ports.js';
+import type { ProjectBudgets } from './project-budgets.js';
 import type { Projects } from './projects.js';
 import type { AgentRecord, LimitChange } from './records.js';
 import type { AgentRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
@@ -41,6 +42,8 @@ export interface AgentsDeps {
   requests: BudgetRequestRepository;
   /** Which projects a person sees: an agent in a project is seen by its members (and managers and admins). */
   projects: Projects;
+  /** Deleting an agent in a project with a budget releases its leases' parts there too. */
+  projectBudgets: ProjectBudgets;
   audit: AuditEmitter;
   log: Logger;
   maxBudgetMicros: number;
@@ -259,13 +262,11 @@ export class Agents {
     const leaseIds = Object.entries(state?.holds ?? {})
       .filter(([, hold]) => (hold.kind ?? 'lease') === 'lease')
       .map(([holdId]) => holdId);
-    const released =
-      leaseIds.length > 0
-        ? await this.deps.book.submit(
-            id,
-            leaseIds.map((leaseId) => ({ intent: { type: 'release', id: leaseId, reason: 'released' } })),
-          )
-        : [];
+    const releases = leaseIds.map((leaseId) => ({ intent: { type: 'release' as const, id: leaseId, reason: 'released' as const } }));
+    const released = leaseIds.length > 0 ? await this.deps.book.submit(id, releases) : [];
+    // Then their parts in the agent's project (what the agent no longer holds, the project does not either).
+    const project = leaseIds.length > 0 ? await this.deps.projectBudgets.of(id) : '';
+    if (project) await this.deps.book.submit(project, releases);
     const leases = await Promise.all(
       leaseIds.map(async (leaseId, i) => {
         const outcome = released[i].outcome;
