@@ -62,7 +62,7 @@ function toProject(p: Project__Output) {
     created_by: p.created_by,
     created_at: p.created_at,
     updated_at: p.updated_at,
-    your_role: (nullable(p.your_role) as (typeof PROJECT_ROLES)[number] | null) ?? null,
+    your_role: nullable(p.your_role) as (typeof PROJECT_ROLES)[number] | null,
     budget: p.budget ? toBudget(p.budget) : null,
     alert_thresholds: p.alert_thresholds,
   };

@@ -46,10 +46,7 @@ const budgetPath = (id: string) => (isProject(id) ? `${projectPath(id)}/budget` 
 const whose = (id: string) => (isProject(id) ? `project ${id}` : `agent ${id}`);
 
 /** The budget an answer carries: an agent's budget is the answer, a project's is in it (null: the project has none). */
-async function callBudget(id: string, call: (path: string) => Promise<unknown>): Promise<{ raw: unknown; budget: Budget | null }> {
-  const raw = await call(isProject(id) ? projectPath(id) : budgetPath(id));
-  return { raw, budget: isProject(id) ? (raw as ProjectBudget).budget : (raw as Budget) };
-}
+const budgetIn = (id: string, answer: unknown): Budget | null => (isProject(id) ? (answer as ProjectBudget).budget : (answer as Budget));
 
 function showBudget(ctx: CliContext, b: Budget | null): void {
   if (b) ctx.out.fields(budgetFields(b));
@@ -57,9 +54,8 @@ function showBudget(ctx: CliContext, b: Budget | null): void {
 }
 
 async function get(ctx: CliContext, id: string): Promise<void> {
-  const client = await ctx.client();
-  const { raw, budget } = await callBudget(id, (path) => client.call('GET', path));
-  ctx.out.result(raw, () => showBudget(ctx, budget));
+  const answer = await (await ctx.client()).call('GET', isProject(id) ? projectPath(id) : budgetPath(id));
+  ctx.out.result(answer, () => showBudget(ctx, budgetIn(id, answer)));
 }
 
 /** A 409 for a limit below what is spent and reserved says how low it may go. */
@@ -85,16 +81,15 @@ async function set(ctx: CliContext, agentId: string, opts: { limit?: string; per
     ...(opts.period !== undefined ? { period: opts.period } : {}),
     reason: opts.reason,
   };
-  const client = await ctx.client();
-  let answer: { raw: unknown; budget: Budget | null };
+  let answer: unknown;
   try {
-    answer = await callBudget(agentId, () => client.call('PUT', budgetPath(agentId), { body }));
+    answer = await (await ctx.client()).call('PUT', budgetPath(agentId), { body });
   } catch (err) {
     throw withMinimum(err);
   }
-  ctx.out.result(answer.raw, () => {
+  ctx.out.result(answer, () => {
     ctx.out.line(`Budget of ${whose(agentId)} set.`);
-    showBudget(ctx, answer.budget);
+    showBudget(ctx, budgetIn(agentId, answer));
   });
 }
 
@@ -121,12 +116,10 @@ async function reset(ctx: CliContext, agentId: string, opts: { reason: string; y
       return;
     }
   }
-  const { raw, budget } = await callBudget(agentId, () =>
-    client.call('POST', `${budgetPath(agentId)}/reset`, { body: { reason: opts.reason }, retry: 'unsent-only' }),
-  );
-  ctx.out.result(raw, () => {
+  const answer = await client.call('POST', `${budgetPath(agentId)}/reset`, { body: { reason: opts.reason }, retry: 'unsent-only' });
+  ctx.out.result(answer, () => {
     ctx.out.line(`Budget of ${whose(agentId)} reset.`);
-    showBudget(ctx, budget);
+    showBudget(ctx, budgetIn(agentId, answer));
   });
 }
 

@@ -348,14 +348,7 @@ export class Agents {
     const self = agentScope(p);
     const agent = knownId('agt', id) && (!self || self === id) ? await this.deps.agents.findById(id) : null;
     if (agent?.status !== 'active') throw new NotFoundError('Agent not found');
-    const person = p.type === 'user' || p.type === 'token';
-    const outsider =
-      agent.project_id &&
-      person &&
-      !seesAllProjects(p) &&
-      agent.owner_id !== p.id &&
-      !(await this.deps.projects.roleIn(agent.project_id, p.id));
-    if (outsider) throw new NotFoundError('Agent not found');
+    if (!(await this.deps.projects.sees(caller, agent.project_id, agent.owner_id))) throw new NotFoundError('Agent not found');
     return agent;
   }
 }

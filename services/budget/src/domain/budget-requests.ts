@@ -130,8 +130,7 @@ export class BudgetRequests {
   async get(id: string, caller: Caller): Promise<BudgetRequestRecord> {
     const self = agentScope(caller.principal);
     const record = await this.#find(id);
-    const seen = await this.deps.projects.seenBy(caller);
-    if ((self && record.agent_id !== self) || (seen && !seen(record.project_id, record.requester_id)))
+    if ((self && record.agent_id !== self) || !(await this.deps.projects.sees(caller, record.project_id, record.requester_id)))
       throw new NotFoundError('Budget request not found');
     return record;
   }

@@ -79,9 +79,11 @@ export class Escrows {
     const state = await this.deps.book.current(agentId);
     if (!state) return 0;
     const now = this.#now().getTime();
-    const leases = Object.entries(state.holds)
-      .filter(([, h]) => (h.kind ?? 'lease') === 'lease' && knownId('prj', agentId) && h.expires_at.getTime() <= now)
-      .map(([id]) => id);
+    const leases = knownId('prj', agentId)
+      ? Object.entries(state.holds)
+          .filter(([, h]) => (h.kind ?? 'lease') === 'lease' && h.expires_at.getTime() <= now)
+          .map(([id]) => id)
+      : [];
     if (leases.length > 0)
       await this.deps.book.submit(
         agentId,

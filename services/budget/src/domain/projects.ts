@@ -248,9 +248,15 @@ export class Projects {
    */
   async seenBy(caller: Caller): Promise<((projectId: string, personId: string) => boolean) | undefined> {
     const p = caller.principal;
-    if ((p.type !== 'user' && p.type !== 'token') || seesAllProjects(p)) return undefined;
+    if (!boundByProjects(p)) return undefined;
     const roles = await this.rolesOf(p.id);
     return (projectId, personId) => !projectId || personId === p.id || roles.has(projectId);
+  }
+
+  /** seenBy for one record: one membership read, and only when the record is in a project. */
+  async sees(caller: Caller, projectId: string, personId: string): Promise<boolean> {
+    const p = caller.principal;
+    return !boundByProjects(p) || !projectId || personId === p.id || (await this.roleIn(projectId, p.id)) !== null;
   }
 
   /** A user's role in each project they are a member of. */
@@ -284,6 +290,11 @@ export class Projects {
       throw new ForbiddenError("Only the project's owners, managers and admins can change a project or its members");
     return view;
   }
+}
+
+/** People other than managers and admins: what they see of agents' records follows their memberships. */
+function boundByProjects(p: Caller['principal']): boolean {
+  return (p.type === 'user' || p.type === 'token') && !seesAllProjects(p);
 }
 
 function canManage(p: Person, role: ProjectRole | null): boolean {
