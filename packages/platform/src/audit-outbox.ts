@@ -1,27 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AuditEvent } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { AuditDefinition } from '@tollgate/proto/gen/tollgate/audit/v1/Audit';
-import type { Principal } from './auth/principal.js';
 import type { Caller } from './grpc/context.js';
 import type { ServiceClient } from './grpc/client.js';
 import { ValidationError } from './errors.js';
-import { PeriodLeader } from './leadership.js';
-import { isDuplicateKeyError } from './mongo.js';
 import { actorOf, type AuditEventInput } from './audit-event.js';
-import { outboxModels, type OutboxDoc } from './audit-outbox-store.js';
-
-/** Width of an outbox bucket. */
-const BUCKET_MS = 10_000;
-/**
- * How late a document may land in a bucket after the bucket's end: an emitter's clock
- * behind the relay's, or a slow insert. A bucket is closed once its end is this far in
- * the past, and only closed buckets are passed by the low-water mark.
- */
-const CLOSE_AFTER_MS = 60_000;
-
-const bucketOf = (ms: number) => Math.floor(ms / BUCKET_MS);
+import { createOutbox, type OutboxOptions } from './outbox.js';
 
 export interface AuditEmitter {
   /** Durably queues the event in this service's database; returns once it is stored. */
@@ -33,207 +19,38 @@ export interface AuditEmitter {
   pending(): Promise<number>;
 }
 
-export interface OutboxOptions {
+export interface AuditOutboxOptions extends Omit<OutboxOptions<AuditEvent>, 'name' | 'sink' | 'conn' | 'log'> {
   conn: Connection;
   source: string;
   client: ServiceClient<AuditDefinition>;
   log: Logger;
-  /** How often the relay looks for events to deliver while it finds some (default 500 ms). */
-  intervalMs?: number;
-  /**
-   * The longest it waits between looks while it finds none (default 5 s): each empty look
-   * doubles the wait up to this. Events this replica emits are delivered at once whatever the
-   * wait; only other replicas' (and undelivered leftovers) wait for a look.
-   */
-  idleIntervalMs?: number;
-  batchSize?: number;
-  /** How long one replica leads the relay before the lead is decided again. */
-  leaderPeriodMs?: number;
 }
 
 /**
- * Audit events go to an outbox collection in the emitting service's own database, and a
- * relay ships them to the audit service with RecordBatch, oldest bucket first. The
- * event id is the idempotency key, so a batch sent twice is stored once. Delivered
- * events are deleted from the outbox; undelivered ones wait, with backoff, until the
- * audit service is back.
- *
- * One replica per service database relays at a time: the one whose PeriodLeader insert
- * (`audit-outbox:<period>`, a unique key) won the current period. Periods can overlap a
- * little (a leader finishing its batch while the next one starts); then both send the
- * same events, which the audit service stores once, and both delete them. The leader
- * also delivers at once when it emits (the bucket it wrote to, not the whole walk); other
- * replicas' events wait for its timer, which slows down to `idleIntervalMs` while it finds
- * nothing (an idle service then reads its outbox a few times a minute, not twice a second).
+ * Audit events go to the `audit_outbox` collection in the emitting service's own database
+ * (outbox.ts), and its relay ships them to the audit service with RecordBatch. The event id
+ * is the idempotency key, so a batch sent twice is stored once; an event the audit service
+ * rejects as invalid is set aside in `audit_outbox_dead`.
  */
-export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
-  const { outbox: model, deadLetters, marks } = outboxModels(opts.conn);
-  const leader = new PeriodLeader(opts.conn, 'audit-outbox', opts.leaderPeriodMs ?? 5_000);
-  const interval = opts.intervalMs ?? 500;
-  const idleInterval = Math.max(interval, opts.idleIntervalMs ?? 5_000);
-  const batchSize = opts.batchSize ?? 100;
-  let backoff = 0;
-  /** The timer's next wait: `interval` while looks find events, doubling up to `idleInterval` while they find none. */
-  let wait = interval;
-  /** Buckets this replica emitted into since a delivery last read them. */
-  const emitted = new Set<number>();
-  let running: Promise<void> | null = null;
-  /** A delivery asked for while one runs: it runs next (a whole walk if any asker wanted one). */
-  let queued: { walk: boolean; done: Promise<void> } | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  let ready: Promise<void> | undefined;
-  const principal: Principal = { type: 'service', id: opts.source };
-
-  /**
-   * Creates the low-water mark once per database, just behind the first emitter's clock.
-   * Documents queued by a version without buckets get one first, and the mark starts at
-   * the oldest of them (this reads the whole outbox once, when the mark is created).
-   */
-  async function prepare(): Promise<void> {
-    if (await marks.exists({ _id: 'low' })) return;
-    let low = bucketOf(Date.now() - CLOSE_AFTER_MS);
-    // trusted(): our own operator, exempt from the sanitizeFilter injection guard.
-    for (const d of await model.find({ bucket: mongoose.trusted({ $exists: false }) }, { created_at: 1 }).lean()) {
-      const bucket = bucketOf(d.created_at.getTime());
-      await model.updateOne({ _id: d._id }, { $set: { bucket } });
-      low = Math.min(low, bucket);
-    }
-    await ignoreDuplicate(marks.create({ _id: 'low', bucket: low }));
-  }
-
-  function whenReady(): Promise<void> {
-    ready ??= prepare().catch((err: unknown) => {
-      ready = undefined;
-      throw err;
-    });
-    return ready;
-  }
-
-  /**
-   * Walks the buckets from the low-water mark to now, delivering each, and moves the mark
-   * past the buckets that were closed before they were read (nothing can land in them
-   * any more). Every mark written is safe, so a write lost to an overlapping leader only
-   * makes the next walk start lower. Without `walk`, delivers only the buckets this replica
-   * emitted into. Returns how many events it found, or null when another replica leads (its
-   * walks deliver this replica's events too).
-   */
-  async function deliver(walk: boolean): Promise<number | null> {
-    const mine = [...emitted];
-    emitted.clear();
-    if (!(await leader.leads())) return null;
-    await whenReady();
-    if (!walk) {
-      let found = 0;
-      for (const b of mine) found += await deliverBucket(b);
-      return found;
-    }
-    const mark = await marks.findById('low').lean();
-    const now = Date.now();
-    const start = mark?.bucket ?? bucketOf(now - CLOSE_AFTER_MS);
-    let low = start;
-    let found = 0;
-    for (let b = start; b <= bucketOf(now); b++) {
-      found += await deliverBucket(b);
-      if (b === low && (b + 1) * BUCKET_MS + CLOSE_AFTER_MS <= now) low = b + 1;
-    }
-    if (low !== start) await marks.updateOne({ _id: 'low' }, { $set: { bucket: low } });
-    return found;
-  }
-
-  /** Delivers one bucket's events; returns how many it found. */
-  async function deliverBucket(bucket: number): Promise<number> {
-    const queued = await model.find({ bucket }).lean();
-    queued.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a._id < b._id ? -1 : 1));
-    for (let i = 0; i < queued.length; i += batchSize) {
-      const batch = queued.slice(i, i + batchSize);
-      try {
-        await opts.client.call.RecordBatch({ events: batch.map((d) => d.event) }, { principal, deadlineMs: 5_000 });
-      } catch (err) {
-        // A batch the audit service rejects as invalid would otherwise block the outbox
-        // forever: find the bad events one by one and set them aside, deliver the rest.
-        if (!(err instanceof ValidationError)) throw err;
-        await deliverOneByOne(batch);
-        continue;
-      }
-      // The bucket equality keeps the delete to this bucket's rows; trusted() as above.
-      await model.deleteMany({ bucket, _id: mongoose.trusted({ $in: batch.map((d) => d._id) }) });
-    }
-    return queued.length;
-  }
-
-  async function deliverOneByOne(batch: OutboxDoc[]): Promise<void> {
-    for (const doc of batch) {
-      try {
-        await opts.client.call.RecordBatch({ events: [doc.event] }, { principal, deadlineMs: 5_000 });
-        await model.deleteOne({ _id: doc._id });
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        // Two overlapping leaders may both set the same event aside.
-        await ignoreDuplicate(
-          deadLetters.create({ _id: doc._id, event: doc.event, created_at: doc.created_at, error: err.message, failed_at: new Date() }),
-        );
-        await model.deleteOne({ _id: doc._id });
-        opts.log.error(
-          { event_id: doc._id, action: doc.event.action, err: err.message },
-          'audit rejected an event; moved to audit_outbox_dead',
-        );
-      }
-    }
-  }
-
-  /** Delivers: the whole walk (`walk`), or only the buckets this replica emitted into. A delivery asked for while one runs runs next. */
-  function flush(walk = true): Promise<void> {
-    if (!running) return run(walk);
-    if (queued) {
-      queued.walk ||= walk;
-      return queued.done;
-    }
-    const next: { walk: boolean; done: Promise<void> } = {
-      walk,
-      done: running.then(() => {
-        queued = null;
-        return run(next.walk);
-      }),
-    };
-    queued = next;
-    return next.done;
-  }
-
-  function run(walk: boolean): Promise<void> {
-    const current = deliver(walk)
-      .then((found) => {
-        backoff = 0;
-        // Only the leader's empty walks slow it down; a replica that does not lead checks often (from memory) whether it leads now.
-        if (walk) wait = found === null || found > 0 ? interval : Math.min(wait * 2, idleInterval);
-      })
-      .catch((err: unknown) => {
-        backoff = Math.min(backoff ? backoff * 2 : 250, 5_000);
-        opts.log.warn({ err: (err as Error).message, retry_in_ms: backoff }, 'audit delivery failed, will retry');
-      })
-      .finally(() => {
-        if (running === current) running = null;
-      });
-    running = current;
-    return current;
-  }
-
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void flush().finally(schedule);
-    }, wait + backoff);
-    timer.unref();
-  }
-  schedule();
-
+export function createAuditOutbox(opts: AuditOutboxOptions): AuditEmitter {
+  const { source, client, ...relay } = opts;
+  const principal = { type: 'service', id: source } as const;
+  const outbox = createOutbox<AuditEvent>({
+    ...relay,
+    name: 'audit_outbox',
+    sink: {
+      deliver: async (events) => void (await client.call.RecordBatch({ events }, { principal, deadlineMs: 5_000 })),
+      refused: (err) => err instanceof ValidationError,
+      describe: (event) => ({ action: event.action }),
+    },
+  });
   return {
     async emit(input, ctx) {
       const id = randomUUID();
-      const event: AuditEvent = {
+      await outbox.add(id, {
         id,
         at: new Date().toISOString(),
-        actor: input.actor ?? (ctx ? actorOf(ctx.principal) : { type: 'service', id: opts.source }),
+        actor: input.actor ?? (ctx ? actorOf(ctx.principal) : { type: 'service', id: source }),
         action: input.action,
         resource: input.resource,
         outcome: input.outcome ?? 'success',
@@ -241,32 +58,11 @@ export function createAuditOutbox(opts: OutboxOptions): AuditEmitter {
         user_agent: ctx?.userAgent ?? '',
         request_id: ctx?.requestId ?? '',
         details_json: JSON.stringify(input.details ?? {}),
-        source: opts.source,
-      };
-      await whenReady();
-      const createdAt = new Date();
-      const bucket = bucketOf(createdAt.getTime());
-      await model.create({ _id: id, event, created_at: createdAt, bucket });
-      emitted.add(bucket);
-      // Busy again: the timer looks often until its looks find nothing.
-      wait = interval;
-      if (backoff === 0) void flush(false);
+        source,
+      });
     },
-    flush,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      await flush();
-    },
-    pending: () => model.countDocuments({}),
+    flush: outbox.flush,
+    stop: outbox.stop,
+    pending: outbox.pending,
   };
-}
-
-async function ignoreDuplicate(insert: Promise<unknown>): Promise<void> {
-  try {
-    await insert;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
 }

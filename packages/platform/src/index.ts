@@ -12,6 +12,7 @@ export * from './job-progress.js';
 export * from './pagination.js';
 export * from './audit-event.js';
 export * from './audit-outbox.js';
+export * from './outbox.js';
 export * from './service-runtime.js';
 export * from './auth/principal.js';
 export * from './auth/assertion.js';
