@@ -4,7 +4,11 @@ import { embeddedEngine } from '@tollgate/devkit';
 export const scriptEnv = {
   mongoUrl: process.env.MONGO_URL,
   redisUrl: process.env.REDIS_URL,
+  // An SMTP server of your own instead of Mailpit; MAILPIT_URL is its API, if it is a Mailpit (tests read mail there).
+  smtpUrl: process.env.SMTP_URL,
+  mailpitUrl: process.env.MAILPIT_URL,
   ferretdbBin: process.env.FERRETDB_BIN,
+  mailpitBin: process.env.MAILPIT_BIN,
   // The embedded database's engine (postgresql, or sqlite) and PostgreSQL's binaries.
   embeddedDb: embeddedEngine(process.env.EMBEDDED_DB),
   pgBin: process.env.PG_BIN,

@@ -3,10 +3,13 @@ import path from 'node:path';
 import {
   allocatePorts,
   ferretdbBinary,
+  freePort,
   generateSecrets,
   launchMesh,
+  mailpitBinary,
   stackEnv,
   startEmbeddedMongo,
+  startMailpit,
   startRedis,
   Supervisor,
   type StackSecrets,
@@ -14,8 +17,9 @@ import {
 import { scriptEnv } from './config.js';
 
 // `npm start`: the whole mesh as separate processes on this machine. Infrastructure is
-// embedded (FerretDB on PostgreSQL + redis-server, data under .data/) unless MONGO_URL /
-// REDIS_URL are set. Secrets are generated once into .data/secrets.json so data survives restarts.
+// embedded (FerretDB on PostgreSQL + redis-server + Mailpit, data under .data/) unless
+// MONGO_URL / REDIS_URL / SMTP_URL are set. Secrets are generated once into
+// .data/secrets.json so data survives restarts.
 // Every process is supervised: one that crashes is restarted (with backoff) while the rest
 // keep serving; the gateway answers 503 with Retry-After for what is down meanwhile.
 const root = path.resolve(import.meta.dirname, '..');
@@ -67,9 +71,21 @@ if (!redisUrl) {
   );
   redisUrl = redis.url;
 }
+let smtpUrl = scriptEnv.smtpUrl;
+let mailUi = 'SMTP_URL';
+if (!smtpUrl) {
+  // Both ports chosen once: a restart keeps the SMTP one (services hold it) and this one (printed below).
+  const httpPort = await freePort();
+  const bin = mailpitBinary(root, scriptEnv.mailpitBin);
+  const mailpit = await supervisor.keep('mailpit', (smtpPort) =>
+    startMailpit({ bin, smtpPort, httpPort, dataDir: path.join(dataDir, 'mailpit'), logFile: path.join(dataDir, 'mailpit.log') }),
+  );
+  smtpUrl = mailpit.url;
+  mailUi = `http://127.0.0.1:${httpPort} (Mailpit, API under /api/v1; every mail sent, kept in .data/mailpit)`;
+}
 
 const layout = await allocatePorts();
-const env = stackEnv({ layout, secrets, mongoUrl, redisUrl, dbPrefix: 'tollgate' });
+const env = stackEnv({ layout, secrets, mongoUrl, redisUrl, smtpUrl, dbPrefix: 'tollgate' });
 const gatewayPort = Number(scriptEnv.gatewayPort ?? 8443);
 env.gateway = { ...env.gateway, GATEWAY_PORT: String(gatewayPort), TLS_DEV_CERT_DIR: path.join(dataDir, 'tls') };
 
@@ -89,6 +105,7 @@ process.stdout.write(
     `Tollgate is up:  https://localhost:${gatewayPort}`,
     `  API docs:      https://localhost:${gatewayPort}/docs`,
     `  first admin:   ${secrets.BOOTSTRAP_ADMIN_EMAIL}, password in ${adminSource}`,
+    `  mail:          ${mailUi}`,
     '  TLS:           self-signed dev certificate .data/tls/cert.pem (curl --cacert .data/tls/cert.pem)',
     `  data:          ${scriptEnv.mongoUrl ? 'MONGO_URL' : scriptEnv.embeddedDb === 'sqlite' ? '.data/ferretdb (FerretDB on SQLite)' : '.data/postgresql (FerretDB on PostgreSQL)'}, ${scriptEnv.redisUrl ? 'REDIS_URL' : '.data/redis'}`,
     'Press Ctrl-C to stop.',

@@ -2,9 +2,11 @@
 # Installs what `npm start` and `npm test` need on a fresh machine, and nothing that is
 # already there: node modules, FerretDB v1.24.2 (built from the Go module proxy into
 # .tools/bin) and PostgreSQL (Debian, FerretDB's storage) unless MONGO_URL is set,
-# redis-server (Debian) unless REDIS_URL is set, helm v3 (.tools/bin/helm, for the
-# chart tests in deploy/test) unless HELM_BIN is set, and schemathesis (PyPI, into
-# .tools/venv, for the API contract suite in test/contract) unless SCHEMATHESIS_BIN is set.
+# redis-server (Debian) unless REDIS_URL is set, Mailpit v1.33.1 (the SMTP server that
+# catches identity's mail; built like FerretDB into .tools/bin) unless SMTP_URL is set,
+# helm v3 (.tools/bin/helm, for the chart tests in deploy/test) unless HELM_BIN is set, and
+# schemathesis (PyPI, into .tools/venv, for the API contract suite in test/contract) unless
+# SCHEMATHESIS_BIN is set.
 # `--runtime` (npm start, benchmarks): only what running Tollgate needs — no helm, no schemathesis.
 set -euo pipefail
 runtime_only=false
@@ -51,6 +53,23 @@ if [ -z "${MONGO_URL:-}" ] && [ "${EMBEDDED_DB:-postgresql}" = postgresql ] && [
   && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt_install postgresql
 fi
+
+# --- Mailpit (the SMTP server identity's mail goes to in dev and tests) --------------
+MAILPIT_VERSION=v1.33.1
+if [ -z "${SMTP_URL:-}" ] && [ ! -x .tools/bin/mailpit ]; then
+  command -v go >/dev/null || { log "Go is required to build Mailpit (or set SMTP_URL)"; exit 1; }
+  log "building Mailpit $MAILPIT_VERSION (first run only, about a minute)"
+  # Into a private GOBIN on the same file system, then renamed: two runs starting at once
+  # both build, and neither may see a half-written binary. The version ldflag is the one
+  # Mailpit's release build sets (without it the binary calls itself `dev`).
+  mkdir -p .tools/bin
+  gobin=$(mktemp -d "$root/.tools/mailpit-build.XXXXXX")
+  GOBIN="$gobin" go install -trimpath -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" \
+    "github.com/axllent/mailpit@$MAILPIT_VERSION"
+  mv -f "$gobin/mailpit" .tools/bin/mailpit
+  rm -rf "$gobin"
+fi
+# --- end Mailpit -------------------------------------------------------------------
 
 # --- helm (deploy/test renders and lints the charts) -------------------------------
 # Built from the Go module proxy like FerretDB: `go install helm.sh/helm/v3/cmd/helm@v`

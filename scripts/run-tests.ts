@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ferretdbBinary, startEmbeddedMongo, startRedis, type ManagedProcess } from '@tollgate/devkit';
+import { ferretdbBinary, mailpitBinary, startEmbeddedMongo, startMailpit, startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { scriptEnv } from './config.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -43,9 +43,27 @@ try {
     started.push(redis);
     redisUrl = redis.url;
   }
-  console.log(`[test] mongo ${mongoUrl}${scriptEnv.mongoUrl ? '' : ` (FerretDB on ${scriptEnv.embeddedDb})`}  redis ${redisUrl}`);
+  // Mail: one Mailpit for the run (tests read what reached an address over its API), or SMTP_URL's server.
+  let smtpUrl = scriptEnv.smtpUrl;
+  let mailpitUrl = scriptEnv.mailpitUrl;
+  if (!smtpUrl) {
+    const mailpit = await startMailpit({ bin: mailpitBinary(root, scriptEnv.mailpitBin), logFile: path.join(tmp, 'mailpit.log') });
+    started.push(mailpit);
+    smtpUrl = mailpit.smtpUrl;
+    mailpitUrl = mailpit.apiUrl;
+  }
+  console.log(
+    `[test] mongo ${mongoUrl}${scriptEnv.mongoUrl ? '' : ` (FerretDB on ${scriptEnv.embeddedDb})`}  redis ${redisUrl}  smtp ${scriptEnv.smtpUrl ? 'SMTP_URL' : smtpUrl}`,
+  );
 
-  const env = { ...scriptEnv.passthrough, TEST_MONGO_URL: mongoUrl, TEST_REDIS_URL: redisUrl, FORCE_COLOR: '0' };
+  const env = {
+    ...scriptEnv.passthrough,
+    TEST_MONGO_URL: mongoUrl,
+    TEST_REDIS_URL: redisUrl,
+    TEST_SMTP_URL: smtpUrl,
+    ...(mailpitUrl ? { TEST_MAILPIT_URL: mailpitUrl } : {}),
+    FORCE_COLOR: '0',
+  };
   // Sources (project references) first, then every test file against them; then the lint.
   let failedCheck = '';
   if (scriptEnv.typecheck) {

@@ -8,6 +8,10 @@ export const testEnv = {
   ferretdbBin: process.env.FERRETDB_BIN,
   embeddedDb: embeddedEngine(process.env.EMBEDDED_DB),
   pgBin: process.env.PG_BIN,
+  /** The test run's SMTP server (scripts/run-tests.ts starts Mailpit unless SMTP_URL is set), and Mailpit's API to read what it got. */
+  smtpUrl: process.env.TEST_SMTP_URL,
+  mailpitUrl: process.env.TEST_MAILPIT_URL,
+  mailpitBin: process.env.MAILPIT_BIN,
   /** schemathesis' `st` (scripts/ensure-tools.sh installs it into .tools/venv). */
   schemathesisBin: process.env.SCHEMATHESIS_BIN,
 };

@@ -8,8 +8,10 @@ import {
   generateSecrets,
   keepOrStart,
   launchMesh,
+  mailpitBinary,
   stackEnv,
   startEmbeddedMongo,
+  startMailpit,
   startRedis,
   type EmbeddedMongo,
   type ManagedProcess,
@@ -73,6 +75,13 @@ export async function startProcessMesh(
     infra.push(mongo);
     const redis = await keepOrStart(opts.supervisor, 'redis', (port) => startRedis({ port }));
     infra.push(redis);
+    // The test run's Mailpit; benchmarks (run without one) get their own.
+    let smtpUrl = testEnv.smtpUrl;
+    if (!smtpUrl) {
+      const mailpit = await startMailpit({ bin: mailpitBinary(root, testEnv.mailpitBin) });
+      infra.push(mailpit);
+      smtpUrl = mailpit.smtpUrl;
+    }
     const layout = await allocatePorts();
     const secrets = generateSecrets();
     const env = stackEnv({
@@ -80,6 +89,7 @@ export async function startProcessMesh(
       secrets,
       mongoUrl: mongo.url,
       redisUrl: redis.url,
+      smtpUrl,
       dbPrefix: 'mesh',
       logLevel: opts.logLevel ?? 'warn',
     });

@@ -64,6 +64,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     secrets,
     mongoUrl: testEnv.mongoUrl,
     redisUrl: opts.redisUrl ?? testEnv.redisUrl,
+    smtpUrl: testEnv.smtpUrl ?? '',
     dbPrefix,
     logLevel: testEnv.logLevel,
   });

@@ -113,3 +113,53 @@ export async function startRedis(opts: { dataDir?: string; port?: number; logFil
   await listening(child, 'redis-server', port, { logFile: opts.logFile });
   return managed(child, `redis://127.0.0.1:${port}`, port);
 }
+
+/** The Mailpit binary: an explicit one (MAILPIT_BIN, read by the caller's config), else the one scripts/ensure-tools.sh built. */
+export function mailpitBinary(repoRoot: string, override?: string): string {
+  const bin = override ?? path.join(repoRoot, '.tools/bin/mailpit');
+  if (!fs.existsSync(bin)) throw new Error(`Mailpit not found at ${bin}: run scripts/ensure-tools.sh or set SMTP_URL`);
+  return bin;
+}
+
+/** Mailpit: `url`/`port` are its SMTP server's (what a supervisor keeps), `apiUrl` its HTTP server's. */
+export interface Mailpit extends ManagedProcess {
+  /** smtp://127.0.0.1:<smtpPort>: any user and password are accepted, over plain SMTP. */
+  smtpUrl: string;
+  /** http://127.0.0.1:<httpPort>: the REST API under /api/v1 (and the web UI's page, whose scripts a build from the Go module proxy lacks). */
+  apiUrl: string;
+}
+
+/**
+ * Mailpit on free ports (SMTP and HTTP, both on loopback), keeping every message it receives
+ * and delivering none. With dataDir its database is a file there and survives restarts;
+ * without, a temp one that goes with the process, and no cap on how many messages it keeps.
+ */
+export async function startMailpit(opts: {
+  bin: string;
+  smtpPort?: number;
+  httpPort?: number;
+  dataDir?: string;
+  logFile?: string;
+}): Promise<Mailpit> {
+  const smtpPort = opts.smtpPort ?? (await freePort());
+  const httpPort = opts.httpPort ?? (await freePort());
+  const args = [
+    `--smtp=127.0.0.1:${smtpPort}`,
+    `--listen=127.0.0.1:${httpPort}`,
+    '--smtp-auth-accept-any',
+    '--smtp-auth-allow-insecure',
+    '--disable-version-check',
+  ];
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    args.push(`--database=${path.join(opts.dataDir, 'mailpit.db')}`);
+  } else {
+    // A test run's mail must not be pruned under a test waiting for it (the default keeps 500).
+    args.push('--max=0');
+  }
+  const child = spawnLogged(opts.bin, args, opts.logFile);
+  await listening(child, 'mailpit', smtpPort, { logFile: opts.logFile });
+  await listening(child, 'mailpit', httpPort, { logFile: opts.logFile });
+  const smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
+  return { ...managed(child, smtpUrl, smtpPort), smtpUrl, apiUrl: `http://127.0.0.1:${httpPort}` };
+}

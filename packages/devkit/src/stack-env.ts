@@ -67,6 +67,8 @@ export interface StackEnvInput {
   secrets: StackSecrets;
   mongoUrl: string;
   redisUrl: string;
+  /** Where identity sends mail: Mailpit's smtp://127.0.0.1:<port> for the dev stack and tests, unless SMTP_URL names another. */
+  smtpUrl: string;
   /** Database name prefix: `tollgate` for the dev stack, random per test file. */
   dbPrefix: string;
   logLevel?: string;
@@ -95,6 +97,8 @@ export function stackEnv(input: StackEnvInput): Record<ServiceName | 'gateway', 
       JWT_KEY_ENCRYPTION_KEY: secrets.JWT_KEY_ENCRYPTION_KEY,
       BOOTSTRAP_ADMIN_EMAIL: secrets.BOOTSTRAP_ADMIN_EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: secrets.BOOTSTRAP_ADMIN_PASSWORD,
+      SMTP_URL: input.smtpUrl,
+      MAIL_FROM: 'Tollgate <no-reply@tollgate.local>',
     },
     token: { TOKEN_PEPPER: secrets.TOKEN_PEPPER },
     // Webhook receivers of the dev stack and tests listen on loopback too.
