@@ -4,7 +4,7 @@ import { ForbiddenError, RPC_CALLERS, UnauthenticatedError, type Callers } from 
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
 import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 import type { RouteDefiner } from './define.js';
-import { idParams, pageOut, passwordField } from './fields.js';
+import { emailField, idParams, pageOut, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 import { toUser, userSchema } from './schemas.js';
 
@@ -104,6 +104,52 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
         throw err;
       }
       await attempt.notFailed();
+      setAuthCookies(res, result);
+      return toAuthResult(result);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/magic-link',
+    tag: 'Auth',
+    summary: 'Email a sign-in link',
+    description:
+      'Always 202 with the same body, at once, whether or not the address belongs to an account (nothing tells them apart, ' +
+      'timing included). An active account that is not locked gets a mail with a link that signs in once, within ' +
+      'MAGIC_LINK_TTL_SECONDS (15 minutes by default); the link opens `/console/magic-link#token=…`, and its token is what ' +
+      '`POST /v1/auth/magic-link/verify` takes. Limited per address and per client IP (MAGIC_LINKS_PER_EMAIL, ' +
+      'MAGIC_LINKS_PER_IP per MAGIC_LINK_WINDOW_SECONDS: 429 with Retry-After). 503 when no SMTP server is configured.',
+    auth: 'public',
+    body: z.object({ email: emailField }),
+    response: z.object({ message: z.string() }).openapi('MagicLinkRequested'),
+    status: 202,
+    errors: [503],
+    handler: async ({ body, call }, req, res) => {
+      setRateLimitHeaders(res, [
+        ...((res.locals.rateLimits as Consumed[] | undefined) ?? []),
+        ...(await deps.limiters.magicLink(req.ctx.ip, body.email)),
+      ]);
+      await identity.RequestMagicLink({ email: body.email }, call);
+      return { message: 'If this address belongs to an account, a sign-in link is on its way.' };
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/magic-link/verify',
+    tag: 'Auth',
+    summary: "Sign in with a sign-in link's token",
+    description:
+      'Answers exactly like login (and sets the same cookies). The token works once: used, expired, unknown, or for an ' +
+      'account disabled or locked since it was sent, it is 401 invalid_credentials (the reason is in the audit log).',
+    auth: 'public',
+    body: z.object({ token: z.string().min(1).max(256) }),
+    response: authResultSchema,
+    errors: [401],
+    rateLimit: { points: 60, durationSec: 60 },
+    handler: async ({ body, call }, _req, res) => {
+      const result = await identity.VerifyMagicLink({ token: body.token }, call);
       setAuthCookies(res, result);
       return toAuthResult(result);
     },

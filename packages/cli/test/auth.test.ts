@@ -5,7 +5,8 @@ import path from 'node:path';
 import { newUser, PASSWORD } from '../../../test/support/factories.js';
 import { loginAsAdmin, type Session } from '../../../test/support/session.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
-import { cli, cliOnTerminal, gatewayEnv, json, loginAdmin, workspace, type Workspace } from './cli.js';
+import { waitForMail } from '../../../test/support/mailpit.js';
+import { cli, cliOnTerminal, gatewayEnv, json, loginAdmin, startCli, workspace, type Workspace } from './cli.js';
 
 let stack: Stack;
 let adminSession: Session;
@@ -65,6 +66,27 @@ test('when login is typed on a terminal, then the password is not echoed and the
   t.regex(session.output, /Logged in to/);
   t.false(session.output.includes(password), 'the password never appears on the terminal');
   t.is((await cli(['whoami'], { env: ws.env })).code, 0);
+});
+
+test('when login --magic-link is used, then it says to check the mail, takes the pasted link and the session works; the link then works no more', async (t) => {
+  const user = await newUser(stack, adminSession, { role: 'member' });
+  const ws = workspace(stack);
+  t.teardown(ws.cleanup);
+  const running = startCli(['login', '--magic-link', '--email', user.email], { env: ws.env });
+  await running.waitFor(/Check your mail/, 'stderr');
+  const mail = await waitForMail(user.email);
+  const link = /https:\/\/\S+#token=\S+/.exec(mail.text)?.[0] ?? '';
+  const done = await running.answer(`${link}\n`);
+  t.is(done.code, 0, done.stderr);
+  t.regex(done.stdout, new RegExp(`Logged in to ${stack.url} as ${user.email} \\(member\\)`));
+  t.like(json(await cli(['whoami', '--json'], { env: ws.env })), { user: { email: user.email } });
+
+  const elsewhere = workspace(stack);
+  t.teardown(elsewhere.cleanup);
+  const again = startCli(['login', '--magic-link', '--email', user.email], { env: elsewhere.env });
+  await again.waitFor(/Check your mail/, 'stderr');
+  const reused = await again.answer(link);
+  t.is(reused.code, 3, reused.stderr);
 });
 
 test('when the password is wrong, then login exits 3 and stores nothing', async (t) => {

@@ -171,6 +171,8 @@ export interface RunningCli {
   waitFor: (pattern: RegExp, stream?: 'stdout' | 'stderr', timeoutMs?: number) => Promise<void>;
   /** Sends `signal` and resolves once it has exited (SIGKILL and code -1 after `timeoutMs`). */
   stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<CliResult>;
+  /** Writes `text` to its stdin and closes it (an answer it reads to the end), then resolves once it has exited. */
+  answer: (text: string) => Promise<CliResult>;
 }
 
 /** Starts the real executable and leaves it running, stdin a pipe kept open (not a terminal). */
@@ -201,6 +203,10 @@ export function startCli(args: string[], opts: { env: Record<string, string> }):
       const result = await exited;
       clearTimeout(timer);
       return result;
+    },
+    answer: (text) => {
+      child.stdin.end(text);
+      return exited;
     },
   };
 }

@@ -28,6 +28,8 @@ export const RPC_CALLERS = {
     // Signing in is what the gateway does for anonymous callers.
     Login: ANY_CALLER,
     Refresh: ANY_CALLER,
+    RequestMagicLink: ANY_CALLER,
+    VerifyMagicLink: ANY_CALLER,
     Logout: { people: { ...PEOPLE, sessionsOnly: true } },
     LogoutAll: { people: { ...PEOPLE, sessionsOnly: true } },
     ListSessions: { people: { ...PEOPLE, sessionsOnly: true } },

@@ -4,6 +4,7 @@ import { loadIdentity, packageDefinition } from '@tollgate/proto';
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { loadConfig, type IdentityConfig } from './config.js';
 import type { IdentityDeps } from './domain/deps.js';
+import { createMailer } from './domain/mail.js';
 import { createPasswordHasher } from './domain/passwords.js';
 import { createSigner } from './domain/signing-keys.js';
 import { startSweeper, type Sweeper } from './domain/sweeper.js';
@@ -13,6 +14,7 @@ import { keyHandlers } from './handlers/keys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
+import { createMagicLinkStore } from './store/magic-link-store.js';
 import { createRefreshTokenStore } from './store/refresh-token-store.js';
 import { createSessionStore } from './store/session-store.js';
 import { createSigningKeyStore } from './store/signing-key-store.js';
@@ -34,8 +36,17 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const sessions = createSessionStore(rt.db);
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
+      const magicLinks = createMagicLinkStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
-      await Promise.all([users.ready(), loginFailures.ready(), sessions.ready(), refreshTokens.ready(), signingKeys.ready()]);
+      await Promise.all([
+        users.ready(),
+        loginFailures.ready(),
+        sessions.ready(),
+        refreshTokens.ready(),
+        signingKeys.ready(),
+        magicLinks.ready(),
+      ]);
+      const mailer = createMailer({ conn: rt.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, log: rt.log, registry: rt.registry });
 
       const signer = createSigner({
         store: signingKeys,
@@ -52,6 +63,8 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         loginFailures,
         sessions,
         refreshTokens,
+        magicLinks,
+        mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,
         audit: rt.audit,
@@ -62,6 +75,8 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           lockoutThreshold: config.LOCKOUT_THRESHOLD,
           lockoutSeconds: config.LOCKOUT_SECONDS,
           auditDigest: keyedDigest(config.JWT_KEY_ENCRYPTION_KEY, 'tollgate audit login digest'),
+          publicUrl: config.PUBLIC_URL,
+          magicLinkTtlSeconds: config.MAGIC_LINK_TTL_SECONDS,
         },
       };
 
@@ -72,6 +87,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       sweeper = startSweeper({
         sessions,
         refreshTokens,
+        magicLinks,
         leads: () => leader.leads(),
         progress: new JobProgress(rt.db),
         intervalMs: config.SESSION_SWEEP_INTERVAL_MS,
@@ -89,7 +105,13 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         },
         RPC_CALLERS.identity,
       );
-      return { services: [identity], onStop: async () => sweeper?.stop() };
+      return {
+        services: [identity],
+        onStop: async () => {
+          await sweeper?.stop();
+          await mailer.stop();
+        },
+      };
     },
   });
 }

@@ -30,6 +30,13 @@ export const configSchema = serviceBaseSchema
     /** argon2id memory cost (OWASP minimum for argon2id: 19 MiB). Tests lower it. */
     ARGON2_MEMORY_KIB: env.int(1_024, 1_048_576).default(19_456),
     SESSION_SWEEP_INTERVAL_MS: env.int(1_000, 86_400_000).default(3_600_000),
+    /** Outbound mail (sign-in links, notices): smtp:// or smtps://, with user:password when the server wants them. Unset: no mail, and sign-in links are refused (503). */
+    SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
+    MAIL_FROM: z.string().min(3).default('Tollgate <no-reply@localhost>'),
+    /** Where people open Tollgate: the links in mails point here. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('https://localhost:8443'),
+    /** How long a sign-in link works (once). */
+    MAGIC_LINK_TTL_SECONDS: env.int(1, 86_400).default(900),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {

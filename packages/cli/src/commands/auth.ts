@@ -15,27 +15,57 @@ interface User {
   created_at?: string;
 }
 
-async function login(ctx: CliContext, opts: { email?: string; passwordStdin?: boolean }): Promise<void> {
+interface LoginOptions {
+  email?: string;
+  passwordStdin?: boolean;
+  magicLink?: boolean;
+}
+
+/** A sign-in link's token, from the whole link (its `#token=` part) or the token alone. */
+export function magicLinkToken(pasted: string): string {
+  const text = pasted.trim();
+  return /[#?&]token=([^&\s]+)/.exec(text)?.[1] ?? text;
+}
+
+async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   let email = opts.email?.trim();
   if (!email) {
     if (!interactive()) throw new UsageError('no terminal to ask for the email — pass --email <email>');
     email = await promptLine('Email: ');
     if (!email) throw new UsageError('an email is required — pass --email <email>');
   }
-  let password: string;
-  if (opts.passwordStdin) password = await readStdin('with --password-stdin, the password');
-  else if (interactive()) password = await promptHidden('Password: ');
-  else throw new UsageError('no terminal to ask for the password — pipe it in with --password-stdin');
-  if (password === '') throw new UsageError('the password is empty');
-
   const client = await ctx.anonymousClient();
-  const answer = await client.call<unknown>('POST', '/v1/auth/login', { body: { email, password }, retry: 'unsent-only' });
+  let answer: unknown;
+  if (opts.magicLink) {
+    if (opts.passwordStdin) throw new UsageError('--magic-link signs in without a password: drop --password-stdin');
+    await client.call('POST', '/v1/auth/magic-link', { body: { email }, retry: 'unsent-only' });
+    ctx.out.note(`Check your mail: if ${email} has an account, a sign-in link is on its way. Paste the link (or its token) here.`);
+    // The token is a secret like a password: read without echo on a terminal, else one line from stdin.
+    const pasted = interactive() ? await promptHidden('Link: ') : await readStdin('with --magic-link and no terminal, the link');
+    const token = magicLinkToken(pasted);
+    if (token === '') throw new UsageError('no link was given');
+    answer = await client.call<unknown>('POST', '/v1/auth/magic-link/verify', { body: { token }, retry: 'unsent-only' });
+  } else {
+    answer = await client.call<unknown>('POST', '/v1/auth/login', {
+      body: { email, password: await loginPassword(opts) },
+      retry: 'unsent-only',
+    });
+  }
   const credentials = credentialsFrom(answer, client.gateway, await ctx.caFile(client.gateway));
   await ctx.store.save(credentials);
   const { user } = credentials;
   ctx.out.result({ gateway: client.gateway, user }, () =>
     ctx.out.line(`Logged in to ${client.gateway} as ${user.email}${user.role ? ` (${user.role})` : ''}.`),
   );
+}
+
+async function loginPassword(opts: LoginOptions): Promise<string> {
+  let password: string;
+  if (opts.passwordStdin) password = await readStdin('with --password-stdin, the password');
+  else if (interactive()) password = await promptHidden('Password: ');
+  else throw new UsageError('no terminal to ask for the password — pipe it in with --password-stdin');
+  if (password === '') throw new UsageError('the password is empty');
+  return password;
 }
 
 /**
@@ -158,7 +188,14 @@ export function registerAuthCommands(program: Command, contextOf: ContextOf): vo
     .description('log in to the gateway and store the session (tokens are kept 0600 in the config directory)')
     .option('--email <email>', 'account email (asked for when omitted)')
     .option('--password-stdin', 'read the password from stdin instead of asking for it')
-    .action((opts: { email?: string; passwordStdin?: boolean }, cmd: Command) => login(contextOf(cmd), opts));
+    .addOption(
+      calls(
+        new Option('--magic-link', 'sign in without a password: a link is mailed to you; paste it (or its token) when asked'),
+        'POST /v1/auth/magic-link',
+        'POST /v1/auth/magic-link/verify',
+      ),
+    )
+    .action((opts: LoginOptions, cmd: Command) => login(contextOf(cmd), opts));
 
   calls(program.command('logout'), 'POST /v1/auth/logout')
     .description('end the session on the gateway and delete the stored credentials')

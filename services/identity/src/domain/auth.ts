@@ -58,7 +58,7 @@ async function issueRefreshToken(deps: IdentityDeps, sessionId: string, userId: 
 }
 
 /** Opens a session with a fresh refresh-token family (its first token first: no session is left without one). */
-async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
+export async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
   const id = newSessionId();
   // A new session's first generation cannot be taken.
   const first = (await issueRefreshToken(deps, id, user.id, 1))!;
@@ -73,7 +73,7 @@ async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord)
   return { session, refreshToken: first.refreshToken, csrfToken: first.csrfToken };
 }
 
-async function outcome(
+export async function outcome(
   deps: IdentityDeps,
   user: UserRecord,
   locked: boolean,

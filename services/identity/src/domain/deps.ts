@@ -1,7 +1,14 @@
 import type { AuditEmitter } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import type { PasswordHasher } from './passwords.js';
-import type { LoginFailureRepository, RefreshTokenRepository, SessionRepository, UserRepository } from './repositories.js';
+import type { Mailer } from './mail.js';
+import type {
+  LoginFailureRepository,
+  MagicLinkRepository,
+  RefreshTokenRepository,
+  SessionRepository,
+  UserRepository,
+} from './repositories.js';
 import type { Signer } from './signing-keys.js';
 
 export interface IdentitySettings {
@@ -12,6 +19,9 @@ export interface IdentitySettings {
   lockoutSeconds: number;
   /** Keys the digest the audit log keeps of a login "email" that is not an email (it may be a password typed in the wrong field). */
   auditDigest: (text: string) => string;
+  /** Where people open Tollgate: links in mails point here. */
+  publicUrl: string;
+  magicLinkTtlSeconds: number;
 }
 
 /** Everything the use-cases work with, built once in app.ts. */
@@ -20,6 +30,8 @@ export interface IdentityDeps {
   loginFailures: LoginFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
+  magicLinks: MagicLinkRepository;
+  mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;
   audit: AuditEmitter;

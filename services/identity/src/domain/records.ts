@@ -117,3 +117,10 @@ export interface SigningKeyRecord {
   createdAt: Date;
   retiredAt: Date | null;
 }
+
+export interface MagicLinkRecord {
+  /** sha256 of the link's token. */
+  digest: string;
+  userId: string;
+  expiresAt: Date;
+}

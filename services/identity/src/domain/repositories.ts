@@ -1,4 +1,5 @@
 import type {
+  MagicLinkRecord,
   NewSession,
   NewUser,
   PublicJwk,
@@ -115,4 +116,15 @@ export interface SigningKeyRepository {
   listVerifying(retiredSince: Date): Promise<SigningKeyRecord[]>;
   /** Retires every active key but `kid`, dropping their private halves; returns how many it retired. */
   retireAllExcept(kid: string): Promise<number>;
+}
+
+/** Sign-in links, by the digest of their token (the token itself is only in the mail). */
+export interface MagicLinkRepository {
+  ready(): Promise<void>;
+  create(link: MagicLinkRecord): Promise<void>;
+  find(digest: string): Promise<MagicLinkRecord | null>;
+  /** Uses the link: a unique insert, so of verifications racing on any replicas exactly one gets true. */
+  use(link: MagicLinkRecord, at: Date): Promise<boolean>;
+  /** Deletes the links (and their uses) that expired on the UTC day `day` (days since the epoch); the sweeper's. */
+  removeExpiringOn(day: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
-import type { RefreshTokenRepository, SessionRepository } from './repositories.js';
+import type { MagicLinkRepository, RefreshTokenRepository, SessionRepository } from './repositories.js';
 
 /** Expired sessions and refresh tokens are kept this long (for "why was I signed out?"), then deleted. */
 export const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -19,11 +19,13 @@ export interface Sweeper {
  * ago, with all their refresh tokens and their revocation. It reads refresh tokens by
  * the UTC day they expire on (an equality query per day, from the first day it has not
  * finished); a session is deleted when the token read is its latest generation, so each
- * session once. Deleting is idempotent, so overlapping periods do no harm.
+ * session once. Sign-in links that expired on the same days go with them. Deleting is
+ * idempotent, so overlapping periods do no harm.
  */
 export function startSweeper(opts: {
   sessions: Pick<SessionRepository, 'remove'>;
   refreshTokens: Pick<RefreshTokenRepository, 'expiringOn' | 'superseded' | 'removeSession'>;
+  magicLinks: Pick<MagicLinkRepository, 'removeExpiringOn'>;
   leads: () => Promise<boolean>;
   progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
@@ -45,6 +47,8 @@ export function startSweeper(opts: {
         await opts.refreshTokens.removeSession(token.sessionId);
         sessions++;
       }
+      // Sign-in links (used or not) of the same day: long expired, they only took room.
+      await opts.magicLinks.removeExpiringOn(day);
       return day < lastDay;
     });
     if (sessions > 0) opts.log.info({ sessions }, 'swept expired sessions');

@@ -1,9 +1,12 @@
 import type { IdentityDeps } from '../domain/deps.js';
 import { login, refresh } from '../domain/auth.js';
+import { requestMagicLink, verifyMagicLink } from '../domain/magic-links.js';
 import { checkSession, logout, logoutAll } from '../domain/sessions.js';
 import { authResultMessage, userMessage, type Handlers } from './messages.js';
 
-export function authHandlers(deps: IdentityDeps): Pick<Handlers, 'Login' | 'Refresh' | 'Logout' | 'LogoutAll' | 'CheckSession'> {
+export function authHandlers(
+  deps: IdentityDeps,
+): Pick<Handlers, 'Login' | 'Refresh' | 'RequestMagicLink' | 'VerifyMagicLink' | 'Logout' | 'LogoutAll' | 'CheckSession'> {
   return {
     async Login(req, ctx) {
       return authResultMessage(await login(deps, ctx, { email: req.email, password: req.password }));
@@ -16,6 +19,16 @@ export function authHandlers(deps: IdentityDeps): Pick<Handlers, 'Login' | 'Refr
         cookieFlow: req.cookie_flow,
       });
       return authResultMessage(result);
+    },
+
+    // Answers before the lookup: the same answer, at once, for every address.
+    RequestMagicLink(req, ctx) {
+      requestMagicLink(deps, ctx, { email: req.email });
+      return Promise.resolve({});
+    },
+
+    async VerifyMagicLink(req, ctx) {
+      return authResultMessage(await verifyMagicLink(deps, ctx, { token: req.token }));
     },
 
     // The session is the caller's own (from its verified principal), never one named in the request.

@@ -1,0 +1,71 @@
+import escapeHtml from 'escape-html';
+
+/** A mail ready to send: both parts rendered from one template. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Every mail Tollgate sends, by name, with what it needs (all values are escaped in the HTML part). */
+export interface MailTemplates {
+  magic_link: { link: string; minutes: number; ip: string; userAgent: string };
+}
+export type MailTemplateName = keyof MailTemplates;
+
+/** One mail's content, before the layout: paragraphs of plain text and at most one button. */
+interface Content {
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  /** Small print under the button, e.g. why the reader got this mail. */
+  footnote: string;
+}
+
+const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } = {
+  magic_link: (v) => ({
+    subject: 'Your Tollgate sign-in link',
+    heading: 'Sign in to Tollgate',
+    paragraphs: [
+      `Use the button below to sign in. The link works once, within ${v.minutes} minutes.`,
+      `It was asked for from ${v.ip || 'an unknown address'}${v.userAgent ? ` (${v.userAgent})` : ''}.`,
+    ],
+    action: { label: 'Sign in', url: v.link },
+    footnote: 'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+  }),
+};
+
+/** Renders a template into the one layout, as plain text and as HTML. */
+export function renderMail<K extends MailTemplateName>(name: K, vars: MailTemplates[K]): RenderedMail {
+  const c = TEMPLATES[name](vars);
+  const text = [
+    c.heading,
+    '',
+    ...c.paragraphs.flatMap((p) => [p, '']),
+    ...(c.action ? [`${c.action.label}: ${c.action.url}`, ''] : []),
+    c.footnote,
+    '',
+    '— Tollgate',
+  ].join('\n');
+  const e = escapeHtml;
+  // Inline styles only: mail clients drop <style> blocks and external sheets.
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(c.subject)}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328">
+<table role="presentation" width="100%" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
+<tr><td>
+<h1 style="font-size:20px;margin:0 0 16px">${e(c.heading)}</h1>
+${c.paragraphs.map((p) => `<p style="font-size:15px;line-height:1.5;margin:0 0 12px">${e(p)}</p>`).join('\n')}
+${
+  c.action
+    ? `<p style="margin:24px 0"><a href="${e(c.action.url)}" style="background:#0b5fff;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600">${e(c.action.label)}</a></p>
+<p style="font-size:13px;color:#57606a;word-break:break-all">${e(c.action.url)}</p>`
+    : ''
+}
+<p style="font-size:13px;color:#57606a;margin:24px 0 0">${e(c.footnote)}</p>
+</td></tr></table>
+</body></html>
+`;
+  return { subject: c.subject, text, html };
+}

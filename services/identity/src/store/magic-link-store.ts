@@ -1,0 +1,74 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
+import type { MagicLinkRepository } from '../domain/repositories.js';
+
+const DAY_MS = 86_400_000;
+const dayOf = (at: Date) => Math.floor(at.getTime() / DAY_MS);
+
+interface LinkDoc {
+  /** sha256 of the token. */
+  _id: string;
+  user_id: string;
+  expires_at: Date;
+  /** The UTC day it expires on: the sweeper deletes by day, with an equality. */
+  expires_day: number;
+}
+
+interface UseDoc {
+  _id: string;
+  used_at: Date;
+  expires_day: number;
+}
+
+const linkSchema = new Schema<LinkDoc>(
+  {
+    _id: { type: String, required: true },
+    user_id: { type: String, required: true },
+    expires_at: { type: Date, required: true },
+    expires_day: { type: Number, required: true, index: true },
+  },
+  { collection: 'magic_links', versionKey: false },
+);
+
+const useSchema = new Schema<UseDoc>(
+  {
+    _id: { type: String, required: true },
+    used_at: { type: Date, required: true },
+    expires_day: { type: Number, required: true, index: true },
+  },
+  { collection: 'magic_link_uses', versionKey: false },
+);
+
+/** A link is used by inserting its use under the same key: the insert is the commit point, on every database. */
+export function createMagicLinkStore(conn: Connection): MagicLinkRepository {
+  const links: Model<LinkDoc> = (conn.models.MagicLink as Model<LinkDoc> | undefined) ?? conn.model<LinkDoc>('MagicLink', linkSchema);
+  const uses: Model<UseDoc> = (conn.models.MagicLinkUse as Model<UseDoc> | undefined) ?? conn.model<UseDoc>('MagicLinkUse', useSchema);
+  return {
+    async ready() {
+      await Promise.all([links.init(), uses.init()]);
+    },
+
+    async create(link) {
+      await links.create({ _id: link.digest, user_id: link.userId, expires_at: link.expiresAt, expires_day: dayOf(link.expiresAt) });
+    },
+
+    async find(digest) {
+      const doc = await links.findById(digest).lean<LinkDoc>();
+      return doc ? { digest: doc._id, userId: doc.user_id, expiresAt: doc.expires_at } : null;
+    },
+
+    async use(link, at) {
+      try {
+        await uses.create({ _id: link.digest, used_at: at, expires_day: dayOf(link.expiresAt) });
+        return true;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      }
+    },
+
+    async removeExpiringOn(day) {
+      await Promise.all([links.deleteMany({ expires_day: day }), uses.deleteMany({ expires_day: day })]);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import test from 'ava';
+import { startStack, type Stack } from '../support/stack.js';
+import { errorOf } from '../support/errors.js';
+import { newUser, uniqueEmail } from '../support/factories.js';
+import { auditEvents, edgeClient, setCookies } from '../support/identity-edge.js';
+import { mailsTo, waitForMail } from '../support/mailpit.js';
+
+// Sign-in links through the real HTTPS gateway, identity and audit, mailed through the test
+// run's real SMTP server (Mailpit) and read back from its API.
+let stack: Stack;
+let adminToken: string;
+const TTL_SECONDS = 2;
+const PER_EMAIL = 3;
+
+test.before(async () => {
+  stack = await startStack({
+    services: ['audit', 'identity'],
+    env: {
+      gateway: { TRUST_PROXY: 'loopback', MAGIC_LINKS_PER_EMAIL: String(PER_EMAIL), MAGIC_LINKS_PER_IP: '1000' },
+      identity: { MAGIC_LINK_TTL_SECONDS: String(TTL_SECONDS), LOCKOUT_THRESHOLD: '3', PUBLIC_URL: 'https://tollgate.example' },
+    },
+  });
+  const res = await edgeClient(stack, 'setup').post('/v1/auth/login', {
+    json: { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD },
+  });
+  adminToken = res.body.access_token;
+});
+test.after.always(() => stack?.close());
+
+const ACCEPTED = { message: 'If this address belongs to an account, a sign-in link is on its way.' };
+const tokenOf = (text: string) => /#token=(tg_ml_[A-Za-z0-9_-]+)/.exec(text)?.[1];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function linkFor(email: string) {
+  const res = await edgeClient(stack, 'ask').post('/v1/auth/magic-link', { json: { email } });
+  if (res.status !== 202) throw new Error(`magic-link: ${res.status} ${res.text}`);
+  const mail = await waitForMail(email);
+  const token = tokenOf(mail.text);
+  if (!token) throw new Error(`no token in: ${mail.text}`);
+  return { mail, token };
+}
+
+test('when an account asks for a sign-in link, then 202, a mail in HTML and text with a link that signs in once like a password login, and it is audited', async (t) => {
+  const user = await newUser(stack, adminToken, { role: 'member' });
+  const c = edgeClient(stack, 'magic');
+  const res = await c.post('/v1/auth/magic-link', { json: { email: user.email.toUpperCase() } });
+  t.is(res.status, 202);
+  t.deepEqual(res.body, ACCEPTED);
+
+  const mail = await waitForMail(user.email);
+  t.is(mail.subject, 'Your Tollgate sign-in link');
+  const token = tokenOf(mail.text);
+  t.truthy(token, 'the text part carries the link');
+  t.true(mail.html.includes(`https://tollgate.example/console/magic-link#token=${token}`), 'the HTML part carries the same link');
+  t.true(mail.text.includes(c.ip), 'the mail says where the request came from');
+
+  const signedIn = await c.post('/v1/auth/magic-link/verify', { json: { token } });
+  t.is(signedIn.status, 200);
+  t.like(signedIn.body, { token_type: 'Bearer', user: { id: user.id, email: user.email, role: 'member' } });
+  t.truthy(setCookies(signedIn).get('tg_refresh')?.value);
+  const me = await c.get('/v1/auth/me', { token: signedIn.body.access_token });
+  t.is(me.status, 200);
+  t.is(me.body.id, user.id);
+
+  const again = await c.post('/v1/auth/magic-link/verify', { json: { token } });
+  t.is(again.status, 401);
+  t.is(errorOf(again).code, 'invalid_credentials');
+
+  const requested = await auditEvents(stack, adminToken, 'auth.magic_link.requested', (e) => e.some((x) => x.resource.id === user.id));
+  t.like(
+    requested.find((x) => x.resource.id === user.id),
+    { outcome: 'success', ip: c.ip },
+  );
+  const logins = await auditEvents(stack, adminToken, 'auth.login.succeeded', (e) =>
+    e.some((x) => x.actor.id === user.id && x.details.method === 'magic_link'),
+  );
+  t.truthy(logins.find((x) => x.actor.id === user.id && x.details.method === 'magic_link'));
+  const failed = await auditEvents(stack, adminToken, 'auth.magic_link.failed', (e) => e.some((x) => x.resource.id === user.id));
+  t.is(failed.find((x) => x.resource.id === user.id)?.details.reason, 'reused');
+});
+
+test('when a link is used twice at once, then exactly one signs in', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const { token } = await linkFor(user.email);
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () => edgeClient(stack, 'race').post('/v1/auth/magic-link/verify', { json: { token } })),
+  );
+  t.deepEqual(results.map((r) => r.status).sort(), [200, 401, 401, 401, 401, 401, 401, 401]);
+});
+
+test('when a link has expired, then 401 and the reason expired is audited', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const { token } = await linkFor(user.email);
+  await sleep(TTL_SECONDS * 1000 + 200);
+  const res = await edgeClient(stack, 'late').post('/v1/auth/magic-link/verify', { json: { token } });
+  t.is(res.status, 401);
+  const failed = await auditEvents(stack, adminToken, 'auth.magic_link.failed', (e) =>
+    e.some((x) => x.resource.id === user.id && x.details.reason === 'expired'),
+  );
+  t.truthy(failed.find((x) => x.resource.id === user.id && x.details.reason === 'expired'));
+});
+
+test('when the address is unknown, or the account disabled, then the same 202 and body, no mail, and the reason is audited', async (t) => {
+  const unknown = uniqueEmail('nobody');
+  const disabled = await newUser(stack, adminToken);
+  t.is((await stack.http.patch(`/v1/users/${disabled.id}`, { token: adminToken, json: { disabled: true } })).status, 200);
+  for (const email of [unknown, disabled.email]) {
+    const res = await edgeClient(stack, 'nobody').post('/v1/auth/magic-link', { json: { email } });
+    t.is(res.status, 202);
+    t.deepEqual(res.body, ACCEPTED);
+  }
+  const events = await auditEvents(
+    stack,
+    adminToken,
+    'auth.magic_link.requested',
+    (e) => e.some((x) => x.details.email === unknown) && e.some((x) => x.resource.id === disabled.id),
+  );
+  t.like(
+    events.find((x) => x.details.email === unknown),
+    { outcome: 'denied', details: { reason: 'unknown_user' } },
+  );
+  t.like(
+    events.find((x) => x.resource.id === disabled.id),
+    { outcome: 'denied', details: { reason: 'disabled' } },
+  );
+  t.deepEqual(await mailsTo(unknown), []);
+  t.deepEqual(await mailsTo(disabled.email), []);
+});
+
+test('when a token is forged or malformed, then 401 (or 400 for a body that is not one), and nothing signs in', async (t) => {
+  const c = edgeClient(stack, 'forge');
+  for (const token of ['tg_ml_' + 'A'.repeat(43), 'not-a-link', '{"$ne":null}']) {
+    const res = await c.post('/v1/auth/magic-link/verify', { json: { token } });
+    t.is(res.status, 401, token);
+  }
+  t.is((await c.post('/v1/auth/magic-link/verify', { json: { token: { $ne: null } } })).status, 400);
+  t.is((await c.post('/v1/auth/magic-link', { json: { email: 'not-an-email' } })).status, 400);
+});
+
+test('when one address asks for more links than its limit, then 429 with Retry-After, and no more mail is sent', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const statuses: number[] = [];
+  let retryAfter: string | undefined;
+  for (let i = 0; i < PER_EMAIL + 2; i++) {
+    // A new client each time: the address's own limit is what is measured.
+    const res = await edgeClient(stack, 'flood').post('/v1/auth/magic-link', { json: { email: user.email } });
+    statuses.push(res.status);
+    if (res.status === 429) retryAfter = res.headers['retry-after'] as string | undefined;
+  }
+  t.deepEqual(statuses, [...Array(PER_EMAIL).fill(202), 429, 429]);
+  t.true(Number(retryAfter) >= 1);
+  await waitForMail(user.email);
+  await sleep(500);
+  t.is((await mailsTo(user.email)).length, PER_EMAIL);
+});
