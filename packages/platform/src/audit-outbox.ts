@@ -39,7 +39,9 @@ export function createAuditOutbox(opts: AuditOutboxOptions): AuditEmitter {
     ...relay,
     name: 'audit_outbox',
     sink: {
-      deliver: async (events) => void (await client.call.RecordBatch({ events }, { principal, deadlineMs: 5_000 })),
+      deliver: async (events) => {
+        await client.call.RecordBatch({ events }, { principal, deadlineMs: 5_000 });
+      },
       refused: (err) => err instanceof ValidationError,
       describe: (event) => ({ action: event.action }),
     },
@@ -61,8 +63,8 @@ export function createAuditOutbox(opts: AuditOutboxOptions): AuditEmitter {
         source,
       });
     },
-    flush: outbox.flush,
-    stop: outbox.stop,
-    pending: outbox.pending,
+    flush: () => outbox.flush(),
+    stop: () => outbox.stop(),
+    pending: () => outbox.pending(),
   };
 }
