@@ -3,12 +3,13 @@ import path from 'node:path';
 import test from 'ava';
 import nodemailer from 'nodemailer';
 import { mailpitBinary, startMailpit } from '@tollgate/devkit';
+import { testEnv } from '../../../test/support/env.js';
 import { deleteMailsTo, mailsTo, waitForMail } from '../../../test/support/mailpit.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
 test('startMailpit: what is sent to its SMTP URL comes back over its API, text and HTML', async (t) => {
-  const mailpit = await startMailpit({ bin: mailpitBinary(root, process.env.MAILPIT_BIN) });
+  const mailpit = await startMailpit({ bin: mailpitBinary(root, testEnv.mailpitBin) });
   t.teardown(() => mailpit.stop());
   t.regex(mailpit.smtpUrl, /^smtp:\/\/127\.0\.0\.1:\d+$/);
   t.regex(mailpit.apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { renderMail, type MailTemplateName, type MailTemplates } from '@tollgate/identity/mail-templates';
+
+// `npm run mail:preview`: renders every mail template with sample values into
+// .data/mail-preview/<template>.html and .txt, to open in a browser and an editor.
+const SAMPLES: { [K in MailTemplateName]: MailTemplates[K] } = {
+  magic_link: {
+    link: 'https://localhost:8443/console/magic-link#token=tg_ml_sample',
+    minutes: 15,
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 <script>alert(1)</script>',
+  },
+};
+
+const dir = path.resolve(import.meta.dirname, '../.data/mail-preview');
+fs.mkdirSync(dir, { recursive: true });
+for (const name of Object.keys(SAMPLES) as MailTemplateName[]) {
+  const mail = renderMail(name, SAMPLES[name]);
+  fs.writeFileSync(path.join(dir, `${name}.html`), mail.html);
+  fs.writeFileSync(path.join(dir, `${name}.txt`), `Subject: ${mail.subject}\n\n${mail.text}`);
+  process.stdout.write(`${name}: ${path.join(dir, `${name}.html`)} (and .txt)\n`);
+}
