@@ -11,6 +11,13 @@ const SAMPLES: { [K in MailTemplateName]: MailTemplates[K] } = {
     ip: '203.0.113.7',
     userAgent: 'Mozilla/5.0 <script>alert(1)</script>',
   },
+  password_reset: {
+    link: 'https://localhost:8443/console/reset-password#token=tg_pr_sample',
+    minutes: 30,
+    ip: '203.0.113.7',
+    userAgent: 'curl/8.5.0',
+  },
+  password_changed: { at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'curl/8.5.0' },
 };
 
 const dir = path.resolve(import.meta.dirname, '../.data/mail-preview');

@@ -67,10 +67,11 @@ export const configSchema = z.object({
   LOGIN_ACCOUNT_FAILURES_PER_HOUR: env.int(1, 100_000).default(100),
   LOGIN_ATTEMPTS_PER_IP_PER_WINDOW: env.int(1, 10_000).default(30),
   LOGIN_WINDOW_SECONDS: env.int(1, 86_400).default(300),
-  // Sign-in links asked for per email address and per client IP per window (each mail is someone's inbox).
-  MAGIC_LINKS_PER_EMAIL: env.int(1, 10_000).default(5),
-  MAGIC_LINKS_PER_IP: env.int(1, 100_000).default(20),
-  MAGIC_LINK_WINDOW_SECONDS: env.int(1, 86_400).default(900),
+  // Links by mail (sign-in, password reset) asked for per email address and per client IP per window, each kind
+  // counted apart (each mail lands in someone's inbox).
+  EMAIL_LINKS_PER_EMAIL: env.int(1, 10_000).default(5),
+  EMAIL_LINKS_PER_IP: env.int(1, 100_000).default(20),
+  EMAIL_LINK_WINDOW_SECONDS: env.int(1, 86_400).default(900),
   SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
 });
 

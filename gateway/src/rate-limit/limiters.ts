@@ -154,6 +154,9 @@ export function setRateLimitHeaders(res: Response, consumed: Consumed[]): void {
   res.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + tightest.res.msBeforeNext) / 1000)));
 }
 
+/** The kinds of link a person can have mailed. */
+export type EmailLinkKind = 'magic-link' | 'password-reset';
+
 export interface Limiters {
   redis: Redis;
   global: PointLimiter;
@@ -161,8 +164,8 @@ export interface Limiters {
   principal: PointLimiter;
   token: PointLimiter;
   login: LoginGuard;
-  /** Sign-in links: per client IP and per address (a keyed digest of it); 429 with Retry-After past either. */
-  magicLink(ip: string, email: string): Promise<Consumed[]>;
+  /** Links by mail of one kind: per client IP and per address (a keyed digest of it); 429 with Retry-After past either. */
+  emailLink(kind: EmailLinkKind, ip: string, email: string): Promise<Consumed[]>;
   /** A per-route limiter, created once per route definition. */
   route(name: string, points: number, durationSec: number): RateLimiterAbstract;
 }
@@ -196,8 +199,11 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   // A keyed digest, never the text: what was typed as an email may be a password in the wrong field.
   const digest = keyedDigest(config.SERVICE_TOKEN_SECRET, 'tollgate login limiter key');
   const accountKey = (account: string) => digest(account.trim().toLowerCase());
-  const linksIp = limiter(redis, `${p}:magic-link-ip`, config.MAGIC_LINKS_PER_IP, config.MAGIC_LINK_WINDOW_SECONDS);
-  const linksEmail = limiter(redis, `${p}:magic-link-email`, config.MAGIC_LINKS_PER_EMAIL, config.MAGIC_LINK_WINDOW_SECONDS);
+  const linkLimiters = (kind: EmailLinkKind) => ({
+    ip: limiter(redis, `${p}:${kind}-ip`, config.EMAIL_LINKS_PER_IP, config.EMAIL_LINK_WINDOW_SECONDS),
+    email: limiter(redis, `${p}:${kind}-email`, config.EMAIL_LINKS_PER_EMAIL, config.EMAIL_LINK_WINDOW_SECONDS),
+  });
+  const links = { 'magic-link': linkLimiters('magic-link'), 'password-reset': linkLimiters('password-reset') };
 
   const login: LoginGuard = {
     async begin(ip, account) {
@@ -229,8 +235,8 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
     principal: new HeadroomLimiter(limiter(redis, `${p}:principal`, config.RATE_LIMIT_PRINCIPAL_PER_MIN, 60)),
     token: new HeadroomLimiter(limiter(redis, `${p}:token`, config.RATE_LIMIT_TOKEN_PER_MIN, 60)),
     login,
-    async magicLink(ip, email) {
-      return [await consume(linksIp, ip), await consume(linksEmail, accountKey(email))];
+    async emailLink(kind, ip, email) {
+      return [await consume(links[kind].ip, ip), await consume(links[kind].email, accountKey(email))];
     },
     route(name, points, durationSec) {
       let l = routes.get(name);

@@ -118,8 +118,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
       'Always 202 with the same body, at once, whether or not the address belongs to an account (nothing tells them apart, ' +
       'timing included). An active account that is not locked gets a mail with a link that signs in once, within ' +
       'MAGIC_LINK_TTL_SECONDS (15 minutes by default); the link opens `/console/magic-link#token=…`, and its token is what ' +
-      '`POST /v1/auth/magic-link/verify` takes. Limited per address and per client IP (MAGIC_LINKS_PER_EMAIL, ' +
-      'MAGIC_LINKS_PER_IP per MAGIC_LINK_WINDOW_SECONDS: 429 with Retry-After). 503 when no SMTP server is configured.',
+      '`POST /v1/auth/magic-link/verify` takes. Limited per address and per client IP (EMAIL_LINKS_PER_EMAIL, ' +
+      'EMAIL_LINKS_PER_IP per EMAIL_LINK_WINDOW_SECONDS: 429 with Retry-After). 503 when no SMTP server is configured.',
     auth: 'public',
     body: z.object({ email: emailField }),
     response: z.object({ message: z.string() }).openapi('MagicLinkRequested'),
@@ -128,7 +128,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     handler: async ({ body, call }, req, res) => {
       setRateLimitHeaders(res, [
         ...((res.locals.rateLimits as Consumed[] | undefined) ?? []),
-        ...(await deps.limiters.magicLink(req.ctx.ip, body.email)),
+        ...(await deps.limiters.emailLink('magic-link', req.ctx.ip, body.email)),
       ]);
       await identity.RequestMagicLink({ email: body.email }, call);
       return { message: 'If this address belongs to an account, a sign-in link is on its way.' };
@@ -152,6 +152,51 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
       const result = await identity.VerifyMagicLink({ token: body.token }, call);
       setAuthCookies(res, result);
       return toAuthResult(result);
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/password-reset',
+    tag: 'Auth',
+    summary: 'Email a password-reset link',
+    description:
+      'Always 202 with the same body, at once, whether or not the address belongs to an account. An active account that is ' +
+      'not locked gets a mail with a link that works once within PASSWORD_RESET_TTL_SECONDS (30 minutes by default); it ' +
+      'opens `/console/reset-password#token=…`, and its token is what `POST /v1/auth/password-reset/confirm` takes. ' +
+      'Limited like sign-in links, counted apart (429 with Retry-After). 503 when no SMTP server is configured.',
+    auth: 'public',
+    body: z.object({ email: emailField }),
+    response: z.object({ message: z.string() }).openapi('PasswordResetRequested'),
+    status: 202,
+    errors: [503],
+    handler: async ({ body, call }, req, res) => {
+      setRateLimitHeaders(res, [
+        ...((res.locals.rateLimits as Consumed[] | undefined) ?? []),
+        ...(await deps.limiters.emailLink('password-reset', req.ctx.ip, body.email)),
+      ]);
+      await identity.RequestPasswordReset({ email: body.email }, call);
+      return { message: 'If this address belongs to an account, a password-reset link is on its way.' };
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/password-reset/confirm',
+    tag: 'Auth',
+    summary: "Set a new password with a reset link's token",
+    description:
+      'The new password must meet the password policy (400, and the link still works). The token works once: used, ' +
+      'expired, unknown, or for an account disabled or locked since it was sent, it is 401 invalid_credentials. On success ' +
+      'every session of the account ends (sign in again with the new password) and the account is mailed a notice.',
+    auth: 'public',
+    body: z.object({ token: z.string().min(1).max(256), new_password: passwordField }),
+    status: 204,
+    errors: [401],
+    rateLimit: { points: 60, durationSec: 60 },
+    handler: async ({ body, call }) => {
+      await identity.ResetPassword({ token: body.token, new_password: body.new_password }, call);
+      return undefined;
     },
   });
 

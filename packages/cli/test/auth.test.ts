@@ -89,6 +89,22 @@ test('when login --magic-link is used, then it says to check the mail, takes the
   t.is(reused.code, 3, reused.stderr);
 });
 
+test('when user reset-password is used with --stdin, then the mailed link and a new password reset it, and the new one logs in', async (t) => {
+  const user = await newUser(stack, adminSession);
+  const ws = workspace(stack);
+  t.teardown(ws.cleanup);
+  const running = startCli(['user', 'reset-password', '--email', user.email, '--stdin'], { env: ws.env });
+  await running.waitFor(/Check your mail/, 'stderr');
+  const mail = await waitForMail(user.email, { subject: /Reset/ });
+  const link = /https:\/\/\S+#token=\S+/.exec(mail.text)?.[0] ?? '';
+  const newPassword = 'a-fresh-passphrase-from-the-cli';
+  const done = await running.answer(`${link}\n${newPassword}\n`);
+  t.is(done.code, 0, done.stderr);
+  t.regex(done.stdout, /Password changed/);
+  const login = await cli(['login', '--email', user.email, '--password-stdin'], { env: ws.env, stdin: newPassword });
+  t.is(login.code, 0, login.stderr);
+});
+
 test('when the password is wrong, then login exits 3 and stores nothing', async (t) => {
   const ws = workspace(stack);
   t.teardown(ws.cleanup);

@@ -30,6 +30,8 @@ export const RPC_CALLERS = {
     Refresh: ANY_CALLER,
     RequestMagicLink: ANY_CALLER,
     VerifyMagicLink: ANY_CALLER,
+    RequestPasswordReset: ANY_CALLER,
+    ResetPassword: ANY_CALLER,
     Logout: { people: { ...PEOPLE, sessionsOnly: true } },
     LogoutAll: { people: { ...PEOPLE, sessionsOnly: true } },
     ListSessions: { people: { ...PEOPLE, sessionsOnly: true } },

@@ -14,7 +14,7 @@ import { keyHandlers } from './handlers/keys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
-import { createMagicLinkStore } from './store/magic-link-store.js';
+import { createEmailLinkStore } from './store/email-link-store.js';
 import { createRefreshTokenStore } from './store/refresh-token-store.js';
 import { createSessionStore } from './store/session-store.js';
 import { createSigningKeyStore } from './store/signing-key-store.js';
@@ -36,7 +36,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const sessions = createSessionStore(rt.db);
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
-      const magicLinks = createMagicLinkStore(rt.db);
+      const emailLinks = createEmailLinkStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
       await Promise.all([
         users.ready(),
@@ -44,7 +44,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         sessions.ready(),
         refreshTokens.ready(),
         signingKeys.ready(),
-        magicLinks.ready(),
+        emailLinks.ready(),
       ]);
       const mailer = createMailer({ conn: rt.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, log: rt.log, registry: rt.registry });
 
@@ -63,7 +63,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         loginFailures,
         sessions,
         refreshTokens,
-        magicLinks,
+        emailLinks,
         mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,
@@ -77,6 +77,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           auditDigest: keyedDigest(config.JWT_KEY_ENCRYPTION_KEY, 'tollgate audit login digest'),
           publicUrl: config.PUBLIC_URL,
           magicLinkTtlSeconds: config.MAGIC_LINK_TTL_SECONDS,
+          passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
         },
       };
 
@@ -87,7 +88,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       sweeper = startSweeper({
         sessions,
         refreshTokens,
-        magicLinks,
+        emailLinks,
         leads: () => leader.leads(),
         progress: new JobProgress(rt.db),
         intervalMs: config.SESSION_SWEEP_INTERVAL_MS,

@@ -37,6 +37,8 @@ export const configSchema = serviceBaseSchema
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('https://localhost:8443'),
     /** How long a sign-in link works (once). */
     MAGIC_LINK_TTL_SECONDS: env.int(1, 86_400).default(900),
+    /** How long a password-reset link works (once). */
+    PASSWORD_RESET_TTL_SECONDS: env.int(1, 86_400).default(1_800),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {

@@ -21,8 +21,8 @@ interface LoginOptions {
   magicLink?: boolean;
 }
 
-/** A sign-in link's token, from the whole link (its `#token=` part) or the token alone. */
-export function magicLinkToken(pasted: string): string {
+/** A mailed link's token (sign-in, password reset), from the whole link (its `#token=` part) or the token alone. */
+export function emailLinkToken(pasted: string): string {
   const text = pasted.trim();
   return /[#?&]token=([^&\s]+)/.exec(text)?.[1] ?? text;
 }
@@ -42,7 +42,7 @@ async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
     ctx.out.note(`Check your mail: if ${email} has an account, a sign-in link is on its way. Paste the link (or its token) here.`);
     // The token is a secret like a password: read without echo on a terminal, else one line from stdin.
     const pasted = interactive() ? await promptHidden('Link: ') : await readStdin('with --magic-link and no terminal, the link');
-    const token = magicLinkToken(pasted);
+    const token = emailLinkToken(pasted);
     if (token === '') throw new UsageError('no link was given');
     answer = await client.call<unknown>('POST', '/v1/auth/magic-link/verify', { body: { token }, retry: 'unsent-only' });
   } else {

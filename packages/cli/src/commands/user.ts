@@ -3,7 +3,8 @@ import type { CliContext, ContextOf } from '../context.js';
 import { readList, type Page } from '../pages.js';
 import { UsageError } from '../errors.js';
 import { when } from '../output.js';
-import { confirm, interactive, promptNewPassword, readStdin } from '../prompt.js';
+import { confirm, interactive, promptHidden, promptNewPassword, readStdin } from '../prompt.js';
+import { emailLinkToken } from './auth.js';
 import { calls } from '../operations.js';
 
 /** A user as the gateway shows it (never a password or its hash). */
@@ -82,6 +83,31 @@ async function initialPassword(passwordStdin: boolean | undefined): Promise<stri
   else throw new UsageError('no terminal to ask for the initial password — pipe it in with --password-stdin');
   if (password === '') throw new UsageError('the password is empty');
   return password;
+}
+
+/** Asks for a reset link for `email`, then takes the pasted link and a new password (asked for twice, echo off; or a line each on stdin). */
+async function resetPassword(ctx: CliContext, opts: { email: string; stdin?: boolean }): Promise<void> {
+  if (!opts.stdin && !interactive())
+    throw new UsageError('no terminal to ask for the link and the new password — pipe them in, a line each, with --stdin');
+  const client = await ctx.anonymousClient();
+  await client.call('POST', '/v1/auth/password-reset', { body: { email: opts.email }, retry: 'unsent-only' });
+  ctx.out.note(`Check your mail: if ${opts.email} has an account, a password-reset link is on its way.`);
+  let pasted: string;
+  let password: string;
+  if (opts.stdin) {
+    const lines = (await readStdin('with --stdin, the link and the new password')).split(/\r?\n/).filter((l) => l !== '');
+    if (lines.length !== 2) throw new UsageError('with --stdin, stdin holds two lines: the link (or its token), then the new password');
+    [pasted, password] = lines;
+  } else {
+    pasted = await promptHidden('Link: ');
+    password = await promptNewPassword('New password: ');
+  }
+  const token = emailLinkToken(pasted);
+  if (token === '') throw new UsageError('no link was given');
+  await client.call('POST', '/v1/auth/password-reset/confirm', { body: { token, new_password: password }, retry: 'unsent-only' });
+  ctx.out.result({ password_reset: true }, () =>
+    ctx.out.line('Password changed: every session of yours has ended. Log in again with `tollgate login`.'),
+  );
 }
 
 async function create(ctx: CliContext, opts: { email: string; role: string; name?: string; passwordStdin?: boolean }): Promise<void> {
@@ -213,6 +239,12 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .argument('<id>', 'user id')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((id: string, opts: Parameters<typeof remove>[2], cmd: Command) => remove(contextOf(cmd), id, opts));
+
+  calls(user.command('reset-password'), 'POST /v1/auth/password-reset', 'POST /v1/auth/password-reset/confirm')
+    .description('forgot your password: a reset link is mailed to you; paste it, then choose a new password (every session of yours ends)')
+    .requiredOption('--email <email>', 'your account’s email')
+    .option('--stdin', 'read the link and the new password from stdin, a line each, instead of asking for them')
+    .action((opts: Parameters<typeof resetPassword>[1], cmd: Command) => resetPassword(contextOf(cmd), opts));
 
   calls(user.command('sessions'), 'GET /v1/auth/sessions')
     .description('list your own live login sessions, this one marked (a login, not an API token)')

@@ -58,7 +58,7 @@ async function issueRefreshToken(deps: IdentityDeps, sessionId: string, userId: 
 }
 
 /** Opens a session with a fresh refresh-token family (its first token first: no session is left without one). */
-export async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
+async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord) {
   const id = newSessionId();
   // A new session's first generation cannot be taken.
   const first = (await issueRefreshToken(deps, id, user.id, 1))!;
@@ -73,7 +73,7 @@ export async function openSession(deps: IdentityDeps, caller: Caller, user: User
   return { session, refreshToken: first.refreshToken, csrfToken: first.csrfToken };
 }
 
-export async function outcome(
+async function outcome(
   deps: IdentityDeps,
   user: UserRecord,
   locked: boolean,
@@ -89,6 +89,36 @@ export async function outcome(
     sessionId,
     user: viewOf(user, locked),
   };
+}
+
+/**
+ * Opens a session for a user whose credential (a password, a sign-in link) was just judged
+ * right, audited as auth.login.succeeded with its method. An admin may have disabled or
+ * changed the user meanwhile: the revocation that went with it could not see this new
+ * session, so the user is read again (and the session ended, 401, if so).
+ */
+export async function signIn(
+  deps: IdentityDeps,
+  caller: Caller,
+  user: UserRecord,
+  method: 'password' | 'magic_link',
+): Promise<AuthOutcome> {
+  const opened = await openSession(deps, caller, user);
+  const now = await deps.users.findById(user.id);
+  if (!now || now.disabled || now.role !== user.role) {
+    await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
+    throw invalidCredentials();
+  }
+  await deps.audit.emit(
+    {
+      action: 'auth.login.succeeded',
+      actor: { type: 'user', id: user.id },
+      resource: { type: 'user', id: user.id },
+      details: { session_id: opened.session.id, ...(method === 'password' ? {} : { method }) },
+    },
+    caller,
+  );
+  return outcome(deps, now, false, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
 }
 
 /**
@@ -125,25 +155,7 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
     await deps.users.change(user.id, async (u) => (u.passwordHash === user.passwordHash ? { passwordHash: rehashed } : null));
   }
 
-  const opened = await openSession(deps, caller, user);
-  // An admin may have disabled or changed the user while we were verifying: the
-  // revocation that went with it could not see this new session, so check again.
-  const now = await deps.users.findById(user.id);
-  if (!now || now.disabled || now.role !== user.role) {
-    await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
-    throw invalidCredentials();
-  }
-
-  await deps.audit.emit(
-    {
-      action: 'auth.login.succeeded',
-      actor: { type: 'user', id: user.id },
-      resource: { type: 'user', id: user.id },
-      details: { session_id: opened.session.id },
-    },
-    caller,
-  );
-  return outcome(deps, now, false, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
+  return signIn(deps, caller, user, 'password');
 }
 
 async function reuseDetected(deps: IdentityDeps, caller: Caller, sessionId: string, userId: string): Promise<UnauthenticatedError> {

@@ -4,7 +4,7 @@ import type { PasswordHasher } from './passwords.js';
 import type { Mailer } from './mail.js';
 import type {
   LoginFailureRepository,
-  MagicLinkRepository,
+  EmailLinkRepository,
   RefreshTokenRepository,
   SessionRepository,
   UserRepository,
@@ -22,6 +22,7 @@ export interface IdentitySettings {
   /** Where people open Tollgate: links in mails point here. */
   publicUrl: string;
   magicLinkTtlSeconds: number;
+  passwordResetTtlSeconds: number;
 }
 
 /** Everything the use-cases work with, built once in app.ts. */
@@ -30,7 +31,7 @@ export interface IdentityDeps {
   loginFailures: LoginFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
-  magicLinks: MagicLinkRepository;
+  emailLinks: EmailLinkRepository;
   mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;

@@ -10,6 +10,8 @@ export interface RenderedMail {
 /** Every mail Tollgate sends, by name, with what it needs (all values are escaped in the HTML part). */
 export interface MailTemplates {
   magic_link: { link: string; minutes: number; ip: string; userAgent: string };
+  password_reset: { link: string; minutes: number; ip: string; userAgent: string };
+  password_changed: { at: string; ip: string; userAgent: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -23,16 +25,31 @@ interface Content {
   footnote: string;
 }
 
+const from = (v: { ip: string; userAgent: string }) => `${v.ip || 'an unknown address'}${v.userAgent ? ` (${v.userAgent})` : ''}`;
+
 const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } = {
   magic_link: (v) => ({
     subject: 'Your Tollgate sign-in link',
     heading: 'Sign in to Tollgate',
-    paragraphs: [
-      `Use the button below to sign in. The link works once, within ${v.minutes} minutes.`,
-      `It was asked for from ${v.ip || 'an unknown address'}${v.userAgent ? ` (${v.userAgent})` : ''}.`,
-    ],
+    paragraphs: [`Use the button below to sign in. The link works once, within ${v.minutes} minutes.`, `It was asked for from ${from(v)}.`],
     action: { label: 'Sign in', url: v.link },
     footnote: 'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+  }),
+  password_reset: (v) => ({
+    subject: 'Reset your Tollgate password',
+    heading: 'Choose a new password',
+    paragraphs: [
+      `Use the button below to set a new password. The link works once, within ${v.minutes} minutes, and signs you out everywhere.`,
+      `It was asked for from ${from(v)}.`,
+    ],
+    action: { label: 'Set a new password', url: v.link },
+    footnote: 'If you did not ask for it, ignore this mail: your password stays as it is.',
+  }),
+  password_changed: (v) => ({
+    subject: 'Your Tollgate password was changed',
+    heading: 'Your password was changed',
+    paragraphs: [`The password of your Tollgate account was changed at ${v.at}, from ${from(v)}, and every session of yours was ended.`],
+    footnote: 'If this was not you, ask an administrator to disable your account and reset your password at once.',
   }),
 };
 

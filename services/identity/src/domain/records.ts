@@ -118,9 +118,13 @@ export interface SigningKeyRecord {
   retiredAt: Date | null;
 }
 
-export interface MagicLinkRecord {
+/** What a mailed link is for. */
+export type EmailLinkPurpose = 'sign_in' | 'password_reset';
+
+export interface EmailLinkRecord {
   /** sha256 of the link's token. */
   digest: string;
+  purpose: EmailLinkPurpose;
   userId: string;
   expiresAt: Date;
 }

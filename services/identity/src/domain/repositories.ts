@@ -1,5 +1,5 @@
 import type {
-  MagicLinkRecord,
+  EmailLinkRecord,
   NewSession,
   NewUser,
   PublicJwk,
@@ -118,13 +118,13 @@ export interface SigningKeyRepository {
   retireAllExcept(kid: string): Promise<number>;
 }
 
-/** Sign-in links, by the digest of their token (the token itself is only in the mail). */
-export interface MagicLinkRepository {
+/** Links mailed to people (sign-in, password reset), by the digest of their token (the token itself is only in the mail). */
+export interface EmailLinkRepository {
   ready(): Promise<void>;
-  create(link: MagicLinkRecord): Promise<void>;
-  find(digest: string): Promise<MagicLinkRecord | null>;
-  /** Uses the link: a unique insert, so of verifications racing on any replicas exactly one gets true. */
-  use(link: MagicLinkRecord, at: Date): Promise<boolean>;
+  create(link: EmailLinkRecord): Promise<void>;
+  find(digest: string): Promise<EmailLinkRecord | null>;
+  /** Uses the link: a unique insert, so of uses racing on any replicas exactly one gets true. */
+  use(link: EmailLinkRecord, at: Date): Promise<boolean>;
   /** Deletes the links (and their uses) that expired on the UTC day `day` (days since the epoch); the sweeper's. */
   removeExpiringOn(day: number): Promise<void>;
 }

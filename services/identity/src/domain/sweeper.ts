@@ -1,6 +1,6 @@
 import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
-import type { MagicLinkRepository, RefreshTokenRepository, SessionRepository } from './repositories.js';
+import type { EmailLinkRepository, RefreshTokenRepository, SessionRepository } from './repositories.js';
 
 /** Expired sessions and refresh tokens are kept this long (for "why was I signed out?"), then deleted. */
 export const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -25,7 +25,7 @@ export interface Sweeper {
 export function startSweeper(opts: {
   sessions: Pick<SessionRepository, 'remove'>;
   refreshTokens: Pick<RefreshTokenRepository, 'expiringOn' | 'superseded' | 'removeSession'>;
-  magicLinks: Pick<MagicLinkRepository, 'removeExpiringOn'>;
+  emailLinks: Pick<EmailLinkRepository, 'removeExpiringOn'>;
   leads: () => Promise<boolean>;
   progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
@@ -48,7 +48,7 @@ export function startSweeper(opts: {
         sessions++;
       }
       // Sign-in links (used or not) of the same day: long expired, they only took room.
-      await opts.magicLinks.removeExpiringOn(day);
+      await opts.emailLinks.removeExpiringOn(day);
       return day < lastDay;
     });
     if (sessions > 0) opts.log.info({ sessions }, 'swept expired sessions');

@@ -1,12 +1,23 @@
 import type { IdentityDeps } from '../domain/deps.js';
 import { login, refresh } from '../domain/auth.js';
-import { requestMagicLink, verifyMagicLink } from '../domain/magic-links.js';
+import { requestMagicLink, requestPasswordReset, resetPassword, verifyMagicLink } from '../domain/email-links.js';
 import { checkSession, logout, logoutAll } from '../domain/sessions.js';
 import { authResultMessage, userMessage, type Handlers } from './messages.js';
 
 export function authHandlers(
   deps: IdentityDeps,
-): Pick<Handlers, 'Login' | 'Refresh' | 'RequestMagicLink' | 'VerifyMagicLink' | 'Logout' | 'LogoutAll' | 'CheckSession'> {
+): Pick<
+  Handlers,
+  | 'Login'
+  | 'Refresh'
+  | 'RequestMagicLink'
+  | 'VerifyMagicLink'
+  | 'RequestPasswordReset'
+  | 'ResetPassword'
+  | 'Logout'
+  | 'LogoutAll'
+  | 'CheckSession'
+> {
   return {
     async Login(req, ctx) {
       return authResultMessage(await login(deps, ctx, { email: req.email, password: req.password }));
@@ -29,6 +40,16 @@ export function authHandlers(
 
     async VerifyMagicLink(req, ctx) {
       return authResultMessage(await verifyMagicLink(deps, ctx, { token: req.token }));
+    },
+
+    RequestPasswordReset(req, ctx) {
+      requestPasswordReset(deps, ctx, { email: req.email });
+      return Promise.resolve({});
+    },
+
+    async ResetPassword(req, ctx) {
+      await resetPassword(deps, ctx, { token: req.token, newPassword: req.new_password });
+      return {};
     },
 
     // The session is the caller's own (from its verified principal), never one named in the request.

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { startStack, type Stack } from '../support/stack.js';
 import { errorOf } from '../support/errors.js';
-import { newUser, uniqueEmail } from '../support/factories.js';
+import { newUser, PASSWORD, uniqueEmail } from '../support/factories.js';
 import { auditEvents, edgeClient, setCookies } from '../support/identity-edge.js';
 import { mailsTo, waitForMail } from '../support/mailpit.js';
 
@@ -16,7 +16,7 @@ test.before(async () => {
   stack = await startStack({
     services: ['audit', 'identity'],
     env: {
-      gateway: { TRUST_PROXY: 'loopback', MAGIC_LINKS_PER_EMAIL: String(PER_EMAIL), MAGIC_LINKS_PER_IP: '1000' },
+      gateway: { TRUST_PROXY: 'loopback', EMAIL_LINKS_PER_EMAIL: String(PER_EMAIL), EMAIL_LINKS_PER_IP: '1000' },
       identity: { MAGIC_LINK_TTL_SECONDS: String(TTL_SECONDS), LOCKOUT_THRESHOLD: '3', PUBLIC_URL: 'https://tollgate.example' },
     },
   });
@@ -152,4 +152,68 @@ test('when one address asks for more links than its limit, then 429 with Retry-A
   await waitForMail(user.email);
   await sleep(500);
   t.is((await mailsTo(user.email)).length, PER_EMAIL);
+});
+
+// Password reset: the same rules for asking, a link of its own kind, a new password, every session ended.
+
+const RESET_ACCEPTED = { message: 'If this address belongs to an account, a password-reset link is on its way.' };
+const resetTokenOf = (text: string) => /#token=(tg_pr_[A-Za-z0-9_-]+)/.exec(text)?.[1];
+const NEW_PASSWORD = 'a-brand-new-passphrase-42';
+
+test('when an account resets its password by mail, then the new password works, the old one and every session do not, the link works once, and a notice is mailed', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const c = edgeClient(stack, 'reset');
+  const before = await c.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } });
+  t.is(before.status, 200);
+
+  const asked = await c.post('/v1/auth/password-reset', { json: { email: user.email } });
+  t.is(asked.status, 202);
+  t.deepEqual(asked.body, RESET_ACCEPTED);
+  const mail = await waitForMail(user.email, { subject: /Reset your Tollgate password/ });
+  const token = resetTokenOf(mail.text);
+  t.truthy(token);
+  t.true(mail.html.includes(`https://tollgate.example/console/reset-password#token=${token}`));
+
+  // A password the policy refuses leaves the link working.
+  const weak = await c.post('/v1/auth/password-reset/confirm', { json: { token, new_password: 'short' } });
+  t.is(weak.status, 400);
+  const done = await c.post('/v1/auth/password-reset/confirm', { json: { token, new_password: NEW_PASSWORD } });
+  t.is(done.status, 204);
+  t.is((await c.post('/v1/auth/password-reset/confirm', { json: { token, new_password: NEW_PASSWORD } })).status, 401, 'once');
+
+  t.is((await c.get('/v1/auth/me', { token: before.body.access_token })).status, 401, 'the session from before has ended');
+  t.is((await c.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } })).status, 401, 'the old password');
+  t.is((await c.post('/v1/auth/login', { json: { email: user.email, password: NEW_PASSWORD } })).status, 200, 'the new password');
+
+  const notice = await waitForMail(user.email, { subject: /password was changed/ });
+  t.true(notice.text.includes(c.ip));
+  const events = await auditEvents(stack, adminToken, 'auth.password.reset', (e) => e.some((x) => x.resource.id === user.id));
+  t.like(
+    events.find((x) => x.resource.id === user.id),
+    { outcome: 'success', details: { sessions_revoked: 1 } },
+  );
+});
+
+test('when a link of one kind is used for the other, then 401: a sign-in link resets no password and a reset link signs nobody in', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const { token: signIn } = await linkFor(user.email);
+  const c = edgeClient(stack, 'kinds');
+  t.is((await c.post('/v1/auth/password-reset/confirm', { json: { token: signIn, new_password: NEW_PASSWORD } })).status, 401);
+  t.is((await c.post('/v1/auth/password-reset', { json: { email: user.email } })).status, 202);
+  const reset = resetTokenOf((await waitForMail(user.email, { subject: /Reset/ })).text);
+  t.is((await c.post('/v1/auth/magic-link/verify', { json: { token: reset } })).status, 401);
+  t.is((await c.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } })).status, 200, 'nothing changed');
+});
+
+test('when a reset is asked for an unknown address, then the same 202 and body, and no mail', async (t) => {
+  const unknown = uniqueEmail('nobody-reset');
+  const res = await edgeClient(stack, 'reset-nobody').post('/v1/auth/password-reset', { json: { email: unknown } });
+  t.is(res.status, 202);
+  t.deepEqual(res.body, RESET_ACCEPTED);
+  const events = await auditEvents(stack, adminToken, 'auth.password_reset.requested', (e) => e.some((x) => x.details.email === unknown));
+  t.like(
+    events.find((x) => x.details.email === unknown),
+    { outcome: 'denied', details: { reason: 'unknown_user' } },
+  );
+  t.deepEqual(await mailsTo(unknown), []);
 });

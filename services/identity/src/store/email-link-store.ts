@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@tollgate/platform';
-import type { MagicLinkRepository } from '../domain/repositories.js';
+import type { EmailLinkPurpose } from '../domain/records.js';
+import type { EmailLinkRepository } from '../domain/repositories.js';
 
 const DAY_MS = 86_400_000;
 const dayOf = (at: Date) => Math.floor(at.getTime() / DAY_MS);
@@ -8,6 +9,7 @@ const dayOf = (at: Date) => Math.floor(at.getTime() / DAY_MS);
 interface LinkDoc {
   /** sha256 of the token. */
   _id: string;
+  purpose: EmailLinkPurpose;
   user_id: string;
   expires_at: Date;
   /** The UTC day it expires on: the sweeper deletes by day, with an equality. */
@@ -23,11 +25,12 @@ interface UseDoc {
 const linkSchema = new Schema<LinkDoc>(
   {
     _id: { type: String, required: true },
+    purpose: { type: String, required: true },
     user_id: { type: String, required: true },
     expires_at: { type: Date, required: true },
     expires_day: { type: Number, required: true, index: true },
   },
-  { collection: 'magic_links', versionKey: false },
+  { collection: 'email_links', versionKey: false },
 );
 
 const useSchema = new Schema<UseDoc>(
@@ -36,25 +39,31 @@ const useSchema = new Schema<UseDoc>(
     used_at: { type: Date, required: true },
     expires_day: { type: Number, required: true, index: true },
   },
-  { collection: 'magic_link_uses', versionKey: false },
+  { collection: 'email_link_uses', versionKey: false },
 );
 
 /** A link is used by inserting its use under the same key: the insert is the commit point, on every database. */
-export function createMagicLinkStore(conn: Connection): MagicLinkRepository {
-  const links: Model<LinkDoc> = (conn.models.MagicLink as Model<LinkDoc> | undefined) ?? conn.model<LinkDoc>('MagicLink', linkSchema);
-  const uses: Model<UseDoc> = (conn.models.MagicLinkUse as Model<UseDoc> | undefined) ?? conn.model<UseDoc>('MagicLinkUse', useSchema);
+export function createEmailLinkStore(conn: Connection): EmailLinkRepository {
+  const links: Model<LinkDoc> = (conn.models.EmailLink as Model<LinkDoc> | undefined) ?? conn.model<LinkDoc>('EmailLink', linkSchema);
+  const uses: Model<UseDoc> = (conn.models.EmailLinkUse as Model<UseDoc> | undefined) ?? conn.model<UseDoc>('EmailLinkUse', useSchema);
   return {
     async ready() {
       await Promise.all([links.init(), uses.init()]);
     },
 
     async create(link) {
-      await links.create({ _id: link.digest, user_id: link.userId, expires_at: link.expiresAt, expires_day: dayOf(link.expiresAt) });
+      await links.create({
+        _id: link.digest,
+        purpose: link.purpose,
+        user_id: link.userId,
+        expires_at: link.expiresAt,
+        expires_day: dayOf(link.expiresAt),
+      });
     },
 
     async find(digest) {
       const doc = await links.findById(digest).lean<LinkDoc>();
-      return doc ? { digest: doc._id, userId: doc.user_id, expiresAt: doc.expires_at } : null;
+      return doc ? { digest: doc._id, purpose: doc.purpose, userId: doc.user_id, expiresAt: doc.expires_at } : null;
     },
 
     async use(link, at) {

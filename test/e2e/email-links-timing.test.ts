@@ -5,14 +5,14 @@ import { edgeClient } from '../support/identity-edge.js';
 
 // No enumeration by timing: asking for a sign-in link answers as fast for an address that has
 // an account (a link made and mailed) as for one that has none. Its own stack, with the
-// per-address limit out of the way (magic-links.test.ts tests the limit).
+// per-address limit out of the way (email-links.test.ts tests the limit).
 let stack: Stack;
 let adminToken: string;
 
 test.before(async () => {
   stack = await startStack({
     services: ['audit', 'identity'],
-    env: { gateway: { TRUST_PROXY: 'loopback', MAGIC_LINKS_PER_EMAIL: '1000', MAGIC_LINKS_PER_IP: '1000' } },
+    env: { gateway: { TRUST_PROXY: 'loopback', EMAIL_LINKS_PER_EMAIL: '1000', EMAIL_LINKS_PER_IP: '1000' } },
   });
   const res = await edgeClient(stack, 'setup').post('/v1/auth/login', {
     json: { email: stack.secrets.BOOTSTRAP_ADMIN_EMAIL, password: stack.secrets.BOOTSTRAP_ADMIN_PASSWORD },

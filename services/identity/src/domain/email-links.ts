@@ -1,0 +1,165 @@
+import { ServiceUnavailableError, UnauthenticatedError, ValidationError, type Caller } from '@tollgate/platform';
+import { signIn, type AuthOutcome } from './auth.js';
+import type { IdentityDeps, IdentitySettings } from './deps.js';
+import { isLocked } from './lockout.js';
+import type { MailTemplateName } from './mail-templates.js';
+import { checkPasswordPolicy } from './passwords.js';
+import type { EmailLinkPurpose, UserRecord } from './records.js';
+import { digest, newSecret } from './secrets.js';
+import { isEmail, normalizeEmail } from './users.js';
+
+const EMAIL_INPUT_MAX = 320;
+const TOKEN_INPUT_MAX = 256;
+
+/** What a kind of mailed link is: its token's prefix, its mail, the console page it opens, its audit events and lifetime. */
+interface LinkKind {
+  purpose: EmailLinkPurpose;
+  prefix: string;
+  template: Extract<MailTemplateName, 'magic_link' | 'password_reset'>;
+  page: string;
+  requested: string;
+  failed: string;
+  ttlSeconds: (s: IdentitySettings) => number;
+}
+
+const SIGN_IN: LinkKind = {
+  purpose: 'sign_in',
+  prefix: 'tg_ml_',
+  template: 'magic_link',
+  page: 'magic-link',
+  requested: 'auth.magic_link.requested',
+  failed: 'auth.magic_link.failed',
+  ttlSeconds: (s) => s.magicLinkTtlSeconds,
+};
+
+const PASSWORD_RESET: LinkKind = {
+  purpose: 'password_reset',
+  prefix: 'tg_pr_',
+  template: 'password_reset',
+  page: 'reset-password',
+  requested: 'auth.password_reset.requested',
+  failed: 'auth.password_reset.failed',
+  ttlSeconds: (s) => s.passwordResetTtlSeconds,
+};
+
+type LinkFailure = 'unknown' | 'expired' | 'reused' | 'disabled' | 'locked';
+
+/** The one answer every refused link gets. */
+const invalidLink = () => new UnauthenticatedError('invalid_credentials', 'This link is invalid, expired or already used');
+
+/** Where a mail's link points: a console page that posts the token (the fragment never reaches a server's logs or a Referer). */
+function emailLinkUrl(publicUrl: string, page: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/console/${page}#token=${token}`;
+}
+
+/** Asks for a sign-in link (see requestLink). */
+export function requestMagicLink(deps: IdentityDeps, caller: Caller, input: { email: string }): void {
+  requestLink(deps, caller, input.email, SIGN_IN);
+}
+
+/** Asks for a password-reset link (see requestLink). */
+export function requestPasswordReset(deps: IdentityDeps, caller: Caller, input: { email: string }): void {
+  requestLink(deps, caller, input.email, PASSWORD_RESET);
+}
+
+/**
+ * The answer is the same, at once, whatever the address: the lookup, the link and its mail
+ * happen after it (an account's existence shows neither in the answer nor in its timing).
+ * Only an active account that is not locked gets a link; every request is audited with what
+ * happened.
+ */
+function requestLink(deps: IdentityDeps, caller: Caller, typed: string, kind: LinkKind): void {
+  const email = normalizeEmail(typed ?? '');
+  if (email.length > EMAIL_INPUT_MAX || !isEmail(email))
+    throw new ValidationError('email must be an email address', { email: 'is not an email address' });
+  if (!deps.mailer.configured) throw new ServiceUnavailableError('Links by mail need an SMTP server, and none is configured');
+  void issue(deps, caller, email, kind).catch((err: unknown) =>
+    deps.log.error({ err: (err as Error).message, purpose: kind.purpose }, 'a mailed link could not be issued'),
+  );
+}
+
+async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: LinkKind): Promise<void> {
+  const user = await deps.users.findByEmail(email);
+  const refuse = (reason: 'unknown_user' | 'disabled' | 'locked') =>
+    deps.audit.emit(
+      {
+        action: kind.requested,
+        outcome: 'denied',
+        resource: { type: 'user', id: user?.id },
+        details: { reason, ...(user ? {} : { email }) },
+      },
+      caller,
+    );
+  if (!user) return refuse('unknown_user');
+  if (user.disabled) return refuse('disabled');
+  if (await isLocked(deps, user.id)) return refuse('locked');
+
+  const token = newSecret(kind.prefix);
+  const ttl = kind.ttlSeconds(deps.settings);
+  await deps.emailLinks.create({
+    digest: digest(token),
+    purpose: kind.purpose,
+    userId: user.id,
+    expiresAt: new Date(Date.now() + ttl * 1000),
+  });
+  await deps.mailer.send(user.email, kind.template, {
+    link: emailLinkUrl(deps.settings.publicUrl, kind.page, token),
+    minutes: Math.max(1, Math.round(ttl / 60)),
+    ...requestedFrom(caller),
+  });
+  await deps.audit.emit({ action: kind.requested, resource: { type: 'user', id: user.id }, details: { expires_in: ttl } }, caller);
+}
+
+const requestedFrom = (caller: Caller) => ({ ip: caller.ip ?? '', userAgent: (caller.userAgent ?? '').slice(0, 200) });
+
+/**
+ * Uses a link of `kind` and returns its user. A link works once: using it is a unique insert,
+ * so of uses racing on any replicas one succeeds. Unknown, of another kind, expired, used, or
+ * for an account disabled or locked since: 401 invalid_credentials, the reason in the audit log only.
+ */
+async function redeem(deps: IdentityDeps, caller: Caller, token: string, kind: LinkKind): Promise<UserRecord> {
+  const failed = async (reason: LinkFailure, userId?: string) => {
+    await deps.audit.emit({ action: kind.failed, outcome: 'failure', resource: { type: 'user', id: userId }, details: { reason } }, caller);
+    return invalidLink();
+  };
+  if (!token.startsWith(kind.prefix) || token.length > TOKEN_INPUT_MAX) throw await failed('unknown');
+  const link = await deps.emailLinks.find(digest(token));
+  if (link?.purpose !== kind.purpose) throw await failed('unknown');
+  const now = new Date();
+  if (link.expiresAt <= now) throw await failed('expired', link.userId);
+  if (!(await deps.emailLinks.use(link, now))) throw await failed('reused', link.userId);
+  const user = await deps.users.findById(link.userId);
+  if (!user || user.disabled) throw await failed('disabled', link.userId);
+  if (await isLocked(deps, user.id)) throw await failed('locked', user.id);
+  return user;
+}
+
+/** Signs in with a sign-in link's token, exactly like a password login (a new session). */
+export async function verifyMagicLink(deps: IdentityDeps, caller: Caller, input: { token: string }): Promise<AuthOutcome> {
+  const user = await redeem(deps, caller, input.token ?? '', SIGN_IN);
+  return signIn(deps, caller, user, 'magic_link');
+}
+
+/**
+ * Sets a new password with a reset link's token: the policy is checked before the link is
+ * used (a refused password leaves it working), then every session of the account ends, and a
+ * "your password was changed" mail goes to it.
+ */
+export async function resetPassword(deps: IdentityDeps, caller: Caller, input: { token: string; newPassword: string }): Promise<void> {
+  checkPasswordPolicy(input.newPassword, 'new_password');
+  const user = await redeem(deps, caller, input.token ?? '', PASSWORD_RESET);
+  const hash = await deps.passwords.hash(input.newPassword);
+  const changed = await deps.users.change(user.id, async () => ({ passwordHash: hash }));
+  if (!changed) throw invalidLink();
+  const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_reset');
+  await deps.audit.emit(
+    {
+      action: 'auth.password.reset',
+      actor: { type: 'user', id: user.id },
+      resource: { type: 'user', id: user.id },
+      details: { sessions_revoked: revoked },
+    },
+    caller,
+  );
+  await deps.mailer.send(user.email, 'password_changed', { at: new Date().toISOString(), ...requestedFrom(caller) });
+}
