@@ -295,3 +295,22 @@ test('GET /v1/users: when a query carries an operator in brackets or a parameter
   t.is((await stack.http.get('/v1/auth/me?debug=1', { token: adminToken })).status, 400, 'a route without query parameters takes none');
   t.is((await stack.http.get('/v1/users?role=admin&limit=5', { token: adminToken })).status, 200);
 });
+
+test('GET /v1/users/{id}/sessions: when an admin asks, then each live session of the user with its IP and user agent; a manager gets 403, an unknown user 404', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const laptop = edgeClient(stack, 'laptop');
+  const phone = edgeClient(stack, 'phone');
+  for (const c of [laptop, phone]) t.is((await c.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } })).status, 200);
+
+  const res = await stack.http.get(`/v1/users/${user.id}/sessions`, { token: adminToken });
+  t.is(res.status, 200);
+  const items = res.body.items as { ip: string; user_agent: string; current: boolean }[];
+  t.deepEqual(items.map((s) => s.ip).sort(), [laptop.ip, phone.ip].sort());
+  t.deepEqual(items.map((s) => s.user_agent).sort(), [laptop.userAgent, phone.userAgent].sort());
+  t.true(items.every((s) => !s.current));
+  t.is(res.body.next_cursor, null);
+
+  const manager = await newUser(stack, adminToken, { role: 'manager' });
+  t.is((await stack.http.get(`/v1/users/${user.id}/sessions`, { token: await signIn(manager.email) })).status, 403);
+  t.is((await stack.http.get('/v1/users/usr_nobody/sessions', { token: adminToken })).status, 404);
+});

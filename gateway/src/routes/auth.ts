@@ -6,7 +6,7 @@ import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, pageOut, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
-import { toUser, userSchema } from './schemas.js';
+import { sessionSchema, toUser, userSchema } from './schemas.js';
 
 /** The refresh cookie only travels to the auth endpoints; the CSRF cookie is readable by the page (double submit). */
 export const REFRESH_COOKIE = 'tg_refresh';
@@ -49,17 +49,6 @@ function toAuthResult(r: AuthResult__Output): z.infer<typeof authResultSchema> {
     user: toUser(r.user!),
   };
 }
-
-const sessionSchema = z
-  .object({
-    id: z.string(),
-    created_at: z.string(),
-    last_used_at: z.string(),
-    ip: z.string(),
-    user_agent: z.string(),
-    current: z.boolean().openapi({ description: 'The session of the access token making this request' }),
-  })
-  .openapi('Session');
 
 const jwkSchema = z
   .object({

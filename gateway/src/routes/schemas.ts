@@ -143,3 +143,15 @@ export function toUser(u: User__Output): z.infer<typeof userSchema> {
     created_at: u.created_at,
   };
 }
+
+/** A login session, as its owner and admins see it. */
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string(),
+    ip: z.string(),
+    user_agent: z.string(),
+    current: z.boolean().openapi({ description: 'The session of the access token making this request' }),
+  })
+  .openapi('Session');

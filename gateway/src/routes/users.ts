@@ -3,7 +3,7 @@ import { ROLES, RPC_CALLERS } from '@tollgate/platform';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, nullable, pageOut, pageQuery, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
-import { toUser, userSchema } from './schemas.js';
+import { sessionSchema, toUser, userSchema } from './schemas.js';
 
 const role = z.enum(ROLES, `must be one of: ${ROLES.join(', ')}`);
 const name = z.string().trim().max(200);
@@ -107,5 +107,23 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     response: userSchema,
     errors: [404],
     handler: async ({ params, call }) => toUser(await identity.UnlockUser({ id: params.id }, call)),
+  });
+
+  route({
+    ...admin,
+    method: 'get',
+    path: '/v1/users/{id}/sessions',
+    callers: RPC_CALLERS.identity.ListUserSessions,
+    summary: "A user's live sessions",
+    description:
+      'Where a user is signed in: each live session with when it began and was last used, its IP and user agent (`current` ' +
+      'marks the session making this request). End one with `DELETE /v1/auth/sessions/{id}`, or all with a disable.',
+    params: idParams,
+    response: pageOut(sessionSchema),
+    errors: [404],
+    handler: async ({ params, call }) => {
+      const res = await identity.ListUserSessions({ id: params.id }, call);
+      return { items: res.items.map((s) => ({ ...s })), next_cursor: null };
+    },
   });
 }

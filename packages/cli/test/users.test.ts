@@ -266,17 +266,22 @@ test('when delete runs without a terminal and without --yes, then it refuses (ex
   t.is((await loginAs(t, user.email, PASSWORD)).code, 3);
 });
 
-test('when an admin revokes a session found in the audit log, then that login stops working; an API token may not', async (t) => {
+test('when an admin lists a user’s sessions and revokes one, then that login stops working; a member may not list them and an API token may not revoke', async (t) => {
   const user = await newUser(stack, adminSession, { role: 'member' });
   const { code, ws: theirs } = await loginAs(t, user.email, PASSWORD);
   t.is(code, 0);
   t.is((await cli(['whoami'], { env: theirs.env })).code, 0);
 
-  const logins = await auditEvents(stack, adminSession.access_token, 'auth.login.succeeded', (e) => e.some((x) => x.actor.id === user.id));
-  const listed = await cli(['audit', 'list', '--action', 'auth.login.succeeded', '--actor', user.id, '--json'], { env: admin.env });
+  const listed = await cli(['user', 'sessions', '--user', user.id, '--json'], { env: admin.env });
   t.is(listed.code, 0, listed.stderr);
-  const sessionId = json(listed).items[0]?.details.session_id as string;
-  t.is(logins.find((e) => e.actor.id === user.id)?.details.session_id, sessionId);
+  const items = json(listed).items as { id: string; current: boolean; user_agent: string }[];
+  t.is(items.length, 1);
+  t.false(items[0].current, 'not the admin’s own');
+  const sessionId = items[0].id;
+  const human = await cli(['user', 'sessions', '--user', user.id], { env: admin.env });
+  t.true(human.stdout.includes(sessionId));
+  t.is((await cli(['user', 'sessions', '--user', user.id], { env: member.env })).code, 4, 'members may not list others’ sessions');
+  t.is((await cli(['user', 'sessions', '--user', 'usr_nobody'], { env: admin.env })).code, 5);
 
   const refused = await cli(['user', 'revoke-session', sessionId], { env: admin.env });
   t.is(refused.code, 2);

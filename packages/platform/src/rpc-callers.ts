@@ -35,6 +35,7 @@ export const RPC_CALLERS = {
     Logout: { people: { ...PEOPLE, sessionsOnly: true } },
     LogoutAll: { people: { ...PEOPLE, sessionsOnly: true } },
     ListSessions: { people: { ...PEOPLE, sessionsOnly: true } },
+    ListUserSessions: { people: { role: 'admin', scope: 'users:read' } },
     ChangePassword: { people: { ...PEOPLE, sessionsOnly: true } },
     // The owner or an admin; to anyone else the session does not exist.
     RevokeSession: { people: PEOPLE },

@@ -163,8 +163,9 @@ async function remove(ctx: CliContext, id: string, opts: { yes?: boolean }): Pro
 }
 
 /** The caller's own live sessions (the gateway answers them on one page). */
-async function sessions(ctx: CliContext): Promise<void> {
-  const r = await (await ctx.client()).call<Page<Session>>('GET', '/v1/auth/sessions');
+async function sessions(ctx: CliContext, opts: { user?: string }): Promise<void> {
+  const path = opts.user ? `/v1/users/${encodeURIComponent(opts.user)}/sessions` : '/v1/auth/sessions';
+  const r = await (await ctx.client()).call<Page<Session>>('GET', path);
   ctx.out.result(r, () => {
     if (r.items.length === 0) ctx.out.line('No sessions.');
     else {
@@ -180,7 +181,7 @@ async function sessions(ctx: CliContext): Promise<void> {
   });
 }
 
-/** Admins may end anyone's session; its id is in the user's auth.login.succeeded audit events. */
+/** Admins may end anyone's session: `user sessions --user <id>` lists them. */
 async function revokeSession(ctx: CliContext, sessionId: string, opts: { yes?: boolean }): Promise<void> {
   if (!opts.yes && !interactive()) {
     throw new UsageError(`refusing to end session ${sessionId} without confirmation: stdin is not a terminal — pass --yes to end it`);
@@ -247,18 +248,14 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .action((opts: Parameters<typeof resetPassword>[1], cmd: Command) => resetPassword(contextOf(cmd), opts));
 
   calls(user.command('sessions'), 'GET /v1/auth/sessions')
-    .description('list your own live login sessions, this one marked (a login, not an API token)')
-    .action((_opts: unknown, cmd: Command) => sessions(contextOf(cmd)));
+    .description('list your own live login sessions, this one marked (a login, not an API token); an admin lists anyone’s with --user')
+    .addOption(calls(new Option('--user <id>', 'whose sessions (admins)'), 'GET /v1/users/{id}/sessions'))
+    .action((opts: { user?: string }, cmd: Command) => sessions(contextOf(cmd), opts));
 
   calls(user.command('revoke-session'), 'DELETE /v1/auth/sessions/{id}')
     .description('end one login session: yours, or anyone’s for an admin logged in (not with an API token; asks first unless --yes)')
     .argument('<session-id>', 'session id')
-    .addHelpText(
-      'after',
-      '\nYour own session ids: `tollgate user sessions`. Anyone’s are in the details of their\n' +
-        'auth.login.succeeded audit events:\n' +
-        '  $ tollgate audit list --action auth.login.succeeded --actor <user-id> --json',
-    )
+    .addHelpText('after', '\nSession ids: `tollgate user sessions` (yours), `tollgate user sessions --user <user-id>` (anyone’s, admins).')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action((sessionId: string, opts: Parameters<typeof revokeSession>[2], cmd: Command) => revokeSession(contextOf(cmd), sessionId, opts));
 }

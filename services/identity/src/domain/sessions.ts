@@ -4,7 +4,7 @@ import { judgeGuess } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import type { SessionRecord } from './records.js';
 import { assertSession, isAdmin } from './access.js';
-import { displayName, type UserView } from './users.js';
+import { displayName, mustFind, type UserView } from './users.js';
 
 /** last_used_at is written at most this often per session, to keep CheckSession a read. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -36,6 +36,17 @@ export async function logoutAll(deps: IdentityDeps, caller: Caller): Promise<voi
 
 export async function listSessions(deps: IdentityDeps, caller: Caller): Promise<SessionView[]> {
   const { userId, sessionId } = assertSession(caller.principal);
+  return liveSessionsOf(deps, userId, sessionId);
+}
+
+/** Any user's live sessions (admins: who is signed in where, before revoking one); 404 for an unknown user. */
+export async function listUserSessions(deps: IdentityDeps, caller: Caller, userId: string): Promise<SessionView[]> {
+  const user = await mustFind(deps, userId);
+  const current = caller.principal.type === 'user' ? caller.principal.sessionId : undefined;
+  return liveSessionsOf(deps, user.id, current);
+}
+
+async function liveSessionsOf(deps: IdentityDeps, userId: string, sessionId: string | undefined): Promise<SessionView[]> {
   const sessions = await deps.sessions.listLive(userId);
   return sessions.map((s) => ({
     id: s.id,

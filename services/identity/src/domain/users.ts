@@ -86,7 +86,7 @@ function parseRole(raw: string): Role {
   return raw;
 }
 
-async function mustFind(deps: IdentityDeps, id: string): Promise<UserRecord> {
+export async function mustFind(deps: IdentityDeps, id: string): Promise<UserRecord> {
   const user = id ? await deps.users.findById(id) : null;
   if (!user) throw new NotFoundError('User not found');
   return user;
