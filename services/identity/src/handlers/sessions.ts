@@ -2,7 +2,9 @@ import type { IdentityDeps } from '../domain/deps.js';
 import { changePassword, listSessions, listUserSessions, revokeSession } from '../domain/sessions.js';
 import { sessionMessage, type Handlers } from './messages.js';
 
-export function sessionHandlers(deps: IdentityDeps): Pick<Handlers, 'ListSessions' | 'ListUserSessions' | 'RevokeSession' | 'ChangePassword'> {
+export function sessionHandlers(
+  deps: IdentityDeps,
+): Pick<Handlers, 'ListSessions' | 'ListUserSessions' | 'RevokeSession' | 'ChangePassword'> {
   return {
     async ListSessions(_req, ctx) {
       return { items: (await listSessions(deps, ctx)).map(sessionMessage) };
