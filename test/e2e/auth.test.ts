@@ -487,3 +487,28 @@ test('when a password is typed into the email field, then neither the audit log 
     redis.disconnect();
   }
 });
+
+test('PATCH /v1/auth/me: when a user renames themself, then /me and the user show it and user.updated is audited; an empty or too long name is 400 and changes nothing', async (t) => {
+  const c = edgeClient(stack, 'profile');
+  const user = await newUser(stack, adminToken, { role: 'viewer' });
+  const { body } = await login(c, user.email);
+  const token = body.access_token;
+
+  const res = await c.patch('/v1/auth/me', { token, json: { name: '  Ada Lovelace  ' } });
+  t.is(res.status, 200);
+  t.like(res.body, { id: user.id, name: 'Ada Lovelace', role: 'viewer' });
+  t.is((await c.get('/v1/auth/me', { token })).body.name, 'Ada Lovelace');
+  t.is((await stack.http.get(`/v1/users/${user.id}`, { token: adminToken })).body.name, 'Ada Lovelace');
+
+  for (const name of ['', '   ', 'x'.repeat(101)]) {
+    const bad = await c.patch('/v1/auth/me', { token, json: { name } });
+    t.is(bad.status, 400, JSON.stringify(name));
+    t.is(errorOf(bad).code, 'validation_failed');
+  }
+  t.is((await c.get('/v1/auth/me', { token })).body.name, 'Ada Lovelace', 'unchanged');
+  const events = await auditEvents(stack, adminToken, 'user.updated', (e) => e.some((x) => x.resource.id === user.id));
+  t.like(
+    events.find((x) => x.resource.id === user.id),
+    { actor: { id: user.id }, details: { changed: ['name'], by: 'self' } },
+  );
+});

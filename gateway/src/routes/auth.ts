@@ -267,6 +267,18 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
 
   route({
     ...session,
+    method: 'patch',
+    path: '/v1/auth/me',
+    callers: RPC_CALLERS.identity.UpdateMe,
+    summary: 'Change your own profile',
+    description: 'Your display name, 1 to 100 characters (surrounding spaces are dropped). Audited as user.updated.',
+    body: z.object({ name: z.string().trim().min(1).max(100) }),
+    response: userSchema,
+    handler: async ({ body, call }) => toUser(await identity.UpdateMe({ name: body.name }, call)),
+  });
+
+  route({
+    ...session,
     method: 'put',
     path: '/v1/auth/password',
     callers: RPC_CALLERS.identity.ChangePassword,

@@ -105,6 +105,20 @@ test('when user reset-password is used with --stdin, then the mailed link and a 
   t.is(login.code, 0, login.stderr);
 });
 
+test('when profile --name is given, then whoami shows the new name; an empty one is refused (exit 2 or 6) and changes nothing', async (t) => {
+  const user = await newUser(stack, adminSession, { role: 'member' });
+  const ws = workspace(stack);
+  t.teardown(ws.cleanup);
+  t.is((await cli(['login', '--email', user.email, '--password-stdin'], { env: ws.env, stdin: PASSWORD })).code, 0);
+  const renamed = await cli(['profile', '--name', 'Grace Hopper'], { env: ws.env });
+  t.is(renamed.code, 0, renamed.stderr);
+  t.regex(renamed.stdout, /Your name is now Grace Hopper/);
+  t.is(json(await cli(['whoami', '--json'], { env: ws.env })).user.name, 'Grace Hopper');
+  const empty = await cli(['profile', '--name', ' '], { env: ws.env });
+  t.not(empty.code, 0);
+  t.is(json(await cli(['whoami', '--json'], { env: ws.env })).user.name, 'Grace Hopper');
+});
+
 test('when the password is wrong, then login exits 3 and stores nothing', async (t) => {
   const ws = workspace(stack);
   t.teardown(ws.cleanup);

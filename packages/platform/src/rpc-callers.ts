@@ -37,6 +37,7 @@ export const RPC_CALLERS = {
     ListSessions: { people: { ...PEOPLE, sessionsOnly: true } },
     ListUserSessions: { people: { role: 'admin', scope: 'users:read' } },
     ChangePassword: { people: { ...PEOPLE, sessionsOnly: true } },
+    UpdateMe: { people: { ...PEOPLE, sessionsOnly: true } },
     // The owner or an admin; to anyone else the session does not exist.
     RevokeSession: { people: PEOPLE },
     CheckSession: { services: 'any' },

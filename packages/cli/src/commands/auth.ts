@@ -153,6 +153,11 @@ async function changePassword(ctx: CliContext, opts: { passwordStdin?: boolean }
   ctx.out.result({ password_changed: true }, () => ctx.out.line('Password changed: your other sessions have ended; this one goes on.'));
 }
 
+async function profile(ctx: CliContext, opts: { name: string }): Promise<void> {
+  const user = await (await ctx.client()).call<User>('PATCH', '/v1/auth/me', { body: { name: opts.name }, retry: 'idempotent' });
+  ctx.out.result(user, () => ctx.out.line(`Your name is now ${user.name ?? opts.name}.`));
+}
+
 async function whoami(ctx: CliContext): Promise<void> {
   const client = await ctx.client();
   const auth = client.auth;
@@ -207,6 +212,11 @@ export function registerAuthCommands(program: Command, contextOf: ContextOf): vo
     )
     .option('-y, --yes', 'with --all: do not ask for confirmation (required without a terminal)')
     .action((opts: Parameters<typeof logout>[1], cmd: Command) => logout(contextOf(cmd), opts));
+
+  calls(program.command('profile'), 'PATCH /v1/auth/me')
+    .description('change your own profile: your display name')
+    .requiredOption('--name <name>', 'your display name (1 to 100 characters)')
+    .action((opts: { name: string }, cmd: Command) => profile(contextOf(cmd), opts));
 
   calls(program.command('whoami'), 'GET /v1/auth/me')
     .description('show who the CLI is acting as')

@@ -14,7 +14,7 @@ import type { IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from './records.js';
-import { assertCanReadUser } from './access.js';
+import { assertCanReadUser, assertSession } from './access.js';
 
 /** A user as callers see it. */
 export interface UserView {
@@ -211,6 +211,29 @@ export async function updateUser(
         resource,
         details: { changed, disabled: after.disabled, ...(disabled ? { sessions_revoked: sessionsRevoked } : {}) },
       },
+      caller,
+    );
+  }
+  return view(deps, after);
+}
+
+/** The longest display name people give themselves (admins may set up to NAME_MAX). */
+const OWN_NAME_MAX = 100;
+
+/** The signed-in user renames themself (1 to 100 characters); audited as user.updated by its own user. */
+export async function updateMe(deps: IdentityDeps, caller: Caller, input: { name: string }): Promise<UserView> {
+  const { userId } = assertSession(caller.principal);
+  const name = (input.name ?? '').trim();
+  if (name.length < 1 || name.length > OWN_NAME_MAX) {
+    throw new ValidationError('name must be 1 to 100 characters', { name: `must be 1 to ${OWN_NAME_MAX} characters` });
+  }
+  const changed = await deps.users.change(userId, async (current) => (current.name === name ? null : { name }));
+  if (!changed) return view(deps, await mustFind(deps, userId));
+  const { before, after } = changed;
+  if (before.name !== after.name) {
+    await deps.sessions.renameUser(after.id, after.name);
+    await deps.audit.emit(
+      { action: 'user.updated', resource: { type: 'user', id: after.id }, details: { changed: ['name'], by: 'self' } },
       caller,
     );
   }

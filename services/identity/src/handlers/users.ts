@@ -1,10 +1,10 @@
 import type { IdentityDeps } from '../domain/deps.js';
-import { createUser, deleteUser, getUser, listUsers, unlockUser, updateUser } from '../domain/users.js';
+import { createUser, deleteUser, getUser, listUsers, unlockUser, updateMe, updateUser } from '../domain/users.js';
 import { userMessage, type Handlers } from './messages.js';
 
 export function userHandlers(
   deps: IdentityDeps,
-): Pick<Handlers, 'CreateUser' | 'GetUser' | 'ListUsers' | 'UpdateUser' | 'DeleteUser' | 'UnlockUser'> {
+): Pick<Handlers, 'CreateUser' | 'GetUser' | 'ListUsers' | 'UpdateUser' | 'UpdateMe' | 'DeleteUser' | 'UnlockUser'> {
   return {
     async CreateUser(req, ctx) {
       return userMessage(await createUser(deps, ctx, { email: req.email, name: req.name, password: req.password, role: req.role }));
@@ -23,6 +23,10 @@ export function userHandlers(
     async UpdateUser(req, ctx) {
       const user = await updateUser(deps, ctx, { id: req.id, name: req.name, role: req.role, disabled: req.disabled });
       return userMessage(user);
+    },
+
+    async UpdateMe(req, ctx) {
+      return userMessage(await updateMe(deps, ctx, { name: req.name }));
     },
 
     async DeleteUser(req, ctx) {
