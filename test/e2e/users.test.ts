@@ -68,7 +68,8 @@ test('POST /v1/users: when an admin creates a user, then 201 with the user, the 
   });
   t.is(res.status, 201);
   t.like(res.body, { email: email.toLowerCase(), name: email.toLowerCase().split('@')[0], role: 'member', disabled: false, locked: false });
-  t.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'locked', 'name', 'role']);
+  t.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'last_login_at', 'locked', 'name', 'role']);
+  t.is(res.body.last_login_at, null, 'never signed in');
   t.false(res.text.includes(PASSWORD));
 
   const named = await stack.http.post('/v1/users', {
@@ -313,4 +314,33 @@ test('GET /v1/users/{id}/sessions: when an admin asks, then each live session of
   const manager = await newUser(stack, adminToken, { role: 'manager' });
   t.is((await stack.http.get(`/v1/users/${user.id}/sessions`, { token: await signIn(manager.email) })).status, 403);
   t.is((await stack.http.get('/v1/users/usr_nobody/sessions', { token: adminToken })).status, 404);
+});
+
+test('last_login_at: when a user has never signed in, then null; after a password login and after a sign-in by link, then the time of it, in GET and list', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const get = async () => (await stack.http.get(`/v1/users/${user.id}`, { token: adminToken })).body.last_login_at as string | null;
+  t.is(await get(), null);
+
+  const before = Date.now();
+  const token = await signIn(user.email);
+  const first = await get();
+  t.truthy(first);
+  t.true(Date.parse(first!) >= before - 5 && Date.parse(first!) <= Date.now() + 5, first!);
+  const me = await stack.http.get('/v1/auth/me', { token });
+  t.is(me.body.last_login_at, first);
+
+  await new Promise((r) => setTimeout(r, 20));
+  await signIn(user.email);
+  const second = await get();
+  t.true(Date.parse(second!) > Date.parse(first!), 'a later login moves it');
+  const listed = await stack.http.get('/v1/users?limit=100', { token: adminToken });
+  const items = listed.body.items as { id: string; last_login_at: string | null }[];
+  const all = [...items];
+  let cursor = listed.body.next_cursor as string | null;
+  while (!all.some((u) => u.id === user.id) && cursor) {
+    const next = await stack.http.get(`/v1/users?limit=100&cursor=${encodeURIComponent(cursor)}`, { token: adminToken });
+    all.push(...(next.body.items as typeof items));
+    cursor = next.body.next_cursor as string | null;
+  }
+  t.is(all.find((u) => u.id === user.id)?.last_login_at, second);
 });

@@ -129,6 +129,10 @@ export const userSchema = z
     disabled: z.boolean(),
     locked: z.boolean().openapi({ description: 'Locked after repeated failed logins (POST /v1/users/{id}/unlock clears it)' }),
     created_at: z.string(),
+    last_login_at: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the user last signed in (a password or a sign-in link); null: never' }),
   })
   .openapi('User');
 
@@ -141,6 +145,7 @@ export function toUser(u: User__Output): z.infer<typeof userSchema> {
     disabled: u.disabled,
     locked: u.locked,
     created_at: u.created_at,
+    last_login_at: u.last_login_at || null,
   };
 }
 

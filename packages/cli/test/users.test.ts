@@ -44,7 +44,7 @@ test('when an admin creates a user with the password on stdin, then get and list
   });
   t.is(created.code, 0, created.stderr);
   const user = json(created);
-  t.like(user, { email, name: 'Ada L', role: 'member', disabled: false, locked: false });
+  t.like(user, { email, name: 'Ada L', role: 'member', disabled: false, locked: false, last_login_at: null });
   t.truthy(user.id);
   t.false(created.stdout.includes(NEW_PASSWORD) || created.stderr.includes(NEW_PASSWORD), 'the password is never printed');
   t.false('password' in user);
@@ -53,20 +53,23 @@ test('when an admin creates a user with the password on stdin, then get and list
 
   const got = await cli(['user', 'get', user.id, '--json'], { env: admin.env });
   t.is(got.code, 0, got.stderr);
-  t.deepEqual(json(got), user);
+  const signedIn = json(got).last_login_at as string;
+  t.true(Date.parse(signedIn) >= Date.parse(user.created_at), 'the login shows as the last one');
+  t.deepEqual(json(got), { ...user, last_login_at: signedIn });
   const summary = await cli(['user', 'get', user.id], { env: admin.env });
   t.is(summary.code, 0, summary.stderr);
   t.regex(summary.stdout, new RegExp(`^ID\\s+${user.id}$`, 'm'));
   t.regex(summary.stdout, new RegExp(`^Email\\s+${email.replaceAll('.', '\\.')}$`, 'm'));
   t.regex(summary.stdout, /^Role\s+member$/m);
   t.regex(summary.stdout, /^Locked\s+no$/m);
+  t.regex(summary.stdout, /^Last login\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/m);
 
   const listed = await cli(['user', 'list', '--role', 'member', '--all', '--json'], { env: admin.env });
   t.is(listed.code, 0, listed.stderr);
   t.is(json(listed).next_cursor, null);
   t.deepEqual(
     json(listed).items.find((u: { id: string }) => u.id === user.id),
-    user,
+    { ...user, last_login_at: signedIn },
   );
   t.true(
     json(listed).items.every((u: { role: string }) => u.role === 'member'),
@@ -77,7 +80,7 @@ test('when an admin creates a user with the password on stdin, then get and list
 
   const table = await cli(['user', 'list', '--all'], { env: admin.env });
   t.is(table.code, 0, table.stderr);
-  t.regex(table.stdout, /^ID\s+EMAIL\s+NAME\s+ROLE\s+DISABLED\s+LOCKED\s+CREATED$/m);
+  t.regex(table.stdout, /^ID\s+EMAIL\s+NAME\s+ROLE\s+DISABLED\s+LOCKED\s+CREATED\s+LAST LOGIN$/m);
   t.regex(
     table.stdout,
     new RegExp(`^${user.id}\\s+${email.replaceAll('.', '\\.')}\\s+Ada L\\s+member\\s+no\\s+no\\s+\\d{4}-\\d\\d-\\d\\d`, 'm'),

@@ -15,6 +15,7 @@ import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
 import { createEmailLinkStore } from './store/email-link-store.js';
+import { createLastLoginStore } from './store/last-login-store.js';
 import { createRefreshTokenStore } from './store/refresh-token-store.js';
 import { createSessionStore } from './store/session-store.js';
 import { createSigningKeyStore } from './store/signing-key-store.js';
@@ -37,6 +38,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
       const emailLinks = createEmailLinkStore(rt.db);
+      const lastLogins = createLastLoginStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
       await Promise.all([
         users.ready(),
@@ -64,6 +66,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         sessions,
         refreshTokens,
         emailLinks,
+        lastLogins,
         mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,

@@ -16,6 +16,8 @@ interface User {
   disabled: boolean;
   locked: boolean;
   created_at: string;
+  /** null: never signed in. */
+  last_login_at: string | null;
 }
 
 /** A login session as GET /v1/auth/sessions shows it; `current` is the one asking. */
@@ -44,6 +46,7 @@ function showUser(ctx: CliContext, u: User): void {
     ['Disabled', yesNo(u.disabled)],
     ['Locked', u.locked ? 'yes (too many failed logins — `tollgate user unlock` clears it)' : 'no'],
     ['Created', when(u.created_at)],
+    ['Last login', when(u.last_login_at, 'never')],
   ]);
 }
 
@@ -61,6 +64,7 @@ async function list(ctx: CliContext, opts: { role?: string; limit?: string; curs
         { header: 'DISABLED', value: (u) => yesNo(u.disabled) },
         { header: 'LOCKED', value: (u) => yesNo(u.locked) },
         { header: 'CREATED', value: (u) => when(u.created_at) },
+        { header: 'LAST LOGIN', value: (u) => when(u.last_login_at, 'never') },
       ]);
     }
     if (result.next_cursor) ctx.out.note(`More users: run again with --cursor ${result.next_cursor}, or use --all.`);

@@ -1,8 +1,8 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError, type Caller } from '@tollgate/platform';
 import type { IdentityDeps } from './deps.js';
-import { isLocked, judgeGuess } from './lockout.js';
+import { judgeGuess } from './lockout.js';
 import type { UserRecord } from './records.js';
-import { isEmail, normalizeEmail, viewOf, type UserView } from './users.js';
+import { isEmail, normalizeEmail, view as userView, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
 /** What a login or refresh hands back. Secrets appear here once and are never stored. */
@@ -76,18 +76,20 @@ async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord)
 async function outcome(
   deps: IdentityDeps,
   user: UserRecord,
-  locked: boolean,
   session: { sessionId: string; refreshToken: string; csrfToken: string },
 ): Promise<AuthOutcome> {
   const { sessionId, refreshToken, csrfToken } = session;
-  const accessToken = await deps.signer.signAccessToken({ userId: user.id, sessionId, role: user.role });
+  const [accessToken, view] = await Promise.all([
+    deps.signer.signAccessToken({ userId: user.id, sessionId, role: user.role }),
+    userView(deps, user),
+  ]);
   return {
     accessToken,
     expiresIn: deps.settings.accessTtlSeconds,
     refreshToken,
     csrfToken,
     sessionId,
-    user: viewOf(user, locked),
+    user: view,
   };
 }
 
@@ -109,6 +111,7 @@ export async function signIn(
     await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
     throw invalidCredentials();
   }
+  await deps.lastLogins.record(user.id, new Date());
   await deps.audit.emit(
     {
       action: 'auth.login.succeeded',
@@ -118,7 +121,7 @@ export async function signIn(
     },
     caller,
   );
-  return outcome(deps, now, false, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
+  return outcome(deps, now, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
 }
 
 /**
@@ -208,7 +211,7 @@ export async function refresh(
   const next = await issueRefreshToken(deps, session.id, user.id, token.generation + 1);
   if (!next) throw await reuseDetected(deps, caller, session.id, user.id);
   await deps.sessions.renew(session.id, { expiresAt: next.expiresAt, at: now });
-  return outcome(deps, user, await isLocked(deps, user.id), {
+  return outcome(deps, user, {
     sessionId: session.id,
     refreshToken: next.refreshToken,
     csrfToken: next.csrfToken,

@@ -5,6 +5,7 @@ import type { Mailer } from './mail.js';
 import type {
   LoginFailureRepository,
   EmailLinkRepository,
+  LastLoginRepository,
   RefreshTokenRepository,
   SessionRepository,
   UserRepository,
@@ -32,6 +33,7 @@ export interface IdentityDeps {
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
   emailLinks: EmailLinkRepository;
+  lastLogins: LastLoginRepository;
   mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;

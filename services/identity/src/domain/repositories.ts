@@ -128,3 +128,11 @@ export interface EmailLinkRepository {
   /** Deletes the links (and their uses) that expired on the UTC day `day` (days since the epoch); the sweeper's. */
   removeExpiringOn(day: number): Promise<void>;
 }
+
+/** When each user last signed in (a password or a link). */
+export interface LastLoginRepository {
+  ready(): Promise<void>;
+  record(userId: string, at: Date): Promise<void>;
+  last(userId: string): Promise<Date | null>;
+  remove(userId: string): Promise<void>;
+}

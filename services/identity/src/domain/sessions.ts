@@ -155,6 +155,8 @@ export async function checkSession(deps: IdentityDeps, caller: Caller, sessionId
       disabled: false,
       locked: false,
       createdAt: session.user.createdAt,
+      // The hot path answers who the session is (id, role) from the session alone: no read of the sign-in record.
+      lastLoginAt: null,
     },
   };
 }

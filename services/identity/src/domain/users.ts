@@ -25,6 +25,8 @@ export interface UserView {
   disabled: boolean;
   locked: boolean;
   createdAt: Date;
+  /** null: never signed in. */
+  lastLoginAt: Date | null;
 }
 
 const NAME_MAX = 200;
@@ -41,8 +43,8 @@ export function displayName(name: string, email: string): string {
   return name || email.slice(0, email.includes('@') ? email.indexOf('@') : undefined);
 }
 
-/** `locked` comes from the login-failure series (lockout.ts), not from the user. */
-export function viewOf(user: UserRecord, locked: boolean): UserView {
+/** `locked` comes from the login-failure series (lockout.ts), `lastLoginAt` from the sign-ins; neither from the user. */
+export function viewOf(user: UserRecord, locked: boolean, lastLoginAt: Date | null): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -51,11 +53,13 @@ export function viewOf(user: UserRecord, locked: boolean): UserView {
     disabled: user.disabled,
     locked,
     createdAt: user.createdAt,
+    lastLoginAt,
   };
 }
 
-async function view(deps: IdentityDeps, user: UserRecord): Promise<UserView> {
-  return viewOf(user, await isLocked(deps, user.id));
+export async function view(deps: IdentityDeps, user: UserRecord): Promise<UserView> {
+  const [locked, lastLoginAt] = await Promise.all([isLocked(deps, user.id), deps.lastLogins.last(user.id)]);
+  return viewOf(user, locked, lastLoginAt);
 }
 
 /** The cursor pageOf gives to a page that ends with the user placed at `seq`. */
@@ -103,7 +107,7 @@ export async function createUser(
   checkPasswordPolicy(input.password);
   const user = await deps.users.create({ email, name, role, passwordHash: await deps.passwords.hash(input.password) });
   await deps.audit.emit({ action: 'user.created', resource: { type: 'user', id: user.id }, details: { email, role } }, caller);
-  return viewOf(user, false);
+  return viewOf(user, false, null);
 }
 
 export async function getUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {
@@ -248,6 +252,7 @@ export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string)
     deps.sessions.removeAllOfUser(user.id),
     deps.refreshTokens.removeAllOfUser(user.id),
     deps.loginFailures.removeAllOfUser(user.id),
+    deps.lastLogins.remove(user.id),
   ]);
   await deps.audit.emit(
     { action: 'user.deleted', resource: { type: 'user', id: user.id }, details: { email: user.email, role: user.role } },
@@ -260,7 +265,7 @@ export async function unlockUser(deps: IdentityDeps, caller: Caller, id: string)
   const wasLocked = await isLocked(deps, user.id);
   await endSeries(deps, user.id, 'unlock');
   await deps.audit.emit({ action: 'user.unlocked', resource: { type: 'user', id: user.id }, details: { was_locked: wasLocked } }, caller);
-  return viewOf(user, false);
+  return viewOf(user, false, null);
 }
 
 /**

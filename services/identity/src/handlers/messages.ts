@@ -19,6 +19,7 @@ export function userMessage(u: UserView): User {
     disabled: u.disabled,
     created_at: u.createdAt.toISOString(),
     locked: u.locked,
+    last_login_at: u.lastLoginAt?.toISOString() ?? '',
   };
 }
 
