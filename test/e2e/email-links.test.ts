@@ -217,3 +217,29 @@ test('when a reset is asked for an unknown address, then the same 202 and body, 
   );
   t.deepEqual(await mailsTo(unknown), []);
 });
+
+test('when an account is locked by wrong passwords, then it is mailed a notice once, and it gets no sign-in link while locked', async (t) => {
+  const user = await newUser(stack, adminToken);
+  for (let i = 0; i < 4; i++) {
+    const res = await edgeClient(stack, 'guesser').post('/v1/auth/login', { json: { email: user.email, password: `wrong-password-${i}` } });
+    t.is(res.status, 401);
+  }
+  const notice = await waitForMail(user.email, { subject: /account is locked/ });
+  t.true(notice.text.includes('After 3 wrong passwords in a row'), notice.text);
+  t.regex(notice.text, /until \d{4}-\d\d-\d\dT/);
+
+  t.is((await edgeClient(stack, 'locked').post('/v1/auth/magic-link', { json: { email: user.email } })).status, 202);
+  const events = await auditEvents(stack, adminToken, 'auth.magic_link.requested', (e) =>
+    e.some((x) => x.resource.id === user.id && x.details.reason === 'locked'),
+  );
+  t.like(
+    events.find((x) => x.resource.id === user.id),
+    { outcome: 'denied', details: { reason: 'locked' } },
+  );
+  const mails = await mailsTo(user.email);
+  t.deepEqual(
+    mails.map((m) => m.subject),
+    ['Your Tollgate account is locked'],
+    'one notice, and no sign-in link',
+  );
+});

@@ -69,7 +69,10 @@ async function countGuess(deps: IdentityDeps, userId: string): Promise<{ failure
   }
 }
 
-/** A counted guess was wrong: the one that filled the last slot audits `auth.account.locked` (once, whatever the replicas). */
+/**
+ * A counted guess was wrong: the one that filled the last slot audits `auth.account.locked`
+ * and mails the account (once, whatever the replicas).
+ */
 async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, slot: number): Promise<void> {
   const threshold = deps.settings.lockoutThreshold;
   if (slot !== threshold) return;
@@ -82,6 +85,16 @@ async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, sl
     },
     caller,
   );
+  const user = deps.mailer.configured ? await deps.users.findById(userId) : null;
+  if (user) {
+    const seconds = deps.settings.lockoutSeconds;
+    await deps.mailer.send(user.email, 'account_locked', {
+      failures: slot,
+      until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : '',
+      ip: caller.ip ?? '',
+      userAgent: (caller.userAgent ?? '').slice(0, 200),
+    });
+  }
 }
 
 /**

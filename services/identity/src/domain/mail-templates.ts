@@ -12,6 +12,8 @@ export interface MailTemplates {
   magic_link: { link: string; minutes: number; ip: string; userAgent: string };
   password_reset: { link: string; minutes: number; ip: string; userAgent: string };
   password_changed: { at: string; ip: string; userAgent: string };
+  /** `until`: when the lock ends (empty: until an admin unlocks it). */
+  account_locked: { failures: number; until: string; ip: string; userAgent: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -50,6 +52,17 @@ const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } =
     heading: 'Your password was changed',
     paragraphs: [`The password of your Tollgate account was changed at ${v.at}, from ${from(v)}, and every session of yours was ended.`],
     footnote: 'If this was not you, ask an administrator to disable your account and reset your password at once.',
+  }),
+  account_locked: (v) => ({
+    subject: 'Your Tollgate account is locked',
+    heading: 'Your account is locked',
+    paragraphs: [
+      `After ${v.failures} wrong passwords in a row, the last from ${from(v)}, nobody can sign in to your account with a password ${
+        v.until ? `until ${v.until}` : 'until an administrator unlocks it'
+      }.`,
+      'If these were not your attempts, someone is guessing your password: once you are back in, change it.',
+    ],
+    footnote: 'An administrator can unlock the account earlier.',
   }),
 };
 
