@@ -111,7 +111,10 @@ export async function signIn(
     await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
     throw invalidCredentials();
   }
-  await deps.lastLogins.record(user.id, new Date());
+  // A record of when, not a condition of signing in: a failed write is logged and the sign-in goes on.
+  await deps.lastLogins.record(user.id, new Date()).catch((err: unknown) => {
+    deps.log.warn({ err: (err as Error).message, user_id: user.id }, 'could not record the sign-in time');
+  });
   await deps.audit.emit(
     {
       action: 'auth.login.succeeded',

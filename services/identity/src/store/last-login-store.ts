@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '@tollgate/platform';
 import type { LastLoginRepository } from '../domain/repositories.js';
 
 interface LastLoginDoc {
@@ -25,7 +26,13 @@ export function createLastLoginStore(conn: Connection): LastLoginRepository {
       await model.init();
     },
     async record(userId, at) {
-      await model.updateOne({ _id: userId }, { $set: { at } }, { upsert: true });
+      try {
+        await model.updateOne({ _id: userId }, { $set: { at } }, { upsert: true });
+      } catch (err) {
+        // Two first sign-ins at once both insert; the one that lost updates what the other inserted.
+        if (!isDuplicateKeyError(err)) throw err;
+        await model.updateOne({ _id: userId }, { $set: { at } });
+      }
     },
     async last(userId) {
       return (await model.findById(userId).lean<LastLoginDoc>())?.at ?? null;
