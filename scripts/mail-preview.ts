@@ -18,6 +18,7 @@ const SAMPLES: { [K in MailTemplateName]: MailTemplates[K] } = {
     userAgent: 'curl/8.5.0',
   },
   password_changed: { at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'curl/8.5.0' },
+  new_sign_in: { at: '2026-12-05T18:00:00.000Z', method: 'a password', ip: '192.0.2.44', userAgent: 'tollgate-cli/0.1.0' },
   account_locked: { failures: 100, until: '2026-12-05T18:15:00.000Z', ip: '198.51.100.23', userAgent: 'python-requests/2.32' },
 };
 

@@ -149,7 +149,8 @@ test('when one address asks for more links than its limit, then 429 with Retry-A
   }
   t.deepEqual(statuses, [...Array(PER_EMAIL).fill(202), 429, 429]);
   t.true(Number(retryAfter) >= 1);
-  await waitForMail(user.email);
+  // Every accepted request's mail arrives (they are sent after the answers), and no more after them.
+  for (let waited = 0; (await mailsTo(user.email)).length < PER_EMAIL && waited < 15_000; waited += 100) await sleep(100);
   await sleep(500);
   t.is((await mailsTo(user.email)).length, PER_EMAIL);
 });
@@ -241,5 +242,26 @@ test('when an account is locked by wrong passwords, then it is mailed a notice o
     mails.map((m) => m.subject),
     ['Your Tollgate account is locked'],
     'one notice, and no sign-in link',
+  );
+});
+
+test('when an account signs in from a device it has not used before, then it is mailed a notice; not on its first sign-in ever, nor again from a known device', async (t) => {
+  const user = await newUser(stack, adminToken);
+  const laptop = edgeClient(stack, 'laptop');
+  const phone = edgeClient(stack, 'phone');
+  const signIn = async (c: typeof laptop) =>
+    t.is((await c.post('/v1/auth/login', { json: { email: user.email, password: PASSWORD } })).status, 200);
+  await signIn(laptop);
+  await signIn(laptop);
+  await signIn(phone);
+  const notice = await waitForMail(user.email, { subject: /New sign-in/ });
+  t.true(notice.text.includes(phone.ip) && notice.text.includes(phone.userAgent), notice.text);
+  t.true(notice.text.includes('with a password'));
+  await signIn(phone);
+  await sleep(500);
+  t.deepEqual(
+    (await mailsTo(user.email)).map((m) => m.subject),
+    ['New sign-in to your Tollgate account'],
+    'one notice: the phone, once',
   );
 });

@@ -15,6 +15,7 @@ import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
 import { createEmailLinkStore } from './store/email-link-store.js';
+import { createKnownDeviceStore } from './store/known-device-store.js';
 import { createLastLoginStore } from './store/last-login-store.js';
 import { createRefreshTokenStore } from './store/refresh-token-store.js';
 import { createSessionStore } from './store/session-store.js';
@@ -39,6 +40,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const signingKeys = createSigningKeyStore(rt.db);
       const emailLinks = createEmailLinkStore(rt.db);
       const lastLogins = createLastLoginStore(rt.db);
+      const knownDevices = createKnownDeviceStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
       await Promise.all([
         users.ready(),
@@ -67,6 +69,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         refreshTokens,
         emailLinks,
         lastLogins,
+        knownDevices,
         mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,

@@ -111,9 +111,15 @@ export async function signIn(
     await deps.sessions.revoke(opened.session.id, user.id, 'user_changed_during_login');
     throw invalidCredentials();
   }
-  // A record of when, not a condition of signing in: a failed write is logged and the sign-in goes on.
-  await deps.lastLogins.record(user.id, new Date()).catch((err: unknown) => {
+  const at = new Date();
+  // Records of the sign-in, not conditions of it: a failed write is logged and the sign-in goes on.
+  const previous = await deps.lastLogins.last(user.id).catch(() => null);
+  await deps.lastLogins.record(user.id, at).catch((err: unknown) => {
     deps.log.warn({ err: (err as Error).message, user_id: user.id }, 'could not record the sign-in time');
+  });
+  // Off the answer's path: the device is remembered, and its first sign-in, after earlier ones elsewhere, is mailed to the account.
+  void rememberDevice(deps, caller, now, at, method, previous !== null).catch((err: unknown) => {
+    deps.log.warn({ err: (err as Error).message, user_id: user.id }, 'could not check the sign-in device');
   });
   await deps.audit.emit(
     {
@@ -125,6 +131,27 @@ export async function signIn(
     caller,
   );
   return outcome(deps, now, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
+}
+
+/** The device a sign-in came from, as a key: its IP and user agent, digested. */
+const deviceKey = (caller: Caller) => digest(`${caller.ip ?? ''}\n${caller.userAgent ?? ''}`).slice(0, 32);
+
+async function rememberDevice(
+  deps: IdentityDeps,
+  caller: Caller,
+  user: UserRecord,
+  at: Date,
+  method: 'password' | 'magic_link',
+  signedInBefore: boolean,
+): Promise<void> {
+  const first = await deps.knownDevices.remember(user.id, deviceKey(caller), at);
+  if (!first || !signedInBefore || !deps.mailer.configured) return;
+  await deps.mailer.send(user.email, 'new_sign_in', {
+    at: at.toISOString(),
+    method: method === 'password' ? 'a password' : 'a sign-in link',
+    ip: caller.ip ?? '',
+    userAgent: (caller.userAgent ?? '').slice(0, 200),
+  });
 }
 
 /**

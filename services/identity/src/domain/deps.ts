@@ -5,6 +5,7 @@ import type { Mailer } from './mail.js';
 import type {
   LoginFailureRepository,
   EmailLinkRepository,
+  KnownDeviceRepository,
   LastLoginRepository,
   RefreshTokenRepository,
   SessionRepository,
@@ -34,6 +35,7 @@ export interface IdentityDeps {
   refreshTokens: RefreshTokenRepository;
   emailLinks: EmailLinkRepository;
   lastLogins: LastLoginRepository;
+  knownDevices: KnownDeviceRepository;
   mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;

@@ -14,6 +14,7 @@ export interface MailTemplates {
   password_changed: { at: string; ip: string; userAgent: string };
   /** `until`: when the lock ends (empty: until an admin unlocks it). */
   account_locked: { failures: number; until: string; ip: string; userAgent: string };
+  new_sign_in: { at: string; method: string; ip: string; userAgent: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -63,6 +64,12 @@ const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } =
       'If these were not your attempts, someone is guessing your password: once you are back in, change it.',
     ],
     footnote: 'An administrator can unlock the account earlier.',
+  }),
+  new_sign_in: (v) => ({
+    subject: 'New sign-in to your Tollgate account',
+    heading: 'A new sign-in',
+    paragraphs: [`Your account was signed in to at ${v.at} with ${v.method}, from ${from(v)}: a device it had not been used from before.`],
+    footnote: 'If this was not you, change your password at once and end your other sessions (tollgate logout --all).',
   }),
 };
 

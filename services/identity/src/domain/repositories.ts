@@ -136,3 +136,11 @@ export interface LastLoginRepository {
   last(userId: string): Promise<Date | null>;
   remove(userId: string): Promise<void>;
 }
+
+/** The devices (IP and user agent) each user has signed in from. */
+export interface KnownDeviceRepository {
+  ready(): Promise<void>;
+  /** True the first time the user signs in from this device. */
+  remember(userId: string, deviceKey: string, at: Date): Promise<boolean>;
+  removeAllOfUser(userId: string): Promise<void>;
+}

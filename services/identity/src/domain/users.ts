@@ -253,6 +253,7 @@ export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string)
     deps.refreshTokens.removeAllOfUser(user.id),
     deps.loginFailures.removeAllOfUser(user.id),
     deps.lastLogins.remove(user.id),
+    deps.knownDevices.removeAllOfUser(user.id),
   ]);
   await deps.audit.emit(
     { action: 'user.deleted', resource: { type: 'user', id: user.id }, details: { email: user.email, role: user.role } },
