@@ -154,6 +154,11 @@ export function setRateLimitHeaders(res: Response, consumed: Consumed[]): void {
   res.setHeader('X-RateLimit-Reset', String(Math.ceil((Date.now() + tightest.res.msBeforeNext) / 1000)));
 }
 
+/** X-RateLimit-* from the tightest of the limits the route consumed (res.locals.rateLimits) and these, consumed in its handler. */
+export function addRateLimitHeaders(res: Response, consumed: Consumed[]): void {
+  setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...consumed]);
+}
+
 /** The kinds of link a person can have mailed. */
 export type EmailLinkKind = 'magic-link' | 'password-reset';
 

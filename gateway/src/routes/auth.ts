@@ -2,7 +2,7 @@ import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, RPC_CALLERS, UnauthenticatedError, type Callers } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
-import { setRateLimitHeaders, type Consumed } from '../rate-limit/limiters.js';
+import { addRateLimitHeaders } from '../rate-limit/limiters.js';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, pageOut, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
@@ -83,7 +83,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     errors: [401],
     handler: async ({ body, call }, req, res) => {
       const attempt = await deps.limiters.login.begin(req.ctx.ip, body.email);
-      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
+      addRateLimitHeaders(res, attempt.consumed);
       let result: AuthResult__Output;
       try {
         result = await identity.Login({ email: body.email, password: body.password }, call);
@@ -115,10 +115,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     status: 202,
     errors: [503],
     handler: async ({ body, call }, req, res) => {
-      setRateLimitHeaders(res, [
-        ...((res.locals.rateLimits as Consumed[] | undefined) ?? []),
-        ...(await deps.limiters.emailLink('magic-link', req.ctx.ip, body.email)),
-      ]);
+      addRateLimitHeaders(res, await deps.limiters.emailLink('magic-link', req.ctx.ip, body.email));
       await identity.RequestMagicLink({ email: body.email }, call);
       return { message: 'If this address belongs to an account, a sign-in link is on its way.' };
     },
@@ -160,10 +157,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     status: 202,
     errors: [503],
     handler: async ({ body, call }, req, res) => {
-      setRateLimitHeaders(res, [
-        ...((res.locals.rateLimits as Consumed[] | undefined) ?? []),
-        ...(await deps.limiters.emailLink('password-reset', req.ctx.ip, body.email)),
-      ]);
+      addRateLimitHeaders(res, await deps.limiters.emailLink('password-reset', req.ctx.ip, body.email));
       await identity.RequestPasswordReset({ email: body.email }, call);
       return { message: 'If this address belongs to an account, a password-reset link is on its way.' };
     },
@@ -291,7 +285,7 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     errors: [429],
     handler: async ({ body, principal, call }, req, res) => {
       const attempt = await deps.limiters.login.begin(req.ctx.ip, `user:${principal.id}`);
-      setRateLimitHeaders(res, [...((res.locals.rateLimits as Consumed[] | undefined) ?? []), ...attempt.consumed]);
+      addRateLimitHeaders(res, attempt.consumed);
       try {
         await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, call);
       } catch (err) {

@@ -1,8 +1,9 @@
 import { ForbiddenError, UnauthenticatedError, ValidationError, type Caller } from '@tollgate/platform';
 import type { IdentityDeps } from './deps.js';
+import { originOf } from './mail-templates.js';
 import { judgeGuess } from './lockout.js';
 import type { UserRecord } from './records.js';
-import { isEmail, normalizeEmail, view as userView, type UserView } from './users.js';
+import { EMAIL_INPUT_MAX, isEmail, normalizeEmail, view as userView, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
 
 /** What a login or refresh hands back. Secrets appear here once and are never stored. */
@@ -20,7 +21,6 @@ export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'd
 const REFRESH_TOKEN_PREFIX = 'tg_rt_';
 /** Anything longer is not a password we could have accepted; refuse before hashing it. */
 const PASSWORD_INPUT_MAX = 4_096;
-const EMAIL_INPUT_MAX = 320;
 
 /** The one answer every failed login gets, whatever the reason. */
 const invalidCredentials = () => new UnauthenticatedError('invalid_credentials', 'Email or password is incorrect');
@@ -75,22 +75,12 @@ async function openSession(deps: IdentityDeps, caller: Caller, user: UserRecord)
 
 async function outcome(
   deps: IdentityDeps,
-  user: UserRecord,
+  user: UserView,
   session: { sessionId: string; refreshToken: string; csrfToken: string },
 ): Promise<AuthOutcome> {
   const { sessionId, refreshToken, csrfToken } = session;
-  const [accessToken, view] = await Promise.all([
-    deps.signer.signAccessToken({ userId: user.id, sessionId, role: user.role }),
-    userView(deps, user),
-  ]);
-  return {
-    accessToken,
-    expiresIn: deps.settings.accessTtlSeconds,
-    refreshToken,
-    csrfToken,
-    sessionId,
-    user: view,
-  };
+  const accessToken = await deps.signer.signAccessToken({ userId: user.id, sessionId, role: user.role });
+  return { accessToken, expiresIn: deps.settings.accessTtlSeconds, refreshToken, csrfToken, sessionId, user };
 }
 
 /**
@@ -113,12 +103,12 @@ export async function signIn(
   }
   const at = new Date();
   // Records of the sign-in, not conditions of it: a failed write is logged and the sign-in goes on.
-  const previous = await deps.lastLogins.last(user.id).catch(() => null);
-  await deps.lastLogins.record(user.id, at).catch((err: unknown) => {
+  const signedInBefore = await deps.lastLogins.record(user.id, at).catch((err: unknown) => {
     deps.log.warn({ err: (err as Error).message, user_id: user.id }, 'could not record the sign-in time');
+    return true;
   });
   // Off the answer's path: the device is remembered, and its first sign-in, after earlier ones elsewhere, is mailed to the account.
-  void rememberDevice(deps, caller, now, at, method, previous !== null).catch((err: unknown) => {
+  void rememberDevice(deps, caller, now, at, method, signedInBefore).catch((err: unknown) => {
     deps.log.warn({ err: (err as Error).message, user_id: user.id }, 'could not check the sign-in device');
   });
   await deps.audit.emit(
@@ -130,7 +120,12 @@ export async function signIn(
     },
     caller,
   );
-  return outcome(deps, now, { sessionId: opened.session.id, refreshToken: opened.refreshToken, csrfToken: opened.csrfToken });
+  // Not locked (its credential was just judged), and signed in now.
+  return outcome(deps, viewOf(now, false, at), {
+    sessionId: opened.session.id,
+    refreshToken: opened.refreshToken,
+    csrfToken: opened.csrfToken,
+  });
 }
 
 /** The device a sign-in came from, as a key: its IP and user agent, digested. */
@@ -145,12 +140,11 @@ async function rememberDevice(
   signedInBefore: boolean,
 ): Promise<void> {
   const first = await deps.knownDevices.remember(user.id, deviceKey(caller), at);
-  if (!first || !signedInBefore || !deps.mailer.configured) return;
+  if (!first || !signedInBefore) return;
   await deps.mailer.send(user.email, 'new_sign_in', {
     at: at.toISOString(),
     method: method === 'password' ? 'a password' : 'a sign-in link',
-    ip: caller.ip ?? '',
-    userAgent: (caller.userAgent ?? '').slice(0, 200),
+    ...originOf(caller),
   });
 }
 
@@ -241,7 +235,7 @@ export async function refresh(
   const next = await issueRefreshToken(deps, session.id, user.id, token.generation + 1);
   if (!next) throw await reuseDetected(deps, caller, session.id, user.id);
   await deps.sessions.renew(session.id, { expiresAt: next.expiresAt, at: now });
-  return outcome(deps, user, {
+  return outcome(deps, await userView(deps, user), {
     sessionId: session.id,
     refreshToken: next.refreshToken,
     csrfToken: next.csrfToken,

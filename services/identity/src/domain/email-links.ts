@@ -2,13 +2,12 @@ import { ServiceUnavailableError, UnauthenticatedError, ValidationError, type Ca
 import { signIn, type AuthOutcome } from './auth.js';
 import type { IdentityDeps, IdentitySettings } from './deps.js';
 import { isLocked } from './lockout.js';
-import type { MailTemplateName } from './mail-templates.js';
+import { originOf, type MailTemplateName } from './mail-templates.js';
 import { checkPasswordPolicy } from './passwords.js';
 import type { EmailLinkPurpose, UserRecord } from './records.js';
 import { digest, newSecret } from './secrets.js';
-import { isEmail, normalizeEmail } from './users.js';
+import { EMAIL_INPUT_MAX, isEmail, normalizeEmail } from './users.js';
 
-const EMAIL_INPUT_MAX = 320;
 const TOKEN_INPUT_MAX = 256;
 /** How long after its answer a request for a link is acted on. */
 const ISSUE_DELAY_MS = 50;
@@ -113,12 +112,10 @@ async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: Li
   await deps.mailer.send(user.email, kind.template, {
     link: emailLinkUrl(deps.settings.publicUrl, kind.page, token),
     minutes: Math.max(1, Math.round(ttl / 60)),
-    ...requestedFrom(caller),
+    ...originOf(caller),
   });
   await deps.audit.emit({ action: kind.requested, resource: { type: 'user', id: user.id }, details: { expires_in: ttl } }, caller);
 }
-
-const requestedFrom = (caller: Caller) => ({ ip: caller.ip ?? '', userAgent: (caller.userAgent ?? '').slice(0, 200) });
 
 /**
  * Uses a link of `kind` and returns its user. A link works once: using it is a unique insert,
@@ -169,5 +166,5 @@ export async function resetPassword(deps: IdentityDeps, caller: Caller, input: {
     },
     caller,
   );
-  await deps.mailer.send(user.email, 'password_changed', { at: new Date().toISOString(), ...requestedFrom(caller) });
+  await deps.mailer.send(user.email, 'password_changed', { at: new Date().toISOString(), ...originOf(caller) });
 }

@@ -1,5 +1,6 @@
 import type { Caller } from '@tollgate/platform';
 import type { IdentityDeps } from './deps.js';
+import { originOf } from './mail-templates.js';
 import type { SlotKind } from './records.js';
 
 /**
@@ -85,16 +86,14 @@ async function wrongGuess(deps: IdentityDeps, caller: Caller, userId: string, sl
     },
     caller,
   );
-  const user = deps.mailer.configured ? await deps.users.findById(userId) : null;
-  if (user) {
-    const seconds = deps.settings.lockoutSeconds;
-    await deps.mailer.send(user.email, 'account_locked', {
-      failures: slot,
-      until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : '',
-      ip: caller.ip ?? '',
-      userAgent: (caller.userAgent ?? '').slice(0, 200),
-    });
-  }
+  const user = await deps.users.findById(userId);
+  if (!user) return;
+  const seconds = deps.settings.lockoutSeconds;
+  await deps.mailer.send(user.email, 'account_locked', {
+    failures: slot,
+    until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : '',
+    ...originOf(caller),
+  });
 }
 
 /**

@@ -28,6 +28,12 @@ interface Content {
   footnote: string;
 }
 
+/** Where a request came from, as a mail says it: its IP and (the start of) its user agent. */
+export const originOf = (caller: { ip?: string; userAgent?: string }) => ({
+  ip: caller.ip ?? '',
+  userAgent: (caller.userAgent ?? '').slice(0, 200),
+});
+
 const from = (v: { ip: string; userAgent: string }) => `${v.ip || 'an unknown address'}${v.userAgent ? ` (${v.userAgent})` : ''}`;
 
 const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } = {

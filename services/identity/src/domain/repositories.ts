@@ -132,7 +132,8 @@ export interface EmailLinkRepository {
 /** When each user last signed in (a password or a link). */
 export interface LastLoginRepository {
   ready(): Promise<void>;
-  record(userId: string, at: Date): Promise<void>;
+  /** Records a sign-in; true when the user had signed in before. */
+  record(userId: string, at: Date): Promise<boolean>;
   last(userId: string): Promise<Date | null>;
   remove(userId: string): Promise<void>;
 }

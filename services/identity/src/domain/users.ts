@@ -39,6 +39,9 @@ export function normalizeEmail(email: string): string {
 
 export { isEmail };
 
+/** Anything longer is not an address we could have stored; refused (or not looked up) before any work. */
+export const EMAIL_INPUT_MAX = 320;
+
 export function displayName(name: string, email: string): string {
   return name || email.slice(0, email.includes('@') ? email.indexOf('@') : undefined);
 }

@@ -27,11 +27,12 @@ export function createLastLoginStore(conn: Connection): LastLoginRepository {
     },
     async record(userId, at) {
       try {
-        await model.updateOne({ _id: userId }, { $set: { at } }, { upsert: true });
+        return (await model.updateOne({ _id: userId }, { $set: { at } }, { upsert: true })).upsertedCount === 0;
       } catch (err) {
         // Two first sign-ins at once both insert; the one that lost updates what the other inserted.
         if (!isDuplicateKeyError(err)) throw err;
         await model.updateOne({ _id: userId }, { $set: { at } });
+        return true;
       }
     },
     async last(userId) {
