@@ -4,10 +4,11 @@
 # .tools/bin) and PostgreSQL (Debian, FerretDB's storage) unless MONGO_URL is set,
 # redis-server (Debian) unless REDIS_URL is set, Mailpit v1.33.1 (the SMTP server that
 # catches identity's mail; built like FerretDB into .tools/bin) unless SMTP_URL is set,
-# helm v3 (.tools/bin/helm, for the chart tests in deploy/test) unless HELM_BIN is set, and
+# helm v3 (.tools/bin/helm, for the chart tests in deploy/test) unless HELM_BIN is set,
+# chromium (Debian, for the browser tests) unless CHROMIUM_BIN is set, and
 # schemathesis (PyPI, into .tools/venv, for the API contract suite in test/contract) unless
 # SCHEMATHESIS_BIN is set.
-# `--runtime` (npm start, benchmarks): only what running Tollgate needs — no helm, no schemathesis.
+# `--runtime` (npm start, benchmarks): only what running Tollgate needs — no helm, chromium or schemathesis.
 set -euo pipefail
 runtime_only=false
 [ "${1:-}" = --runtime ] && runtime_only=true
@@ -52,6 +53,11 @@ fi
 if [ -z "${MONGO_URL:-}" ] && [ "${EMBEDDED_DB:-postgresql}" = postgresql ] && [ -z "${PG_BIN:-}" ] \
   && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt_install postgresql
+fi
+
+# The browser the passkey and console tests drive (through Playwright).
+if ! $runtime_only && [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null; then
+  apt_install chromium
 fi
 
 # --- Mailpit (the SMTP server identity's mail goes to in dev and tests) --------------

@@ -20,6 +20,17 @@ const SAMPLES: { [K in MailTemplateName]: MailTemplates[K] } = {
   password_changed: { at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'curl/8.5.0' },
   new_sign_in: { at: '2026-12-05T18:00:00.000Z', method: 'a password', ip: '192.0.2.44', userAgent: 'tollgate-cli/0.1.0' },
   account_locked: { failures: 100, until: '2026-12-05T18:15:00.000Z', ip: '198.51.100.23', userAgent: 'python-requests/2.32' },
+  passkey_added: { name: 'Laptop "work" & more', at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'Chrome/156' },
+  passkey_removed: { name: 'Old phone', at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'tollgate-cli/0.1.0' },
+  email_change: {
+    link: 'https://localhost:8443/console/confirm-email#token=tg_ec_sample',
+    email: 'new.address@example.com',
+    hours: 24,
+    ip: '203.0.113.7',
+    userAgent: 'curl/8.5.0',
+  },
+  email_changed: { email: 'new.address@example.com', at: '2026-12-05T18:00:00.000Z', ip: '203.0.113.7', userAgent: 'curl/8.5.0' },
+  temporary_password: { at: '2026-12-05T18:00:00.000Z' },
 };
 
 const dir = path.resolve(import.meta.dirname, '../.data/mail-preview');

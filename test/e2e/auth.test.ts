@@ -287,7 +287,18 @@ test('GET /v1/auth/me: when a session asks, then it gets its user; without or wi
   const res = await c.get('/v1/auth/me', { token: body.access_token });
   t.is(res.status, 200);
   t.like(res.body, { id: user.id, email: user.email, role: 'manager', disabled: false });
-  t.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'last_login_at', 'locked', 'name', 'role']);
+  t.deepEqual(Object.keys(res.body).sort(), [
+    'created_at',
+    'disabled',
+    'email',
+    'id',
+    'last_login_at',
+    'locked',
+    'must_change_password',
+    'name',
+    'password_login',
+    'role',
+  ]);
 
   const none = await c.get('/v1/auth/me');
   t.is(none.status, 401);

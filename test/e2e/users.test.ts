@@ -68,7 +68,18 @@ test('POST /v1/users: when an admin creates a user, then 201 with the user, the 
   });
   t.is(res.status, 201);
   t.like(res.body, { email: email.toLowerCase(), name: email.toLowerCase().split('@')[0], role: 'member', disabled: false, locked: false });
-  t.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'last_login_at', 'locked', 'name', 'role']);
+  t.deepEqual(Object.keys(res.body).sort(), [
+    'created_at',
+    'disabled',
+    'email',
+    'id',
+    'last_login_at',
+    'locked',
+    'must_change_password',
+    'name',
+    'password_login',
+    'role',
+  ]);
   t.is(res.body.last_login_at, null, 'never signed in');
   t.false(res.text.includes(PASSWORD));
 

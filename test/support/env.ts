@@ -14,4 +14,6 @@ export const testEnv = {
   mailpitBin: process.env.MAILPIT_BIN,
   /** schemathesis' `st` (scripts/ensure-tools.sh installs it into .tools/venv). */
   schemathesisBin: process.env.SCHEMATHESIS_BIN,
+  /** The browser tests drive (Debian's chromium; scripts/ensure-tools.sh installs it). */
+  chromiumBin: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
 };

@@ -160,7 +160,7 @@ export function addRateLimitHeaders(res: Response, consumed: Consumed[]): void {
 }
 
 /** The kinds of link a person can have mailed. */
-export type EmailLinkKind = 'magic-link' | 'password-reset';
+export type EmailLinkKind = 'magic-link' | 'password-reset' | 'email-change';
 
 export interface Limiters {
   redis: Redis;
@@ -208,7 +208,11 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
     ip: limiter(redis, `${p}:${kind}-ip`, config.EMAIL_LINKS_PER_IP, config.EMAIL_LINK_WINDOW_SECONDS),
     email: limiter(redis, `${p}:${kind}-email`, config.EMAIL_LINKS_PER_EMAIL, config.EMAIL_LINK_WINDOW_SECONDS),
   });
-  const links = { 'magic-link': linkLimiters('magic-link'), 'password-reset': linkLimiters('password-reset') };
+  const links = {
+    'magic-link': linkLimiters('magic-link'),
+    'password-reset': linkLimiters('password-reset'),
+    'email-change': linkLimiters('email-change'),
+  };
 
   const login: LoginGuard = {
     async begin(ip, account) {

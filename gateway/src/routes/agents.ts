@@ -12,65 +12,20 @@ import {
   toMicros,
   usdAmount,
 } from './fields.js';
-import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 import {
+  agentSchema,
   alertThresholdsField,
   budgetHistorySchema,
   budgetSchema,
   setBudgetBody,
   setBudgetFields,
   setBudgetRule,
+  toAgent,
   toBudget,
   toBudgetHistory,
 } from './schemas.js';
-
-const agentSchema = z
-  .object({
-    id: z.string(),
-    owner_id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    providers: z.array(z.string()).openapi({ description: 'Providers the agent may use; empty: any' }),
-    disabled: z.boolean(),
-    token_id: z.string().nullable().openapi({ description: "The id of the agent's tg_agt_ credential" }),
-    created_at: z.string(),
-    budget: budgetSchema,
-    max_parallel_calls: z
-      .number()
-      .int()
-      .openapi({ description: "Proxied calls in flight at once; 0: the service's default (MAX_PARALLEL_CALLS)" }),
-    tokens_per_minute: z
-      .number()
-      .int()
-      .openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
-    alert_thresholds: z.array(z.number().int()).openapi({
-      description: 'Percentages of the limit whose crossing is audited `budget.threshold`, once a period each (ascending)',
-    }),
-    project_id: z.string().nullable().openapi({
-      description: 'The project it belongs to (null: none). Its members see it; outside them only its owner, managers and admins do',
-    }),
-  })
-  .openapi('Agent');
-
-function toAgent(a: Agent__Output) {
-  return {
-    id: a.id,
-    owner_id: a.owner_id,
-    name: a.name,
-    description: a.description,
-    providers: a.providers,
-    disabled: a.disabled,
-    token_id: nullable(a.token_id),
-    created_at: a.created_at,
-    budget: toBudget(a.budget),
-    max_parallel_calls: a.max_parallel_calls,
-    tokens_per_minute: a.tokens_per_minute,
-    alert_thresholds: a.alert_thresholds,
-    project_id: nullable(a.project_id),
-  };
-}
 
 export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;

@@ -1,54 +1,12 @@
-import type { CookieOptions, Response } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, RPC_CALLERS, UnauthenticatedError, type Callers } from '@tollgate/platform';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
+import { clearAuthCookies, CSRF_HEADER, REFRESH_COOKIE, setAuthCookies } from '../http/session-cookies.js';
 import { addRateLimitHeaders } from '../rate-limit/limiters.js';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, pageOut, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
-import { sessionSchema, toUser, userSchema } from './schemas.js';
-
-/** The refresh cookie only travels to the auth endpoints; the CSRF cookie is readable by the page (double submit). */
-export const REFRESH_COOKIE = 'tg_refresh';
-export const CSRF_COOKIE = 'tg_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
-// Identity's refresh-token lifetime (REFRESH_TOKEN_TTL_SECONDS default); identity rejects an expired token anyway.
-const COOKIE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-
-const refreshCookie: CookieOptions = { httpOnly: true, secure: true, sameSite: 'strict', path: '/v1/auth' };
-const csrfCookie: CookieOptions = { httpOnly: false, secure: true, sameSite: 'strict', path: '/' };
-
-function setAuthCookies(res: Response, r: AuthResult__Output): void {
-  res.cookie(REFRESH_COOKIE, r.refresh_token, { ...refreshCookie, maxAge: COOKIE_MAX_AGE_MS });
-  res.cookie(CSRF_COOKIE, r.csrf_token, { ...csrfCookie, maxAge: COOKIE_MAX_AGE_MS });
-}
-
-function clearAuthCookies(res: Response): void {
-  res.clearCookie(REFRESH_COOKIE, refreshCookie);
-  res.clearCookie(CSRF_COOKIE, csrfCookie);
-}
-
-const authResultSchema = z
-  .object({
-    access_token: z.string().openapi({ description: 'ES256 JWT; send as Authorization: Bearer' }),
-    token_type: z.literal('Bearer'),
-    expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires' }),
-    refresh_token: z.string().openapi({ description: 'Single use: every refresh returns a new one' }),
-    csrf_token: z.string().openapi({ description: 'Send as X-CSRF-Token with the cookie refresh flow' }),
-    user: userSchema,
-  })
-  .openapi('AuthResult');
-
-function toAuthResult(r: AuthResult__Output): z.infer<typeof authResultSchema> {
-  return {
-    access_token: r.access_token,
-    token_type: 'Bearer',
-    expires_in: r.expires_in,
-    refresh_token: r.refresh_token,
-    csrf_token: r.csrf_token,
-    user: toUser(r.user!),
-  };
-}
+import { authResultSchema, sessionSchema, toAuthResult, toUser, userSchema } from './schemas.js';
 
 const jwkSchema = z
   .object({
@@ -76,17 +34,24 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     description:
       'Sets the `tg_refresh` (HttpOnly, Secure, SameSite=Strict, Path=/v1/auth) and `tg_csrf` cookies. ' +
       'Unknown email, wrong password, disabled or locked account all answer 401 invalid_credentials. ' +
-      'Failed attempts are limited per client IP (a short lock only that client feels) and per account per hour from all clients (429 with Retry-After).',
+      'Failed attempts are limited per client IP (a short lock only that client feels) and per account per hour from all clients (429 with Retry-After). ' +
+      'Only after a right password: 403 `password_login_disabled` when passwords are off for the account or the installation ' +
+      '(sign in with a link or a passkey), and 403 `password_change_required` when an admin set a temporary password — send ' +
+      'it again with `new_password` (the password policy applies) to replace it and sign in.',
     auth: 'public',
-    body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1_024) }),
+    body: z.object({
+      email: z.string().min(1).max(320),
+      password: z.string().min(1).max(1_024),
+      new_password: passwordField.optional().openapi({ description: 'Replaces a temporary password (see 403 password_change_required)' }),
+    }),
     response: authResultSchema,
-    errors: [401],
+    errors: [401, 403],
     handler: async ({ body, call }, req, res) => {
       const attempt = await deps.limiters.login.begin(req.ctx.ip, body.email);
       addRateLimitHeaders(res, attempt.consumed);
       let result: AuthResult__Output;
       try {
-        result = await identity.Login({ email: body.email, password: body.password }, call);
+        result = await identity.Login({ email: body.email, password: body.password, new_password: body.new_password ?? '' }, call);
       } catch (err) {
         // A wrong credential keeps its count; an attempt identity never judged gives it back.
         if (!(err instanceof UnauthenticatedError && err.code === 'invalid_credentials')) await attempt.notFailed();
@@ -265,10 +230,35 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
     path: '/v1/auth/me',
     callers: RPC_CALLERS.identity.UpdateMe,
     summary: 'Change your own profile',
-    description: 'Your display name, 1 to 100 characters (surrounding spaces are dropped). Audited as user.updated.',
-    body: z.object({ name: z.string().trim().min(1).max(100) }),
+    description:
+      'Your display name, 1 to 100 characters (surrounding spaces are dropped), changes at once (audited as user.updated). ' +
+      'A new `email` changes nothing yet: a link that confirms it is mailed to the new address (the answer shows the current ' +
+      'one), working once within EMAIL_CHANGE_TTL_SECONDS (a day by default); `POST /v1/auth/email/confirm` takes its token. ' +
+      'Limited like sign-in links (429). 409 when no SMTP server is configured.',
+    body: z.object({ name: z.string().trim().min(1).max(100).optional(), email: emailField.optional() }),
     response: userSchema,
-    handler: async ({ body, call }) => toUser(await identity.UpdateMe({ name: body.name }, call)),
+    errors: [409, 429],
+    handler: async ({ body, call }, req, res) => {
+      if (body.email !== undefined) addRateLimitHeaders(res, await deps.limiters.emailLink('email-change', req.ctx.ip, body.email));
+      return toUser(await identity.UpdateMe({ name: body.name, email: body.email }, call));
+    },
+  });
+
+  route({
+    method: 'post',
+    path: '/v1/auth/email/confirm',
+    tag: 'Auth',
+    summary: "Confirm a new email address with its link's token",
+    description:
+      "The account's address becomes the one the link was mailed to, and the old address is mailed a notice (audited as " +
+      'user.email_changed). The token works once: used, expired, unknown, or for an account disabled or locked since, it is ' +
+      '401 invalid_credentials. 409 when another account took the address meanwhile (the link is spent).',
+    auth: 'public',
+    body: z.object({ token: z.string().min(1).max(256) }),
+    response: userSchema,
+    errors: [401, 409],
+    rateLimit: { points: 60, durationSec: 60 },
+    handler: async ({ body, call }) => toUser(await identity.ConfirmEmailChange({ token: body.token }, call)),
   });
 
   route({
@@ -289,8 +279,8 @@ export function registerAuthRoutes(route: RouteDefiner, deps: GatewayDeps): void
       try {
         await identity.ChangePassword({ current_password: body.current_password, new_password: body.new_password }, call);
       } catch (err) {
-        // 403: the current password was wrong (or the account locked) — it counts. A 400 or 409 came after a right one.
-        if (!(err instanceof ForbiddenError)) await attempt.notFailed();
+        // 403 forbidden: the current password was wrong (or the account locked) — it counts. Anything else came after a right one.
+        if (!(err instanceof ForbiddenError && err.code === 'forbidden')) await attempt.notFailed();
         throw err;
       }
       await attempt.notFailed();

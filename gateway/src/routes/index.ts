@@ -5,12 +5,14 @@ import { registerAnalyticsRoutes } from './analytics.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBudgetRequestRoutes } from './budget-requests.js';
+import { registerPasskeyRoutes } from './passkeys.js';
 import { registerPriceRoutes } from './prices.js';
 import { registerProjectRoutes } from './projects.js';
 import { registerProviderKeyRoutes } from './provider-keys.js';
 import { registerProxyRoutes } from './proxy.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUsageRoutes } from './usage.js';
+import { registerUserExportRoutes } from './user-export.js';
 import { registerUserRoutes } from './users.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
@@ -23,11 +25,13 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerAuditRoutes(route, deps);
   registerAuthRoutes(route, deps);
   registerBudgetRequestRoutes(route, deps);
+  registerPasskeyRoutes(route, deps);
   registerPriceRoutes(route, deps);
   registerProjectRoutes(route, deps);
   registerProviderKeyRoutes(route, deps);
   registerTokenRoutes(route, deps);
   registerUsageRoutes(route, deps);
+  registerUserExportRoutes(route, deps);
   registerUserRoutes(route, deps);
   registerWebhookRoutes(route, deps);
 }

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { BUDGET_PERIODS, microsToUsd, ROLES, type BudgetPeriod } from '@tollgate/platform';
 import type { BudgetHistory__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetHistory';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
-import { requiredText, toMicros, usdAmount } from './fields.js';
+import { nullable, requiredText, toMicros, usdAmount } from './fields.js';
 import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
+import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
+import type { Agent__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
+import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
 
 /** Response shapes several API areas answer with: each area module stands on these, never on another area's module. */
 
@@ -132,7 +135,13 @@ export const userSchema = z
     last_login_at: z
       .string()
       .nullable()
-      .openapi({ description: 'When the user last signed in (a password or a sign-in link); null: never' }),
+      .openapi({ description: 'When the user last signed in (a password, a sign-in link or a passkey); null: never' }),
+    password_login: z.boolean().openapi({
+      description: 'false: passwords do not sign this user in (sign-in links and passkeys do); set by admins (PATCH /v1/users/{id})',
+    }),
+    must_change_password: z.boolean().openapi({
+      description: 'An admin set a temporary password: the next password login must send new_password',
+    }),
   })
   .openapi('User');
 
@@ -146,6 +155,8 @@ export function toUser(u: User__Output): z.infer<typeof userSchema> {
     locked: u.locked,
     created_at: u.created_at,
     last_login_at: u.last_login_at || null,
+    password_login: u.password_login,
+    must_change_password: u.must_change_password,
   };
 }
 
@@ -160,3 +171,105 @@ export const sessionSchema = z
     current: z.boolean().openapi({ description: 'The session of the access token making this request' }),
   })
   .openapi('Session');
+
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['personal', 'agent']),
+    prefix: z.string().openapi({ description: 'The public part of the token (tg_pat_<id>), safe to show and log' }),
+    owner_id: z.string(),
+    agent_id: z.string().nullable(),
+    name: z.string(),
+    description: z.string(),
+    scopes: z.array(z.string()),
+    status: z.enum(['active', 'revoked', 'expired']),
+    expires_at: z.string().nullable().openapi({ description: 'null: never expires' }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+  })
+  .openapi('ApiToken');
+
+export function toToken(t: ApiToken__Output) {
+  return {
+    id: t.id,
+    kind: t.kind as 'personal' | 'agent',
+    prefix: t.prefix,
+    owner_id: t.owner_id,
+    agent_id: nullable(t.agent_id),
+    name: t.name,
+    description: t.description,
+    scopes: t.scopes,
+    status: t.status as 'active' | 'revoked' | 'expired',
+    expires_at: nullable(t.expires_at),
+    created_at: t.created_at,
+    last_used_at: nullable(t.last_used_at),
+  };
+}
+
+export const agentSchema = z
+  .object({
+    id: z.string(),
+    owner_id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    providers: z.array(z.string()).openapi({ description: 'Providers the agent may use; empty: any' }),
+    disabled: z.boolean(),
+    token_id: z.string().nullable().openapi({ description: "The id of the agent's tg_agt_ credential" }),
+    created_at: z.string(),
+    budget: budgetSchema,
+    max_parallel_calls: z
+      .number()
+      .int()
+      .openapi({ description: "Proxied calls in flight at once; 0: the service's default (MAX_PARALLEL_CALLS)" }),
+    tokens_per_minute: z
+      .number()
+      .int()
+      .openapi({ description: "Tokens a minute through the proxy; 0: the service's default (TOKENS_PER_MINUTE)" }),
+    alert_thresholds: z.array(z.number().int()).openapi({
+      description: 'Percentages of the limit whose crossing is audited `budget.threshold`, once a period each (ascending)',
+    }),
+    project_id: z.string().nullable().openapi({
+      description: 'The project it belongs to (null: none). Its members see it; outside them only its owner, managers and admins do',
+    }),
+  })
+  .openapi('Agent');
+
+export function toAgent(a: Agent__Output) {
+  return {
+    id: a.id,
+    owner_id: a.owner_id,
+    name: a.name,
+    description: a.description,
+    providers: a.providers,
+    disabled: a.disabled,
+    token_id: nullable(a.token_id),
+    created_at: a.created_at,
+    budget: toBudget(a.budget),
+    max_parallel_calls: a.max_parallel_calls,
+    tokens_per_minute: a.tokens_per_minute,
+    alert_thresholds: a.alert_thresholds,
+    project_id: nullable(a.project_id),
+  };
+}
+
+export const authResultSchema = z
+  .object({
+    access_token: z.string().openapi({ description: 'ES256 JWT; send as Authorization: Bearer' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().openapi({ description: 'Seconds until the access token expires' }),
+    refresh_token: z.string().openapi({ description: 'Single use: every refresh returns a new one' }),
+    csrf_token: z.string().openapi({ description: 'Send as X-CSRF-Token with the cookie refresh flow' }),
+    user: userSchema,
+  })
+  .openapi('AuthResult');
+
+export function toAuthResult(r: AuthResult__Output): z.infer<typeof authResultSchema> {
+  return {
+    access_token: r.access_token,
+    token_type: 'Bearer',
+    expires_in: r.expires_in,
+    refresh_token: r.refresh_token,
+    csrf_token: r.csrf_token,
+    user: toUser(r.user!),
+  };
+}

@@ -1,32 +1,15 @@
 import { z } from 'zod';
 import { RPC_CALLERS, SCOPES } from '@tollgate/platform';
-import type { ApiToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/ApiToken';
 import type { CreatedToken__Output } from '@tollgate/proto/gen/tollgate/token/v1/CreatedToken';
 import type { RouteDefiner } from './define.js';
 import { descriptionField as description, idParams, nameField as name, nullable, pageOut, pageQuery } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
+import { tokenSchema, toToken } from './schemas.js';
 
 const scopeList = z
   .array(z.enum(SCOPES, `must be one of: ${SCOPES.join(', ')}`))
   .min(1, 'must name at least one scope')
   .max(SCOPES.length);
-
-const tokenSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['personal', 'agent']),
-    prefix: z.string().openapi({ description: 'The public part of the token (tg_pat_<id>), safe to show and log' }),
-    owner_id: z.string(),
-    agent_id: z.string().nullable(),
-    name: z.string(),
-    description: z.string(),
-    scopes: z.array(z.string()),
-    status: z.enum(['active', 'revoked', 'expired']),
-    expires_at: z.string().nullable().openapi({ description: 'null: never expires' }),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-  })
-  .openapi('ApiToken');
 
 const createdSchema = tokenSchema
   .extend({ token: z.string().openapi({ description: 'The full token (tg_pat_… / tg_agt_…); shown only in this response' }) })
@@ -41,23 +24,6 @@ const introspectionSchema = z
     expires_at: z.string().nullable().optional(),
   })
   .openapi('TokenIntrospection');
-
-function toToken(t: ApiToken__Output) {
-  return {
-    id: t.id,
-    kind: t.kind as 'personal' | 'agent',
-    prefix: t.prefix,
-    owner_id: t.owner_id,
-    agent_id: nullable(t.agent_id),
-    name: t.name,
-    description: t.description,
-    scopes: t.scopes,
-    status: t.status as 'active' | 'revoked' | 'expired',
-    expires_at: nullable(t.expires_at),
-    created_at: t.created_at,
-    last_used_at: nullable(t.last_used_at),
-  };
-}
 
 function toCreated(c: CreatedToken__Output) {
   return { ...toToken(c.token!), token: c.secret };

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { ROLES, RPC_CALLERS } from '@tollgate/platform';
+import type { SignInSettings__Output } from '@tollgate/proto/gen/tollgate/identity/v1/SignInSettings';
 import type { RouteDefiner } from './define.js';
 import { emailField, idParams, nullable, pageOut, pageQuery, passwordField } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 import { sessionSchema, toUser, userSchema } from './schemas.js';
+
+const signInSettingsSchema = z
+  .object({
+    password_login: z.boolean().openapi({ description: 'false: passwords are off for everyone' }),
+    updated_at: z.string().nullable().openapi({ description: 'When an admin last changed it; null: never' }),
+  })
+  .openapi('SignInSettings');
+
+const toSignInSettings = (s: SignInSettings__Output) => ({ password_login: s.password_login, updated_at: s.updated_at || null });
 
 const role = z.enum(ROLES, `must be one of: ${ROLES.join(', ')}`);
 const name = z.string().trim().max(200);
@@ -66,14 +76,25 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
     method: 'patch',
     path: '/v1/users/{id}',
     callers: RPC_CALLERS.identity.UpdateUser,
-    summary: 'Rename, change the role of, disable or re-enable a user',
-    description: 'A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409).',
+    summary: 'Rename, change the role of, disable or re-enable a user, or turn their passwords off',
+    description:
+      'A role change or disabling ends every session of the user. The last active admin cannot be demoted or disabled (409). ' +
+      '`password_login: false` makes the user passwordless: a password no longer signs them in (403 password_login_disabled ' +
+      'after a right one), sign-in links and passkeys do.',
     params: idParams,
-    body: z.object({ name: name.optional(), role: role.optional(), disabled: z.boolean().optional() }),
+    body: z.object({
+      name: name.optional(),
+      role: role.optional(),
+      disabled: z.boolean().optional(),
+      password_login: z.boolean().optional(),
+    }),
     response: userSchema,
     errors: [404, 409],
     handler: async ({ params, body, call }) => {
-      const updated = await identity.UpdateUser({ id: params.id, name: body.name, role: body.role, disabled: body.disabled }, call);
+      const updated = await identity.UpdateUser(
+        { id: params.id, name: body.name, role: body.role, disabled: body.disabled, password_login: body.password_login },
+        call,
+      );
       // Their sessions are revoked in identity; this gateway must stop trusting its cache at once.
       if (body.role !== undefined || body.disabled === true) deps.auth.invalidateUser(params.id);
       return toUser(updated);
@@ -95,6 +116,52 @@ export function registerUserRoutes(route: RouteDefiner, deps: GatewayDeps): void
       deps.auth.invalidateUser(params.id);
       return undefined;
     },
+  });
+
+  route({
+    ...admin,
+    method: 'post',
+    path: '/v1/users/{id}/password',
+    callers: RPC_CALLERS.identity.SetTemporaryPassword,
+    summary: 'Set a temporary password',
+    description:
+      'Every session of the user ends and a lockout ends; the user is mailed that it happened (tell them the password another ' +
+      'way). Their next password login must replace it (403 password_change_required until it sends new_password). Audited as user.password_set.',
+    params: idParams,
+    body: z.object({ password: passwordField }),
+    response: userSchema,
+    errors: [404],
+    handler: async ({ params, body, call }) => {
+      const user = await identity.SetTemporaryPassword({ id: params.id, password: body.password }, call);
+      deps.auth.invalidateUser(params.id);
+      return toUser(user);
+    },
+  });
+
+  route({
+    ...admin,
+    method: 'get',
+    path: '/v1/settings/sign-in',
+    callers: RPC_CALLERS.identity.GetSignInSettings,
+    summary: 'How people sign in to this installation',
+    response: signInSettingsSchema,
+    handler: async ({ call }) => toSignInSettings(await identity.GetSignInSettings({}, call)),
+  });
+
+  route({
+    ...admin,
+    method: 'patch',
+    path: '/v1/settings/sign-in',
+    callers: RPC_CALLERS.identity.UpdateSignInSettings,
+    summary: 'Turn passwords on or off for everyone',
+    description:
+      '`password_login: false`: no password signs anyone in (403 password_login_disabled after a right one), password resets ' +
+      'mail nothing; sign-in links and passkeys do. 409 when no SMTP server is configured (nobody could get a link). ' +
+      'Audited as settings.sign_in.updated.',
+    body: z.object({ password_login: z.boolean() }),
+    response: signInSettingsSchema,
+    errors: [409],
+    handler: async ({ body, call }) => toSignInSettings(await identity.UpdateSignInSettings({ password_login: body.password_login }, call)),
   });
 
   route({

@@ -54,7 +54,15 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
-export type ForbiddenCode = 'forbidden' | 'insufficient_scope' | 'csrf_failed' | 'approval_required';
+export type ForbiddenCode =
+  | 'forbidden'
+  | 'insufficient_scope'
+  | 'csrf_failed'
+  | 'approval_required'
+  /** Passwords are off for the account or the installation: links and passkeys sign in. */
+  | 'password_login_disabled'
+  /** The account has a temporary password, which the sign-in must replace. */
+  | 'password_change_required';
 
 export class ForbiddenError extends AppError {
   constructor(message = 'You are not allowed to do this', code: ForbiddenCode = 'forbidden', details?: Record<string, unknown>) {
@@ -153,6 +161,16 @@ const ERRORS: Record<ErrorCode, { http: number; grpc: GrpcStatus; revive: (messa
   insufficient_scope: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'insufficient_scope', d) },
   csrf_failed: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'csrf_failed', d) },
   approval_required: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'approval_required', d) },
+  password_login_disabled: {
+    http: 403,
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    revive: (m, d) => new ForbiddenError(m, 'password_login_disabled', d),
+  },
+  password_change_required: {
+    http: 403,
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    revive: (m, d) => new ForbiddenError(m, 'password_change_required', d),
+  },
   not_found: { http: 404, grpc: GrpcStatus.NOT_FOUND, revive: (m) => new NotFoundError(m) },
   method_not_allowed: {
     http: 405,

@@ -38,6 +38,17 @@ export const RPC_CALLERS = {
     ListUserSessions: { people: { role: 'admin', scope: 'users:read' } },
     ChangePassword: { people: { ...PEOPLE, sessionsOnly: true } },
     UpdateMe: { people: { ...PEOPLE, sessionsOnly: true } },
+    // The link's token is the credential.
+    ConfirmEmailChange: ANY_CALLER,
+    SetTemporaryPassword: { people: { role: 'admin', scope: 'users:write' } },
+    GetSignInSettings: { people: { role: 'admin', scope: 'users:read' } },
+    UpdateSignInSettings: { people: { role: 'admin', scope: 'users:write' } },
+    PasskeyRegistrationOptions: { people: { ...PEOPLE, sessionsOnly: true } },
+    VerifyPasskeyRegistration: { people: { ...PEOPLE, sessionsOnly: true } },
+    PasskeySignInOptions: ANY_CALLER,
+    VerifyPasskeySignIn: ANY_CALLER,
+    ListPasskeys: { people: { ...PEOPLE, sessionsOnly: true } },
+    DeletePasskey: { people: { ...PEOPLE, sessionsOnly: true } },
     // The owner or an admin; to anyone else the session does not exist.
     RevokeSession: { people: PEOPLE },
     CheckSession: { services: 'any' },

@@ -11,18 +11,34 @@ import { startSweeper, type Sweeper } from './domain/sweeper.js';
 import { bootstrapAdmin } from './domain/users.js';
 import { authHandlers } from './handlers/auth.js';
 import { keyHandlers } from './handlers/keys.js';
+import { passkeyHandlers } from './handlers/passkeys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
-import { createEmailLinkStore } from './store/email-link-store.js';
 import { createKnownDeviceStore } from './store/known-device-store.js';
 import { createLastLoginStore } from './store/last-login-store.js';
+import { createPasskeyStore } from './store/passkey-store.js';
 import { createRefreshTokenStore } from './store/refresh-token-store.js';
 import { createSessionStore } from './store/session-store.js';
+import { createSettingsStore } from './store/settings-store.js';
 import { createSigningKeyStore } from './store/signing-key-store.js';
+import { createSingleUseStore, EMAIL_LINKS, WEBAUTHN_CHALLENGES } from './store/single-use-store.js';
 import { createUserStore } from './store/user-store.js';
 
 export { loadConfig };
+
+/** The passkeys' relying party: PUBLIC_URL's host and origin unless configured. */
+function relyingParty(config: Readonly<IdentityConfig>) {
+  const publicUrl = new URL(config.PUBLIC_URL);
+  return {
+    rpId: config.WEBAUTHN_RP_ID ?? publicUrl.hostname,
+    rpName: config.WEBAUTHN_RP_NAME,
+    origins: config.WEBAUTHN_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean) ?? [publicUrl.origin],
+    challengeTtlSeconds: config.PASSKEY_CHALLENGE_TTL_SECONDS,
+  };
+}
 
 /** Starts the identity service: users, sessions, refresh-token families and signing keys. */
 export async function start(config: Readonly<IdentityConfig>, logger?: Logger): Promise<RunningService> {
@@ -38,9 +54,12 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const sessions = createSessionStore(rt.db);
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
-      const emailLinks = createEmailLinkStore(rt.db);
+      const emailLinks = createSingleUseStore(rt.db, EMAIL_LINKS);
+      const challenges = createSingleUseStore(rt.db, WEBAUTHN_CHALLENGES);
       const lastLogins = createLastLoginStore(rt.db);
       const knownDevices = createKnownDeviceStore(rt.db);
+      const passkeys = createPasskeyStore(rt.db);
+      const settingsStore = createSettingsStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
       await Promise.all([
         users.ready(),
@@ -49,6 +68,9 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         refreshTokens.ready(),
         signingKeys.ready(),
         emailLinks.ready(),
+        challenges.ready(),
+        passkeys.ready(),
+        settingsStore.ready(),
       ]);
       const mailer = createMailer({ conn: rt.db, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, log: rt.log, registry: rt.registry });
 
@@ -68,8 +90,11 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         sessions,
         refreshTokens,
         emailLinks,
+        challenges,
         lastLogins,
         knownDevices,
+        passkeys,
+        installation: settingsStore,
         mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,
@@ -84,6 +109,8 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           publicUrl: config.PUBLIC_URL,
           magicLinkTtlSeconds: config.MAGIC_LINK_TTL_SECONDS,
           passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+          emailChangeTtlSeconds: config.EMAIL_CHANGE_TTL_SECONDS,
+          webauthn: relyingParty(config),
         },
       };
 
@@ -94,7 +121,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       sweeper = startSweeper({
         sessions,
         refreshTokens,
-        emailLinks,
+        singleUse: [emailLinks, challenges],
         leads: () => leader.leads(),
         progress: new JobProgress(rt.db),
         intervalMs: config.SESSION_SWEEP_INTERVAL_MS,
@@ -109,6 +136,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           ...keyHandlers(deps),
           ...userHandlers(deps),
           ...sessionHandlers(deps),
+          ...passkeyHandlers(deps),
         },
         RPC_CALLERS.identity,
       );

@@ -39,6 +39,15 @@ export const configSchema = serviceBaseSchema
     MAGIC_LINK_TTL_SECONDS: env.int(1, 86_400).default(900),
     /** How long a password-reset link works (once). */
     PASSWORD_RESET_TTL_SECONDS: env.int(1, 86_400).default(1_800),
+    /** How long the link that confirms a new email address works (once). */
+    EMAIL_CHANGE_TTL_SECONDS: env.int(1, 7 * 86_400).default(86_400),
+    /** The passkeys' relying party: the domain they are bound to (default: PUBLIC_URL's host) and the name authenticators show. */
+    WEBAUTHN_RP_ID: optional(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name')),
+    WEBAUTHN_RP_NAME: z.string().min(1).max(64).default('Tollgate'),
+    /** Comma-separated origins passkey ceremonies may come from (default: PUBLIC_URL's origin). */
+    WEBAUTHN_ORIGINS: optional(z.string()),
+    /** How long a passkey ceremony's challenge can be answered (once). */
+    PASSKEY_CHALLENGE_TTL_SECONDS: env.int(10, 3_600).default(300),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {

@@ -2,6 +2,8 @@ import { ForbiddenError, UnauthenticatedError, ValidationError, type Caller } fr
 import type { IdentityDeps } from './deps.js';
 import { originOf } from './mail-templates.js';
 import { judgeGuess } from './lockout.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { passwordsAllowed } from './sign-in-settings.js';
 import type { UserRecord } from './records.js';
 import { EMAIL_INPUT_MAX, isEmail, normalizeEmail, view as userView, viewOf, type UserView } from './users.js';
 import { digest, matchesDigest, newSecret, newSessionId } from './secrets.js';
@@ -16,7 +18,10 @@ export interface AuthOutcome {
   user: UserView;
 }
 
-export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'disabled';
+export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'disabled' | 'password_login_off';
+
+export type SignInMethod = 'password' | 'magic_link' | 'passkey';
+const METHOD_NAMES: Record<SignInMethod, string> = { password: 'a password', magic_link: 'a sign-in link', passkey: 'a passkey' };
 
 const REFRESH_TOKEN_PREFIX = 'tg_rt_';
 /** Anything longer is not a password we could have accepted; refuse before hashing it. */
@@ -89,12 +94,7 @@ async function outcome(
  * changed the user meanwhile: the revocation that went with it could not see this new
  * session, so the user is read again (and the session ended, 401, if so).
  */
-export async function signIn(
-  deps: IdentityDeps,
-  caller: Caller,
-  user: UserRecord,
-  method: 'password' | 'magic_link',
-): Promise<AuthOutcome> {
+export async function signIn(deps: IdentityDeps, caller: Caller, user: UserRecord, method: SignInMethod): Promise<AuthOutcome> {
   const opened = await openSession(deps, caller, user);
   const now = await deps.users.findById(user.id);
   if (!now || now.disabled || now.role !== user.role) {
@@ -136,14 +136,14 @@ async function rememberDevice(
   caller: Caller,
   user: UserRecord,
   at: Date,
-  method: 'password' | 'magic_link',
+  method: SignInMethod,
   signedInBefore: boolean,
 ): Promise<void> {
   const first = await deps.knownDevices.remember(user.id, deviceKey(caller), at);
   if (!first || !signedInBefore) return;
   await deps.mailer.send(user.email, 'new_sign_in', {
     at: at.toISOString(),
-    method: method === 'password' ? 'a password' : 'a sign-in link',
+    method: METHOD_NAMES[method],
     ...originOf(caller),
   });
 }
@@ -153,7 +153,11 @@ async function rememberDevice(
  * in the same error, so neither the answer nor its timing tells whether the email
  * exists, the account is locked or disabled. The reason goes to the audit log only.
  */
-export async function login(deps: IdentityDeps, caller: Caller, input: { email: string; password: string }): Promise<AuthOutcome> {
+export async function login(
+  deps: IdentityDeps,
+  caller: Caller,
+  input: { email: string; password: string; newPassword?: string },
+): Promise<AuthOutcome> {
   if (!input.email || !input.password) {
     throw new ValidationError('email and password are required', {
       ...(input.email ? {} : { email: 'is required' }),
@@ -175,6 +179,12 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
   if (user.disabled) throw await loginFailed(deps, caller, 'disabled', user, {});
   if (guess.verdict === 'locked') throw await loginFailed(deps, caller, 'locked', user, {});
   if (guess.verdict === 'wrong') throw await loginFailed(deps, caller, 'bad_password', user, { failed_attempts: guess.failures });
+  // Told only to whoever knows the password: anyone else got the answer above.
+  if (!(await passwordsAllowed(deps, user))) {
+    await loginFailed(deps, caller, 'password_login_off', user, {});
+    throw new ForbiddenError('Passwords do not sign in to this account: use a sign-in link or a passkey', 'password_login_disabled');
+  }
+  if (user.mustChangePassword) return replaceTemporaryPassword(deps, caller, user, input);
 
   if (deps.passwords.needsRehash(user.passwordHash)) {
     const rehashed = await deps.passwords.hash(input.password);
@@ -183,6 +193,41 @@ export async function login(deps: IdentityDeps, caller: Caller, input: { email: 
   }
 
   return signIn(deps, caller, user, 'password');
+}
+
+/** A sign-in with a temporary password: it must name its replacement, which is set (policy checked) before the session opens. */
+async function replaceTemporaryPassword(
+  deps: IdentityDeps,
+  caller: Caller,
+  user: UserRecord,
+  input: { password: string; newPassword?: string },
+): Promise<AuthOutcome> {
+  if (!input.newPassword) {
+    throw new ForbiddenError(
+      'This account has a temporary password: sign in again with new_password, your own',
+      'password_change_required',
+    );
+  }
+  checkPasswordPolicy(input.newPassword, 'new_password');
+  if (input.newPassword === input.password) {
+    throw new ValidationError('The new password must differ from the temporary one', { new_password: 'must differ from password' });
+  }
+  const hash = await deps.passwords.hash(input.newPassword);
+  // Over the temporary hash just verified: an admin's newer one is not overwritten.
+  const changed = await deps.users.change(user.id, async (u) =>
+    u.passwordHash === user.passwordHash ? { passwordHash: hash, mustChangePassword: false } : null,
+  );
+  if (changed?.after.passwordHash !== hash) throw invalidCredentials();
+  await deps.audit.emit(
+    {
+      action: 'auth.password.changed',
+      actor: { type: 'user', id: user.id },
+      resource: { type: 'user', id: user.id },
+      details: { replaced: 'temporary_password' },
+    },
+    caller,
+  );
+  return signIn(deps, caller, changed.after, 'password');
 }
 
 async function reuseDetected(deps: IdentityDeps, caller: Caller, sessionId: string, userId: string): Promise<UnauthenticatedError> {

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import type { PasswordHasher } from './passwords.js';
 import type { Mailer } from './mail.js';
 import type {
-  LoginFailureRepository,
-  EmailLinkRepository,
   KnownDeviceRepository,
   LastLoginRepository,
+  LoginFailureRepository,
+  PasskeyRepository,
   RefreshTokenRepository,
   SessionRepository,
+  SettingsRepository,
+  SingleUseRepository,
   UserRepository,
 } from './repositories.js';
 import type { Signer } from './signing-keys.js';
@@ -25,6 +27,9 @@ export interface IdentitySettings {
   publicUrl: string;
   magicLinkTtlSeconds: number;
   passwordResetTtlSeconds: number;
+  emailChangeTtlSeconds: number;
+  /** The passkeys' relying party. */
+  webauthn: { rpId: string; rpName: string; origins: string[]; challengeTtlSeconds: number };
 }
 
 /** Everything the use-cases work with, built once in app.ts. */
@@ -33,9 +38,14 @@ export interface IdentityDeps {
   loginFailures: LoginFailureRepository;
   sessions: SessionRepository;
   refreshTokens: RefreshTokenRepository;
-  emailLinks: EmailLinkRepository;
+  emailLinks: SingleUseRepository;
+  /** WebAuthn ceremonies' challenges. */
+  challenges: SingleUseRepository;
   lastLogins: LastLoginRepository;
   knownDevices: KnownDeviceRepository;
+  passkeys: PasskeyRepository;
+  /** Installation-wide settings admins change at run time. */
+  installation: SettingsRepository;
   mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;

@@ -4,7 +4,8 @@ import type { IdentityDeps, IdentitySettings } from './deps.js';
 import { isLocked } from './lockout.js';
 import { originOf, type MailTemplateName } from './mail-templates.js';
 import { checkPasswordPolicy } from './passwords.js';
-import type { EmailLinkPurpose, UserRecord } from './records.js';
+import { passwordsAllowed } from './sign-in-settings.js';
+import type { SingleUsePurpose, SingleUseRecord, UserRecord } from './records.js';
 import { digest, newSecret } from './secrets.js';
 import { EMAIL_INPUT_MAX, isEmail, normalizeEmail } from './users.js';
 
@@ -13,10 +14,10 @@ const TOKEN_INPUT_MAX = 256;
 const ISSUE_DELAY_MS = 50;
 
 /** What a kind of mailed link is: its token's prefix, its mail, the console page it opens, its audit events and lifetime. */
-interface LinkKind {
-  purpose: EmailLinkPurpose;
+export interface LinkKind {
+  purpose: SingleUsePurpose;
   prefix: string;
-  template: Extract<MailTemplateName, 'magic_link' | 'password_reset'>;
+  template: Extract<MailTemplateName, 'magic_link' | 'password_reset' | 'email_change'>;
   page: string;
   requested: string;
   failed: string;
@@ -43,7 +44,18 @@ const PASSWORD_RESET: LinkKind = {
   ttlSeconds: (s) => s.passwordResetTtlSeconds,
 };
 
-type LinkFailure = 'unknown' | 'expired' | 'reused' | 'disabled' | 'locked';
+/** Sent to the address an account wants to use instead of its own. */
+export const EMAIL_CHANGE: LinkKind = {
+  purpose: 'email_change',
+  prefix: 'tg_ec_',
+  template: 'email_change',
+  page: 'confirm-email',
+  requested: 'user.email_change.requested',
+  failed: 'user.email_change.failed',
+  ttlSeconds: (s) => s.emailChangeTtlSeconds,
+};
+
+type LinkFailure = 'unknown' | 'expired' | 'reused' | 'disabled' | 'locked' | 'passwords_off';
 
 /** The one answer every refused link gets. */
 const invalidLink = () => new UnauthenticatedError('invalid_credentials', 'This link is invalid, expired or already used');
@@ -87,7 +99,7 @@ function requestLink(deps: IdentityDeps, caller: Caller, typed: string, kind: Li
 
 async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: LinkKind): Promise<void> {
   const user = await deps.users.findByEmail(email);
-  const refuse = (reason: 'unknown_user' | 'disabled' | 'locked') =>
+  const refuse = (reason: 'unknown_user' | 'disabled' | 'locked' | 'passwords_off') =>
     deps.audit.emit(
       {
         action: kind.requested,
@@ -100,7 +112,24 @@ async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: Li
   if (!user) return refuse('unknown_user');
   if (user.disabled) return refuse('disabled');
   if (await isLocked(deps, user.id)) return refuse('locked');
+  if (kind === PASSWORD_RESET && !(await passwordsAllowed(deps, user))) return refuse('passwords_off');
 
+  const { link, ttl } = await createLink(deps, kind, user);
+  await deps.mailer.send(user.email, kind.template as 'magic_link' | 'password_reset', {
+    link,
+    minutes: Math.max(1, Math.round(ttl / 60)),
+    ...originOf(caller),
+  });
+  await deps.audit.emit({ action: kind.requested, resource: { type: 'user', id: user.id }, details: { expires_in: ttl } }, caller);
+}
+
+/** Stores a new link of `kind` for a user (its token only as a digest) and returns its URL, to be mailed. */
+export async function createLink(
+  deps: IdentityDeps,
+  kind: LinkKind,
+  user: UserRecord,
+  data?: string,
+): Promise<{ link: string; ttl: number }> {
   const token = newSecret(kind.prefix);
   const ttl = kind.ttlSeconds(deps.settings);
   await deps.emailLinks.create({
@@ -108,13 +137,9 @@ async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: Li
     purpose: kind.purpose,
     userId: user.id,
     expiresAt: new Date(Date.now() + ttl * 1000),
+    ...(data === undefined ? {} : { data }),
   });
-  await deps.mailer.send(user.email, kind.template, {
-    link: emailLinkUrl(deps.settings.publicUrl, kind.page, token),
-    minutes: Math.max(1, Math.round(ttl / 60)),
-    ...originOf(caller),
-  });
-  await deps.audit.emit({ action: kind.requested, resource: { type: 'user', id: user.id }, details: { expires_in: ttl } }, caller);
+  return { link: emailLinkUrl(deps.settings.publicUrl, kind.page, token), ttl };
 }
 
 /**
@@ -122,7 +147,12 @@ async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: Li
  * so of uses racing on any replicas one succeeds. Unknown, of another kind, expired, used, or
  * for an account disabled or locked since: 401 invalid_credentials, the reason in the audit log only.
  */
-async function redeem(deps: IdentityDeps, caller: Caller, token: string, kind: LinkKind): Promise<UserRecord> {
+export async function redeem(
+  deps: IdentityDeps,
+  caller: Caller,
+  token: string,
+  kind: LinkKind,
+): Promise<{ user: UserRecord; link: SingleUseRecord }> {
   const failed = async (reason: LinkFailure, userId?: string) => {
     await deps.audit.emit({ action: kind.failed, outcome: 'failure', resource: { type: 'user', id: userId }, details: { reason } }, caller);
     return invalidLink();
@@ -136,12 +166,13 @@ async function redeem(deps: IdentityDeps, caller: Caller, token: string, kind: L
   const user = await deps.users.findById(link.userId);
   if (!user || user.disabled) throw await failed('disabled', link.userId);
   if (await isLocked(deps, user.id)) throw await failed('locked', user.id);
-  return user;
+  if (kind === PASSWORD_RESET && !(await passwordsAllowed(deps, user))) throw await failed('passwords_off', user.id);
+  return { user, link };
 }
 
 /** Signs in with a sign-in link's token, exactly like a password login (a new session). */
 export async function verifyMagicLink(deps: IdentityDeps, caller: Caller, input: { token: string }): Promise<AuthOutcome> {
-  const user = await redeem(deps, caller, input.token ?? '', SIGN_IN);
+  const { user } = await redeem(deps, caller, input.token ?? '', SIGN_IN);
   return signIn(deps, caller, user, 'magic_link');
 }
 
@@ -152,9 +183,9 @@ export async function verifyMagicLink(deps: IdentityDeps, caller: Caller, input:
  */
 export async function resetPassword(deps: IdentityDeps, caller: Caller, input: { token: string; newPassword: string }): Promise<void> {
   checkPasswordPolicy(input.newPassword, 'new_password');
-  const user = await redeem(deps, caller, input.token ?? '', PASSWORD_RESET);
+  const { user } = await redeem(deps, caller, input.token ?? '', PASSWORD_RESET);
   const hash = await deps.passwords.hash(input.newPassword);
-  const changed = await deps.users.change(user.id, async () => ({ passwordHash: hash }));
+  const changed = await deps.users.change(user.id, async () => ({ passwordHash: hash, mustChangePassword: false }));
   if (!changed) throw invalidLink();
   const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_reset');
   await deps.audit.emit(

@@ -15,6 +15,13 @@ export interface MailTemplates {
   /** `until`: when the lock ends (empty: until an admin unlocks it). */
   account_locked: { failures: number; until: string; ip: string; userAgent: string };
   new_sign_in: { at: string; method: string; ip: string; userAgent: string };
+  passkey_added: { name: string; at: string; ip: string; userAgent: string };
+  passkey_removed: { name: string; at: string; ip: string; userAgent: string };
+  /** To the new address, which must confirm itself. */
+  email_change: { link: string; email: string; hours: number; ip: string; userAgent: string };
+  /** To the old address, once the new one is confirmed. */
+  email_changed: { email: string; at: string; ip: string; userAgent: string };
+  temporary_password: { at: string };
 }
 export type MailTemplateName = keyof MailTemplates;
 
@@ -76,6 +83,43 @@ const TEMPLATES: { [K in MailTemplateName]: (v: MailTemplates[K]) => Content } =
     heading: 'A new sign-in',
     paragraphs: [`Your account was signed in to at ${v.at} with ${v.method}, from ${from(v)}: a device it had not been used from before.`],
     footnote: 'If this was not you, change your password at once and end your other sessions (tollgate logout --all).',
+  }),
+  passkey_added: (v) => ({
+    subject: 'A passkey was added to your Tollgate account',
+    heading: 'A new passkey',
+    paragraphs: [`The passkey "${v.name}" was added to your account at ${v.at}, from ${from(v)}. It can now sign in as you.`],
+    footnote: 'If this was not you, delete the passkey (tollgate passkey delete) and ask an administrator to end your sessions.',
+  }),
+  passkey_removed: (v) => ({
+    subject: 'A passkey was removed from your Tollgate account',
+    heading: 'A passkey was removed',
+    paragraphs: [`The passkey "${v.name}" was removed from your account at ${v.at}, from ${from(v)}. It no longer signs in as you.`],
+    footnote: 'If this was not you, someone is signed in as you: ask an administrator to end your sessions.',
+  }),
+  email_change: (v) => ({
+    subject: 'Confirm your new Tollgate email address',
+    heading: 'Confirm your new address',
+    paragraphs: [
+      `Your Tollgate account asked to use ${v.email} as its address from now on. The button below confirms it; the link works once, within ${v.hours} hours.`,
+      `It was asked for from ${from(v)}.`,
+    ],
+    action: { label: 'Confirm this address', url: v.link },
+    footnote: 'If you did not ask for it, ignore this mail: the account keeps its address.',
+  }),
+  email_changed: (v) => ({
+    subject: 'Your Tollgate email address was changed',
+    heading: 'Your address was changed',
+    paragraphs: [`Your Tollgate account uses ${v.email} from ${v.at} on, as confirmed from ${from(v)}. Mail for it no longer comes here.`],
+    footnote: 'If this was not you, ask an administrator to disable your account at once.',
+  }),
+  temporary_password: (v) => ({
+    subject: 'An administrator set a temporary Tollgate password',
+    heading: 'A temporary password',
+    paragraphs: [
+      `An administrator set a temporary password for your Tollgate account at ${v.at}, and every session of yours was ended.`,
+      'They will tell you the password; you choose a new one when you next sign in with it.',
+    ],
+    footnote: 'If you did not expect this, ask your administrators about it.',
   }),
 };
 

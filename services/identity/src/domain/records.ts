@@ -9,6 +9,10 @@ export interface UserRecord {
   role: Role;
   disabled: boolean;
   passwordHash: string;
+  /** false: this user signs in without a password (links, passkeys), whatever it knows. */
+  passwordLogin: boolean;
+  /** Set with a temporary password: the next password sign-in must choose a new one. */
+  mustChangePassword: boolean;
   createdAt: Date;
   updatedAt: Date;
   /** 1 at creation; each change commits the next revision. */
@@ -18,7 +22,9 @@ export interface UserRecord {
 }
 
 /** What a change can alter; every revision carries all of it. */
-export type UserChanges = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'passwordHash'>>;
+export type UserChanges = Partial<
+  Pick<UserRecord, 'email' | 'name' | 'role' | 'disabled' | 'passwordHash' | 'passwordLogin' | 'mustChangePassword'>
+>;
 
 export interface NewUser {
   email: string;
@@ -118,13 +124,34 @@ export interface SigningKeyRecord {
   retiredAt: Date | null;
 }
 
-/** What a mailed link is for. */
-export type EmailLinkPurpose = 'sign_in' | 'password_reset';
+/** What a single-use secret is for: a mailed link, or a WebAuthn ceremony's challenge. */
+export type SingleUsePurpose = 'sign_in' | 'password_reset' | 'email_change' | 'passkey_registration' | 'passkey_sign_in';
 
-export interface EmailLinkRecord {
-  /** sha256 of the link's token. */
+export interface SingleUseRecord {
+  /** sha256 of the secret (a link's token, a challenge). */
   digest: string;
-  purpose: EmailLinkPurpose;
+  purpose: SingleUsePurpose;
+  /** Empty for a passkey sign-in's challenge: whose it is shows only when it is answered. */
   userId: string;
   expiresAt: Date;
+  /** An email change's new address. */
+  data?: string;
+}
+
+/** A WebAuthn credential (a passkey) registered to a user. */
+export interface PasskeyRecord {
+  /** The credential id, base64url. */
+  id: string;
+  userId: string;
+  name: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The authenticator's signature counter as last seen (0: it does not count). */
+  counter: number;
+  transports: string[];
+  /** Synced between devices (multiDevice) or bound to one (singleDevice). */
+  deviceType: string;
+  backedUp: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
 }

@@ -1,12 +1,14 @@
 import type {
-  EmailLinkRecord,
   NewSession,
   NewUser,
+  PasskeyRecord,
   PublicJwk,
   RefreshTokenRecord,
   SealedKey,
   SessionRecord,
+  SessionUser,
   SigningKeyRecord,
+  SingleUseRecord,
   SlotKind,
   SlotRecord,
   UserChanges,
@@ -65,7 +67,8 @@ export interface SessionRepository {
   revoke(id: string, userId: string, reason: string): Promise<boolean>;
   /** Revokes every session of a user (but `exceptId`); returns how many this call revoked. */
   revokeAllOfUser(userId: string, reason: string, exceptId?: string): Promise<number>;
-  renameUser(userId: string, name: string): Promise<void>;
+  /** Copies a user's new address and name into their sessions. */
+  copyUser(userId: string, user: Pick<SessionUser, 'email' | 'name'>): Promise<void>;
   /** Deletes a session and its revocation (the sweeper, once its last refresh token is long expired). */
   remove(id: string): Promise<void>;
   removeAllOfUser(userId: string): Promise<void>;
@@ -119,14 +122,41 @@ export interface SigningKeyRepository {
 }
 
 /** Links mailed to people (sign-in, password reset), by the digest of their token (the token itself is only in the mail). */
-export interface EmailLinkRepository {
+/** Single-use secrets: mailed links' tokens, WebAuthn challenges. */
+export interface SingleUseRepository {
   ready(): Promise<void>;
-  create(link: EmailLinkRecord): Promise<void>;
-  find(digest: string): Promise<EmailLinkRecord | null>;
-  /** Uses the link: a unique insert, so of uses racing on any replicas exactly one gets true. */
-  use(link: EmailLinkRecord, at: Date): Promise<boolean>;
-  /** Deletes the links (and their uses) that expired on the UTC day `day` (days since the epoch); the sweeper's. */
+  create(secret: SingleUseRecord): Promise<void>;
+  find(digest: string): Promise<SingleUseRecord | null>;
+  /** Uses the secret: a unique insert, so of uses racing on any replicas exactly one gets true. */
+  use(secret: SingleUseRecord, at: Date): Promise<boolean>;
+  /** Deletes the secrets (and their uses) that expired on the UTC day `day` (days since the epoch); the sweeper's. */
   removeExpiringOn(day: number): Promise<void>;
+}
+
+export interface PasskeyRepository {
+  ready(): Promise<void>;
+  /** Registers a credential; a ConflictError when that credential is registered already. */
+  create(passkey: PasskeyRecord): Promise<void>;
+  find(id: string): Promise<PasskeyRecord | null>;
+  listOfUser(userId: string): Promise<PasskeyRecord[]>;
+  /** Records a sign-in with it: when, and the counter it reported. */
+  used(id: string, counter: number, at: Date): Promise<void>;
+  /** Deletes a user's passkey; false when the user has no such passkey. */
+  remove(id: string, userId: string): Promise<boolean>;
+  removeAllOfUser(userId: string): Promise<void>;
+}
+
+/** How people may sign in to this installation, as admins set it. */
+export interface SignInSettings {
+  /** false: passwords are off for everyone (sign-in links and passkeys only). */
+  passwordLogin: boolean;
+  updatedAt: Date | null;
+}
+
+export interface SettingsRepository {
+  ready(): Promise<void>;
+  signIn(): Promise<SignInSettings>;
+  setSignIn(settings: { passwordLogin: boolean }, at: Date): Promise<void>;
 }
 
 /** When each user last signed in (a password or a link). */

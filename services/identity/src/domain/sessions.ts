@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type Caller } from '@tollgate/platform';
 import type { IdentityDeps } from './deps.js';
 import { judgeGuess } from './lockout.js';
+import { passwordsAllowed } from './sign-in-settings.js';
 import { checkPasswordPolicy } from './passwords.js';
 import type { SessionRecord } from './records.js';
 import { assertSession, isAdmin } from './access.js';
@@ -109,6 +110,9 @@ export async function changePassword(
     );
     throw new ForbiddenError('Current password is incorrect');
   }
+  if (!(await passwordsAllowed(deps, user))) {
+    throw new ForbiddenError('Passwords do not sign in to this account: there is none to change', 'password_login_disabled');
+  }
   checkPasswordPolicy(input.newPassword, 'new_password');
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('The new password must differ from the current one', { new_password: 'must differ from current_password' });
@@ -117,7 +121,7 @@ export async function changePassword(
   // Over the hash just verified: a password changed meanwhile (another session) is not overwritten.
   const changed = await deps.users.change(user.id, async (u) => {
     if (u.passwordHash !== user.passwordHash) throw new ConflictError('The password was changed at the same time; sign in again');
-    return { passwordHash: newHash };
+    return { passwordHash: newHash, mustChangePassword: false };
   });
   if (!changed) throw new ForbiddenError('This account cannot change its password');
   const revoked = await deps.sessions.revokeAllOfUser(user.id, 'password_changed', sessionId);
@@ -155,8 +159,11 @@ export async function checkSession(deps: IdentityDeps, caller: Caller, sessionId
       disabled: false,
       locked: false,
       createdAt: session.user.createdAt,
-      // The hot path answers who the session is (id, role) from the session alone: no read of the sign-in record.
+      // The hot path answers who the session is (id, role) from the session alone: no read of the sign-in
+      // record or of the user's sign-in methods (GetUser has them).
       lastLoginAt: null,
+      passwordLogin: true,
+      mustChangePassword: false,
     },
   };
 }

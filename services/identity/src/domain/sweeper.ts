@@ -1,6 +1,6 @@
 import type { JobProgress } from '@tollgate/platform';
 import type { Logger } from 'pino';
-import type { EmailLinkRepository, RefreshTokenRepository, SessionRepository } from './repositories.js';
+import type { RefreshTokenRepository, SessionRepository, SingleUseRepository } from './repositories.js';
 
 /** Expired sessions and refresh tokens are kept this long (for "why was I signed out?"), then deleted. */
 export const EXPIRED_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -19,13 +19,14 @@ export interface Sweeper {
  * ago, with all their refresh tokens and their revocation. It reads refresh tokens by
  * the UTC day they expire on (an equality query per day, from the first day it has not
  * finished); a session is deleted when the token read is its latest generation, so each
- * session once. Sign-in links that expired on the same days go with them. Deleting is
+ * session once. Mailed links and passkey challenges that expired on the same days go with them. Deleting is
  * idempotent, so overlapping periods do no harm.
  */
 export function startSweeper(opts: {
   sessions: Pick<SessionRepository, 'remove'>;
   refreshTokens: Pick<RefreshTokenRepository, 'expiringOn' | 'superseded' | 'removeSession'>;
-  emailLinks: Pick<EmailLinkRepository, 'removeExpiringOn'>;
+  /** Mailed links and WebAuthn challenges. */
+  singleUse: Pick<SingleUseRepository, 'removeExpiringOn'>[];
   leads: () => Promise<boolean>;
   progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
@@ -47,8 +48,8 @@ export function startSweeper(opts: {
         await opts.refreshTokens.removeSession(token.sessionId);
         sessions++;
       }
-      // Sign-in links (used or not) of the same day: long expired, they only took room.
-      await opts.emailLinks.removeExpiringOn(day);
+      // Links and challenges (used or not) of the same day: long expired, they only took room.
+      await Promise.all(opts.singleUse.map((store) => store.removeExpiringOn(day)));
       return day < lastDay;
     });
     if (sessions > 0) opts.log.info({ sessions }, 'swept expired sessions');

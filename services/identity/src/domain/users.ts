@@ -14,7 +14,7 @@ import type { IdentityDeps } from './deps.js';
 import { endSeries, isLocked } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { USER_BUCKET_SIZE, type UserChanges, type UserRecord } from './records.js';
-import { assertCanReadUser, assertSession } from './access.js';
+import { assertCanReadUser } from './access.js';
 
 /** A user as callers see it. */
 export interface UserView {
@@ -27,6 +27,8 @@ export interface UserView {
   createdAt: Date;
   /** null: never signed in. */
   lastLoginAt: Date | null;
+  passwordLogin: boolean;
+  mustChangePassword: boolean;
 }
 
 const NAME_MAX = 200;
@@ -57,6 +59,8 @@ export function viewOf(user: UserRecord, locked: boolean, lastLoginAt: Date | nu
     locked,
     createdAt: user.createdAt,
     lastLoginAt,
+    passwordLogin: user.passwordLogin,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -76,7 +80,7 @@ function decodeCursor(after: string): number {
   return seq;
 }
 
-function parseEmail(raw: string): string {
+export function parseEmail(raw: string): string {
   const email = normalizeEmail(raw);
   if (!isEmail(email)) throw new ValidationError('email is invalid', { email: 'must be an email address' });
   return email;
@@ -182,11 +186,11 @@ async function changeGuardingLastAdmin(
 export async function updateUser(
   deps: IdentityDeps,
   caller: Caller,
-  input: { id: string; name?: string; role?: string; disabled?: boolean },
+  input: { id: string; name?: string; role?: string; disabled?: boolean; passwordLogin?: boolean },
 ): Promise<UserView> {
   const name = input.name === undefined ? undefined : parseName(input.name);
   const role = input.role === undefined ? undefined : parseRole(input.role);
-  const wanted: UserChanges = { name, role, disabled: input.disabled };
+  const wanted: UserChanges = { name, role, disabled: input.disabled, passwordLogin: input.passwordLogin };
   const { before, after } = await changeGuardingLastAdmin(deps, input.id, (current) => {
     const changes = Object.fromEntries(
       Object.entries(wanted).filter(([field, value]) => value !== undefined && value !== current[field as keyof UserChanges]),
@@ -201,7 +205,7 @@ export async function updateUser(
     // The sessions carry the role they were opened with; they end with it.
     sessionsRevoked = await deps.sessions.revokeAllOfUser(after.id, roleChanged ? 'role_changed' : 'user_disabled');
   }
-  if (before.name !== after.name) await deps.sessions.renameUser(after.id, after.name);
+  if (before.name !== after.name) await deps.sessions.copyUser(after.id, after);
 
   const resource = { type: 'user', id: after.id };
   if (roleChanged) {
@@ -210,37 +214,19 @@ export async function updateUser(
       caller,
     );
   }
-  const changed = [...(before.name !== after.name ? ['name'] : []), ...(before.disabled !== after.disabled ? ['disabled'] : [])];
+  const changed = (['name', 'disabled', 'passwordLogin'] as const).filter((field) => before[field] !== after[field]);
   if (changed.length > 0) {
     await deps.audit.emit(
       {
         action: 'user.updated',
         resource,
-        details: { changed, disabled: after.disabled, ...(disabled ? { sessions_revoked: sessionsRevoked } : {}) },
+        details: {
+          changed: changed.map((field) => (field === 'passwordLogin' ? 'password_login' : field)),
+          disabled: after.disabled,
+          password_login: after.passwordLogin,
+          ...(disabled ? { sessions_revoked: sessionsRevoked } : {}),
+        },
       },
-      caller,
-    );
-  }
-  return view(deps, after);
-}
-
-/** The longest display name people give themselves (admins may set up to NAME_MAX). */
-const OWN_NAME_MAX = 100;
-
-/** The signed-in user renames themself (1 to 100 characters); audited as user.updated by its own user. */
-export async function updateMe(deps: IdentityDeps, caller: Caller, input: { name: string }): Promise<UserView> {
-  const { userId } = assertSession(caller.principal);
-  const name = (input.name ?? '').trim();
-  if (name.length < 1 || name.length > OWN_NAME_MAX) {
-    throw new ValidationError('name must be 1 to 100 characters', { name: `must be 1 to ${OWN_NAME_MAX} characters` });
-  }
-  const changed = await deps.users.change(userId, async (current) => (current.name === name ? null : { name }));
-  if (!changed) return view(deps, await mustFind(deps, userId));
-  const { before, after } = changed;
-  if (before.name !== after.name) {
-    await deps.sessions.renameUser(after.id, after.name);
-    await deps.audit.emit(
-      { action: 'user.updated', resource: { type: 'user', id: after.id }, details: { changed: ['name'], by: 'self' } },
       caller,
     );
   }
@@ -257,11 +243,33 @@ export async function deleteUser(deps: IdentityDeps, caller: Caller, id: string)
     deps.loginFailures.removeAllOfUser(user.id),
     deps.lastLogins.remove(user.id),
     deps.knownDevices.removeAllOfUser(user.id),
+    deps.passkeys.removeAllOfUser(user.id),
   ]);
   await deps.audit.emit(
     { action: 'user.deleted', resource: { type: 'user', id: user.id }, details: { email: user.email, role: user.role } },
     caller,
   );
+}
+
+/**
+ * An admin sets a temporary password: every session of the user ends, a lockout ends, and
+ * the next password sign-in must choose a new one (login's new_password). Audited; the
+ * account is mailed (the admin tells the password by other means).
+ */
+export async function setTemporaryPassword(deps: IdentityDeps, caller: Caller, input: { id: string; password: string }): Promise<UserView> {
+  checkPasswordPolicy(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
+  const changed = input.id ? await deps.users.change(input.id, async () => ({ passwordHash, mustChangePassword: true })) : null;
+  if (!changed) throw new NotFoundError('User not found');
+  const { after } = changed;
+  const revoked = await deps.sessions.revokeAllOfUser(after.id, 'temporary_password');
+  await endSeries(deps, after.id, 'unlock');
+  await deps.audit.emit(
+    { action: 'user.password_set', resource: { type: 'user', id: after.id }, details: { temporary: true, sessions_revoked: revoked } },
+    caller,
+  );
+  await deps.mailer.send(after.email, 'temporary_password', { at: after.updatedAt.toISOString() });
+  return view(deps, after);
 }
 
 export async function unlockUser(deps: IdentityDeps, caller: Caller, id: string): Promise<UserView> {

@@ -20,7 +20,7 @@ export function authHandlers(
 > {
   return {
     async Login(req, ctx) {
-      return authResultMessage(await login(deps, ctx, { email: req.email, password: req.password }));
+      return authResultMessage(await login(deps, ctx, { email: req.email, password: req.password, newPassword: req.new_password }));
     },
 
     async Refresh(req, ctx) {

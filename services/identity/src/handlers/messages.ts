@@ -20,6 +20,8 @@ export function userMessage(u: UserView): User {
     created_at: u.createdAt.toISOString(),
     locked: u.locked,
     last_login_at: u.lastLoginAt?.toISOString() ?? '',
+    password_login: u.passwordLogin,
+    must_change_password: u.mustChangePassword,
   };
 }
 

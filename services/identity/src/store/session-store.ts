@@ -1,14 +1,14 @@
 import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import { isDuplicateKeyError, type Role } from '@tollgate/platform';
-import type { NewSession, SessionRecord } from '../domain/records.js';
+import type { SessionUser, NewSession, SessionRecord } from '../domain/records.js';
 import type { SessionRepository } from '../domain/repositories.js';
 
 /**
  * The session document is written by several hands at once — last use (CheckSession),
- * the expiry (each refresh), the user's name (a rename) — and on FerretDB one write can
+ * the expiry (each refresh), the user's name and address (a rename, an email change) — and on FerretDB one write can
  * undo another. Each of those is harmless to lose: last use and expiry are rewritten by
  * the next check or refresh (an expiry that loses a race is the previous refresh's, one
- * access-token lifetime older), a name by the next rename or login. Revocation is
+ * access-token lifetime older), a name or address by the next change or login. Revocation is
  * therefore not a field here but a record of its own (RevocationDoc).
  */
 interface SessionDoc {
@@ -156,8 +156,8 @@ export function createSessionStore(conn: Connection): SessionRepository {
       );
     },
 
-    async renameUser(userId: string, name: string): Promise<void> {
-      await model.updateMany({ user_id: userId }, { $set: { 'user.name': name } });
+    async copyUser(userId: string, user: Pick<SessionUser, 'email' | 'name'>): Promise<void> {
+      await model.updateMany({ user_id: userId }, { $set: { 'user.email': user.email, 'user.name': user.name } });
     },
 
     async remove(id: string): Promise<void> {

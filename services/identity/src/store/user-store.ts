@@ -14,6 +14,9 @@ interface UserDoc {
   role: Role;
   disabled: boolean;
   password_hash: string;
+  /** Absent on users stored before it existed: true. */
+  password_login?: boolean;
+  must_change_password?: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -23,9 +26,13 @@ interface RevisionDoc {
   _id: string;
   user_id: string;
   rev: number;
+  /** Absent on revisions written before an address could change: the user document's. */
+  email?: string;
   name: string;
   role: Role;
   disabled: boolean;
+  password_login?: boolean;
+  must_change_password?: boolean;
   /** Removed once a later revision exists: an old password's hash is not kept. */
   password_hash?: string;
   updated_at: Date;
@@ -48,6 +55,8 @@ const userSchema = new Schema<UserDoc>(
     role: { type: String, required: true, index: true },
     disabled: { type: Boolean, default: false },
     password_hash: { type: String, required: true },
+    password_login: { type: Boolean },
+    must_change_password: { type: Boolean },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },
@@ -59,9 +68,12 @@ const revisionSchema = new Schema<RevisionDoc>(
     _id: { type: String, required: true },
     user_id: { type: String, required: true, index: true },
     rev: { type: Number, required: true },
+    email: { type: String },
     name: { type: String, default: '' },
     role: { type: String, required: true },
     disabled: { type: Boolean, required: true },
+    password_login: { type: Boolean },
+    must_change_password: { type: Boolean },
     password_hash: { type: String },
     updated_at: { type: Date, required: true },
   },
@@ -84,6 +96,8 @@ function toRecord(d: UserDoc): UserRecord {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- users stored before `disabled` existed lack it
     disabled: Boolean(d.disabled),
     passwordHash: d.password_hash,
+    passwordLogin: d.password_login ?? true,
+    mustChangePassword: d.must_change_password ?? false,
     createdAt: d.created_at,
     updatedAt: d.updated_at,
     rev: d.rev,
@@ -92,11 +106,31 @@ function toRecord(d: UserDoc): UserRecord {
 }
 
 function withRevision(user: UserRecord, r: RevisionDoc): UserRecord {
-  return { ...user, name: r.name, role: r.role, disabled: r.disabled, passwordHash: r.password_hash!, updatedAt: r.updated_at, rev: r.rev };
+  return {
+    ...user,
+    email: r.email ?? user.email,
+    name: r.name,
+    role: r.role,
+    disabled: r.disabled,
+    passwordHash: r.password_hash!,
+    passwordLogin: r.password_login ?? user.passwordLogin,
+    mustChangePassword: r.must_change_password ?? user.mustChangePassword,
+    updatedAt: r.updated_at,
+    rev: r.rev,
+  };
 }
 
 function stateOf(u: UserRecord) {
-  return { name: u.name, role: u.role, disabled: u.disabled, password_hash: u.passwordHash, updated_at: u.updatedAt };
+  return {
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled,
+    password_hash: u.passwordHash,
+    password_login: u.passwordLogin,
+    must_change_password: u.mustChangePassword,
+    updated_at: u.updatedAt,
+  };
 }
 
 /**
@@ -152,6 +186,41 @@ export function createUserStore(conn: Connection): UserRepository {
     }
   }
 
+  /**
+   * Commits the next revision of a user. An address is unique in the read model only, so a
+   * new address is claimed by projecting it: taken meanwhile (its duplicate key), the change
+   * is undone by the next revision and refused.
+   */
+  async function change(
+    id: string,
+    decide: (current: UserRecord) => Promise<UserChanges | null>,
+  ): Promise<{ before: UserRecord; after: UserRecord } | null> {
+    for (;;) {
+      const before = await latest(await model.findById(id).lean<UserDoc>());
+      if (!before) return null;
+      const changes = await decide(before);
+      if (!changes) return { before, after: before };
+      const after: UserRecord = { ...before, ...changes, rev: before.rev + 1, updatedAt: new Date() };
+      try {
+        await revisions.create({ _id: revisionKey(id, after.rev), user_id: id, rev: after.rev, ...stateOf(after) });
+      } catch (err) {
+        if (isDuplicateKeyError(err)) continue;
+        throw err;
+      }
+      // Only the latest hash is needed; best effort, a leftover is only an old hash.
+      if (before.rev > 1)
+        await revisions.updateOne({ _id: revisionKey(id, before.rev) }, { $unset: { password_hash: 1 } }).catch(() => undefined);
+      try {
+        await project(after);
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || after.email === before.email) throw err;
+        await change(id, async (current) => (current.email === after.email ? { email: before.email } : null));
+        throw new ConflictError('A user with this email already exists', { email: 'is taken' });
+      }
+      return { before, after };
+    }
+  }
+
   return {
     async ready() {
       await Promise.all([model.init(), revisions.init(), seqs.init()]);
@@ -179,6 +248,8 @@ export function createUserStore(conn: Connection): UserRepository {
         role: input.role,
         disabled: false,
         password_hash: input.passwordHash,
+        password_login: true,
+        must_change_password: false,
         created_at: now,
         updated_at: now,
       };
@@ -196,8 +267,10 @@ export function createUserStore(conn: Connection): UserRepository {
       return latest(await model.findById(id).lean<UserDoc>());
     },
 
+    /** The read model names the candidate; its latest revision must still have the address (a change may be projecting). */
     async findByEmail(email: string): Promise<UserRecord | null> {
-      return latest(await model.findOne({ email }).lean<UserDoc>());
+      const user = await latest(await model.findOne({ email }).lean<UserDoc>());
+      return user?.email === email ? user : null;
     },
 
     lastSeq,
@@ -221,29 +294,7 @@ export function createUserStore(conn: Connection): UserRepository {
       return (await Promise.all(docs.map(latest))).filter((u): u is UserRecord => u?.role === 'admin');
     },
 
-    async change(
-      id: string,
-      decide: (current: UserRecord) => Promise<UserChanges | null>,
-    ): Promise<{ before: UserRecord; after: UserRecord } | null> {
-      for (;;) {
-        const before = await latest(await model.findById(id).lean<UserDoc>());
-        if (!before) return null;
-        const changes = await decide(before);
-        if (!changes) return { before, after: before };
-        const after: UserRecord = { ...before, ...changes, rev: before.rev + 1, updatedAt: new Date() };
-        try {
-          await revisions.create({ _id: revisionKey(id, after.rev), user_id: id, rev: after.rev, ...stateOf(after) });
-        } catch (err) {
-          if (isDuplicateKeyError(err)) continue;
-          throw err;
-        }
-        // Only the latest hash is needed; best effort, a leftover is only an old hash.
-        if (before.rev > 1)
-          await revisions.updateOne({ _id: revisionKey(id, before.rev) }, { $unset: { password_hash: 1 } }).catch(() => undefined);
-        await project(after);
-        return { before, after };
-      }
-    },
+    change,
 
     async remove(id: string): Promise<boolean> {
       const res = await model.deleteOne({ _id: id });
