@@ -17,6 +17,9 @@ const AGENT_RUNTIME =
   'the agent runtime’s protocol: only the agent itself calls it, with its own tg_agt_ credential, through @tollgate/sdk ' +
   '(the handshake’s IP token only the SDK opens)';
 
+const PASSKEY_CEREMONY =
+  'a browser ceremony: the authenticator answers navigator.credentials in a page of the gateway’s origin (the console)';
+
 /**
  * Operations that are not for a command line, each with why. `ANY` stands for every method of
  * the path. Every entry must name an operation of the document, and none may have a command.
@@ -33,6 +36,10 @@ const NOT_FOR_THE_CLI: Record<string, string> = {
   'POST /v1/agents/{id}/handshake': AGENT_RUNTIME,
   'POST /v1/usage': AGENT_RUNTIME,
   'POST /v1/leases/{id}/release': AGENT_RUNTIME,
+  'POST /v1/auth/passkeys/registration/options': PASSKEY_CEREMONY,
+  'POST /v1/auth/passkeys/registration/verify': PASSKEY_CEREMONY,
+  'POST /v1/auth/passkeys/authentication/options': PASSKEY_CEREMONY,
+  'POST /v1/auth/passkeys/authentication/verify': PASSKEY_CEREMONY,
 };
 
 /** Areas being built right now, whose commands come with them: drop an entry once they do. */

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { credentialsFrom } from '../auth-result.js';
+import type { ApiClient } from '../client.js';
 import type { CliContext, ContextOf, Introspection } from '../context.js';
 import { ApiError, CliError, NotLoggedInError, UsageError } from '../errors.js';
 import type { Page } from '../pages.js';
@@ -46,10 +47,7 @@ async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
     if (token === '') throw new UsageError('no link was given');
     answer = await client.call<unknown>('POST', '/v1/auth/magic-link/verify', { body: { token }, retry: 'unsent-only' });
   } else {
-    answer = await client.call<unknown>('POST', '/v1/auth/login', {
-      body: { email, password: await loginPassword(opts) },
-      retry: 'unsent-only',
-    });
+    answer = await passwordLogin(ctx, client, email, opts);
   }
   const credentials = credentialsFrom(answer, client.gateway, await ctx.caFile(client.gateway));
   await ctx.store.save(credentials);
@@ -59,12 +57,74 @@ async function login(ctx: CliContext, opts: LoginOptions): Promise<void> {
   );
 }
 
-async function loginPassword(opts: LoginOptions): Promise<string> {
+/**
+ * The password, and with --password-stdin a second line if there is one: the new password that
+ * replaces a temporary one, used only if the gateway asks for it.
+ */
+async function loginPasswords(opts: LoginOptions): Promise<{ password: string; replacement?: string }> {
   let password: string;
-  if (opts.passwordStdin) password = await readStdin('with --password-stdin, the password');
-  else if (interactive()) password = await promptHidden('Password: ');
+  let replacement: string | undefined;
+  if (opts.passwordStdin) {
+    const lines = (await readStdin('with --password-stdin, the password')).split(/\r?\n/);
+    if (lines.length > 2) {
+      throw new UsageError(
+        'with --password-stdin, stdin holds the password, then (to replace a temporary one) the new password: two lines at most',
+      );
+    }
+    [password, replacement] = lines;
+  } else if (interactive()) password = await promptHidden('Password: ');
   else throw new UsageError('no terminal to ask for the password — pipe it in with --password-stdin');
   if (password === '') throw new UsageError('the password is empty');
+  return { password, replacement };
+}
+
+/**
+ * Logs in with a password. After a right one the gateway may answer 403 password_change_required
+ * (an admin set a temporary password): the same login goes again with the new password.
+ */
+async function passwordLogin(ctx: CliContext, client: ApiClient, email: string, opts: LoginOptions): Promise<unknown> {
+  const { password, replacement } = await loginPasswords(opts);
+  const send = (newPassword?: string) =>
+    client
+      .call<unknown>('POST', '/v1/auth/login', {
+        body: { email, password, ...(newPassword !== undefined ? { new_password: newPassword } : {}) },
+        retry: 'unsent-only',
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.code === 'password_login_disabled') {
+          throw new ApiError(
+            `passwords do not sign ${email} in (turned off for the account or the installation) — sign in with a mailed link: \`tollgate login --magic-link --email ${email}\``,
+            err.exitCode,
+            err.code,
+            err.status,
+            err.requestId,
+          );
+        }
+        throw err;
+      });
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'password_change_required')) throw err;
+    return send(await replacementPassword(ctx, opts, replacement));
+  }
+}
+
+/** The new password for a temporary one: the second line of stdin with --password-stdin, else asked for twice with echo off. */
+async function replacementPassword(ctx: CliContext, opts: LoginOptions, secondLine: string | undefined): Promise<string> {
+  let password: string;
+  if (opts.passwordStdin) {
+    if (secondLine === undefined) {
+      throw new UsageError(
+        'your password is a temporary one an admin set, and it must be replaced — with --password-stdin, put the new password (12-256 characters) on a second line',
+      );
+    }
+    password = secondLine;
+  } else {
+    ctx.out.note('Your password is a temporary one an admin set: choose a new one (12-256 characters).');
+    password = await promptNewPassword('New password: ');
+  }
+  if (password === '') throw new UsageError('the new password is empty');
   return password;
 }
 
@@ -153,9 +213,29 @@ async function changePassword(ctx: CliContext, opts: { passwordStdin?: boolean }
   ctx.out.result({ password_changed: true }, () => ctx.out.line('Password changed: your other sessions have ended; this one goes on.'));
 }
 
-async function profile(ctx: CliContext, opts: { name: string }): Promise<void> {
-  const user = await (await ctx.client()).call<User>('PATCH', '/v1/auth/me', { body: { name: opts.name }, retry: 'idempotent' });
-  ctx.out.result(user, () => ctx.out.line(`Your name is now ${user.name ?? opts.name}.`));
+/**
+ * The name changes at once. A new email changes nothing until confirmed: the gateway mails a
+ * link to it, whose pasted link (or token) confirms it.
+ */
+async function profile(ctx: CliContext, opts: { name?: string; email?: string }): Promise<void> {
+  if (opts.name === undefined && opts.email === undefined) throw new UsageError('nothing to change — give --name, --email or both');
+  const client = await ctx.client();
+  const body = { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.email !== undefined ? { email: opts.email } : {}) };
+  // Only a name change is retried once sent: a repeated email change mails another link.
+  let user = await client.call<User>('PATCH', '/v1/auth/me', { body, retry: opts.email === undefined ? 'idempotent' : 'unsent-only' });
+  // The gateway mails nothing for the address the account has already (addresses are compared lowercased).
+  if (opts.email !== undefined && user.email !== opts.email.trim().toLowerCase()) {
+    ctx.out.note(`A confirmation link is on its way to ${opts.email}: paste the link (or its token) here to make it your email.`);
+    // The token is a secret like a password: read without echo on a terminal, else one line from stdin.
+    const pasted = interactive() ? await promptHidden('Link: ') : await readStdin('with --email and no terminal, the link');
+    const token = emailLinkToken(pasted);
+    if (token === '') throw new UsageError('no link was given');
+    user = await client.call<User>('POST', '/v1/auth/email/confirm', { body: { token }, retry: 'unsent-only' });
+  }
+  ctx.out.result(user, () => {
+    if (opts.name !== undefined) ctx.out.line(`Your name is now ${user.name ?? opts.name}.`);
+    if (opts.email !== undefined) ctx.out.line(`Your email is now ${user.email}.`);
+  });
 }
 
 async function whoami(ctx: CliContext): Promise<void> {
@@ -192,7 +272,10 @@ export function registerAuthCommands(program: Command, contextOf: ContextOf): vo
   calls(program.command('login'), 'POST /v1/auth/login')
     .description('log in to the gateway and store the session (tokens are kept 0600 in the config directory)')
     .option('--email <email>', 'account email (asked for when omitted)')
-    .option('--password-stdin', 'read the password from stdin instead of asking for it')
+    .option(
+      '--password-stdin',
+      'read the password from stdin instead of asking for it; a second line, the new password, replaces a temporary one an admin set',
+    )
     .addOption(
       calls(
         new Option('--magic-link', 'sign in without a password: a link is mailed to you; paste it (or its token) when asked'),
@@ -214,9 +297,15 @@ export function registerAuthCommands(program: Command, contextOf: ContextOf): vo
     .action((opts: Parameters<typeof logout>[1], cmd: Command) => logout(contextOf(cmd), opts));
 
   calls(program.command('profile'), 'PATCH /v1/auth/me')
-    .description('change your own profile: your display name')
-    .requiredOption('--name <name>', 'your display name (1 to 100 characters)')
-    .action((opts: { name: string }, cmd: Command) => profile(contextOf(cmd), opts));
+    .description('change your own profile: your display name, your email (confirmed with a link mailed to the new address)')
+    .option('--name <name>', 'your display name (1 to 100 characters)')
+    .addOption(
+      calls(
+        new Option('--email <email>', 'your new email: a confirmation link is mailed to it; paste it (or its token) when asked'),
+        'POST /v1/auth/email/confirm',
+      ),
+    )
+    .action((opts: Parameters<typeof profile>[1], cmd: Command) => profile(contextOf(cmd), opts));
 
   calls(program.command('whoami'), 'GET /v1/auth/me')
     .description('show who the CLI is acting as')

@@ -1,3 +1,5 @@
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliContext, ContextOf } from '../context.js';
 import { readList, type Page } from '../pages.js';
@@ -18,6 +20,10 @@ interface User {
   created_at: string;
   /** null: never signed in. */
   last_login_at: string | null;
+  /** false: passwords do not sign them in (links and passkeys do). */
+  password_login: boolean;
+  /** An admin set a temporary password: their next password login replaces it. */
+  must_change_password: boolean;
 }
 
 /** A login session as GET /v1/auth/sessions shows it; `current` is the one asking. */
@@ -28,6 +34,15 @@ interface Session {
   ip: string;
   user_agent: string;
   current: boolean;
+}
+
+/** What GET /v1/users/{id}/export answers, as far as the command reads it (the file keeps all of it). */
+interface UserExport {
+  user: User;
+  sessions: Session[];
+  tokens: unknown[];
+  agents: { events: unknown[] }[];
+  truncated: boolean;
 }
 
 const ROLES = ['viewer', 'member', 'manager', 'admin'];
@@ -47,6 +62,8 @@ function showUser(ctx: CliContext, u: User): void {
     ['Locked', u.locked ? 'yes (too many failed logins — `tollgate user unlock` clears it)' : 'no'],
     ['Created', when(u.created_at)],
     ['Last login', when(u.last_login_at, 'never')],
+    ['Password login', u.password_login ? 'on' : 'off (signs in with a mailed link or a passkey)'],
+    ['Temporary password', u.must_change_password ? 'yes (replaced at their next password login)' : 'no'],
   ]);
 }
 
@@ -77,14 +94,14 @@ async function get(ctx: CliContext, id: string): Promise<void> {
 }
 
 /**
- * The initial password: piped in with --password-stdin, else asked for twice with echo
- * off. Never an option: arguments show up in shell history and the process list.
+ * A password an admin gives a user: piped in with --password-stdin, else asked for twice with
+ * echo off. Never an option: arguments show up in shell history and the process list.
  */
-async function initialPassword(passwordStdin: boolean | undefined): Promise<string> {
+async function givenPassword(passwordStdin: boolean | undefined, what: 'initial' | 'temporary'): Promise<string> {
   let password: string;
   if (passwordStdin) password = await readStdin('with --password-stdin, the password');
-  else if (interactive()) password = await promptNewPassword('Initial password: ');
-  else throw new UsageError('no terminal to ask for the initial password — pipe it in with --password-stdin');
+  else if (interactive()) password = await promptNewPassword(`${what === 'initial' ? 'Initial' : 'Temporary'} password: `);
+  else throw new UsageError(`no terminal to ask for the ${what} password — pipe it in with --password-stdin`);
   if (password === '') throw new UsageError('the password is empty');
   return password;
 }
@@ -117,7 +134,7 @@ async function resetPassword(ctx: CliContext, opts: { email: string; stdin?: boo
 async function create(ctx: CliContext, opts: { email: string; role: string; name?: string; passwordStdin?: boolean }): Promise<void> {
   // The login is checked before anyone types a password.
   const client = await ctx.client();
-  const password = await initialPassword(opts.passwordStdin);
+  const password = await givenPassword(opts.passwordStdin, 'initial');
   const body = { email: opts.email, role: opts.role, ...(opts.name !== undefined ? { name: opts.name } : {}), password };
   // Not retried once sent: a repeat would answer 409 for the user the first attempt created.
   const u = await client.call<User>('POST', '/v1/users', { body, retry: 'unsent-only' });
@@ -127,16 +144,34 @@ async function create(ctx: CliContext, opts: { email: string; role: string; name
 async function update(
   ctx: CliContext,
   id: string,
-  opts: { name?: string; role?: string; disable?: boolean; enable?: boolean },
+  opts: { name?: string; role?: string; disable?: boolean; enable?: boolean; passwordLogin?: 'on' | 'off' },
 ): Promise<void> {
   const body = {
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.role !== undefined ? { role: opts.role } : {}),
     ...(opts.disable ? { disabled: true } : opts.enable ? { disabled: false } : {}),
+    ...(opts.passwordLogin !== undefined ? { password_login: opts.passwordLogin === 'on' } : {}),
   };
-  if (Object.keys(body).length === 0) throw new UsageError('nothing to update — give --name, --role, --disable or --enable');
+  if (Object.keys(body).length === 0) {
+    throw new UsageError('nothing to update — give --name, --role, --disable, --enable or --password-login');
+  }
   const u = await (await ctx.client()).call<User>('PATCH', userPath(id), { body });
   ctx.out.result(u, () => showUser(ctx, u));
+}
+
+/** A temporary password: every session of the user ends, and their next password login must replace it. */
+async function setPassword(ctx: CliContext, opts: { user: string; passwordStdin?: boolean }): Promise<void> {
+  // The login is checked before anyone types a password.
+  const client = await ctx.client();
+  const password = await givenPassword(opts.passwordStdin, 'temporary');
+  // Not retried once sent: a repeat would mail the user a second time.
+  const u = await client.call<User>('POST', `${userPath(opts.user)}/password`, { body: { password }, retry: 'unsent-only' });
+  ctx.out.result(u, () =>
+    ctx.out.line(
+      `Temporary password set for ${u.email}: every session of theirs has ended, and they must change it at their next sign-in. ` +
+        'They are mailed only that it was set: tell them the password another way.',
+    ),
+  );
 }
 
 async function unlock(ctx: CliContext, id: string): Promise<void> {
@@ -185,6 +220,60 @@ async function sessions(ctx: CliContext, opts: { user?: string }): Promise<void>
   });
 }
 
+/**
+ * Everything Tollgate holds about a user, as JSON on stdout, or in a new file with --out: made
+ * before anything is asked (the export is audited), mode 0600 (it is personal data), and
+ * removed again when the export fails.
+ */
+async function exportUser(ctx: CliContext, opts: { user: string; out?: string }): Promise<void> {
+  const client = await ctx.client();
+  const read = async () => {
+    const data = await client.call<UserExport>('GET', `${userPath(opts.user)}/export`);
+    if (data.truncated) {
+      ctx.out.note(
+        'Not every audit event of the agents fit in one export (truncated): `tollgate audit export --resource-id <agent-id>` has them all (admins).',
+      );
+    }
+    return data;
+  };
+  if (opts.out === undefined) {
+    ctx.out.line(JSON.stringify(await read(), null, 2));
+    return;
+  }
+  const target = path.resolve(opts.out);
+  const file = await open(target, 'wx', 0o600).catch((err: unknown) => {
+    throw new UsageError(`cannot write ${target} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check --out`);
+  });
+  let data: UserExport;
+  try {
+    data = await read();
+    await file.writeFile(`${JSON.stringify(data, null, 2)}\n`);
+  } catch (err) {
+    await file.close();
+    await rm(target, { force: true });
+    throw err;
+  }
+  await file.close();
+  const result = {
+    output: target,
+    user_id: data.user.id,
+    sessions: data.sessions.length,
+    tokens: data.tokens.length,
+    agents: data.agents.length,
+    events: data.agents.reduce((n, a) => n + a.events.length, 0),
+    truncated: data.truncated,
+  };
+  ctx.out.result(result, () => {
+    ctx.out.line(`Exported the data of ${data.user.email} to ${target}.`);
+    ctx.out.fields([
+      ['Sessions', String(result.sessions)],
+      ['API tokens', String(result.tokens)],
+      ['Agents', String(result.agents)],
+      ['Audit events', String(result.events)],
+    ]);
+  });
+}
+
 /** Admins may end anyone's session: `user sessions --user <id>` lists them. */
 async function revokeSession(ctx: CliContext, sessionId: string, opts: { yes?: boolean }): Promise<void> {
   if (!opts.yes && !interactive()) {
@@ -226,13 +315,27 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .action((opts: Parameters<typeof create>[1], cmd: Command) => create(contextOf(cmd), opts));
 
   calls(user.command('update'), 'PATCH /v1/users/{id}')
-    .description('rename, change the role of, disable or re-enable a user (admins); a role change or disabling ends their sessions')
+    .description(
+      'rename, change the role of, disable or re-enable a user, or turn their passwords off (admins); a role change or disabling ends their sessions',
+    )
     .argument('<id>', 'user id')
     .option('--name <name>', 'new display name')
     .addOption(new Option('--role <role>', 'new role').choices(ROLES))
     .addOption(new Option('--disable', 'disable the account: no login, every session ends').conflicts('enable'))
     .option('--enable', 're-enable the account')
+    .addOption(
+      new Option('--password-login <on|off>', 'off: passwords no longer sign them in (a mailed link or a passkey does)').choices([
+        'on',
+        'off',
+      ]),
+    )
     .action((id: string, opts: Parameters<typeof update>[2], cmd: Command) => update(contextOf(cmd), id, opts));
+
+  calls(user.command('set-password'), 'POST /v1/users/{id}/password')
+    .description('set a temporary password (admins): their sessions end, and their next sign-in must choose a new one')
+    .requiredOption('--user <id>', 'whose password')
+    .option('--password-stdin', 'read the temporary password (12-256 characters) from stdin instead of asking for it')
+    .action((opts: Parameters<typeof setPassword>[1], cmd: Command) => setPassword(contextOf(cmd), opts));
 
   calls(user.command('unlock'), 'POST /v1/users/{id}/unlock')
     .description('clear a lockout after repeated failed logins (admins)')
@@ -255,6 +358,15 @@ export function registerUserCommands(program: Command, contextOf: ContextOf): vo
     .description('list your own live login sessions, this one marked (a login, not an API token); an admin lists anyone’s with --user')
     .addOption(calls(new Option('--user <id>', 'whose sessions (admins)'), 'GET /v1/users/{id}/sessions'))
     .action((opts: { user?: string }, cmd: Command) => sessions(contextOf(cmd), opts));
+
+  calls(user.command('export'), 'GET /v1/users/{id}/export')
+    .description(
+      'export everything Tollgate holds about a user as JSON: profile, sessions, API tokens (never a secret), agents and their ' +
+        'audit events (yourself, logged in; an admin anyone)',
+    )
+    .requiredOption('--user <id>', 'whose data: your own user id (`tollgate whoami`), or anyone’s for an admin')
+    .option('--out <file>', 'write to this new file (mode 0600) instead of stdout')
+    .action((opts: Parameters<typeof exportUser>[1], cmd: Command) => exportUser(contextOf(cmd), opts));
 
   calls(user.command('revoke-session'), 'DELETE /v1/auth/sessions/{id}')
     .description('end one login session: yours, or anyone’s for an admin logged in (not with an API token; asks first unless --yes)')
