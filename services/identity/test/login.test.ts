@@ -25,6 +25,23 @@ async function failedLogin(email: string, password: string) {
   );
 }
 
+test('when more right passwords race than the lockout threshold, then every one signs in and nothing stays locked', async (t) => {
+  // Each guess takes a failure slot before its hash is checked: with a real hash cost, right guesses
+  // in flight fill the last slot before any of them is settled.
+  const slow = await startIdentity({ LOCKOUT_THRESHOLD: String(THRESHOLD), ARGON2_MEMORY_KIB: '19456' });
+  t.teardown(() => slow.close());
+  const slowAdmin = userOf(await slow.loginAdmin());
+  const user = await slow.identity.CreateUser({ email: uniqueEmail(), password: PASSWORD, role: 'viewer', name: '' }, as(slowAdmin));
+  const logins = await Promise.allSettled(
+    Array.from({ length: THRESHOLD * 3 }, () => slow.identity.Login({ email: user.email, password: PASSWORD }, as(gateway))),
+  );
+  t.deepEqual(
+    logins.map((l) => l.status),
+    logins.map(() => 'fulfilled'),
+  );
+  t.false((await slow.identity.GetUser({ id: user.id }, as(slowAdmin))).locked);
+});
+
 test('when the email and password are right, then Login returns tokens, a session and the user, and audits auth.login.succeeded', async (t) => {
   const user = await newUser(h, admin);
   const auth = await h.identity.Login({ email: user.email.toUpperCase(), password: PASSWORD }, as(gateway));

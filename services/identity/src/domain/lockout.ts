@@ -27,6 +27,30 @@ export async function currentSeries(deps: IdentityDeps, userId: string, now = Da
     : next;
 }
 
+/** How long a fresh lock may still be undone by the guesses that made it: longer than a hash check takes under load. */
+const LOCK_SETTLE_MS = 2_000;
+
+/**
+ * The current series once a lock made in the last LOCK_SETTLE_MS has settled. Guesses take
+ * their slot before their hash is checked, so parallel right guesses (a script signing in
+ * several times at once) can fill the last slot; the one in it then ends the series as a
+ * success. Until it has, a lock is not yet known to be one: wait for it, or for the time
+ * it may take. A lock made by a wrong guess stands, after the wait (even one that ran out
+ * during it: the guess came while it held).
+ */
+async function settledSeries(deps: IdentityDeps, userId: string, now = Date.now()): Promise<Series> {
+  let current = await currentSeries(deps, userId, now);
+  while (current.lockedAt && Date.now() - current.lockedAt.getTime() < LOCK_SETTLE_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const last = await deps.loginFailures.last(userId);
+    // The guess in the last slot was right (or an admin unlocked): the series ended, and later ones may have too
+    // (each maybe locked afresh by guesses still in flight).
+    if (last && (last.series !== current.series || last.kind !== 'failure')) current = await currentSeries(deps, userId);
+  }
+  // A lock that ran out during the wait still held when this guess came.
+  return current;
+}
+
 export async function isLocked(deps: IdentityDeps, userId: string): Promise<boolean> {
   return (await currentSeries(deps, userId)).lockedAt !== null;
 }
@@ -62,7 +86,7 @@ export async function judgeGuess(
 async function countGuess(deps: IdentityDeps, userId: string): Promise<{ failures: number; locked: boolean }> {
   for (;;) {
     const now = new Date();
-    const current = await currentSeries(deps, userId, now.getTime());
+    const current = await settledSeries(deps, userId, now.getTime());
     if (current.lockedAt) return { failures: current.failures, locked: true };
     const n = current.failures + 1;
     // Taken: another guess (or a success) came first; read the series again.
@@ -111,7 +135,9 @@ export async function endSeries(
 ): Promise<boolean> {
   for (;;) {
     const now = new Date();
-    const current = await currentSeries(deps, userId, now.getTime());
+    let current = await currentSeries(deps, userId, now.getTime());
+    // Locked by slots after this guess's own: wait for the guess in the last one to settle (it may be right too).
+    if (current.lockedAt && kind === 'success' && current.failures !== ownSlot) current = await settledSeries(deps, userId);
     if (current.lockedAt && kind === 'success' && current.failures !== ownSlot) return false;
     if (current.failures === 0) return true;
     if (await deps.loginFailures.claim(userId, current.series, current.failures + 1, kind, now)) return true;
