@@ -182,6 +182,10 @@ test('registering needs a session and a real answer to its own challenge; API to
   t.is(options.status, 200);
   t.like(options.body, { rp: { id: 'localhost', name: 'Tollgate' }, user: { name: user.email }, attestation: 'none' });
   t.like(options.body.authenticatorSelection as object, { residentKey: 'required' });
+  const started = await auditEvents(stack, adminToken, 'auth.passkey.registration_started', (e) =>
+    e.some((x) => x.resource.id === user.id),
+  );
+  t.like(started.find((x) => x.resource.id === user.id)?.details, { passkeys: 0 });
 
   // A made-up answer that names the real challenge: the attestation does not verify, and the challenge is spent.
   const clientData = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.body.challenge, origin })).toString(

@@ -115,6 +115,10 @@ export async function passkeyRegistrationOptions(deps: IdentityDeps, caller: Cal
     timeout: rp.challengeTtlSeconds * 1000,
   });
   await issueChallenge(deps, options.challenge, 'passkey_registration', user.id);
+  await deps.audit.emit(
+    { action: 'auth.passkey.registration_started', resource: { type: 'user', id: user.id }, details: { passkeys: existing.length } },
+    caller,
+  );
   return options;
 }
 
@@ -178,7 +182,10 @@ export async function verifyPasskeyRegistration(
   return view(passkey);
 }
 
-/** Starts a passkey sign-in: the options for navigator.credentials.get(), for any discoverable passkey (no address typed). */
+/**
+ * Starts a passkey sign-in: the options for navigator.credentials.get(), for any discoverable
+ * passkey (no address typed). Not audited: anyone may ask, it changes nothing, and its answer is.
+ */
 export async function passkeySignInOptions(deps: IdentityDeps): Promise<unknown> {
   const rp = deps.settings.webauthn;
   const options = await generateAuthenticationOptions({
