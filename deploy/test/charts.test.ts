@@ -45,12 +45,23 @@ test('when a chart is installed on its own, it renders its whole workload and ne
     const kinds = manifests.map((m) => m.kind).sort();
     // The gateway's metrics port has a ClusterIP Service of its own, apart from the public one.
     const services = chart === 'gateway' ? ['Service', 'Service'] : ['Service'];
+    // A service's migrations: a Job and its own NetworkPolicy.
+    const migrations = chart === 'gateway' ? [] : ['Job', 'NetworkPolicy'];
     t.deepEqual(
       kinds,
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', ...services, 'ServiceAccount'],
+      [
+        'ConfigMap',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        ...migrations,
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+        ...services,
+        'ServiceAccount',
+      ].sort(),
       chart,
     );
-    const names = chart === 'gateway' ? ['solo-gateway', 'solo-gateway-metrics'] : [`solo-${chart}`];
+    const names = chart === 'gateway' ? ['solo-gateway', 'solo-gateway-metrics'] : [`solo-${chart}`, `solo-${chart}-migrations`];
     t.true(
       manifests.every((m) => names.includes(m.metadata.name) && m.metadata.namespace === 'tollgate'),
       chart,
@@ -65,8 +76,9 @@ test('when every optional resource is switched on, each template file still rend
     const source = /^# Source: (.+)$/m.exec(doc)?.[1];
     if (source && /^\s*kind:/m.test(doc)) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   }
-  // 8 resources for each of the 6 deployables, the gateway's Ingress and metrics Service, budget's price table, the alerts.
-  t.is(perSource.size, 6 * 8 + 4);
+  // 8 resources for each of the 6 deployables, a migrations Job and its NetworkPolicy for each of the 5 services,
+  // the gateway's Ingress and metrics Service, budget's price table, the alerts.
+  t.is(perSource.size, 6 * 8 + 5 * 2 + 4);
   for (const [source, count] of perSource) t.is(count, 1, source);
 });
 

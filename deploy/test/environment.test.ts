@@ -5,6 +5,7 @@ import { SERVICE_REGISTRY } from '../../packages/platform/src/services.js';
 import {
   DEPLOYABLES,
   existingSecretValues,
+  isHook,
   inlineSecretValues,
   MESH,
   METRICS_PORT,
@@ -12,15 +13,20 @@ import {
   ofKind,
   SECRET_VARIABLES,
   SERVICES,
+  type Container,
   type Deployable,
   type Deployment,
+  type Job,
   type K8sObject,
   type Service,
 } from './support/k8s.js';
 
-/** The environment the kubelet would give the container: ConfigMap, then env (Secrets resolved). */
+/** The environment the kubelet would give a Deployment's container: ConfigMap, then env (Secrets resolved). */
 function containerEnv(all: K8sObject[], name: Deployable): Record<string, string> {
-  const container = named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0];
+  return resolvedEnv(all, named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.spec.containers[0]);
+}
+
+function resolvedEnv(all: K8sObject[], container: Container): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef) Object.assign(env, named(all, 'ConfigMap', source.configMapRef.name).data);
@@ -29,7 +35,7 @@ function containerEnv(all: K8sObject[], name: Deployable): Record<string, string
     const ref = variable.valueFrom?.secretKeyRef;
     if (ref) {
       const data = named(all, 'Secret', ref.name).data ?? {};
-      if (data[ref.key] === undefined && !ref.optional) throw new Error(`${name}: Secret ${ref.name} has no key ${ref.key}`);
+      if (data[ref.key] === undefined && !ref.optional) throw new Error(`${container.name}: Secret ${ref.name} has no key ${ref.key}`);
       if (data[ref.key] !== undefined) env[variable.name] = Buffer.from(data[ref.key], 'base64').toString('utf8');
     } else if (variable.value !== undefined) {
       env[variable.name] = variable.value;
@@ -145,11 +151,27 @@ test('when the existing Secret names keys differently, the pods read the mapped 
 test('when secrets are given inline, each chart renders its own Secret and its pods roll when a value changes', async (t) => {
   const values = inlineSecretValues();
   const before = await template('tollgate', values);
-  t.is(ofKind(before, 'Secret').length, DEPLOYABLES.length);
+  t.is(ofKind(before, 'Secret').filter((m) => !isHook(m)).length, DEPLOYABLES.length);
   const checksum = (all: K8sObject[], name: string) =>
     named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.metadata.annotations?.['checksum/secret'];
 
   const after = await template('tollgate', { ...values, token: { secrets: { tokenPepper: 'q'.repeat(40) } } });
   t.not(checksum(after, 'token'), checksum(before, 'token'));
   t.is(checksum(after, 'identity'), checksum(before, 'identity'));
+});
+
+test('each migrations Job runs with exactly its service’s environment, and the service itself does not migrate', async (t) => {
+  const inline = await template('tollgate', inlineSecretValues());
+  const existing = await template('tollgate', existingSecretValues);
+  const migrate = (all: K8sObject[], name: string) => named<Job>(all, 'Job', `tg-${name}-migrations`).spec.template.spec.containers[0];
+  for (const name of SERVICES) {
+    t.deepEqual(resolvedEnv(inline, migrate(inline, name)), containerEnv(inline, name), name);
+    t.is(containerEnv(inline, name).MIGRATE_ON_START, 'false', name);
+    const deployment = named<Deployment>(existing, 'Deployment', `tg-${name}`).spec.template.spec.containers[0];
+    t.deepEqual(
+      migrate(existing, name).env?.filter((e) => e.valueFrom),
+      deployment.env,
+      `${name}: the same references into the existing Secret`,
+    );
+  }
 });

@@ -4,6 +4,7 @@ import {
   callersOf,
   DEPLOYABLES,
   existingSecretValues,
+  isHook,
   MESH,
   METRICS_PORT,
   named,
@@ -12,6 +13,7 @@ import {
   SERVICES,
   type Deployable,
   type Deployment,
+  type Job,
   type K8sObject,
   type NetworkPolicy,
   type NetworkPolicyPeer,
@@ -80,7 +82,7 @@ const rendered = template('tollgate', existingSecretValues, { namespace: NAMESPA
 
 async function world() {
   const all: K8sObject[] = await rendered;
-  const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy');
+  const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy').filter((p) => !isHook(p));
   const pod = (name: Deployable): Endpoint => ({
     pod: { namespace: NAMESPACE, labels: named<Deployment>(all, 'Deployment', `tg-${name}`).spec.template.metadata.labels },
   });
@@ -235,4 +237,25 @@ test('when the gateway is told to admit only the ingress controller, other sourc
   t.true(allowed(policies, prometheus, gateway, METRICS_PORT));
   t.false(allowed(policies, prometheus, gateway, 8443));
   t.false(allowed(policies, ingressController, gateway, METRICS_PORT));
+});
+
+test('a migrations Job reaches DNS and its service’s MongoDB, nothing else, and nothing reaches it', async (t) => {
+  const all = await rendered;
+  const policies = ofKind<NetworkPolicy>(all, 'NetworkPolicy');
+  const { pod } = await world();
+  for (const name of SERVICES) {
+    const job: Endpoint = {
+      pod: { namespace: NAMESPACE, labels: named<Job>(all, 'Job', `tg-${name}-migrations`).spec.template.metadata.labels },
+    };
+    t.deepEqual(
+      policiesFor(policies, job).map((p) => p.metadata.name),
+      [`tg-${name}-migrations`],
+      `${name}: only its own policy selects it`,
+    );
+    t.true(allowed(policies, job, externalMongo, 27017), name);
+    t.true(allowed(policies, job, kubeDns, 53, 'UDP'), name);
+    t.false(allowed(policies, job, pod('audit'), MESH.audit.port), name);
+    t.false(allowed(policies, job, internet, 443), name);
+    t.false(allowed(policies, pod('gateway'), job, MESH[name].port), name);
+  }
 });

@@ -7,8 +7,10 @@ import {
   METRICS_PORT,
   named,
   ofKind,
+  selects,
   SERVICES,
   type Deployment,
+  type Job,
   type K8sObject,
   type Probe,
 } from './support/k8s.js';
@@ -137,4 +139,35 @@ test('when the image is pinned by global registry, tag and digest, every workloa
     const expected = `registry.example.com/tollgate/${name}:1.2.3${name === 'audit' ? `@sha256:${'a'.repeat(64)}` : ''}`;
     t.is(workload(all, name).container.image, expected);
   }
+});
+
+test('each service’s migrations run in a hook Job before install and upgrade, hardened and sized like its Deployment', async (t) => {
+  const all = await manifests;
+  for (const name of SERVICES) {
+    const { deployment, pod, container } = workload(all, name);
+    const job = named<Job>(all, 'Job', `tg-${name}-migrations`);
+    t.like(
+      job.metadata.annotations,
+      { 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+      name,
+    );
+    const jobPod = job.spec.template.spec;
+    t.is(jobPod.containers.length, 1, name);
+    const [migrate] = jobPod.containers;
+    t.is(migrate.image, container.image, name);
+    t.deepEqual(migrate.args, ['dist/migrate.js', 'up'], name);
+    t.deepEqual(jobPod.securityContext, pod.securityContext, name);
+    t.deepEqual(migrate.securityContext, container.securityContext, name);
+    t.deepEqual(migrate.resources, container.resources, name);
+    t.is(jobPod.automountServiceAccountToken, false, name);
+    t.deepEqual(
+      (migrate.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => m.mountPath),
+      ['/tmp'],
+      name,
+    );
+    const labels = job.spec.template.metadata.labels;
+    t.false(selects(deployment.spec.selector, labels), `${name}: the Deployment's Service and PDB do not pick the Job's pod`);
+    t.false('tollgate.io/service' in labels, `${name}: peers' policies do not take it for the service`);
+  }
+  t.is(ofKind(all, 'Job').length, SERVICES.length, 'the gateway has no database');
 });

@@ -53,6 +53,7 @@ export interface EnvVar {
 export interface Container {
   name: string;
   image: string;
+  args?: string[];
   ports?: { name?: string; containerPort: number; protocol?: string }[];
   securityContext?: SecurityContext;
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
@@ -86,6 +87,13 @@ export interface Deployment extends K8sObject {
     template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec };
   };
 }
+
+export interface Job extends K8sObject {
+  spec: { backoffLimit?: number; template: Deployment['spec']['template'] };
+}
+
+/** A Helm hook: created before (or after) the release's own resources, not with them. */
+export const isHook = (m: K8sObject) => m.metadata.annotations?.['helm.sh/hook'] !== undefined;
 
 export interface Service extends K8sObject {
   spec: {

@@ -65,6 +65,8 @@ export const serviceBaseSchema = z.object({
     .optional(),
   // Connections this process opens to MongoDB at most (see docs/data-layer.md for the embedded server's budget).
   MONGO_POOL_SIZE: env.int(1, 1000).default(10),
+  // Apply pending migrations at start-up; off where a deploy step runs them first (the Helm charts' Job).
+  MIGRATE_ON_START: bool.default(true),
   // Shared HMAC secret for caller assertions in gRPC metadata.
   SERVICE_TOKEN_SECRET: env.secret(32),
   // Where every service sends its audit events.

@@ -4,6 +4,7 @@ export * from './services.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './mongo.js';
+export * from './migrations.js';
 export * from './keyed-mutex.js';
 export * from './sequence.js';
 export * from './numbered-log.js';

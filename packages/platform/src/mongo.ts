@@ -7,6 +7,11 @@ import type { Logger } from 'pino';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
 
+/** A service's own database: MONGO_DB, else `tollgate_<service>`. */
+export function databaseName(service: string, configured?: string): string {
+  return configured ?? `tollgate_${service.replace(/-/g, '_')}`;
+}
+
 /** A dedicated connection to the service's own database. */
 export async function connectMongo(url: string, dbName: string, log: Logger, poolSize = 10): Promise<Connection> {
   const conn = mongoose.createConnection(url, {

@@ -7,7 +7,8 @@ import { loadAudit } from '@tollgate/proto';
 import type { ServiceBaseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createRegistry, grpcServerMetrics, startMetricsServer } from './metrics.js';
-import { connectMongo, syncIndexes } from './mongo.js';
+import { connectMongo, databaseName, syncIndexes } from './mongo.js';
+import { Migrator, type Migration } from './migrations.js';
 import { createGrpcServer, type GrpcServer, type ServiceRegistration } from './grpc/server.js';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createServiceClient, type ServiceClient, type ServiceCtor } from './grpc/client.js';
@@ -28,6 +29,8 @@ export interface ServiceSpec<C extends ServiceBaseConfig> {
   name: string;
   config: C;
   packageDefinition: PackageDefinition;
+  /** The service's database migrations (applied at start unless MIGRATE_ON_START is false). */
+  migrations: readonly Migration[];
   logger?: Logger;
   /** Builds handlers and background jobs. Returned stop hooks run at shutdown, before the DB closes. */
   setup(rt: ServiceRuntime): Promise<{ services: ServiceRegistration[]; onStop?: () => Promise<void> }>;
@@ -46,7 +49,7 @@ export interface RunningService {
 }
 
 /**
- * The common life of every gRPC service: connect its own database, build indexes,
+ * The common life of every gRPC service: connect its own database, migrate it, build indexes,
  * start the audit outbox relay, serve gRPC (health + reflection) and metrics, report
  * SERVING only when the database is reachable, and shut down in order: NOT_SERVING,
  * drain calls, stop jobs, flush the outbox, close the database.
@@ -55,12 +58,7 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
   const { config } = spec;
   const log = spec.logger ?? createLogger(spec.name, config.LOG_LEVEL);
   const registry = createRegistry(spec.name);
-  const db = await connectMongo(
-    config.MONGO_URL,
-    config.MONGO_DB ?? `tollgate_${spec.name.replace(/-/g, '_')}`,
-    log,
-    config.MONGO_POOL_SIZE,
-  );
+  const db = await connectMongo(config.MONGO_URL, databaseName(spec.name, config.MONGO_DB), log, config.MONGO_POOL_SIZE);
   const clients: { close(): void }[] = [];
   const base: Omit<ServiceRuntime, 'audit'> = {
     name: spec.name,
@@ -85,6 +83,7 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
 
   let setupResult: Awaited<ReturnType<ServiceSpec<C>['setup']>>;
   try {
+    await migrate(spec, db, log);
     setupResult = await spec.setup(runtime);
     await syncIndexes(db);
   } catch (err) {
@@ -132,6 +131,22 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
       return stopping;
     },
   };
+}
+
+/**
+ * Brings the database to the build's latest migration, or, where a deploy step migrates
+ * (MIGRATE_ON_START=false), only checks it. Either way a database migrated past what
+ * this build knows stops the start.
+ */
+async function migrate<C extends ServiceBaseConfig>(spec: ServiceSpec<C>, db: Connection, log: Logger): Promise<void> {
+  const migrator = new Migrator({ service: spec.name, conn: db, migrations: spec.migrations, log });
+  if (spec.config.MIGRATE_ON_START) {
+    const applied = await migrator.up();
+    if (applied.length > 0) log.info({ versions: applied }, 'database migrated');
+    return;
+  }
+  const pending = await migrator.pending();
+  if (pending.length > 0) log.warn({ versions: pending.map((m) => m.version) }, 'database migrations are pending');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { PeriodLeader, SecretBox, startService, type Logger, type RunningService, type ServiceRuntime } from '@tollgate/platform';
 import { packageDefinition } from '@tollgate/proto';
 import { retentionTimes, type AuditConfig } from './config.js';
+import { migrations } from './migrations/index.js';
 import { EventLog } from './domain/event-log.js';
 import type { EventStore } from './domain/event-store.js';
 import { createLocalEmitter } from './domain/local-emitter.js';
@@ -46,6 +47,7 @@ export async function start(config: Readonly<AuditConfig>, logger?: Logger): Pro
     config,
     logger,
     packageDefinition: packageDefinition('audit'),
+    migrations,
     audit: (rt) => createLocalEmitter('audit', () => coreOf(rt).eventLog),
     async setup(rt) {
       const { store, eventLog, metrics } = coreOf(rt);

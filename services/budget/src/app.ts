@@ -15,6 +15,7 @@ import { userDirectory } from './clients/identity.js';
 import { ipTokenIssuer } from './clients/provider-key.js';
 import { credentialIssuer } from './clients/token.js';
 import type { BudgetConfig } from './config.js';
+import { migrations } from './migrations/index.js';
 import { Agents } from './domain/agents.js';
 import { Analytics } from './domain/analytics.js';
 import { Escrows } from './domain/escrows.js';
@@ -59,6 +60,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
     config,
     logger,
     packageDefinition: packageDefinition('budget'),
+    migrations,
     async setup(rt) {
       const agents = new AgentStore(rt.db);
       const journal = new JournalStore(rt.db);

@@ -3,6 +3,7 @@ import { JobProgress, keyedDigest, PeriodLeader, registration, RPC_CALLERS, star
 import { loadIdentity, packageDefinition } from '@tollgate/proto';
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import { loadConfig, type IdentityConfig } from './config.js';
+import { migrations } from './migrations/index.js';
 import type { IdentityDeps } from './domain/deps.js';
 import { createMailer } from './domain/mail.js';
 import { createPasswordHasher } from './domain/passwords.js';
@@ -48,6 +49,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
     config,
     logger,
     packageDefinition: packageDefinition('identity'),
+    migrations,
     async setup(rt) {
       const users = createUserStore(rt.db);
       const loginFailures = createLoginFailureStore(rt.db);

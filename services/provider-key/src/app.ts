@@ -2,6 +2,7 @@ import { KeyedMutex, registration, RPC_CALLERS, startService, type Logger, type 
 import { loadProviderKey, packageDefinition } from '@tollgate/proto';
 import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import type { ProviderKeyConfig } from './config.js';
+import { migrations } from './migrations/index.js';
 import { SecretBox } from '@tollgate/platform';
 import { KeyUse } from './domain/key-use.js';
 import { ProviderKeys } from './domain/provider-keys.js';
@@ -18,6 +19,7 @@ export async function start(config: Readonly<ProviderKeyConfig>, logger?: Logger
     config,
     logger,
     packageDefinition: packageDefinition('providerKey'),
+    migrations,
     async setup(rt) {
       const store = new ProviderKeyStore(rt.db);
       const box = new SecretBox(config.PROVIDER_KEY_ENCRYPTION_KEYS);

@@ -2,6 +2,7 @@ import { JobProgress, PeriodLeader, registration, RPC_CALLERS, startService, typ
 import { loadIdentity, loadToken, packageDefinition } from '@tollgate/proto';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { Config } from './config.js';
+import { migrations } from './migrations/index.js';
 import { BootstrapSeeder } from './domain/bootstrap.js';
 import { ExpirySweeper } from './domain/expiry-sweeper.js';
 import { Introspector } from './domain/introspection.js';
@@ -27,6 +28,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
     config,
     logger,
     packageDefinition: packageDefinition('token'),
+    migrations,
     async setup(rt) {
       const store = new TokenStore(rt.db);
       const feed = new TokenChangeFeed(rt.db);

@@ -12,6 +12,8 @@ GRPC_HOST: "0.0.0.0"
 GRPC_PORT: {{ $v.containerPorts.grpc | quote }}
 METRICS_PORT: {{ ternary $v.containerPorts.metrics 0 $v.metrics.enabled | quote }}
 MONGO_DB: {{ $v.mongodb.database | quote }}
+# The migrations Job applies them before the pods of a release start.
+MIGRATE_ON_START: "false"
 {{- else }}
 GATEWAY_HOST: "0.0.0.0"
 GATEWAY_PORT: {{ $v.containerPorts.https | quote }}

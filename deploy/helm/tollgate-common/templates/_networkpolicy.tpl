@@ -62,16 +62,7 @@ spec:
     {{- toYaml . | nindent 4 }}
     {{- end }}
   egress:
-    # DNS.
-    - ports:
-        - port: 53
-          protocol: UDP
-        - port: 53
-          protocol: TCP
-      {{- with $np.dns.to }}
-      to:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+    {{- include "tollgate-common.networkpolicy.dnsEgress" $np | nindent 4 }}
     {{- range $peer := $v.mesh.calls }}
     # gRPC to {{ $peer }}.
     - to:
@@ -81,16 +72,7 @@ spec:
           protocol: TCP
     {{- end }}
     {{- if $grpc }}
-    # This service's MongoDB.
-    - ports:
-        {{- range $np.mongodb.ports }}
-        - port: {{ . }}
-          protocol: TCP
-        {{- end }}
-      {{- with $np.mongodb.to }}
-      to:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+    {{- include "tollgate-common.networkpolicy.mongodbEgress" $np | nindent 4 }}
     {{- else }}
     # Redis (rate limiting).
     - ports:
@@ -126,4 +108,32 @@ spec:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/* Egress to DNS. Param: networkPolicy values. */}}
+{{- define "tollgate-common.networkpolicy.dnsEgress" -}}
+# DNS.
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+  {{- with .dns.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* Egress to the service's MongoDB. Param: networkPolicy values. */}}
+{{- define "tollgate-common.networkpolicy.mongodbEgress" -}}
+# This service's MongoDB.
+- ports:
+    {{- range .mongodb.ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+  {{- with .mongodb.to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 {{- end -}}

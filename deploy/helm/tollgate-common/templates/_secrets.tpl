@@ -42,12 +42,12 @@ A required variable with neither fails the render, naming what to set.
 {{/*
 The env entries for a contract's secret variables. Optional ones are referenced with
 optional: true from an existing Secret, and left out of a rendered one when unset.
-Params: context, contract.
+Params: context, contract, and secretName to read a rendered Secret other than the chart's.
 */}}
 {{- define "tollgate-common.secrets.env" -}}
 {{- $root := .context -}}
 {{- $existing := include "tollgate-common.secrets.existingName" $root -}}
-{{- $name := include "tollgate-common.secrets.name" $root -}}
+{{- $name := $existing | default .secretName | default (include "tollgate-common.secrets.name" $root) -}}
 {{- range $variable := .contract.secrets.required }}
 - name: {{ $variable }}
   valueFrom:

@@ -1,0 +1,5 @@
+import { runMigrate } from '@tollgate/platform';
+import { migrations } from './migrations/index.js';
+
+// `node dist/migrate.js up|down|status` in the image; `npm run migrate -- identity …` in a checkout.
+runMigrate('identity', migrations);
