@@ -20,6 +20,7 @@ import { PriceMirror } from './proxy/price-mirror.js';
 import { callerLimits, createLimiters, createRedis, redisReady, setRateLimitHeaders, startCallerLimits } from './rate-limit/limiters.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
+import { compressAnswers } from './http/compression.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
 import { createRouteDefiner } from './routes/define.js';
@@ -68,6 +69,7 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   app.use(httpMetrics(deps.registry));
   app.use(securityHeaders);
   app.use(corsFromAllowList(deps.config.CORS_ORIGINS));
+  app.use(compressAnswers(deps.config.COMPRESSION_THRESHOLD_BYTES));
 
   // Global and per-IP limits on the API (not on health or docs), awaited where the request is answered.
   app.use('/v1', startCallerLimits(deps.limiters));

@@ -48,6 +48,8 @@ export const configSchema = z.object({
   // Development only: the proxy may connect to loopback and private addresses (local stand-in providers).
   OUTBOUND_ALLOW_PRIVATE: env.bool.default(false),
   BODY_LIMIT_BYTES: env.int(1_024, 10 * 1024 * 1024).default(1024 * 1024),
+  // Answers smaller than this go uncompressed: gzip or br would cost more time than the bytes they save.
+  COMPRESSION_THRESHOLD_BYTES: env.int(0, 10 * 1024 * 1024).default(1_024),
   // TLS 1.2 suites (OpenSSL names): AEAD with forward secrecy only — Mozilla "intermediate". TLS 1.3 suites are all AEAD.
   TLS_CIPHERS: z
     .string()
@@ -60,6 +62,8 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_PER_MIN: env.int(1, 1_000_000).default(1_200),
   RATE_LIMIT_PRINCIPAL_PER_MIN: env.int(1, 1_000_000).default(2_400),
   RATE_LIMIT_TOKEN_PER_MIN: env.int(1, 1_000_000).default(1_200),
+  // Reads that make a service scan much (the audit export, spend analytics, a user's export), per caller and route.
+  EXPENSIVE_READS_PER_MINUTE: env.int(1, 1_000_000).default(10),
   // Failed logins per client IP per window: the short lock, which only that client feels.
   LOGIN_FAILURES_PER_WINDOW: env.int(1, 1_000).default(5),
   // Failed logins per account per hour from all clients together (ASVS 2.2.1): the ceiling

@@ -213,7 +213,13 @@ test('hostile headers and paths: a forged X-Request-Id is not echoed; dot segmen
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: text ? JSON.parse(text) : undefined }),
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text,
+              bytes: Buffer.from(text),
+              body: text ? JSON.parse(text) : undefined,
+            }),
           );
         },
       );

@@ -32,6 +32,7 @@ const mesh = await startBenchMesh({
     RATE_LIMIT_IP_PER_MIN: '1000000',
     RATE_LIMIT_PRINCIPAL_PER_MIN: '1000000',
     RATE_LIMIT_TOKEN_PER_MIN: '1000000',
+    EXPENSIVE_READS_PER_MINUTE: '1000000',
     GRPC_DEADLINE_MS: '30000',
   },
   // Sessions must outlive the run, seeding leases the seeding.

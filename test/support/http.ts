@@ -4,6 +4,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as it came, never decoded (a compressed one stays compressed). */
+  bytes: Buffer;
   /** The parsed JSON body (undefined when the body is empty or not JSON). */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read bodies freely; their assertions are the check
 }
@@ -38,14 +40,15 @@ export function httpClient(baseUrl: string, ca?: string | Buffer) {
         res.on('aborted', () => reject(new Error('the response was cut off')));
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let body: unknown;
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, body });
         });
       });
       req.on('error', reject);

@@ -3,14 +3,44 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import { UnsupportedMediaTypeError } from '@tollgate/platform';
 
-/** helmet with a strict CSP; /docs gets the few extra sources Swagger UI needs. */
-export const securityHeaders = helmet({
+const helmetHeaders = helmet({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
   strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true },
   frameguard: { action: 'deny' },
   referrerPolicy: { policy: 'no-referrer' },
   xContentTypeOptions: true,
 });
+
+// No page of the origin needs a device or a payment; passkeys stay allowed for the origin itself,
+// where the console registers them and signs in with them (helmet does not set this header).
+const PERMISSIONS_POLICY = [
+  ...[
+    'accelerometer',
+    'autoplay',
+    'bluetooth',
+    'camera',
+    'display-capture',
+    'geolocation',
+    'gyroscope',
+    'hid',
+    'magnetometer',
+    'microphone',
+    'midi',
+    'payment',
+    'screen-wake-lock',
+    'serial',
+    'usb',
+    'xr-spatial-tracking',
+  ].map((feature) => `${feature}=()`),
+  'publickey-credentials-create=(self)',
+  'publickey-credentials-get=(self)',
+].join(', ');
+
+/** helmet with a strict CSP, and a Permissions-Policy; /docs gets the few extra sources Swagger UI needs. */
+export function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+  helmetHeaders(req, res, next);
+}
 
 export const docsCsp = helmet.contentSecurityPolicy({
   useDefaults: false,

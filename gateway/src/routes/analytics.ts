@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
-import type { RouteDefiner } from './define.js';
+import { expensiveRead, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 import { idParams } from './fields.js';
 
@@ -45,6 +45,7 @@ export function registerAnalyticsRoutes(route: RouteDefiner, deps: GatewayDeps):
     }),
     response: spendSchema,
     errors: [404],
+    rateLimit: expensiveRead(deps),
     handler: async ({ query, call }) => {
       const res = await budget.GetSpend(
         {

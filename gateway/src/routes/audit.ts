@@ -1,7 +1,7 @@
 import { RPC_CALLERS } from '@tollgate/platform';
 import { z } from 'zod';
 import type { QueryFilter } from '@tollgate/proto/gen/tollgate/audit/v1/QueryFilter';
-import type { RouteDefiner } from './define.js';
+import { expensiveRead, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 import { eventSchema, toEvent } from './audit-event.js';
 import { EXPORT_FORMATS, streamExport } from './audit-export.js';
@@ -84,6 +84,7 @@ export function registerAuditRoutes(route: RouteDefiner, deps: GatewayDeps): voi
       'NDJSON lines have the AuditEvent shape; CSV has a header row and details as a JSON column, and a cell that a spreadsheet ' +
       "would take for a formula (starting with =, +, -, @, a tab or a carriage return) is prefixed with '.",
     query: z.object({ ...filterQuery, format: z.enum(EXPORT_FORMATS).default('ndjson') }),
+    rateLimit: expensiveRead(deps),
     handler: async ({ query, call }, req, res) => {
       const { format, ...filter } = query;
       await streamExport(deps, call, req, res, format, toFilter(filter));

@@ -93,6 +93,9 @@ export interface RouteSpec<
   handler: (input: RouteInput<B, Q, P, A> & { admitted: M; call: OutgoingCall }, req: Request, res: Response) => Promise<unknown>;
 }
 
+/** The limit of a read that makes a service scan much (exports, analytics): EXPENSIVE_READS_PER_MINUTE per caller. */
+export const expensiveRead = (deps: GatewayDeps) => ({ points: deps.config.EXPENSIVE_READS_PER_MINUTE, durationSec: 60 });
+
 /** What the codes of a status come with, beyond the envelope. */
 const ERROR_NOTES: Record<number, string> = {
   429: ' (Retry-After header and details.retry_after)',

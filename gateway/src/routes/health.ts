@@ -1,30 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { createHealthChecker } from '@tollgate/platform';
 import { SERVICE_ADDRS } from '../clients.js';
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
 
+/** The gateway's release, from its package.json (two directories above both src/routes/ and dist/routes/). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const REDIS_DEADLINE_MS = 500;
+const SERVICE_DEADLINE_MS = 1_000;
+
+const dependencySchema = z
+  .object({
+    name: z.string().openapi({ description: '`redis`, or a service: `identity`, `token`, `budget`, `provider-key`, `audit`' }),
+    status: z.enum(['ok', 'down']),
+    latency_ms: z
+      .number()
+      .openapi({ description: 'How long its check took (Redis: PING and INFO, one round trip; a service: its gRPC health check)' }),
+    version: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          "Redis: its `redis_version`. A service: the release it ships in, the gateway's (services report no version of their own). " +
+          'null when down',
+      }),
+    error: z.string().nullable().openapi({ description: 'Why it is down (null when ok)' }),
+  })
+  .openapi('DependencyHealth');
+type Dependency = z.infer<typeof dependencySchema>;
+
+const detailedSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']).openapi({ description: 'degraded: a dependency is down' }),
+    gateway: z.object({ version: z.string(), uptime_seconds: z.number().int() }),
+    dependencies: z.array(dependencySchema),
+  })
+  .openapi('DetailedHealth');
+
+/** `work`'s answer, or a rejection once `ms` have passed without one. */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** A dependency as its check found it: `check` answers its version, or throws why it is down. */
+async function checked(name: string, check: () => Promise<string | null>): Promise<Dependency> {
+  const started = performance.now();
+  const latency = () => Math.round((performance.now() - started) * 10) / 10;
+  try {
+    const version = await check();
+    return { name, status: 'ok', latency_ms: latency(), version, error: null };
+  } catch (err) {
+    return { name, status: 'down', latency_ms: latency(), version: null, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /**
  * Liveness says only that the process runs; readiness checks Redis, every service and the
- * price table (without one, no proxied call can be priced).
+ * price table (without one, no proxied call can be priced); the detailed view is for admins.
  * Prometheus metrics are not served here: they are on METRICS_PORT, never on the public port (app.ts).
  */
 export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): () => void {
+  const startedAt = Date.now();
+  const redis = deps.limiters.redis;
   const checkers = Object.entries(SERVICE_ADDRS(deps.config)).map(([name, { addr, service }]) => ({
     name,
     service,
     checker: createHealthChecker(addr),
   }));
 
-  route({
+  const liveness = {
     method: 'get',
-    path: '/health/live',
     tag: 'Operations',
     summary: 'Liveness: the process is up',
     auth: 'public',
     response: z.object({ status: z.literal('ok') }),
     handler: async () => ({ status: 'ok' as const }),
-  });
+  } as const;
+  route({ ...liveness, path: '/health/live' });
+  route({ ...liveness, path: '/health', description: 'The same as `/health/live`.' });
 
   route({
     method: 'get',
@@ -37,20 +95,51 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
     auth: 'public',
     response: z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.enum(['ok', 'down'])) }),
     handler: async (_input, _req, res) => {
-      const redisPing = Promise.race([
-        deps.limiters.redis.ping().then(
-          () => true,
-          () => false,
-        ),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 500)),
-      ]);
-      const results = await Promise.all([redisPing, ...checkers.map((c) => c.checker.check(c.service, 1_000))]);
+      const redisPing = within(redis.ping(), REDIS_DEADLINE_MS).then(
+        () => true,
+        () => false,
+      );
+      const results = await Promise.all([redisPing, ...checkers.map((c) => c.checker.check(c.service, SERVICE_DEADLINE_MS))]);
       const checks: Record<string, 'ok' | 'down'> = { redis: results[0] ? 'ok' : 'down' };
       checkers.forEach((c, i) => (checks[c.name] = results[i + 1] ? 'ok' : 'down'));
       checks.prices = deps.proxy.prices.loaded ? 'ok' : 'down';
       const ok = Object.values(checks).every((v) => v === 'ok');
       res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
       return undefined;
+    },
+  });
+
+  route({
+    method: 'get',
+    path: '/health/detailed',
+    callers: { people: { role: 'admin' } },
+    tag: 'Operations',
+    summary: "Each dependency's status, latency and version, and the gateway's version and uptime",
+    description:
+      'Always 200 once the caller is let in: a dependency that is down shows `status: "down"` with its error, and the whole ' +
+      '`status: "degraded"`. The services\' outbox backlogs are not shown: they are in each service\'s metrics (METRICS_PORT).',
+    auth: 'any',
+    response: detailedSchema,
+    handler: async (): Promise<z.infer<typeof detailedSchema>> => {
+      const dependencies = await Promise.all([
+        checked('redis', async () => {
+          // Both go out in one write (auto-pipelining): one round trip.
+          const [, info] = await within(Promise.all([redis.ping(), redis.info('server')]), REDIS_DEADLINE_MS);
+          return /^redis_version:(.+)$/m.exec(info)?.[1].trim() ?? null;
+        }),
+        ...checkers.map((c) =>
+          checked(c.name, async () => {
+            const probe = await c.checker.probe(c.service, SERVICE_DEADLINE_MS);
+            if (!probe.serving) throw new Error(probe.reason);
+            return VERSION;
+          }),
+        ),
+      ]);
+      return {
+        status: dependencies.every((d) => d.status === 'ok') ? 'ok' : 'degraded',
+        gateway: { version: VERSION, uptime_seconds: Math.floor((Date.now() - startedAt) / 1000) },
+        dependencies,
+      };
     },
   });
 

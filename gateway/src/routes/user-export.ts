@@ -3,7 +3,7 @@ import { ForbiddenError, MAX_PAGE_SIZE, type Callers, type OutgoingCall } from '
 import type { AuditEvent__Output } from '@tollgate/proto/gen/tollgate/audit/v1/AuditEvent';
 import type { QueryFilter } from '@tollgate/proto/gen/tollgate/audit/v1/QueryFilter';
 import type { PageRequest } from '@tollgate/proto/gen/tollgate/common/v1/PageRequest';
-import type { RouteDefiner } from './define.js';
+import { expensiveRead, type RouteDefiner } from './define.js';
 import type { GatewayDeps } from '../deps.js';
 import { GATEWAY, outgoing } from '../http/request-context.js';
 import { eventSchema, toEvent, type ApiAuditEvent } from './audit-event.js';
@@ -103,7 +103,7 @@ export function registerUserExportRoutes(route: RouteDefiner, deps: GatewayDeps)
     response: userExportSchema,
     errors: [404],
     // Each export reads every page of four services.
-    rateLimit: { points: 10, durationSec: 60 },
+    rateLimit: expensiveRead(deps),
     handler: async ({ params, principal, call }, req, res) => {
       const self = principal.id === params.id;
       const admin = principal.role === 'admin';

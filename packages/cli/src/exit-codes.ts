@@ -8,7 +8,7 @@ export const ExitCode = {
   NotFound: 5,
   Conflict: 6,
   Unavailable: 7,
-  /** A check ran and found a fault: `audit verify` found the hash chain broken. */
+  /** A check ran and found a fault: `audit verify` found the hash chain broken, `health` a dependency down. */
   CheckFailed: 8,
   /** Interrupted with Ctrl-C (128 + SIGINT), as shells report it. */
   Interrupted: 130,
@@ -24,4 +24,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   5  not found
   6  conflict or validation error
   7  network error, the service is unavailable / rate limited, or a webhook endpoint did not take a redelivery
-  8  a check found a fault (audit verify: the hash chain is broken)`;
+  8  a check found a fault (audit verify: the hash chain is broken; health: a dependency is down)`;

@@ -3,6 +3,7 @@ import { registerAgentCommands } from './commands/agent.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerBudgetCommands } from './commands/budget.js';
+import { registerHealthCommands } from './commands/health.js';
 import { registerKeyCommands } from './commands/key.js';
 import { registerPasskeyCommands } from './commands/passkey.js';
 import { registerPriceCommands } from './commands/price.js';
@@ -58,6 +59,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerAuditCommands(program, contextOf);
   registerSigningKeyCommands(program, contextOf);
   registerWebhookCommands(program, contextOf);
+  registerHealthCommands(program, contextOf);
   return program;
 }
 

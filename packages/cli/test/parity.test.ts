@@ -17,6 +17,8 @@ const AGENT_RUNTIME =
   'the agent runtime’s protocol: only the agent itself calls it, with its own tg_agt_ credential, through @tollgate/sdk ' +
   '(the handshake’s IP token only the SDK opens)';
 
+const LIVENESS = 'a liveness probe for the orchestrator and load balancer';
+
 const PASSKEY_CEREMONY =
   'a browser ceremony: the authenticator answers navigator.credentials in a page of the gateway’s origin (the console)';
 
@@ -25,7 +27,8 @@ const PASSKEY_CEREMONY =
  * the path. Every entry must name an operation of the document, and none may have a command.
  */
 const NOT_FOR_THE_CLI: Record<string, string> = {
-  'GET /health/live': 'a liveness probe for the orchestrator and load balancer',
+  'GET /health/live': LIVENESS,
+  'GET /health': LIVENESS,
   'GET /health/ready': 'a readiness probe for the orchestrator and load balancer',
   'GET /openapi.json': 'the API’s machine-readable description, for code generators and the docs page',
   'GET /docs': 'an HTML page (Swagger UI) for browsers',

@@ -23,17 +23,23 @@ function healthCtor(): HealthCtor {
   return ctor;
 }
 
+/** What a peer answered for a service: SERVING, or why not (the status it reports, or the call's error). */
+export type HealthProbe = { serving: true } | { serving: false; reason: string };
+
 /** A grpc.health.v1 client: asks whether a peer reports SERVING. */
 export function createHealthChecker(address: string) {
   const client = new (healthCtor())(address, grpc.credentials.createInsecure(), RECONNECT_FAST);
-  return {
-    check(service = '', deadlineMs = 1_000): Promise<boolean> {
-      return new Promise((resolve) => {
-        client.Check({ service }, new grpc.Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (err, res) =>
-          resolve(!err && res?.status === 'SERVING'),
-        );
+  const probe = (service = '', deadlineMs = 1_000): Promise<HealthProbe> =>
+    new Promise((resolve) => {
+      client.Check({ service }, new grpc.Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (err, res) => {
+        if (err) resolve({ serving: false, reason: err.details || err.message });
+        else if (res?.status === 'SERVING') resolve({ serving: true });
+        else resolve({ serving: false, reason: `reports ${res?.status ?? 'no status'}` });
       });
-    },
+    });
+  return {
+    probe,
+    check: (service = '', deadlineMs = 1_000): Promise<boolean> => probe(service, deadlineMs).then((p) => p.serving),
     close: () => client.close(),
   };
 }
