@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { env, parseConfig, SERVICE_NAMES, serviceAddresses } from '@tollgate/platform';
+import { accessLogVariables, env, parseConfig, SERVICE_NAMES, serviceAddresses } from '@tollgate/platform';
+import { REDIS_URL_PATTERN } from './redis.js';
 
 /** Every variable the gateway reads, with its default. See the README's configuration table. */
 export const configSchema = z.object({
@@ -18,7 +19,7 @@ export const configSchema = z.object({
   CORS_ORIGINS: env.list().default([]),
   // express trust-proxy value: false (default, client IP from the socket), loopback, CIDRs, or a hop count.
   TRUST_PROXY: z.string().default('false'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+  REDIS_URL: z.string().regex(REDIS_URL_PATTERN, 'must be a redis://, redis-sentinel:// or redis-cluster:// URL'),
   ...serviceAddresses(SERVICE_NAMES),
   SERVICE_TOKEN_SECRET: env.secret(32),
   JWT_ISSUER: z.string().default('tollgate'),
@@ -77,6 +78,7 @@ export const configSchema = z.object({
   EMAIL_LINKS_PER_IP: env.int(1, 100_000).default(20),
   EMAIL_LINK_WINDOW_SECONDS: env.int(1, 86_400).default(900),
   SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
+  ...accessLogVariables,
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof configSchema>>;

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { createLogger, RateLimitedError } from '@tollgate/platform';
 import { startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { CallLimits, type AgentCallLimits } from '../src/proxy/call-limits.js';
-import { createRedis, redisReady } from '../src/rate-limit/limiters.js';
+import { createRedis, redisReady } from '../src/redis.js';
 import { testEnv } from '../../test/support/env.js';
 
 // This file owns its Redis servers: one the tests share, and one for each outage test to kill.
@@ -23,7 +23,8 @@ test.after.always(async () => {
 
 /** A Redis client as the gateway makes it, closed with the test. */
 async function connect(t: ExecutionContext, url: string): Promise<Redis> {
-  const redis = createRedis(url, log);
+  // A redis:// URL names one server: the client is a plain Redis.
+  const redis = createRedis(url, log) as Redis;
   t.teardown(() => redis.disconnect());
   t.true(await redisReady(redis), 'redis answers');
   return redis;
@@ -67,7 +68,7 @@ test('when a call never ends, then its place frees itself after its ttl, and the
   await limits.begin(id, 'long', twoCalls, TTL_MS);
   await limits.begin(id, 'lost', twoCalls, 200);
   await t.throwsAsync(limits.begin(id, 'next', twoCalls, 200), { instanceOf: RateLimitedError });
-  t.true((await redis.pttl(`${PREFIX}:calls:${id}`)) > 200, 'a shorter place does not shorten the life of a longer one');
+  t.true((await redis.pttl(`${PREFIX}:calls:{${id}}`)) > 200, 'a shorter place does not shorten the life of a longer one');
 
   await sleep(250);
   await t.notThrowsAsync(limits.begin(id, 'next', twoCalls, 200), 'the lost place is free');
@@ -75,7 +76,7 @@ test('when a call never ends, then its place frees itself after its ttl, and the
 
   const alone = agent();
   await limits.begin(alone, 'only', twoCalls, 200);
-  const pttl = await redis.pttl(`${PREFIX}:calls:${alone}`);
+  const pttl = await redis.pttl(`${PREFIX}:calls:{${alone}}`);
   t.true(pttl > 0 && pttl <= 200, `the in-flight key expires with its place (pttl ${pttl})`);
 });
 
@@ -93,7 +94,7 @@ test('when an agent has used its tokens this minute, then calls are refused unti
 
   const refused = await t.throwsAsync(limits.begin(id, 'd', perMinute, TTL_MS), { instanceOf: RateLimitedError });
   t.true(refused.retryAfterSeconds >= 1 && refused.retryAfterSeconds <= 60, `retry after ${refused.retryAfterSeconds}s`);
-  const minuteKey = `${PREFIX}:tpm:${id}:${Math.floor(Date.now() / 60_000)}`;
+  const minuteKey = `${PREFIX}:tpm:{${id}}:${Math.floor(Date.now() / 60_000)}`;
   t.is(await redis.get(minuteKey), '100');
   const ttl = await redis.ttl(minuteKey);
   t.true(ttl > 60 && ttl <= 120, `the minute's count expires after it (ttl ${ttl})`);
@@ -190,5 +191,5 @@ test('when Redis dies with calls in flight, then ending them never throws, new c
   await restart();
   t.true(await redisReady(redis), 'the client reconnects');
   await limits.begin(id, 'back', two, TTL_MS);
-  t.deepEqual(await redis.zrange(`${PREFIX}:calls:${id}`, 0, -1), ['back'], 'the place is taken in Redis again');
+  t.deepEqual(await redis.zrange(`${PREFIX}:calls:{${id}}`, 0, -1), ['back'], 'the place is taken in Redis again');
 });

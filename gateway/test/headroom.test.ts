@@ -7,7 +7,8 @@ import { createLogger, RateLimitedError } from '@tollgate/platform';
 import { startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { CallLimits } from '../src/proxy/call-limits.js';
 import { VIEW_FRESH_MS } from '../src/rate-limit/headroom.js';
-import { createRedis, HeadroomLimiter, limiter, redisReady } from '../src/rate-limit/limiters.js';
+import { HeadroomLimiter, limiter } from '../src/rate-limit/limiters.js';
+import { createRedis, redisReady } from '../src/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy.js';
 import { testEnv } from '../../test/support/env.js';
 
@@ -28,8 +29,9 @@ test.after.always(async () => {
 /** A gateway's Redis client through a proxy the test can stall, and one straight to Redis to look with. */
 async function stallableRedis(t: ExecutionContext): Promise<{ redis: Redis; direct: Redis; proxy: TcpProxy }> {
   const proxy = await startTcpProxy(() => `127.0.0.1:${server.port}`);
-  const redis = createRedis(`redis://${proxy.addr}`, log);
-  const direct = createRedis(server.url, log);
+  // redis:// URLs name one server: the clients are plain Redis.
+  const redis = createRedis(`redis://${proxy.addr}`, log) as Redis;
+  const direct = createRedis(server.url, log) as Redis;
   t.teardown(async () => {
     proxy.stall(false);
     redis.disconnect();
@@ -109,7 +111,7 @@ test("a call far from the agent's limits is admitted without waiting; near them 
   const rest = await Promise.allSettled(['c6', 'c7', 'c8', 'c9', 'c10', 'c11'].map((id) => limits.begin(agent, id, ten, TTL_MS)));
   t.is(rest.filter((r) => r.status === 'fulfilled').length, 4);
   t.true(rest.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof RateLimitedError));
-  t.is(await direct.zcard(`${prefix}:calls:${agent}`), 10, 'every admitted call holds its place in Redis');
+  t.is(await direct.zcard(`${prefix}:calls:{${agent}}`), 10, 'every admitted call holds its place in Redis');
 });
 
 test("a call waits for the script when the agent's tokens this minute are near its limit", async (t) => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { RateLimitedError, type Logger } from '@tollgate/platform';
 import { farFromLimit, Views, type View } from '../rate-limit/headroom.js';
 
@@ -55,7 +55,7 @@ interface AgentView extends View {
 }
 
 type Script = (callsKey: string, minuteKey: string, ...args: (string | number)[]) => Promise<number[]>;
-type ScriptedRedis = Redis & { tollgateCallBegin: Script; tollgateCallEnd: Script };
+type ScriptedRedis = RedisClient & { tollgateCallBegin: Script; tollgateCallEnd: Script };
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
 
@@ -79,7 +79,7 @@ export class CallLimits {
   #inMemory = false;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly log: Logger,
   ) {
@@ -105,8 +105,9 @@ export class CallLimits {
     const verdict = this.#begin(view, agentId, callId, limits, ttlMs, now);
     if (ahead) return;
     const v = await verdict;
-    if (v === TOO_MANY_CALLS) throw new RateLimitedError(1);
-    if (v === TOKENS_PER_MINUTE) throw new RateLimitedError(Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000)));
+    if (v === TOO_MANY_CALLS) throw new RateLimitedError(1, undefined, 'agent_calls');
+    if (v === TOKENS_PER_MINUTE)
+      throw new RateLimitedError(Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000)), undefined, 'agent_tokens');
   }
 
   /** The call ended: frees its place and counts `tokens` in the current UTC minute. Never throws, never rejects (fire and forget). */
@@ -153,8 +154,9 @@ export class CallLimits {
     view.answeredAt = Date.now();
   }
 
+  /** A script's keys must live on one Redis Cluster node: the agent in braces (a hash tag) puts both in its slot. */
   #keys(agentId: string, now: number): [string, string] {
-    return [`${this.keyPrefix}:calls:${agentId}`, `${this.keyPrefix}:tpm:${agentId}:${minuteOf(now)}`];
+    return [`${this.keyPrefix}:calls:{${agentId}}`, `${this.keyPrefix}:tpm:{${agentId}}:${minuteOf(now)}`];
   }
 
   #fallBack(err: Error): void {

@@ -1,50 +1,16 @@
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RequestHandler, Response } from 'express';
-import { keyedDigest, RateLimitedError, type Logger } from '@tollgate/platform';
+import { keyedDigest, RateLimitedError } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
+import type { RedisClient } from '../redis.js';
 import { farFromLimit, Views, type View } from './headroom.js';
-
-/** A Redis client for limiting that fails fast when Redis is gone instead of queueing. */
-export function createRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 1_000,
-    retryStrategy: (times) => Math.min(100 * times, 1_000),
-    // The limits a request consumes together go out in one write (one syscall, one round trip).
-    enableAutoPipelining: true,
-  });
-  let down = false;
-  redis.on('error', (err: Error) => {
-    if (!down) log.warn({ err: err.message }, 'redis unavailable; rate limiting falls back to memory');
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) log.info('redis is back; rate limiting uses it again');
-    down = false;
-  });
-  return redis;
-}
-
-/** Waits (briefly) for the first connection, so limits don't start out split between memory and Redis. */
-export async function redisReady(redis: Redis, timeoutMs = 3_000): Promise<boolean> {
-  if (redis.status === 'ready') return true;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 /**
  * A Redis limiter with an in-memory insurance limiter: when Redis is unreachable the
  * same limits apply per process (looser across replicas) and requests never fail
  * because of it. It returns to Redis as soon as Redis answers again.
  */
-export function limiter(redis: Redis, keyPrefix: string, points: number, durationSec: number): RateLimiterAbstract {
+export function limiter(redis: RedisClient, keyPrefix: string, points: number, durationSec: number): RateLimiterAbstract {
   return new RateLimiterRedis({
     storeClient: redis,
     keyPrefix,
@@ -113,13 +79,16 @@ export interface Consumed {
   res: RateLimiterRes;
 }
 
-/** Consume one point; 429 (with the numbers) when the key is over its limit. */
-export async function consume(l: PointLimiter, key: string, points = 1): Promise<Consumed> {
+/** Which limit refused a request, as rate_limit_hits_total names it. */
+export type LimitName = 'global' | 'ip' | 'caller' | 'token' | 'route' | 'login' | 'email_link';
+
+/** Consume one point; 429 (with the numbers, and which limit it was) when the key is over its limit. */
+export async function consume(name: LimitName, l: PointLimiter, key: string, points = 1): Promise<Consumed> {
   try {
     return { limit: l.points, res: await l.consume(key, points) };
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
-      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), l.points);
+      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), l.points, name);
     }
     throw rejection;
   }
@@ -132,7 +101,7 @@ export async function consume(l: PointLimiter, key: string, points = 1): Promise
  */
 export function startCallerLimits(limiters: Pick<Limiters, 'global' | 'ip'>): RequestHandler {
   return (req, res, next) => {
-    const limits = Promise.all([consume(limiters.global, 'all'), consume(limiters.ip, req.ctx.ip)]);
+    const limits = Promise.all([consume('global', limiters.global, 'all'), consume('ip', limiters.ip, req.ctx.ip)]);
     // A refusal is answered by whoever awaits it; never an unhandled rejection meanwhile.
     limits.catch(() => undefined);
     res.locals.callerLimits = limits;
@@ -163,7 +132,7 @@ export function addRateLimitHeaders(res: Response, consumed: Consumed[]): void {
 export type EmailLinkKind = 'magic-link' | 'password-reset' | 'email-change';
 
 export interface Limiters {
-  redis: Redis;
+  redis: RedisClient;
   global: PointLimiter;
   ip: PointLimiter;
   principal: PointLimiter;
@@ -195,7 +164,7 @@ export interface LoginAttempt {
   notFailed(): Promise<void>;
 }
 
-export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
+export function createLimiters(config: GatewayConfig, redis: RedisClient): Limiters {
   const p = config.RATE_LIMIT_PREFIX;
   const window = config.LOGIN_WINDOW_SECONDS;
   const failIp = limiter(redis, `${p}:login-fail-ip`, config.LOGIN_FAILURES_PER_WINDOW, window);
@@ -217,8 +186,8 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
   const login: LoginGuard = {
     async begin(ip, account) {
       const key = accountKey(account);
-      const consumed = [await consume(attemptsIp, ip)];
-      const taken = await Promise.allSettled([consume(failIp, ip), consume(failAccount, key)]);
+      const consumed = [await consume('login', attemptsIp, ip)];
+      const taken = await Promise.allSettled([consume('login', failIp, ip), consume('login', failAccount, key)]);
       const refused = taken.find((r) => r.status === 'rejected');
       if (refused) {
         // Over one limit: nothing is checked, so the other limiter's point comes back.
@@ -245,7 +214,7 @@ export function createLimiters(config: GatewayConfig, redis: Redis): Limiters {
     token: new HeadroomLimiter(limiter(redis, `${p}:token`, config.RATE_LIMIT_TOKEN_PER_MIN, 60)),
     login,
     async emailLink(kind, ip, email) {
-      return [await consume(links[kind].ip, ip), await consume(links[kind].email, accountKey(email))];
+      return [await consume('email_link', links[kind].ip, ip), await consume('email_link', links[kind].email, accountKey(email))];
     },
     route(name, points, durationSec) {
       let l = routes.get(name);
