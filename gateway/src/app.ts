@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { createLogger, createRegistry, startMetricsServer, type Logger } from '@tollgate/platform';
+import { accessLogPolicy, createLogger, createRegistry, grpcClientMetrics, startMetricsServer, type Logger } from '@tollgate/platform';
 import { loadConfig, trustProxySetting, type GatewayConfig } from './config.js';
 import { createClients } from './clients.js';
 import { loadTls } from './tls.js';
@@ -17,12 +17,15 @@ import { KeyCache } from './proxy/key-cache.js';
 import { CallLimits } from './proxy/call-limits.js';
 import { Escrows } from './proxy/escrows.js';
 import { PriceMirror } from './proxy/price-mirror.js';
-import { callerLimits, createLimiters, createRedis, redisReady, setRateLimitHeaders, startCallerLimits } from './rate-limit/limiters.js';
+import { callerLimits, createLimiters, setRateLimitHeaders, startCallerLimits } from './rate-limit/limiters.js';
+import { createRedis, redisReady } from './redis.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
 import { compressAnswers } from './http/compression.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
+import { accessLog } from './http/access-log.js';
+import { ipFilter, IpRuleMirror } from './http/ip-filter.js';
 import { createRouteDefiner } from './routes/define.js';
 import { RouteTable } from './routes/route-table.js';
 import { registerDocs } from './routes/docs.js';
@@ -67,9 +70,14 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
 
   app.use(requestContext(deps.log));
   app.use(httpMetrics(deps.registry));
+  app.use(accessLog(deps.log, accessLogPolicy(deps.config)));
   app.use(securityHeaders);
   app.use(corsFromAllowList(deps.config.CORS_ORIGINS));
   app.use(compressAnswers(deps.config.COMPRESSION_THRESHOLD_BYTES));
+
+  // IP rules come before every limit and credential check: a refused client costs nothing more.
+  const table = new RouteTable();
+  app.use(ipFilter(deps, (req) => table.isAdmin(req.method, req.path)));
 
   // Global and per-IP limits on the API (not on health or docs), awaited where the request is answered.
   app.use('/v1', startCallerLimits(deps.limiters));
@@ -83,7 +91,6 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
 
   const router = express.Router();
   const registry = new OpenAPIRegistry();
-  const table = new RouteTable();
   const route = createRouteDefiner(router, registry, deps, table);
   const closeHealth = registerHealthRoutes(route, deps);
   registerApiRoutes(route, deps);
@@ -134,7 +141,8 @@ export interface RunningGateway {
  */
 export async function start(config: GatewayConfig, logger?: Logger): Promise<RunningGateway> {
   const log = logger ?? createLogger('gateway', config.LOG_LEVEL);
-  const clients = createClients(config);
+  const registry = createRegistry('gateway');
+  const clients = createClients(config, grpcClientMetrics(registry));
   const redis = createRedis(config.REDIS_URL, log);
   const limiters = createLimiters(config, redis);
   if (!(await redisReady(redis))) log.warn('redis not reachable at start; rate limiting starts in memory');
@@ -146,7 +154,8 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     auth: new Authenticator(clients, jwks, config.AUTH_CACHE_MS, config.KEEP_WARM_MS),
     limiters,
     audit: new GatewayAudit(clients, log),
-    registry: createRegistry('gateway'),
+    registry,
+    ipRules: new IpRuleMirror(clients, redis, config.RATE_LIMIT_PREFIX, log),
     proxy: {
       keys: new KeyCache(clients, config.PROVIDER_KEY_CACHE_MS, config.KEEP_WARM_MS),
       prices: new PriceMirror(clients, log, config.PRICE_REFRESH_MS),
@@ -158,6 +167,8 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       limits: new CallLimits(redis, config.RATE_LIMIT_PREFIX, log),
     },
   };
+  // Without identity the gateway starts with no IP rules, and takes them as soon as it answers.
+  const ipRulesFetched = deps.ipRules.start(3_000);
   deps.proxy.prices.start();
   deps.proxy.escrows.start();
   if (
@@ -167,6 +178,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
     ))
   )
     log.warn('no price table from the budget service yet; proxied calls are 503 until one comes');
+  await ipRulesFetched;
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
   const server = https.createServer(
@@ -212,6 +224,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
       await new Promise<void>((resolve) => (metrics ? metrics.close(() => resolve()) : resolve()));
       await deps.proxy.escrows.drain();
       deps.proxy.prices.stop();
+      deps.ipRules.stop();
       deps.proxy.keys.stop();
       deps.auth.stop();
       await deps.audit.stop();

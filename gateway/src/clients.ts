@@ -1,5 +1,6 @@
 import {
   createServiceClient,
+  type GrpcClientMetrics,
   SERVICE_NAMES,
   SERVICE_REGISTRY,
   type ServiceClient,
@@ -24,9 +25,9 @@ export type Clients = {
   [N in ServiceName as (typeof SERVICE_REGISTRY)[N]['proto']]: ServiceClient<ReturnType<(typeof clientClasses)[N]>['service']>;
 };
 
-/** One client per service, each minting caller assertions as the gateway. */
-export function createClients(config: GatewayConfig): Clients {
-  const opts = { issuer: 'gateway', secret: config.SERVICE_TOKEN_SECRET, defaultDeadlineMs: config.GRPC_DEADLINE_MS };
+/** One client per service, each minting caller assertions as the gateway (and timing its calls with `metrics`). */
+export function createClients(config: GatewayConfig, metrics?: GrpcClientMetrics): Clients {
+  const opts = { issuer: 'gateway', secret: config.SERVICE_TOKEN_SECRET, defaultDeadlineMs: config.GRPC_DEADLINE_MS, metrics };
   const clients = SERVICE_NAMES.map((name) => {
     const { proto, addrVar } = SERVICE_REGISTRY[name];
     const ctor: ServiceCtor<ServiceDefinition> = clientClasses[name]();

@@ -4,6 +4,7 @@ import type { Authenticator } from './auth/authenticate.js';
 import type { GatewayAudit } from './audit-sink.js';
 import type { Clients } from './clients.js';
 import type { GatewayConfig } from './config.js';
+import type { IpRuleMirror } from './http/ip-filter.js';
 import type { Limiters } from './rate-limit/limiters.js';
 import type { CallLimits } from './proxy/call-limits.js';
 import type { Escrows } from './proxy/escrows.js';
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   limiters: Limiters;
   audit: GatewayAudit;
   registry: Registry;
+  /** The IP rules in force (the identity service's, polled). */
+  ipRules: IpRuleMirror;
   /** The provider proxy's decrypted-key cache, price table, agents' escrows and per-agent call limits. */
   proxy: { keys: KeyCache; prices: PriceMirror; escrows: Escrows; limits: CallLimits };
 }

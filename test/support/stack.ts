@@ -28,6 +28,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** The budget service's clock (budgets' periods and days): a test moves it to cross a period boundary. */
   budgetClock?: () => Date;
+  /** Where a deployable logs (a test reading its lines), instead of a logger at the test run's level. */
+  loggers?: Partial<Record<ServiceName | 'gateway', Logger>>;
 }
 
 export interface Stack {
@@ -88,7 +90,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const startOne = async (name: ServiceName | 'gateway') => {
     const mod = await deployableModule(name);
     const config = mod.loadConfig(env[name]);
-    const r = await mod.start(config as never, createLogger(name, testEnv.logLevel), name === 'budget' ? { now: opts.budgetClock } : {});
+    const log = opts.loggers?.[name] ?? createLogger(name, testEnv.logLevel);
+    const r = await mod.start(config as never, log, name === 'budget' ? { now: opts.budgetClock } : {});
     running.set(name, r);
     if (name !== 'gateway' && r.port) {
       addrs[name] = `127.0.0.1:${r.port}`;

@@ -28,6 +28,8 @@ export function sendError(req: Request, res: Response, err: AppError): void {
     res.setHeader('Retry-After', String(err.retryAfterSeconds));
   }
   if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allowed.join(', '));
+  // For rate_limit_hits_total: a limit of a service's own (revived from gRPC) names none.
+  if (err instanceof RateLimitedError) res.locals.limitedBy = err.limiter ?? 'service';
   if (err instanceof RateLimitedError && err.limit !== undefined) {
     res.setHeader('X-RateLimit-Limit', String(err.limit));
     res.setHeader('X-RateLimit-Remaining', '0');

@@ -1,7 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** http_requests_total and http_request_duration_seconds by method, route template and status. */
+/** The route template a request matched, never the raw path (ids would explode label cardinality, and paths may carry secrets). */
+export const routeOf = (req: Request): string => (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+
+/**
+ * http_requests_total and http_request_duration_seconds by method, route template and status;
+ * rate_limit_hits_total by the limit that refused (sendError names it in res.locals.limitedBy).
+ */
 export function httpMetrics(registry: Registry) {
   const requests = new Counter({
     name: 'http_requests_total',
@@ -22,14 +28,22 @@ export function httpMetrics(registry: Registry) {
     labelNames: ['route'],
     registers: [registry],
   });
+  const limitHits = new Counter({
+    name: 'rate_limit_hits_total',
+    help: 'Requests refused by a rate limit, by the limit (global, ip, caller, token, route, login, email_link, agent_calls, agent_tokens; service: a service refused) and route',
+    labelNames: ['limiter', 'route'],
+    registers: [registry],
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     const end = duration.startTimer();
     res.on('finish', () => {
-      // The route template, never the raw path, so ids don't explode label cardinality.
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const route = routeOf(req);
       end({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      if (res.statusCode === 429) rateLimited.inc({ route });
+      if (res.statusCode === 429) {
+        rateLimited.inc({ route });
+        limitHits.inc({ limiter: (res.locals.limitedBy as string | undefined) ?? 'service', route });
+      }
     });
     next();
   };

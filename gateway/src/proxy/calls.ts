@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import type { Request, Response } from 'express';
 import {
   BudgetExhaustedError,
@@ -41,8 +42,15 @@ export interface CallRequest {
 export class ProxyCalls {
   readonly #forward: ReturnType<typeof createForwarder>;
 
-  constructor(private readonly deps: Pick<GatewayDeps, 'proxy' | 'audit' | 'config'>) {
+  readonly #budgetRefusals: Counter;
+
+  constructor(private readonly deps: Pick<GatewayDeps, 'proxy' | 'audit' | 'config' | 'registry'>) {
     this.#forward = createForwarder({ timeoutMs: deps.config.PROXY_TIMEOUT_MS, allowPrivate: deps.config.OUTBOUND_ALLOW_PRIVATE });
+    this.#budgetRefusals = new Counter({
+      name: 'proxy_budget_refusals_total',
+      help: 'Proxied calls refused 402 budget_exhausted: their hold did not fit what remains of the budget',
+      registers: [deps.registry],
+    });
   }
 
   /**
@@ -87,6 +95,7 @@ export class ProxyCalls {
   /** A call refused before anything was sent, within its caller's limits: a budget it could not fit is audited. */
   refused(err: unknown, agentId: string, req: Request): void {
     if (!(err instanceof BudgetExhaustedError)) return;
+    this.#budgetRefusals.inc();
     this.deps.audit.emit(
       { action: 'budget.exhausted', outcome: 'denied', resource: { type: 'budget', id: agentId }, details: err.details },
       req.ctx,

@@ -218,9 +218,9 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
         const caller = principal ? `${principal.type}:${principal.id}` : ctx.ip;
         const limits = Promise.all([
           before,
-          principal ? consume(deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
-          principal?.tokenId ? consume(deps.limiters.token, principal.tokenId) : undefined,
-          routeLimiter ? consume(routeLimiter, caller) : undefined,
+          principal ? consume('caller', deps.limiters.principal, `${principal.type === 'agent' ? 'a' : 'u'}:${principal.id}`) : undefined,
+          principal?.tokenId ? consume('token', deps.limiters.token, principal.tokenId) : undefined,
+          routeLimiter ? consume('route', routeLimiter, caller) : undefined,
         ]);
         let input: RouteInput<B, Q, P, A> | undefined;
         let admission: Promise<M> | undefined;
@@ -254,7 +254,7 @@ export function createRouteDefiner(router: Router, registry: OpenAPIRegistry, de
       }
     };
     router[spec.method](toExpressPath(spec.path), handler);
-    table.add(spec.method, spec.path);
+    table.add(spec.method, spec.path, callers?.people?.role === 'admin');
   };
 }
 

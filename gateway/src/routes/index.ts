@@ -5,6 +5,7 @@ import { registerAnalyticsRoutes } from './analytics.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerBudgetRequestRoutes } from './budget-requests.js';
+import { registerIpRuleRoutes } from './ip-rules.js';
 import { registerPasskeyRoutes } from './passkeys.js';
 import { registerPriceRoutes } from './prices.js';
 import { registerProjectRoutes } from './projects.js';
@@ -25,6 +26,7 @@ export function registerApiRoutes(route: RouteDefiner, deps: GatewayDeps): void 
   registerAuditRoutes(route, deps);
   registerAuthRoutes(route, deps);
   registerBudgetRequestRoutes(route, deps);
+  registerIpRuleRoutes(route, deps);
   registerPasskeyRoutes(route, deps);
   registerPriceRoutes(route, deps);
   registerProjectRoutes(route, deps);

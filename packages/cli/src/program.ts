@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerBudgetCommands } from './commands/budget.js';
 import { registerHealthCommands } from './commands/health.js';
+import { registerIpRuleCommands } from './commands/ip-rule.js';
 import { registerKeyCommands } from './commands/key.js';
 import { registerPasskeyCommands } from './commands/passkey.js';
 import { registerPriceCommands } from './commands/price.js';
@@ -56,6 +57,7 @@ export function createProgram(contextOf: (cmd: Command) => CliContext): Command 
   registerUserCommands(program, contextOf);
   registerPasskeyCommands(program, contextOf);
   registerSettingsCommands(program, contextOf);
+  registerIpRuleCommands(program, contextOf);
   registerAuditCommands(program, contextOf);
   registerSigningKeyCommands(program, contextOf);
   registerWebhookCommands(program, contextOf);

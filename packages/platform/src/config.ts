@@ -31,6 +31,8 @@ export const env = {
   bool,
   port,
   int: (min: number, max: number) => z.coerce.number().int().min(min).max(max),
+  /** A share, 0 to 1 (e.g. a sampling rate). */
+  fraction: () => z.coerce.number().min(0).max(1),
   secret: (minLength = 32) => z.string().min(minLength, `must be at least ${minLength} characters`),
   url: () => z.url(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +54,14 @@ export function serviceAddresses<N extends ServiceName>(names: readonly N[]): Ad
   ) as AddressVariables<N>;
 }
 
+/** The access log's sampling, read alike by the services and the gateway (see AccessLogPolicy). */
+export const accessLogVariables = {
+  // Share of successful requests (RPCs) logged; failures and slow ones always are.
+  ACCESS_LOG_SAMPLE_RATE: env.fraction().default(1),
+  // A request at least this slow is always logged, whatever the sampling.
+  ACCESS_LOG_SLOW_MS: env.int(0, 3_600_000).default(1_000),
+};
+
 /** Variables every gRPC service reads. Services extend this with their own. */
 export const serviceBaseSchema = z.object({
   LOG_LEVEL: env.logLevel(),
@@ -72,6 +82,7 @@ export const serviceBaseSchema = z.object({
   // Where every service sends its audit events.
   ...serviceAddresses(['audit']),
   SHUTDOWN_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
+  ...accessLogVariables,
 });
 
 export type ServiceBaseConfig = z.infer<typeof serviceBaseSchema>;

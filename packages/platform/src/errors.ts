@@ -62,7 +62,9 @@ export type ForbiddenCode =
   /** Passwords are off for the account or the installation: links and passkeys sign in. */
   | 'password_login_disabled'
   /** The account has a temporary password, which the sign-in must replace. */
-  | 'password_change_required';
+  | 'password_change_required'
+  /** The client's IP address is refused by the installation's IP rules. */
+  | 'ip_denied';
 
 export class ForbiddenError extends AppError {
   constructor(message = 'You are not allowed to do this', code: ForbiddenCode = 'forbidden', details?: Record<string, unknown>) {
@@ -96,10 +98,11 @@ export class BudgetExhaustedError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  /** limit: the limiter's points, for X-RateLimit-Limit on the 429 itself. */
+  /** limit: the limiter's points, for X-RateLimit-Limit on the 429 itself; limiter: which limit refused (rate_limit_hits_total). */
   constructor(
     readonly retryAfterSeconds: number,
     readonly limit?: number,
+    readonly limiter?: string,
   ) {
     super('rate_limited', 'Too many requests', { retry_after: retryAfterSeconds });
   }
@@ -171,6 +174,7 @@ const ERRORS: Record<ErrorCode, { http: number; grpc: GrpcStatus; revive: (messa
     grpc: GrpcStatus.PERMISSION_DENIED,
     revive: (m, d) => new ForbiddenError(m, 'password_change_required', d),
   },
+  ip_denied: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, revive: (m, d) => new ForbiddenError(m, 'ip_denied', d) },
   not_found: { http: 404, grpc: GrpcStatus.NOT_FOUND, revive: (m) => new NotFoundError(m) },
   method_not_allowed: {
     http: 405,

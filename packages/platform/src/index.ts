@@ -27,6 +27,7 @@ export * from './money.js';
 export * from './providers.js';
 export * from './prices.js';
 export * from './outbound.js';
+export * from './ip-rules.js';
 export * from './keyed-digest.js';
 export * from './secret-box.js';
 export * from './ids.js';

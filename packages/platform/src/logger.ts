@@ -48,3 +48,17 @@ export function createLogger(service: string, level = 'info', destination?: pino
     destination,
   );
 }
+
+/** Which requests the access log keeps: every failed and every slow one, and successes at `sampleRate`. */
+export interface AccessLogPolicy {
+  sampleRate: number;
+  slowMs: number;
+}
+
+export function accessLogPolicy(config: { ACCESS_LOG_SAMPLE_RATE: number; ACCESS_LOG_SLOW_MS: number }): AccessLogPolicy {
+  return { sampleRate: config.ACCESS_LOG_SAMPLE_RATE, slowMs: config.ACCESS_LOG_SLOW_MS };
+}
+
+export function keepsAccessLine(policy: AccessLogPolicy, failed: boolean, durationMs: number): boolean {
+  return failed || durationMs >= policy.slowMs || Math.random() < policy.sampleRate;
+}

@@ -1,9 +1,12 @@
 import http from 'node:http';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { status } from '@grpc/grpc-js';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { status } from '@grpc/grpc-js';
 
 // Services define their own metrics on rt.registry without depending on prom-client.
-export { Counter, Histogram };
+export { Counter, Gauge, Histogram };
+
+/** Latency buckets of calls inside the mesh: RPCs and database commands. */
+const CALL_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** One registry per process component, so several components can share a test process. */
 export function createRegistry(service: string): Registry {
@@ -31,7 +34,7 @@ export function grpcServerMetrics(registry: Registry): GrpcMetrics {
     name: 'grpc_server_handling_seconds',
     help: 'RPC handling latency on the server',
     labelNames: ['grpc_service', 'grpc_method'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: CALL_BUCKETS,
     registers: [registry],
   });
   return {
@@ -43,6 +46,39 @@ export function grpcServerMetrics(registry: Registry): GrpcMetrics {
       };
     },
   };
+}
+
+export interface GrpcClientMetrics {
+  /** Starts timing a call to `target` (the callee service); the returned function records its outcome. */
+  start(target: string, method: string): (code: status) => void;
+}
+
+/** grpc_client_duration_seconds: a process's calls to its neighbours, retries included, by callee, RPC and status name. */
+export function grpcClientMetrics(registry: Registry): GrpcClientMetrics {
+  const duration = new Histogram({
+    name: 'grpc_client_duration_seconds',
+    help: 'Outgoing RPCs, retries included, by callee service, method and gRPC status name',
+    labelNames: ['target', 'method', 'code'],
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    start(target, method) {
+      const end = duration.startTimer({ target, method });
+      return (code) => end({ code: status[code] ?? 'UNKNOWN' });
+    },
+  };
+}
+
+/** db_query_duration_seconds: how long the database took with each command, by collection and command. */
+export function dbQueryMetrics(registry: Registry): Histogram<'collection' | 'op'> {
+  return new Histogram({
+    name: 'db_query_duration_seconds',
+    help: 'Database commands by collection and command name (op: other for commands outside the usual CRUD set)',
+    labelNames: ['collection', 'op'],
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
 }
 
 /** Serves GET /metrics for Prometheus on its own port (services have no HTTP otherwise). */

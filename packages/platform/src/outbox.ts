@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import { PeriodLeader } from './leadership.js';
 import { isDuplicateKeyError } from './mongo.js';
 import { outboxModels, type OutboxDoc } from './outbox-store.js';
@@ -52,6 +53,58 @@ export interface OutboxOptions<T> {
   batchSize?: number;
   /** How long one replica leads the relay before the lead is decided again. */
   leaderPeriodMs?: number;
+  /** Where the relay reports its backlog (outbox_depth, outbox_oldest_age_seconds). */
+  registry?: Registry;
+}
+
+/** What the relay left undelivered at its last look: how many items, and since when the oldest waits (ms). */
+interface Backlog {
+  depth: number;
+  oldestAt: number | null;
+}
+
+/** Each registry's outboxes and how to read their backlogs; its two gauges are made with its first outbox. */
+const backlogReaders = new WeakMap<Registry, Map<string, () => Backlog | null>>();
+
+/**
+ * Reports an outbox's backlog as the relay last saw it, read at scrape time from memory: no query
+ * per scrape. Only the replica leading the relay reports (null elsewhere), so the series of a
+ * service's replicas add up.
+ */
+function reportBacklog(registry: Registry, outbox: string, read: () => Backlog | null): void {
+  let readers = backlogReaders.get(registry);
+  if (!readers) {
+    const outboxes = new Map<string, () => Backlog | null>();
+    readers = outboxes;
+    backlogReaders.set(registry, outboxes);
+    const each = (gauge: Gauge<'outbox'>, value: (b: Backlog) => number) => {
+      gauge.reset();
+      for (const [name, backlog] of outboxes) {
+        const b = backlog();
+        if (b) gauge.set({ outbox: name }, value(b));
+      }
+    };
+    new Gauge({
+      name: 'outbox_depth',
+      help: "Items the outbox relay's last look left undelivered (0 once it caught up; while the sink fails, those of the first failing bucket). Reported by the leading replica",
+      labelNames: ['outbox'],
+      registers: [registry],
+      collect() {
+        each(this, (b) => b.depth);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_age_seconds',
+      help: 'How long the oldest item the relay left undelivered has waited (0 when none). Reported by the leading replica',
+      labelNames: ['outbox'],
+      registers: [registry],
+      collect() {
+        const now = Date.now();
+        each(this, (b) => (b.oldestAt === null ? 0 : (now - b.oldestAt) / 1000));
+      },
+    });
+  }
+  readers.set(outbox, read);
 }
 
 /**
@@ -87,6 +140,11 @@ export function createOutbox<T>(opts: OutboxOptions<T>): Outbox<T> {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let ready: Promise<void> | undefined;
+  /** The backlog as this replica's last delivery left it (null while another replica leads). */
+  let backlog: Backlog | null = null;
+  /** The items of the batch a failing delivery stopped at, and those after it in its bucket. */
+  let stuck: OutboxDoc[] = [];
+  if (opts.registry) reportBacklog(opts.registry, opts.name, () => backlog);
 
   /**
    * Creates the low-water mark once per database, just behind the first emitter's clock.
@@ -155,7 +213,10 @@ export function createOutbox<T>(opts: OutboxOptions<T>): Outbox<T> {
       } catch (err) {
         // A batch the sink refuses would otherwise block the outbox forever: find the
         // refused items one by one and set them aside, deliver the rest.
-        if (!opts.sink.refused(err)) throw err;
+        if (!opts.sink.refused(err)) {
+          stuck = queued.slice(i);
+          throw err;
+        }
         await deliverOneByOne(batch);
         continue;
       }
@@ -205,13 +266,18 @@ export function createOutbox<T>(opts: OutboxOptions<T>): Outbox<T> {
   }
 
   function run(walk: boolean): Promise<void> {
+    stuck = [];
     const current = deliver(walk)
       .then((found) => {
         backoff = 0;
+        // A whole walk delivered everything it found; a look at this replica's own buckets says nothing of the rest.
+        if (found === null) backlog = null;
+        else if (walk) backlog = { depth: 0, oldestAt: null };
         // Only the leader's empty walks slow it down; a replica that does not lead checks often (from memory) whether it leads now.
         if (walk) wait = found === null || found > 0 ? interval : Math.min(wait * 2, idleInterval);
       })
       .catch((err: unknown) => {
+        if (stuck.length > 0) backlog = { depth: stuck.length, oldestAt: Math.min(...stuck.map((d) => d.created_at.getTime())) };
         backoff = Math.min(backoff ? backoff * 2 : 250, 5_000);
         opts.log.warn({ err: (err as Error).message, retry_in_ms: backoff }, `${opts.name}: delivery failed, will retry`);
       })

@@ -43,6 +43,11 @@ export const RPC_CALLERS = {
     SetTemporaryPassword: { people: { role: 'admin', scope: 'users:write' } },
     GetSignInSettings: { people: { role: 'admin', scope: 'users:read' } },
     UpdateSignInSettings: { people: { role: 'admin', scope: 'users:write' } },
+    // Every gateway keeps a copy of the rules it enforces.
+    ListIpRules: { people: { role: 'admin', scope: 'users:read' }, services: ['gateway'] },
+    CreateIpRule: { people: { role: 'admin', scope: 'users:write' } },
+    DeleteIpRule: { people: { role: 'admin', scope: 'users:write' } },
+    GetIpRulesVersion: { services: ['gateway'] },
     PasskeyRegistrationOptions: { people: { ...PEOPLE, sessionsOnly: true } },
     VerifyPasskeyRegistration: { people: { ...PEOPLE, sessionsOnly: true } },
     PasskeySignInOptions: ANY_CALLER,

@@ -5,8 +5,8 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { loadAudit } from '@tollgate/proto';
 import type { ServiceBaseConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { createRegistry, grpcServerMetrics, startMetricsServer } from './metrics.js';
+import { accessLogPolicy, createLogger } from './logger.js';
+import { createRegistry, grpcClientMetrics, grpcServerMetrics, startMetricsServer } from './metrics.js';
 import { connectMongo, databaseName, syncIndexes } from './mongo.js';
 import { Migrator, type Migration } from './migrations.js';
 import { createGrpcServer, type GrpcServer, type ServiceRegistration } from './grpc/server.js';
@@ -58,15 +58,16 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
   const { config } = spec;
   const log = spec.logger ?? createLogger(spec.name, config.LOG_LEVEL);
   const registry = createRegistry(spec.name);
-  const db = await connectMongo(config.MONGO_URL, databaseName(spec.name, config.MONGO_DB), log, config.MONGO_POOL_SIZE);
+  const db = await connectMongo(config.MONGO_URL, databaseName(spec.name, config.MONGO_DB), log, config.MONGO_POOL_SIZE, registry);
   const clients: { close(): void }[] = [];
+  const clientMetrics = grpcClientMetrics(registry);
   const base: Omit<ServiceRuntime, 'audit'> = {
     name: spec.name,
     log,
     registry,
     db,
     client<D extends ServiceDefinition>(ctor: ServiceCtor<D>, address: string) {
-      const c = createServiceClient(ctor, address, { issuer: spec.name, secret: config.SERVICE_TOKEN_SECRET });
+      const c = createServiceClient(ctor, address, { issuer: spec.name, secret: config.SERVICE_TOKEN_SECRET, metrics: clientMetrics });
       clients.push(c);
       return c;
     },
@@ -77,6 +78,7 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
       conn: db,
       source: spec.name,
       log,
+      registry,
       client: base.client(loadAudit().Audit, config.AUDIT_ADDR),
     });
   const runtime: ServiceRuntime = { ...base, audit };
@@ -102,6 +104,7 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
     services,
     packageDefinition: spec.packageDefinition,
     metrics: grpcServerMetrics(registry),
+    accessLog: accessLogPolicy(config),
   });
   const port = await grpcServer.listen(config.GRPC_HOST, config.GRPC_PORT);
   grpcServer.setServing(true);

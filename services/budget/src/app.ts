@@ -27,6 +27,7 @@ import { PriceChanges } from './domain/price-changes.js';
 import { ProjectBudgets } from './domain/project-budgets.js';
 import { Projects } from './domain/projects.js';
 import { PriceTable, type PriceChange } from './domain/prices.js';
+import { budgetMetrics } from './domain/metrics.js';
 import { Sweeper } from './domain/sweeper.js';
 import { Usage } from './domain/usage.js';
 import { agentHandlers } from './handlers/agents.js';
@@ -169,6 +170,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
         index: callIndex,
         projectBudgets,
         audit: rt.audit,
+        metrics: budgetMetrics(rt.registry, prices),
         ttlMs: config.ESCROW_TTL_SECONDS * 1000,
         defaultMaxParallelCalls: config.MAX_PARALLEL_CALLS,
         defaultTokensPerMinute: config.TOKENS_PER_MINUTE,

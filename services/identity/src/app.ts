@@ -6,15 +6,18 @@ import { loadConfig, type IdentityConfig } from './config.js';
 import { migrations } from './migrations/index.js';
 import type { IdentityDeps } from './domain/deps.js';
 import { createMailer } from './domain/mail.js';
+import { countedSessions, identityMetrics } from './domain/metrics.js';
 import { createPasswordHasher } from './domain/passwords.js';
 import { createSigner } from './domain/signing-keys.js';
 import { startSweeper, type Sweeper } from './domain/sweeper.js';
 import { bootstrapAdmin } from './domain/users.js';
 import { authHandlers } from './handlers/auth.js';
+import { ipRuleHandlers } from './handlers/ip-rules.js';
 import { keyHandlers } from './handlers/keys.js';
 import { passkeyHandlers } from './handlers/passkeys.js';
 import { sessionHandlers } from './handlers/sessions.js';
 import { userHandlers } from './handlers/users.js';
+import { createIpRuleStore } from './store/ip-rule-store.js';
 import { createLoginFailureStore } from './store/login-failure-store.js';
 import { createKnownDeviceStore } from './store/known-device-store.js';
 import { createLastLoginStore } from './store/last-login-store.js';
@@ -53,7 +56,8 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
     async setup(rt) {
       const users = createUserStore(rt.db);
       const loginFailures = createLoginFailureStore(rt.db);
-      const sessions = createSessionStore(rt.db);
+      const metrics = identityMetrics(rt.registry);
+      const sessions = countedSessions(createSessionStore(rt.db), metrics);
       const refreshTokens = createRefreshTokenStore(rt.db);
       const signingKeys = createSigningKeyStore(rt.db);
       const emailLinks = createSingleUseStore(rt.db, EMAIL_LINKS);
@@ -62,6 +66,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
       const knownDevices = createKnownDeviceStore(rt.db);
       const passkeys = createPasskeyStore(rt.db);
       const settingsStore = createSettingsStore(rt.db);
+      const ipRules = createIpRuleStore(rt.db);
       // The unique email index must exist before the bootstrap admin is written.
       await Promise.all([
         users.ready(),
@@ -97,11 +102,13 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         knownDevices,
         passkeys,
         installation: settingsStore,
+        ipRules,
         mailer,
         passwords: createPasswordHasher(config.ARGON2_MEMORY_KIB),
         signer,
         audit: rt.audit,
         log: rt.log,
+        metrics,
         settings: {
           accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
@@ -128,6 +135,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
         progress: new JobProgress(rt.db),
         intervalMs: config.SESSION_SWEEP_INTERVAL_MS,
         log: rt.log,
+        counted: (live) => metrics.activeSessions(live),
       });
 
       const identity = registration<IdentityHandlers>(
@@ -139,6 +147,7 @@ export async function start(config: Readonly<IdentityConfig>, logger?: Logger): 
           ...userHandlers(deps),
           ...sessionHandlers(deps),
           ...passkeyHandlers(deps),
+          ...ipRuleHandlers(deps),
         },
         RPC_CALLERS.identity,
       );

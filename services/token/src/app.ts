@@ -100,7 +100,7 @@ export function start(config: Config, logger?: Logger): Promise<RunningService> 
             Token.service,
             {
               ...tokenHandlers(lifecycle),
-              ...introspectHandlers(introspector),
+              ...introspectHandlers(introspector, rt.registry),
             },
             RPC_CALLERS.token,
           ),

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { ASSERTION_METADATA_KEY, mintAssertion } from '../auth/assertion.js';
 import type { Principal } from '../auth/principal.js';
 import { fromGrpcError, isServiceError } from '../errors.js';
+import type { GrpcClientMetrics } from '../metrics.js';
+import { SERVICE_NAMES, SERVICE_REGISTRY } from '../services.js';
 import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, type Caller, type ServerSurfaceCall } from './context.js';
 
 /** What an outgoing call carries: who it is for, and what to propagate. */
@@ -47,6 +49,8 @@ export interface ClientOptions {
   /** Methods safe to retry on UNAVAILABLE (idempotent reads). */
   idempotent?: (method: string) => boolean;
   retries?: number;
+  /** Times every call (grpc_client_duration_seconds). */
+  metrics?: GrpcClientMetrics;
 }
 
 const READ_METHOD = /^(Get|List|Check|Introspect|Query|Verify)/;
@@ -67,6 +71,12 @@ export interface ServiceClient<D> {
   raw: grpc.Client;
   metadata(call: OutgoingCall): grpc.Metadata;
   close(): void;
+}
+
+/** The service a definition's methods belong to (its name in the registry), from their paths: /tollgate.identity.v1.Identity/Login. */
+function calleeOf(service: grpc.ServiceDefinition): string {
+  const grpcService = Object.values(service)[0]?.path.split('/')[1];
+  return SERVICE_NAMES.find((name) => SERVICE_REGISTRY[name].grpcService === grpcService) ?? grpcService ?? 'unknown';
 }
 
 /** Reconnect fast after a peer restarts, so a recovered service is used (and seen ready) again promptly. */
@@ -121,22 +131,35 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(
       fn.call(raw, req, metadata(call), options, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
     });
 
+  const retried = async (method: string, req: unknown, call: OutgoingCall) => {
+    // One deadline for the whole call, retries included.
+    const until = deadline(call);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await invoke(method, req, call, until);
+      } catch (err) {
+        const retry = isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
+        if (!retry) throw err;
+        const pause = 100 * 2 ** attempt;
+        if (Date.now() + pause >= until.getTime()) throw err;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  };
+
+  const target = calleeOf(Ctor.service);
   const asyncClient: Record<string, (req: unknown, call: OutgoingCall) => Promise<unknown>> = {};
   for (const [method, def] of Object.entries(Ctor.service)) {
     if (def.responseStream) continue;
     asyncClient[method] = async (req, call) => {
-      // One deadline for the whole call, retries included.
-      const until = deadline(call);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await invoke(method, req, call, until);
-        } catch (err) {
-          const retry = isServiceError(err) && err.code === grpc.status.UNAVAILABLE && idempotent(method) && attempt < retries;
-          if (!retry) throw isServiceError(err) ? fromGrpcError(err) : err;
-          const pause = 100 * 2 ** attempt;
-          if (Date.now() + pause >= until.getTime()) throw fromGrpcError(err);
-          await new Promise((r) => setTimeout(r, pause));
-        }
+      const stop = opts.metrics?.start(target, method);
+      try {
+        const res = await retried(method, req, call);
+        stop?.(grpc.status.OK);
+        return res;
+      } catch (err) {
+        stop?.(isServiceError(err) ? err.code : grpc.status.UNKNOWN);
+        throw isServiceError(err) ? fromGrpcError(err) : err;
       }
     };
   }

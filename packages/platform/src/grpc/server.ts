@@ -9,6 +9,7 @@ import { refusalOf, type Callers } from '../auth/policy.js';
 import { AppError, isDatabaseUnavailable, toGrpcError } from '../errors.js';
 import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
 import type { GrpcMetrics } from '../metrics.js';
+import { keepsAccessLine, type AccessLogPolicy } from '../logger.js';
 import { reflectionPackageDefinition } from './reflection.js';
 
 /** Handlers written as async functions of (request, context), derived from the generated types. */
@@ -45,6 +46,8 @@ export interface GrpcServerOptions {
   services: ServiceRegistration[];
   packageDefinition: PackageDefinition;
   metrics?: GrpcMetrics;
+  /** One log line per RPC (which of them: the policy). */
+  accessLog?: AccessLogPolicy;
 }
 
 export interface GrpcServer {
@@ -61,8 +64,8 @@ export interface GrpcServer {
  * Builds a gRPC server whose every handler goes through one wrapper: it verifies the
  * caller assertion (UNAUTHENTICATED without one), refuses a caller the RPC does not declare
  * (PERMISSION_DENIED, before the handler runs), builds the call context with the
- * request id and a child logger, records metrics, and maps thrown errors to a gRPC
- * status exactly once. Health (grpc.health.v1) and reflection are added.
+ * request id and a child logger, records metrics and the access log line, and maps thrown
+ * errors to a gRPC status exactly once. Health (grpc.health.v1) and reflection are added.
  */
 export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   const server = new grpc.Server({
@@ -155,25 +158,51 @@ function report(err: unknown, method: string, opts: GrpcServerOptions, log: Logg
   return toGrpcError(err);
 }
 
+/**
+ * Starts observing a call; the returned function records its end in the metrics and, unless
+ * sampled out, in the access log: what was called, how it ended, how long it took and for whom.
+ */
+function observe(service: string, method: string, call: ServerSurfaceCall, opts: GrpcServerOptions) {
+  const stop = opts.metrics?.start(service, method);
+  const started = performance.now();
+  return (code: grpc.status, ctx?: CallContext) => {
+    stop?.(code);
+    const policy = opts.accessLog;
+    const durationMs = performance.now() - started;
+    if (!policy || !keepsAccessLine(policy, code !== grpc.status.OK, durationMs)) return;
+    opts.logger.info(
+      {
+        method,
+        code: grpc.status[code],
+        duration_ms: Math.round(durationMs * 10) / 10,
+        request_id: ctx?.requestId ?? metadataValue(call.metadata, REQUEST_ID_KEY),
+        caller_type: ctx?.principal.type,
+        caller_id: ctx?.principal.id,
+      },
+      'rpc',
+    );
+  };
+}
+
 function wrapUnary(service: string, method: string, fn: UnaryFn, opts: GrpcServerOptions): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    const stop = opts.metrics?.start(service, method);
+    const done = observe(service, method, call, opts);
     let ctx: CallContext;
     try {
       ctx = buildContext(call, method, opts);
     } catch (err) {
-      stop?.(grpc.status.UNAUTHENTICATED);
+      done(grpc.status.UNAUTHENTICATED);
       callback(report(err, method, opts));
       return;
     }
     fn(call.request, ctx).then(
       (res) => {
-        stop?.(grpc.status.OK);
+        done(grpc.status.OK, ctx);
         callback(null, res);
       },
       (err: unknown) => {
         const e = report(err, method, opts, ctx.log);
-        stop?.(e.code ?? grpc.status.INTERNAL);
+        done(e.code ?? grpc.status.INTERNAL, ctx);
         callback(e);
       },
     );
@@ -197,23 +226,23 @@ function wrapStreaming(
   opts: GrpcServerOptions,
 ): grpc.handleServerStreamingCall<unknown, unknown> {
   return (call) => {
-    const stop = opts.metrics?.start(service, method);
+    const done = observe(service, method, call, opts);
     let ctx: CallContext;
     try {
       ctx = buildContext(call, method, opts);
     } catch (err) {
-      stop?.(grpc.status.UNAUTHENTICATED);
+      done(grpc.status.UNAUTHENTICATED);
       failStream(call, report(err, method, opts));
       return;
     }
     fn(call.request, ctx, call).then(
       () => {
-        stop?.(grpc.status.OK);
+        done(grpc.status.OK, ctx);
         call.end();
       },
       (err: unknown) => {
         const e = report(err, method, opts, ctx.log);
-        stop?.(e.code ?? grpc.status.INTERNAL);
+        done(e.code ?? grpc.status.INTERNAL, ctx);
         failStream(call, e);
       },
     );

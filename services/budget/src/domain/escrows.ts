@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
 import type { BudgetState, EscrowCharge, EscrowStatus, EscrowSyncIntent } from './book.js';
 import type { BudgetBook } from './budget-book.js';
+import type { BudgetMetrics } from './metrics.js';
 import { micros } from './money.js';
 import type { ProjectBudgets } from './project-budgets.js';
 import type { AgentRepository, CallHoldIndex } from './repositories.js';
@@ -14,6 +15,7 @@ export interface EscrowsDeps {
   /** An agent in a project with a budget escrows from both (see #syncOne). */
   projectBudgets: ProjectBudgets;
   audit: AuditEmitter;
+  metrics: BudgetMetrics;
   /** An escrow its gateway stopped syncing is charged whole this long after its last renewal. */
   ttlMs: number;
   defaultMaxParallelCalls: number;
@@ -154,8 +156,10 @@ export class Escrows {
     // A disabled agent opens no escrow; a deleted one (disabled for good) is unknown here, as everywhere.
     if (outcome.status === 'disabled' && sync.seq === 1 && !agent.deleted && (await this.#deleted(sync.agentId)))
       return this.#notFound(sync.agentId);
+    this.deps.metrics.held(sync.want, outcome.escrow);
     const asAgent = { ...caller, principal: { type: 'agent' as const, id: sync.agentId } };
     for (const { op, overrun } of outcome.charges) {
+      this.deps.metrics.settled(op);
       if (op.whole_hold) {
         const details = { hold_id: op.hold_id, request_id: op.request_id, reason: op.whole_hold, charged_micros: op.cost_micros };
         await audited(

@@ -39,6 +39,7 @@ async function loginFailed(
   user: UserRecord | null,
   details: Record<string, unknown>,
 ): Promise<UnauthenticatedError> {
+  deps.metrics.signInAttempt('password', reason);
   await deps.audit.emit(
     { action: 'auth.login.failed', outcome: 'failure', resource: { type: 'user', id: user?.id }, details: { reason, ...details } },
     caller,
@@ -120,6 +121,7 @@ export async function signIn(deps: IdentityDeps, caller: Caller, user: UserRecor
     },
     caller,
   );
+  deps.metrics.signInAttempt(method);
   // Not locked (its credential was just judged), and signed in now.
   return outcome(deps, viewOf(now, false, at), {
     sessionId: opened.session.id,

@@ -2,7 +2,9 @@ import type { AuditEmitter } from '@tollgate/platform';
 import type { Logger } from 'pino';
 import type { PasswordHasher } from './passwords.js';
 import type { Mailer } from './mail.js';
+import type { IdentityMetrics } from './metrics.js';
 import type {
+  IpRuleRepository,
   KnownDeviceRepository,
   LastLoginRepository,
   LoginFailureRepository,
@@ -46,10 +48,12 @@ export interface IdentityDeps {
   passkeys: PasskeyRepository;
   /** Installation-wide settings admins change at run time. */
   installation: SettingsRepository;
+  ipRules: IpRuleRepository;
   mailer: Mailer;
   passwords: PasswordHasher;
   signer: Signer;
   audit: AuditEmitter;
   log: Logger;
+  metrics: IdentityMetrics;
   settings: IdentitySettings;
 }

@@ -154,6 +154,7 @@ export async function redeem(
   kind: LinkKind,
 ): Promise<{ user: UserRecord; link: SingleUseRecord }> {
   const failed = async (reason: LinkFailure, userId?: string) => {
+    if (kind === SIGN_IN) deps.metrics.signInAttempt('magic_link', reason);
     await deps.audit.emit({ action: kind.failed, outcome: 'failure', resource: { type: 'user', id: userId }, details: { reason } }, caller);
     return invalidLink();
   };

@@ -60,6 +60,7 @@ export function createMailer(opts: { conn: Connection; smtpUrl?: string; from: s
     conn: opts.conn,
     name: 'mail_outbox',
     log: opts.log,
+    registry: opts.registry,
     // One mail per delivery: a failure never sends again the ones before it.
     batchSize: 1,
     sink: {

@@ -205,6 +205,7 @@ export async function passkeySignInOptions(deps: IdentityDeps): Promise<unknown>
  */
 export async function verifyPasskeySignIn(deps: IdentityDeps, caller: Caller, input: { responseJson: string }): Promise<AuthOutcome> {
   const failed = async (reason: SignInFailure, userId?: string) => {
+    deps.metrics.signInAttempt('passkey', reason);
     await deps.audit.emit(
       { action: 'auth.passkey.failed', outcome: 'failure', resource: { type: 'user', id: userId }, details: { reason } },
       caller,

@@ -1,5 +1,5 @@
 /** The records of the identity service, as repositories hand them to use-cases: plain objects, never mongoose documents. */
-import type { Role } from '@tollgate/platform';
+import type { IpRuleSpec, Role } from '@tollgate/platform';
 
 export interface UserRecord {
   id: string;
@@ -154,4 +154,13 @@ export interface PasskeyRecord {
   backedUp: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
+}
+
+/** An admin's rule on which client IPs may reach the gateway's routes. */
+export interface IpRuleRecord extends IpRuleSpec {
+  id: string;
+  description: string;
+  createdAt: Date;
+  /** The principal (type:id) who made it. */
+  createdBy: string;
 }

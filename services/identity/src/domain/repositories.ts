@@ -1,4 +1,5 @@
 import type {
+  IpRuleRecord,
   NewSession,
   NewUser,
   PasskeyRecord,
@@ -60,6 +61,8 @@ export interface SessionRepository {
   findById(id: string): Promise<SessionRecord | null>;
   /** The user's sessions that still work, newest first. */
   listLive(userId: string, now?: Date): Promise<SessionRecord[]>;
+  /** How many sessions still work (neither expired nor revoked). */
+  countLive(now?: Date): Promise<number>;
   touch(id: string, at: Date): Promise<void>;
   /** After a refresh: the session lasts as long as its new refresh token. */
   renew(id: string, changes: { expiresAt: Date; at: Date }): Promise<void>;
@@ -157,6 +160,18 @@ export interface SettingsRepository {
   ready(): Promise<void>;
   signIn(): Promise<SignInSettings>;
   setSignIn(settings: { passwordLogin: boolean }, at: Date): Promise<void>;
+}
+
+/** The IP rules, and the version gateways poll to learn that they changed. */
+export interface IpRuleRepository {
+  list(): Promise<IpRuleRecord[]>;
+  insert(rule: IpRuleRecord): Promise<void>;
+  /** The rule removed, or null when there was none. */
+  remove(id: string): Promise<IpRuleRecord | null>;
+  /** '' before the rules were ever changed. */
+  version(): Promise<string>;
+  /** Records that the rules changed, after the change is written. */
+  changed(): Promise<void>;
 }
 
 /** When each user last signed in (a password or a link). */

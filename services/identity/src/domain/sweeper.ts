@@ -20,10 +20,11 @@ export interface Sweeper {
  * the UTC day they expire on (an equality query per day, from the first day it has not
  * finished); a session is deleted when the token read is its latest generation, so each
  * session once. Mailed links and passkey challenges that expired on the same days go with them. Deleting is
- * idempotent, so overlapping periods do no harm.
+ * idempotent, so overlapping periods do no harm. Each pass then counts the sessions that
+ * still work, for active_sessions: a read of the sessions once a pass, never per scrape.
  */
 export function startSweeper(opts: {
-  sessions: Pick<SessionRepository, 'remove'>;
+  sessions: Pick<SessionRepository, 'remove' | 'countLive'>;
   refreshTokens: Pick<RefreshTokenRepository, 'expiringOn' | 'superseded' | 'removeSession'>;
   /** Mailed links and WebAuthn challenges. */
   singleUse: Pick<SingleUseRepository, 'removeExpiringOn'>[];
@@ -31,6 +32,8 @@ export function startSweeper(opts: {
   progress: Pick<JobProgress, 'catchUp'>;
   intervalMs: number;
   log: Logger;
+  /** Hears each pass's count of the sessions that still work (active_sessions). */
+  counted(live: number): void;
 }): Sweeper {
   let running: Promise<unknown> = Promise.resolve();
 
@@ -53,6 +56,7 @@ export function startSweeper(opts: {
       return day < lastDay;
     });
     if (sessions > 0) opts.log.info({ sessions }, 'swept expired sessions');
+    opts.counted(await opts.sessions.countLive(now));
     return sessions;
   }
 

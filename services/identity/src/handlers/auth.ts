@@ -28,7 +28,11 @@ export function authHandlers(
         refreshToken: req.refresh_token,
         csrfToken: req.csrf_token,
         cookieFlow: req.cookie_flow,
+      }).catch((err: unknown) => {
+        deps.metrics.refreshed(err);
+        throw err;
       });
+      deps.metrics.refreshed();
       return authResultMessage(result);
     },
 

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import { isDuplicateKeyError, type Role } from '@tollgate/platform';
 import type { SessionUser, NewSession, SessionRecord } from '../domain/records.js';
 import type { SessionRepository } from '../domain/repositories.js';
@@ -133,6 +133,18 @@ export function createSessionStore(conn: Connection): SessionRepository {
         .filter((d, i) => !revoked[i] && d.expires_at > now)
         .map((d) => toRecord(d, null))
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    },
+
+    /** Reads every session's expiry (no index on it: the sweep's count, once a pass) and the revoked ones' ids. */
+    async countLive(now = new Date()): Promise<number> {
+      // trusted(): our own operators, exempt from the sanitizeFilter injection guard.
+      const unexpired = { expires_at: mongoose.trusted({ $gt: now }) };
+      const [live, revoked] = await Promise.all([
+        model.countDocuments(unexpired),
+        revocations.find({}, { _id: 1 }).lean<{ _id: string }[]>(),
+      ]);
+      if (revoked.length === 0) return live;
+      return live - (await model.countDocuments({ ...unexpired, _id: mongoose.trusted({ $in: revoked.map((r) => r._id) }) }));
     },
 
     async touch(id: string, at: Date): Promise<void> {

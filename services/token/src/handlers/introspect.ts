@@ -1,4 +1,4 @@
-import { ValidationError, type AsyncHandlers } from '@tollgate/platform';
+import { Counter, ValidationError, type AsyncHandlers, type ServiceRuntime } from '@tollgate/platform';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
 import type { IntrospectResponse } from '@tollgate/proto/gen/tollgate/token/v1/IntrospectResponse';
 import type { Introspector } from '../domain/introspection.js';
@@ -8,9 +8,19 @@ const INACTIVE: IntrospectResponse = { active: false };
 export const MAX_INTROSPECT_MANY = 1_000;
 
 /** RFC 7662 style: any authenticated caller may ask; an inactive token reveals nothing but active=false. */
-export function introspectHandlers(introspector: Introspector): Pick<AsyncHandlers<TokenHandlers>, 'Introspect' | 'IntrospectMany'> {
+export function introspectHandlers(
+  introspector: Introspector,
+  registry: ServiceRuntime['registry'],
+): Pick<AsyncHandlers<TokenHandlers>, 'Introspect' | 'IntrospectMany'> {
+  const validations = new Counter({
+    name: 'token_validations_total',
+    help: 'API tokens introspected, by answer: active, or inactive (unknown, revoked, expired or malformed alike, as the caller sees it)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const introspect = async (presented: string): Promise<IntrospectResponse> => {
     const token = await introspector.introspect(presented);
+    validations.inc({ outcome: token ? 'active' : 'inactive' });
     if (!token) return INACTIVE;
     return {
       active: true,
