@@ -5,6 +5,25 @@ import type { RouteDefiner } from './define.js';
 import { descriptionField, idParams } from './fields.js';
 import type { GatewayDeps } from '../deps.js';
 
+// What the document promises is accepted: dotted-quad IPv4 (no leading zeros) or IPv6 (without an embedded IPv4
+// part or a zone), each with an optional prefix length. canonicalCidr then judges it; it accepts all of these.
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = `(${OCTET}\\.){3}${OCTET}(/(3[0-2]|[12]?\\d))?`;
+const H = '[0-9a-fA-F]{1,4}';
+const IPV6_ADDRESS = [
+  `(${H}:){7}${H}`,
+  `(${H}:){1,7}:`,
+  `(${H}:){1,6}:${H}`,
+  `(${H}:){1,5}(:${H}){1,2}`,
+  `(${H}:){1,4}(:${H}){1,3}`,
+  `(${H}:){1,3}(:${H}){1,4}`,
+  `(${H}:){1,2}(:${H}){1,5}`,
+  `${H}:(:${H}){1,6}`,
+  `:((:${H}){1,7}|:)`,
+].join('|');
+const IPV6 = `(${IPV6_ADDRESS})(/(12[0-8]|1[01]\\d|[1-9]?\\d))?`;
+const CIDR_PATTERN = new RegExp(`^(${IPV4}|${IPV6})$`);
+
 const ipRuleSchema = z
   .object({
     id: z.string(),
@@ -60,6 +79,7 @@ export function registerIpRuleRoutes(route: RouteDefiner, deps: GatewayDeps): vo
       cidr: z
         .string()
         .max(64)
+        .regex(CIDR_PATTERN, 'must be an IPv4 or IPv6 address or CIDR (e.g. 203.0.113.0/24)')
         .refine((c) => canonicalCidr(c) !== undefined, 'must be an IPv4 or IPv6 address or CIDR (e.g. 203.0.113.0/24)')
         .openapi({ description: 'IPv4 or IPv6 CIDR, or a bare address', example: '203.0.113.0/24' }),
       action: z.enum(IP_RULE_ACTIONS, `must be one of: ${IP_RULE_ACTIONS.join(', ')}`),
