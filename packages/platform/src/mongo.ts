@@ -39,6 +39,13 @@ export async function connectMongo(url: string, dbName: string, log: Logger, poo
     maxPoolSize: poolSize,
     autoIndex: true,
     monitorCommands: registry !== undefined,
+    // Stated, not left to a URL or a server default: every commit point (a unique insert that spends money, chains
+    // an audit event, revokes a session) is acknowledged only once a majority of the replica set has it in its
+    // journal, so a failover cannot roll back what an answer already promised. Reads see only what a majority has,
+    // so no decision rests on a write a failover could undo. (A URL's own w/journal/readConcernLevel would change them:
+    // leave those out of MONGO_URL.)
+    writeConcern: { w: 'majority', journal: true },
+    readConcern: { level: 'majority' },
   });
   conn.on('disconnected', () => log.warn({ db: dbName }, 'mongo disconnected'));
   conn.on('reconnected', () => log.info({ db: dbName }, 'mongo reconnected'));
