@@ -1,5 +1,6 @@
 import test from 'ava';
 import path from 'node:path';
+import { dashboards } from './support/dashboards.js';
 import { lint, repoRoot, template, templateText } from './support/helm.js';
 import {
   DEPLOYABLES,
@@ -28,6 +29,7 @@ const everythingOn = {
   budget: { priceTable: { data: '{"openai":{}}' }, metrics: { serviceMonitor: { enabled: true } } },
   ...Object.fromEntries(SERVICES.filter((s) => s !== 'budget').map((s) => [s, { metrics: { serviceMonitor: { enabled: true } } }])),
   prometheusRule: { enabled: true },
+  grafana: { dashboards: { enabled: true } },
 };
 
 test('helm lint --strict passes for every chart and for the umbrella', async (t) => {
@@ -69,7 +71,7 @@ test('when a chart is installed on its own, it renders its whole workload and ne
   }
 });
 
-test('when every optional resource is switched on, each template file still renders at most one resource', async (t) => {
+test('when every optional resource is switched on, each template file still renders at most one resource, the dashboards one per dashboard', async (t) => {
   const text = await templateText('tollgate', everythingOn);
   const perSource = new Map<string, number>();
   for (const doc of text.split(/^---$/m)) {
@@ -77,9 +79,9 @@ test('when every optional resource is switched on, each template file still rend
     if (source && /^\s*kind:/m.test(doc)) perSource.set(source, (perSource.get(source) ?? 0) + 1);
   }
   // 8 resources for each of the 6 deployables, a migrations Job and its NetworkPolicy for each of the 5 services,
-  // the gateway's Ingress and metrics Service, budget's price table, the alerts.
-  t.is(perSource.size, 6 * 8 + 5 * 2 + 4);
-  for (const [source, count] of perSource) t.is(count, 1, source);
+  // the gateway's Ingress and metrics Service, budget's price table, the alerts, the dashboards.
+  t.is(perSource.size, 6 * 8 + 5 * 2 + 5);
+  for (const [source, count] of perSource) t.is(count, source === 'tollgate/templates/dashboards.yaml' ? dashboards().size : 1, source);
 });
 
 test('when optional resources are left at their defaults, none of them is rendered', async (t) => {
