@@ -51,9 +51,13 @@ export function redisClientOf(url: string): RedisClient {
   }
   const options: ClusterOptions = {
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // Not pipelined: a script in an automatic pipeline that reaches a node without it cached fails NOSCRIPT
+    // there instead of being sent again in full, and the limit would fall back to memory.
+    enableAutoPipelining: false,
     clusterRetryStrategy: (times) => Math.min(100 * times, 1_000),
-    redisOptions: { ...FAIL_FAST, ...auth },
+    // A cluster connects to each node on the first command for its slots: that command waits for the connection
+    // (at most connectTimeout) instead of failing over to memory. An unreachable cluster still fails fast above.
+    redisOptions: { ...FAIL_FAST, ...auth, enableOfflineQueue: true, enableAutoPipelining: false },
   };
   return new Cluster(nodes, options);
 }
