@@ -55,9 +55,7 @@ export function redisClientOf(url: string): RedisClient {
     // there instead of being sent again in full, and the limit would fall back to memory.
     enableAutoPipelining: false,
     clusterRetryStrategy: (times) => Math.min(100 * times, 1_000),
-    // A cluster connects to each node on the first command for its slots: that command waits for the connection
-    // (at most connectTimeout) instead of failing over to memory. An unreachable cluster still fails fast above.
-    redisOptions: { ...FAIL_FAST, ...auth, enableOfflineQueue: true, enableAutoPipelining: false },
+    redisOptions: { ...FAIL_FAST, ...auth, enableAutoPipelining: false },
   };
   return new Cluster(nodes, options);
 }

@@ -7,6 +7,7 @@ import type { ProtoGrpcType as TokenGrpc } from '../gen/token.js';
 import type { ProtoGrpcType as BudgetGrpc } from '../gen/budget.js';
 import type { ProtoGrpcType as ProviderKeyGrpc } from '../gen/provider_key.js';
 import type { ProtoGrpcType as AuditGrpc } from '../gen/audit.js';
+import type { ProtoGrpcType as ServiceInfoGrpc } from '../gen/service_info.js';
 
 // Resolve the .proto root whether running from src/ (tsx) or dist/src/ (compiled).
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,3 +55,9 @@ export const loadToken = () => (load('token') as TokenGrpc).tollgate.token.v1;
 export const loadBudget = () => (load('budget') as BudgetGrpc).tollgate.budget.v1;
 export const loadProviderKey = () => (load('providerKey') as ProviderKeyGrpc).tollgate.providerkey.v1;
 export const loadAudit = () => (load('audit') as AuditGrpc).tollgate.audit.v1;
+let serviceInfo: ServiceInfoGrpc | undefined;
+/** What every service serves besides its own API (the platform's startService adds it). */
+export const loadServiceInfo = () =>
+  (serviceInfo ??= grpc.loadPackageDefinition(
+    protoLoader.loadSync(path.join(protoRoot, 'tollgate/common/v1/service_info.proto'), loaderOptions),
+  ) as unknown as ServiceInfoGrpc).tollgate.common.v1;

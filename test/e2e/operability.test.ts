@@ -41,6 +41,8 @@ interface Dependency {
   status: 'ok' | 'down';
   latency_ms: number;
   version: string | null;
+  uptime_seconds: number | null;
+  outboxes: { name: string; depth: number; oldest_age_seconds: number }[] | null;
   error: string | null;
 }
 const detailed = (token?: string) => stack.http.get('/health/detailed', { token });
@@ -50,13 +52,21 @@ const dependency = (body: { dependencies: Dependency[] }, name: string) => body.
 test.serial('when a service is stopped, then /health/detailed shows it down with its error, still 200, and degraded', async (t) => {
   await stack.stop('audit');
   try {
-    const res = await detailed(admin.access_token);
+    // An event identity cannot deliver meanwhile: it waits in identity's audit outbox.
+    t.is((await stack.http.post('/v1/auth/login', { json: { email: 'nobody@example.test', password: 'not-the-password' } })).status, 401);
+    const res = await eventually(
+      () => detailed(admin.access_token),
+      (r) => (dependency(r.body, 'identity')?.outboxes?.find((o) => o.name === 'audit_outbox')?.depth ?? 0) > 0,
+    );
     t.is(res.status, 200, res.text);
     t.is(res.body.status, 'degraded');
     const audit = dependency(res.body, 'audit')!;
     t.is(audit.status, 'down');
     t.is(audit.version, null);
+    t.is(audit.outboxes, null);
     t.truthy(audit.error, 'says why');
+    const waiting = dependency(res.body, 'identity')!.outboxes!.find((o) => o.name === 'audit_outbox')!;
+    t.true(waiting.depth >= 1 && waiting.oldest_age_seconds >= 0, JSON.stringify(waiting));
     t.false(res.text.includes(stack.secrets.SERVICE_TOKEN_SECRET));
     for (const d of res.body.dependencies as Dependency[]) if (d.name !== 'audit') t.is(d.status, 'ok', `${d.name}: ${d.error}`);
   } finally {
@@ -90,7 +100,23 @@ test('when an admin asks for /health/detailed, then every dependency is up with 
       t.true(d.latency_ms >= 0 && d.latency_ms < 1_000, `${d.name}: ${d.latency_ms} ms`);
       t.regex(String(d.version), /^\d+\.\d+\.\d+/, d.name);
     }
-    t.is(dependency(res.body, 'identity')!.version, GATEWAY_VERSION, "services report none: the gateway's release");
+    t.is(dependency(res.body, 'identity')!.version, GATEWAY_VERSION, 'one release: the gateway and its services');
+    t.is(dependency(res.body, 'redis')!.outboxes, null);
+    for (const name of ['identity', 'token', 'budget', 'provider-key', 'audit']) {
+      const service = dependency(res.body, name)!;
+      t.true(Number.isInteger(service.uptime_seconds) && service.uptime_seconds! >= 0, name);
+      for (const o of service.outboxes!) {
+        t.regex(o.name, /_outbox$/, name);
+        t.true(o.depth >= 0 && o.oldest_age_seconds >= 0, `${name} ${o.name}`);
+      }
+    }
+    // Every service that emits audit events (all but audit itself) has its audit outbox.
+    for (const name of ['identity', 'token', 'budget', 'provider-key']) {
+      t.true(
+        dependency(res.body, name)!.outboxes!.some((o) => o.name === 'audit_outbox'),
+        name,
+      );
+    }
   }
 });
 

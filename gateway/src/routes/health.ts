@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { createHealthChecker } from '@tollgate/platform';
+import { randomUUID } from 'node:crypto';
+import { createHealthChecker, createServiceClient } from '@tollgate/platform';
+import { loadServiceInfo } from '@tollgate/proto';
 import { SERVICE_ADDRS } from '../clients.js';
+import { GATEWAY } from '../http/request-context.js';
 import type { GatewayDeps } from '../deps.js';
 import type { RouteDefiner } from './define.js';
 
@@ -22,11 +25,18 @@ const dependencySchema = z
     version: z
       .string()
       .nullable()
-      .openapi({
-        description:
-          "Redis: its `redis_version`. A service: the release it ships in, the gateway's (services report no version of their own). " +
-          'null when down',
-      }),
+      .openapi({ description: 'Redis: its `redis_version`. A service: the release the replica that answered runs. null when down' }),
+    uptime_seconds: z.number().int().nullable().openapi({ description: 'A service: how long the replica that answered has run' }),
+    outboxes: z
+      .array(
+        z.object({
+          name: z.string().openapi({ description: 'The outbox, e.g. `audit_outbox`, `mail_outbox`' }),
+          depth: z.number().int().openapi({ description: 'Items waiting to be delivered' }),
+          oldest_age_seconds: z.number().openapi({ description: 'How long the oldest has waited (0: none waits)' }),
+        }),
+      )
+      .nullable()
+      .openapi({ description: "A service: its outboxes' backlogs (what it has yet to deliver: audit events, mail)" }),
     error: z.string().nullable().openapi({ description: 'Why it is down (null when ok)' }),
   })
   .openapi('DependencyHealth');
@@ -47,15 +57,18 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** A dependency as its check found it: `check` answers its version, or throws why it is down. */
-async function checked(name: string, check: () => Promise<string | null>): Promise<Dependency> {
+type Report = Pick<Dependency, 'version' | 'uptime_seconds' | 'outboxes'>;
+
+/** A dependency as its check found it: `check` answers what it reports of itself, or throws why it is down. */
+async function checked(name: string, check: () => Promise<Report>): Promise<Dependency> {
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   try {
-    const version = await check();
-    return { name, status: 'ok', latency_ms: latency(), version, error: null };
+    const report = await check();
+    return { name, status: 'ok', latency_ms: latency(), ...report, error: null };
   } catch (err) {
-    return { name, status: 'down', latency_ms: latency(), version: null, error: err instanceof Error ? err.message : String(err) };
+    const error = err instanceof Error ? err.message : String(err);
+    return { name, status: 'down', latency_ms: latency(), version: null, uptime_seconds: null, outboxes: null, error };
   }
 }
 
@@ -67,10 +80,12 @@ async function checked(name: string, check: () => Promise<string | null>): Promi
 export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): () => void {
   const startedAt = Date.now();
   const redis = deps.limiters.redis;
+  const infoClient = { issuer: 'gateway', secret: deps.config.SERVICE_TOKEN_SECRET, defaultDeadlineMs: SERVICE_DEADLINE_MS };
   const checkers = Object.entries(SERVICE_ADDRS(deps.config)).map(([name, { addr, service }]) => ({
     name,
     service,
     checker: createHealthChecker(addr),
+    info: createServiceClient(loadServiceInfo().ServiceInfo, addr, infoClient),
   }));
 
   const liveness = {
@@ -114,10 +129,12 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
     path: '/health/detailed',
     callers: { people: { role: 'admin' } },
     tag: 'Operations',
-    summary: "Each dependency's status, latency and version, and the gateway's version and uptime",
+    summary:
+      "Each dependency's status, latency and version, the services' uptime and outbox backlogs, and the gateway's version and uptime",
     description:
       'Always 200 once the caller is let in: a dependency that is down shows `status: "down"` with its error, and the whole ' +
-      '`status: "degraded"`. The services\' outbox backlogs are not shown: they are in each service\'s metrics (METRICS_PORT).',
+      '`status: "degraded"`. Each service reports its release, uptime and outbox backlogs (counted in its database) from the ' +
+      'replica that answered.',
     auth: 'any',
     response: detailedSchema,
     handler: async (): Promise<z.infer<typeof detailedSchema>> => {
@@ -125,13 +142,14 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
         checked('redis', async () => {
           // Both go out in one write (auto-pipelining): one round trip.
           const [, info] = await within(Promise.all([redis.ping(), redis.info('server')]), REDIS_DEADLINE_MS);
-          return /^redis_version:(.+)$/m.exec(info)?.[1].trim() ?? null;
+          return { version: /^redis_version:(.+)$/m.exec(info)?.[1].trim() ?? null, uptime_seconds: null, outboxes: null };
         }),
         ...checkers.map((c) =>
           checked(c.name, async () => {
             const probe = await c.checker.probe(c.service, SERVICE_DEADLINE_MS);
             if (!probe.serving) throw new Error(probe.reason);
-            return VERSION;
+            const report = await c.info.call.GetServiceInfo({}, { principal: GATEWAY, requestId: `health-${randomUUID()}` });
+            return { version: report.version, uptime_seconds: report.uptime_seconds, outboxes: report.outboxes };
           }),
         ),
       ]);
@@ -143,5 +161,9 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
     },
   });
 
-  return () => checkers.forEach((c) => c.checker.close());
+  return () =>
+    checkers.forEach((c) => {
+      c.checker.close();
+      c.info.close();
+    });
 }

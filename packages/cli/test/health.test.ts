@@ -45,9 +45,16 @@ test('when an admin runs health, then every dependency is listed up with its lat
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^Gateway\s+\d+\.\d+\.\d+, up \d+[smhd]/m);
   t.regex(r.stdout, /^Status\s+ok$/m);
-  t.regex(r.stdout, /^NAME\s+STATUS\s+LATENCY\s+VERSION\s+ERROR$/m);
+  t.regex(r.stdout, /^NAME\s+STATUS\s+LATENCY\s+VERSION\s+UP\s+BACKLOG\s+ERROR$/m);
   for (const name of ['redis', 'identity', 'token', 'budget', 'provider-key', 'audit'])
-    t.regex(r.stdout, new RegExp(`^${name}\\s+ok\\s+[\\d.]+ ms\\s+\\d+\\.\\d+\\.\\d+$`, 'm'), name);
+    t.regex(
+      r.stdout,
+      new RegExp(
+        `^${name}\\s+ok\\s+[\\d.]+ ms\\s+\\d+\\.\\d+\\.\\d+\\s+(${name === 'redis' ? '—' : '\\d+[smhd]( \\d+[smhd])?'})\\s+—$`,
+        'm',
+      ),
+      name,
+    );
 
   const j = json(await cli(['health', '--json'], { env: admin.env }));
   t.is(j.status, 'ok');

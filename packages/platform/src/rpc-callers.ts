@@ -3,6 +3,7 @@ import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budg
 import type { IdentityHandlers } from '@tollgate/proto/gen/tollgate/identity/v1/Identity';
 import type { ProviderKeyHandlers } from '@tollgate/proto/gen/tollgate/providerkey/v1/ProviderKey';
 import type { TokenHandlers } from '@tollgate/proto/gen/tollgate/token/v1/Token';
+import type { ServiceInfoHandlers } from '@tollgate/proto/gen/tollgate/common/v1/ServiceInfo';
 import { ANY_CALLER, type Callers } from './auth/policy.js';
 import type { AsyncHandlers } from './grpc/server.js';
 
@@ -153,10 +154,15 @@ export const RPC_CALLERS = {
     ListDeliveries: { people: { role: 'admin', scope: 'webhooks:read' } },
     Redeliver: { people: { role: 'admin', scope: 'webhooks:write' } },
   },
+  // Served by every service beside its own API: the gateway's detailed health report, for admins.
+  serviceInfo: {
+    GetServiceInfo: { services: ['gateway'] },
+  },
 } as const satisfies {
   identity: CallersOf<IdentityHandlers>;
   token: CallersOf<TokenHandlers>;
   budget: CallersOf<BudgetHandlers>;
   'provider-key': CallersOf<ProviderKeyHandlers>;
   audit: CallersOf<AuditHandlers>;
+  serviceInfo: CallersOf<ServiceInfoHandlers>;
 };

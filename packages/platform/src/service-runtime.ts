@@ -13,6 +13,7 @@ import { createGrpcServer, type GrpcServer, type ServiceRegistration } from './g
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createServiceClient, type ServiceClient, type ServiceCtor } from './grpc/client.js';
 import { createAuditOutbox, type AuditEmitter } from './audit-outbox.js';
+import { serviceInfoRegistration } from './service-info.js';
 
 /** What a service's wiring gets to build its handlers from. */
 export interface ServiceRuntime {
@@ -96,12 +97,13 @@ export async function startService<C extends ServiceBaseConfig>(spec: ServiceSpe
     throw err;
   }
   const { services, onStop } = setupResult;
+  const startedAt = Date.now();
 
   const grpcServer = createGrpcServer({
     serviceName: spec.name,
     logger: log,
     secret: config.SERVICE_TOKEN_SECRET,
-    services,
+    services: [...services, serviceInfoRegistration(spec.name, db, startedAt)],
     packageDefinition: spec.packageDefinition,
     metrics: grpcServerMetrics(registry),
     accessLog: accessLogPolicy(config),

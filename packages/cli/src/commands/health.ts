@@ -10,6 +10,8 @@ interface Dependency {
   status: 'ok' | 'down';
   latency_ms: number;
   version: string | null;
+  uptime_seconds: number | null;
+  outboxes: { name: string; depth: number; oldest_age_seconds: number }[] | null;
   error: string | null;
 }
 
@@ -36,6 +38,13 @@ function uptime(seconds: number): string {
         .join(' ');
 }
 
+/** What a service's outboxes hold: "audit_outbox 3 (oldest 12s)", or "—" for none waiting (or no outboxes). */
+function backlog(d: Dependency): string {
+  const waiting = (d.outboxes ?? []).filter((o) => o.depth > 0);
+  if (waiting.length === 0) return '—';
+  return waiting.map((o) => `${o.name} ${o.depth} (oldest ${uptime(Math.floor(o.oldest_age_seconds))})`).join(', ');
+}
+
 /** A dependency that is down is shown, then ends the command with ExitCode.CheckFailed. */
 async function health(ctx: CliContext): Promise<void> {
   const h = await (await ctx.client()).call<DetailedHealth>('GET', '/health/detailed');
@@ -50,6 +59,8 @@ async function health(ctx: CliContext): Promise<void> {
       { header: 'STATUS', value: (d) => d.status },
       { header: 'LATENCY', value: (d) => `${d.latency_ms} ms` },
       { header: 'VERSION', value: (d) => d.version ?? '—' },
+      { header: 'UP', value: (d) => (d.uptime_seconds === null ? '—' : uptime(d.uptime_seconds)) },
+      { header: 'BACKLOG', value: backlog },
       { header: 'ERROR', value: (d) => d.error ?? '' },
     ]);
   });
@@ -61,7 +72,8 @@ async function health(ctx: CliContext): Promise<void> {
 export function registerHealthCommands(program: Command, contextOf: ContextOf): void {
   calls(program.command('health'), 'GET /health/detailed')
     .description(
-      `the gateway's dependencies — Redis and every service — with their status, latency and version (admins); ` +
+      `the gateway's dependencies — Redis and every service — with their status, latency, version, uptime and ` +
+        `outbox backlog (admins); ` +
         `exits ${ExitCode.CheckFailed} when one is down`,
     )
     .action((_opts: unknown, cmd: Command) => health(contextOf(cmd)));
