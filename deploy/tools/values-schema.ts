@@ -416,6 +416,7 @@ function umbrellaSchema(): Schema {
           outboxAgeSeconds: seconds,
           budgetErrorRatio: ratio,
           loginFailuresPerSecond: seconds,
+          certificateExpiryDays: seconds,
         }),
         runbookUrl: pattern('^\\S+$', 'a URL or path, without spaces'),
       }),

@@ -9,7 +9,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { accessLogPolicy, createLogger, createRegistry, grpcClientMetrics, startMetricsServer, type Logger } from '@tollgate/platform';
 import { loadConfig, trustProxySetting, type GatewayConfig } from './config.js';
 import { createClients } from './clients.js';
-import { loadTls } from './tls.js';
+import { certificateExpiryMetric, loadTls } from './tls.js';
 import { JwksVerifier } from './auth/jwks.js';
 import { Authenticator } from './auth/authenticate.js';
 import { GatewayAudit } from './audit-sink.js';
@@ -181,6 +181,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
   await ipRulesFetched;
   const { app, close } = createApp(deps);
   const tls = await loadTls(config, log);
+  certificateExpiryMetric(deps.registry, tls);
   const server = https.createServer(
     { ...expressShaped(app), cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: config.TLS_CIPHERS },
     app,

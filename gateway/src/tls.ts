@@ -1,7 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
-import type { Logger } from '@tollgate/platform';
+import { Gauge, type Logger } from '@tollgate/platform';
+import type { Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
 
 export interface TlsMaterial {
@@ -45,4 +47,18 @@ export async function loadTls(config: GatewayConfig, log: Logger): Promise<TlsMa
   fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
   log.warn({ cert: certFile }, 'generated a self-signed development certificate; set TLS_CERT/TLS_KEY in production');
   return { cert: pems.cert, key: pems.private, selfSigned: true };
+}
+
+/**
+ * tls_certificate_expiry_timestamp_seconds: when the certificate this gateway serves stops being
+ * valid (the first of TLS_CERT's chain). It is read at start, as the certificate is: a renewed
+ * certificate reaches clients, and this metric, when the gateway restarts.
+ */
+export function certificateExpiryMetric(registry: Registry, tls: TlsMaterial): void {
+  const expiry = new Gauge({
+    name: 'tls_certificate_expiry_timestamp_seconds',
+    help: 'When the TLS certificate the gateway serves expires (Unix time, seconds)',
+    registers: [registry],
+  });
+  expiry.set(Math.floor(new Date(new X509Certificate(tls.cert).validTo).getTime() / 1000));
 }
