@@ -67,7 +67,8 @@ export async function startRedisSentinel(masterName = 'tollgate'): Promise<Redis
     const replicaPort = await freePort();
     const replica = spawnLogged(
       'redis-server',
-      ['--port', String(replicaPort), '--bind', '127.0.0.1', '--save', '', '--replicaof', '127.0.0.1', String(master.port)],
+      // --dir: a replica writes the master's snapshot to disk on a full sync
+      ['--port', String(replicaPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--replicaof', '127.0.0.1', String(master.port)],
       undefined,
     );
     await listening(replica, 'redis-server (replica)', replicaPort);
