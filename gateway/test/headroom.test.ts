@@ -7,7 +7,7 @@ import { createLogger, RateLimitedError } from '@tollgate/platform';
 import { startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { CallLimits } from '../src/proxy/call-limits.js';
 import { VIEW_FRESH_MS } from '../src/rate-limit/headroom.js';
-import { HeadroomLimiter, limiter } from '../src/rate-limit/limiters.js';
+import { COALESCE_MS, HeadroomLimiter, limiter } from '../src/rate-limit/limiters.js';
 import { createRedis, redisReady } from '../src/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy.js';
 import { testEnv } from '../../test/support/env.js';
@@ -78,6 +78,23 @@ test('a limiter answers at once while far from its limit, waits for Redis near i
   t.is(rest.filter((r) => r.status === 'fulfilled').length, 4, 'ten in all, no more');
   t.true(rest.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof RateLimiterRes));
   t.is(Number(await direct.get(`${prefix}:k`)), 12, 'Redis counted every request, those that did not wait included');
+});
+
+test('far from its limit, a limiter sends the points of many requests to Redis as one write', async (t) => {
+  const { redis, direct } = await stallableRedis(t);
+  const prefix = `hr-${randomUUID()}`;
+  const hundred = new HeadroomLimiter(limiter(redis, prefix, 100, 60));
+  await hundred.consume('k');
+  const writes = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
+  const before = await writes();
+  const far = await Promise.all(Array.from({ length: 20 }, () => hundred.consume('k')));
+  t.deepEqual(
+    far.map((r) => r.remainingPoints),
+    Array.from({ length: 20 }, (_, i) => 98 - i),
+  );
+  await sleep(COALESCE_MS + 100);
+  t.is((await writes()) - before, 1, 'twenty requests, one write');
+  t.is(Number(await direct.get(`${prefix}:k`)), 21, 'all of them counted');
 });
 
 test('a limiter waits again once its last answer is older than the view stands', async (t) => {

@@ -2,11 +2,13 @@
  * Redis counts every request against its limits, but a request waits for Redis's answer only
  * when it may be near one. Per key, a gateway keeps what Redis last answered and how much it
  * has sent since without an answer. While that answer is recent and, with the unanswered ones
- * added, leaves more than half the limit, the request goes on at once and is counted alongside.
+ * added, leaves more than half the limit, the request goes on at once and is counted alongside
+ * (a window limiter sends the points of such requests together, a few milliseconds later).
  *
  * Answers come back in the order sent on the gateway's one Redis connection. So on one gateway a
  * limit is never passed. Across gateways, one whose view is stale can let through only the
- * requests that reach it within one Redis round trip, before the answer that shows the limit.
+ * requests that reach it within one Redis round trip (plus that wait), before the answer that
+ * shows the limit.
  * A request that is near a limit, or whose key this gateway has not seen lately, waits, as
  * every request used to.
  */

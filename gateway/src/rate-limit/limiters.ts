@@ -28,16 +28,28 @@ interface WindowView extends View {
   used: number;
   /** When that window ends. */
   resetAt: number;
+  /** Points of requests let through far from the limit that wait to go to Redis together. */
+  pending: number;
 }
+
+/**
+ * How long the points of requests far from their limit wait to go to Redis together: one
+ * write per key per tick, not one per request (four limits pass every API request).
+ */
+export const COALESCE_MS = 20;
 
 /**
  * A limiter every request passes (global, per IP, per principal, per token): each consume is
  * counted in Redis, but waits for Redis only near the limit (rate-limit/headroom.ts). Far from
- * it, the request is answered from the view: what Redis last counted plus what is on its way.
+ * it, the request is answered from the view (what Redis last counted, plus what is on its way
+ * or pending) and its points go to Redis with the key's others within COALESCE_MS.
  */
 export class HeadroomLimiter implements PointLimiter {
   readonly points: number;
-  readonly #views = new Views<WindowView>(() => ({ answeredAt: 0, unanswered: 0, used: 0, resetAt: 0 }));
+  readonly #views = new Views<WindowView>(() => ({ answeredAt: 0, unanswered: 0, used: 0, resetAt: 0, pending: 0 }));
+  /** Keys with pending points, and whether a flush of them is due. */
+  readonly #pending = new Map<string, WindowView>();
+  #flushDue = false;
 
   constructor(private readonly limiter: RateLimiterAbstract) {
     this.points = limiter.points;
@@ -45,8 +57,23 @@ export class HeadroomLimiter implements PointLimiter {
 
   consume(key: string | number, points = 1): Promise<RateLimiterRes> {
     const now = Date.now();
-    const view = this.#views.of(String(key), now);
-    const ahead = this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(view.used + view.unanswered, this.points, points);
+    const k = String(key);
+    const view = this.#views.of(k, now);
+    const counted = view.used + view.unanswered + view.pending;
+    if (this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(counted, this.points, points)) {
+      view.pending += points;
+      this.#pending.set(k, view);
+      this.#scheduleFlush();
+      return Promise.resolve(new RateLimiterRes(this.points - counted - points, view.resetAt - now, counted + points, false));
+    }
+    // Near the limit (or no recent answer): counted now with whatever of the key is pending, and waited for.
+    const sent = points + view.pending;
+    view.pending = 0;
+    this.#pending.delete(k);
+    return this.#count(k, view, sent);
+  }
+
+  #count(key: string, view: WindowView, points: number): Promise<RateLimiterRes> {
     view.unanswered += points;
     const answer = (res: RateLimiterRes) => {
       const at = Date.now();
@@ -55,7 +82,7 @@ export class HeadroomLimiter implements PointLimiter {
       view.resetAt = at + res.msBeforeNext;
       view.answeredAt = at;
     };
-    const counted = this.limiter.consume(key, points).then(
+    return this.limiter.consume(key, points).then(
       (res) => {
         answer(res);
         return res;
@@ -66,11 +93,21 @@ export class HeadroomLimiter implements PointLimiter {
         throw rejection;
       },
     );
-    if (!ahead) return counted;
-    // Its count is what matters now; a refusal shows in the view for the next request.
-    counted.catch(() => undefined);
-    const used = view.used + view.unanswered;
-    return Promise.resolve(new RateLimiterRes(this.points - used, view.resetAt - now, used, false));
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushDue) return;
+    this.#flushDue = true;
+    setTimeout(() => {
+      this.#flushDue = false;
+      for (const [key, view] of this.#pending) {
+        const points = view.pending;
+        view.pending = 0;
+        // Those requests are answered; a refusal shows in the view for the next one.
+        this.#count(key, view, points).catch(() => undefined);
+      }
+      this.#pending.clear();
+    }, COALESCE_MS).unref();
   }
 }
 
