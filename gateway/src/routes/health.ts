@@ -146,9 +146,12 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
         }),
         ...checkers.map((c) =>
           checked(c.name, async () => {
-            const probe = await c.checker.probe(c.service, SERVICE_DEADLINE_MS);
+            // Side by side: one round trip. A replica that is draining still answers GetServiceInfo.
+            const [probe, report] = await Promise.all([
+              c.checker.probe(c.service, SERVICE_DEADLINE_MS),
+              c.info.call.GetServiceInfo({}, { principal: GATEWAY, requestId: `health-${randomUUID()}` }),
+            ]);
             if (!probe.serving) throw new Error(probe.reason);
-            const report = await c.info.call.GetServiceInfo({}, { principal: GATEWAY, requestId: `health-${randomUUID()}` });
             return { version: report.version, uptime_seconds: report.uptime_seconds, outboxes: report.outboxes };
           }),
         ),
