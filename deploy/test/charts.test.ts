@@ -238,7 +238,7 @@ test('when ServiceMonitors are on, Prometheus scrapes every deployable over HTTP
   const alerts = rule.spec.groups.flatMap((g) => g.rules);
   t.true(alerts.some((a) => a.expr.includes('grpc_server_handled_total')));
   t.true(alerts.some((a) => a.expr.includes('grpc_server_handling_seconds_bucket')));
-  t.true(alerts.some((a) => a.expr.includes('gateway_rate_limited_total')));
+  t.true(alerts.some((a) => a.expr.includes('rate_limit_hits_total')));
   t.true(
     alerts.every((a) => a.expr.includes('namespace="tollgate"')),
     'every alert is scoped to the release namespace',

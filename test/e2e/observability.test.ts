@@ -92,6 +92,8 @@ test.serial('when requests carry secrets, then the access log has a line per req
   t.is(typeof request!.ip, 'string');
   const rpc = parsed(logLines.identity).find((l) => l.msg === 'rpc' && l.method === 'Login');
   t.like(rpc, { service: 'identity', code: 'OK', caller_type: 'service', caller_id: 'gateway' });
+  // The gateway polls the IP rules twice a second: routine, so not at info.
+  t.false(parsed(logLines.identity).some((l) => l.msg === 'rpc' && l.method === 'GetIpRulesVersion'));
   t.is(typeof rpc!.request_id, 'string');
   t.is(typeof rpc!.duration_ms, 'number');
 
@@ -128,6 +130,10 @@ test.serial(
       json: chatRequest({ model: 'gpt-4-turbo', max_tokens: 100_000 }),
     });
     t.is(refused.status, 402, refused.text);
+    provider.behaviour.fail = { status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'slow down' } } };
+    const providerLimited = await stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest() });
+    provider.behaviour.fail = undefined;
+    t.is(providerLimited.status, 429, providerLimited.text);
 
     t.is((await bad()).status, 401);
     t.is((await bad()).status, 401);
@@ -135,7 +141,7 @@ test.serial(
 
     const gateway = await scrape('gateway');
     t.true(sampled(gateway, 'rate_limit_hits_total', { limiter: 'login', route: '/v1/auth/login' }));
-    t.true(sampled(gateway, 'gateway_rate_limited_total', { route: '/v1/auth/login' }));
+    t.true(sampled(gateway, 'rate_limit_hits_total', { limiter: 'provider', route: '/v1/proxy/:provider/*path' }));
     t.true(sampled(gateway, 'proxy_budget_refusals_total'));
     t.true(sampled(gateway, 'grpc_client_duration_seconds_count', { target: 'identity', method: 'Login', code: 'OK' }));
     t.true(sampled(gateway, 'grpc_client_duration_seconds_count', { target: 'budget', method: 'SyncEscrows', code: 'OK' }));

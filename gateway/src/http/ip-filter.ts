@@ -80,7 +80,7 @@ export class IpRuleMirror {
   }
 
   async #fetch(): Promise<void> {
-    const call = { principal: GATEWAY, requestId: `ip-rules-${randomUUID()}` };
+    const call = { principal: GATEWAY, requestId: `ip-rules-${randomUUID()}`, routine: true };
     try {
       const { version } = await this.clients.identity.call.GetIpRulesVersion({}, call);
       if (version !== this.#version) {

@@ -6,7 +6,7 @@ export const routeOf = (req: Request): string => (req.route as { path?: string }
 
 /**
  * http_requests_total and http_request_duration_seconds by method, route template and status;
- * rate_limit_hits_total by the limit that refused (sendError names it in res.locals.limitedBy).
+ * rate_limit_hits_total, every 429, by the limit that refused (sendError or the proxy names it in res.locals.limitedBy).
  */
 export function httpMetrics(registry: Registry) {
   const requests = new Counter({
@@ -22,15 +22,9 @@ export function httpMetrics(registry: Registry) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const rateLimited = new Counter({
-    name: 'gateway_rate_limited_total',
-    help: 'Requests answered 429',
-    labelNames: ['route'],
-    registers: [registry],
-  });
   const limitHits = new Counter({
     name: 'rate_limit_hits_total',
-    help: 'Requests refused by a rate limit, by the limit (global, ip, caller, token, route, login, email_link, agent_calls, agent_tokens; service: a service refused) and route',
+    help: 'Requests refused by a rate limit, by the limit (global, ip, caller, token, route, login, email_link, agent_calls, agent_tokens; service: a service refused; provider: the provider answered 429) and route',
     labelNames: ['limiter', 'route'],
     registers: [registry],
   });
@@ -41,7 +35,6 @@ export function httpMetrics(registry: Registry) {
       end({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       if (res.statusCode === 429) {
-        rateLimited.inc({ route });
         limitHits.inc({ limiter: (res.locals.limitedBy as string | undefined) ?? 'service', route });
       }
     });

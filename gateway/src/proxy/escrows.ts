@@ -287,7 +287,7 @@ export class Escrows {
             want_micros: s.want,
           })),
         },
-        { principal: GATEWAY, requestId: `escrow-sync-${randomUUID()}` },
+        { principal: GATEWAY, requestId: `escrow-sync-${randomUUID()}`, routine: true },
       )
       .then(
         (res) => sent.forEach(({ e }, i) => this.#answered(e, res.escrows[i])),

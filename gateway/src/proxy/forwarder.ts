@@ -167,6 +167,8 @@ function answer(proxyRes: IncomingMessage, req: ForwardedRequest, res: ServerRes
 
   if (!ok) {
     // A provider error: nothing was produced, the hold goes back; the answer (429s and their Retry-After included) passes through.
+    // rate_limit_hits_total counts a provider's 429 apart from Tollgate's own limits.
+    if (status === 429) (res as Response).locals.limitedBy = 'provider';
     proxyRes.on('end', () => {
       ended = true;
       c.finish(nothing(c.plan), '');

@@ -112,7 +112,7 @@ export class PriceMirror {
     try {
       const res = await this.clients.budget.call.ListPrices(
         { provider: '' },
-        { principal: GATEWAY, requestId: `price-mirror-${randomUUID()}` },
+        { principal: GATEWAY, requestId: `price-mirror-${randomUUID()}`, routine: true },
       );
       this.#table = tableOf(res.items);
       this.#settle.resolve();

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { fromGrpcError, isServiceError } from '../errors.js';
 import type { GrpcClientMetrics } from '../metrics.js';
 import { SERVICE_NAMES, SERVICE_REGISTRY } from '../services.js';
-import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, type Caller, type ServerSurfaceCall } from './context.js';
+import { CLIENT_IP_KEY, CLIENT_UA_KEY, REQUEST_ID_KEY, ROUTINE_KEY, type Caller, type ServerSurfaceCall } from './context.js';
 
 /** What an outgoing call carries: who it is for, and what to propagate. */
 export interface OutgoingCall {
@@ -16,6 +16,8 @@ export interface OutgoingCall {
   userAgent?: string;
   /** Overrides the client's default deadline. */
   deadlineMs?: number;
+  /** A periodic call of the caller's own (a poll, a sync), many a second: the callee logs it at debug unless it fails or is slow. */
+  routine?: boolean;
   /** The incoming call being served: its deadline and cancellation propagate. */
   parent?: ServerSurfaceCall;
 }
@@ -110,6 +112,7 @@ export function createServiceClient<D extends grpc.ServiceDefinition>(
     md.set(REQUEST_ID_KEY, call.requestId ?? randomUUID());
     if (call.ip) md.set(CLIENT_IP_KEY, call.ip);
     if (call.userAgent) md.set(CLIENT_UA_KEY, call.userAgent);
+    if (call.routine) md.set(ROUTINE_KEY, '1');
     return md;
   };
   const deadline = (call: OutgoingCall) => {

@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal.js';
 export const REQUEST_ID_KEY = 'x-request-id';
 export const CLIENT_IP_KEY = 'x-client-ip';
 export const CLIENT_UA_KEY = 'x-client-user-agent';
+/** Set on a caller's own periodic calls (polls, syncs): their successful access lines are debug, not info. */
+export const ROUTINE_KEY = 'x-tollgate-routine';
 
 /** Everything a handler knows about the call besides its request message. */
 export interface CallContext {

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { ASSERTION_METADATA_KEY, verifyAssertion } from '../auth/assertion.js';
 import { refusalOf, type Callers } from '../auth/policy.js';
 import { AppError, isDatabaseUnavailable, toGrpcError } from '../errors.js';
-import { CLIENT_IP_KEY, CLIENT_UA_KEY, metadataValue, REQUEST_ID_KEY, type CallContext, type ServerSurfaceCall } from './context.js';
+import {
+  CLIENT_IP_KEY,
+  CLIENT_UA_KEY,
+  metadataValue,
+  REQUEST_ID_KEY,
+  ROUTINE_KEY,
+  type CallContext,
+  type ServerSurfaceCall,
+} from './context.js';
 import type { GrpcMetrics } from '../metrics.js';
 import { keepsAccessLine, type AccessLogPolicy } from '../logger.js';
 import { reflectionPackageDefinition } from './reflection.js';
@@ -169,8 +177,10 @@ function observe(service: string, method: string, call: ServerSurfaceCall, opts:
     stop?.(code);
     const policy = opts.accessLog;
     const durationMs = performance.now() - started;
-    if (!policy || !keepsAccessLine(policy, code !== grpc.status.OK, durationMs)) return;
-    opts.logger.info(
+    const failed = code !== grpc.status.OK;
+    if (!policy || !keepsAccessLine(policy, failed, durationMs)) return;
+    const routine = !failed && durationMs < policy.slowMs && metadataValue(call.metadata, ROUTINE_KEY) === '1';
+    opts.logger[routine ? 'debug' : 'info'](
       {
         method,
         code: grpc.status[code],
