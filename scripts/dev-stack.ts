@@ -103,6 +103,7 @@ process.stdout.write(
   [
     '',
     `Tollgate is up:  https://localhost:${gatewayPort}`,
+    `  console:       https://localhost:${gatewayPort}/console/`,
     `  API docs:      https://localhost:${gatewayPort}/docs`,
     `  first admin:   ${secrets.BOOTSTRAP_ADMIN_EMAIL}, password in ${adminSource}`,
     `  mail:          ${mailUi}`,

@@ -23,6 +23,23 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The web console (console/dist, served by the gateway at /console): built when missing or older
+# than its sources. One build at a time: two runs starting together would empty each other's dist.
+console_stale() {
+  [ ! -f console/dist/index.html ] \
+    || [ -n "$(find console/src console/index.html console/vite.config.ts console/package.json -newer console/dist/index.html | head -1)" ]
+}
+if console_stale; then
+  mkdir -p .tools
+  (
+    flock 9
+    if console_stale; then
+      log "building the web console"
+      npm run build --silent -w @tollgate/console
+    fi
+  ) 9>.tools/console.lock
+fi
+
 if [ -z "${MONGO_URL:-}" ] && [ ! -x .tools/bin/ferretdb ]; then
   command -v go >/dev/null || { log "Go is required to build FerretDB (or set MONGO_URL)"; exit 1; }
   log "building FerretDB $FERRETDB_VERSION (first run only, ~2 minutes)"

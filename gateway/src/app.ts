@@ -22,6 +22,7 @@ import { createRedis, redisReady } from './redis.js';
 import { requestContext } from './http/request-context.js';
 import { corsFromAllowList, requireJsonBody, securityHeaders } from './http/security.js';
 import { compressAnswers } from './http/compression.js';
+import { serveConsole } from './http/console.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { httpMetrics } from './http/metrics.js';
 import { accessLog } from './http/access-log.js';
@@ -78,6 +79,9 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   // IP rules come before every limit and credential check: a refused client costs nothing more.
   const table = new RouteTable();
   app.use(ipFilter(deps, (req) => table.isAdmin(req.method, req.path)));
+
+  // The web console: static files, before the API's limits and body parsers.
+  app.use('/console', serveConsole(deps.config.CONSOLE_DIR, deps.log));
 
   // Global and per-IP limits on the API (not on health or docs), awaited where the request is answered.
   app.use('/v1', startCallerLimits(deps.limiters));

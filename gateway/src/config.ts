@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessLogVariables, env, parseConfig, SERVICE_NAMES, serviceAddresses } from '@tollgate/platform';
 import { REDIS_URL_PATTERN } from './redis.js';
+import { CONSOLE_DIST } from './http/console.js';
 
 /** Every variable the gateway reads, with its default. See the README's configuration table. */
 export const configSchema = z.object({
@@ -14,6 +15,8 @@ export const configSchema = z.object({
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
   TLS_DEV_CERT_DIR: z.string().default('.data/tls'),
+  // The web console's built files (console/dist, built by `npm start`, `npm test` and the gateway image), served at /console.
+  CONSOLE_DIR: z.string().default(CONSOLE_DIST),
   // Plain-HTTP port that only redirects to HTTPS (0 = off).
   HTTP_REDIRECT_PORT: env.port.default(0),
   CORS_ORIGINS: env.list().default([]),

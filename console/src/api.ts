@@ -1,0 +1,176 @@
+// The console's one door to the API: the access token lives in memory only; the refresh
+// token is an httpOnly cookie (path /v1/auth) and the CSRF token its readable twin (double
+// submit), so a reload or a new tab resumes the session with one refresh.
+
+export const ROLES = ['viewer', 'member', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  locked: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+interface AuthResult {
+  access_token: string;
+  expires_in: number;
+  user: User;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** The role `role` is at least `min` (viewer < member < manager < admin). */
+export const atLeast = (role: Role, min: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(min);
+
+/** An answer other than 2xx: the API's error envelope, never a stack. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessionState {
+  user: User | null;
+  /** Why the last session ended when the person did not sign out (shown on the sign-in page). */
+  ended: string | null;
+}
+
+/** Refresh this long before the access token expires. */
+const REFRESH_AHEAD_MS = 30_000;
+const SESSION_ENDED = 'You were signed out because your session ended. Sign in again.';
+
+let accessToken: string | null = null;
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let state: SessionState = { user: null, ended: null };
+const listeners = new Set<(s: SessionState) => void>();
+
+export function session(): SessionState {
+  return state;
+}
+
+export function onSession(listener: (s: SessionState) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function publish(next: SessionState): void {
+  state = next;
+  for (const l of listeners) l(state);
+}
+
+function csrfToken(): string | null {
+  const m = /(?:^|;\s*)tg_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.message) return new ApiError(res.status, body.error.code ?? 'error', body.error.message);
+  } catch {
+    // Not the envelope (a proxy in the way): the status says enough.
+  }
+  return new ApiError(res.status, 'error', `The server answered ${res.status} ${res.statusText}`.trim());
+}
+
+async function send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  return fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+function adopt(result: AuthResult): User {
+  accessToken = result.access_token;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void refresh(), Math.max(5_000, result.expires_in * 1000 - REFRESH_AHEAD_MS));
+  publish({ user: result.user, ended: null });
+  return result.user;
+}
+
+function end(ended: string | null): void {
+  accessToken = null;
+  clearTimeout(refreshTimer);
+  publish({ user: null, ended });
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** A new access token from the refresh cookie; false (and the session ended) when it is refused. */
+export function refresh(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const csrf = csrfToken();
+    if (!csrf) {
+      if (state.user) end(SESSION_ENDED);
+      return false;
+    }
+    try {
+      const res = await send('POST', '/v1/auth/refresh', {}, { 'x-csrf-token': csrf });
+      if (res.ok) {
+        adopt((await res.json()) as AuthResult);
+        return true;
+      }
+      if (res.status === 401 || res.status === 403) end(state.user ? SESSION_ENDED : null);
+      return false;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** On load: the session the cookies still hold, if any. */
+export async function resume(): Promise<void> {
+  if (!(await refresh())) publish({ user: null, ended: state.ended });
+}
+
+export async function signIn(email: string, password: string): Promise<User> {
+  const res = await send('POST', '/v1/auth/login', { email, password }, {});
+  if (!res.ok) throw await errorOf(res);
+  return adopt((await res.json()) as AuthResult);
+}
+
+/** Signs in with a mailed link's token. */
+export async function signInWithLink(token: string): Promise<User> {
+  const res = await send('POST', '/v1/auth/magic-link/verify', { token }, {});
+  if (!res.ok) throw await errorOf(res);
+  return adopt((await res.json()) as AuthResult);
+}
+
+export async function signOut(): Promise<void> {
+  if (accessToken) await send('POST', '/v1/auth/logout', {}, { authorization: `Bearer ${accessToken}` }).catch(() => undefined);
+  end(null);
+}
+
+/** A public call (no session): the mailed-link pages. */
+export async function publicCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(method, path, body, {});
+  if (!res.ok) throw await errorOf(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** A call with the session's access token; one refresh and one retry when it has expired meanwhile. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const call = () => send(method, path, body, accessToken ? { authorization: `Bearer ${accessToken}` } : {});
+  let res = await call();
+  if (res.status === 401 && (await refresh())) res = await call();
+  if (res.status === 401) end(SESSION_ENDED);
+  if (!res.ok) throw await errorOf(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}

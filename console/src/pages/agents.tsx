@@ -1,0 +1,125 @@
+import { useState } from 'preact/hooks';
+import { api, atLeast, type Page, type User } from '../api';
+import { Empty, ErrorNote, MoreButton, onSubmit, useAction, usePaged } from '../components';
+import { money, time } from '../format';
+
+export interface Agent {
+  id: string;
+  name: string;
+  owner_id: string;
+  disabled: boolean;
+  created_at: string;
+  budget: { limit_usd: number; spent_usd: number; reserved_usd: number; remaining_usd: number };
+}
+
+function BudgetBar({ agent }: { agent: Agent }) {
+  const { limit_usd: limit, spent_usd: spent, reserved_usd: reserved } = agent.budget;
+  return (
+    <div class="budget">
+      <progress max={limit || 1} value={Math.min(spent, limit)} aria-label={`${agent.name}: ${money(spent)} of ${money(limit)} spent`} />
+      <span>
+        {money(spent)} of {money(limit)}
+        {reserved > 0 && <> · {money(reserved)} held</>}
+      </span>
+    </div>
+  );
+}
+
+function CreateAgent({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [budget, setBudget] = useState('10');
+  const { error, run } = useAction();
+  const [token, setToken] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const submit = onSubmit(run, async () => {
+    const created = await api<{ token: string }>('POST', '/v1/agents', { name, budget_usd: Number(budget) });
+    setToken(created.token);
+    setName('');
+    onCreated();
+  });
+  return (
+    <section aria-labelledby="new-agent">
+      <h2 id="new-agent">New agent</h2>
+      <form class="inline" onSubmit={submit}>
+        <label>
+          Name
+          <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Budget (USD)
+          <input type="number" min="0" step="0.01" required value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={!name}>
+          Create agent
+        </button>
+      </form>
+      <ErrorNote error={error} />
+      {token && (
+        <div role="status" class="secret">
+          <p>The agent's credential, shown this once: store it where the agent runs.</p>
+          <code data-testid="agent-token">{token}</code>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void navigator.clipboard.writeText(token).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function AgentsPage({ user }: { user: User }) {
+  const [filter, setFilter] = useState('');
+  const list = usePaged((cursor) => api<Page<Agent>>('GET', `/v1/agents?limit=50${cursor ? `&cursor=${cursor}` : ''}`), []);
+  const shown = (list.items ?? []).filter((a) => a.name.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <main>
+      <h1>Agents</h1>
+      {atLeast(user.role, 'member') && <CreateAgent onCreated={() => void list.reload()} />}
+      <label class="filter">
+        Filter by name
+        <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+      </label>
+      <ErrorNote error={list.error} />
+      {list.items?.length === 0 && (
+        <Empty>
+          No agents yet. {atLeast(user.role, 'member') ? 'Create one above' : 'Ask a member to create one'}: each gets a credential and a
+          dollar budget.
+        </Empty>
+      )}
+      {shown.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Budget</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                <td>
+                  <BudgetBar agent={a} />
+                </td>
+                <td>{a.disabled ? 'disabled' : 'active'}</td>
+                <td>{time(a.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <MoreButton more={list.more} busy={list.busy} />
+    </main>
+  );
+}

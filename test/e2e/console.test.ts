@@ -1,0 +1,267 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import test, { type ExecutionContext } from 'ava';
+import type { Browser, Page } from 'playwright-core';
+import { freePort } from '@tollgate/devkit';
+import { launchBrowser } from '../support/browser.js';
+import { auditEventsOf, newUser, PASSWORD, type ApiUser } from '../support/factories.js';
+import { waitForMail } from '../support/mailpit.js';
+import { loginAsAdmin, type Session } from '../support/session.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+// The web console in Chromium against the real system: the gateway serves its built files at
+// /console, and every click goes through the API like any client's. Screenshots of each page
+// go to test-results/console/.
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results/console');
+/** The first page's JavaScript, gzipped (the issue's budget: 250 KB). */
+const FIRST_PAGE_JS_BUDGET = 250 * 1024;
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let stack: Stack;
+let browser: Browser;
+let admin: Session;
+let origin: string;
+
+test.before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const port = String(await freePort());
+  origin = `https://localhost:${port}`;
+  [stack, browser] = await Promise.all([
+    startStack({
+      env: {
+        gateway: { GATEWAY_PORT: port },
+        identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024' },
+      },
+    }),
+    launchBrowser(),
+  ]);
+  admin = await loginAsAdmin(stack);
+});
+test.after.always(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** A fresh browser (no cookies) on the console, failing the test on any CSP violation or page error. */
+async function openConsole(t: ExecutionContext, page = '/console/'): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  t.teardown(() => context.close());
+  const p = await context.newPage();
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) t.fail(`CSP: ${m.text()}`);
+  });
+  p.on('pageerror', (err) => t.fail(`page error: ${err.message}`));
+  await p.goto(origin + page);
+  return p;
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+async function goTo(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}
+
+/** axe-core on the page as it is: no serious or critical violation. */
+async function accessible(t: ExecutionContext, page: Page, name: string): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> } }
+    ).axe.run();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+  });
+  t.deepEqual(violations, [], `${name}: accessibility violations`);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function member(role = 'member'): Promise<ApiUser> {
+  return newUser(stack, admin, { role });
+}
+
+test.serial('the first page loads in under a second with its JavaScript in budget, and every page passes axe', async (t) => {
+  const jsBytes: Promise<number>[] = [];
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  page.on('response', (res) => {
+    if (res.url().endsWith('.js')) jsBytes.push(res.body().then((b) => zlib.gzipSync(b).length));
+  });
+  const started = performance.now();
+  await page.goto(`${origin}/console/`);
+  await page.getByRole('heading', { name: 'Sign in to Tollgate' }).waitFor();
+  const loadMs = performance.now() - started;
+  t.true(loadMs < 1_000, `the sign-in page took ${loadMs.toFixed(0)} ms`);
+  const gzipped = (await Promise.all(jsBytes)).reduce((a, b) => a + b, 0);
+  t.true(gzipped > 0 && gzipped < FIRST_PAGE_JS_BUDGET, `${gzipped} bytes of JavaScript, gzipped`);
+  t.log(`first page: ${loadMs.toFixed(0)} ms, ${(gzipped / 1024).toFixed(1)} KB of JavaScript gzipped`);
+
+  const headers = (await page.request.get(`${origin}/console/`)).headers();
+  t.regex(headers['content-security-policy'], /default-src 'self'/);
+  t.is(headers['cache-control'], 'no-cache');
+  const deepLink = await page.request.get(`${origin}/console/budget-requests`);
+  t.is(deepLink.status(), 200, 'every console page is index.html: the console routes in the browser');
+  const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await deepLink.text())![1];
+  t.regex((await page.request.get(origin + script)).headers()['cache-control'], /max-age=31536000, immutable/);
+  t.is((await page.request.get(`${origin}/console/assets/missing.js`)).status(), 404);
+
+  await accessible(t, page, 'sign-in');
+  await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  await accessible(t, page, 'overview');
+  await goTo(page, 'Agents');
+  await accessible(t, page, 'agents');
+  await goTo(page, 'Budget requests');
+  await accessible(t, page, 'budget-requests');
+});
+
+test.serial(
+  'a member creates an agent and asks for more; a manager approves with the keyboard alone; the member never sees a decision',
+  async (t) => {
+    const [asker, approver] = await Promise.all([member(), member('manager')]);
+    const page = await openConsole(t);
+    await signIn(page, asker.email);
+    await goTo(page, 'Agents');
+    await page.getByLabel('Name', { exact: true }).fill('console-agent');
+    await page.getByLabel('Budget (USD)').fill('5');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    const token = await page.getByTestId('agent-token').textContent();
+    t.regex(token ?? '', /^tg_agt_/, 'the credential is shown once');
+    await page.getByRole('cell', { name: 'console-agent' }).waitFor();
+
+    await goTo(page, 'Budget requests');
+    await page.getByLabel('Increase (USD)').fill('7');
+    await page.getByLabel('Why').fill('a longer evaluation run');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('cell', { name: 'a longer evaluation run' }).waitFor();
+    t.is(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'a member sees no Approve button');
+
+    const mine = await stack.http.get('/v1/budget-requests?status=pending', { token: admin.access_token });
+    const request = (mine.body.items as { id: string; agent_id: string; justification: string }[]).find(
+      (r) => r.justification === 'a longer evaluation run',
+    )!;
+
+    const managerPage = await openConsole(t);
+    await signIn(managerPage, approver.email);
+    await goTo(managerPage, 'Budget requests');
+    const row = managerPage.locator(`tr[data-request="${request.id}"]`);
+    await row.waitFor();
+    // Keyboard only: Tab to the row's Approve, Enter; Tab past the note to Confirm, Enter.
+    const focusedText = () => managerPage.evaluate(() => document.activeElement?.textContent ?? '');
+    const approve = row.getByRole('button', { name: 'Approve' });
+    for (let i = 0; i < 40 && !(await approve.evaluate((b) => b === document.activeElement)); i++) await managerPage.keyboard.press('Tab');
+    t.is(await focusedText(), 'Approve');
+    await managerPage.keyboard.press('Enter');
+    const confirm = row.getByRole('button', { name: 'Confirm approval' });
+    for (let i = 0; i < 5 && !(await confirm.evaluate((b) => b === document.activeElement)); i++) await managerPage.keyboard.press('Tab');
+    t.is(await focusedText(), 'Confirm approval');
+    await managerPage.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' });
+
+    const decided = await stack.http.get(`/v1/budget-requests/${request.id}`, { token: admin.access_token });
+    t.like(decided.body, { status: 'approved', decided_by: approver.id });
+    const agent = await stack.http.get(`/v1/agents/${request.agent_id}`, { token: admin.access_token });
+    t.is(agent.body.budget.limit_usd, 12);
+    const [event] = await auditEventsOf(stack, admin, 'budget.request.approved', request.id);
+    t.is(event.actor.id, approver.id);
+    await managerPage.screenshot({ path: path.join(ARTIFACTS, 'budget-requests-approved.png'), fullPage: true });
+  },
+);
+
+test.serial('a rejection needs its reason, and the reason is what the asker sees', async (t) => {
+  const [asker, approver] = await Promise.all([member(), member('manager')]);
+  const askerSession = await stack.http.post('/v1/auth/login', { json: { email: asker.email, password: PASSWORD } });
+  const created = await stack.http.post('/v1/agents', {
+    token: askerSession.body.access_token,
+    json: { name: 'to-reject', budget_usd: 1 },
+  });
+  const asked = await stack.http.post('/v1/budget-requests', {
+    token: askerSession.body.access_token,
+    json: { agent_id: created.body.agent.id, requested_budget_usd: 3, justification: 'please reject me' },
+  });
+  t.is(asked.status, 201, asked.text);
+
+  const page = await openConsole(t);
+  await signIn(page, approver.email);
+  await goTo(page, 'Budget requests');
+  const row = page.locator(`tr[data-request="${asked.body.id}"]`);
+  await row.getByRole('button', { name: 'Reject' }).click();
+  const confirm = row.getByRole('button', { name: 'Confirm rejection' });
+  t.true(await confirm.isDisabled(), 'no reason, no rejection');
+  await row.getByLabel('Reason (required)').fill('not this quarter');
+  await confirm.click();
+  await row.waitFor({ state: 'detached' });
+  const decided = await stack.http.get(`/v1/budget-requests/${asked.body.id}`, { token: admin.access_token });
+  t.like(decided.body, { status: 'rejected', decision_note: 'not this quarter' });
+
+  const askerPage = await openConsole(t);
+  await signIn(askerPage, asker.email);
+  await goTo(askerPage, 'Budget requests');
+  await askerPage.getByLabel('Show').selectOption({ label: 'All (history)' });
+  await askerPage.getByRole('cell', { name: 'rejected — not this quarter' }).waitFor();
+  t.pass();
+});
+
+test.serial('a viewer sees no button it cannot use', async (t) => {
+  const viewer = await member('viewer');
+  const page = await openConsole(t);
+  await signIn(page, viewer.email);
+  t.is(await page.getByText('Waiting for approval').count(), 0);
+  await goTo(page, 'Agents');
+  t.is(await page.getByRole('button', { name: 'Create agent' }).count(), 0);
+  await goTo(page, 'Budget requests');
+  t.is(await page.getByRole('button', { name: 'Send request' }).count(), 0);
+  t.is(await page.getByRole('button', { name: 'Approve' }).count(), 0);
+  await accessible(t, page, 'viewer-budget-requests');
+});
+
+test.serial('a sign-in link asked for on the sign-in page signs in from the mail', async (t) => {
+  const person = await member();
+  const page = await openConsole(t);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('status').waitFor();
+  const mail = await waitForMail(person.email, { subject: /sign-in link/ });
+  const link = /https:\/\/\S+\/console\/magic-link#token=\S+/.exec(mail.text)?.[0];
+  t.truthy(link, mail.text);
+  await page.goto(link!);
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  t.notRegex(page.url(), /token=/, 'the token leaves the address bar');
+  t.true(await page.getByText(`${person.email} · member`).isVisible());
+});
+
+test.serial('a password-reset link sets a new password that then signs in', async (t) => {
+  const person = await member();
+  t.is((await stack.http.post('/v1/auth/password-reset', { json: { email: person.email } })).status, 202);
+  const mail = await waitForMail(person.email, { subject: /Reset your Tollgate password/ });
+  const link = /https:\/\/\S+\/console\/reset-password#token=\S+/.exec(mail.text)?.[0];
+  t.truthy(link, mail.text);
+  const page = await openConsole(t, link!.slice(origin.length));
+  await page.getByLabel('New password').fill('a-brand-new-passphrase-42');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('Your password is changed').waitFor();
+  await accessible(t, page, 'reset-password');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await signIn(page, person.email, 'a-brand-new-passphrase-42');
+  t.pass();
+});
+
+test.serial('when the session ends elsewhere, then the console goes back to sign-in and says why', async (t) => {
+  const person = await member();
+  const page = await openConsole(t);
+  await signIn(page, person.email);
+  const other = await stack.http.post('/v1/auth/login', { json: { email: person.email, password: PASSWORD } });
+  t.is((await stack.http.post('/v1/auth/logout-all', { token: other.body.access_token })).status, 204);
+  // Revoked sessions reach every gateway within its session cache's life (under a second).
+  await new Promise((r) => setTimeout(r, 1_500));
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Agents' }).click();
+  await page.getByText('You were signed out because your session ended').waitFor();
+  t.true(await page.getByRole('heading', { name: 'Sign in to Tollgate' }).isVisible());
+});
