@@ -166,11 +166,21 @@ export async function publicCall<T>(method: string, path: string, body?: unknown
 }
 
 /** A call with the session's access token; one refresh and one retry when it has expired meanwhile. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function authorized(method: string, path: string, body?: unknown): Promise<Response> {
   const call = () => send(method, path, body, accessToken ? { authorization: `Bearer ${accessToken}` } : {});
   let res = await call();
   if (res.status === 401 && (await refresh())) res = await call();
   if (res.status === 401) end(SESSION_ENDED);
   if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await authorized(method, path, body);
   return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** A file the API makes (an export), as a Blob. */
+export async function download(path: string): Promise<Blob> {
+  return (await authorized('GET', path)).blob();
 }

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, type Page } from './api';
 
@@ -40,6 +40,20 @@ export const onSubmit = (run: (action: () => Promise<unknown>) => Promise<void>,
   void run(action);
 };
 
+/** A secret the API shows once (a new credential), with a copy button. */
+export function ShownOnce({ secret, note, testId }: { secret: string; note: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div role="status" class="secret">
+      <p>{note}</p>
+      <code data-testid={testId}>{secret}</code>
+      <button type="button" class="secondary" onClick={() => void navigator.clipboard.writeText(secret).then(() => setCopied(true))}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
+}
+
 /** A list read page by page with the API's cursors. */
 export function usePaged<T>(load: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]) {
   const [items, setItems] = useState<T[] | null>(null);
@@ -59,14 +73,65 @@ export function usePaged<T>(load: (cursor: string | null) => Promise<Page<T>>, d
       setBusy(false);
     }
   }, deps);
-  useEffect(() => void fetchPage(null, false), [fetchPage]);
-  return {
+  // A new query (a filter changed) shows nothing of the last one while it loads.
+  useEffect(() => {
+    setItems(null);
+    void fetchPage(null, false);
+  }, [fetchPage]);
+  const paged: Paged<T> = {
     items,
     error,
     busy,
     reload: () => fetchPage(null, false),
     more: next ? () => fetchPage(next, true) : null,
   };
+  return paged;
+}
+
+export interface Paged<T> {
+  items: T[] | null;
+  error: unknown;
+  busy: boolean;
+  reload: () => Promise<void>;
+  more: (() => Promise<void>) | null;
+}
+
+/**
+ * A paged list as a table: its error, an empty state saying what to do next, the rows (`rows`:
+ * the loaded items narrowed, e.g. by a filter) and "Load more" while the API has another page.
+ */
+export function PagedTable<T>(props: {
+  list: Paged<T>;
+  rows?: T[];
+  columns: (string | false)[];
+  empty: ComponentChildren;
+  row: (item: T) => JSX.Element;
+}) {
+  const { list } = props;
+  const rows = props.rows ?? list.items ?? [];
+  return (
+    <>
+      <ErrorNote error={list.error} />
+      {list.items?.length === 0 && !list.more && <Empty>{props.empty}</Empty>}
+      {rows.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              {props.columns
+                .filter((c): c is string => c !== false)
+                .map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+            </tr>
+          </thead>
+          <tbody>{rows.map(props.row)}</tbody>
+        </table>
+      )}
+      <MoreButton more={list.more} busy={list.busy} />
+    </>
+  );
 }
 
 export function MoreButton({ more, busy }: { more: (() => Promise<void>) | null; busy: boolean }) {

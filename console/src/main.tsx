@@ -1,7 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { onSession, resume, session, signOut, type SessionState } from './api';
+import { atLeast, onSession, resume, session, signOut, type Role, type SessionState, type User } from './api';
+import { AuditPage } from './pages/audit';
+import { ProviderKeysPage } from './pages/provider-keys';
+import { TokensPage } from './pages/tokens';
 import { AgentsPage } from './pages/agents';
 import { BudgetRequestsPage } from './pages/budget-requests';
 import { ConfirmEmailPage, MagicLinkPage, ResetPasswordPage } from './pages/links';
@@ -16,10 +19,14 @@ const PUBLIC_PAGES: Record<string, () => preact.JSX.Element> = {
   'confirm-email': ConfirmEmailPage,
 };
 
-const NAV = [
-  { page: '', label: 'Overview' },
-  { page: 'agents', label: 'Agents' },
-  { page: 'budget-requests', label: 'Budget requests' },
+/** Each page, and the least role its API lets in: a person sees only the pages they can use. */
+const NAV: { page: string; label: string; min: Role; render: (user: User) => preact.JSX.Element }[] = [
+  { page: '', label: 'Overview', min: 'viewer', render: (user) => <OverviewPage user={user} /> },
+  { page: 'agents', label: 'Agents', min: 'viewer', render: (user) => <AgentsPage user={user} /> },
+  { page: 'budget-requests', label: 'Budget requests', min: 'viewer', render: (user) => <BudgetRequestsPage user={user} /> },
+  { page: 'provider-keys', label: 'Provider keys', min: 'manager', render: (user) => <ProviderKeysPage user={user} /> },
+  { page: 'tokens', label: 'API tokens', min: 'viewer', render: () => <TokensPage /> },
+  { page: 'audit', label: 'Audit log', min: 'admin', render: () => <AuditPage /> },
 ];
 
 /** In-app links navigate without a reload. */
@@ -45,13 +52,15 @@ function App() {
   if (!state) return <p class="loading">Loading…</p>;
   const { user } = state;
   if (!user) return <SignInPage />;
+  const shown = NAV.filter((n) => atLeast(user.role, n.min));
+  const current = shown.find((n) => n.page === page) ?? shown[0];
   return (
     <>
       <header>
         <nav aria-label="Console">
           <span class="brand">Tollgate</span>
-          {NAV.map((n) => (
-            <a key={n.page} href={`/console/${n.page}`} aria-current={page === n.page ? 'page' : undefined}>
+          {shown.map((n) => (
+            <a key={n.page} href={`/console/${n.page}`} aria-current={current.page === n.page ? 'page' : undefined}>
               {n.label}
             </a>
           ))}
@@ -65,13 +74,7 @@ function App() {
           </button>
         </div>
       </header>
-      {page === 'agents' ? (
-        <AgentsPage user={user} />
-      ) : page === 'budget-requests' ? (
-        <BudgetRequestsPage user={user} />
-      ) : (
-        <OverviewPage user={user} />
-      )}
+      {current.render(user)}
     </>
   );
 }

@@ -265,3 +265,108 @@ test.serial('when the session ends elsewhere, then the console goes back to sign
   await page.getByText('You were signed out because your session ended').waitFor();
   t.true(await page.getByRole('heading', { name: 'Sign in to Tollgate' }).isVisible());
 });
+
+test.serial(
+  'an admin rotates a provider key (its secret never shown, the field cleared), disables it, and a manager only reads',
+  async (t) => {
+    const page = await openConsole(t);
+    await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+    await goTo(page, 'Provider keys');
+    await page.getByLabel('Provider', { exact: true }).fill('openai');
+    await page.getByLabel('Key name').fill('console-key');
+    await page.getByLabel('API key').fill('sk-console-original-0000000000001111');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    const row = page.locator('tr', { has: page.getByRole('cell', { name: 'console-key', exact: true }) });
+    await row.waitFor();
+    t.is(await page.getByLabel('API key').inputValue(), '', 'the plaintext field is cleared once sent');
+    t.is(await row.locator('code').textContent(), 'sk-…1111');
+    t.false((await page.content()).includes('sk-console-original'), 'the plaintext is nowhere in the page');
+
+    await row.getByRole('button', { name: 'Rotate' }).click();
+    await row.getByLabel('New key for console-key').fill('sk-console-rotated-0000000000002222');
+    await row.getByRole('button', { name: 'Confirm rotation' }).click();
+    await row.locator('code', { hasText: 'sk-…2222' }).waitFor();
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByRole('cell', { name: 'disabled' }).waitFor();
+    await accessible(t, page, 'provider-keys');
+
+    const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
+    const key = (keys.body.items as { id: string; name: string; masked: string; disabled: boolean; rotated_at: string | null }[]).find(
+      (k) => k.name === 'console-key',
+    )!;
+    t.like(key, { masked: 'sk-…2222', disabled: true });
+    t.truthy(key.rotated_at);
+    await auditEventsOf(stack, admin, 'provider_key.rotated', key.id);
+
+    const manager = await member('manager');
+    const managerPage = await openConsole(t);
+    await signIn(managerPage, manager.email);
+    await goTo(managerPage, 'Provider keys');
+    await managerPage.getByRole('cell', { name: 'console-key', exact: true }).waitFor();
+    t.is(await managerPage.getByRole('button', { name: 'Rotate' }).count(), 0);
+    t.is(await managerPage.getByRole('button', { name: 'Add key' }).count(), 0);
+    t.is(await managerPage.getByRole('link', { name: 'Audit log' }).count(), 0, 'the audit log is for admins');
+  },
+);
+
+test.serial('a person creates an API token (shown once) and revokes it after confirming; it stops working', async (t) => {
+  const person = await member();
+  const page = await openConsole(t);
+  await signIn(page, person.email);
+  await goTo(page, 'API tokens');
+  await page.getByLabel('Token name').fill('ci-script');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.getByTestId('token-secret').textContent())!;
+  t.regex(secret, /^tg_pat_/);
+  t.is((await stack.http.get('/v1/agents', { token: secret })).status, 200, 'the new token works');
+
+  const row = page.locator('tr', { has: page.getByRole('cell', { name: 'ci-script', exact: true }) });
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByRole('button', { name: 'Confirm revocation' }).click();
+  await row.getByRole('cell', { name: 'revoked' }).waitFor();
+  await accessible(t, page, 'tokens');
+  t.is((await stack.http.get('/v1/agents', { token: secret })).status, 401, 'the revoked token is refused');
+  t.is(await page.getByRole('link', { name: 'Provider keys' }).count(), 0, 'a member sees no provider keys page');
+});
+
+test.serial('an admin filters the audit log, opens an event, verifies the chain and exports what the filter shows', async (t) => {
+  const person = await member();
+  // One failed login of this person: the filter below finds it among everything else.
+  t.is((await stack.http.post('/v1/auth/login', { json: { email: person.email, password: 'not-the-password' } })).status, 401);
+  await auditEventsOf(stack, admin, 'auth.login.failed', person.id);
+
+  const page = await openConsole(t);
+  await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  await goTo(page, 'Audit log');
+  await page.getByLabel('Action').fill('auth.login.failed');
+  await page.getByLabel('Outcome').selectOption('failure');
+  await page.getByRole('button', { name: 'Apply filter' }).click();
+  const rows = page.locator('tbody tr');
+  // The filtered page, not the one before it: every row shown is a failed login.
+  await page.waitForFunction(() => {
+    const shown = Array.from(document.querySelectorAll('tbody tr td:nth-child(3)')).map((td) => td.textContent);
+    return shown.length > 0 && shown.every((a) => a === 'auth.login.failed');
+  });
+  const actions = await rows.locator('td:nth-child(3)').allTextContents();
+  const outcomes = await rows.locator('td:nth-child(5)').allTextContents();
+  t.true(actions.length > 0 && actions.every((a) => a === 'auth.login.failed'), actions.join());
+  t.true(
+    outcomes.every((o) => o === 'failure'),
+    outcomes.join(),
+  );
+  const mine = page.locator('tr', { hasText: person.id }).first();
+  await mine.getByRole('button', { name: 'Show' }).click();
+  t.regex((await mine.locator('pre').textContent())!, /"request_id"/);
+
+  await page.getByRole('button', { name: 'Verify the chain' }).click();
+  await page.getByText(/Intact: \d+ events checked/).waitFor();
+
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
+  const lines = fs
+    .readFileSync(await file.path(), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { action: string; outcome: string });
+  t.true(lines.length >= actions.length && lines.every((e) => e.action === 'auth.login.failed' && e.outcome === 'failure'));
+  await accessible(t, page, 'audit');
+});

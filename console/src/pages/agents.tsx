@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, atLeast, type Page, type User } from '../api';
-import { Empty, ErrorNote, MoreButton, onSubmit, useAction, usePaged } from '../components';
+import { ErrorNote, PagedTable, ShownOnce, onSubmit, useAction, usePaged } from '../components';
 import { money, time } from '../format';
 
 export interface Agent {
@@ -30,7 +30,6 @@ function CreateAgent({ onCreated }: { onCreated: () => void }) {
   const [budget, setBudget] = useState('10');
   const { error, run } = useAction();
   const [token, setToken] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const submit = onSubmit(run, async () => {
     const created = await api<{ token: string }>('POST', '/v1/agents', { name, budget_usd: Number(budget) });
     setToken(created.token);
@@ -55,22 +54,7 @@ function CreateAgent({ onCreated }: { onCreated: () => void }) {
       </form>
       <ErrorNote error={error} />
       {token && (
-        <div role="status" class="secret">
-          <p>The agent's credential, shown this once: store it where the agent runs.</p>
-          <code data-testid="agent-token">{token}</code>
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              void navigator.clipboard.writeText(token).then(
-                () => setCopied(true),
-                () => setCopied(false),
-              )
-            }
-          >
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        </div>
+        <ShownOnce secret={token} note="The agent's credential, shown this once: store it where the agent runs." testId="agent-token" />
       )}
     </section>
   );
@@ -88,38 +72,27 @@ export function AgentsPage({ user }: { user: User }) {
         Filter by name
         <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
       </label>
-      <ErrorNote error={list.error} />
-      {list.items?.length === 0 && (
-        <Empty>
-          No agents yet. {atLeast(user.role, 'member') ? 'Create one above' : 'Ask a member to create one'}: each gets a credential and a
-          dollar budget.
-        </Empty>
-      )}
-      {shown.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Budget</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((a) => (
-              <tr key={a.id}>
-                <td>{a.name}</td>
-                <td>
-                  <BudgetBar agent={a} />
-                </td>
-                <td>{a.disabled ? 'disabled' : 'active'}</td>
-                <td>{time(a.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <MoreButton more={list.more} busy={list.busy} />
+      <PagedTable
+        list={list}
+        rows={shown}
+        columns={['Name', 'Budget', 'Status', 'Created']}
+        empty={
+          <>
+            No agents yet. {atLeast(user.role, 'member') ? 'Create one above' : 'Ask a member to create one'}: each gets a credential and a
+            dollar budget.
+          </>
+        }
+        row={(a) => (
+          <tr key={a.id}>
+            <td>{a.name}</td>
+            <td>
+              <BudgetBar agent={a} />
+            </td>
+            <td>{a.disabled ? 'disabled' : 'active'}</td>
+            <td>{time(a.created_at)}</td>
+          </tr>
+        )}
+      />
     </main>
   );
 }

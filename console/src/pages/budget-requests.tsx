@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, atLeast, type Page, type User } from '../api';
-import { Empty, ErrorNote, MoreButton, onSubmit, useAction, usePaged } from '../components';
+import { ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
 import { money, time } from '../format';
 import type { Agent } from './agents';
 
@@ -121,49 +121,32 @@ export function BudgetRequestsPage({ user }: { user: User }) {
           <option value="">All (history)</option>
         </select>
       </label>
-      <ErrorNote error={list.error} />
-      {list.items?.length === 0 && (
-        <Empty>
-          {status === 'pending' ? 'Nothing waits for a decision.' : 'No budget requests yet.'} Members ask for more budget for their agents
-          here.
-        </Empty>
-      )}
-      {list.items && list.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Asked</th>
-              <th scope="col">Increase</th>
-              <th scope="col">Why</th>
-              <th scope="col">Status</th>
-              {approver && status === 'pending' && <th scope="col">Decision</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((r) => (
-              <tr key={r.id} data-request={r.id}>
-                <td>{time(r.created_at)}</td>
-                <td>{money(r.requested_budget_usd)}</td>
-                <td>{r.justification}</td>
-                <td>
-                  {r.status}
-                  {r.decision_note && <> — {r.decision_note}</>}
-                </td>
-                {approver && status === 'pending' && (
-                  <td>
-                    {r.requester_id === user.id ? (
-                      'Yours: another approver decides'
-                    ) : (
-                      <Decide request={r} onDone={() => void list.reload()} />
-                    )}
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <MoreButton more={list.more} busy={list.busy} />
+      <PagedTable
+        list={list}
+        columns={['Asked', 'Increase', 'Why', 'Status', approver && status === 'pending' && 'Decision']}
+        empty={
+          <>
+            {status === 'pending' ? 'Nothing waits for a decision.' : 'No budget requests yet.'} Members ask for more budget for their
+            agents here.
+          </>
+        }
+        row={(r) => (
+          <tr key={r.id} data-request={r.id}>
+            <td>{time(r.created_at)}</td>
+            <td>{money(r.requested_budget_usd)}</td>
+            <td>{r.justification}</td>
+            <td>
+              {r.status}
+              {r.decision_note && <> — {r.decision_note}</>}
+            </td>
+            {approver && status === 'pending' && (
+              <td>
+                {r.requester_id === user.id ? 'Yours: another approver decides' : <Decide request={r} onDone={() => void list.reload()} />}
+              </td>
+            )}
+          </tr>
+        )}
+      />
     </main>
   );
 }
