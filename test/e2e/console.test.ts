@@ -1,102 +1,36 @@
-/// <reference lib="dom" />
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import test, { type ExecutionContext } from 'ava';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '@tollgate/devkit';
-import { launchBrowser } from '../support/browser.js';
-import { auditEventsOf, newUser, PASSWORD, type ApiUser } from '../support/factories.js';
+import test from 'ava';
+import { auditEventsOf, PASSWORD } from '../support/factories.js';
 import { waitForMail } from '../support/mailpit.js';
-import { loginAsAdmin, type Session } from '../support/session.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { accessible, ARTIFACTS, goTo, openConsole as open, signIn, startConsoleHarness, type ConsoleHarness } from '../support/console.js';
 
 // The web console in Chromium against the real system: the gateway serves its built files at
 // /console, and every click goes through the API like any client's. Screenshots of each page
 // go to test-results/console/.
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results/console');
 /** The first page's JavaScript, gzipped (the issue's budget: 250 KB). */
 const FIRST_PAGE_JS_BUDGET = 250 * 1024;
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let stack: Stack;
-let browser: Browser;
-let admin: Session;
-let origin: string;
+let h: ConsoleHarness;
 
 test.before(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const port = String(await freePort());
-  origin = `https://localhost:${port}`;
-  [stack, browser] = await Promise.all([
-    startStack({
-      env: {
-        gateway: { GATEWAY_PORT: port },
-        identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024' },
-      },
-    }),
-    launchBrowser(),
-  ]);
-  admin = await loginAsAdmin(stack);
+  h = await startConsoleHarness();
 });
 test.after.always(async () => {
-  await browser?.close();
-  await stack?.close();
+  await h?.close();
 });
-
-/** A fresh browser (no cookies) on the console, failing the test on any CSP violation or page error. */
-async function openConsole(t: ExecutionContext, page = '/console/'): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  t.teardown(() => context.close());
-  const p = await context.newPage();
-  p.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) t.fail(`CSP: ${m.text()}`);
-  });
-  p.on('pageerror', (err) => t.fail(`page error: ${err.message}`));
-  await p.goto(origin + page);
-  return p;
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
-
-async function goTo(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: label }).click();
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
-
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(t: ExecutionContext, page: Page, name: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> } }
-    ).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-  });
-  t.deepEqual(violations, [], `${name}: accessibility violations`);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function member(role = 'member'): Promise<ApiUser> {
-  return newUser(stack, admin, { role });
-}
 
 test.serial('the first page loads in under a second with its JavaScript in budget, and every page passes axe', async (t) => {
   const jsBytes: Promise<number>[] = [];
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
   t.teardown(() => context.close());
   const page = await context.newPage();
   page.on('response', (res) => {
     if (res.url().endsWith('.js')) jsBytes.push(res.body().then((b) => zlib.gzipSync(b).length));
   });
   const started = performance.now();
-  await page.goto(`${origin}/console/`);
+  await page.goto(`${h.origin}/console/`);
   await page.getByRole('heading', { name: 'Sign in to Tollgate' }).waitFor();
   const loadMs = performance.now() - started;
   t.true(loadMs < 1_000, `the sign-in page took ${loadMs.toFixed(0)} ms`);
@@ -104,17 +38,17 @@ test.serial('the first page loads in under a second with its JavaScript in budge
   t.true(gzipped > 0 && gzipped < FIRST_PAGE_JS_BUDGET, `${gzipped} bytes of JavaScript, gzipped`);
   t.log(`first page: ${loadMs.toFixed(0)} ms, ${(gzipped / 1024).toFixed(1)} KB of JavaScript gzipped`);
 
-  const headers = (await page.request.get(`${origin}/console/`)).headers();
+  const headers = (await page.request.get(`${h.origin}/console/`)).headers();
   t.regex(headers['content-security-policy'], /default-src 'self'/);
   t.is(headers['cache-control'], 'no-cache');
-  const deepLink = await page.request.get(`${origin}/console/budget-requests`);
+  const deepLink = await page.request.get(`${h.origin}/console/budget-requests`);
   t.is(deepLink.status(), 200, 'every console page is index.html: the console routes in the browser');
   const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await deepLink.text())![1];
-  t.regex((await page.request.get(origin + script)).headers()['cache-control'], /max-age=31536000, immutable/);
-  t.is((await page.request.get(`${origin}/console/assets/missing.js`)).status(), 404);
+  t.regex((await page.request.get(h.origin + script)).headers()['cache-control'], /max-age=31536000, immutable/);
+  t.is((await page.request.get(`${h.origin}/console/assets/missing.js`)).status(), 404);
 
   await accessible(t, page, 'sign-in');
-  await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  await signIn(page, h.stack.secrets.BOOTSTRAP_ADMIN_EMAIL, h.stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
   await accessible(t, page, 'overview');
   await goTo(page, 'Agents');
   await accessible(t, page, 'agents');
@@ -125,8 +59,8 @@ test.serial('the first page loads in under a second with its JavaScript in budge
 test.serial(
   'a member creates an agent and asks for more; a manager approves with the keyboard alone; the member never sees a decision',
   async (t) => {
-    const [asker, approver] = await Promise.all([member(), member('manager')]);
-    const page = await openConsole(t);
+    const [asker, approver] = await Promise.all([h.person(), h.person('manager')]);
+    const page = await open(t, h);
     await signIn(page, asker.email);
     await goTo(page, 'Agents');
     await page.getByLabel('Name', { exact: true }).fill('console-agent');
@@ -143,12 +77,12 @@ test.serial(
     await page.getByRole('cell', { name: 'a longer evaluation run' }).waitFor();
     t.is(await page.getByRole('button', { name: 'Approve' }).count(), 0, 'a member sees no Approve button');
 
-    const mine = await stack.http.get('/v1/budget-requests?status=pending', { token: admin.access_token });
+    const mine = await h.stack.http.get('/v1/budget-requests?status=pending', { token: h.admin.access_token });
     const request = (mine.body.items as { id: string; agent_id: string; justification: string }[]).find(
       (r) => r.justification === 'a longer evaluation run',
     )!;
 
-    const managerPage = await openConsole(t);
+    const managerPage = await open(t, h);
     await signIn(managerPage, approver.email);
     await goTo(managerPage, 'Budget requests');
     const row = managerPage.locator(`tr[data-request="${request.id}"]`);
@@ -165,30 +99,30 @@ test.serial(
     await managerPage.keyboard.press('Enter');
     await row.waitFor({ state: 'detached' });
 
-    const decided = await stack.http.get(`/v1/budget-requests/${request.id}`, { token: admin.access_token });
+    const decided = await h.stack.http.get(`/v1/budget-requests/${request.id}`, { token: h.admin.access_token });
     t.like(decided.body, { status: 'approved', decided_by: approver.id });
-    const agent = await stack.http.get(`/v1/agents/${request.agent_id}`, { token: admin.access_token });
+    const agent = await h.stack.http.get(`/v1/agents/${request.agent_id}`, { token: h.admin.access_token });
     t.is(agent.body.budget.limit_usd, 12);
-    const [event] = await auditEventsOf(stack, admin, 'budget.request.approved', request.id);
+    const [event] = await auditEventsOf(h.stack, h.admin, 'budget.request.approved', request.id);
     t.is(event.actor.id, approver.id);
     await managerPage.screenshot({ path: path.join(ARTIFACTS, 'budget-requests-approved.png'), fullPage: true });
   },
 );
 
 test.serial('a rejection needs its reason, and the reason is what the asker sees', async (t) => {
-  const [asker, approver] = await Promise.all([member(), member('manager')]);
-  const askerSession = await stack.http.post('/v1/auth/login', { json: { email: asker.email, password: PASSWORD } });
-  const created = await stack.http.post('/v1/agents', {
+  const [asker, approver] = await Promise.all([h.person(), h.person('manager')]);
+  const askerSession = await h.stack.http.post('/v1/auth/login', { json: { email: asker.email, password: PASSWORD } });
+  const created = await h.stack.http.post('/v1/agents', {
     token: askerSession.body.access_token,
     json: { name: 'to-reject', budget_usd: 1 },
   });
-  const asked = await stack.http.post('/v1/budget-requests', {
+  const asked = await h.stack.http.post('/v1/budget-requests', {
     token: askerSession.body.access_token,
     json: { agent_id: created.body.agent.id, requested_budget_usd: 3, justification: 'please reject me' },
   });
   t.is(asked.status, 201, asked.text);
 
-  const page = await openConsole(t);
+  const page = await open(t, h);
   await signIn(page, approver.email);
   await goTo(page, 'Budget requests');
   const row = page.locator(`tr[data-request="${asked.body.id}"]`);
@@ -198,10 +132,10 @@ test.serial('a rejection needs its reason, and the reason is what the asker sees
   await row.getByLabel('Reason (required)').fill('not this quarter');
   await confirm.click();
   await row.waitFor({ state: 'detached' });
-  const decided = await stack.http.get(`/v1/budget-requests/${asked.body.id}`, { token: admin.access_token });
+  const decided = await h.stack.http.get(`/v1/budget-requests/${asked.body.id}`, { token: h.admin.access_token });
   t.like(decided.body, { status: 'rejected', decision_note: 'not this quarter' });
 
-  const askerPage = await openConsole(t);
+  const askerPage = await open(t, h);
   await signIn(askerPage, asker.email);
   await goTo(askerPage, 'Budget requests');
   await askerPage.getByLabel('Show').selectOption({ label: 'All (history)' });
@@ -210,8 +144,8 @@ test.serial('a rejection needs its reason, and the reason is what the asker sees
 });
 
 test.serial('a viewer sees no button it cannot use', async (t) => {
-  const viewer = await member('viewer');
-  const page = await openConsole(t);
+  const viewer = await h.person('viewer');
+  const page = await open(t, h);
   await signIn(page, viewer.email);
   t.is(await page.getByText('Waiting for approval').count(), 0);
   await goTo(page, 'Agents');
@@ -223,8 +157,8 @@ test.serial('a viewer sees no button it cannot use', async (t) => {
 });
 
 test.serial('a sign-in link asked for on the sign-in page signs in from the mail', async (t) => {
-  const person = await member();
-  const page = await openConsole(t);
+  const person = await h.person();
+  const page = await open(t, h);
   await page.getByLabel('Email').fill(person.email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.getByRole('status').waitFor();
@@ -238,12 +172,12 @@ test.serial('a sign-in link asked for on the sign-in page signs in from the mail
 });
 
 test.serial('a password-reset link sets a new password that then signs in', async (t) => {
-  const person = await member();
-  t.is((await stack.http.post('/v1/auth/password-reset', { json: { email: person.email } })).status, 202);
+  const person = await h.person();
+  t.is((await h.stack.http.post('/v1/auth/password-reset', { json: { email: person.email } })).status, 202);
   const mail = await waitForMail(person.email, { subject: /Reset your Tollgate password/ });
   const link = /https:\/\/\S+\/console\/reset-password#token=\S+/.exec(mail.text)?.[0];
   t.truthy(link, mail.text);
-  const page = await openConsole(t, link!.slice(origin.length));
+  const page = await open(t, h, link!.slice(h.origin.length));
   await page.getByLabel('New password').fill('a-brand-new-passphrase-42');
   await page.getByRole('button', { name: 'Set password' }).click();
   await page.getByText('Your password is changed').waitFor();
@@ -254,11 +188,11 @@ test.serial('a password-reset link sets a new password that then signs in', asyn
 });
 
 test.serial('when the session ends elsewhere, then the console goes back to sign-in and says why', async (t) => {
-  const person = await member();
-  const page = await openConsole(t);
+  const person = await h.person();
+  const page = await open(t, h);
   await signIn(page, person.email);
-  const other = await stack.http.post('/v1/auth/login', { json: { email: person.email, password: PASSWORD } });
-  t.is((await stack.http.post('/v1/auth/logout-all', { token: other.body.access_token })).status, 204);
+  const other = await h.stack.http.post('/v1/auth/login', { json: { email: person.email, password: PASSWORD } });
+  t.is((await h.stack.http.post('/v1/auth/logout-all', { token: other.body.access_token })).status, 204);
   // Revoked sessions reach every gateway within its session cache's life (under a second).
   await new Promise((r) => setTimeout(r, 1_500));
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Agents' }).click();
@@ -269,8 +203,8 @@ test.serial('when the session ends elsewhere, then the console goes back to sign
 test.serial(
   'an admin rotates a provider key (its secret never shown, the field cleared), disables it, and a manager only reads',
   async (t) => {
-    const page = await openConsole(t);
-    await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+    const page = await open(t, h);
+    await signIn(page, h.stack.secrets.BOOTSTRAP_ADMIN_EMAIL, h.stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
     await goTo(page, 'Provider keys');
     await page.getByLabel('Provider', { exact: true }).fill('openai');
     await page.getByLabel('Key name').fill('console-key');
@@ -290,16 +224,16 @@ test.serial(
     await row.getByRole('cell', { name: 'disabled' }).waitFor();
     await accessible(t, page, 'provider-keys');
 
-    const keys = await stack.http.get('/v1/provider-keys', { token: admin.access_token });
+    const keys = await h.stack.http.get('/v1/provider-keys', { token: h.admin.access_token });
     const key = (keys.body.items as { id: string; name: string; masked: string; disabled: boolean; rotated_at: string | null }[]).find(
       (k) => k.name === 'console-key',
     )!;
     t.like(key, { masked: 'sk-…2222', disabled: true });
     t.truthy(key.rotated_at);
-    await auditEventsOf(stack, admin, 'provider_key.rotated', key.id);
+    await auditEventsOf(h.stack, h.admin, 'provider_key.rotated', key.id);
 
-    const manager = await member('manager');
-    const managerPage = await openConsole(t);
+    const manager = await h.person('manager');
+    const managerPage = await open(t, h);
     await signIn(managerPage, manager.email);
     await goTo(managerPage, 'Provider keys');
     await managerPage.getByRole('cell', { name: 'console-key', exact: true }).waitFor();
@@ -310,33 +244,33 @@ test.serial(
 );
 
 test.serial('a person creates an API token (shown once) and revokes it after confirming; it stops working', async (t) => {
-  const person = await member();
-  const page = await openConsole(t);
+  const person = await h.person();
+  const page = await open(t, h);
   await signIn(page, person.email);
   await goTo(page, 'API tokens');
   await page.getByLabel('Token name').fill('ci-script');
   await page.getByRole('button', { name: 'Create token' }).click();
   const secret = (await page.getByTestId('token-secret').textContent())!;
   t.regex(secret, /^tg_pat_/);
-  t.is((await stack.http.get('/v1/agents', { token: secret })).status, 200, 'the new token works');
+  t.is((await h.stack.http.get('/v1/agents', { token: secret })).status, 200, 'the new token works');
 
   const row = page.locator('tr', { has: page.getByRole('cell', { name: 'ci-script', exact: true }) });
   await row.getByRole('button', { name: 'Revoke' }).click();
   await row.getByRole('button', { name: 'Confirm revocation' }).click();
   await row.getByRole('cell', { name: 'revoked' }).waitFor();
   await accessible(t, page, 'tokens');
-  t.is((await stack.http.get('/v1/agents', { token: secret })).status, 401, 'the revoked token is refused');
+  t.is((await h.stack.http.get('/v1/agents', { token: secret })).status, 401, 'the revoked token is refused');
   t.is(await page.getByRole('link', { name: 'Provider keys' }).count(), 0, 'a member sees no provider keys page');
 });
 
 test.serial('an admin filters the audit log, opens an event, verifies the chain and exports what the filter shows', async (t) => {
-  const person = await member();
+  const person = await h.person();
   // One failed login of this person: the filter below finds it among everything else.
-  t.is((await stack.http.post('/v1/auth/login', { json: { email: person.email, password: 'not-the-password' } })).status, 401);
-  await auditEventsOf(stack, admin, 'auth.login.failed', person.id);
+  t.is((await h.stack.http.post('/v1/auth/login', { json: { email: person.email, password: 'not-the-password' } })).status, 401);
+  await auditEventsOf(h.stack, h.admin, 'auth.login.failed', person.id);
 
-  const page = await openConsole(t);
-  await signIn(page, stack.secrets.BOOTSTRAP_ADMIN_EMAIL, stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  const page = await open(t, h);
+  await signIn(page, h.stack.secrets.BOOTSTRAP_ADMIN_EMAIL, h.stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
   await goTo(page, 'Audit log');
   await page.getByLabel('Action').fill('auth.login.failed');
   await page.getByLabel('Outcome').selectOption('failure');
