@@ -54,6 +54,16 @@ export function ShownOnce({ secret, note, testId }: { secret: string; note: stri
   );
 }
 
+/** One read (not a list): its answer, or its error. */
+export function useLoaded<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    load().then(setData, setError);
+  }, deps);
+  return { data, error };
+}
+
 /** A list read page by page with the API's cursors. */
 export function usePaged<T>(load: (cursor: string | null) => Promise<Page<T>>, deps: unknown[]) {
   const [items, setItems] = useState<T[] | null>(null);

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import test from 'ava';
-import { auditEventsOf, PASSWORD } from '../support/factories.js';
+import { auditEventsOf, chatRequest, createAgent, PASSWORD } from '../support/factories.js';
+import { eventually } from '../support/eventually.js';
+import { startFakeProvider } from '../support/fake-provider.js';
 import { waitForMail } from '../support/mailpit.js';
 import { accessible, ARTIFACTS, goTo, openConsole as open, signIn, startConsoleHarness, type ConsoleHarness } from '../support/console.js';
 
@@ -303,4 +305,46 @@ test.serial('an admin filters the audit log, opens an event, verifies the chain 
     .map((l) => JSON.parse(l) as { action: string; outcome: string });
   t.true(lines.length >= actions.length && lines.every((e) => e.action === 'auth.login.failed' && e.outcome === 'failure'));
   await accessible(t, page, 'audit');
+});
+
+test.serial("the overview shows today's and this month's spend as the ledger has them, and the chart of the last days", async (t) => {
+  const provider = await startFakeProvider(() => ({ input: 150_000, output: 600_000 }));
+  t.teardown(() => provider.close());
+  const key = await h.stack.http.post('/v1/provider-keys', {
+    token: h.admin.access_token,
+    json: { provider: 'openai', name: 'overview', api_key: 'sk-overview-0000000000000000', base_url: `${provider.url}/v1` },
+  });
+  t.is(key.status, 201, key.text);
+  const agent = await createAgent(h.stack, h.admin, 5);
+  for (let i = 0; i < 3; i++) {
+    const call = await h.stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest() });
+    t.is(call.status, 200, call.text);
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  // All three calls settled (nothing held), then in the daily rollup the overview reads (an expensive read: polled slowly).
+  const settled = await eventually(
+    async () => (await h.stack.http.get(`/v1/agents/${agent.id}/budget`, { token: h.admin.access_token })).body,
+    (b: { reserved_usd: number; spent_usd: number }) => b.reserved_usd === 0 && b.spent_usd > 0,
+  );
+  const spentToday = await eventually(
+    async () => {
+      const spend = await h.stack.http.get(`/v1/analytics/spend?group_by=day&from=${today}`, { token: h.admin.access_token });
+      t.is(spend.status, 200, spend.text);
+      return (spend.body.items as { key: string; spent_usd: number }[]).find((d) => d.key === today)?.spent_usd ?? 0;
+    },
+    (day) => day === settled.spent_usd,
+    10_000,
+    1_000,
+  );
+  const shown = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 6 }).format(spentToday);
+  t.true(spentToday > 0 && spentToday < 0.01, `a few calls cost micro-dollars (${spentToday})`);
+  t.not(shown, '$0.00');
+
+  const page = await open(t, h);
+  await signIn(page, h.stack.secrets.BOOTSTRAP_ADMIN_EMAIL, h.stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  await page.getByTestId('spent-today').getByText(shown).waitFor();
+  t.is(await page.getByTestId('spent-month').textContent(), shown, 'the month so far holds only today here');
+  t.is((await page.locator('figure canvas').count()) > 0, true, 'the chart is drawn');
+  t.is(await page.getByRole('row', { name: `${today} ${shown}` }).count(), 1, "the chart's figures, for screen readers");
+  await accessible(t, page, 'overview-with-spend');
 });

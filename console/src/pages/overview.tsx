@@ -1,10 +1,18 @@
 import { api, atLeast, type Page, type User } from '../api';
-import { Empty, ErrorNote, usePaged } from '../components';
+import { SpendChart, utcDay } from '../chart';
+import { Empty, ErrorNote, useLoaded, usePaged } from '../components';
 import { money } from '../format';
 import type { Agent } from './agents';
 
 /** An agent with less than this share of its limit left is near exhaustion. */
 const NEAR_EXHAUSTION = 0.1;
+/** The chart's days: enough to hold this month too. */
+const CHART_DAYS = 31;
+
+interface SpendRow {
+  key: string;
+  spent_usd: number;
+}
 
 export function OverviewPage({ user }: { user: User }) {
   const agents = usePaged(() => api<Page<Agent>>('GET', '/v1/agents?limit=100'), []);
@@ -15,21 +23,31 @@ export function OverviewPage({ user }: { user: User }) {
         : Promise.resolve({ items: [], next_cursor: null }),
     [],
   );
+  const spend = useLoaded(() => api<{ items: SpendRow[] }>('GET', `/v1/analytics/spend?group_by=day&from=${utcDay(CHART_DAYS - 1)}`), []);
+  const days = (spend.data?.items ?? []).map((r) => ({ day: r.key, spent_usd: r.spent_usd }));
+  const today = utcDay();
+  const spentOn = (keep: (day: string) => boolean) => days.filter((d) => keep(d.day)).reduce((sum, d) => sum + d.spent_usd, 0);
   const list = agents.items ?? [];
-  const spent = list.reduce((sum, a) => sum + a.budget.spent_usd, 0);
   const top = [...list].sort((a, b) => b.budget.spent_usd - a.budget.spent_usd).slice(0, 5);
   const near = list.filter((a) => a.budget.limit_usd > 0 && a.budget.remaining_usd / a.budget.limit_usd < NEAR_EXHAUSTION);
   return (
     <main>
       <h1>Overview</h1>
-      <ErrorNote error={agents.error ?? pending.error} />
+      <ErrorNote error={agents.error ?? pending.error ?? spend.error} />
       <div class="tiles">
-        <section class="tile" aria-labelledby="t-spent">
-          <h2 id="t-spent">Spent this period</h2>
-          <p class="figure">{money(spent)}</p>
-          <p>
-            across {list.length} agents{agents.items?.length === 100 ? ' (the first 100)' : ''}
+        <section class="tile" aria-labelledby="t-today">
+          <h2 id="t-today">Spent today</h2>
+          <p class="figure" data-testid="spent-today">
+            {spend.data ? money(spentOn((d) => d === today)) : '…'}
           </p>
+          <p>UTC day, every agent you see</p>
+        </section>
+        <section class="tile" aria-labelledby="t-month">
+          <h2 id="t-month">Spent this month</h2>
+          <p class="figure" data-testid="spent-month">
+            {spend.data ? money(spentOn((d) => d.startsWith(today.slice(0, 8)))) : '…'}
+          </p>
+          <p>since the 1st, UTC</p>
         </section>
         {atLeast(user.role, 'manager') && (
           <section class="tile" aria-labelledby="t-pending">
@@ -46,8 +64,12 @@ export function OverviewPage({ user }: { user: User }) {
           <p>agents with less than {NEAR_EXHAUSTION * 100} % of their budget left</p>
         </section>
       </div>
+      <section aria-labelledby="trend">
+        <h2 id="trend">Spend over the last {CHART_DAYS} days</h2>
+        {spend.data && <SpendChart spend={days} days={CHART_DAYS} label={`Spend per UTC day, the last ${CHART_DAYS} days`} />}
+      </section>
       <section aria-labelledby="top">
-        <h2 id="top">Top agents by spend</h2>
+        <h2 id="top">Top agents by spend this period</h2>
         {agents.items && top.length === 0 ? (
           <Empty>No agents yet: create one on the Agents page.</Empty>
         ) : (
