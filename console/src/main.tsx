@@ -5,6 +5,7 @@ import { atLeast, onSession, resume, session, signOut, type Role, type SessionSt
 import { AuditPage } from './pages/audit';
 import { ProviderKeysPage } from './pages/provider-keys';
 import { TokensPage } from './pages/tokens';
+import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
 import { BudgetRequestsPage } from './pages/budget-requests';
 import { ConfirmEmailPage, MagicLinkPage, ResetPasswordPage } from './pages/links';
@@ -20,9 +21,22 @@ const PUBLIC_PAGES: Record<string, () => preact.JSX.Element> = {
 };
 
 /** Each page, and the least role its API lets in: a person sees only the pages they can use. */
-const NAV: { page: string; label: string; min: Role; render: (user: User) => preact.JSX.Element }[] = [
+const NAV: {
+  page: string;
+  label: string;
+  min: Role;
+  render: (user: User) => preact.JSX.Element;
+  /** The page of one of the section's items (`<page>/<id>`). */
+  detail?: (id: string) => preact.JSX.Element;
+}[] = [
   { page: '', label: 'Overview', min: 'viewer', render: (user) => <OverviewPage user={user} /> },
-  { page: 'agents', label: 'Agents', min: 'viewer', render: (user) => <AgentsPage user={user} /> },
+  {
+    page: 'agents',
+    label: 'Agents',
+    min: 'viewer',
+    render: (user) => <AgentsPage user={user} />,
+    detail: (id) => <AgentPage id={id} />,
+  },
   { page: 'budget-requests', label: 'Budget requests', min: 'viewer', render: (user) => <BudgetRequestsPage user={user} /> },
   { page: 'provider-keys', label: 'Provider keys', min: 'manager', render: (user) => <ProviderKeysPage user={user} /> },
   { page: 'tokens', label: 'API tokens', min: 'viewer', render: () => <TokensPage /> },
@@ -53,7 +67,9 @@ function App() {
   const { user } = state;
   if (!user) return <SignInPage />;
   const shown = NAV.filter((n) => atLeast(user.role, n.min));
-  const current = shown.find((n) => n.page === page) ?? shown[0];
+  // agents/<id>: the Agents section's page of one agent.
+  const [section, id] = page.split('/', 2);
+  const current = shown.find((n) => n.page === section) ?? shown[0];
   return (
     <>
       <header>
@@ -74,7 +90,7 @@ function App() {
           </button>
         </div>
       </header>
-      {current.render(user)}
+      {id && current.detail ? current.detail(id) : current.render(user)}
     </>
   );
 }

@@ -347,4 +347,19 @@ test.serial("the overview shows today's and this month's spend as the ledger has
   t.is((await page.locator('figure canvas').count()) > 0, true, 'the chart is drawn');
   t.is(await page.getByRole('row', { name: `${today} ${shown}` }).count(), 1, "the chart's figures, for screen readers");
   await accessible(t, page, 'overview-with-spend');
+
+  // The agent's own page: spend by model, and its limit's history.
+  const raised = await h.stack.http.put(`/v1/agents/${agent.id}/budget`, {
+    token: h.admin.access_token,
+    json: { limit_usd: 6, reason: 'a bigger evaluation' },
+  });
+  t.is(raised.status, 200, raised.text);
+  const { name } = agent.body.agent as { name: string };
+  await goTo(page, 'Agents');
+  await page.getByRole('link', { name }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await page.getByRole('row', { name: `gpt-4o-mini ${shown} 3` }).waitFor();
+  await page.getByRole('row', { name: /\$5\.00 → \$6\.00 set by a manager a bigger evaluation/ }).waitFor();
+  t.true((await page.locator('figure canvas').count()) > 0);
+  await accessible(t, page, 'agent');
 });

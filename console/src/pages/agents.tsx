@@ -12,7 +12,7 @@ export interface Agent {
   budget: { limit_usd: number; spent_usd: number; reserved_usd: number; remaining_usd: number };
 }
 
-function BudgetBar({ agent }: { agent: Agent }) {
+export function BudgetBar({ agent }: { agent: Agent }) {
   const { limit_usd: limit, spent_usd: spent, reserved_usd: reserved } = agent.budget;
   return (
     <div class="budget">
@@ -84,7 +84,9 @@ export function AgentsPage({ user }: { user: User }) {
         }
         row={(a) => (
           <tr key={a.id}>
-            <td>{a.name}</td>
+            <td>
+              <a href={`/console/agents/${a.id}`}>{a.name}</a>
+            </td>
             <td>
               <BudgetBar agent={a} />
             </td>
