@@ -153,6 +153,26 @@ export async function signInWithLink(token: string): Promise<User> {
   return adopt((await res.json()) as AuthResult);
 }
 
+/** Signs in with a passkey: the browser lets the person pick one of theirs for this site; no address or password. */
+export async function signInWithPasskey(): Promise<User> {
+  const options = await publicCall<PublicKeyCredentialRequestOptionsJSON>('POST', '/v1/auth/passkeys/authentication/options', {});
+  const credential = (await navigator.credentials.get({
+    publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options),
+  })) as PublicKeyCredential;
+  return adopt(
+    await publicCall<AuthResult>('POST', '/v1/auth/passkeys/authentication/verify', { response: credential.toJSON() as unknown }),
+  );
+}
+
+/** Registers a new passkey for the signed-in person. */
+export async function addPasskey(name: string): Promise<void> {
+  const options = await api<PublicKeyCredentialCreationOptionsJSON>('POST', '/v1/auth/passkeys/registration/options', {});
+  const credential = (await navigator.credentials.create({
+    publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options),
+  })) as PublicKeyCredential;
+  await api('POST', '/v1/auth/passkeys/registration/verify', { response: credential.toJSON() as unknown, name });
+}
+
 export async function signOut(): Promise<void> {
   if (accessToken) await send('POST', '/v1/auth/logout', {}, { authorization: `Bearer ${accessToken}` }).catch(() => undefined);
   end(null);

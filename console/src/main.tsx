@@ -5,6 +5,7 @@ import { atLeast, onSession, resume, session, signOut, type Role, type SessionSt
 import { AuditPage } from './pages/audit';
 import { ProviderKeysPage } from './pages/provider-keys';
 import { TokensPage } from './pages/tokens';
+import { AccountPage } from './pages/account';
 import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
 import { BudgetRequestsPage } from './pages/budget-requests';
@@ -40,6 +41,7 @@ const NAV: {
   { page: 'budget-requests', label: 'Budget requests', min: 'viewer', render: (user) => <BudgetRequestsPage user={user} /> },
   { page: 'provider-keys', label: 'Provider keys', min: 'manager', render: (user) => <ProviderKeysPage user={user} /> },
   { page: 'tokens', label: 'API tokens', min: 'viewer', render: () => <TokensPage /> },
+  { page: 'account', label: 'Your account', min: 'viewer', render: (user) => <AccountPage user={user} /> },
   { page: 'audit', label: 'Audit log', min: 'admin', render: () => <AuditPage /> },
 ];
 

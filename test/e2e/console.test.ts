@@ -363,3 +363,29 @@ test.serial("the overview shows today's and this month's spend as the ledger has
   t.true((await page.locator('figure canvas').count()) > 0);
   await accessible(t, page, 'agent');
 });
+
+test.serial('a person adds a passkey on their account page, signs in with it alone, and removes it', async (t) => {
+  const person = await h.person();
+  const page = await open(t, h, '/console/', { authenticator: true });
+  await signIn(page, person.email);
+  await goTo(page, 'Your account');
+  await page.getByLabel('Passkey name').fill('Test laptop');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.getByRole('cell', { name: 'Test laptop' }).or(page.getByRole('alert')).first().waitFor();
+  t.deepEqual(await page.getByRole('alert').allTextContents(), []);
+  await page.getByRole('cell', { name: 'Test laptop' }).waitFor();
+  await accessible(t, page, 'account');
+  await waitForMail(person.email, { subject: /passkey was added/ });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  t.true(await page.getByText(`${person.email} · member`).isVisible(), 'signed in as its owner, with no address typed');
+
+  await goTo(page, 'Your account');
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await page.getByText('No passkey yet').waitFor();
+  const listed = await h.stack.http.post('/v1/auth/login', { json: { email: person.email, password: PASSWORD } });
+  t.deepEqual((await h.stack.http.get('/v1/auth/passkeys', { token: listed.body.access_token })).body.items, []);
+});

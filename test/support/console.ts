@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { ExecutionContext } from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '@tollgate/devkit';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, pageWithAuthenticator } from './browser.js';
 import { newUser, PASSWORD, type ApiUser } from './factories.js';
 import { loginAsAdmin, type Session } from './session.js';
 import { startStack, type Stack } from './stack.js';
@@ -30,7 +30,12 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const port = String(await freePort());
   const origin = `https://localhost:${port}`;
   const [stack, browser] = await Promise.all([
-    startStack({ env: { gateway: { GATEWAY_PORT: port }, identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024' } } }),
+    startStack({
+      env: {
+        gateway: { GATEWAY_PORT: port },
+        identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024', WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin },
+      },
+    }),
     launchBrowser(),
   ]);
   const admin = await loginAsAdmin(stack);
@@ -47,11 +52,20 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   };
 }
 
-/** A fresh browser (no cookies) on a console page, failing the test on any CSP violation or page error. */
-export async function openConsole(t: ExecutionContext, h: ConsoleHarness, page = '/console/'): Promise<Page> {
-  const context = await h.browser.newContext({ ignoreHTTPSErrors: true });
+/**
+ * A fresh browser (no cookies) on a console page, failing the test on any CSP violation or page
+ * error; `authenticator`: with a virtual platform authenticator that holds passkeys.
+ */
+export async function openConsole(
+  t: ExecutionContext,
+  h: ConsoleHarness,
+  page = '/console/',
+  opts: { authenticator?: boolean } = {},
+): Promise<Page> {
+  const { context, page: p } = opts.authenticator
+    ? await pageWithAuthenticator(h.browser)
+    : await h.browser.newContext({ ignoreHTTPSErrors: true }).then(async (context) => ({ context, page: await context.newPage() }));
   t.teardown(() => context.close());
-  const p = await context.newPage();
   p.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) t.fail(`CSP: ${m.text()}`);
   });
@@ -63,7 +77,7 @@ export async function openConsole(t: ExecutionContext, h: ConsoleHarness, page =
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { publicCall, session, signIn } from '../api';
+import { publicCall, session, signIn, signInWithPasskey } from '../api';
 import { ErrorNote, onSubmit, useAction } from '../components';
 import { navigate } from '../router';
 
@@ -58,6 +58,20 @@ export function SignInPage() {
           Email me a sign-in link
         </button>
         {sent && <p role="status">{sent}</p>}
+        {'PublicKeyCredential' in window && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void run(async () => {
+                await signInWithPasskey();
+                navigate('');
+              })
+            }
+          >
+            Sign in with a passkey
+          </button>
+        )}
       </form>
     </main>
   );
