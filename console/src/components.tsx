@@ -40,6 +40,33 @@ export const onSubmit = (run: (action: () => Promise<unknown>) => Promise<void>,
   void run(action);
 };
 
+/**
+ * A destructive action in two clicks: `label`, then the question with `confirm` (or Cancel).
+ * `action` runs on the confirmation; its error shows beside it.
+ */
+export function ConfirmAction(props: { label: string; question: string; confirm: string; action: () => Promise<unknown> }) {
+  const [confirming, setConfirming] = useState(false);
+  const { error, busy, run } = useAction();
+  if (!confirming)
+    return (
+      <button type="button" class="danger" onClick={() => setConfirming(true)}>
+        {props.label}
+      </button>
+    );
+  return (
+    <span class="actions">
+      <span>{props.question}</span>
+      <button type="button" class="danger" disabled={busy} onClick={() => void run(props.action)}>
+        {props.confirm}
+      </button>
+      <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      <ErrorNote error={error} />
+    </span>
+  );
+}
+
 /** A secret the API shows once (a new credential), with a copy button. */
 export function ShownOnce({ secret, note, testId }: { secret: string; note: string; testId: string }) {
   const [copied, setCopied] = useState(false);

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { addPasskey, api, type Page, type User } from '../api';
-import { ErrorNote, onSubmit, PagedTable, useAction, usePaged } from '../components';
+import { ConfirmAction, ErrorNote, onSubmit, PagedTable, useAction, usePaged } from '../components';
 import { time } from '../format';
 
 interface Passkey {
@@ -8,39 +8,6 @@ interface Passkey {
   name: string;
   created_at: string;
   last_used_at: string | null;
-}
-
-function RemovePasskey({ passkey, onRemoved }: { passkey: Passkey; onRemoved: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const { error, busy, run } = useAction();
-  if (!confirming)
-    return (
-      <button type="button" class="danger" onClick={() => setConfirming(true)}>
-        Remove
-      </button>
-    );
-  return (
-    <div class="actions">
-      <span>Remove {passkey.name}? It stops signing you in.</span>
-      <button
-        type="button"
-        class="danger"
-        disabled={busy}
-        onClick={() =>
-          void run(async () => {
-            await api('DELETE', `/v1/auth/passkeys/${passkey.id}`);
-            onRemoved();
-          })
-        }
-      >
-        Confirm removal
-      </button>
-      <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-        Cancel
-      </button>
-      <ErrorNote error={error} />
-    </div>
-  );
 }
 
 /** The signed-in person's own account: who they are, and their passkeys. */
@@ -82,7 +49,15 @@ export function AccountPage({ user }: { user: User }) {
               <td>{time(p.created_at)}</td>
               <td>{time(p.last_used_at)}</td>
               <td>
-                <RemovePasskey passkey={p} onRemoved={() => void list.reload()} />
+                <ConfirmAction
+                  label="Remove"
+                  question={`Remove ${p.name}? It stops signing you in.`}
+                  confirm="Confirm removal"
+                  action={async () => {
+                    await api('DELETE', `/v1/auth/passkeys/${p.id}`);
+                    await list.reload();
+                  }}
+                />
               </td>
             </tr>
           )}

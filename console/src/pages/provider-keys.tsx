@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, atLeast, type Page, type User } from '../api';
-import { ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
+import { ConfirmAction, ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
 import { time } from '../format';
 
 interface ProviderKey {
@@ -68,20 +68,19 @@ function AddKey({ onAdded }: { onAdded: () => void }) {
 
 /** Rotate (a new secret), disable or enable, delete (confirmed): an admin's row actions. */
 function KeyActions({ k, onChanged }: { k: ProviderKey; onChanged: () => void }) {
-  const [mode, setMode] = useState<'rotate' | 'delete' | null>(null);
+  const [rotating, setRotating] = useState(false);
   const [secret, setSecret] = useState('');
   const { error, busy, run } = useAction();
   const act = (action: () => Promise<unknown>) =>
     run(async () => {
       await action();
-      setMode(null);
       onChanged();
     });
   return (
     <div class="actions">
-      {mode === null && (
+      {!rotating && (
         <>
-          <button type="button" class="secondary" onClick={() => setMode('rotate')}>
+          <button type="button" class="secondary" onClick={() => setRotating(true)}>
             Rotate
           </button>
           <button
@@ -92,18 +91,24 @@ function KeyActions({ k, onChanged }: { k: ProviderKey; onChanged: () => void })
           >
             {k.disabled ? 'Enable' : 'Disable'}
           </button>
-          <button type="button" class="danger" onClick={() => setMode('delete')}>
-            Delete
-          </button>
+          <ConfirmAction
+            label="Delete"
+            question={`Delete ${k.name}? Calls through the proxy with it stop.`}
+            confirm="Confirm deletion"
+            action={async () => {
+              await api('DELETE', `/v1/provider-keys/${k.id}`);
+              onChanged();
+            }}
+          />
         </>
       )}
-      {mode === 'rotate' && (
+      {rotating && (
         <form
           class="inline"
           onSubmit={onSubmit(run, async () => {
             try {
               await api('POST', `/v1/provider-keys/${k.id}/rotate`, { api_key: secret });
-              setMode(null);
+              setRotating(false);
               onChanged();
             } finally {
               setSecret('');
@@ -114,21 +119,10 @@ function KeyActions({ k, onChanged }: { k: ProviderKey; onChanged: () => void })
           <button type="submit" disabled={!secret}>
             Confirm rotation
           </button>
-          <button type="button" class="secondary" onClick={() => setMode(null)}>
+          <button type="button" class="secondary" onClick={() => setRotating(false)}>
             Cancel
           </button>
         </form>
-      )}
-      {mode === 'delete' && (
-        <>
-          <span>Delete {k.name}? Calls through the proxy with it stop.</span>
-          <button type="button" class="danger" disabled={busy} onClick={() => void act(() => api('DELETE', `/v1/provider-keys/${k.id}`))}>
-            Confirm deletion
-          </button>
-          <button type="button" class="secondary" onClick={() => setMode(null)}>
-            Cancel
-          </button>
-        </>
       )}
       <ErrorNote error={error} />
     </div>

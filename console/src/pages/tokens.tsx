@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../api';
-import { ErrorNote, PagedTable, ShownOnce, onSubmit, useAction, usePaged } from '../components';
+import { ConfirmAction, ErrorNote, PagedTable, ShownOnce, onSubmit, useAction, usePaged } from '../components';
 import { time } from '../format';
 
 interface ApiToken {
@@ -18,54 +18,28 @@ interface ApiToken {
 const ROTATION_GRACE_SECONDS = 3_600;
 
 function TokenActions({ token, onChanged, onSecret }: { token: ApiToken; onChanged: () => void; onSecret: (s: string) => void }) {
-  const [confirming, setConfirming] = useState(false);
   const { error, busy, run } = useAction();
   if (token.status !== 'active') return null;
+  const rotate = () =>
+    run(async () => {
+      const rotated = await api<{ token: string }>('POST', `/v1/tokens/${token.id}/rotate`, { grace_seconds: ROTATION_GRACE_SECONDS });
+      onSecret(rotated.token);
+      onChanged();
+    });
   return (
     <div class="actions">
-      {confirming ? (
-        <>
-          <span>Revoke {token.name}? What uses it stops working at once.</span>
-          <button
-            type="button"
-            class="danger"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                await api('DELETE', `/v1/tokens/${token.id}`);
-                onChanged();
-              })
-            }
-          >
-            Confirm revocation
-          </button>
-          <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </>
-      ) : (
-        <>
-          <button
-            type="button"
-            class="secondary"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                const rotated = await api<{ token: string }>('POST', `/v1/tokens/${token.id}/rotate`, {
-                  grace_seconds: ROTATION_GRACE_SECONDS,
-                });
-                onSecret(rotated.token);
-                onChanged();
-              })
-            }
-          >
-            Rotate (old secret works 1 hour more)
-          </button>
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>
-            Revoke
-          </button>
-        </>
-      )}
+      <button type="button" class="secondary" disabled={busy} onClick={() => void rotate()}>
+        Rotate (old secret works 1 hour more)
+      </button>
+      <ConfirmAction
+        label="Revoke"
+        question={`Revoke ${token.name}? What uses it stops working at once.`}
+        confirm="Confirm revocation"
+        action={async () => {
+          await api('DELETE', `/v1/tokens/${token.id}`);
+          onChanged();
+        }}
+      />
       <ErrorNote error={error} />
     </div>
   );
