@@ -356,6 +356,15 @@ test.serial("the overview shows today's and this month's spend as the ledger has
   t.is(raised.status, 200, raised.text);
   const { name } = agent.body.agent as { name: string };
   await goTo(page, 'Agents');
+  await page.getByLabel('Sort by').selectOption({ label: 'Most spent' });
+  t.is(await page.locator('tbody tr td:first-child').first().textContent(), name, 'the one agent that spent comes first');
+  await page.getByLabel('Sort by').selectOption({ label: 'Name' });
+  const names = await page.locator('tbody tr td:first-child').allTextContents();
+  t.deepEqual(
+    names,
+    [...names].sort((a, b) => a.localeCompare(b)),
+  );
+  t.true(names.length > 1);
   await page.getByRole('link', { name }).click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
   await page.getByRole('row', { name: `gpt-4o-mini ${shown} 3` }).waitFor();

@@ -60,18 +60,39 @@ function CreateAgent({ onCreated }: { onCreated: () => void }) {
   );
 }
 
+/** The orders the list can be read in (of the agents loaded so far). */
+const ORDERS = {
+  name: { label: 'Name', compare: (a: Agent, b: Agent) => a.name.localeCompare(b.name) },
+  spent: { label: 'Most spent', compare: (a: Agent, b: Agent) => b.budget.spent_usd - a.budget.spent_usd },
+  remaining: { label: 'Least remaining', compare: (a: Agent, b: Agent) => a.budget.remaining_usd - b.budget.remaining_usd },
+  created: { label: 'Newest', compare: (a: Agent, b: Agent) => b.created_at.localeCompare(a.created_at) },
+};
+
 export function AgentsPage({ user }: { user: User }) {
   const [filter, setFilter] = useState('');
   const list = usePaged((cursor) => api<Page<Agent>>('GET', `/v1/agents?limit=50${cursor ? `&cursor=${cursor}` : ''}`), []);
-  const shown = (list.items ?? []).filter((a) => a.name.toLowerCase().includes(filter.toLowerCase()));
+  const [order, setOrder] = useState<keyof typeof ORDERS>('name');
+  const shown = (list.items ?? []).filter((a) => a.name.toLowerCase().includes(filter.toLowerCase())).sort(ORDERS[order].compare);
   return (
     <main>
       <h1>Agents</h1>
       {atLeast(user.role, 'member') && <CreateAgent onCreated={() => void list.reload()} />}
-      <label class="filter">
-        Filter by name
-        <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-      </label>
+      <div class="actions">
+        <label class="filter">
+          Filter by name
+          <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        </label>
+        <label class="filter">
+          Sort by
+          <select value={order} onChange={(e) => setOrder(e.currentTarget.value as keyof typeof ORDERS)}>
+            {Object.entries(ORDERS).map(([key, o]) => (
+              <option key={key} value={key}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <PagedTable
         list={list}
         rows={shown}
