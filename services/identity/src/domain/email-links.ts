@@ -24,7 +24,10 @@ export interface LinkKind {
   ttlSeconds: (s: IdentitySettings) => number;
 }
 
-const SIGN_IN: LinkKind = {
+/** The kinds a person asks for by address (the same mail variables); an email change is mailed on its own. */
+type RequestedLinkKind = LinkKind & { template: 'magic_link' | 'password_reset' };
+
+const SIGN_IN: RequestedLinkKind = {
   purpose: 'sign_in',
   prefix: 'tg_ml_',
   template: 'magic_link',
@@ -34,7 +37,7 @@ const SIGN_IN: LinkKind = {
   ttlSeconds: (s) => s.magicLinkTtlSeconds,
 };
 
-const PASSWORD_RESET: LinkKind = {
+const PASSWORD_RESET: RequestedLinkKind = {
   purpose: 'password_reset',
   prefix: 'tg_pr_',
   template: 'password_reset',
@@ -81,7 +84,7 @@ export function requestPasswordReset(deps: IdentityDeps, caller: Caller, input: 
  * Only an active account that is not locked gets a link; every request is audited with what
  * happened.
  */
-function requestLink(deps: IdentityDeps, caller: Caller, typed: string, kind: LinkKind): void {
+function requestLink(deps: IdentityDeps, caller: Caller, typed: string, kind: RequestedLinkKind): void {
   const email = normalizeEmail(typed ?? '');
   if (email.length > EMAIL_INPUT_MAX || !isEmail(email))
     throw new ValidationError('email must be an email address', { email: 'is not an email address' });
@@ -97,7 +100,7 @@ function requestLink(deps: IdentityDeps, caller: Caller, typed: string, kind: Li
   );
 }
 
-async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: LinkKind): Promise<void> {
+async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: RequestedLinkKind): Promise<void> {
   const user = await deps.users.findByEmail(email);
   const refuse = (reason: 'unknown_user' | 'disabled' | 'locked' | 'passwords_off') =>
     deps.audit.emit(
@@ -115,7 +118,7 @@ async function issue(deps: IdentityDeps, caller: Caller, email: string, kind: Li
   if (kind === PASSWORD_RESET && !(await passwordsAllowed(deps, user))) return refuse('passwords_off');
 
   const { link, ttl } = await createLink(deps, kind, user);
-  await deps.mailer.send(user.email, kind.template as 'magic_link' | 'password_reset', {
+  await deps.mailer.send(user.email, kind.template, {
     link,
     minutes: Math.max(1, Math.round(ttl / 60)),
     ...originOf(caller),
