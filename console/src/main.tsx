@@ -3,8 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { atLeast, onSession, resume, session, signOut, type Role, type SessionState, type User } from './api';
 import { AuditPage } from './pages/audit';
+import { HealthPage } from './pages/health';
 import { ProviderKeysPage } from './pages/provider-keys';
 import { TokensPage } from './pages/tokens';
+import { UsersPage } from './pages/users';
 import { AccountPage } from './pages/account';
 import { AgentPage } from './pages/agent';
 import { AgentsPage } from './pages/agents';
@@ -42,7 +44,9 @@ const NAV: {
   { page: 'provider-keys', label: 'Provider keys', min: 'manager', render: (user) => <ProviderKeysPage user={user} /> },
   { page: 'tokens', label: 'API tokens', min: 'viewer', render: () => <TokensPage /> },
   { page: 'account', label: 'Your account', min: 'viewer', render: (user) => <AccountPage user={user} /> },
+  { page: 'users', label: 'Users', min: 'admin', render: () => <UsersPage /> },
   { page: 'audit', label: 'Audit log', min: 'admin', render: () => <AuditPage /> },
+  { page: 'health', label: 'Health', min: 'admin', render: () => <HealthPage /> },
 ];
 
 /** In-app links navigate without a reload. */

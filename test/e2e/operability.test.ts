@@ -120,6 +120,26 @@ test('when an admin asks for /health/detailed, then every dependency is up with 
   }
 });
 
+test('when requests are answered, then /health/detailed counts them in requests_total, and the 5xx among them in errors_total', async (t) => {
+  const before = await detailed(admin.access_token);
+  t.is(before.status, 200, before.text);
+  const counts = (body: { gateway: { requests_total: number; errors_total: number } }) => body.gateway;
+  const { requests_total: requests, errors_total: errors } = counts(before.body);
+  t.true(Number.isInteger(requests) && requests > 0, `requests_total: ${requests}`);
+  t.true(Number.isInteger(errors) && errors >= 0 && errors <= requests, `errors_total: ${errors}`);
+  for (let i = 0; i < 3; i++) t.is((await stack.http.get('/health/live')).status, 200);
+  t.is((await stack.http.get('/v1/nope')).status, 404);
+  const after = await detailed(admin.access_token);
+  t.true(
+    counts(after.body).requests_total >= requests + 4,
+    `${requests} → ${counts(after.body).requests_total}: the three probes and the 404 are counted`,
+  );
+  t.true(counts(after.body).errors_total >= errors, 'a count never goes down');
+  const described = (await stack.http.get('/openapi.json')).body.components.schemas.DetailedHealth.properties.gateway.properties;
+  t.truthy(described.requests_total.description);
+  t.truthy(described.errors_total.description);
+});
+
 test('when a member or nobody asks for /health/detailed, then 403 / 401; /health answers as /health/live does', async (t) => {
   t.is((await detailed(member.access_token)).status, 403);
   t.is((await detailed()).status, 401);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { Counter } from 'prom-client';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { createHealthChecker, createServiceClient } from '@tollgate/platform';
@@ -45,10 +46,39 @@ type Dependency = z.infer<typeof dependencySchema>;
 const detailedSchema = z
   .object({
     status: z.enum(['ok', 'degraded']).openapi({ description: 'degraded: a dependency is down' }),
-    gateway: z.object({ version: z.string(), uptime_seconds: z.number().int() }),
+    gateway: z.object({
+      version: z.string(),
+      uptime_seconds: z.number().int(),
+      requests_total: z
+        .number()
+        .int()
+        .openapi({
+          description:
+            'HTTP requests this gateway process has answered since it started (every route, every status; this one not yet). ' +
+            'Two readings give the request rate',
+        }),
+      errors_total: z.number().int().openapi({
+        description: 'Of those, the ones answered with a 5xx status. Two readings give the error rate',
+      }),
+    }),
     dependencies: z.array(dependencySchema),
   })
   .openapi('DetailedHealth');
+
+/**
+ * Requests answered since the gateway started, and those that were 5xx: read from httpMetrics'
+ * `http_requests_total` counter (http/metrics.ts), not counted a second time.
+ */
+async function requestCounts(deps: GatewayDeps): Promise<{ requests_total: number; errors_total: number }> {
+  const counter = deps.registry.getSingleMetric('http_requests_total') as Counter | undefined;
+  let requests = 0;
+  let errors = 0;
+  for (const { value, labels } of (await counter?.get())?.values ?? []) {
+    requests += value;
+    if (Number(labels.status) >= 500) errors += value;
+  }
+  return { requests_total: requests, errors_total: errors };
+}
 
 /** `work`'s answer, or a rejection once `ms` have passed without one. */
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -130,15 +160,17 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
     callers: { people: { role: 'admin' } },
     tag: 'Operations',
     summary:
-      "Each dependency's status, latency and version, the services' uptime and outbox backlogs, and the gateway's version and uptime",
+      "Each dependency's status, latency and version, the services' uptime and outbox backlogs, and the gateway's version, uptime and request and 5xx counts",
     description:
       'Always 200 once the caller is let in: a dependency that is down shows `status: "down"` with its error, and the whole ' +
       '`status: "degraded"`. Each service reports its release, uptime and outbox backlogs (counted in its database) from the ' +
-      'replica that answered.',
+      'replica that answered. The gateway counts the requests it has answered and the 5xx among them since it started: ' +
+      'two readings a known time apart give its request and error rates.',
     auth: 'any',
     response: detailedSchema,
     handler: async (): Promise<z.infer<typeof detailedSchema>> => {
-      const dependencies = await Promise.all([
+      const [counts, ...dependencies] = await Promise.all([
+        requestCounts(deps),
         checked('redis', async () => {
           // Both go out in one write (auto-pipelining): one round trip.
           const [, info] = await within(Promise.all([redis.ping(), redis.info('server')]), REDIS_DEADLINE_MS);
@@ -158,7 +190,7 @@ export function registerHealthRoutes(route: RouteDefiner, deps: GatewayDeps): ()
       ]);
       return {
         status: dependencies.every((d) => d.status === 'ok') ? 'ok' : 'degraded',
-        gateway: { version: VERSION, uptime_seconds: Math.floor((Date.now() - startedAt) / 1000) },
+        gateway: { version: VERSION, uptime_seconds: Math.floor((Date.now() - startedAt) / 1000), ...counts },
         dependencies,
       };
     },
