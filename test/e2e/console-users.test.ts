@@ -1,14 +1,9 @@
-import fs from 'node:fs';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { freePort } from '@tollgate/devkit';
-import { launchBrowser } from '../support/browser.js';
-import { ARTIFACTS, accessible, goTo, openConsole, signIn, type ConsoleHarness } from '../support/console.js';
+import { accessible, goTo, openConsole, signIn, startConsoleHarness, type ConsoleHarness } from '../support/console.js';
 import { eventually } from '../support/eventually.js';
-import { auditEventsOf, newUser, PASSWORD, uniqueEmail } from '../support/factories.js';
+import { auditEventsOf, PASSWORD, uniqueEmail } from '../support/factories.js';
 import { edgeClient } from '../support/identity-edge.js';
-import { loginAsAdmin } from '../support/session.js';
-import { startStack } from '../support/stack.js';
 
 // The console's Users page (admins only) in Chromium against the real system: what the admin
 // does there is what the people concerned then find when they sign in through the API.
@@ -22,36 +17,7 @@ let h: ConsoleHarness;
 // X-Forwarded-For: API logins each come from an address of their own (edgeClient), so failed
 // ones never rate-limit the browser's.
 test.before(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const port = String(await freePort());
-  const origin = `https://localhost:${port}`;
-  const [stack, browser] = await Promise.all([
-    startStack({
-      env: {
-        gateway: { GATEWAY_PORT: port, TRUST_PROXY: 'loopback' },
-        identity: {
-          PUBLIC_URL: origin,
-          ARGON2_MEMORY_KIB: '1024',
-          WEBAUTHN_RP_ID: 'localhost',
-          WEBAUTHN_ORIGINS: origin,
-          LOCKOUT_THRESHOLD: String(LOCKOUT_THRESHOLD),
-        },
-      },
-    }),
-    launchBrowser(),
-  ]);
-  const admin = await loginAsAdmin(stack);
-  h = {
-    stack,
-    browser,
-    admin,
-    origin,
-    person: (role = 'member') => newUser(stack, admin, { role }),
-    async close() {
-      await browser.close();
-      await stack.close();
-    },
-  };
+  h = await startConsoleHarness({ gateway: { TRUST_PROXY: 'loopback' }, identity: { LOCKOUT_THRESHOLD: String(LOCKOUT_THRESHOLD) } });
 });
 test.after.always(async () => {
   await h?.close();

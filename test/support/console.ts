@@ -25,15 +25,18 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-export async function startConsoleHarness(): Promise<ConsoleHarness> {
+/** `env`: more variables for the gateway and identity (e.g. a lower lockout threshold). */
+export async function startConsoleHarness(
+  env: { gateway?: Record<string, string>; identity?: Record<string, string> } = {},
+): Promise<ConsoleHarness> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const port = String(await freePort());
   const origin = `https://localhost:${port}`;
   const [stack, browser] = await Promise.all([
     startStack({
       env: {
-        gateway: { GATEWAY_PORT: port },
-        identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024', WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin },
+        gateway: { GATEWAY_PORT: port, ...env.gateway },
+        identity: { PUBLIC_URL: origin, ARGON2_MEMORY_KIB: '1024', WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin, ...env.identity },
       },
     }),
     launchBrowser(),
