@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ROLES, session, type Page, type Role, type User } from '../api';
 import { ConfirmAction, ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
@@ -10,7 +11,7 @@ interface UserSession {
 /** Active, or why the person cannot sign in (both when disabled and locked). */
 const statusOf = (u: User): string => [u.disabled && 'disabled', u.locked && 'locked'].filter(Boolean).join(', ') || 'active';
 
-function RoleSelect({ label, value, onChange }: { label: string; value: Role; onChange: (r: Role) => void }) {
+function RoleSelect({ label, value, onChange }: { label: ComponentChildren; value: Role; onChange: (r: Role) => void }) {
   return (
     <label>
       {label}
@@ -96,16 +97,7 @@ function RoleCell({ u, self, onChanged }: { u: User; self: boolean; onChanged: (
         onChanged();
       })}
     >
-      <label>
-        <span class="visually-hidden">Role of {u.email}</span>
-        <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RoleSelect label={<span class="visually-hidden">Role of {u.email}</span>} value={role} onChange={setRole} />
       <button type="submit" class="secondary" disabled={busy || role === u.role}>
         Save
       </button>
