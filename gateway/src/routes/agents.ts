@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RPC_CALLERS } from '@tollgate/platform';
+import { microsToUsd, RPC_CALLERS } from '@tollgate/platform';
+import type { LedgerEntry__Output } from '@tollgate/proto/gen/tollgate/budget/v1/LedgerEntry';
 import {
   descriptionField,
   idParams,
@@ -19,13 +20,75 @@ import {
   alertThresholdsField,
   budgetHistorySchema,
   budgetSchema,
+  limitChangeSchema,
   setBudgetBody,
   setBudgetFields,
   setBudgetRule,
   toAgent,
   toBudget,
   toBudgetHistory,
+  toLimitChange,
 } from './schemas.js';
+
+const ledgerEntrySchema = z
+  .object({
+    id: z.string().openapi({
+      description: "`<seq>.<op>`: the budget journal's entry that recorded it and its place there (one entry may charge many calls)",
+    }),
+    at: z.string().openapi({ description: 'When it was recorded' }),
+    kind: z.enum(['charge', 'limit_change', 'period']).openapi({
+      description: 'Which of `charge`, `limit_change` and `period` it is; the other two are null',
+    }),
+    charge: z
+      .object({
+        request_id: z.string().openapi({
+          description:
+            "A proxied call's X-Request-Id or a usage report's request_id; for a gateway's escrow charged whole once it stopped syncing, the escrow's id",
+        }),
+        provider: z.string(),
+        model: z.string(),
+        input_tokens: z.number().int(),
+        output_tokens: z.number().int(),
+        cost_usd: z.number().openapi({ description: "What was charged: a proxied call's X-Tollgate-Cost-Usd" }),
+        whole_hold_reason: z.string().nullable().openapi({
+          description:
+            "Why the call was charged its whole hold, its usage being unknown (e.g. 'the provider cut the answer off'); null when its usage was priced",
+        }),
+      })
+      .nullable(),
+    limit_change: limitChangeSchema
+      .nullable()
+      .openapi({ description: 'A change of the limit or period, or a reset, as in the budget history' }),
+    period: z
+      .object({
+        started_at: z.string().openapi({ description: 'When the new period began (a calendar boundary, UTC)' }),
+        closed_spent_usd: z.number().openapi({ description: 'What the period it closed had spent' }),
+      })
+      .nullable(),
+  })
+  .openapi('LedgerEntry');
+
+function toLedgerEntry(e: LedgerEntry__Output): z.infer<typeof ledgerEntrySchema> {
+  const c = e.charge;
+  return {
+    id: e.id,
+    at: e.at,
+    kind: e.detail!,
+    charge: c
+      ? {
+          request_id: c.request_id,
+          provider: c.provider,
+          model: c.model,
+          input_tokens: c.input_tokens,
+          output_tokens: c.output_tokens,
+          cost_usd: microsToUsd(c.cost_micros),
+          whole_hold_reason: nullable(c.whole_hold),
+        }
+      : null,
+    limit_change: e.limit_change ? toLimitChange(e.limit_change) : null,
+    period: e.period ? { started_at: e.period.started_at, closed_spent_usd: microsToUsd(e.period.closed_spent_micros) } : null,
+  };
+}
 
 export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
@@ -226,6 +289,28 @@ export function registerAgentRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     errors: [404],
     handler: async ({ params, call }) => {
       return toBudgetHistory(await budget.GetBudgetHistory({ id: params.id }, call));
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/agents/{id}/ledger',
+    callers: RPC_CALLERS.budget.ListLedgerEntries,
+    summary: "An agent's recent ledger entries, newest first: its charges, limit changes and period boundaries",
+    description:
+      'Every charge (a usage report, or a proxied call once its gateway has synced it: every ESCROW_SYNC_MS, 500 ms by default), ' +
+      'every change of the limit or period and every reset (`limit_change`, as in the budget history), and every period boundary (`period`). ' +
+      "Holds, releases and escrow resizes are not listed: they set money aside for calls in flight (the budget's `reserved_usd`) " +
+      'and spend nothing; nor are alerts and profile changes. A page reads at most 256 entries of the journal, so an agent whose ' +
+      'recent entries are mostly reservations may get fewer items than `limit`, or none, with a `next_cursor`: follow it until it is null.',
+    params: idParams,
+    query: z.object(pageQuery),
+    response: pageOut(ledgerEntrySchema),
+    errors: [404],
+    handler: async ({ params, query, call }) => {
+      const res = await budget.ListLedgerEntries({ agent_id: params.id, page: { limit: query.limit, cursor: query.cursor } }, call);
+      return { items: res.items.map(toLedgerEntry), next_cursor: nullable(res.next_cursor) };
     },
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BUDGET_PERIODS, microsToUsd, ROLES, type BudgetPeriod } from '@tollgate/platform';
 import type { BudgetHistory__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetHistory';
 import type { BudgetState__Output } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
+import type { LimitChange__Output } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
 import { nullable, requiredText, toMicros, usdAmount } from './fields.js';
 import type { User__Output } from '@tollgate/proto/gen/tollgate/identity/v1/User';
 import type { AuthResult__Output } from '@tollgate/proto/gen/tollgate/identity/v1/AuthResult';
@@ -52,41 +53,40 @@ export function toBudget(b: BudgetState__Output | null | undefined) {
   };
 }
 
-export const budgetHistorySchema = z
-  .object({
-    items: z.array(
-      z.object({
-        old_limit_usd: z.number(),
-        new_limit_usd: z.number(),
-        approver_id: z.string(),
-        request_id: z.string(),
-        reason: z.string(),
-        at: z.string(),
-        kind: z.enum(['request', 'set', 'reset']).openapi({
-          description:
-            "request: an approved budget request (request_id is its id); set, reset: a manager's change (request_id is the change's id)",
-        }),
-        period: z.enum(BUDGET_PERIODS).openapi({ description: 'The period after the change' }),
-        closed_spent_usd: z.number().openapi({ description: "A reset's: what the period it closed had spent (0 otherwise)" }),
-      }),
-    ),
-  })
-  .openapi('BudgetHistory');
+/** A limit change as the budget history and the ledger show it; inline, not a component: OpenAPI 3.0 cannot make a reference nullable. */
+export const limitChangeSchema = z.object({
+  old_limit_usd: z.number(),
+  new_limit_usd: z.number(),
+  approver_id: z.string(),
+  request_id: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  kind: z.enum(['request', 'set', 'reset']).openapi({
+    description:
+      "request: an approved budget request (request_id is its id); set, reset: a manager's change (request_id is the change's id)",
+  }),
+  period: z.enum(BUDGET_PERIODS).openapi({ description: 'The period after the change' }),
+  closed_spent_usd: z.number().openapi({ description: "A reset's: what the period it closed had spent (0 otherwise)" }),
+});
+
+export function toLimitChange(h: LimitChange__Output): z.infer<typeof limitChangeSchema> {
+  return {
+    old_limit_usd: microsToUsd(h.old_limit_micros),
+    new_limit_usd: microsToUsd(h.new_limit_micros),
+    approver_id: h.approver_id,
+    request_id: h.request_id,
+    reason: h.reason,
+    at: h.at,
+    kind: h.kind as 'request' | 'set' | 'reset',
+    period: (h.period || 'none') as BudgetPeriod,
+    closed_spent_usd: microsToUsd(h.closed_spent_micros),
+  };
+}
+
+export const budgetHistorySchema = z.object({ items: z.array(limitChangeSchema) }).openapi('BudgetHistory');
 
 export function toBudgetHistory(res: BudgetHistory__Output): z.infer<typeof budgetHistorySchema> {
-  return {
-    items: res.items.map((h) => ({
-      old_limit_usd: microsToUsd(h.old_limit_micros),
-      new_limit_usd: microsToUsd(h.new_limit_micros),
-      approver_id: h.approver_id,
-      request_id: h.request_id,
-      reason: h.reason,
-      at: h.at,
-      kind: h.kind as 'request' | 'set' | 'reset',
-      period: (h.period || 'none') as BudgetPeriod,
-      closed_spent_usd: microsToUsd(h.closed_spent_micros),
-    })),
-  };
+  return { items: res.items.map(toLimitChange) };
 }
 
 /** A manager's change of a budget's limit and/or period (an agent's or a project's). */

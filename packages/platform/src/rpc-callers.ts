@@ -92,6 +92,7 @@ export const RPC_CALLERS = {
     DeleteAgent: { people: { role: 'member', scope: 'agents:write' } },
     GetBudget: readers('budgets:read', 'budgets:read'),
     GetBudgetHistory: readers('budgets:read', 'budgets:read'),
+    ListLedgerEntries: readers('budgets:read', 'budgets:read'),
     SetBudget: { people: { role: 'manager', scope: 'budgets:write' } },
     ResetBudget: { people: { role: 'manager', scope: 'budgets:write' } },
     // The agent's owner or an admin.

@@ -133,6 +133,7 @@ export async function start(config: Readonly<BudgetConfig>, logger?: Logger, opt
       const agentOps = new Agents({
         agents,
         book,
+        journal,
         credentials,
         leases,
         requests,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { newHoldId, type Principal } from '@tollgate/platform';
+import { MAX_ENTRIES_PER_PAGE } from '../src/domain/ledger.js';
 import { AgentStore } from '../src/store/agent-store.js';
 import {
   admin,
@@ -167,6 +168,35 @@ test('when a budget and its history are read, then they show the limit and every
   t.deepEqual(await s.budget.GetBudgetHistory({ id: agent.id }, { principal: viewer }), { items: [] });
   t.is(await codeOf(s.budget.GetBudget({ id: agent.id }, { principal: tokenOf(viewer, ['agents:read']) })), 'insufficient_scope');
   t.is(await codeOf(s.budget.GetBudget({ id: 'agt_0000000000000000000000000' }, { principal: viewer })), 'not_found');
+});
+
+test('when a ledger is read, then a page reads a bounded part of the journal: entries that list nothing give a short page with a cursor', async (t) => {
+  const { agent, as } = await createAgent(s, usd(1));
+  const ledgerPage = (cursor: string) =>
+    s.budget.ListLedgerEntries({ agent_id: agent.id, page: { limit: 20, cursor } }, { principal: viewer });
+  await s.budget.ReportUsage(usageReport('', 'deep', { cost_micros: 1_000 }), { principal: as });
+  // Profile changes are entries of the journal that the ledger does not list: more of them than a page reads.
+  for (let i = 0; i < MAX_ENTRIES_PER_PAGE + 44; i++)
+    await s.budget.UpdateAgent({ id: agent.id, description: `take ${i}` }, { principal: member });
+  await s.budget.ReportUsage(usageReport('', 'top', { cost_micros: 2_000 }), { principal: as });
+
+  const first = await ledgerPage('');
+  t.deepEqual(
+    first.items.map((e) => [e.charge?.request_id, e.charge?.cost_micros]),
+    [['top', 2_000]],
+  );
+  t.not(first.next_cursor, '', 'the page stopped after reading its share of the journal: more may follow');
+  const second = await ledgerPage(first.next_cursor);
+  t.deepEqual(
+    second.items.map((e) => [e.charge?.request_id, e.charge?.cost_micros]),
+    [['deep', 1_000]],
+  );
+  t.is(second.next_cursor, '');
+  t.is(await codeOf(ledgerPage('bm90IGEgY3Vyc29y')), 'validation_failed');
+  t.is(
+    await codeOf(s.budget.ListLedgerEntries({ agent_id: agent.id }, { principal: tokenOf(viewer, ['agents:read']) })),
+    'insufficient_scope',
+  );
 });
 
 test('when hundreds of agents exist and two replicas create more at once, then every agent is listed exactly once, in creation order, page after page', async (t) => {

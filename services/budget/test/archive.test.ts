@@ -44,6 +44,15 @@ test('when journal entries pass the hot period, then they move to the archive an
   t.is(stillHot + moved, 81, 'every entry is in exactly one place');
 
   await s.budget.ReportUsage(report('new-1', 5_000), { principal: as });
+  // The ledger pages down from the hot journal into the archive.
+  const listed: string[] = [];
+  let cursor = '';
+  do {
+    const page = await s.budget.ListLedgerEntries({ agent_id: agent.id, page: { limit: 30, cursor } }, { principal: viewer });
+    listed.push(...page.items.map((e) => e.charge!.request_id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  t.deepEqual(listed, ['new-1', ...Array.from({ length: 80 }, (_, i) => `old-${79 - i}`)]);
   t.deepEqual(moneyOf(await s.budget.GetBudget({ id: agent.id }, { principal: budgetService })), {
     limit_micros: usd(1),
     spent_micros: 85_000,

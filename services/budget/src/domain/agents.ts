@@ -16,13 +16,14 @@ import { agentScope, isAdmin, seesAllProjects } from './access.js';
 import type { AgentProfile, BudgetState } from './book.js';
 import type { BudgetBook } from './budget-book.js';
 import { newId } from './ids.js';
+import { ledgerPage, type LedgerRow } from './ledger.js';
 import { formatUsd, micros } from './money.js';
 import type { Caller, Logger } from '@tollgate/platform';
 import type { CredentialIssuer } from './ports.js';
 import type { ProjectBudgets } from './project-budgets.js';
 import type { Projects } from './projects.js';
 import type { AgentRecord, LimitChange } from './records.js';
-import type { AgentRepository, BudgetRequestRepository, LeaseRepository } from './repositories.js';
+import type { AgentRepository, BudgetRequestRepository, JournalRepository, LeaseRepository } from './repositories.js';
 import {
   knownId,
   MAX_PARALLEL_CALLS_LIMIT,
@@ -36,6 +37,8 @@ import {
 export interface AgentsDeps {
   agents: AgentRepository;
   book: BudgetBook;
+  /** The ledger is read from the journal, down from the head the book knows. */
+  journal: JournalRepository;
   credentials: CredentialIssuer;
   /** Deleting an agent closes its open leases' records and cancels its pending budget requests. */
   leases: LeaseRepository;
@@ -337,6 +340,11 @@ export class Agents {
 
   async history(id: string, caller: Caller): Promise<LimitChange[]> {
     return (await this.budget(id, caller)).history;
+  }
+
+  /** The agent's ledger, newest first, a page at a time: read down from its head, caught up with every replica's writes. */
+  async ledger(id: string, pageInput: PageInput | null | undefined, caller: Caller): Promise<{ items: LedgerRow[]; next_cursor: string }> {
+    return ledgerPage(this.deps.journal, id, (await this.budget(id, caller)).seq, pageInput);
   }
 
   /**

@@ -98,6 +98,8 @@ export interface JournalRepository {
   remove(agentId: string): Promise<void>;
   /** Every entry of the agent, hot and archived, in seq order (reconciliation reads them all). */
   entries(agentId: string): AsyncIterable<JournalEntry>;
+  /** The agent's entries from `seq` down to its first, hot and archived, newest first (a ledger page reads a few). */
+  entriesBackFrom(agentId: string, seq: number): AsyncIterable<JournalEntry>;
   /** The last seq moved to the archive (0: none). */
   archivedThrough(agentId: string): Promise<number>;
   /** Moves entries (consecutive, right after the archived ones) to the archive; repeatable. */

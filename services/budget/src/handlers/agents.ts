@@ -1,14 +1,17 @@
 import type { AsyncHandlers } from '@tollgate/platform';
 import type { BudgetHandlers } from '@tollgate/proto/gen/tollgate/budget/v1/Budget';
 import type { Agents } from '../domain/agents.js';
-import { toAgent, toBudgetState, toLimitChange } from './messages.js';
+import { toAgent, toBudgetState, toLedgerEntry, toLimitChange } from './messages.js';
 
 type Handlers = AsyncHandlers<BudgetHandlers>;
 
-/** CreateAgent, GetAgent, ListAgents, UpdateAgent, DeleteAgent, GetBudget, GetBudgetHistory. */
+/** CreateAgent, GetAgent, ListAgents, UpdateAgent, DeleteAgent, GetBudget, GetBudgetHistory, ListLedgerEntries. */
 export function agentHandlers(
   agents: Agents,
-): Pick<Handlers, 'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'DeleteAgent' | 'GetBudget' | 'GetBudgetHistory'> {
+): Pick<
+  Handlers,
+  'CreateAgent' | 'GetAgent' | 'ListAgents' | 'UpdateAgent' | 'DeleteAgent' | 'GetBudget' | 'GetBudgetHistory' | 'ListLedgerEntries'
+> {
   return {
     async CreateAgent(req, ctx) {
       const created = await agents.create(
@@ -55,6 +58,10 @@ export function agentHandlers(
     },
     async GetBudgetHistory(req, ctx) {
       return { items: (await agents.history(req.id, ctx)).map(toLimitChange) };
+    },
+    async ListLedgerEntries(req, ctx) {
+      const page = await agents.ledger(req.agent_id, req.page, ctx);
+      return { items: page.items.map(toLedgerEntry), next_cursor: page.next_cursor };
     },
   };
 }

@@ -1,10 +1,12 @@
 import type { Agent } from '@tollgate/proto/gen/tollgate/budget/v1/Agent';
 import type { BudgetRequest } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetRequest';
 import type { BudgetState } from '@tollgate/proto/gen/tollgate/budget/v1/BudgetState';
+import type { LedgerEntry } from '@tollgate/proto/gen/tollgate/budget/v1/LedgerEntry';
 import type { LimitChange } from '@tollgate/proto/gen/tollgate/budget/v1/LimitChange';
 import type { Project } from '@tollgate/proto/gen/tollgate/budget/v1/Project';
 import type { ProjectMember } from '@tollgate/proto/gen/tollgate/budget/v1/ProjectMember';
 import type { AgentView } from '../domain/agents.js';
+import type { LedgerRow } from '../domain/ledger.js';
 import type { ProjectView } from '../domain/projects.js';
 import { remainingOf, resetsAt, type BudgetState as DomainBudget } from '../domain/book.js';
 import type { BudgetRequestRecord, LimitChange as LimitChangeRecord, ProjectMemberRecord } from '../domain/records.js';
@@ -70,6 +72,31 @@ export function toLimitChange(c: LimitChangeRecord): LimitChange {
     reason: c.reason,
     at: c.at.toISOString(),
   };
+}
+
+export function toLedgerEntry(row: LedgerRow): LedgerEntry {
+  const place = { id: row.id, at: row.at.toISOString() };
+  switch (row.kind) {
+    case 'charge': {
+      const c = row.charge;
+      return {
+        ...place,
+        charge: {
+          request_id: c.request_id,
+          provider: c.provider,
+          model: c.model,
+          input_tokens: c.input_tokens,
+          output_tokens: c.output_tokens,
+          cost_micros: c.cost_micros,
+          whole_hold: c.whole_hold ?? '',
+        },
+      };
+    }
+    case 'limit':
+      return { ...place, limit_change: toLimitChange(row.change) };
+    case 'period':
+      return { ...place, period: { started_at: row.started_at.toISOString(), closed_spent_micros: row.closed_spent } };
+  }
 }
 
 export function toBudgetRequest(r: BudgetRequestRecord): BudgetRequest {

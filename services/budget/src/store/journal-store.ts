@@ -125,6 +125,17 @@ export class JournalStore implements JournalRepository {
       }
     }
   }
+
+  async *entriesBackFrom(agentId: string, seq: number): AsyncIterable<JournalEntry> {
+    // By key as entries() does, down from `seq`: what a reader stops early at costs one batch, whatever the journal's length.
+    for (let top = seq; top >= 1; top -= READ_BATCH) {
+      const seqs = Array.from({ length: Math.min(READ_BATCH, top) }, (_, i) => top - i);
+      for (const entry of await Promise.all(seqs.map((s) => this.findAnywhere(agentId, s)))) {
+        if (!entry) return;
+        yield entry;
+      }
+    }
+  }
 }
 
 function toDoc(entry: JournalEntry): Keyed {
