@@ -150,24 +150,29 @@ export function PagedTable<T>(props: {
     <>
       <ErrorNote error={list.error} />
       {list.items?.length === 0 && !list.more && <Empty>{props.empty}</Empty>}
-      {rows.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              {props.columns
-                .filter((c): c is string => c !== false)
-                .map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-            </tr>
-          </thead>
-          <tbody>{rows.map(props.row)}</tbody>
-        </table>
-      )}
+      {rows.length > 0 && <Table columns={props.columns} rows={rows} row={props.row} />}
       <MoreButton more={list.more} busy={list.busy} />
     </>
+  );
+}
+
+/** Rows under their column headings (`false`: a column this person does not get, e.g. Actions). */
+export function Table<T>(props: { columns: (string | false)[]; rows: T[]; row: (item: T) => JSX.Element }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {props.columns
+            .filter((c): c is string => c !== false)
+            .map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+        </tr>
+      </thead>
+      <tbody>{props.rows.map(props.row)}</tbody>
+    </table>
   );
 }
 

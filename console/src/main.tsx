@@ -49,12 +49,12 @@ const NAV: {
   { page: 'health', label: 'Health', min: 'admin', render: () => <HealthPage /> },
 ];
 
-/** In-app links navigate without a reload. */
+/** In-app links navigate without a reload, keeping their query (e.g. the Agents page's order). */
 function onLinkClick(e: MouseEvent) {
   const a = (e.target as Element).closest('a');
   if (a?.origin !== location.origin || !a.pathname.startsWith('/console/') || e.ctrlKey || e.metaKey) return;
   e.preventDefault();
-  navigate(a.pathname.slice('/console/'.length));
+  navigate(a.pathname.slice('/console/'.length) + a.search);
 }
 
 function App() {

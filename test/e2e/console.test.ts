@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import test from 'ava';
-import { auditEventsOf, chatRequest, createAgent, PASSWORD } from '../support/factories.js';
+import { auditEventsOf, chatRequest, createAgent, PASSWORD, uniqueEmail } from '../support/factories.js';
+import { errorOf } from '../support/errors.js';
 import { eventually } from '../support/eventually.js';
 import { startFakeProvider } from '../support/fake-provider.js';
 import { waitForMail } from '../support/mailpit.js';
@@ -62,6 +63,7 @@ test.serial('the first page loads in under a second with its JavaScript in budge
 
   await accessible(t, page, 'sign-in');
   await signIn(page, h.stack.secrets.BOOTSTRAP_ADMIN_EMAIL, h.stack.secrets.BOOTSTRAP_ADMIN_PASSWORD);
+  await page.getByText('No agent has used more than 90 % of its budget.').waitFor();
   await accessible(t, page, 'overview');
   await goTo(page, 'Agents');
   await accessible(t, page, 'agents');
@@ -200,6 +202,35 @@ test.serial('a password-reset link sets a new password that then signs in', asyn
   t.pass();
 });
 
+test.serial("an email change's mailed link confirms the new address; a used or unknown token shows the API's refusal", async (t) => {
+  const person = await h.person();
+  const { access_token: token } = (await h.stack.http.post('/v1/auth/login', { json: { email: person.email, password: PASSWORD } })).body;
+  const next = uniqueEmail('confirmed');
+  t.is((await h.stack.http.patch('/v1/auth/me', { token, json: { email: next } })).status, 200);
+  t.is((await h.stack.http.get('/v1/auth/me', { token })).body.email, person.email, 'unconfirmed: nothing changed yet');
+  const mail = await waitForMail(next, { subject: /Confirm your new/ });
+  const link = /https:\/\/\S+\/console\/confirm-email#token=\S+/.exec(mail.text)?.[0];
+  t.truthy(link, mail.text);
+
+  const page = await open(t, h, link!.slice(h.origin.length));
+  await page.getByRole('status').getByText(`Your address is now ${next}.`).waitFor();
+  t.notRegex(page.url(), /token=/, 'the token leaves the address bar');
+  await accessible(t, page, 'confirm-email');
+  t.is((await h.stack.http.get('/v1/auth/me', { token })).body.email, next);
+
+  // The link again (spent), and a token Tollgate never issued: each page shows what the API answers it.
+  for (const [name, refused] of [
+    ['used', link!],
+    ['unknown', `${h.origin}/console/confirm-email#token=tg_ec_unknown`],
+  ]) {
+    const answer = await h.stack.http.post('/v1/auth/email/confirm', { json: { token: new URL(refused).hash.slice('#token='.length) } });
+    t.is(answer.status, 401);
+    const again = await open(t, h, refused.slice(h.origin.length));
+    t.is(await again.getByRole('alert').textContent(), errorOf(answer).message);
+    await accessible(t, again, `confirm-email-${name}`);
+  }
+});
+
 test.serial('when the session ends elsewhere, then the console goes back to sign-in and says why', async (t) => {
   const person = await h.person();
   const page = await open(t, h);
@@ -327,9 +358,11 @@ test.serial("the overview shows today's and this month's spend as the ledger has
   });
   t.is(key.status, 201, key.text);
   const agent = await createAgent(h.stack, h.admin, 5);
+  const costs: number[] = [];
   for (let i = 0; i < 3; i++) {
     const call = await h.stack.http.post('/v1/proxy/openai/chat/completions', { token: agent.token, json: chatRequest() });
     t.is(call.status, 200, call.text);
+    costs.push(Number(call.headers['x-tollgate-cost-usd']));
   }
   const today = new Date().toISOString().slice(0, 10);
   // All three calls settled (nothing held), then in the daily rollup the overview reads (an expensive read: polled slowly).
@@ -347,7 +380,9 @@ test.serial("the overview shows today's and this month's spend as the ledger has
     10_000,
     1_000,
   );
-  const shown = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 6 }).format(spentToday);
+  /** How the console shows an amount below a cent. */
+  const belowCent = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 6 });
+  const shown = belowCent.format(spentToday);
   t.true(spentToday > 0 && spentToday < 0.01, `a few calls cost micro-dollars (${spentToday})`);
   t.not(shown, '$0.00');
 
@@ -380,8 +415,37 @@ test.serial("the overview shows today's and this month's spend as the ledger has
   await page.getByRole('heading', { level: 1, name }).waitFor();
   await page.getByRole('row', { name: `gpt-4o-mini ${shown} 3` }).waitFor();
   await page.getByRole('row', { name: /\$5\.00 → \$6\.00 set by a manager a bigger evaluation/ }).waitFor();
+  // Its ledger: the limit change on top, then each call at the cost its answer said.
+  const ledger = page.getByRole('region', { name: 'Recent ledger entries' }).getByRole('row');
+  await ledger.nth(costs.length + 1).waitFor();
+  t.regex((await ledger.nth(1).textContent()) ?? '', /limit \(set by a manager\)\$5\.00 → \$6\.00a bigger evaluation$/);
+  t.deepEqual(
+    (await ledger.allTextContents()).slice(2).map((row) => /charge(\$[\d.]+)gpt-4o-mini/.exec(row)?.[1]),
+    costs.map((c) => belowCent.format(c)).reverse(),
+  );
   t.true((await page.locator('figure canvas').count()) > 0);
   await accessible(t, page, 'agent');
+
+  // A limit just above what it spent leaves it a twentieth: near exhaustion, listed on the overview with its figures.
+  const tight = await h.stack.http.put(`/v1/agents/${agent.id}/budget`, {
+    token: h.admin.access_token,
+    json: { limit_usd: Number((settled.spent_usd * 1.05).toFixed(6)), reason: 'nearly spent' },
+  });
+  t.is(tight.status, 200, tight.text);
+  const budget = tight.body as { limit_usd: number; spent_usd: number; remaining_usd: number };
+  await goTo(page, 'Overview');
+  const near = page.getByRole('listitem').filter({ has: page.getByRole('link', { name, exact: true }) });
+  t.is(
+    await near.textContent(),
+    `${name}${belowCent.format(budget.spent_usd)} of ${belowCent.format(budget.limit_usd)}${belowCent.format(budget.remaining_usd)} left`,
+  );
+  t.is(await near.getByRole('link').getAttribute('href'), `/console/agents/${agent.id}`);
+  t.is(await near.getByRole('progressbar').count(), 1, 'with its budget bar');
+  await accessible(t, page, 'overview-near-exhaustion');
+  await page.getByRole('link', { name: 'Every agent, least remaining first' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Agents' }).waitFor();
+  t.is(await page.getByLabel('Sort by').inputValue(), 'remaining');
+  t.is(await page.locator('tbody tr td:first-child').first().textContent(), name, 'the least left comes first');
 });
 
 test.serial('a person adds a passkey on their account page, signs in with it alone, and removes it', async (t) => {

@@ -1,6 +1,6 @@
-import { api } from '../api';
+import { api, type Page } from '../api';
 import { SpendChart, utcDay } from '../chart';
-import { Empty, ErrorNote, useLoaded } from '../components';
+import { Empty, ErrorNote, PagedTable, Table, useLoaded, usePaged } from '../components';
 import { money, time } from '../format';
 import { BudgetBar, type Agent } from './agents';
 
@@ -24,7 +24,63 @@ interface LimitChange {
   kind: 'request' | 'set' | 'reset';
 }
 
-/** /console/agents/<id>: its budget, spend over time and by model, and its limit's history. */
+/** One row of the agent's ledger: a charge, a limit change or a period boundary (the other two are null). */
+interface LedgerEntry {
+  id: string;
+  at: string;
+  charge: {
+    model: string;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: number;
+    whole_hold_reason: string | null;
+  } | null;
+  limit_change: LimitChange | null;
+  period: { closed_spent_usd: number } | null;
+}
+
+/** How a limit changed, in the history's words and the ledger's. */
+const howChanged = (kind: LimitChange['kind']) =>
+  kind === 'request' ? 'an approved request' : kind === 'set' ? 'set by a manager' : 'reset';
+
+/** One ledger entry as a row: what it was, what it moved, and what tells it apart (the model, or the reason). */
+function ledgerRow(e: LedgerEntry) {
+  const { charge: c, limit_change: l, period: p } = e;
+  return (
+    <tr key={e.id}>
+      <td>{time(e.at)}</td>
+      {c && (
+        <>
+          <td>charge</td>
+          <td>{money(c.cost_usd)}</td>
+          <td>
+            {[c.model, `${c.input_tokens} in, ${c.output_tokens} out`, c.whole_hold_reason && `whole hold: ${c.whole_hold_reason}`]
+              .filter(Boolean)
+              .join(' · ')}
+          </td>
+        </>
+      )}
+      {l && (
+        <>
+          <td>limit ({howChanged(l.kind)})</td>
+          <td>
+            {money(l.old_limit_usd)} → {money(l.new_limit_usd)}
+          </td>
+          <td>{l.reason}</td>
+        </>
+      )}
+      {p && (
+        <>
+          <td>new period</td>
+          <td>{money(p.closed_spent_usd)}</td>
+          <td>spent in the period it closed</td>
+        </>
+      )}
+    </tr>
+  );
+}
+
+/** /console/agents/<id>: its budget, spend over time and by model, its limit's history and its recent ledger entries. */
 export function AgentPage({ id }: { id: string }) {
   const agent = useLoaded(() => api<Agent>('GET', `/v1/agents/${id}`), [id]);
   const from = utcDay(CHART_DAYS - 1);
@@ -34,6 +90,10 @@ export function AgentPage({ id }: { id: string }) {
     [id],
   );
   const history = useLoaded(() => api<{ items: LimitChange[] }>('GET', `/v1/agents/${id}/budget/history`), [id]);
+  const ledger = usePaged(
+    (cursor) => api<Page<LedgerEntry>>('GET', `/v1/agents/${id}/ledger?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
+    [id],
+  );
   const a = agent.data;
   return (
     <main>
@@ -65,57 +125,49 @@ export function AgentPage({ id }: { id: string }) {
         <h2 id="by-model">By model</h2>
         {byModel.data?.items.length === 0 && <Empty>No calls in the last {CHART_DAYS} days.</Empty>}
         {byModel.data && byModel.data.items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Spent</th>
-                <th scope="col">Calls</th>
-                <th scope="col">Input tokens</th>
-                <th scope="col">Output tokens</th>
+          <Table
+            columns={['Model', 'Spent', 'Calls', 'Input tokens', 'Output tokens']}
+            rows={byModel.data.items}
+            row={(r) => (
+              <tr key={r.key}>
+                <td>{r.key}</td>
+                <td>{money(r.spent_usd)}</td>
+                <td>{r.requests}</td>
+                <td>{r.input_tokens}</td>
+                <td>{r.output_tokens}</td>
               </tr>
-            </thead>
-            <tbody>
-              {byModel.data.items.map((r) => (
-                <tr key={r.key}>
-                  <td>{r.key}</td>
-                  <td>{money(r.spent_usd)}</td>
-                  <td>{r.requests}</td>
-                  <td>{r.input_tokens}</td>
-                  <td>{r.output_tokens}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         )}
       </section>
       <section aria-labelledby="limit-history">
         <h2 id="limit-history">Limit history</h2>
         {history.data?.items.length === 0 && <Empty>The limit has not changed since the agent was created.</Empty>}
         {history.data && history.data.items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Change</th>
-                <th scope="col">How</th>
-                <th scope="col">Why</th>
+          <Table
+            columns={['When', 'Change', 'How', 'Why']}
+            rows={history.data.items}
+            row={(c) => (
+              <tr key={c.at + c.kind}>
+                <td>{time(c.at)}</td>
+                <td>
+                  {money(c.old_limit_usd)} → {money(c.new_limit_usd)}
+                </td>
+                <td>{howChanged(c.kind)}</td>
+                <td>{c.reason}</td>
               </tr>
-            </thead>
-            <tbody>
-              {history.data.items.map((c) => (
-                <tr key={c.at + c.kind}>
-                  <td>{time(c.at)}</td>
-                  <td>
-                    {money(c.old_limit_usd)} → {money(c.new_limit_usd)}
-                  </td>
-                  <td>{c.kind === 'request' ? 'an approved request' : c.kind === 'set' ? 'set by a manager' : 'reset'}</td>
-                  <td>{c.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         )}
+      </section>
+      <section aria-labelledby="ledger">
+        <h2 id="ledger">Recent ledger entries</h2>
+        <PagedTable
+          list={ledger}
+          columns={['When', 'Entry', 'Amount', 'Details']}
+          empty="Nothing charged yet: the agent's calls, limit changes and new periods show here."
+          row={ledgerRow}
+        />
       </section>
     </main>
   );

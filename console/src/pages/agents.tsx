@@ -60,18 +60,25 @@ function CreateAgent({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-/** The orders the list can be read in (of the agents loaded so far). */
-const ORDERS = {
+/** The orders the list can be read in (of the agents loaded so far); a link picks one with `agents?sort=<key>`. */
+export const ORDERS = {
   name: { label: 'Name', compare: (a: Agent, b: Agent) => a.name.localeCompare(b.name) },
   spent: { label: 'Most spent', compare: (a: Agent, b: Agent) => b.budget.spent_usd - a.budget.spent_usd },
   remaining: { label: 'Least remaining', compare: (a: Agent, b: Agent) => a.budget.remaining_usd - b.budget.remaining_usd },
   created: { label: 'Newest', compare: (a: Agent, b: Agent) => b.created_at.localeCompare(a.created_at) },
 };
+type Order = keyof typeof ORDERS;
+
+/** The order the address asks for (the overview links to the least remaining first), else by name. */
+function linkedOrder(): Order {
+  const sort = new URLSearchParams(location.search).get('sort');
+  return sort !== null && Object.hasOwn(ORDERS, sort) ? (sort as Order) : 'name';
+}
 
 export function AgentsPage({ user }: { user: User }) {
   const [filter, setFilter] = useState('');
   const list = usePaged((cursor) => api<Page<Agent>>('GET', `/v1/agents?limit=50${cursor ? `&cursor=${cursor}` : ''}`), []);
-  const [order, setOrder] = useState<keyof typeof ORDERS>('name');
+  const [order, setOrder] = useState(linkedOrder);
   const shown = (list.items ?? []).filter((a) => a.name.toLowerCase().includes(filter.toLowerCase())).sort(ORDERS[order].compare);
   return (
     <main>
@@ -84,7 +91,7 @@ export function AgentsPage({ user }: { user: User }) {
         </label>
         <label class="filter">
           Sort by
-          <select value={order} onChange={(e) => setOrder(e.currentTarget.value as keyof typeof ORDERS)}>
+          <select value={order} onChange={(e) => setOrder(e.currentTarget.value as Order)}>
             {Object.entries(ORDERS).map(([key, o]) => (
               <option key={key} value={key}>
                 {o.label}

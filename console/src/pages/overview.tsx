@@ -2,10 +2,12 @@ import { api, atLeast, type Page, type User } from '../api';
 import { SpendChart, utcDay } from '../chart';
 import { Empty, ErrorNote, useLoaded, usePaged } from '../components';
 import { money } from '../format';
-import type { Agent } from './agents';
+import { BudgetBar, ORDERS, type Agent } from './agents';
 
 /** An agent with less than this share of its limit left is near exhaustion. */
 const NEAR_EXHAUSTION = 0.1;
+/** The agents near exhaustion listed, least left first; the Agents page, in that order, has the rest. */
+const NEAR_SHOWN = 5;
 /** The chart's days: enough to hold this month too. */
 const CHART_DAYS = 31;
 
@@ -29,7 +31,9 @@ export function OverviewPage({ user }: { user: User }) {
   const spentOn = (keep: (day: string) => boolean) => days.filter((d) => keep(d.day)).reduce((sum, d) => sum + d.spent_usd, 0);
   const list = agents.items ?? [];
   const top = [...list].sort((a, b) => b.budget.spent_usd - a.budget.spent_usd).slice(0, 5);
-  const near = list.filter((a) => a.budget.limit_usd > 0 && a.budget.remaining_usd / a.budget.limit_usd < NEAR_EXHAUSTION);
+  const near = list
+    .filter((a) => a.budget.limit_usd > 0 && a.budget.remaining_usd / a.budget.limit_usd < NEAR_EXHAUSTION)
+    .sort(ORDERS.remaining.compare);
   return (
     <main>
       <h1>Overview</h1>
@@ -58,12 +62,24 @@ export function OverviewPage({ user }: { user: User }) {
             <a href="/console/budget-requests">Review requests</a>
           </section>
         )}
-        <section class="tile" aria-labelledby="t-near">
-          <h2 id="t-near">Near exhaustion</h2>
-          <p class="figure">{near.length}</p>
-          <p>agents with less than {NEAR_EXHAUSTION * 100} % of their budget left</p>
-        </section>
       </div>
+      <section aria-labelledby="near">
+        <h2 id="near">Budgets near exhaustion</h2>
+        {agents.items && near.length === 0 ? (
+          <Empty>No agent has used more than {(1 - NEAR_EXHAUSTION) * 100} % of its budget.</Empty>
+        ) : (
+          <ol class="near">
+            {near.slice(0, NEAR_SHOWN).map((a) => (
+              <li key={a.id}>
+                <a href={`/console/agents/${a.id}`}>{a.name}</a>
+                <BudgetBar agent={a} />
+                <span>{money(a.budget.remaining_usd)} left</span>
+              </li>
+            ))}
+          </ol>
+        )}
+        {near.length > 0 && <a href="/console/agents?sort=remaining">Every agent, least remaining first</a>}
+      </section>
       <section aria-labelledby="trend">
         <h2 id="trend">Spend over the last {CHART_DAYS} days</h2>
         {spend.data && <SpendChart spend={days} days={CHART_DAYS} label={`Spend per UTC day, the last ${CHART_DAYS} days`} />}
