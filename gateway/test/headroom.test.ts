@@ -6,8 +6,8 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createLogger, RateLimitedError } from '@tollgate/platform';
 import { startRedis, type ManagedProcess } from '@tollgate/devkit';
 import { CallLimits } from '../src/proxy/call-limits.js';
-import { VIEW_FRESH_MS } from '../src/rate-limit/headroom.js';
-import { COALESCE_MS, HeadroomLimiter, limiter } from '../src/rate-limit/limiters.js';
+import { COALESCE_MS, VIEW_FRESH_MS } from '../src/rate-limit/headroom.js';
+import { HeadroomLimiter, limiter } from '../src/rate-limit/limiters.js';
 import { createRedis, redisReady } from '../src/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy.js';
 import { testEnv } from '../../test/support/env.js';
@@ -80,7 +80,8 @@ test('a limiter answers at once while far from its limit, waits for Redis near i
   t.is(Number(await direct.get(`${prefix}:k`)), 12, 'Redis counted every request, those that did not wait included');
 });
 
-test('far from its limit, a limiter sends the points of many requests to Redis as one write', async (t) => {
+// Serial: they count every script the Redis server runs.
+test.serial('far from its limit, a limiter sends the points of many requests to Redis as one write', async (t) => {
   const { redis, direct } = await stallableRedis(t);
   const prefix = `hr-${randomUUID()}`;
   const hundred = new HeadroomLimiter(limiter(redis, prefix, 100, 60));
@@ -130,6 +131,35 @@ test("a call far from the agent's limits is admitted without waiting; near them 
   t.true(rest.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof RateLimitedError));
   t.is(await direct.zcard(`${prefix}:calls:{${agent}}`), 10, 'every admitted call holds its place in Redis');
 });
+
+test.serial(
+  "far from an agent's limits, calls that begin and end within a tick cost Redis one script, which counts their tokens",
+  async (t) => {
+    const { redis, direct } = await stallableRedis(t);
+    const prefix = `hr-${randomUUID()}`;
+    const limits = new CallLimits(redis, prefix, log);
+    const agent = `agent-${randomUUID()}`;
+    const roomy = { maxParallelCalls: 100, tokensPerMinute: 1_000_000 };
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 2_000) await sleep(left);
+    await limits.begin(agent, 'first', roomy, TTL_MS); // nothing known yet: it waits
+    const scripts = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
+    const before = await scripts();
+    for (let i = 0; i < 20; i++) {
+      await limits.begin(agent, `c${i}`, roomy, TTL_MS);
+      limits.end(agent, `c${i}`, 10);
+    }
+    await limits.begin(agent, 'open', roomy, TTL_MS);
+    await sleep(COALESCE_MS + 100);
+    t.is((await scripts()) - before, 1, 'twenty-one calls, one script');
+    t.is(Number(await direct.get(`${prefix}:tpm:{${agent}}:${Math.floor(Date.now() / 60_000)}`)), 200, 'their tokens are counted');
+    t.deepEqual(
+      (await direct.zrange(`${prefix}:calls:{${agent}}`, 0, -1)).sort(),
+      ['first', 'open'],
+      'the calls in flight hold their places; those that ended never took one',
+    );
+  },
+);
 
 test("a call waits for the script when the agent's tokens this minute are near its limit", async (t) => {
   const { redis, proxy } = await stallableRedis(t);

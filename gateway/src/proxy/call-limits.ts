@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis.js';
 import { RateLimitedError, type Logger } from '@tollgate/platform';
-import { farFromLimit, Views, type View } from '../rate-limit/headroom.js';
+import { COALESCE_MS, farFromLimit, Views, type View } from '../rate-limit/headroom.js';
 
 /** An agent's limits on its proxied calls. */
 export interface AgentCallLimits {
@@ -12,61 +12,98 @@ const MINUTE_MS = 60_000;
 /** A minute's token count outlives its minute, so a call that ends late (or a clock a little off) still counts in it. */
 const MINUTE_COUNT_TTL_SECONDS = 120;
 
-/** What a begin decides; the scripts below return the same numbers. */
+/** What an admission decides; the script below returns the same numbers. */
 const ADMITTED = 0;
 const TOO_MANY_CALLS = 1;
 const TOKENS_PER_MINUTE = 2;
 type Verdict = typeof ADMITTED | typeof TOO_MANY_CALLS | typeof TOKENS_PER_MINUTE;
 
 /**
- * KEYS: the agent's places in flight (a ZSET of call ids scored by when each frees itself), this
- * minute's token count. ARGV: call id, now, its place's expiry, ttl, max parallel, tokens per minute.
+ * Applies what a gateway has to tell about an agent's calls, and decides one admission if asked.
+ * KEYS: the agent's places in flight (a ZSET of call ids scored by when each frees itself), the
+ * minute's token count. ARGV: now, the longest ttl of the places it takes, the tokens to count,
+ * the number of places taken already (admitted by the gateway's view), each one's id and expiry,
+ * the number of places given back, their ids; then, for an admission, the call's id and expiry,
+ * max parallel and tokens per minute.
  * The key lives as long as its longest place: a call with a shorter ttl never shortens it.
- * Returns the verdict, the agent's calls in flight and this minute's tokens after it.
+ * Returns the verdict (ADMITTED when none was asked), the agent's calls in flight and the minute's tokens after it.
  */
-const BEGIN = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
-local inFlight = redis.call('ZCARD', KEYS[1])
-local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
-if inFlight >= tonumber(ARGV[5]) then return {${TOO_MANY_CALLS}, inFlight, tokens} end
-if tokens >= tonumber(ARGV[6]) then return {${TOKENS_PER_MINUTE}, inFlight, tokens} end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-return {${ADMITTED}, inFlight + 1, tokens}`;
-
-/** KEYS as for BEGIN. ARGV: call id, the call's tokens. Returns the agent's calls in flight and this minute's tokens after it. */
-const END = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-local tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
-if tonumber(ARGV[2]) > 0 then
-  tokens = redis.call('INCRBY', KEYS[2], ARGV[2])
+const APPLY = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local taken = tonumber(ARGV[4])
+local added = taken > 0
+for i = 0, taken - 1 do redis.call('ZADD', KEYS[1], ARGV[6 + 2 * i], ARGV[5 + 2 * i]) end
+local freedAt = 5 + 2 * taken
+for i = 1, tonumber(ARGV[freedAt]) do redis.call('ZREM', KEYS[1], ARGV[freedAt + i]) end
+local tokens
+if tonumber(ARGV[3]) > 0 then
+  tokens = redis.call('INCRBY', KEYS[2], ARGV[3])
   redis.call('EXPIRE', KEYS[2], ${MINUTE_COUNT_TTL_SECONDS})
+else
+  tokens = tonumber(redis.call('GET', KEYS[2]) or '0')
 end
-return {redis.call('ZCARD', KEYS[1]), tokens}`;
+local verdict = ${ADMITTED}
+local asked = freedAt + tonumber(ARGV[freedAt]) + 1
+if ARGV[asked] then
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[asked + 2]) then verdict = ${TOO_MANY_CALLS}
+  elseif tokens >= tonumber(ARGV[asked + 3]) then verdict = ${TOKENS_PER_MINUTE}
+  else
+    redis.call('ZADD', KEYS[1], ARGV[asked + 1], ARGV[asked])
+    added = true
+  end
+end
+if added and redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {verdict, redis.call('ZCARD', KEYS[1]), tokens}`;
 
-/** What Redis last answered for an agent (rate-limit/headroom.ts); `unanswered` counts its begins on their way. */
+/** What this gateway has to tell Redis about an agent's calls and has not sent yet. */
+interface Unsent {
+  /** Places taken, by call id: when each frees itself. */
+  taken: Map<string, number>;
+  /** Places given back that Redis was told of. */
+  freed: string[];
+  tokens: number;
+  /** The UTC minute of `tokens`. */
+  minute: number;
+}
+
+/** What Redis last answered for an agent (rate-limit/headroom.ts); `unanswered` counts its places unsent or on their way. */
 interface AgentView extends View {
   inFlight: number;
   /** The UTC minute of `tokens`. */
   minute: number;
   tokens: number;
-  /** Tokens of ends on their way. */
+  /** Tokens unsent or on their way. */
   tokensUnanswered: number;
+  unsent: Unsent;
+  /** The agent's limits as its last call named them; null before any. */
+  limits: AgentCallLimits | null;
+  /** The calls this gateway admitted that have not ended: only those are kept in memory when Redis cannot be reached. */
+  open: Set<string>;
 }
 
-type Script = (callsKey: string, minuteKey: string, ...args: (string | number)[]) => Promise<number[]>;
-type ScriptedRedis = RedisClient & { tollgateCallBegin: Script; tollgateCallEnd: Script };
+/** A call asking to be admitted, decided by the script. */
+interface Admission {
+  callId: string;
+  until: number;
+  limits: AgentCallLimits;
+}
+
+type Apply = (callsKey: string, minuteKey: string, ...args: (string | number)[]) => Promise<number[]>;
+type ScriptedRedis = RedisClient & { tollgateCalls: Apply };
 
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
+const nothingUnsent = (now: number): Unsent => ({ taken: new Map(), freed: [], tokens: 0, minute: minuteOf(now) });
 
 /**
  * The per-agent limits on proxied calls, across gateway replicas: calls in flight at once,
- * and tokens per UTC minute. Each operation is one script, so replicas racing for an agent's
- * last place never both get it, and it goes out in the same auto-pipelined write as the
- * request's other limits. A call waits for the script's verdict only when the agent may be
- * near a limit (rate-limit/headroom.ts); far from both, it goes on and its place is taken
- * alongside. When Redis is unreachable the same limits apply per process (looser across
- * replicas) and calls never fail because of it.
+ * and tokens per UTC minute. Redis holds them, changed by one script, so replicas racing for an
+ * agent's last place never both get it. A call waits for the script's verdict only when the
+ * agent may be near a limit (rate-limit/headroom.ts). Far from both, the call goes on, and what
+ * it changes (its place, then its place given back and its tokens) goes to Redis with the
+ * agent's other changes once per COALESCE_MS: a call that begins and ends within one tick
+ * costs Redis only its tokens. Near a limit, every change goes at once, with what was unsent.
+ * When Redis is unreachable the same limits apply per process (looser across replicas) and
+ * calls never fail because of it.
  *
  * Time is the gateway's clock, not Redis TIME: the minute names a key, and a script's keys are
  * named before it runs; the replicas' clocks are NTP-synced, and the fallback reads the same clock.
@@ -74,7 +111,20 @@ const minuteOf = (now: number) => Math.floor(now / MINUTE_MS);
 export class CallLimits {
   readonly #redis: ScriptedRedis;
   readonly #local = new LocalCallLimits();
-  readonly #views = new Views<AgentView>(() => ({ answeredAt: 0, unanswered: 0, inFlight: 0, minute: 0, tokens: 0, tokensUnanswered: 0 }));
+  readonly #views = new Views<AgentView>(() => ({
+    answeredAt: 0,
+    unanswered: 0,
+    inFlight: 0,
+    minute: 0,
+    tokens: 0,
+    tokensUnanswered: 0,
+    unsent: nothingUnsent(Date.now()),
+    limits: null,
+    open: new Set(),
+  }));
+  /** Agents with unsent changes, and whether a tick is due to send them. */
+  readonly #due = new Map<string, AgentView>();
+  #tickDue = false;
   /** Said once an outage, not once a call. */
   #inMemory = false;
 
@@ -83,8 +133,7 @@ export class CallLimits {
     private readonly keyPrefix: string,
     private readonly log: Logger,
   ) {
-    redis.defineCommand('tollgateCallBegin', { numberOfKeys: 2, lua: BEGIN });
-    redis.defineCommand('tollgateCallEnd', { numberOfKeys: 2, lua: END });
+    redis.defineCommand('tollgateCalls', { numberOfKeys: 2, lua: APPLY });
     this.#redis = redis as ScriptedRedis;
   }
 
@@ -97,66 +146,131 @@ export class CallLimits {
   async begin(agentId: string, callId: string, limits: AgentCallLimits, ttlMs: number): Promise<void> {
     const now = Date.now();
     const view = this.#views.of(agentId, now);
-    const ahead =
-      this.#views.fresh(view, now) &&
-      view.minute === minuteOf(now) &&
-      farFromLimit(view.inFlight + view.unanswered, limits.maxParallelCalls) &&
-      farFromLimit(view.tokens + view.tokensUnanswered, limits.tokensPerMinute);
-    const verdict = this.#begin(view, agentId, callId, limits, ttlMs, now);
-    if (ahead) return;
-    const v = await verdict;
+    view.limits = limits;
+    if (this.#farFromLimits(view, now)) {
+      view.unanswered++;
+      view.open.add(callId);
+      view.unsent.taken.set(callId, now + ttlMs);
+      this.#later(agentId, view);
+      return;
+    }
+    const v = await this.#send(agentId, view, now, { callId, until: now + ttlMs, limits });
     if (v === TOO_MANY_CALLS) throw new RateLimitedError(1, undefined, 'agent_calls');
     if (v === TOKENS_PER_MINUTE)
       throw new RateLimitedError(Math.max(1, Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000)), undefined, 'agent_tokens');
   }
 
-  /** The call ended: frees its place and counts `tokens` in the current UTC minute. Never throws, never rejects (fire and forget). */
+  /** The call ended: frees its place and counts `tokens` in the current UTC minute. Never throws (what it sends is fire and forget). */
   end(agentId: string, callId: string, tokens: number): void {
     const now = Date.now();
     // Freed in both places, as begin may have taken it in memory; a place in a Redis that cannot be reached frees itself at its ttl.
     this.#local.free(agentId, callId);
     const view = this.#views.of(agentId, now);
-    view.tokensUnanswered += tokens;
-    this.#redis
-      .tollgateCallEnd(...this.#keys(agentId, now), callId, tokens)
-      .then(
-        ([inFlight, counted]) => this.#answer(view, inFlight, counted, now),
-        (err: unknown) => {
-          this.#fallBack(err as Error);
-          this.#local.count(agentId, tokens, now);
-        },
-      )
-      .finally(() => (view.tokensUnanswered -= tokens));
+    view.open.delete(callId);
+    const { unsent } = view;
+    // A place Redis was never told of is simply not told.
+    if (unsent.taken.delete(callId)) view.unanswered--;
+    else unsent.freed.push(callId);
+    if (tokens > 0) {
+      // Tokens are counted in the minute the call ended: a minute's unsent ones go to its own key first.
+      if (unsent.tokens > 0 && unsent.minute !== minuteOf(now)) this.#sendUnanswered(agentId, view, now);
+      view.unsent.tokens += tokens;
+      view.unsent.minute = minuteOf(now);
+      view.tokensUnanswered += tokens;
+    }
+    // Near a limit, a freed place or the tokens counted matter to every replica's next admission now.
+    if (this.#farFromLimits(view, now)) this.#later(agentId, view);
+    else this.#sendUnanswered(agentId, view, now);
   }
 
-  /** The begin script's verdict, or the in-memory one when Redis cannot be reached. Never rejects. */
-  async #begin(view: AgentView, agentId: string, callId: string, limits: AgentCallLimits, ttlMs: number, now: number): Promise<Verdict> {
-    view.unanswered++;
+  /** The view is recent and, with what is unsent or on its way, leaves half of both of the agent's limits. */
+  #farFromLimits(view: AgentView, now: number): boolean {
+    return (
+      view.limits !== null &&
+      this.#views.fresh(view, now) &&
+      view.minute === minuteOf(now) &&
+      farFromLimit(view.inFlight + view.unanswered, view.limits.maxParallelCalls) &&
+      farFromLimit(view.tokens + view.tokensUnanswered, view.limits.tokensPerMinute)
+    );
+  }
+
+  /** Sends the agent's changes at the next tick, with every other agent's. */
+  #later(agentId: string, view: AgentView): void {
+    this.#due.set(agentId, view);
+    if (this.#tickDue) return;
+    this.#tickDue = true;
+    setTimeout(() => {
+      this.#tickDue = false;
+      const due = [...this.#due];
+      this.#due.clear();
+      const now = Date.now();
+      for (const [id, v] of due) this.#sendUnanswered(id, v, now);
+    }, COALESCE_MS).unref();
+  }
+
+  /** Sends the agent's changes now, nobody waiting for the answer. */
+  #sendUnanswered(agentId: string, view: AgentView, now: number): void {
+    void this.#send(agentId, view, now);
+  }
+
+  /**
+   * Sends the agent's unsent changes now, deciding `admission` (a call near a limit) after them.
+   * Never rejects: when Redis cannot be reached, what it was not told is kept in memory, and
+   * memory decides the admission.
+   */
+  async #send(agentId: string, view: AgentView, now: number, admission?: Admission): Promise<Verdict> {
+    // An admission is decided on this minute's tokens: an earlier minute's unsent ones go to their own key first.
+    if (admission && view.unsent.tokens > 0 && view.unsent.minute !== minuteOf(now)) this.#sendUnanswered(agentId, view, now);
+    const { taken, freed, tokens } = view.unsent;
+    const minute = tokens > 0 ? view.unsent.minute : minuteOf(now);
+    view.unsent = nothingUnsent(now);
+    this.#due.delete(agentId);
+    if (!admission && taken.size === 0 && freed.length === 0 && tokens === 0) return ADMITTED;
+    let ttl = 0;
+    const args: (string | number)[] = [now, 0, tokens, taken.size];
+    for (const [callId, until] of taken) {
+      args.push(callId, until);
+      ttl = Math.max(ttl, until - now);
+    }
+    args.push(freed.length, ...freed);
+    if (admission) {
+      args.push(admission.callId, admission.until, admission.limits.maxParallelCalls, admission.limits.tokensPerMinute);
+      ttl = Math.max(ttl, admission.until - now);
+      view.unanswered++;
+    }
+    args[1] = ttl;
+    const placed = taken.size + (admission ? 1 : 0);
     try {
-      const args = [callId, now, now + ttlMs, ttlMs, limits.maxParallelCalls, limits.tokensPerMinute];
-      const [verdict, inFlight, tokens] = await this.#redis.tollgateCallBegin(...this.#keys(agentId, now), ...args);
-      this.#answer(view, inFlight, tokens, now);
+      const [verdict, inFlight, counted] = await this.#redis.tollgateCalls(...this.#keys(agentId, minute), ...args);
+      this.#answer(view, inFlight, counted, minute);
       this.#inMemory = false;
+      if (admission && verdict === ADMITTED) view.open.add(admission.callId);
       return verdict as Verdict;
     } catch (err) {
       this.#fallBack(err as Error);
-      return this.#local.begin(agentId, callId, limits, ttlMs, now);
+      for (const [callId, until] of taken) if (view.open.has(callId)) this.#local.take(agentId, callId, until);
+      this.#local.count(agentId, tokens, minute);
+      if (!admission) return ADMITTED;
+      const verdict = this.#local.begin(agentId, admission.callId, admission.limits, admission.until, now);
+      if (verdict === ADMITTED) view.open.add(admission.callId);
+      return verdict;
     } finally {
-      view.unanswered--;
+      view.unanswered -= placed;
+      view.tokensUnanswered -= tokens;
     }
   }
 
-  /** Redis's counts after a script that ran at `at`: answers come in the order sent, so each one is the latest. */
-  #answer(view: AgentView, inFlight: number, tokens: number, at: number): void {
+  /** Redis's counts after a script, of `minute`'s tokens: answers come in the order sent, so each one is the latest. */
+  #answer(view: AgentView, inFlight: number, tokens: number, minute: number): void {
     view.inFlight = inFlight;
-    view.minute = minuteOf(at);
+    view.minute = minute;
     view.tokens = tokens;
     view.answeredAt = Date.now();
   }
 
   /** A script's keys must live on one Redis Cluster node: the agent in braces (a hash tag) puts both in its slot. */
-  #keys(agentId: string, now: number): [string, string] {
-    return [`${this.keyPrefix}:calls:{${agentId}}`, `${this.keyPrefix}:tpm:{${agentId}}:${minuteOf(now)}`];
+  #keys(agentId: string, minute: number): [string, string] {
+    return [`${this.keyPrefix}:calls:{${agentId}}`, `${this.keyPrefix}:tpm:{${agentId}}:${minute}`];
   }
 
   #fallBack(err: Error): void {
@@ -173,16 +287,23 @@ class LocalCallLimits {
   readonly #tokens = new Map<string, { minute: number; tokens: number }>();
   #nextSweep = 0;
 
-  begin(agentId: string, callId: string, limits: AgentCallLimits, ttlMs: number, now: number): Verdict {
+  /** Admits the call (its place freeing itself at `until`) unless the agent is at a limit. */
+  begin(agentId: string, callId: string, limits: AgentCallLimits, until: number, now: number): Verdict {
     this.#sweep(now);
-    const places = this.#places.get(agentId) ?? new Map<string, number>();
-    dropExpired(places, now);
-    if (places.size >= limits.maxParallelCalls) return TOO_MANY_CALLS;
+    const places = this.#places.get(agentId);
+    if (places) dropExpired(places, now);
+    if ((places?.size ?? 0) >= limits.maxParallelCalls) return TOO_MANY_CALLS;
     const used = this.#tokens.get(agentId);
     if (used?.minute === minuteOf(now) && used.tokens >= limits.tokensPerMinute) return TOKENS_PER_MINUTE;
-    places.set(callId, now + ttlMs);
-    this.#places.set(agentId, places);
+    this.take(agentId, callId, until);
     return ADMITTED;
+  }
+
+  /** Holds a place for a call admitted already (by a view of Redis that could not be told). */
+  take(agentId: string, callId: string, until: number): void {
+    const places = this.#places.get(agentId) ?? new Map<string, number>();
+    places.set(callId, until);
+    this.#places.set(agentId, places);
   }
 
   free(agentId: string, callId: string): void {
@@ -190,9 +311,8 @@ class LocalCallLimits {
     if (places?.delete(callId) && places.size === 0) this.#places.delete(agentId);
   }
 
-  count(agentId: string, tokens: number, now: number): void {
+  count(agentId: string, tokens: number, minute: number): void {
     if (tokens <= 0) return;
-    const minute = minuteOf(now);
     const used = this.#tokens.get(agentId);
     if (used?.minute === minute) used.tokens += tokens;
     else this.#tokens.set(agentId, { minute, tokens });

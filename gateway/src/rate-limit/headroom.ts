@@ -13,6 +13,13 @@
  * every request used to.
  */
 
+/**
+ * How long what requests far from their limits count waits to go to Redis together: one
+ * write per key per tick, not one per request (four window limits and an agent's call limits
+ * pass every proxied call).
+ */
+export const COALESCE_MS = 20;
+
 /** How long an answer from Redis stands for a key's count. */
 export const VIEW_FRESH_MS = 2_000;
 

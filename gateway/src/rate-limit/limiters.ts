@@ -3,7 +3,7 @@ import type { RequestHandler, Response } from 'express';
 import { keyedDigest, RateLimitedError } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
 import type { RedisClient } from '../redis.js';
-import { farFromLimit, Views, type View } from './headroom.js';
+import { COALESCE_MS, farFromLimit, Views, type View } from './headroom.js';
 
 /**
  * A Redis limiter with an in-memory insurance limiter: when Redis is unreachable the
@@ -31,12 +31,6 @@ interface WindowView extends View {
   /** Points of requests let through far from the limit that wait to go to Redis together. */
   pending: number;
 }
-
-/**
- * How long the points of requests far from their limit wait to go to Redis together: one
- * write per key per tick, not one per request (four limits pass every API request).
- */
-export const COALESCE_MS = 20;
 
 /**
  * A limiter every request passes (global, per IP, per principal, per token): each consume is
