@@ -1,6 +1,6 @@
 import { api, atLeast, type Page, type User } from '../api';
 import { SpendChart, utcDay } from '../chart';
-import { Empty, ErrorNote, useLoaded, usePaged } from '../components';
+import { Empty, ErrorNote, MoreButton, useLoaded, usePaged, type Paged } from '../components';
 import { money } from '../format';
 import { BudgetBar, ORDERS, type Agent } from './agents';
 
@@ -8,6 +8,8 @@ import { BudgetBar, ORDERS, type Agent } from './agents';
 const NEAR_EXHAUSTION = 0.1;
 /** The agents near exhaustion listed, least left first; the Agents page, in that order, has the rest. */
 const NEAR_SHOWN = 5;
+/** Agents read a page at a time (the API's largest page). */
+const AGENTS_PAGE = 100;
 /** The chart's days: enough to hold this month too. */
 const CHART_DAYS = 31;
 
@@ -17,7 +19,7 @@ interface SpendRow {
 }
 
 export function OverviewPage({ user }: { user: User }) {
-  const agents = usePaged(() => api<Page<Agent>>('GET', '/v1/agents?limit=100'), []);
+  const agents = usePaged((cursor) => api<Page<Agent>>('GET', `/v1/agents?limit=${AGENTS_PAGE}${cursor ? `&cursor=${cursor}` : ''}`), []);
   const pending = usePaged(
     () =>
       atLeast(user.role, 'manager')
@@ -78,6 +80,7 @@ export function OverviewPage({ user }: { user: User }) {
             ))}
           </ol>
         )}
+        <OfLoaded agents={agents} />
         {near.length > 0 && <a href="/console/agents?sort=remaining">Every agent, least remaining first</a>}
       </section>
       <section aria-labelledby="trend">
@@ -97,7 +100,18 @@ export function OverviewPage({ user }: { user: User }) {
             ))}
           </ol>
         )}
+        <OfLoaded agents={agents} />
       </section>
     </main>
+  );
+}
+
+/** The lists are of the agents loaded so far: when there are more, it says so and loads the next page. */
+function OfLoaded({ agents }: { agents: Paged<Agent> }) {
+  if (!agents.more || !agents.items) return null;
+  return (
+    <p>
+      Of the first {agents.items.length} agents. <MoreButton more={agents.more} busy={agents.busy} />
+    </p>
   );
 }
