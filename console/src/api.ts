@@ -2,30 +2,28 @@
 // token is an httpOnly cookie (path /v1/auth) and the CSRF token its readable twin (double
 // submit), so a reload or a new tab resumes the session with one refresh.
 
-export const ROLES = ['viewer', 'member', 'manager', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { components, paths } from './api-schema';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  locked: boolean;
-  created_at: string;
-  last_login_at: string | null;
-}
+// The API's answers as its OpenAPI document states them: src/api-schema.ts is generated from the
+// gateway's route schemas (`npm run api:schema`; test/docs/api-schema.test.ts fails when it is stale).
 
-interface AuthResult {
-  access_token: string;
-  expires_in: number;
-  user: User;
-}
+/** A named schema of the document, e.g. Schema<'Agent'>. */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
 
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+/** The JSON body a call answers with when it succeeds, e.g. Answer<'/v1/agents', 'get'>. */
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
+  ? JsonOf<R[keyof R & (200 | 201 | 202)]>
+  : never;
+
+/** A page of a list: every list of the API answers its items and the next page's cursor (null on the last). */
+export type Page<T> = Omit<Answer<'/v1/agents', 'get'>, 'items'> & { items: T[] };
+
+export type User = Schema<'User'>;
+type AuthResult = Schema<'AuthResult'>;
+
+export type Role = User['role'];
+export const ROLES = ['viewer', 'member', 'manager', 'admin'] as const satisfies readonly Role[];
 
 /** The role `role` is at least `min` (viewer < member < manager < admin). */
 export const atLeast = (role: Role, min: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(min);

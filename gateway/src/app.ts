@@ -3,9 +3,11 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { accessLogPolicy, createLogger, createRegistry, grpcClientMetrics, startMetricsServer, type Logger } from '@tollgate/platform';
 import { loadConfig, trustProxySetting, type GatewayConfig } from './config.js';
 import { createClients } from './clients.js';
@@ -29,12 +31,12 @@ import { accessLog } from './http/access-log.js';
 import { ipFilter, IpRuleMirror } from './http/ip-filter.js';
 import { createRouteDefiner } from './routes/define.js';
 import { RouteTable } from './routes/route-table.js';
-import { registerDocs } from './routes/docs.js';
+import { documentOf, registerDocs, type ApiDocument } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerApiRoutes } from './routes/index.js';
 import type { GatewayDeps } from './deps.js';
 
-export { loadConfig };
+export { loadConfig, type ApiDocument };
 // The proxy's money path, for the benchmark that drives it against the budget service directly.
 export { createClients } from './clients.js';
 export { Escrows } from './proxy/escrows.js';
@@ -94,11 +96,7 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   app.use('/v1/auth', cookieParser());
 
   const router = express.Router();
-  const registry = new OpenAPIRegistry();
-  const route = createRouteDefiner(router, registry, deps, table);
-  const closeHealth = registerHealthRoutes(route, deps);
-  registerApiRoutes(route, deps);
-  registerDocs(router, registry, table);
+  const { close: closeHealth } = registerRoutes(router, deps, table);
   // OPTIONS (CORS preflights are answered earlier) lists the path's own methods, as 405s do.
   app.options(/.*/, async (req, res, next) => {
     const allowed = table.methodsFor(req.path);
@@ -127,6 +125,36 @@ export function createApp(deps: GatewayDeps): { app: Express; close: () => void 
   });
   app.use(errorHandler);
   return { app, close: closeHealth };
+}
+
+/** Every route, in express and in the OpenAPI document. Returns the document's registry and a closer for what routes hold open. */
+function registerRoutes(router: Router, deps: GatewayDeps, table: RouteTable): { registry: OpenAPIRegistry; close: () => void } {
+  const registry = new OpenAPIRegistry();
+  const route = createRouteDefiner(router, registry, deps, table);
+  const close = registerHealthRoutes(route, deps);
+  registerApiRoutes(route, deps);
+  registerDocs(router, registry, table);
+  return { registry, close };
+}
+
+/**
+ * The document /openapi.json serves under the configuration `env` (defaults and all), built without a
+ * server: the routes register as createApp registers them, with clients that never connect (the
+ * console's API types are generated from it: scripts/api-schema.ts). While they register, routes read
+ * only the configuration, the clients, the limiters and the metrics registry; the rest of GatewayDeps
+ * serves requests, and none come.
+ */
+export function describeApi(env: NodeJS.ProcessEnv = {}): ApiDocument {
+  // Required by the configuration, used by nothing here: no call is made, Redis is never connected.
+  const config = loadConfig({ SERVICE_TOKEN_SECRET: 'unused-no-call-is-made-describing-the-api', REDIS_URL: 'redis://unused', ...env });
+  const redis = new Redis({ lazyConnect: true });
+  const clients = createClients(config);
+  const deps = { config, clients, limiters: createLimiters(config, redis), registry: new Registry() };
+  const { registry, close } = registerRoutes(express.Router(), deps as GatewayDeps, new RouteTable());
+  close();
+  for (const c of Object.values(clients)) c.close();
+  redis.disconnect();
+  return documentOf(registry);
 }
 
 export interface RunningGateway {

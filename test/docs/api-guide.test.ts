@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import { describeApi } from '@tollgate/gateway';
 import { startStack, type Stack } from '../support/stack.js';
 
 // docs/api.md's table of operations says what the OpenAPI document says, row for row.
@@ -40,4 +41,9 @@ test('docs/api.md lists every operation of the OpenAPI document, with who may ca
     [],
     'operations the guide is missing or states differently',
   );
+});
+
+test("the document built without a server (describeApi, whence the console's API types) is the one /openapi.json serves", async (t) => {
+  const res = await stack.http.get('/openapi.json');
+  t.deepEqual(res.body, JSON.parse(JSON.stringify(describeApi(stack.env.gateway))));
 });

@@ -1,14 +1,9 @@
 import { useState } from 'preact/hooks';
-import { addPasskey, api, type Page, type User } from '../api';
+import { addPasskey, api, type Page, type Schema, type User } from '../api';
 import { ConfirmAction, ErrorNote, onSubmit, PagedTable, useAction, usePaged } from '../components';
 import { time } from '../format';
 
-interface Passkey {
-  id: string;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
+type Passkey = Schema<'Passkey'>;
 
 /** The signed-in person's own account: who they are, and their passkeys. */
 export function AccountPage({ user }: { user: User }) {

@@ -1,4 +1,4 @@
-import { api, type Page } from '../api';
+import { api, type Page, type Schema } from '../api';
 import { SpendChart, utcDay } from '../chart';
 import { Empty, ErrorNote, PagedTable, Table, useLoaded, usePaged } from '../components';
 import { money, time } from '../format';
@@ -7,37 +7,10 @@ import { BudgetBar, type Agent } from './agents';
 /** The days the agent's chart covers. */
 const CHART_DAYS = 31;
 
-interface SpendRow {
-  key: string;
-  spent_usd: number;
-  requests: number;
-  input_tokens: number;
-  output_tokens: number;
-}
-
-interface LimitChange {
-  old_limit_usd: number;
-  new_limit_usd: number;
-  approver_id: string;
-  reason: string;
-  at: string;
-  kind: 'request' | 'set' | 'reset';
-}
+type LimitChange = Schema<'BudgetHistory'>['items'][number];
 
 /** One row of the agent's ledger: a charge, a limit change or a period boundary (the other two are null). */
-interface LedgerEntry {
-  id: string;
-  at: string;
-  charge: {
-    model: string;
-    input_tokens: number;
-    output_tokens: number;
-    cost_usd: number;
-    whole_hold_reason: string | null;
-  } | null;
-  limit_change: LimitChange | null;
-  period: { closed_spent_usd: number } | null;
-}
+type LedgerEntry = Schema<'LedgerEntry'>;
 
 /** How a limit changed, in the history's words and the ledger's. */
 const howChanged = (kind: LimitChange['kind']) =>
@@ -84,12 +57,9 @@ function ledgerRow(e: LedgerEntry) {
 export function AgentPage({ id }: { id: string }) {
   const agent = useLoaded(() => api<Agent>('GET', `/v1/agents/${id}`), [id]);
   const from = utcDay(CHART_DAYS - 1);
-  const byDay = useLoaded(() => api<{ items: SpendRow[] }>('GET', `/v1/analytics/spend?group_by=day&agent_id=${id}&from=${from}`), [id]);
-  const byModel = useLoaded(
-    () => api<{ items: SpendRow[] }>('GET', `/v1/analytics/spend?group_by=model&agent_id=${id}&from=${from}`),
-    [id],
-  );
-  const history = useLoaded(() => api<{ items: LimitChange[] }>('GET', `/v1/agents/${id}/budget/history`), [id]);
+  const byDay = useLoaded(() => api<Schema<'Spend'>>('GET', `/v1/analytics/spend?group_by=day&agent_id=${id}&from=${from}`), [id]);
+  const byModel = useLoaded(() => api<Schema<'Spend'>>('GET', `/v1/analytics/spend?group_by=model&agent_id=${id}&from=${from}`), [id]);
+  const history = useLoaded(() => api<Schema<'BudgetHistory'>>('GET', `/v1/agents/${id}/budget/history`), [id]);
   const ledger = usePaged(
     (cursor) => api<Page<LedgerEntry>>('GET', `/v1/agents/${id}/ledger?limit=50${cursor ? `&cursor=${cursor}` : ''}`),
     [id],

@@ -1,16 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, atLeast, type Page, type User } from '../api';
+import { api, atLeast, type Page, type Schema, type User } from '../api';
 import { ErrorNote, PagedTable, ShownOnce, onSubmit, useAction, usePaged } from '../components';
 import { money, time } from '../format';
 
-export interface Agent {
-  id: string;
-  name: string;
-  owner_id: string;
-  disabled: boolean;
-  created_at: string;
-  budget: { limit_usd: number; spent_usd: number; reserved_usd: number; remaining_usd: number };
-}
+export type Agent = Schema<'Agent'>;
 
 export function BudgetBar({ agent }: { agent: Agent }) {
   const { limit_usd: limit, spent_usd: spent, reserved_usd: reserved } = agent.budget;
@@ -31,7 +24,7 @@ function CreateAgent({ onCreated }: { onCreated: () => void }) {
   const { error, run } = useAction();
   const [token, setToken] = useState<string | null>(null);
   const submit = onSubmit(run, async () => {
-    const created = await api<{ token: string }>('POST', '/v1/agents', { name, budget_usd: Number(budget) });
+    const created = await api<Schema<'CreatedAgent'>>('POST', '/v1/agents', { name, budget_usd: Number(budget) });
     setToken(created.token);
     setName('');
     onCreated();

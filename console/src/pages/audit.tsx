@@ -1,21 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, download, type Page } from '../api';
+import { api, download, type Page, type Schema } from '../api';
 import { ErrorNote, PagedTable, useAction, usePaged } from '../components';
 import { time } from '../format';
 
-interface AuditEvent {
-  id: string;
-  seq: number;
-  at: string;
-  actor: { type: string; id: string | null };
-  action: string;
-  resource: { type: string; id: string | null };
-  outcome: 'success' | 'failure' | 'denied';
-  ip: string | null;
-  request_id: string | null;
-  source: string;
-  details: Record<string, unknown>;
-}
+type AuditEvent = Schema<'AuditEvent'>;
 
 interface Filter {
   actor_id: string;
@@ -39,7 +27,7 @@ function query(f: Filter): string {
 }
 
 function Verification() {
-  const [result, setResult] = useState<{ ok: boolean; checked: number; first_bad_id: string | null } | null>(null);
+  const [result, setResult] = useState<Schema<'AuditVerification'> | null>(null);
   const { error, busy, run } = useAction();
   return (
     <section aria-labelledby="chain">
@@ -48,7 +36,7 @@ function Verification() {
         type="button"
         class="secondary"
         disabled={busy}
-        onClick={() => void run(async () => setResult(await api('GET', '/v1/audit/verify')))}
+        onClick={() => void run(async () => setResult(await api<Schema<'AuditVerification'>>('GET', '/v1/audit/verify')))}
       >
         {busy ? 'Verifying every event…' : 'Verify the chain'}
       </button>

@@ -1,19 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, atLeast, type Page, type User } from '../api';
+import { api, atLeast, type Page, type Schema, type User } from '../api';
 import { ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
 import { money, time } from '../format';
 import type { Agent } from './agents';
 
-interface BudgetRequest {
-  id: string;
-  agent_id: string | null;
-  requester_id: string;
-  requested_budget_usd: number;
-  justification: string;
-  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
-  decision_note: string | null;
-  created_at: string;
-}
+type BudgetRequest = Schema<'BudgetRequest'>;
 
 /** Approve or reject in two clicks: the choice, then its confirmation (a reject needs its reason). */
 function Decide({ request, onDone }: { request: BudgetRequest; onDone: () => void }) {

@@ -1,28 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type Schema } from '../api';
 import { ErrorNote } from '../components';
 
-interface Outbox {
-  name: string;
-  depth: number;
-  oldest_age_seconds: number;
-}
-
-interface Dependency {
-  name: string;
-  status: 'ok' | 'down';
-  latency_ms: number;
-  version: string | null;
-  uptime_seconds: number | null;
-  outboxes: Outbox[] | null;
-  error: string | null;
-}
-
-interface DetailedHealth {
-  status: 'ok' | 'degraded';
-  gateway: { version: string; uptime_seconds: number; requests_total: number; errors_total: number };
-  dependencies: Dependency[];
-}
+type Outbox = Schema<'Outbox'>;
+type DetailedHealth = Schema<'DetailedHealth'>;
 
 /** One answer of /health/detailed, and when it came (ms since the epoch). */
 interface Reading {

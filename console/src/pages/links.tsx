@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { publicCall, signInWithLink } from '../api';
+import { publicCall, signInWithLink, type User } from '../api';
 import { ErrorNote, onSubmit, useAction } from '../components';
 import { navigate, takeLinkToken } from '../router';
 
@@ -75,7 +75,7 @@ export function ConfirmEmailPage() {
   const [error, setError] = useState<unknown>(null);
   const [email, setEmail] = useState<string | null>(null);
   useEffect(() => {
-    if (token) publicCall<{ email: string }>('POST', '/v1/auth/email/confirm', { token }).then((u) => setEmail(u.email), setError);
+    if (token) publicCall<User>('POST', '/v1/auth/email/confirm', { token }).then((u) => setEmail(u.email), setError);
   }, []);
   return (
     <main class="narrow">

@@ -1,4 +1,4 @@
-import { api, atLeast, type Page, type User } from '../api';
+import { api, atLeast, type Page, type Schema, type User } from '../api';
 import { SpendChart, utcDay } from '../chart';
 import { Empty, ErrorNote, MoreButton, useLoaded, usePaged, type Paged } from '../components';
 import { money } from '../format';
@@ -13,21 +13,16 @@ const AGENTS_PAGE = 100;
 /** The chart's days: enough to hold this month too. */
 const CHART_DAYS = 31;
 
-interface SpendRow {
-  key: string;
-  spent_usd: number;
-}
-
 export function OverviewPage({ user }: { user: User }) {
   const agents = usePaged((cursor) => api<Page<Agent>>('GET', `/v1/agents?limit=${AGENTS_PAGE}${cursor ? `&cursor=${cursor}` : ''}`), []);
   const pending = usePaged(
     () =>
       atLeast(user.role, 'manager')
-        ? api<Page<{ id: string }>>('GET', '/v1/budget-requests?status=pending&limit=100')
+        ? api<Page<Schema<'BudgetRequest'>>>('GET', '/v1/budget-requests?status=pending&limit=100')
         : Promise.resolve({ items: [], next_cursor: null }),
     [],
   );
-  const spend = useLoaded(() => api<{ items: SpendRow[] }>('GET', `/v1/analytics/spend?group_by=day&from=${utcDay(CHART_DAYS - 1)}`), []);
+  const spend = useLoaded(() => api<Schema<'Spend'>>('GET', `/v1/analytics/spend?group_by=day&from=${utcDay(CHART_DAYS - 1)}`), []);
   const days = (spend.data?.items ?? []).map((r) => ({ day: r.key, spent_usd: r.spent_usd }));
   const today = utcDay();
   const spentOn = (keep: (day: string) => boolean) => days.filter((d) => keep(d.day)).reduce((sum, d) => sum + d.spent_usd, 0);

@@ -1,18 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, atLeast, type Page, type User } from '../api';
+import { api, atLeast, type Page, type Schema, type User } from '../api';
 import { ConfirmAction, ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
 import { time } from '../format';
 
-interface ProviderKey {
-  id: string;
-  provider: string;
-  name: string;
-  masked: string;
-  base_url: string;
-  disabled: boolean;
-  created_at: string;
-  rotated_at: string | null;
-}
+type ProviderKey = Schema<'ProviderKey'>;
 
 /** A key's plaintext field: never echoed back, cleared once sent. */
 function SecretInput({ label, value, onInput }: { label: string; value: string; onInput: (v: string) => void }) {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { publicCall, session, signIn, signInWithPasskey } from '../api';
+import { publicCall, session, signIn, signInWithPasskey, type Schema } from '../api';
 import { ErrorNote, onSubmit, useAction } from '../components';
 import { navigate } from '../router';
 
@@ -16,7 +16,7 @@ export function SignInPage() {
   });
   const mailLink = () =>
     run(async () => {
-      const answer = await publicCall<{ message: string }>('POST', '/v1/auth/magic-link', { email });
+      const answer = await publicCall<Schema<'MagicLinkRequested'>>('POST', '/v1/auth/magic-link', { email });
       setSent(answer.message);
     });
 

@@ -1,18 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, type Page } from '../api';
+import { api, type Page, type Schema } from '../api';
 import { ConfirmAction, ErrorNote, PagedTable, ShownOnce, onSubmit, useAction, usePaged } from '../components';
 import { time } from '../format';
 
-interface ApiToken {
-  id: string;
-  kind: 'personal' | 'agent';
-  prefix: string;
-  name: string;
-  scopes: string[];
-  status: 'active' | 'revoked' | 'expired';
-  expires_at: string | null;
-  last_used_at: string | null;
-}
+type ApiToken = Schema<'ApiToken'>;
 
 /** How long the old secret of a rotated token keeps working, so that what uses it can be updated. */
 const ROTATION_GRACE_SECONDS = 3_600;
@@ -22,7 +13,9 @@ function TokenActions({ token, onChanged, onSecret }: { token: ApiToken; onChang
   if (token.status !== 'active') return null;
   const rotate = () =>
     run(async () => {
-      const rotated = await api<{ token: string }>('POST', `/v1/tokens/${token.id}/rotate`, { grace_seconds: ROTATION_GRACE_SECONDS });
+      const rotated = await api<Schema<'CreatedApiToken'>>('POST', `/v1/tokens/${token.id}/rotate`, {
+        grace_seconds: ROTATION_GRACE_SECONDS,
+      });
       onSecret(rotated.token);
       onChanged();
     });
@@ -53,7 +46,7 @@ export function TokensPage() {
   const { error, run } = useAction();
   const list = usePaged((cursor) => api<Page<ApiToken>>('GET', `/v1/tokens?limit=50${cursor ? `&cursor=${cursor}` : ''}`), []);
   const submit = onSubmit(run, async () => {
-    const created = await api<{ token: string }>('POST', '/v1/tokens', {
+    const created = await api<Schema<'CreatedApiToken'>>('POST', '/v1/tokens', {
       name,
       scopes: scopes.split(/[\s,]+/).filter(Boolean),
       expires_in_days: Number(days),

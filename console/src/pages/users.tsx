@@ -1,12 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ROLES, session, type Page, type Role, type User } from '../api';
+import { api, ROLES, session, type Page, type Role, type Schema, type User } from '../api';
 import { ConfirmAction, ErrorNote, PagedTable, onSubmit, useAction, usePaged } from '../components';
 import { time } from '../format';
 
-interface UserSession {
-  id: string;
-}
+type UserSession = Schema<'Session'>;
 
 /** Active, or why the person cannot sign in (both when disabled and locked). */
 const statusOf = (u: User): string => [u.disabled && 'disabled', u.locked && 'locked'].filter(Boolean).join(', ') || 'active';

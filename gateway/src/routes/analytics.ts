@@ -7,13 +7,15 @@ import { idParams } from './fields.js';
 const spendSchema = z
   .object({
     items: z.array(
-      z.object({
-        key: z.string().openapi({ description: 'The agent id, provider, model or UTC day (yyyy-mm-dd)' }),
-        spent_usd: z.number(),
-        requests: z.number().int(),
-        input_tokens: z.number().int(),
-        output_tokens: z.number().int(),
-      }),
+      z
+        .object({
+          key: z.string().openapi({ description: 'The agent id, provider, model or UTC day (yyyy-mm-dd)' }),
+          spent_usd: z.number(),
+          requests: z.number().int(),
+          input_tokens: z.number().int(),
+          output_tokens: z.number().int(),
+        })
+        .openapi('SpendRow'),
     ),
   })
   .openapi('Spend');

@@ -7,6 +7,8 @@ import type { RouteTable } from './route-table.js';
 
 const require = createRequire(import.meta.url);
 
+export type ApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']>;
+
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Tollgate API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
@@ -16,6 +18,22 @@ const DOCS_HTML = `<!doctype html>
 
 // Served as a file, not inline, so the page works under CSP script-src 'self'.
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
+
+/** The OpenAPI document of what is registered (registerDocs's own paths included, once it has run). */
+export function documentOf(registry: OpenAPIRegistry): ApiDocument {
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'Tollgate API',
+      version: '1.0.0',
+      description:
+        'Control plane that keeps AI agents on budget and their secrets safe. Errors use the envelope ' +
+        '{"error": {code, message, request_id, details?}}. A path asked with a method it does not serve answers ' +
+        '405 method_not_allowed with an Allow header; an unknown path answers 404 not_found.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
 
 /** /openapi.json generated from the route registry, and Swagger UI at /docs served locally. */
 export function registerDocs(router: Router, registry: OpenAPIRegistry, table: RouteTable): void {
@@ -38,20 +56,9 @@ export function registerDocs(router: Router, registry: OpenAPIRegistry, table: R
     summary: 'Interactive API documentation (Swagger UI)',
     responses: { 200: { description: 'HTML page' } },
   });
-  let document: unknown;
+  let document: ApiDocument | undefined;
   router.get('/openapi.json', (_req, res) => {
-    document ??= new OpenApiGeneratorV3(registry.definitions).generateDocument({
-      openapi: '3.0.3',
-      info: {
-        title: 'Tollgate API',
-        version: '1.0.0',
-        description:
-          'Control plane that keeps AI agents on budget and their secrets safe. Errors use the envelope ' +
-          '{"error": {code, message, request_id, details?}}. A path asked with a method it does not serve answers ' +
-          '405 method_not_allowed with an Allow header; an unknown path answers 404 not_found.',
-      },
-      servers: [{ url: '/' }],
-    });
+    document ??= documentOf(registry);
     res.json(document);
   });
   const assets = path.dirname(require.resolve('swagger-ui-dist/package.json'));

@@ -30,11 +30,13 @@ const dependencySchema = z
     uptime_seconds: z.number().int().nullable().openapi({ description: 'A service: how long the replica that answered has run' }),
     outboxes: z
       .array(
-        z.object({
-          name: z.string().openapi({ description: 'The outbox, e.g. `audit_outbox`, `mail_outbox`' }),
-          depth: z.number().int().openapi({ description: 'Items waiting to be delivered' }),
-          oldest_age_seconds: z.number().openapi({ description: 'How long the oldest has waited (0: none waits)' }),
-        }),
+        z
+          .object({
+            name: z.string().openapi({ description: 'The outbox, e.g. `audit_outbox`, `mail_outbox`' }),
+            depth: z.number().int().openapi({ description: 'Items waiting to be delivered' }),
+            oldest_age_seconds: z.number().openapi({ description: 'How long the oldest has waited (0: none waits)' }),
+          })
+          .openapi('Outbox'),
       )
       .nullable()
       .openapi({ description: "A service: its outboxes' backlogs (what it has yet to deliver: audit events, mail)" }),
