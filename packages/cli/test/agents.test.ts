@@ -297,6 +297,47 @@ test('when a manager manages a budget, then get, set (not below spent + reserved
   }
 });
 
+interface LedgerRow {
+  kind: string;
+  charge: { cost_usd: number } | null;
+  limit_change: { new_limit_usd: number } | null;
+}
+
+test('budget ledger lists an agent’s charges and limit changes newest first, a page at a time, as a table and as JSON', async (t) => {
+  const agent = await createAgent('10');
+  await spend(agent, 1.25);
+  const raised = await cli(['budget', 'set', agent.id, '--limit', '12', '--reason', 'more room'], { env: manager.env });
+  t.is(raised.code, 0, raised.stderr);
+  await spend(agent, 0.5);
+
+  const all = await cli(['budget', 'ledger', agent.id, '--json'], { env: member.env });
+  t.is(all.code, 0, all.stderr);
+  t.deepEqual(
+    (json(all).items as LedgerRow[]).map((e) => [e.kind, e.charge?.cost_usd ?? e.limit_change?.new_limit_usd]),
+    [
+      ['charge', 0.5],
+      ['limit_change', 12],
+      ['charge', 1.25],
+    ],
+    'the lease and its release spend nothing and are not listed',
+  );
+  const first = json(await cli(['budget', 'ledger', agent.id, '--limit', '1', '--json'], { env: member.env }));
+  t.is(first.items.length, 1);
+  const rest = json(await cli(['budget', 'ledger', agent.id, '--cursor', first.next_cursor, '--json'], { env: member.env }));
+  t.deepEqual(
+    [...first.items, ...rest.items].map((e: { id: string }) => e.id),
+    json(all).items.map((e: { id: string }) => e.id),
+  );
+
+  const table = await cli(['budget', 'ledger', agent.id], { env: manager.env });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /^AT\s+KIND\s+WHAT$/m);
+  t.regex(table.stdout, /\s+charge\s+openai\/gpt-4o 10\+10 tokens \$0\.5 \(request r-\w+\)$/m);
+  t.regex(table.stdout, new RegExp(`\\s+limit_change\\s+\\$10 → \\$12 \\(set by ${p.manager.user.id}\\): more room$`, 'm'));
+  t.regex((await cli(['budget', 'ledger', (await createAgent()).id], { env: member.env })).stdout, /^No ledger entries\.$/m);
+  t.is((await cli(['budget', 'ledger', 'agt_nope'], { env: manager.env })).code, 5);
+});
+
 test('when an agent has spent, then budget spend shows it per agent, model and day, as a table and as JSON', async (t) => {
   const agent = await createAgent('5');
   await spend(agent, 0.5);

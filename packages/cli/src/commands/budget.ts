@@ -6,6 +6,7 @@ import { when } from '../output.js';
 import { confirm, interactive } from '../prompt.js';
 import { agentId, agentPath, budgetFields, usd, type Agent, type Budget } from './agent.js';
 import { calls } from '../operations.js';
+import { readList, type PageOptions } from '../pages.js';
 
 /** One change of an agent's budget: an approved request, a manager's set or a reset. */
 interface BudgetChange {
@@ -18,6 +19,24 @@ interface BudgetChange {
   kind: string;
   period: string;
   closed_spent_usd: number;
+}
+
+/** One row of an agent's ledger: a charge, a change of its limit, or a new period (the other two are null). */
+interface LedgerEntry {
+  id: string;
+  at: string;
+  kind: 'charge' | 'limit_change' | 'period';
+  charge: {
+    request_id: string;
+    provider: string;
+    model: string;
+    input_tokens: number;
+    output_tokens: number;
+    cost_usd: number;
+    whole_hold_reason: string | null;
+  } | null;
+  limit_change: BudgetChange | null;
+  period: { started_at: string; closed_spent_usd: number } | null;
 }
 
 /** One group of GET /v1/analytics/spend: `key` is the agent id, provider, model or UTC day. */
@@ -143,6 +162,34 @@ async function history(ctx: CliContext, agentId: string): Promise<void> {
   });
 }
 
+/** What an entry did, in a line: the call and its cost, the limit's change, or the period's close. */
+function entryText(e: LedgerEntry): string {
+  if (e.charge) {
+    const c = e.charge;
+    const cost = `${c.provider}/${c.model} ${c.input_tokens}+${c.output_tokens} tokens ${usd(c.cost_usd)} (request ${c.request_id})`;
+    return c.whole_hold_reason ? `${cost}, charged its whole hold: ${c.whole_hold_reason}` : cost;
+  }
+  if (e.limit_change) {
+    const l = e.limit_change;
+    return `${usd(l.old_limit_usd)} → ${usd(l.new_limit_usd)} (${l.kind} by ${l.approver_id}): ${l.reason}`;
+  }
+  return `new period from ${when(e.period!.started_at)}; the last one spent ${usd(e.period!.closed_spent_usd)}`;
+}
+
+async function ledger(ctx: CliContext, id: string, opts: PageOptions): Promise<void> {
+  const result = await readList<LedgerEntry>(ctx, `${agentPath(agentId(id))}/ledger`, {}, opts);
+  ctx.out.result(result, () => {
+    if (result.items.length === 0) ctx.out.line(result.next_cursor ? 'No entries among the latest read.' : 'No ledger entries.');
+    else
+      ctx.out.table(result.items, [
+        { header: 'AT', value: (e) => when(e.at) },
+        { header: 'KIND', value: (e) => e.kind },
+        { header: 'WHAT', value: entryText },
+      ]);
+    if (result.next_cursor) ctx.out.note(`Older entries: run again with --cursor ${result.next_cursor}, or use --all.`);
+  });
+}
+
 /** Spend from the usage ledger, grouped; the gateway counts whole UTC days, so a time stands for its day. */
 async function spend(ctx: CliContext, opts: { by: string; from?: string; to?: string; agent?: string; project?: string }): Promise<void> {
   const query = {
@@ -201,6 +248,14 @@ export function registerBudgetCommands(program: Command, contextOf: ContextOf): 
     .description('changes to an agent’s or a project’s budget: approved requests, managers’ sets and resets, with who made them')
     .argument('<agent-id>', 'agent id or project id')
     .action((agentId: string, _opts, cmd: Command) => history(contextOf(cmd), agentId));
+
+  calls(budget.command('ledger'), 'GET /v1/agents/{id}/ledger')
+    .description('an agent’s ledger, newest first: each charge (call, tokens, cost), each change of its limit, each new period')
+    .argument('<agent-id>', 'agent id (agt_…)')
+    .option('--limit <n>', 'page size (1-100, default 20)')
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .option('--all', 'follow every page')
+    .action((id: string, opts: PageOptions, cmd: Command) => ledger(contextOf(cmd), id, opts));
 
   calls(budget.command('spend'), 'GET /v1/analytics/spend')
     .description('what was spent, from the usage ledger: per agent, provider, model or UTC day (agents you may see)')
