@@ -43,6 +43,11 @@ async function stallableRedis(t: ExecutionContext): Promise<{ redis: Redis; dire
   return { redis, direct, proxy };
 }
 
+/** How many Lua scripts (EVALSHA) the Redis server has run. */
+async function scriptsRun(direct: Redis): Promise<number> {
+  return Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
+}
+
 /** Whether `p` settles within `ms`. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([
@@ -86,15 +91,14 @@ test.serial('far from its limit, a limiter sends the points of many requests to 
   const prefix = `hr-${randomUUID()}`;
   const hundred = new HeadroomLimiter(limiter(redis, prefix, 100, 60));
   await hundred.consume('k');
-  const writes = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
-  const before = await writes();
+  const before = await scriptsRun(direct);
   const far = await Promise.all(Array.from({ length: 20 }, () => hundred.consume('k')));
   t.deepEqual(
     far.map((r) => r.remainingPoints),
     Array.from({ length: 20 }, (_, i) => 98 - i),
   );
   await sleep(COALESCE_MS + 100);
-  t.is((await writes()) - before, 1, 'twenty requests, one write');
+  t.is((await scriptsRun(direct)) - before, 1, 'twenty requests, one write');
   t.is(Number(await direct.get(`${prefix}:k`)), 21, 'all of them counted');
 });
 
@@ -143,15 +147,14 @@ test.serial(
     const left = 60_000 - (Date.now() % 60_000);
     if (left < 2_000) await sleep(left);
     await limits.begin(agent, 'first', roomy, TTL_MS); // nothing known yet: it waits
-    const scripts = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await direct.info('commandstats'))?.[1] ?? 0);
-    const before = await scripts();
+    const before = await scriptsRun(direct);
     for (let i = 0; i < 20; i++) {
       await limits.begin(agent, `c${i}`, roomy, TTL_MS);
       limits.end(agent, `c${i}`, 10);
     }
     await limits.begin(agent, 'open', roomy, TTL_MS);
     await sleep(COALESCE_MS + 100);
-    t.is((await scripts()) - before, 1, 'twenty-one calls, one script');
+    t.is((await scriptsRun(direct)) - before, 1, 'twenty-one calls, one script');
     t.is(Number(await direct.get(`${prefix}:tpm:{${agent}}:${Math.floor(Date.now() / 60_000)}`)), 200, 'their tokens are counted');
     t.deepEqual(
       (await direct.zrange(`${prefix}:calls:{${agent}}`, 0, -1)).sort(),

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis.js';
 import { RateLimitedError, type Logger } from '@tollgate/platform';
-import { COALESCE_MS, farFromLimit, Views, type View } from '../rate-limit/headroom.js';
+import { Coalescer, farFromLimit, Views, type View } from '../rate-limit/headroom.js';
 
 /** An agent's limits on its proxied calls. */
 export interface AgentCallLimits {
@@ -122,9 +122,8 @@ export class CallLimits {
     limits: null,
     open: new Set(),
   }));
-  /** Agents with unsent changes, and whether a tick is due to send them. */
-  readonly #due = new Map<string, AgentView>();
-  #tickDue = false;
+  /** Agents with unsent changes, sent at the next tick. */
+  readonly #due = new Coalescer<AgentView>((agentId, view) => this.#sendUnanswered(agentId, view, Date.now()));
   /** Said once an outage, not once a call. */
   #inMemory = false;
 
@@ -151,7 +150,7 @@ export class CallLimits {
       view.unanswered++;
       view.open.add(callId);
       view.unsent.taken.set(callId, now + ttlMs);
-      this.#later(agentId, view);
+      this.#due.later(agentId, view);
       return;
     }
     const v = await this.#send(agentId, view, now, { callId, until: now + ttlMs, limits });
@@ -179,7 +178,7 @@ export class CallLimits {
       view.tokensUnanswered += tokens;
     }
     // Near a limit, a freed place or the tokens counted matter to every replica's next admission now.
-    if (this.#farFromLimits(view, now)) this.#later(agentId, view);
+    if (this.#farFromLimits(view, now)) this.#due.later(agentId, view);
     else this.#sendUnanswered(agentId, view, now);
   }
 
@@ -192,20 +191,6 @@ export class CallLimits {
       farFromLimit(view.inFlight + view.unanswered, view.limits.maxParallelCalls) &&
       farFromLimit(view.tokens + view.tokensUnanswered, view.limits.tokensPerMinute)
     );
-  }
-
-  /** Sends the agent's changes at the next tick, with every other agent's. */
-  #later(agentId: string, view: AgentView): void {
-    this.#due.set(agentId, view);
-    if (this.#tickDue) return;
-    this.#tickDue = true;
-    setTimeout(() => {
-      this.#tickDue = false;
-      const due = [...this.#due];
-      this.#due.clear();
-      const now = Date.now();
-      for (const [id, v] of due) this.#sendUnanswered(id, v, now);
-    }, COALESCE_MS).unref();
   }
 
   /** Sends the agent's changes now, nobody waiting for the answer. */
@@ -224,7 +209,7 @@ export class CallLimits {
     const { taken, freed, tokens } = view.unsent;
     const minute = tokens > 0 ? view.unsent.minute : minuteOf(now);
     view.unsent = nothingUnsent(now);
-    this.#due.delete(agentId);
+    this.#due.drop(agentId);
     if (!admission && taken.size === 0 && freed.length === 0 && tokens === 0) return ADMITTED;
     let ttl = 0;
     const args: (string | number)[] = [now, 0, tokens, taken.size];

@@ -65,3 +65,32 @@ export class Views<V extends View> {
     for (const [key, view] of this.#byKey) if (view.unanswered === 0 && !this.fresh(view, now)) this.#byKey.delete(key);
   }
 }
+
+/**
+ * What waits for the next tick, by key: each key's latest value goes to `send` once per
+ * COALESCE_MS, all of them in the same turn (so their writes share one auto-pipelined Redis write).
+ */
+export class Coalescer<V> {
+  readonly #due = new Map<string, V>();
+  #tickDue = false;
+
+  constructor(private readonly send: (key: string, value: V) => void) {}
+
+  /** Sends `value` for `key` at the next tick. */
+  later(key: string, value: V): void {
+    this.#due.set(key, value);
+    if (this.#tickDue) return;
+    this.#tickDue = true;
+    setTimeout(() => {
+      this.#tickDue = false;
+      const due = [...this.#due];
+      this.#due.clear();
+      for (const [k, v] of due) this.send(k, v);
+    }, COALESCE_MS).unref();
+  }
+
+  /** The key is being sent now: nothing of it is left for the tick. */
+  drop(key: string): void {
+    this.#due.delete(key);
+  }
+}

@@ -3,7 +3,7 @@ import type { RequestHandler, Response } from 'express';
 import { keyedDigest, RateLimitedError } from '@tollgate/platform';
 import type { GatewayConfig } from '../config.js';
 import type { RedisClient } from '../redis.js';
-import { COALESCE_MS, farFromLimit, Views, type View } from './headroom.js';
+import { Coalescer, farFromLimit, Views, type View } from './headroom.js';
 
 /**
  * A Redis limiter with an in-memory insurance limiter: when Redis is unreachable the
@@ -41,9 +41,12 @@ interface WindowView extends View {
 export class HeadroomLimiter implements PointLimiter {
   readonly points: number;
   readonly #views = new Views<WindowView>(() => ({ answeredAt: 0, unanswered: 0, used: 0, resetAt: 0, pending: 0 }));
-  /** Keys with pending points, and whether a flush of them is due. */
-  readonly #pending = new Map<string, WindowView>();
-  #flushDue = false;
+  /** Keys with pending points: sent at the next tick, and those requests are answered already (a refusal shows in the view for the next one). */
+  readonly #pending = new Coalescer<WindowView>((key, view) => {
+    const points = view.pending;
+    view.pending = 0;
+    this.#count(key, view, points).catch(() => undefined);
+  });
 
   constructor(private readonly limiter: RateLimiterAbstract) {
     this.points = limiter.points;
@@ -56,14 +59,13 @@ export class HeadroomLimiter implements PointLimiter {
     const counted = view.used + view.unanswered + view.pending;
     if (this.#views.fresh(view, now) && now < view.resetAt && farFromLimit(counted, this.points, points)) {
       view.pending += points;
-      this.#pending.set(k, view);
-      this.#scheduleFlush();
+      this.#pending.later(k, view);
       return Promise.resolve(new RateLimiterRes(this.points - counted - points, view.resetAt - now, counted + points, false));
     }
     // Near the limit (or no recent answer): counted now with whatever of the key is pending, and waited for.
     const sent = points + view.pending;
     view.pending = 0;
-    this.#pending.delete(k);
+    this.#pending.drop(k);
     return this.#count(k, view, sent);
   }
 
@@ -87,21 +89,6 @@ export class HeadroomLimiter implements PointLimiter {
         throw rejection;
       },
     );
-  }
-
-  #scheduleFlush(): void {
-    if (this.#flushDue) return;
-    this.#flushDue = true;
-    setTimeout(() => {
-      this.#flushDue = false;
-      for (const [key, view] of this.#pending) {
-        const points = view.pending;
-        view.pending = 0;
-        // Those requests are answered; a refusal shows in the view for the next one.
-        this.#count(key, view, points).catch(() => undefined);
-      }
-      this.#pending.clear();
-    }, COALESCE_MS).unref();
   }
 }
 

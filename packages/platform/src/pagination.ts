@@ -29,10 +29,15 @@ export function readPage(input: PageInput | null | undefined): Page {
   }
 }
 
+/** The cursor of the page after the item whose sort key is `key` (readPage reads it back as `after`). */
+export function cursorAfter(key: string): string {
+  return Buffer.from(JSON.stringify({ a: key })).toString('base64url');
+}
+
 /** Takes limit+1 fetched items; returns the page and the cursor for the next one ("" when done). */
 export function pageOf<T>(items: T[], page: Page, keyOf: (item: T) => string): { items: T[]; next_cursor: string } {
   if (items.length <= page.limit) return { items, next_cursor: '' };
   const shown = items.slice(0, page.limit);
   const last = shown[shown.length - 1];
-  return { items: shown, next_cursor: Buffer.from(JSON.stringify({ a: keyOf(last) })).toString('base64url') };
+  return { items: shown, next_cursor: cursorAfter(keyOf(last)) };
 }

@@ -1,4 +1,4 @@
-import { pageOf, readPage, ValidationError, type PageInput } from '@tollgate/platform';
+import { cursorAfter, pageOf, readPage, ValidationError, type PageInput } from '@tollgate/platform';
 import type { ChargeOp, JournalOp } from './book.js';
 import type { LimitChange } from './records.js';
 import type { JournalEntry, JournalRepository } from './repositories.js';
@@ -29,9 +29,6 @@ function decodeCursor(after: string): Position {
   }
   return { seq: Number(match[1]), op: Number(match[2]) };
 }
-
-/** The cursor pageOf gives to a page that ends just above entry `seq` (a page cut short by MAX_ENTRIES_PER_PAGE). */
-const cursorAbove = (seq: number) => pageOf([seq, seq], { limit: 1 }, (s) => idOf({ seq: s, op: 0 })).next_cursor;
 
 function rowOf(entry: JournalEntry, op: JournalOp, index: number): LedgerRow | null {
   const place = { id: idOf({ seq: entry.seq, op: index }), at: entry.at };
@@ -79,5 +76,7 @@ export async function ledgerPage(
     lowest = entry.seq;
     if (found.length > page.limit || top - lowest + 1 >= MAX_ENTRIES_PER_PAGE) break;
   }
-  return found.length <= page.limit && lowest > 1 ? { items: found, next_cursor: cursorAbove(lowest) } : pageOf(found, page, (r) => r.id);
+  // Cut short by MAX_ENTRIES_PER_PAGE: the next page starts below entry `lowest` (before its op 0).
+  if (found.length <= page.limit && lowest > 1) return { items: found, next_cursor: cursorAfter(idOf({ seq: lowest, op: 0 })) };
+  return pageOf(found, page, (r) => r.id);
 }

@@ -115,21 +115,22 @@ export class JournalStore implements JournalRepository {
     for (let seq = 1; (await this.entriesCollection.deleteOne({ _id: entryKey(agentId, seq) })).deletedCount === 1; seq++);
   }
 
-  async *entries(agentId: string): AsyncIterable<JournalEntry> {
-    // By key, a batch at a time: no index on agent_id, which would cost every insert more than it saves here.
-    for (let seq = 1; ; seq += READ_BATCH) {
-      const batch = await Promise.all(Array.from({ length: READ_BATCH }, (_, i) => this.findAnywhere(agentId, seq + i)));
-      for (const entry of batch) {
-        if (!entry) return;
-        yield entry;
-      }
-    }
+  entries(agentId: string): AsyncIterable<JournalEntry> {
+    return this.#walk(agentId, 1, 1);
   }
 
-  async *entriesBackFrom(agentId: string, seq: number): AsyncIterable<JournalEntry> {
-    // By key as entries() does, down from `seq`: what a reader stops early at costs one batch, whatever the journal's length.
-    for (let top = seq; top >= 1; top -= READ_BATCH) {
-      const seqs = Array.from({ length: Math.min(READ_BATCH, top) }, (_, i) => top - i);
+  entriesBackFrom(agentId: string, seq: number): AsyncIterable<JournalEntry> {
+    return this.#walk(agentId, seq, -1);
+  }
+
+  /**
+   * The agent's entries from seq `from` on, up (`step` 1) or down (-1), until one is missing or
+   * seq 1 is passed. By key, a batch at a time: no index on agent_id, which would cost every insert
+   * more than it saves here; a reader that stops early costs one batch, whatever the journal's length.
+   */
+  async *#walk(agentId: string, from: number, step: 1 | -1): AsyncIterable<JournalEntry> {
+    for (let seq = from; seq >= 1; seq += step * READ_BATCH) {
+      const seqs = Array.from({ length: READ_BATCH }, (_, i) => seq + step * i).filter((s) => s >= 1);
       for (const entry of await Promise.all(seqs.map((s) => this.findAnywhere(agentId, s)))) {
         if (!entry) return;
         yield entry;
