@@ -21,7 +21,7 @@ test.before(async () => {
 });
 test.after.always(() => stack?.close());
 
-test('when the answers for a known and an unknown address are timed, then their medians are within 10 % of each other', async (t) => {
+test('when the answers for a known and an unknown address are timed in pairs, then the median of their ratios is within 10 % of 1', async (t) => {
   const known = await newUser(stack, adminToken);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const timed = async (email: string) => {
@@ -34,6 +34,8 @@ test('when the answers for a known and an unknown address are timed, then their 
   await timed(uniqueEmail('warm'));
   const knownTimes: number[] = [];
   const unknownTimes: number[] = [];
+  /** Each pair's known / unknown time: the two answers of a pair meet the same load (the rest of a test run's bursts). */
+  const ratios: number[] = [];
   // In pairs, in random order, so the machine's load falls on both alike; each answer is timed on its own: what an
   // address gets (a link and a mail, or an audit event) is made 50 ms after its answer (ISSUE_DELAY_MS), and would
   // otherwise slow down the next request — more often an unknown one, as it follows a known one in 3 pairs of 4.
@@ -45,8 +47,11 @@ test('when the answers for a known and an unknown address are timed, then their 
       else unknownTimes.push(await timed(`nobody-${i}@example.test`));
       await settle();
     }
+    ratios.push(knownTimes[i] / unknownTimes[i]);
   }
-  const ratio = median(knownTimes) / median(unknownTimes);
-  t.log(`median known ${median(knownTimes).toFixed(2)} ms, unknown ${median(unknownTimes).toFixed(2)} ms`);
+  const ratio = median(ratios);
+  t.log(
+    `median known ${median(knownTimes).toFixed(2)} ms, unknown ${median(unknownTimes).toFixed(2)} ms, of pair ratios ${ratio.toFixed(3)}`,
+  );
   t.true(ratio > 0.9 && ratio < 1.1, `ratio ${ratio.toFixed(3)}`);
 });
