@@ -33,7 +33,7 @@ export const configSchema = z.object({
   // How long a session check or token introspection is reused. With the token service's own
   // cross-replica sync (≤ 250 ms) revocation takes effect everywhere within 1 s.
   AUTH_CACHE_MS: env.int(0, 1_000).default(900),
-  // How long a decrypted provider key is reused (a rotation or disable takes effect within it).
+  // How long a decrypted provider key is reused without being confirmed (a rotation or disable takes effect within it).
   PROVIDER_KEY_CACHE_MS: env.int(0, 1_000).default(1_000),
   // How long after its last call an API token's introspection and a provider key are still fetched again before
   // they expire, so that an agent calling every few seconds never waits for either (0: only while calls keep coming).

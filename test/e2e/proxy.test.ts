@@ -8,7 +8,7 @@ import { loadConfig as loadGatewayConfig, start as startGateway } from '@tollgat
 import { startStack, type Stack } from '../support/stack.js';
 import { httpClient } from '../support/http.js';
 import { loginAsAdmin, type Session } from '../support/session.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, sleep } from '../support/eventually.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { testEnv } from '../support/env.js';
 import { budgetOf, chatRequest, createAgent, PROXY_TEST_ENV } from '../support/factories.js';
@@ -434,5 +434,77 @@ test.serial(
       strictHttp.close();
       await strict.stop();
     }
+  },
+);
+
+test.serial(
+  'when a key is rotated or disabled, then the proxy follows within a second, and the audit log records each key handed out, not each check',
+  async (t) => {
+    const token = admin.access_token;
+    const [first, second] = ['sk-live-rotating-aaaa1111', 'sk-live-rotating-bbbb2222'];
+    const created = await stack.http.post('/v1/provider-keys', {
+      token,
+      json: { provider: 'rotating', name: 'rotating', api_key: first, base_url: `${provider.url}/v1` },
+    });
+    t.is(created.status, 201, created.text);
+    const keyId = created.body.id as string;
+    const price = { input_usd_per_million: 0.15, output_usd_per_million: 0.6 };
+    t.is((await stack.http.put('/v1/prices/rotating/gpt-4o-mini', { token, json: price })).status, 200);
+    const agent = await createAgent(stack, admin, 5);
+    const sent: { at: number; status: number; calls: number }[] = [];
+    /** Calls every 50 ms for `ms`, noting when each call started, its status and how many calls the provider had got by then. */
+    const callFor = async (ms: number) => {
+      sent.length = 0;
+      for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) {
+        const at = Date.now();
+        const res = await stack.http.post('/v1/proxy/rotating/chat/completions', { token: agent.token, json: chatRequest() });
+        sent.push({ at, status: res.status, calls: provider.calls.length });
+      }
+    };
+    const handedOut = async (count: number) => {
+      const read = async () =>
+        (await stack.http.get(`/v1/audit/events?action=provider_key.accessed&resource_id=${keyId}&limit=100`, { token })).body.items as {
+          details: { purpose: string };
+        }[];
+      // Delivered at once through the outbox: a count still growing is caught by the second read.
+      await eventually(read, (items) => items.length >= count);
+      await sleep(500);
+      return read();
+    };
+
+    // The gateway holds the key and revalidates it every half second meanwhile.
+    await callFor(2_500);
+    t.true(sent.every((s) => s.status === 200));
+    t.true(provider.calls.every((c) => c.authorization === `Bearer ${first}`));
+    t.deepEqual(
+      (await handedOut(1)).map((e) => e.details.purpose),
+      ['proxy'],
+      'handed out once: 2.5 s of revalidations are not audited',
+    );
+
+    provider.reset();
+    t.is((await stack.http.post(`/v1/provider-keys/${keyId}/rotate`, { token, json: { api_key: second } })).status, 200);
+    const rotated = Date.now();
+    await callFor(1_500);
+    const keysSent = provider.calls.map((c) => c.authorization);
+    t.is(keysSent.length, sent.length);
+    t.true(
+      sent.every((s, i) => s.at - rotated < 1_000 || keysSent[i] === `Bearer ${second}`),
+      'every call from a second after the rotation on sends the new key',
+    );
+    t.is(keysSent.at(-1), `Bearer ${second}`);
+    t.is((await handedOut(2)).length, 2, 'the new key was handed out once');
+
+    t.is((await stack.http.patch(`/v1/provider-keys/${keyId}`, { token, json: { disabled: true } })).status, 200);
+    const disabled = Date.now();
+    const before = provider.calls.length;
+    await callFor(1_500);
+    const late = sent.filter((s) => s.at - disabled >= 1_000);
+    t.true(late.length > 0);
+    t.true(
+      late.every((s) => s.status === 404),
+      'from a second after the disable on, calls are refused',
+    );
+    t.is(provider.calls.length, before + sent.filter((s) => s.status === 200).length, 'and nothing refused reached the provider');
   },
 );

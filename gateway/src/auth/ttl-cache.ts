@@ -1,7 +1,10 @@
-/** A slower way to fetch an entry again before it expires, and how to hurry it once someone waits for it. */
+/**
+ * Another way to fetch an entry again before it expires (slower, or cheaper given the value
+ * held), and, if it can be hurried, how to hurry it once someone waits for it.
+ */
 export interface BackgroundFetch<V> {
   refresh(): Promise<V>;
-  hurry(): void;
+  hurry?(): void;
 }
 
 /** Entries kept fresh while they are in use (see TtlCache). */
@@ -62,8 +65,14 @@ export class TtlCache<V> {
       return e.value;
     }
     if (e) this.entries.delete(key);
-    if (this.fetching.get(key)?.background) background?.hurry();
+    if (this.fetching.get(key)?.background) background?.hurry?.();
     return this.fetchOnce(key, fetch, false);
+  }
+
+  /** The value `through` would answer for `key` at once, from the cache. */
+  peek(key: string): V | undefined {
+    const e = this.entries.get(key);
+    return e && e.until > Date.now() ? e.value : undefined;
   }
 
   /** Whether `through` would answer `key` at once, from the cache. */

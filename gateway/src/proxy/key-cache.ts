@@ -7,11 +7,12 @@ import { TtlCache } from '../auth/ttl-cache.js';
 const WARM_PROVIDERS = 100;
 
 /**
- * Decrypted provider keys, kept in memory for at most `ttlMs` (a second by default), so a
- * rotation or a disable takes effect within it; the provider-key service audits each
- * resolution, not each call. A key in use — or used within `keepWarmMs` — is resolved again
- * in the background before it expires, so no call waits for a resolution (a 10 ms round trip
- * with its audit) after the first.
+ * Decrypted provider keys, kept in memory for at most `ttlMs` (a second by default) without
+ * being confirmed, so a rotation or a disable takes effect within it; the provider-key service
+ * audits each resolution, not each call. A key in use — or used within `keepWarmMs` — is
+ * revalidated in the background before it expires, so no call waits for a resolution after
+ * the first: the service confirms a key it has not changed since (its version) without
+ * decrypting it or auditing, and hands out the new key when it has changed.
  */
 export class KeyCache {
   readonly #keys: TtlCache<ResolveForProxyResponse__Output>;
@@ -29,6 +30,17 @@ export class KeyCache {
   }
 
   resolve(provider: string, agentId: string, call: OutgoingCall): Promise<ResolveForProxyResponse__Output> {
-    return this.#keys.through(provider, () => this.clients.providerKey.call.ResolveForProxy({ provider, agent_id: agentId }, call));
+    const resolve = () => this.clients.providerKey.call.ResolveForProxy({ provider, agent_id: agentId }, call);
+    return this.#keys.through(provider, resolve, {
+      refresh: async () => {
+        const held = this.#keys.peek(provider);
+        if (!held) return resolve();
+        const answer = await this.clients.providerKey.call.ResolveForProxy(
+          { provider, agent_id: agentId, known_key_id: held.key_id, known_version: held.version },
+          call,
+        );
+        return answer.unchanged ? held : answer;
+      },
+    });
   }
 }

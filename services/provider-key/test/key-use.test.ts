@@ -142,7 +142,7 @@ test('when the proxy resolves a key, then it gets the newest enabled key of the 
     { principal: admin },
   );
   const res = await pk.ResolveForProxy({ provider: 'proxied', agent_id: 'agt_proxy' }, { principal: gatewayService });
-  t.deepEqual(res, { key_id: newer.id, api_key: newerKey, base_url: 'https://p2.example.com' });
+  t.like(res, { key_id: newer.id, api_key: newerKey, base_url: 'https://p2.example.com', unchanged: false });
 
   await pk.UpdateKey({ id: newer.id, disabled: true }, { principal: admin });
   const fallback = await pk.ResolveForProxy({ provider: 'proxied', agent_id: 'agt_proxy' }, { principal: gatewayService });
@@ -157,6 +157,35 @@ test('when the proxy resolves a key, then it gets the newest enabled key of the 
       [older.id, { type: 'agent', id: 'agt_proxy' }, 'proxy', 'gateway'],
     ],
   );
+});
+
+test('when the proxy names the key it holds, then an unchanged key is confirmed without the secret or an audit, and a changed one is handed out', async (t) => {
+  const key = await pk.CreateKey(
+    { provider: 'held', name: 'h', api_key: openAiKey('h001'), base_url: 'https://h.example.com' },
+    { principal: admin },
+  );
+  const resolve = (known: { known_key_id?: string; known_version?: number } = {}) =>
+    pk.ResolveForProxy({ provider: 'held', agent_id: 'agt_held', ...known }, { principal: gatewayService });
+  const first = await resolve();
+  t.like(first, { key_id: key.id, api_key: openAiKey('h001'), unchanged: false });
+  const held = { known_key_id: first.key_id, known_version: first.version };
+  t.deepEqual(await resolve(held), { key_id: key.id, api_key: '', base_url: '', version: first.version, unchanged: true });
+  t.deepEqual(await resolve(held), { key_id: key.id, api_key: '', base_url: '', version: first.version, unchanged: true });
+
+  await pk.RotateKey({ id: key.id, api_key: openAiKey('h002') }, { principal: admin });
+  const rotated = await resolve(held);
+  t.like(rotated, { key_id: key.id, api_key: openAiKey('h002'), base_url: 'https://h.example.com', unchanged: false });
+  t.true(rotated.version > first.version);
+  t.like(await resolve({ known_key_id: 'pk_someotherkey', known_version: rotated.version }), {
+    api_key: openAiKey('h002'),
+    unchanged: false,
+  });
+
+  await pk.UpdateKey({ id: key.id, disabled: true }, { principal: admin });
+  t.is(await codeOf(resolve({ known_key_id: key.id, known_version: rotated.version })), 'not_found', 'a disabled key is not confirmed');
+
+  const accessed = (await outboxEvents(db)).filter((e) => e.action === 'provider_key.accessed' && e.details.agent_id === 'agt_held');
+  t.is(accessed.length, 3, 'audited: the first resolution, the rotated key, and the one asked for by another id');
 });
 
 test('when a provider has no enabled key, then IssueIpToken and ResolveForProxy answer not_found', async (t) => {

@@ -20,11 +20,14 @@ export interface IssuedIpToken {
   expiresAt: Date;
 }
 
-export interface ResolvedKey {
+/** A key the proxy holds: which one, and at which version. */
+export interface KnownKey {
   keyId: string;
-  apiKey: string;
-  baseUrl: string;
+  version: number;
 }
+
+/** The provider's key for the proxy, decrypted, or confirmed to be the one the proxy holds. */
+export type ProxyKey = KnownKey & ({ unchanged: false; apiKey: string; baseUrl: string } | { unchanged: true });
 
 const AGENT_ID = /^[\w-]{1,64}$/;
 const RESOURCE = 'provider_key';
@@ -78,13 +81,21 @@ export class KeyUse {
     return { ipToken, keyId: record.id, expiresAt };
   }
 
-  async resolveForProxy(input: { provider: string; agentId: string }, caller: Caller): Promise<ResolvedKey> {
+  /**
+   * With `known`, a key unchanged since the proxy got it is only confirmed: nothing is decrypted
+   * or handed out, so nothing is audited (the proxy revalidates the key it holds every half
+   * second, and the audit log records each time a key was handed out, not each check).
+   */
+  async resolveForProxy(input: { provider: string; agentId: string; known?: KnownKey }, caller: Caller): Promise<ProxyKey> {
     const agentId = validAgentId(input.agentId);
     const provider = validProviderName(input.provider);
     const record = await this.#usable(provider);
+    if (record.id === input.known?.keyId && record.version === input.known.version) {
+      return { keyId: record.id, version: record.version, unchanged: true };
+    }
     const apiKey = this.deps.box.open(record.secret, record.id);
     await this.#accessed(record, agentId, 'proxy', caller);
-    return { keyId: record.id, apiKey, baseUrl: record.base_url };
+    return { keyId: record.id, version: record.version, unchanged: false, apiKey, baseUrl: record.base_url };
   }
 
   async #usable(provider: string): Promise<ProviderKeyRecord> {

@@ -15,8 +15,10 @@ export function keyUseHandlers(use: KeyUse): Pick<Handlers, 'IssueIpToken' | 'Re
       return { ip_token: issued.ipToken, key_id: issued.keyId, expires_at: issued.expiresAt.toISOString() };
     },
     async ResolveForProxy(req, ctx) {
-      const key = await use.resolveForProxy({ provider: req.provider, agentId: req.agent_id }, ctx);
-      return { key_id: key.keyId, api_key: key.apiKey, base_url: key.baseUrl };
+      const known = req.known_key_id ? { keyId: req.known_key_id, version: req.known_version } : undefined;
+      const key = await use.resolveForProxy({ provider: req.provider, agentId: req.agent_id, known }, ctx);
+      if (key.unchanged) return { key_id: key.keyId, version: key.version, unchanged: true };
+      return { key_id: key.keyId, version: key.version, api_key: key.apiKey, base_url: key.baseUrl };
     },
   };
 }
