@@ -302,7 +302,7 @@ export interface paths {
         };
         /**
          * GET to an LLM provider through the agent's budget
-         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
+         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
          */
         get: {
             parameters: {
@@ -404,7 +404,7 @@ export interface paths {
         };
         /**
          * PUT to an LLM provider through the agent's budget
-         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
+         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
          */
         put: {
             parameters: {
@@ -506,7 +506,7 @@ export interface paths {
         };
         /**
          * POST to an LLM provider through the agent's budget
-         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
+         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
          */
         post: {
             parameters: {
@@ -608,7 +608,7 @@ export interface paths {
         };
         /**
          * DELETE to an LLM provider through the agent's budget
-         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
+         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
          */
         delete: {
             parameters: {
@@ -712,7 +712,7 @@ export interface paths {
         head?: never;
         /**
          * PATCH to an LLM provider through the agent's budget
-         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
+         * @description Forwards the request to the provider's base URL with the stored provider key injected (the client never sees it) and streams the answer back (SSE included). Before anything is sent the call holds its own worst case on the budget: the request body's bytes as input tokens (never fewer than the provider bills) plus its output bound (`max_tokens`, `max_completion_tokens` or `max_output_tokens`; when absent the proxy sets the largest that fits what remains, at most the service's default), priced from the model price table. The hold is taken in the agent's escrow in this gateway (money it set aside from the budget, atomically, so holds on every gateway together never pass the limit): no round trip to the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and 400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry X-Tollgate-Cost-Usd and X-Tollgate-Remaining-Usd; streams end with an SSE comment line `: tollgate cost_usd=… remaining_usd=…`. An OpenAI-style stream that did not ask for usage is sent exactly as without Tollgate (the usage chunk the proxy asks for is not passed on). Provider 429s pass through with their Retry-After; an unreachable provider is 503, one that stops answering 504. Callers: agents (scope `proxy:invoke`).
          */
         patch: {
             parameters: {
@@ -5592,6 +5592,289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/call-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List prices per call, by provider and path
+         * @description Provider endpoints Tollgate cannot price by tokens (images, audio, moderations, …) are refused by the proxy with 400 endpoint_not_priced unless an admin set a price per call for them. Such a call is sent as it came (any body), holds its price on the budget before it is sent, and is charged it once answered; a provider error status releases it, and an answer cut off, a client gone or a provider that stops answering is charged it (the hold, as for every call). Nothing is shipped: the list starts empty. One page. Callers: users and their API tokens of role viewer or above (API-token scope `budgets:read`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    provider?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CallPrice"][];
+                        };
+                    };
+                };
+                /** @description validation_failed, invalid_json, model_not_priced, endpoint_not_priced */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated, invalid_credentials, token_expired, token_revoked, refresh_token_reused */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description forbidden, insufficient_scope, csrf_failed, approval_required, password_login_disabled, password_change_required, ip_denied */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited (Retry-After header and details.retry_after) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description service_unavailable (Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/call-prices/{provider}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an endpoint's price per call
+         * @description Decimal USD per call, at most 6 decimals, from 0 to 1,000. Not for the endpoints priced by tokens (chat/completions, completions, embeddings, responses; v1/messages for Anthropic-style providers): 400. A change applies at once on the budget replica that records it and on the gateway it is made through, and on every other replica within a second; it is audited (call_price.set / call_price.removed, with the old and the new prices). Callers: users and their API tokens of role admin (API-token scope `budgets:write`).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: string;
+                    /** @description the provider API path, e.g. images/generations (its slashes as they are) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Decimal USD, at most 6 decimals
+                         * @example 25.5
+                         */
+                        usd_per_call: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallPrice"];
+                    };
+                };
+                /** @description validation_failed, invalid_json, model_not_priced, endpoint_not_priced */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated, invalid_credentials, token_expired, token_revoked, refresh_token_reused */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description forbidden, insufficient_scope, csrf_failed, approval_required, password_login_disabled, password_change_required, ip_denied */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description payload_too_large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unsupported_media_type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited (Retry-After header and details.retry_after) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description service_unavailable (Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove an endpoint's price per call
+         * @description Calls of the endpoint are then refused with 400 endpoint_not_priced. 404 when it has no price per call. A change applies at once on the budget replica that records it and on the gateway it is made through, and on every other replica within a second; it is audited (call_price.set / call_price.removed, with the old and the new prices). Callers: users and their API tokens of role admin (API-token scope `budgets:write`).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: string;
+                    /** @description the provider API path, e.g. images/generations (its slashes as they are) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description validation_failed, invalid_json, model_not_priced, endpoint_not_priced */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthenticated, invalid_credentials, token_expired, token_revoked, refresh_token_reused */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description forbidden, insufficient_scope, csrf_failed, approval_required, password_login_disabled, password_change_required, ip_denied */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description rate_limited (Retry-After header and details.retry_after) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description service_unavailable (Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -10376,6 +10659,7 @@ export interface components {
                 /** @description A proxied call's X-Request-Id or a usage report's request_id; for a gateway's escrow charged whole once it stopped syncing, the escrow's id */
                 request_id: string;
                 provider: string;
+                /** @description For a call to an endpoint priced per call, its path (the call is one input token) */
                 model: string;
                 input_tokens: number;
                 output_tokens: number;
@@ -10601,6 +10885,19 @@ export interface components {
              * @enum {string}
              */
             source: "shipped" | "admin";
+        };
+        CallPrice: {
+            provider: string;
+            /**
+             * @description The provider API path, without leading or trailing slash
+             * @example images/generations
+             */
+            path: string;
+            /**
+             * @description USD per call
+             * @example 0.04
+             */
+            usd_per_call: number;
         };
         Project: {
             id: string;

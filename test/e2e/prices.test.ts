@@ -159,6 +159,136 @@ test('when an admin prices a new model, then the proxy calls it at that price; r
   t.is(provider.calls.length, 1, 'nothing more reached the provider');
 });
 
+const callPrices = async (token: string, provider = 'openai') => {
+  const res = await stack.http.get(`/v1/call-prices?provider=${provider}`, { token });
+  if (res.status !== 200) throw new Error(`list: ${res.status} ${res.text}`);
+  return res.body.items as { provider: string; path: string; usd_per_call: number }[];
+};
+const spentMicros = async (agentId: string) =>
+  Math.round(
+    (
+      await eventually(
+        async () =>
+          (await stack.http.get(`/v1/agents/${agentId}/budget`, { token: p.admin.access_token })).body as {
+            spent_usd: number;
+            reserved_usd: number;
+          },
+        (b) => b.reserved_usd === 0,
+      )
+    ).spent_usd * 1e6,
+  );
+
+// Serial, so that no other test's calls reach the provider meanwhile (serial tests run before the others).
+test.serial(
+  'when an admin prices an endpoint per call, then the proxy sends its calls as they came and charges that price; removed, they are refused again',
+  async (t) => {
+    try {
+      const agent = await createAgent(stack, p.member, 5);
+      const upload = (raw: string) =>
+        stack.http.post('/v1/proxy/openai/audio/transcriptions', {
+          token: agent.token,
+          raw,
+          headers: { 'content-type': 'multipart/form-data; boundary=b0' },
+        });
+      const form = '--b0\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n--b0--\r\n';
+      const unpriced = await upload(form);
+      t.is(unpriced.status, 400);
+      t.is(unpriced.body.error.code, 'endpoint_not_priced');
+      t.is(provider.calls.length, 0);
+
+      const set = await stack.http.put('/v1/call-prices/openai/audio/transcriptions', {
+        token: p.admin.access_token,
+        json: { usd_per_call: 0.006 },
+      });
+      t.is(set.status, 200, set.text);
+      t.deepEqual(set.body, { provider: 'openai', path: 'audio/transcriptions', usd_per_call: 0.006 });
+      for (const who of [p.admin, p.manager, p.member, p.viewer])
+        t.deepEqual(await callPrices(who.access_token), [{ provider: 'openai', path: 'audio/transcriptions', usd_per_call: 0.006 }]);
+
+      const res = await upload(form);
+      t.is(res.status, 200, res.text);
+      const [call] = provider.calls;
+      t.is(call.path, '/v1/audio/transcriptions');
+      t.is(call.raw.toString(), form, 'the body went as it came');
+      t.is(call.contentType, 'multipart/form-data; boundary=b0');
+      t.is(call.authorization, 'Bearer sk-live-pricetest-0123456789');
+      t.is(res.headers['x-tollgate-cost-usd'], '0.006000', 'the price per call, whatever usage the answer reports');
+      t.is(res.headers['x-tollgate-remaining-usd'], '4.994000');
+
+      // A provider error releases the hold; an answer cut off is charged it, as every call.
+      provider.behaviour.fail = { status: 500, body: { error: { message: 'boom' } } };
+      t.is((await upload(form)).status, 500);
+      provider.behaviour.fail = undefined;
+      t.is(await spentMicros(agent.id), 6_000);
+
+      t.is((await stack.http.delete('/v1/call-prices/openai/audio/transcriptions', { token: p.admin.access_token })).status, 204);
+      t.deepEqual(await callPrices(p.admin.access_token), []);
+      const removed = await upload(form);
+      t.is(removed.status, 400);
+      t.is(removed.body.error.code, 'endpoint_not_priced');
+      t.is(provider.calls.length, 2, 'nothing more reached the provider');
+      t.is((await stack.http.delete('/v1/call-prices/openai/audio/transcriptions', { token: p.admin.access_token })).status, 404);
+
+      const audited = await eventually(
+        async () =>
+          (await stack.http.get('/v1/audit/events?resource_id=openai%2Faudio%2Ftranscriptions&limit=10', { token: p.admin.access_token }))
+            .body.items as { action: string; details: Record<string, unknown> }[],
+        (items) => items.length >= 2,
+      );
+      t.deepEqual(audited.map((e) => [e.action, e.details.old_micros, e.details.new_micros]).reverse(), [
+        ['call_price.set', null, 6_000],
+        ['call_price.removed', 6_000, null],
+      ]);
+    } finally {
+      provider.reset();
+    }
+  },
+);
+
+test.serial('when a price per call does not fit what remains, then 402 and nothing is sent', async (t) => {
+  try {
+    t.is(
+      (await stack.http.put('/v1/call-prices/openai/images/generations', { token: p.admin.access_token, json: { usd_per_call: 0.04 } }))
+        .status,
+      200,
+    );
+    const agent = await createAgent(stack, p.member, 0.05);
+    const draw = () =>
+      stack.http.post('/v1/proxy/openai/images/generations', { token: agent.token, json: { model: 'dall-e-3', prompt: 'a cat' } });
+    t.is((await draw()).status, 200);
+    const refused = await draw();
+    t.is(refused.status, 402, refused.text);
+    t.is(refused.body.error.code, 'budget_exhausted');
+    t.is(provider.calls.length, 1);
+    t.is(await spentMicros(agent.id), 40_000);
+  } finally {
+    await stack.http.delete('/v1/call-prices/openai/images/generations', { token: p.admin.access_token });
+    provider.reset();
+  }
+});
+
+test('when a price per call is malformed, for an endpoint priced by tokens, or set by someone other than an admin, then it is refused and nothing changes', async (t) => {
+  const put = (token: string, path: string, json: Record<string, unknown>) =>
+    stack.http.put(`/v1/call-prices/openai/${path}`, { token, json });
+  for (const [what, path, body, field] of [
+    ['priced by tokens', 'chat/completions', { usd_per_call: 1 }, 'path'],
+    ['negative', 'moderations', { usd_per_call: -1 }, 'usd_per_call'],
+    ['over $1,000', 'moderations', { usd_per_call: 1_000.01 }, 'usd_per_call'],
+    ['7 decimals', 'moderations', { usd_per_call: 0.0000001 }, 'usd_per_call'],
+    ['a colon', 'images:generations', { usd_per_call: 1 }, 'path'],
+    ['a space', 'mod%20erations', { usd_per_call: 1 }, 'path'],
+  ] as const) {
+    const res = await put(p.admin.access_token, path, body);
+    t.is(res.status, 400, `${what}: ${res.text}`);
+    t.truthy(res.body.error.details?.[field], `${what}: ${JSON.stringify(res.body.error.details)}`);
+  }
+  for (const who of [p.manager, p.member, p.viewer]) t.is((await put(who.access_token, 'moderations', { usd_per_call: 1 })).status, 403);
+  t.deepEqual(
+    (await callPrices(p.admin.access_token)).filter((c) => c.path !== 'images/generations'),
+    [],
+  );
+});
+
 test('when the OpenAPI document is fetched, then it documents the price routes', async (t) => {
   const doc = (await stack.http.get('/openapi.json')).body;
   t.truthy(doc.paths['/v1/prices'].get);
@@ -166,4 +296,9 @@ test('when the OpenAPI document is fetched, then it documents the price routes',
   t.deepEqual(Object.keys(one).sort(), ['delete', 'put']);
   t.regex(one.put.description, /Callers: users and their API tokens of role admin \(API-token scope `budgets:write`\)\./);
   t.regex(one.delete.description, /model_not_priced/);
+  t.truthy(doc.paths['/v1/call-prices'].get);
+  const perCall = doc.paths['/v1/call-prices/{provider}/{path}'];
+  t.deepEqual(Object.keys(perCall).sort(), ['delete', 'put']);
+  t.regex(perCall.put.description, /call_price\.set/);
+  t.regex(doc.paths['/v1/proxy/{provider}/{path}'].post.description, /price per call/);
 });

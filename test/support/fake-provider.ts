@@ -13,7 +13,10 @@ export interface FakeCall {
   path: string;
   authorization: string | undefined;
   apiKey: string | undefined;
+  /** The request body as parsed JSON ({} when it is not JSON), and as it came. */
   body: Record<string, unknown>;
+  raw: Buffer;
+  contentType: string | undefined;
   inputTokens: number;
   outputTokens: number;
   /** What the provider bills for it, at the given prices (micro-dollars per million tokens). */
@@ -84,7 +87,13 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
     req.on('end', () => {
       const b = provider.behaviour;
       if (b.hang) return;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const raw = Buffer.concat(chunks);
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        // Not JSON (an upload to an endpoint priced per call): kept as it came.
+      }
       const path = (req.url ?? '').split('?')[0];
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the model as the client sent it, whatever its type
       const model = String(body.model ?? '');
@@ -105,6 +114,8 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
         authorization: req.headers.authorization,
         apiKey: req.headers['x-api-key'] as string | undefined,
         body,
+        raw,
+        contentType: req.headers['content-type'],
         inputTokens,
         outputTokens,
         costMicros,

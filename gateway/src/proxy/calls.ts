@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import {
   BudgetExhaustedError,
   isInternalHost,
+  isTokenPriced,
   providerProfile,
   ServiceUnavailableError,
   ValidationError,
@@ -10,7 +11,7 @@ import {
 } from '@tollgate/platform';
 import type { GatewayDeps } from '../deps.js';
 import { GATEWAY, outgoing } from '../http/request-context.js';
-import { planCall, type CallPlan } from './endpoints.js';
+import { perCallPlan, planCall, type CallPlan } from './endpoints.js';
 import type { CallEnd, CallHold } from './escrows.js';
 import { createForwarder, type Forwarding } from './forwarder.js';
 
@@ -60,8 +61,13 @@ export class ProxyCalls {
   async admit(call: CallRequest): Promise<AdmittedCall> {
     const { escrows, limits, prices } = this.deps.proxy;
     const profile = providerProfile(call.provider);
-    const plan = planCall(profile.style, call.path.join('/'), call.body, call.contentType);
-    const price = prices.find(call.provider, plan.model);
+    const path = call.path.join('/').replace(/^\/+|\/+$/g, '');
+    const perCall = isTokenPriced(call.provider, path) ? undefined : prices.perCall(call.provider, path);
+    const plan =
+      perCall === undefined
+        ? planCall(profile.style, path, call.body, call.contentType)
+        : perCallPlan(profile.style, path, call.body, perCall);
+    const price = plan.price ?? prices.find(call.provider, plan.model);
     if (!price) {
       throw new ValidationError(
         `No price is known for ${call.provider}/${plan.model}: it cannot be called through Tollgate`,

@@ -1,7 +1,10 @@
-import { ValidationError, type ApiStyle } from '@tollgate/platform';
+import { ValidationError, type ApiStyle, type ModelPrice, type TokenPricedPath } from '@tollgate/platform';
 
-/** The provider endpoints Tollgate prices: what a call may produce is bounded by one request field. */
-export type EndpointKind = 'chat' | 'completion' | 'embedding' | 'response' | 'message';
+/**
+ * The provider endpoints Tollgate prices by tokens — what a call may produce is bounded by one
+ * request field — and those an admin priced per call.
+ */
+export type EndpointKind = 'chat' | 'completion' | 'embedding' | 'response' | 'message' | 'per_call';
 
 interface Endpoint {
   kind: EndpointKind;
@@ -12,7 +15,7 @@ interface Endpoint {
   streams: boolean;
 }
 
-const ENDPOINTS: Record<ApiStyle, Record<string, Endpoint>> = {
+const ENDPOINTS: { [S in ApiStyle]: Record<TokenPricedPath<S>, Endpoint> } = {
   openai: {
     'chat/completions': {
       kind: 'chat',
@@ -42,9 +45,11 @@ export interface CallPlan {
   stream: boolean;
   /** An OpenAI-style stream without the usage chunk asked for: the proxy asks, and hides that chunk. */
   addedUsageChunk: boolean;
-  /** The parsed body, to send once the proxy has set what it must. */
-  body: Record<string, unknown>;
-  /** Sets the output bound the hold was taken for, when the request gave none. */
+  /** The price of a call priced per call (none: its model's, from the price table). */
+  price?: ModelPrice;
+  /** What the call costs when it is answered, for a call priced per call: its one unit. */
+  answeredUsage?: { inputTokens: number; outputTokens: number };
+  /** The body to send: with the output bound the hold was taken for, when the request gave none. */
   withMaxOutput(tokens: number): Buffer;
 }
 
@@ -57,8 +62,8 @@ const refuse = (message: string, field = 'path') => new ValidationError(message,
  * least one byte of the text it was sent, and the rest of the body (roles, keys) only adds.
  */
 export function planCall(style: ApiStyle, path: string, raw: Buffer, contentType: string | undefined): CallPlan {
-  const endpoint = ENDPOINTS[style][path.replace(/^\/+|\/+$/g, '')];
-  if (!endpoint) throw refuse(`${path} is not an endpoint Tollgate can price for this provider`);
+  const endpoint = (ENDPOINTS[style] as Record<string, Endpoint | undefined>)[path];
+  if (!endpoint) throw refuse(`${path} is not an endpoint Tollgate can price for this provider (an admin may set a price per call for it)`);
   if (!contentType?.toLowerCase().includes('application/json')) throw refuse('A priced endpoint takes a JSON body', 'content-type');
   let body: unknown;
   try {
@@ -89,10 +94,30 @@ export function planCall(style: ApiStyle, path: string, raw: Buffer, contentType
     maxOutputTokens: bound as number,
     stream,
     addedUsageChunk,
-    body: fields,
     withMaxOutput(tokens) {
       if (endpoint.defaultField && !boundField) fields[endpoint.defaultField] = tokens;
       return Buffer.from(JSON.stringify(fields));
     },
+  };
+}
+
+/**
+ * A call to an endpoint an admin priced per call (images, audio, …): its body goes as it came,
+ * whatever it is, and an answered call costs that price, whatever the answer says. It is one
+ * unit (an input token) at the price per call × 10^6 per million, so that its hold, its charge
+ * and its fail-closed rules are every call's.
+ */
+export function perCallPlan(style: ApiStyle, path: string, raw: Buffer, perCallMicros: number): CallPlan {
+  return {
+    style,
+    kind: 'per_call',
+    model: path,
+    inputTokens: 1,
+    maxOutputTokens: 0,
+    stream: false,
+    addedUsageChunk: false,
+    price: { input_per_million_micros: perCallMicros * 1_000_000, output_per_million_micros: 0 },
+    answeredUsage: { inputTokens: 1, outputTokens: 0 },
+    withMaxOutput: () => raw,
   };
 }

@@ -132,6 +132,7 @@ export function createForwarder(options: ForwarderOptions): (req: Request, res: 
       stream: call.plan.stream,
       hideUsageChunk: call.plan.addedUsageChunk,
       model: call.plan.model,
+      answered: call.plan.answeredUsage,
     });
     (req as ForwardedRequest).inFlight = { ...call, tap, sent: false, timedOut: false };
     return new Promise<void>((resolve) => {

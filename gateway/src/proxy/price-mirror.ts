@@ -1,28 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { findModelPrice, ServiceUnavailableError, type Logger, type ModelPrice } from '@tollgate/platform';
-import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
+import type { ListPricesResponse__Output } from '@tollgate/proto/gen/tollgate/budget/v1/ListPricesResponse';
 import type { Clients } from '../clients.js';
 import { GATEWAY } from '../http/request-context.js';
 
-/** { provider: { model: price } }: never changed once built, only replaced whole. */
-type Table = ReadonlyMap<string, ReadonlyMap<string, Readonly<ModelPrice>>>;
+/** { provider: { model: price } } and { provider: { path: µ$ per call } }: never changed once built, only replaced whole. */
+interface Table {
+  models: ReadonlyMap<string, ReadonlyMap<string, Readonly<ModelPrice>>>;
+  calls: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
 
-function tableOf(items: Price__Output[]): Table {
-  const table = new Map<string, Map<string, Readonly<ModelPrice>>>();
-  for (const p of items) {
-    let models = table.get(p.provider);
-    if (!models) table.set(p.provider, (models = new Map<string, Readonly<ModelPrice>>()));
-    models.set(
-      p.model,
-      Object.freeze({ input_per_million_micros: p.input_per_million_micros, output_per_million_micros: p.output_per_million_micros }),
-    );
+/** { provider: { key: value } } of [provider, key, value] entries. */
+function byProvider<V>(entries: [string, string, V][]): Map<string, Map<string, V>> {
+  const table = new Map<string, Map<string, V>>();
+  for (const [provider, key, value] of entries) {
+    let values = table.get(provider);
+    if (!values) table.set(provider, (values = new Map<string, V>()));
+    values.set(key, value);
   }
   return table;
 }
 
+function tableOf(res: ListPricesResponse__Output): Table {
+  return {
+    models: byProvider(
+      res.items.map((p) => [
+        p.provider,
+        p.model,
+        Object.freeze({ input_per_million_micros: p.input_per_million_micros, output_per_million_micros: p.output_per_million_micros }),
+      ]),
+    ),
+    calls: byProvider(res.call_prices.map((p) => [p.provider, p.path, p.per_call_micros])),
+  };
+}
+
 /**
- * The gateway's copy of the model price table (the budget service's, admins' changes
- * included), so a proxied call's worst case is priced here without a budget call on its
+ * The gateway's copy of the model price table and the prices per call (the budget service's,
+ * admins' changes included), so a proxied call's worst case is priced here without a budget call on its
  * path. The whole table is fetched (ListPrices, as the gateway) every `refreshMs`, one
  * fetch at a time, and swapped in whole: a lookup sees one table, never half of two. A
  * fetch that fails keeps the last table (a warning once per outage, an info line when
@@ -90,9 +104,17 @@ export class PriceMirror {
 
   /** The price of a call's model, or undefined (not priced). Throws ServiceUnavailableError when no table was ever fetched. */
   find(provider: string, model: string): ModelPrice | undefined {
-    const table = this.#table;
-    if (!table) throw new ServiceUnavailableError('Model prices are not known yet, try again shortly');
-    return findModelPrice(table.get(provider), model);
+    return findModelPrice(this.#current().models.get(provider), model);
+  }
+
+  /** The price per call (µ$) of an endpoint of `provider`, or undefined (none set). Throws as find() does. */
+  perCall(provider: string, path: string): number | undefined {
+    return this.#current().calls.get(provider)?.get(path);
+  }
+
+  #current(): Table {
+    if (!this.#table) throw new ServiceUnavailableError('Model prices are not known yet, try again shortly');
+    return this.#table;
   }
 
   /** Fetches the table now, after any fetch under way (so that a change made through this gateway is priced with at once). */
@@ -114,9 +136,9 @@ export class PriceMirror {
         { provider: '' },
         { principal: GATEWAY, requestId: `price-mirror-${randomUUID()}`, routine: true },
       );
-      this.#table = tableOf(res.items);
+      this.#table = tableOf(res);
       this.#settle.resolve();
-      if (this.#failing) this.log.info({ entries: res.items.length }, 'price table fetched again');
+      if (this.#failing) this.log.info({ entries: res.items.length + res.call_prices.length }, 'price table fetched again');
       this.#failing = false;
     } catch (err) {
       if (!this.#failing) {

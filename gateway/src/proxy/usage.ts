@@ -47,16 +47,26 @@ export class AnswerTap {
   #captured: Buffer[] = [];
   #size = 0;
   #unreadable = false;
+  readonly #answered: Usage | undefined;
 
-  constructor(opts: { style: ApiStyle; stream: boolean; hideUsageChunk: boolean; model: string }) {
+  /** `answered`: the usage of any complete answer (a call priced per call), which is then passed on unread. */
+  constructor(opts: {
+    style: ApiStyle;
+    stream: boolean;
+    hideUsageChunk: boolean;
+    model: string;
+    answered?: { inputTokens: number; outputTokens: number };
+  }) {
     this.#style = opts.style;
     this.#stream = opts.stream;
     this.#hideUsageChunk = opts.hideUsageChunk;
     this.#model = opts.model;
+    this.#answered = opts.answered && { model: opts.model, ...opts.answered };
   }
 
   /** The bytes to pass on for this chunk of the answer. */
   push(chunk: Buffer): Buffer {
+    if (this.#answered) return chunk;
     if (!this.#stream) {
       this.#size += chunk.length;
       if (this.#size > MAX_CAPTURE_BYTES) {
@@ -92,6 +102,7 @@ export class AnswerTap {
 
   /** The usage, or undefined when the answer carried none that could be read. */
   usage(): Usage | undefined {
+    if (this.#answered) return this.#answered;
     if (this.#unreadable) return undefined;
     if (!this.#stream) {
       try {

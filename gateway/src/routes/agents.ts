@@ -46,7 +46,7 @@ const ledgerEntrySchema = z
             "A proxied call's X-Request-Id or a usage report's request_id; for a gateway's escrow charged whole once it stopped syncing, the escrow's id",
         }),
         provider: z.string(),
-        model: z.string(),
+        model: z.string().openapi({ description: 'For a call to an endpoint priced per call, its path (the call is one input token)' }),
         input_tokens: z.number().int(),
         output_tokens: z.number().int(),
         cost_usd: z.number().openapi({ description: "What was charged: a proxied call's X-Tollgate-Cost-Usd" }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { microsToUsd, MODEL_PATTERN, MODEL_RULE, RPC_CALLERS } from '@tollgate/platform';
+import { API_PATH_RULE, microsToUsd, MODEL_PATTERN, MODEL_RULE, RPC_CALLERS, validApiPath } from '@tollgate/platform';
+import type { CallPrice__Output } from '@tollgate/proto/gen/tollgate/budget/v1/CallPrice';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import type { RouteDefiner } from './define.js';
 import { providerName, toMicros, usdAmount } from './fields.js';
@@ -27,6 +28,38 @@ const modelParams = z.object({
     .openapi({ description: 'The model name, URL-encoded (it may contain `.`, `:` and `/` as %2F)', example: 'gpt-4o' }),
 });
 
+const callPriceSchema = z
+  .object({
+    provider: z.string(),
+    path: z.string().openapi({ description: 'The provider API path, without leading or trailing slash', example: 'images/generations' }),
+    usd_per_call: z.number().openapi({ description: 'USD per call', example: 0.04 }),
+  })
+  .openapi('CallPrice');
+
+/** The path of /v1/call-prices/{provider}/{path+}: the provider API path, by its segments. */
+const callPriceParams = z.object({
+  provider: providerName,
+  path: z
+    .array(z.string())
+    .max(32)
+    .transform((segments, ctx) => {
+      try {
+        return validApiPath(segments.join('/'));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: API_PATH_RULE });
+        return z.NEVER;
+      }
+    }),
+});
+const callPriceOpenapiParams = z.object({
+  provider: z.string(),
+  path: z.string().describe('the provider API path, e.g. images/generations (its slashes as they are)'),
+});
+
+function toCallPrice(p: CallPrice__Output) {
+  return { provider: p.provider, path: p.path, usd_per_call: microsToUsd(p.per_call_micros) };
+}
+
 function toPrice(p: Price__Output) {
   return {
     provider: p.provider,
@@ -37,14 +70,17 @@ function toPrice(p: Price__Output) {
   };
 }
 
-const CHANGES =
+/** How a change of either kind of price spreads, and what audits it. */
+const changes = (actions: string) =>
   'A change applies at once on the budget replica that records it and on the gateway it is made through, and on every other replica within a second; it is audited ' +
-  '(price.set / price.removed, with the old and the new prices).';
+  `(${actions}, with the old and the new prices).`;
+const CHANGES = changes('price.set / price.removed');
+const CALL_PRICE_CHANGES = changes('call_price.set / call_price.removed');
 
-/** Model prices: the shipped table and admins' changes on top of it. */
 /** Prices per million tokens: at most $1,000,000. */
 const perMillion = usdAmount({ maximum: 1_000_000 }).max(1_000_000);
 
+/** Model prices (the shipped table and admins' changes on top of it) and admins' prices per call. */
 export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): void {
   const budget = deps.clients.budget.call;
   const common = { auth: 'any', tag: 'Prices' } as const;
@@ -108,6 +144,67 @@ export function registerPriceRoutes(route: RouteDefiner, deps: GatewayDeps): voi
     errors: [404],
     handler: async ({ params, call }) => {
       await budget.RemovePrice({ provider: params.provider, model: params.model }, call);
+      await deps.proxy.prices.refresh();
+    },
+  });
+
+  route({
+    ...common,
+    method: 'get',
+    path: '/v1/call-prices',
+    callers: RPC_CALLERS.budget.ListPrices,
+    summary: 'List prices per call, by provider and path',
+    description:
+      'Provider endpoints Tollgate cannot price by tokens (images, audio, moderations, …) are refused by the proxy with ' +
+      '400 endpoint_not_priced unless an admin set a price per call for them. Such a call is sent as it came (any body), holds ' +
+      'its price on the budget before it is sent, and is charged it once answered; a provider error status releases it, and ' +
+      'an answer cut off, a client gone or a provider that stops answering is charged it (the hold, as for every call). Nothing ' +
+      'is shipped: the list starts empty. One page.',
+    query: z.object({ provider: providerName.optional() }),
+    response: z.object({ items: z.array(callPriceSchema) }),
+    handler: async ({ query, call }) => ({
+      items: (await budget.ListPrices({ provider: query.provider ?? '' }, call)).call_prices.map(toCallPrice),
+    }),
+  });
+
+  route({
+    ...write,
+    method: 'put',
+    path: '/v1/call-prices/{provider}/{path+}',
+    callers: RPC_CALLERS.budget.SetCallPrice,
+    summary: "Set an endpoint's price per call",
+    description:
+      'Decimal USD per call, at most 6 decimals, from 0 to 1,000. Not for the endpoints priced by tokens (chat/completions, ' +
+      'completions, embeddings, responses; v1/messages for Anthropic-style providers): 400. ' +
+      CALL_PRICE_CHANGES,
+    params: callPriceParams,
+    openapiParams: callPriceOpenapiParams,
+    body: z.object({ usd_per_call: usdAmount({ maximum: 1_000 }).max(1_000) }),
+    response: callPriceSchema,
+    handler: async ({ params, body, call }) => {
+      const set = await budget.SetCallPrice(
+        { provider: params.provider, path: params.path, per_call_micros: toMicros(body.usd_per_call, 'usd_per_call') },
+        call,
+      );
+      await deps.proxy.prices.refresh();
+      return toCallPrice(set);
+    },
+  });
+
+  route({
+    ...write,
+    method: 'delete',
+    path: '/v1/call-prices/{provider}/{path+}',
+    callers: RPC_CALLERS.budget.RemoveCallPrice,
+    summary: "Remove an endpoint's price per call",
+    description:
+      'Calls of the endpoint are then refused with 400 endpoint_not_priced. 404 when it has no price per call. ' + CALL_PRICE_CHANGES,
+    params: callPriceParams,
+    openapiParams: callPriceOpenapiParams,
+    status: 204,
+    errors: [404],
+    handler: async ({ params, call }) => {
+      await budget.RemoveCallPrice({ provider: params.provider, path: params.path }, call);
       await deps.proxy.prices.refresh();
     },
   });

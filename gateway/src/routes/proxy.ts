@@ -34,7 +34,8 @@ export function registerProxyRoutes(route: RouteDefiner, deps: GatewayDeps): voi
         'the budget service unless the escrow must grow. 402 budget_exhausted when it cannot fit, 429 when the agent ' +
         'is at its limit on calls in flight or tokens per minute, 400 model_not_priced for a model without a price and ' +
         '400 endpoint_not_priced for a path other than chat/completions, completions, embeddings, responses (OpenAI style) or ' +
-        'v1/messages (Anthropic). The call is then settled to its priced usage; when the usage cannot be known (none in the ' +
+        'v1/messages (Anthropic) — unless an admin set a price per call for it (`PUT /v1/call-prices/{provider}/{path}`): such a ' +
+        'call is sent as it came, holds that price, and is charged it once answered. The call is then settled to its priced usage; when the usage cannot be known (none in the ' +
         'answer, the answer cut off, the client gone mid-stream, the provider stopping after the request was sent) the whole ' +
         'hold is charged. A provider error status or a provider never reached releases the hold. Charges reach the ledger ' +
         'within about ESCROW_SYNC_MS; a gateway that dies has its escrows charged whole when they expire. Non-stream answers carry ' +

@@ -95,3 +95,35 @@ test('when the price is malformed, then exit 2 names the option and nothing is s
   t.regex(refused.stderr, /forbidden/);
   t.is((await cli(['price', 'list', '--provider', 'openai'], { env: ws.env })).code, 0, 'members may list');
 });
+
+test('when an admin sets a price per call, then call list shows it, and call remove (asked, or --yes) takes it away', async (t) => {
+  const r = await cli(['price', 'call', 'set', 'openai', 'images/generations', '--usd', '0.04', '--json'], { env: admin.env });
+  t.is(r.code, 0, r.stderr);
+  t.deepEqual(json(r), { provider: 'openai', path: 'images/generations', usd_per_call: 0.04 });
+  t.regex(
+    (await cli(['price', 'call', 'set', 'openai', '/audio/speech/', '--usd', '0.015'], { env: admin.env })).stdout,
+    /^openai\/audio\/speech: \$0\.015 per call\.$/m,
+  );
+  const table = await cli(['price', 'call', 'list', '--provider', 'openai'], { env: admin.env });
+  t.is(table.code, 0, table.stderr);
+  t.regex(table.stdout, /^PROVIDER\s+PATH\s+\$\/CALL$/m);
+  t.regex(table.stdout, /^openai\s+audio\/speech\s+0\.015$/m);
+  t.regex(table.stdout, /^openai\s+images\/generations\s+0\.04$/m);
+
+  const no = await cliOnTerminal(['price', 'call', 'remove', 'openai', 'images/generations'], {
+    env: admin.env,
+    steps: [{ waitFor: /Are you sure\? \(y\/N\)/, send: 'n\r' }],
+  });
+  t.regex(no.output, /\$0\.04 per call/, 'the prompt says what goes');
+  t.regex(no.output, /Not removed/);
+  for (const apiPath of ['images/generations', 'audio/speech']) {
+    const removed = await cli(['price', 'call', 'remove', 'openai', apiPath, '--yes', '--json'], { env: admin.env });
+    t.is(removed.code, 0, removed.stderr);
+    t.deepEqual(json(removed), { provider: 'openai', path: apiPath, removed: true });
+  }
+  t.deepEqual(json(await cli(['price', 'call', 'list', '--json'], { env: admin.env })).items, []);
+  t.is((await cli(['price', 'call', 'remove', 'openai', 'audio/speech', '--yes'], { env: admin.env })).code, 5, 'not found');
+  const tokenPriced = await cli(['price', 'call', 'set', 'openai', 'chat/completions', '--usd', '1'], { env: admin.env });
+  t.is(tokenPriced.code, 6, tokenPriced.stderr);
+  t.regex(tokenPriced.stderr, /priced by its tokens/);
+});

@@ -30,6 +30,31 @@ export function validProviderName(raw: string, field = 'provider'): string {
 /** The wire format of a provider's API: what its requests and answers look like. */
 export type ApiStyle = 'openai' | 'anthropic';
 
+/** The endpoints Tollgate prices by tokens, per API style: the proxy bounds their output and reads their usage. */
+export const TOKEN_PRICED_PATHS = {
+  openai: ['chat/completions', 'completions', 'embeddings', 'responses'],
+  anthropic: ['v1/messages'],
+} as const satisfies Record<ApiStyle, readonly string[]>;
+export type TokenPricedPath<S extends ApiStyle> = (typeof TOKEN_PRICED_PATHS)[S][number];
+
+/** A provider API path without its leading and trailing slashes: segments of letters, digits, `.`, `_`, `~` and `-`. */
+export const API_PATH_PATTERN = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[\w.~-]+(?:\/[\w.~-]+)*$/;
+export const API_PATH_RULE = 'must be a provider API path of 1 to 200 characters (segments of letters, digits, . _ ~ -, split by /)';
+export const MAX_API_PATH_LENGTH = 200;
+
+/** A provider API path as the proxy and the price list name it (no leading or trailing slash), or a 400. */
+export function validApiPath(raw: string, field = 'path'): string {
+  const path = raw.replace(/^\/+|\/+$/g, '');
+  if (path.length > MAX_API_PATH_LENGTH || !API_PATH_PATTERN.test(path))
+    throw new ValidationError(`${field} ${API_PATH_RULE}`, { [field]: API_PATH_RULE });
+  return path;
+}
+
+/** Whether Tollgate prices calls to `path` of `provider` by their tokens (then a price per call cannot be set for it). */
+export function isTokenPriced(provider: string, path: string): boolean {
+  return (TOKEN_PRICED_PATHS[providerProfile(provider).style] as readonly string[]).includes(path);
+}
+
 export interface ProviderProfile {
   /** Where the API lives when a stored key gives no base URL (none: a base URL is required). */
   defaultBaseUrl?: string;

@@ -113,6 +113,8 @@ export const RPC_CALLERS = {
     ListPrices: { people: { ...PEOPLE, scope: 'budgets:read' }, services: 'any' },
     SetPrice: { people: { role: 'admin', scope: 'budgets:write' } },
     RemovePrice: { people: { role: 'admin', scope: 'budgets:write' } },
+    SetCallPrice: { people: { role: 'admin', scope: 'budgets:write' } },
+    RemoveCallPrice: { people: { role: 'admin', scope: 'budgets:write' } },
     // Managers and admins create projects; which ones a caller sees and may change is the handler's rule (membership).
     CreateProject: { people: { role: 'manager', scope: 'agents:write' } },
     GetProject: { people: { ...PEOPLE, scope: 'agents:read' } },

@@ -1,5 +1,7 @@
 import test from 'ava';
+import { ValidationError } from '../src/errors.js';
 import { findModelPrice, type ModelPrice } from '../src/prices.js';
+import { isTokenPriced, validApiPath } from '../src/providers.js';
 import { price } from '../../../test/support/prices.js';
 
 const models = new Map([
@@ -45,4 +47,16 @@ test('when a model is only a prefix of, or an undated variant of, a priced model
 test('when entries are not bare prices, then the entry itself is returned', (t) => {
   const entries = new Map([['gpt-4o', { price: price(1), source: 'admin' }]]);
   t.is(findModelPrice(entries, 'gpt-4o-2024-08-06'), entries.get('gpt-4o'));
+});
+
+test('a provider API path a price per call is set for has no empty, dot or foreign segment, and is not one priced by tokens', (t) => {
+  t.is(validApiPath('/images/generations/'), 'images/generations');
+  t.is(validApiPath('v1/audio/speech'), 'v1/audio/speech');
+  for (const bad of ['', 'a//b', 'a/../b', '..', 'a/./b', 'a b', 'a:b', 'a?b', 'x'.repeat(201)])
+    t.throws(() => validApiPath(bad), { instanceOf: ValidationError }, bad);
+  t.true(isTokenPriced('openai', 'chat/completions'));
+  t.true(isTokenPriced('my_llm', 'embeddings'), 'an unknown provider speaks the OpenAI API');
+  t.true(isTokenPriced('anthropic', 'v1/messages'));
+  t.false(isTokenPriced('anthropic', 'chat/completions'));
+  t.false(isTokenPriced('openai', 'images/generations'));
 });

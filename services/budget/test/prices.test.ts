@@ -200,7 +200,7 @@ test('when admins change prices on both replicas at once, then every change is i
   t.is(results.length, 40);
 
   const log = await s.db
-    .collection<{ _id: number; model: string; price: { input_per_million_micros: number } }>('price_changes')
+    .collection<{ _id: number; model?: string; price: { input_per_million_micros: number } }>('price_changes')
     .find({})
     .toArray();
   t.deepEqual(
@@ -208,7 +208,8 @@ test('when admins change prices on both replicas at once, then every change is i
     log.map((_, i) => i + 1),
     'numbered 1, 2, 3, … without a gap',
   );
-  const raced = log.filter((e) => e.model.startsWith('acme-race')).sort((a, b) => a._id - b._id);
+  // (The log holds prices per call too: entries without a model.)
+  const raced = log.filter((e) => e.model?.startsWith('acme-race')).sort((a, b) => a._id - b._id);
   t.deepEqual(
     raced.map((e) => `${e.model}:${e.price.input_per_million_micros}`).sort(),
     changes.map((c) => `${c.model}:${c.input}`).sort(),
@@ -240,4 +241,59 @@ test('when admins change prices on both replicas at once, then every change is i
     raced.filter((e) => e.model === 'acme-race').map((e) => e._id),
   );
   events.forEach((e, i) => t.deepEqual(e.details.old, i === 0 ? null : events[i - 1].details.new, `change ${String(e.details.change)}`));
+});
+
+test('when an admin sets a price per call on one replica, then both list it within a second; removing it is audited with what it was', async (t) => {
+  const callPricesOf = async (client: Client) => (await client.ListPrices({ provider: 'acme-calls' }, { principal: viewer })).call_prices;
+  const set = await s.other.call.SetCallPrice(
+    { provider: 'acme-calls', path: '/images/generations/', per_call_micros: 40_000 },
+    patient(admin),
+  );
+  t.deepEqual(set, { provider: 'acme-calls', path: 'images/generations', per_call_micros: 40_000 }, 'the path without its slashes');
+  const from = Date.now();
+  const seen = await eventually(
+    () => callPricesOf(s.budget),
+    (items) => items.length === 1,
+    2_000,
+    20,
+  );
+  t.deepEqual(seen, [set]);
+  t.true(Date.now() - from < 1_000);
+  t.deepEqual(await callPricesOf(s.other.call), [set]);
+
+  const removed = await s.budget.RemoveCallPrice({ provider: 'acme-calls', path: 'images/generations' }, patient(admin));
+  t.deepEqual(removed, set);
+  t.is(await codeOf(s.budget.RemoveCallPrice({ provider: 'acme-calls', path: 'images/generations' }, patient(admin))), 'not_found');
+  t.deepEqual(
+    await eventually(
+      () => callPricesOf(s.other.call),
+      (items) => items.length === 0,
+      2_000,
+      20,
+    ),
+    [],
+  );
+
+  const events = (await outboxEvents(s.db)).filter((e) => e.action.startsWith('call_price.') && e.details.provider === 'acme-calls');
+  t.deepEqual(
+    events.map((e) => [e.action, e.resource.id, e.details.old_micros, e.details.new_micros]),
+    [
+      ['call_price.set', 'acme-calls/images/generations', null, 40_000],
+      ['call_price.removed', 'acme-calls/images/generations', 40_000, null],
+    ],
+  );
+});
+
+test('when a price per call is for an endpoint priced by tokens, out of range, or not set by an admin, then it is refused and nothing is recorded', async (t) => {
+  const attempt = (path: string, micros: number, principal: Principal = admin) =>
+    errorOf(s.budget.SetCallPrice({ provider: 'acme-refused', path, per_call_micros: micros }, patient(principal)));
+  t.like(await attempt('chat/completions', 1), {
+    code: 'validation_failed',
+    details: { path: "is priced by tokens: set its models' prices instead" },
+  });
+  t.like(await attempt('v1/../x', 1), { code: 'validation_failed' });
+  t.like(await attempt('moderations', -1), { code: 'validation_failed' });
+  t.like(await attempt('moderations', 1e9 + 1), { code: 'validation_failed' });
+  for (const who of [manager, member, viewer]) t.is((await attempt('moderations', 1, who)).code, 'forbidden');
+  t.deepEqual((await s.budget.ListPrices({ provider: 'acme-refused' }, { principal: viewer })).call_prices, []);
 });

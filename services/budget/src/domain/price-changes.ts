@@ -1,6 +1,14 @@
-import { KeyedMutex, NotFoundError, ValidationError, type AuditEmitter, type Caller } from '@tollgate/platform';
+import {
+  isTokenPriced,
+  KeyedMutex,
+  NotFoundError,
+  validApiPath,
+  ValidationError,
+  type AuditEmitter,
+  type Caller,
+} from '@tollgate/platform';
 import { formatUsd } from './money.js';
-import { MAX_PRICE_MICROS, type ModelPrice, type PriceChange, type PriceEntry, type PriceTable } from './prices.js';
+import { MAX_PRICE_MICROS, type CallPriceEntry, type ModelPrice, type PriceChange, type PriceEntry, type PriceTable } from './prices.js';
 import { validModel, validProvider } from './rules.js';
 
 /** Admins' price changes, numbered 1, 2, 3, … in the order every replica applies them. */
@@ -24,6 +32,8 @@ export interface PriceChangesDeps {
 }
 
 const RESOURCE = 'price';
+/** The highest price per call: $1,000. */
+export const MAX_CALL_PRICE_MICROS = 1e9;
 
 /**
  * Admins' changes of the price table, on top of the shipped one. Each change is an entry of
@@ -82,7 +92,9 @@ export class PriceChanges {
       input_per_million_micros: validPrice(input.inputPerMillionMicros, 'input_usd_per_million'),
       output_per_million_micros: validPrice(input.outputPerMillionMicros, 'output_usd_per_million'),
     };
-    const { change, old } = await this.#record({ provider, model, price, by: caller.principal.id, at: this.#now() });
+    const { change, old } = await this.#record({ provider, model, price, by: caller.principal.id, at: this.#now() }, () =>
+      this.deps.table.entry(provider, model),
+    );
     await this.deps.audit.emit(
       {
         action: 'price.set',
@@ -97,8 +109,16 @@ export class PriceChanges {
   async remove(input: { provider: string; model: string }, caller: Caller): Promise<PriceEntry> {
     const provider = validProvider(input.provider);
     const model = validModel(input.model);
-    const recorded = await this.#record({ provider, model, price: null, by: caller.principal.id, at: this.#now() });
-    // A removal is only recorded over an entry (#record refuses the others).
+    const recorded = await this.#record({ provider, model, price: null, by: caller.principal.id, at: this.#now() }, () => {
+      const entry = this.deps.table.entry(provider, model);
+      if (entry) return entry;
+      throw new NotFoundError(
+        this.deps.table.find(provider, model)
+          ? `${provider}/${model} has no price of its own: it is priced as the model it is a dated snapshot of`
+          : `${provider}/${model} has no price`,
+      );
+    });
+    // A removal is only recorded over an entry (its lookup refuses the others).
     const old = recorded.old!;
     await this.deps.audit.emit(
       {
@@ -111,20 +131,61 @@ export class PriceChanges {
     return old;
   }
 
-  /** Records `change` right after every change this replica knows; returns its number and the entry it replaced. */
-  #record(change: PriceChange): Promise<{ change: number; old: PriceEntry | undefined }> {
+  /** Every price per call (only `provider`'s when one is given). */
+  listCalls(provider: string): CallPriceEntry[] {
+    return this.deps.table.listCalls(provider ? validProvider(provider) : undefined);
+  }
+
+  async setCallPrice(input: CallPriceEntry, caller: Caller): Promise<CallPriceEntry> {
+    const { provider, path } = validCallPath(input);
+    const perCallMicros = input.perCallMicros;
+    if (!Number.isSafeInteger(perCallMicros) || perCallMicros < 0 || perCallMicros > MAX_CALL_PRICE_MICROS) {
+      throw new ValidationError(`usd_per_call must be from $0 to ${formatUsd(MAX_CALL_PRICE_MICROS)}`, {
+        usd_per_call: `must be from 0 to ${MAX_CALL_PRICE_MICROS / 1e6} (USD)`,
+      });
+    }
+    const { change, old } = await this.#record({ provider, path, perCallMicros, by: caller.principal.id, at: this.#now() }, () =>
+      this.deps.table.callPrice(provider, path),
+    );
+    await this.#callPriceAudited('call_price.set', { provider, path, old, new: perCallMicros, change }, caller);
+    return { provider, path, perCallMicros };
+  }
+
+  async removeCallPrice(input: { provider: string; path: string }, caller: Caller): Promise<CallPriceEntry> {
+    const { provider, path } = validCallPath(input);
+    const { change, old } = await this.#record({ provider, path, perCallMicros: null, by: caller.principal.id, at: this.#now() }, () => {
+      const price = this.deps.table.callPrice(provider, path);
+      if (price === undefined) throw new NotFoundError(`${provider}/${path} has no price per call`);
+      return price;
+    });
+    await this.#callPriceAudited('call_price.removed', { provider, path, old, new: null, change }, caller);
+    return { provider, path, perCallMicros: old! };
+  }
+
+  #callPriceAudited(
+    action: string,
+    d: { provider: string; path: string; old: number | undefined; new: number | null; change: number },
+    caller: Caller,
+  ): Promise<void> {
+    return this.deps.audit.emit(
+      {
+        action,
+        resource: { type: 'call_price', id: `${d.provider}/${d.path}` },
+        details: { provider: d.provider, path: d.path, old_micros: d.old ?? null, new_micros: d.new, change: d.change },
+      },
+      caller,
+    );
+  }
+
+  /**
+   * Records `change` right after every change this replica knows; returns its number and what it
+   * replaced (`current`, read after catching up, may refuse the change by throwing).
+   */
+  #record<T>(change: PriceChange, current: () => T | undefined): Promise<{ change: number; old: T | undefined }> {
     return this.#serial.run(RESOURCE, async () => {
       for (;;) {
         await this.#catchUp();
-        const old = this.deps.table.entry(change.provider, change.model);
-        if (!change.price && !old) {
-          const priced = this.deps.table.find(change.provider, change.model);
-          throw new NotFoundError(
-            priced
-              ? `${change.provider}/${change.model} has no price of its own: it is priced as the model it is a dated snapshot of`
-              : `${change.provider}/${change.model} has no price`,
-          );
-        }
+        const old = current();
         if (await this.deps.log.insert(this.#applied + 1, change)) {
           this.deps.table.apply(change);
           this.#applied++;
@@ -150,6 +211,18 @@ export class PriceChanges {
     }, this.deps.syncMs);
     this.#timer.unref();
   }
+}
+
+/** An endpoint a price per call can be set for: not one Tollgate prices by tokens. */
+function validCallPath(input: { provider: string; path: string }): { provider: string; path: string } {
+  const provider = validProvider(input.provider);
+  const path = validApiPath(input.path);
+  if (isTokenPriced(provider, path)) {
+    throw new ValidationError(`${provider}/${path} is priced by its tokens, with the model prices`, {
+      path: "is priced by tokens: set its models' prices instead",
+    });
+  }
+  return { provider, path };
 }
 
 function validPrice(value: number, field: string): number {

@@ -44,8 +44,15 @@ export interface PriceEntry extends Priced {
   model: string;
 }
 
+/** A price per call of a provider endpoint that is not priced by tokens, in micro-dollars. */
+export interface CallPriceEntry {
+  provider: string;
+  path: string;
+  perCallMicros: number;
+}
+
 /** An admin's change of one model's entry: its new price, or its removal (null). */
-export interface PriceChange {
+export interface ModelPriceChange {
   provider: string;
   model: string;
   price: ModelPrice | null;
@@ -54,12 +61,27 @@ export interface PriceChange {
   at: Date;
 }
 
+/** An admin's change of one endpoint's price per call: the new one, or its removal (null). */
+export interface CallPriceChange {
+  provider: string;
+  path: string;
+  perCallMicros: number | null;
+  by: string;
+  at: Date;
+}
+
+/** One entry of the change log (one written before prices per call existed is a model's). */
+export type PriceChange = ModelPriceChange | CallPriceChange;
+
 /**
  * Model prices in integer micro-dollars per million tokens: the shipped table, overlaid with
  * admins' changes applied in the order of the change log (domain/price-changes.ts) — a
  * change replaces or removes a model's own entry, a shipped one too.
  */
 export class PriceTable {
+  /** { provider: { path: µ$ per call } }: admins' only (nothing is shipped). */
+  private readonly calls = new Map<string, Map<string, number>>();
+
   private constructor(private readonly table: Map<string, Map<string, Priced>>) {}
 
   static parse(json: string, source: string): PriceTable {
@@ -95,8 +117,30 @@ export class PriceTable {
     );
   }
 
-  /** Replaces or removes the model's own entry (changes are applied in the order of the log). */
+  /** The price per call of an endpoint of `provider` (µ$), if an admin set one. */
+  callPrice(provider: string, path: string): number | undefined {
+    return this.calls.get(provider)?.get(path);
+  }
+
+  /** Every price per call, by provider and path; only `provider`'s when one is given. */
+  listCalls(provider?: string): CallPriceEntry[] {
+    const providers = provider === undefined ? [...this.calls.keys()].sort() : [provider];
+    return providers.flatMap((p) =>
+      [...(this.calls.get(p) ?? new Map<string, number>())]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([path, perCallMicros]) => ({ provider: p, path, perCallMicros })),
+    );
+  }
+
+  /** Replaces or removes a model's own entry or an endpoint's price per call (changes are applied in the order of the log). */
   apply(change: PriceChange): void {
+    if ('path' in change) {
+      let paths = this.calls.get(change.provider);
+      if (!paths) this.calls.set(change.provider, (paths = new Map<string, number>()));
+      if (change.perCallMicros === null) paths.delete(change.path);
+      else paths.set(change.path, change.perCallMicros);
+      return;
+    }
     if (!change.price) {
       this.table.get(change.provider)?.delete(change.model);
       return;
