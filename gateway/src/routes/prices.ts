@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { API_PATH_RULE, microsToUsd, MODEL_PATTERN, MODEL_RULE, RPC_CALLERS, validApiPath } from '@tollgate/platform';
+import {
+  API_PATH_PATTERN,
+  API_PATH_RULE,
+  MAX_API_PATH_LENGTH,
+  microsToUsd,
+  MODEL_PATTERN,
+  MODEL_RULE,
+  RPC_CALLERS,
+  validApiPath,
+} from '@tollgate/platform';
 import type { CallPrice__Output } from '@tollgate/proto/gen/tollgate/budget/v1/CallPrice';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
 import type { RouteDefiner } from './define.js';
@@ -52,8 +61,12 @@ const callPriceParams = z.object({
     }),
 });
 const callPriceOpenapiParams = z.object({
-  provider: z.string(),
-  path: z.string().describe('the provider API path, e.g. images/generations (its slashes as they are)'),
+  provider: providerName,
+  path: z
+    .string()
+    .max(MAX_API_PATH_LENGTH)
+    .regex(API_PATH_PATTERN)
+    .describe('the provider API path, e.g. images/generations (its slashes as they are)'),
 });
 
 function toCallPrice(p: CallPrice__Output) {

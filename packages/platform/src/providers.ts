@@ -37,9 +37,15 @@ export const TOKEN_PRICED_PATHS = {
 } as const satisfies Record<ApiStyle, readonly string[]>;
 export type TokenPricedPath<S extends ApiStyle> = (typeof TOKEN_PRICED_PATHS)[S][number];
 
-/** A provider API path without its leading and trailing slashes: segments of letters, digits, `.`, `_`, `~` and `-`. */
-export const API_PATH_PATTERN = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[\w.~-]+(?:\/[\w.~-]+)*$/;
-export const API_PATH_RULE = 'must be a provider API path of 1 to 200 characters (segments of letters, digits, . _ ~ -, split by /)';
+/**
+ * A provider API path without its leading and trailing slashes: segments of ASCII letters, digits,
+ * `.`, `_`, `~` and `-`, none of them `.` or `..` (a provider would resolve those to another
+ * endpoint than the one priced). No lookaround, so that OpenAPI tools read it as it is.
+ */
+export const API_PATH_PATTERN =
+  /^(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*|\.[A-Za-z0-9_~-][A-Za-z0-9_.~-]*|\.\.[A-Za-z0-9_.~-]+)(?:\/(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*|\.[A-Za-z0-9_~-][A-Za-z0-9_.~-]*|\.\.[A-Za-z0-9_.~-]+))*$/;
+export const API_PATH_RULE =
+  'must be a provider API path of 1 to 200 characters: segments of letters, digits, . _ ~ -, split by /, none of them . or ..';
 export const MAX_API_PATH_LENGTH = 200;
 
 /** A provider API path as the proxy and the price list name it (no leading or trailing slash), or a 400. */
