@@ -77,7 +77,7 @@ export class TtlCache<V> {
 
   /** Whether `through` would answer `key` at once, from the cache. */
   holds(key: string): boolean {
-    return (this.entries.get(key)?.until ?? 0) > Date.now();
+    return this.peek(key) !== undefined;
   }
 
   set(key: string, value: V): void {

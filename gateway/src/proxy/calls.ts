@@ -5,6 +5,7 @@ import {
   isInternalHost,
   isTokenPriced,
   providerProfile,
+  trimApiPath,
   ServiceUnavailableError,
   ValidationError,
   type ProviderProfile,
@@ -61,7 +62,7 @@ export class ProxyCalls {
   async admit(call: CallRequest): Promise<AdmittedCall> {
     const { escrows, limits, prices } = this.deps.proxy;
     const profile = providerProfile(call.provider);
-    const path = call.path.join('/').replace(/^\/+|\/+$/g, '');
+    const path = trimApiPath(call.path.join('/'));
     const perCall = isTokenPriced(call.provider, path) ? undefined : prices.perCall(call.provider, path);
     const plan =
       perCall === undefined

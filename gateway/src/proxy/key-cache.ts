@@ -30,16 +30,17 @@ export class KeyCache {
   }
 
   resolve(provider: string, agentId: string, call: OutgoingCall): Promise<ResolveForProxyResponse__Output> {
-    const resolve = () => this.clients.providerKey.call.ResolveForProxy({ provider, agent_id: agentId }, call);
-    return this.#keys.through(provider, resolve, {
+    /** The provider's key, or, given the one held, a confirmation that it is still that one. */
+    const resolve = (held?: ResolveForProxyResponse__Output) =>
+      this.clients.providerKey.call.ResolveForProxy(
+        { provider, agent_id: agentId, known_key_id: held?.key_id, known_version: held?.version },
+        call,
+      );
+    return this.#keys.through(provider, () => resolve(), {
       refresh: async () => {
         const held = this.#keys.peek(provider);
-        if (!held) return resolve();
-        const answer = await this.clients.providerKey.call.ResolveForProxy(
-          { provider, agent_id: agentId, known_key_id: held.key_id, known_version: held.version },
-          call,
-        );
-        return answer.unchanged ? held : answer;
+        const answer = await resolve(held);
+        return answer.unchanged && held ? held : answer;
       },
     });
   }

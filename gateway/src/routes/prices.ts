@@ -7,7 +7,6 @@ import {
   MODEL_PATTERN,
   MODEL_RULE,
   RPC_CALLERS,
-  validApiPath,
 } from '@tollgate/platform';
 import type { CallPrice__Output } from '@tollgate/proto/gen/tollgate/budget/v1/CallPrice';
 import type { Price__Output } from '@tollgate/proto/gen/tollgate/budget/v1/Price';
@@ -45,29 +44,22 @@ const callPriceSchema = z
   })
   .openapi('CallPrice');
 
-/** The path of /v1/call-prices/{provider}/{path+}: the provider API path, by its segments. */
+/** A provider API path, as the platform's rule has it. */
+const apiPath = z
+  .string()
+  .max(MAX_API_PATH_LENGTH, API_PATH_RULE)
+  .regex(API_PATH_PATTERN, API_PATH_RULE)
+  .describe('the provider API path, e.g. images/generations (its slashes as they are)');
+/** /v1/call-prices/{provider}/{path+}: the path comes by its segments (the document names it whole). */
 const callPriceParams = z.object({
   provider: providerName,
   path: z
     .array(z.string())
     .max(32)
-    .transform((segments, ctx) => {
-      try {
-        return validApiPath(segments.join('/'));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: API_PATH_RULE });
-        return z.NEVER;
-      }
-    }),
+    .transform((segments) => segments.join('/'))
+    .pipe(apiPath),
 });
-const callPriceOpenapiParams = z.object({
-  provider: providerName,
-  path: z
-    .string()
-    .max(MAX_API_PATH_LENGTH)
-    .regex(API_PATH_PATTERN)
-    .describe('the provider API path, e.g. images/generations (its slashes as they are)'),
-});
+const callPriceOpenapiParams = z.object({ provider: providerName, path: apiPath });
 
 function toCallPrice(p: CallPrice__Output) {
   return { provider: p.provider, path: p.path, usd_per_call: microsToUsd(p.per_call_micros) };

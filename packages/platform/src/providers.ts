@@ -48,9 +48,12 @@ export const API_PATH_RULE =
   'must be a provider API path of 1 to 200 characters: segments of letters, digits, . _ ~ -, split by /, none of them . or ..';
 export const MAX_API_PATH_LENGTH = 200;
 
-/** A provider API path as the proxy and the price list name it (no leading or trailing slash), or a 400. */
+/** A provider API path as the proxy and the price list name it: without its leading and trailing slashes. */
+export const trimApiPath = (raw: string) => raw.replace(/^\/+|\/+$/g, '');
+
+/** A provider API path as trimApiPath names it, or a 400. */
 export function validApiPath(raw: string, field = 'path'): string {
-  const path = raw.replace(/^\/+|\/+$/g, '');
+  const path = trimApiPath(raw);
   if (path.length > MAX_API_PATH_LENGTH || !API_PATH_PATTERN.test(path))
     throw new ValidationError(`${field} ${API_PATH_RULE}`, { [field]: API_PATH_RULE });
   return path;

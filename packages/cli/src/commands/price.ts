@@ -92,11 +92,7 @@ const trimSlashes = (apiPath: string) => apiPath.replace(/^\/+|\/+$/g, '');
 
 /** The URL of an endpoint's price per call: the API path goes as it is, slashes and all. */
 const callPath = (provider: string, apiPath: string) =>
-  `/v1/call-prices/${encodeURIComponent(provider)}/${apiPath
-    .replace(/^\/+|\/+$/g, '')
-    .split('/')
-    .map(encodeURIComponent)
-    .join('/')}`;
+  `/v1/call-prices/${encodeURIComponent(provider)}/${trimSlashes(apiPath).split('/').map(encodeURIComponent).join('/')}`;
 
 async function listCalls(ctx: CliContext, opts: { provider?: string }): Promise<void> {
   const r = await (await ctx.client()).call<{ items: CallPrice[] }>('GET', '/v1/call-prices', { query: { provider: opts.provider } });

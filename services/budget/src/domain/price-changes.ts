@@ -89,8 +89,8 @@ export class PriceChanges {
     const provider = validProvider(input.provider);
     const model = validModel(input.model);
     const price: ModelPrice = {
-      input_per_million_micros: validPrice(input.inputPerMillionMicros, 'input_usd_per_million'),
-      output_per_million_micros: validPrice(input.outputPerMillionMicros, 'output_usd_per_million'),
+      input_per_million_micros: validPrice(input.inputPerMillionMicros, 'input_usd_per_million', MAX_PRICE_MICROS, PER_MILLION),
+      output_per_million_micros: validPrice(input.outputPerMillionMicros, 'output_usd_per_million', MAX_PRICE_MICROS, PER_MILLION),
     };
     const { change, old } = await this.#record({ provider, model, price, by: caller.principal.id, at: this.#now() }, () =>
       this.deps.table.entry(provider, model),
@@ -138,12 +138,7 @@ export class PriceChanges {
 
   async setCallPrice(input: CallPriceEntry, caller: Caller): Promise<CallPriceEntry> {
     const { provider, path } = validCallPath(input);
-    const perCallMicros = input.perCallMicros;
-    if (!Number.isSafeInteger(perCallMicros) || perCallMicros < 0 || perCallMicros > MAX_CALL_PRICE_MICROS) {
-      throw new ValidationError(`usd_per_call must be from $0 to ${formatUsd(MAX_CALL_PRICE_MICROS)}`, {
-        usd_per_call: `must be from 0 to ${MAX_CALL_PRICE_MICROS / 1e6} (USD)`,
-      });
-    }
+    const perCallMicros = validPrice(input.perCallMicros, 'usd_per_call', MAX_CALL_PRICE_MICROS, 'per call');
     const { change, old } = await this.#record({ provider, path, perCallMicros, by: caller.principal.id, at: this.#now() }, () =>
       this.deps.table.callPrice(provider, path),
     );
@@ -225,10 +220,13 @@ function validCallPath(input: { provider: string; path: string }): { provider: s
   return { provider, path };
 }
 
-function validPrice(value: number, field: string): number {
-  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_PRICE_MICROS) {
-    throw new ValidationError(`${field} must be from $0 to ${formatUsd(MAX_PRICE_MICROS)} per million tokens`, {
-      [field]: `must be from 0 to ${MAX_PRICE_MICROS / 1e6} (USD per million tokens)`,
+const PER_MILLION = 'per million tokens';
+
+/** A price in micro-dollars `unit` (per million tokens, per call), from 0 to `max`. */
+function validPrice(value: number, field: string, max: number, unit: string): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
+    throw new ValidationError(`${field} must be from $0 to ${formatUsd(max)} ${unit}`, {
+      [field]: `must be from 0 to ${max / 1e6} (USD ${unit})`,
     });
   }
   return value;

@@ -109,12 +109,7 @@ export class PriceTable {
 
   /** Every entry, by provider and model; only `provider`'s when one is given. */
   list(provider?: string): PriceEntry[] {
-    const providers = provider === undefined ? [...this.table.keys()].sort() : [provider];
-    return providers.flatMap((p) =>
-      [...(this.table.get(p) ?? new Map<string, Priced>())]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([model, priced]) => ({ provider: p, model, ...priced })),
-    );
+    return sortedEntries(this.table, provider, (p, model, priced) => ({ provider: p, model, ...priced }));
   }
 
   /** The price per call of an endpoint of `provider` (µ$), if an admin set one. */
@@ -124,30 +119,13 @@ export class PriceTable {
 
   /** Every price per call, by provider and path; only `provider`'s when one is given. */
   listCalls(provider?: string): CallPriceEntry[] {
-    const providers = provider === undefined ? [...this.calls.keys()].sort() : [provider];
-    return providers.flatMap((p) =>
-      [...(this.calls.get(p) ?? new Map<string, number>())]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([path, perCallMicros]) => ({ provider: p, path, perCallMicros })),
-    );
+    return sortedEntries(this.calls, provider, (p, path, perCallMicros) => ({ provider: p, path, perCallMicros }));
   }
 
   /** Replaces or removes a model's own entry or an endpoint's price per call (changes are applied in the order of the log). */
   apply(change: PriceChange): void {
-    if ('path' in change) {
-      let paths = this.calls.get(change.provider);
-      if (!paths) this.calls.set(change.provider, (paths = new Map<string, number>()));
-      if (change.perCallMicros === null) paths.delete(change.path);
-      else paths.set(change.path, change.perCallMicros);
-      return;
-    }
-    if (!change.price) {
-      this.table.get(change.provider)?.delete(change.model);
-      return;
-    }
-    let models = this.table.get(change.provider);
-    if (!models) this.table.set(change.provider, (models = new Map<string, Priced>()));
-    models.set(change.model, { price: change.price, source: 'admin' });
+    if ('path' in change) setOrDelete(this.calls, change.provider, change.path, change.perCallMicros);
+    else setOrDelete(this.table, change.provider, change.model, change.price && { price: change.price, source: 'admin' });
   }
 
   /** The cost of a call, rounded up to the next micro-dollar (never under-charged). */
@@ -162,4 +140,29 @@ export class PriceTable {
     if (costMicros > Number.MAX_SAFE_INTEGER) throw new ValidationError('Usage is too large to price', { input_tokens: 'too large' });
     return costMicros;
   }
+}
+
+/** `table`'s entries ({ provider: { key: value } }), by provider and key; only `provider`'s when one is given. */
+function sortedEntries<V, E>(
+  table: Map<string, Map<string, V>>,
+  provider: string | undefined,
+  entry: (provider: string, key: string, value: V) => E,
+): E[] {
+  const providers = provider === undefined ? [...table.keys()].sort() : [provider];
+  return providers.flatMap((p) =>
+    [...(table.get(p) ?? new Map<string, V>())]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => entry(p, key, value)),
+  );
+}
+
+/** Sets `table[provider][key]` to `value`, or deletes it (null). */
+function setOrDelete<V>(table: Map<string, Map<string, V>>, provider: string, key: string, value: V | null): void {
+  if (value === null) {
+    table.get(provider)?.delete(key);
+    return;
+  }
+  let values = table.get(provider);
+  if (!values) table.set(provider, (values = new Map<string, V>()));
+  values.set(key, value);
 }
