@@ -451,8 +451,8 @@ function serverSide(before: ServerTimes, after: ServerTimes, method: string, ope
  * Loaded with NODE_OPTIONS=--import into the gateway and the budget service alone (nothing of them changes):
  * - while timing is on (SIGTTIN turns it on; off otherwise, so that measured windows run the code as
  *   shipped, nothing subscribed and nothing wrapped in their way):
- *   it times each proxied request's stages from node's http diagnostics channels — arrived,
- *   sent upstream, the provider's answer, response finished; the upstream request is matched
+ *   it times each proxied request's stages from node's http and undici's diagnostics channels —
+ *   arrived, sent upstream, the provider's answer headers, response finished; the upstream request is matched
  *   to its request by the X-Request-Id the proxy passes on — each gRPC call from the client
  *   side (grpc-js channel calls, start to status) and each Redis command (ioredis); SIGWINCH
  *   writes the timings since timing went on to BENCH_STAGES and turns it off;
@@ -491,14 +491,17 @@ channels['http.server.request.start'] = (({ request }) => {
   request[T] = { id, start: performance.now() };
   byId.set(id, request[T]);
 });
-channels['http.client.request.start'] = (({ request }) => {
-  const t = byId.get(request.getHeader('x-request-id'));
+channels['undici:request:create'] = (({ request }) => {
+  const h = request.headers;
+  let id;
+  for (let i = 0; i < h.length; i += 2) if (String(h[i]).toLowerCase() === 'x-request-id') id = String(h[i + 1]);
+  const t = byId.get(id);
   if (t && t.sent === undefined) {
     t.sent = performance.now();
     request[T] = t;
   }
 });
-channels['http.client.response.finish'] = (({ request }) => {
+channels['undici:request:headers'] = (({ request }) => {
   if (request[T]) request[T].answered = performance.now();
 });
 channels['http.server.response.finish'] = (({ request }) => {
@@ -1164,7 +1167,7 @@ async function main(): Promise<void> {
     );
 
     say(
-      "\nwhere the time goes (inside the gateway: node http diagnostics channels, grpc-js and ioredis timed by the benchmark's hook; in the services: Prometheus)",
+      "\nwhere the time goes (inside the gateway: node http and undici diagnostics channels, grpc-js and ioredis timed by the benchmark's hook; in the services: Prometheus)",
     );
     printProxyWindow(
       `at ${LOW_RATE} req/s, open loop, timed (${low.w.result.count} proxied calls; the provider alone: ${ms(low.base.p50)} ms p50 from this process)`,

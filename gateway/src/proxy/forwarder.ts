@@ -1,33 +1,38 @@
-import { Agent as HttpAgent, ServerResponse, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { Request, Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayTimeoutError, guardedLookup, microsToUsd, ServiceUnavailableError, STRIPPED_REQUEST_HEADERS } from '@tollgate/platform';
 import { sendError } from '../http/errors.js';
 import type { CallPlan } from './endpoints.js';
 import type { CallEnd } from './escrows.js';
 import { AnswerTap, MAX_CAPTURE_BYTES, type Usage } from './usage.js';
 
-/** Hop-by-hop headers of the provider's answer, never copied to the client's. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade', 'trailer']);
-/** Errors that mean the request never reached the provider: nothing was spent, the hold is released. */
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
+/** Hop-by-hop headers (RFC 9110 §7.6.1), never passed on in either direction. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
 ]);
+/**
+ * A client's request headers not sent to the provider: hop-by-hop ones, its credentials and
+ * forwarding headers, those the proxy sets itself (the provider's host, the body's length) and
+ * its accept-encoding: usage is read from the answer, so it is asked for uncompressed.
+ */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...STRIPPED_REQUEST_HEADERS, 'host', 'content-length', 'expect', 'accept-encoding']);
+/** The answer's headers the proxy sets itself. */
+const NOT_ANSWERED = new Set([...HOP_BY_HOP, 'content-length']);
 
 /**
  * Connections to providers are kept open and reused: a new TCP + TLS handshake per call would
  * cost more than everything else the proxy adds. Idle ones are closed after 4 s, before a
  * server's usual 5 s idle timeout, so a call is not sent on a socket the provider is closing.
  */
-const KEEP_ALIVE = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as const;
+const KEEP_ALIVE_MS = 4_000;
 
 /** What to send for one call, and how it ends. */
 export interface Forwarding {
@@ -46,15 +51,6 @@ export interface Forwarding {
   finish(usage: Usage | null, reason: string): CallEnd;
 }
 
-/** A call on its way: its forwarding and what happened to it so far, read by the proxy's hooks. */
-interface InFlight extends Forwarding {
-  tap: AnswerTap;
-  /** The request went out in full: a failure after it may have cost money. */
-  sent: boolean;
-  timedOut: boolean;
-}
-type ForwardedRequest = IncomingMessage & { inFlight?: InFlight };
-
 export interface ForwarderOptions {
   timeoutMs: number;
   /** Provider hosts may resolve to internal addresses (tests, on-premises models). */
@@ -70,161 +66,187 @@ const nothing = (plan: CallPlan): Usage => ({ model: plan.model, inputTokens: 0,
  * reading their usage on the way, and ends each call exactly once: its usage when it could be
  * read, the whole hold when not (no usage, the answer cut off, the client gone, the provider
  * failing after the request was sent), nothing for a provider error status or a provider never reached.
+ * undici's dispatcher carries the calls: no stream objects between the provider's socket and the
+ * client's response, the least the proxy can add to a call.
  */
 export function createForwarder(options: ForwarderOptions): (req: Request, res: Response, call: Forwarding) => Promise<void> {
-  const through = (agent: HttpAgent) =>
-    createProxyMiddleware({
-      agent,
-      router: (req) => (req as ForwardedRequest).inFlight!.target.href,
-      changeOrigin: true,
-      xfwd: false,
-      selfHandleResponse: true,
-      proxyTimeout: options.timeoutMs,
-      pathRewrite: (_path, req) => (req as ForwardedRequest).inFlight!.path,
-      on: {
-        proxyReq: (proxyReq, req) => {
-          const c = (req as ForwardedRequest).inFlight!;
-          for (const h of [...STRIPPED_REQUEST_HEADERS, 'transfer-encoding', 'content-length', 'accept-encoding']) proxyReq.removeHeader(h);
-          for (const [k, v] of Object.entries(c.headers)) proxyReq.setHeader(k, v);
-          // Usage is read from the answer, so ask for it uncompressed.
-          proxyReq.setHeader('accept-encoding', 'identity');
-          proxyReq.setHeader('content-length', String(c.body.length));
-          proxyReq.on('timeout', () => (c.timedOut = true));
-          proxyReq.on('finish', () => (c.sent = true));
-          proxyReq.end(c.body);
+  const providers = new Agent({
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    // A provider that stops answering: no answer headers, or no part of the answer, for this long.
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    // A provider host that resolves to an internal address is refused at connect time (503, nothing charged);
+    // literal addresses are never looked up, so the route checks those itself.
+    connect: { timeout: options.timeoutMs, lookup: guardedLookup({ allowPrivate: options.allowPrivate }) },
+  });
+  return (req, res, call) =>
+    new Promise<void>((resolve) => {
+      res.once('close', resolve);
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !NOT_FORWARDED.has(k)) headers[k] = v;
+      Object.assign(headers, call.headers, { 'accept-encoding': 'identity' });
+      providers.dispatch(
+        {
+          origin: call.target.origin,
+          path: `${call.target.pathname.replace(/\/+$/, '')}${call.path}`,
+          method: req.method,
+          headers,
+          body: call.body.length > 0 ? call.body : null,
         },
-        proxyRes: (proxyRes, req, res) => answer(proxyRes, req, res),
-        error: (err, req, res) => {
-          const c = (req as ForwardedRequest).inFlight;
-          const expressReq = req as Request;
-          const reached = c?.sent && !NEVER_SENT.has((err as NodeJS.ErrnoException).code ?? '');
-          expressReq.ctx?.log.warn(
-            { err: err.message, reached },
-            reached ? 'provider failed after the request was sent' : 'provider unreachable',
-          );
-          // Sent and then no (complete) answer: it may have cost money, so the hold is charged.
-          if (c) c.finish(reached ? null : nothing(c.plan), reached ? `provider failed after the request was sent: ${err.message}` : '');
-          // `res` is a socket only for upgrades, which the proxy never forwards.
-          if (res instanceof ServerResponse && !res.headersSent) {
-            const failure = c?.timedOut
-              ? new GatewayTimeoutError('The provider stopped answering; the call was charged its hold')
-              : new ServiceUnavailableError(
-                  reached
-                    ? 'The provider failed mid-call; the call was charged its hold'
-                    : 'The provider did not answer; nothing was charged',
-                );
-            sendError(expressReq, res as Response, failure);
-          } else if (res instanceof ServerResponse) res.destroy();
-        },
-      },
+        new ProviderExchange(req, res, call),
+      );
     });
-  // A provider host that resolves to an internal address is refused at connect time (503, nothing charged);
-  // literal addresses are never looked up, so the route checks those itself.
-  const connect = { ...KEEP_ALIVE, lookup: guardedLookup({ allowPrivate: options.allowPrivate }) };
-  const proxies: Record<string, ReturnType<typeof through>> = {
-    'http:': through(new HttpAgent(connect)),
-    'https:': through(new HttpsAgent(connect)),
-  };
+}
 
-  return (req, res, call) => {
-    const tap = new AnswerTap({
+/**
+ * One call's exchange with its provider, as undici reports it: the answer goes on to the
+ * client as it comes (its usage read on the way), and the call ends once, at the answer's end or at the first failure.
+ */
+class ProviderExchange implements Dispatcher.DispatchHandler {
+  readonly #tap: AnswerTap;
+  /** Set once a connection took the request: from then on the call may cost money. */
+  #controller: Dispatcher.DispatchController | null = null;
+  /** The provider's answer status (0 until it answers). */
+  #status = 0;
+  #streamed = false;
+  /** The call ended: its answer ended, or failed, or the client went away. */
+  #ended = false;
+  /** A non-stream answer, read whole to say what it cost (null for a stream, or once beyond the capture size: passed on as it comes). */
+  #chunks: Buffer[] | null = [];
+  #size = 0;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly call: Forwarding,
+  ) {
+    this.#tap = new AnswerTap({
       style: call.plan.style,
       stream: call.plan.stream,
       hideUsageChunk: call.plan.addedUsageChunk,
       model: call.plan.model,
       answered: call.plan.answeredUsage,
     });
-    (req as ForwardedRequest).inFlight = { ...call, tap, sent: false, timedOut: false };
-    return new Promise<void>((resolve) => {
-      res.once('close', resolve);
-      void proxies[call.target.protocol](req, res, (err?: unknown) => {
-        if (err) req.ctx.log.warn({ err }, 'proxy middleware error');
-        resolve();
-      });
+    // The client went away before the whole answer reached it: what the provider produced is unknown, the hold is charged.
+    res.once('close', () => {
+      if (this.#end()) this.#controller?.abort(new Error('the client went away'));
     });
-  };
-}
+  }
 
-/** Sends the provider's answer on (its usage read on the way) and ends the call at its end. */
-function answer(proxyRes: IncomingMessage, req: ForwardedRequest, res: ServerResponse): void {
-  const c = req.inFlight!;
-  const status = proxyRes.statusCode ?? 502;
-  const ok = status < 400;
-  res.statusCode = status;
-  for (const [k, v] of Object.entries(proxyRes.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) res.setHeader(k, v);
-  const streamed = ok && (proxyRes.headers['content-type'] ?? '').includes('text/event-stream');
-  let ended = false;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+  }
 
-  // The client went away before the whole answer reached it: what the provider produced is unknown, the hold is charged.
-  res.once('close', () => {
-    if (!ended) c.finish(ok ? null : nothing(c.plan), 'the client went away before the answer ended');
-    proxyRes.destroy();
-  });
-  proxyRes.once('close', () => {
-    if (ended || proxyRes.complete) return;
-    c.finish(ok ? null : nothing(c.plan), 'the provider cut the answer off');
-    res.destroy();
-  });
-
-  if (!ok) {
-    // A provider error: nothing was produced, the hold goes back; the answer (429s and their Retry-After included) passes through.
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    const { res } = this;
+    this.#status = status;
+    res.statusCode = status;
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !NOT_ANSWERED.has(k)) res.setHeader(k, v);
     // rate_limit_hits_total counts a provider's 429 apart from Tollgate's own limits.
-    if (status === 429) (res as Response).locals.limitedBy = 'provider';
-    proxyRes.on('end', () => {
-      ended = true;
-      c.finish(nothing(c.plan), '');
-    });
-    proxyRes.pipe(res);
-    return;
+    if (status === 429) res.locals.limitedBy = 'provider';
+    this.#streamed = this.#ok && String(headers['content-type'] ?? '').includes('text/event-stream');
+    if (this.#streamed) {
+      this.#chunks = null;
+      res.flushHeaders();
+    }
   }
 
-  if (streamed) {
-    res.flushHeaders();
-    proxyRes.on('data', (chunk: Buffer) => {
-      const out = c.tap.push(chunk);
-      if (out.length > 0) res.write(out);
-    });
-    proxyRes.on('end', () => {
-      ended = true;
-      const rest = c.tap.end();
-      if (rest.length > 0) res.write(rest);
-      const usage = c.tap.usage() ?? null;
-      const { costMicros, remainingMicros } = c.finish(usage, usage ? '' : 'no usage could be read from the stream');
-      // An SSE comment: every SSE client ignores it.
-      res.end(`: tollgate cost_usd=${usd(costMicros)} remaining_usd=${usd(remainingMicros)}\n\n`);
-    });
-    return;
-  }
-
-  // Not a stream: the answer is read whole first, so that it can say what it cost — up to the
-  // capture size; a larger one is passed on as it comes (its usage unread: the hold is charged).
-  let chunks: Buffer[] | null = [];
-  let size = 0;
-  proxyRes.on('data', (chunk: Buffer) => {
-    const out = c.tap.push(chunk);
-    if (!chunks) {
-      res.write(out);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    // A provider error passes through as it comes (429s and their Retry-After included).
+    if (!this.#ok) {
+      this.#write(controller, chunk);
       return;
     }
-    chunks.push(out);
-    size += out.length;
-    if (size > MAX_CAPTURE_BYTES) {
-      for (const part of chunks) res.write(part);
-      chunks = null;
+    const out = this.#tap.push(chunk);
+    if (!this.#chunks) {
+      if (out.length > 0) this.#write(controller, out);
+      return;
     }
-  });
-  proxyRes.on('end', () => {
-    ended = true;
-    const usage = c.tap.usage() ?? null;
-    const { costMicros, remainingMicros } = c.finish(usage, usage ? '' : 'no usage could be read from the answer');
-    if (!chunks) {
+    // Not a stream: read whole first, so that it can say what it cost — up to the capture size;
+    // a larger one is passed on as it comes (its usage unread: the hold is charged).
+    this.#chunks.push(out);
+    this.#size += out.length;
+    if (this.#size > MAX_CAPTURE_BYTES) {
+      for (const part of this.#chunks) this.#write(controller, part);
+      this.#chunks = null;
+    }
+  }
+
+  onResponseEnd(): void {
+    const { res } = this;
+    if (!this.#ok) {
+      // A provider error: nothing was produced, the hold goes back.
+      this.#end();
       res.end();
       return;
     }
-    const body = Buffer.concat(chunks);
+    const rest = this.#streamed ? this.#tap.end() : Buffer.alloc(0);
+    const usage = this.#tap.usage() ?? null;
+    const ended = this.#end(usage, `no usage could be read from the ${this.#streamed ? 'stream' : 'answer'}`);
+    if (!ended) return;
+    const { costMicros, remainingMicros } = ended;
+    if (this.#streamed) {
+      if (rest.length > 0) res.write(rest);
+      // An SSE comment: every SSE client ignores it.
+      res.end(`: tollgate cost_usd=${usd(costMicros)} remaining_usd=${usd(remainingMicros)}\n\n`);
+      return;
+    }
+    if (!this.#chunks) {
+      res.end();
+      return;
+    }
+    const body = Buffer.concat(this.#chunks);
     res.setHeader('x-tollgate-cost-usd', usd(costMicros));
     res.setHeader('x-tollgate-remaining-usd', usd(remainingMicros));
     res.setHeader('content-length', String(body.length));
     res.end(body);
-  });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+    const why = timedOut ? 'the provider stopped answering' : `the provider failed mid-call: ${err.message}`;
+    if (!this.#end(null, why)) return;
+    const { req, res } = this;
+    const reached = this.#controller !== null;
+    req.ctx.log.warn({ err: err.message, code, reached }, reached ? 'provider failed after the request was sent' : 'provider unreachable');
+    // An answer under way is cut off for the client as it was for the proxy.
+    if (this.#status > 0) {
+      res.destroy();
+      return;
+    }
+    const failure = timedOut
+      ? new GatewayTimeoutError('The provider stopped answering; the call was charged its hold')
+      : new ServiceUnavailableError(
+          reached ? 'The provider failed mid-call; the call was charged its hold' : 'The provider did not answer; nothing was charged',
+        );
+    sendError(req, res, failure);
+  }
+
+  get #ok(): boolean {
+    return this.#status > 0 && this.#status < 400;
+  }
+
+  /**
+   * Ends the call, once (null if it had ended already): charged `usage`, or the whole hold when
+   * that is null — unless nothing can have cost money: the request never reached the provider,
+   * or the provider answered an error status.
+   */
+  #end(usage: Usage | null = null, why = 'the client went away before the answer ended'): CallEnd | null {
+    if (this.#ended) return null;
+    this.#ended = true;
+    const costsNothing = this.#controller === null || this.#status >= 400;
+    return this.call.finish(costsNothing ? nothing(this.call.plan) : usage, costsNothing || usage ? '' : why);
+  }
+
+  /** Passes part of the answer on, pausing the provider while the client is slower. */
+  #write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.res.write(chunk) || controller.paused) return;
+    controller.pause();
+    this.res.once('drain', () => controller.resume());
+  }
 }
