@@ -66,11 +66,25 @@ test.serial(
   'when an agent calls the provider, then the stored key is injected, the answer passes through with what it cost, and the priced usage is charged',
   async (t) => {
     const agent = await createAgent(stack, admin, 5);
-    const res = await chat(agent.token, chatRequest());
+    const res = await stack.http.post('/v1/proxy/openai/chat/completions', {
+      token: agent.token,
+      json: chatRequest(),
+      headers: {
+        'openai-organization': 'org-passed-on',
+        cookie: 'session=not-for-the-provider',
+        'proxy-authorization': 'Basic bm90LWZvci10aGUtcHJvdmlkZXI=',
+        'x-forwarded-for': '203.0.113.9',
+        'accept-encoding': 'gzip',
+      },
+    });
     t.is(res.status, 200, res.text);
     t.is(res.body.choices[0].message.content.split(' ').length, 20);
     const [call] = provider.calls;
     t.is(call.authorization, `Bearer ${PROVIDER_KEY}`, 'the provider got the stored key, not the agent token');
+    t.is(call.headers['openai-organization'], 'org-passed-on', "the client's own headers are passed on");
+    for (const h of ['cookie', 'proxy-authorization', 'x-forwarded-for']) t.is(call.headers[h], undefined, `${h} is not passed on`);
+    t.is(call.headers['accept-encoding'], 'identity', 'the answer is asked for uncompressed, so that its usage can be read');
+    t.is(call.headers.host, new URL(provider.url).host);
     t.false(res.text.includes(PROVIDER_KEY));
     t.is(call.body.max_completion_tokens, 1000, 'no bound in the request: the proxy set the largest that fits, at most the default');
     t.is(res.headers['x-tollgate-cost-usd'], (call.costMicros / 1e6).toFixed(6));

@@ -13,6 +13,8 @@ export interface FakeCall {
   path: string;
   authorization: string | undefined;
   apiKey: string | undefined;
+  /** Every header the call came with. */
+  headers: Record<string, string | string[] | undefined>;
   /** The request body as parsed JSON ({} when it is not JSON), and as it came. */
   body: Record<string, unknown>;
   raw: Buffer;
@@ -113,6 +115,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
         path,
         authorization: req.headers.authorization,
         apiKey: req.headers['x-api-key'] as string | undefined,
+        headers: req.headers,
         body,
         raw,
         contentType: req.headers['content-type'],
