@@ -221,6 +221,7 @@ export async function start(config: GatewayConfig, logger?: Logger): Promise<Run
   server.on('clientError', answerClientError);
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
+  server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve);

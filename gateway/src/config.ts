@@ -17,6 +17,10 @@ export const configSchema = z.object({
   TLS_DEV_CERT_DIR: z.string().default('.data/tls'),
   // The web console's built files (console/dist, built by `npm start`, `npm test` and the gateway image), served at /console.
   CONSOLE_DIR: z.string().default(CONSOLE_DIST),
+  // How long an idle client connection stays open: longer than the usual 60 s idle timeout of a load balancer in
+  // front (so the gateway never closes a connection the balancer is reusing), and an agent between two LLM calls
+  // keeps its connection instead of paying a new TLS handshake.
+  KEEP_ALIVE_TIMEOUT_MS: env.int(1_000, 600_000).default(65_000),
   // Plain-HTTP port that only redirects to HTTPS (0 = off).
   HTTP_REDIRECT_PORT: env.port.default(0),
   CORS_ORIGINS: env.list().default([]),

@@ -134,3 +134,24 @@ test('when a client offers TLS 1.2 with CBC, CCM or no forward secrecy, then the
   t.is(await handshake('ECDHE-ECDSA-AES128-GCM-SHA256'), 'ECDHE-ECDSA-AES128-GCM-SHA256');
   t.is(await handshake('ECDHE-ECDSA-CHACHA20-POLY1305'), 'ECDHE-ECDSA-CHACHA20-POLY1305');
 });
+
+test('when a client is idle between two requests for longer than Node keeps a connection by default, then the second still goes on its connection', async (t) => {
+  const { hostname, port } = new URL(stack.url);
+  const socket = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false });
+  t.teardown(() => socket.destroy());
+  let received = '';
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.on('close', () => (closed = true));
+  const ask = async () => {
+    received = '';
+    socket.write(`GET /health/live HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+    for (let i = 0; i < 100 && !received.includes('{"status":"ok"}') && !closed; i++) await new Promise((r) => setTimeout(r, 20));
+    return received;
+  };
+  t.regex(await ask(), /^HTTP\/1\.1 200/);
+  // Node closes an idle connection after 5 s unless told otherwise; an agent between two LLM calls often waits longer.
+  await new Promise((r) => setTimeout(r, 6_000));
+  t.false(closed, 'the idle connection was kept');
+  t.regex(await ask(), /^HTTP\/1\.1 200/);
+});
