@@ -130,6 +130,8 @@ export class BudgetBook {
   /** Agents whose entry is being inserted: an agent's next entry is decided only on the stored head. */
   readonly #writing = new Set<string>();
   readonly #batches = new Set<Promise<void>>();
+  /** A kick is due once this turn of the event loop is over. */
+  #kickDue = false;
   readonly #followUps = new Set<Promise<unknown>>();
   readonly #rollups: OpenDayRollups;
   readonly #now: () => Date;
@@ -202,7 +204,14 @@ export class BudgetBook {
     const queue = this.#queues.get(agentId) ?? [];
     this.#queues.set(agentId, queue);
     const results = submissions.map((s) => new Promise<Decided>((resolve, reject) => queue.push({ ...s, resolve, reject })));
-    this.#kick();
+    // What is submitted in the same turn (a gateway's sync of every agent's escrow) goes in one batch: one insert for all.
+    if (!this.#kickDue) {
+      this.#kickDue = true;
+      setImmediate(() => {
+        this.#kickDue = false;
+        this.#kick();
+      });
+    }
     return Promise.all(results);
   }
 
@@ -214,7 +223,8 @@ export class BudgetBook {
   /** Waits for queued intents and follow-up writes to finish (shutdown). */
   async drain(): Promise<void> {
     await this.#rollups.hurry(async () => {
-      while (this.#batches.size > 0 || this.#followUps.size > 0) {
+      while (this.#kickDue || this.#batches.size > 0 || this.#followUps.size > 0) {
+        if (this.#kickDue) await new Promise((resolve) => setImmediate(resolve));
         await Promise.allSettled([...this.#batches]);
         await Promise.allSettled([...this.#followUps]);
       }
