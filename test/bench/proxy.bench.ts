@@ -1,9 +1,9 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as undici from 'undici';
 import mongoose from 'mongoose';
 import { freePort, postgresBinDir, SERVICES, type ServiceName } from '@tollgate/devkit';
 import { createLogger, createServiceClient, newHoldId, priceOf, type ModelPrice, type Principal } from '@tollgate/platform';
@@ -220,30 +220,26 @@ async function sparse(names: string[], intervalMs: number, calls: number, fns: (
   return names.map((name, f) => pooled(name, [{ ...runs[f], elapsed }]));
 }
 
-/** A keep-alive HTTP client for the provider itself (the baseline), parsing answers like the gateway's client does. */
-function plainClient(base: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const post = (route: string, json: unknown, headers: Record<string, string>) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const payload = JSON.stringify(json);
-      const req = http.request(
-        new URL(route, base),
-        {
-          method: 'POST',
-          agent,
-          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
+/**
+ * The load generator's client, the same for the provider itself (the baseline) and for the
+ * gateway: undici's, keep-alive, as many connections as calls in flight, answers parsed as JSON.
+ * It is light on purpose (as autocannon is): the load generator shares the two cores with what
+ * it measures, and its own CPU and pauses would count against both sides.
+ */
+function loadClient(origin: string, ca?: Buffer) {
+  const agent = new undici.Agent({ keepAliveTimeout: 60_000, connect: ca ? { ca } : {} });
+  const post = async (route: string, json: unknown, headers: Record<string, string>) => {
+    const res = await agent.request({
+      origin,
+      path: route,
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(json),
     });
-  return { post, close: () => agent.destroy() };
+    const text = await res.body.text();
+    return { status: res.statusCode, text, body: text ? (JSON.parse(text) as unknown) : null };
+  };
+  return { post, close: () => agent.close() };
 }
 
 // ---- where the time goes: /proc, PostgreSQL's counters, Prometheus, the gateway's own timings, a CPU profile ----
@@ -753,7 +749,8 @@ async function main(): Promise<void> {
     await provider.stop();
     throw err;
   }
-  const direct = plainClient(provider.url);
+  const direct = loadClient(provider.url);
+  const gateway = loadClient(mesh.url, fs.readFileSync(path.join(mesh.env.gateway.TLS_DEV_CERT_DIR, 'cert.pem')));
   const budget = createServiceClient(loadBudget().Budget, mesh.addrs.budget, {
     issuer: 'bench',
     secret: mesh.secrets.SERVICE_TOKEN_SECRET,
@@ -825,14 +822,11 @@ async function main(): Promise<void> {
     let requestSeq = 0;
     // The X-Request-Id (which the proxy passes on upstream) lets the gateway hook match each upstream request to its request.
     const proxied = (agent: Agent) =>
-      http.post('/v1/proxy/openai/chat/completions', {
-        token: agent.token,
-        json: ask(agent.id),
-        headers: { 'x-request-id': `bench-${++requestSeq}` },
+      gateway.post('/v1/proxy/openai/chat/completions', ask(agent.id), {
+        authorization: `Bearer ${agent.token}`,
+        'x-request-id': `bench-${++requestSeq}`,
       });
     const viaProxy = async (agent: Agent) => expectStatus(await proxied(agent), 200);
-    // An open loop must not queue in the client's socket pool: as many connections as calls in flight.
-    http.agent.maxSockets = Infinity;
     const toProvider = async () => {
       const res = await direct.post('/v1/chat/completions', ask('direct'), { authorization: `Bearer ${PROVIDER_KEY}` });
       if (res.status !== 200) throw new Error(`provider answered ${res.status}`);
@@ -1187,7 +1181,7 @@ async function main(): Promise<void> {
     say(`\nwhole run ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     budget.close();
-    direct.close();
+    await Promise.all([direct.close(), gateway.close()]);
     await mesh.stop();
     await provider.stop();
   }
