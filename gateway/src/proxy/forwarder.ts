@@ -129,7 +129,7 @@ class ProviderExchange implements Dispatcher.DispatchHandler {
     });
     // The client went away before the whole answer reached it: what the provider produced is unknown, the hold is charged.
     res.once('close', () => {
-      if (this.#end()) this.#controller?.abort(new Error('the client went away'));
+      if (this.#end(null, 'the client went away before the answer ended')) this.#controller?.abort(new Error('the client went away'));
     });
   }
 
@@ -180,7 +180,7 @@ class ProviderExchange implements Dispatcher.DispatchHandler {
     const { res } = this;
     if (!this.#ok) {
       // A provider error: nothing was produced, the hold goes back.
-      this.#end();
+      this.#end(null, 'the provider answered an error status');
       res.end();
       return;
     }
@@ -233,10 +233,10 @@ class ProviderExchange implements Dispatcher.DispatchHandler {
 
   /**
    * Ends the call, once (null if it had ended already): charged `usage`, or the whole hold when
-   * that is null — unless nothing can have cost money: the request never reached the provider,
-   * or the provider answered an error status.
+   * that is null (`why` says why) — unless nothing can have cost money: the request never
+   * reached the provider, or the provider answered an error status.
    */
-  #end(usage: Usage | null = null, why = 'the client went away before the answer ended'): CallEnd | null {
+  #end(usage: Usage | null, why: string): CallEnd | null {
     if (this.#ended) return null;
     this.#ended = true;
     const costsNothing = this.#controller === null || this.#status >= 400;
