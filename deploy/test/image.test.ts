@@ -66,7 +66,7 @@ test('the image is a multi-stage build whose final stage runs as a numeric non-r
 test('the entrypoint is exec form, so SIGTERM reaches Node and not a shell', (t) => {
   const entrypoint = JSON.parse(last(final, 'ENTRYPOINT')?.args ?? 'null') as string[];
   t.deepEqual(entrypoint, ['node']);
-  t.deepEqual(JSON.parse(last(final, 'CMD')?.args ?? 'null'), ['dist/main.js']);
+  t.deepEqual(JSON.parse(last(final, 'CMD')?.args ?? 'null'), ['--no-memory-reducer', 'dist/main.js']);
   const healthcheck = last(final, 'HEALTHCHECK')?.args ?? '';
   t.regex(healthcheck, /CMD \["node", "\/app\/healthcheck\.mjs"\]$/);
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import test from 'ava';
-import { waitForTcp } from '@tollgate/devkit';
+import { DEPLOYABLE_NODE_ARGS, waitForTcp } from '@tollgate/devkit';
 import { createLogger } from '@tollgate/platform';
 import { loadConfig as loadGatewayConfig, start as startGateway } from '@tollgate/gateway';
 import { startStack, type Stack } from '../support/stack.js';
@@ -31,7 +31,7 @@ const budgetLog: string[] = [];
 const budgetLogTail = () => `the budget process's last log lines:\n${budgetLog.slice(-30).join('\n') || '(none)'}`;
 
 function startBudgetProcess(): Promise<void> {
-  budgetProcess = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(ROOT, 'services/budget/src/main.ts')], {
+  budgetProcess = spawn(process.execPath, [...DEPLOYABLE_NODE_ARGS, path.join(ROOT, 'services/budget/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...stack.env.budget, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import https from 'node:https';
 import path from 'node:path';
 import test from 'ava';
-import { freePort, waitForTcp } from '@tollgate/devkit';
+import { DEPLOYABLE_NODE_ARGS, freePort, waitForTcp } from '@tollgate/devkit';
 import { createLogger } from '@tollgate/platform';
 import { loadConfig as loadGatewayConfig, start as startGateway } from '@tollgate/gateway';
 import { startStack, type Stack } from '../support/stack.js';
@@ -346,7 +346,7 @@ test.serial('when a person or a token without proxy:invoke calls the proxy, then
 test.serial('when a gateway dies with a call in flight, then its escrow is charged whole when it expires, and audited', async (t) => {
   const agent = await createAgent(stack, admin, 1);
   const port = await freePort();
-  const gateway = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(ROOT, 'gateway/src/main.ts')], {
+  const gateway = spawn(process.execPath, [...DEPLOYABLE_NODE_ARGS, path.join(ROOT, 'gateway/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...stack.env.gateway, GATEWAY_PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: 'ignore',

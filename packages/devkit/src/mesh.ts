@@ -13,6 +13,17 @@ export interface Mesh {
 }
 
 /**
+ * How a deployable's Node process starts here: TypeScript through tsx with the development
+ * conditions, and without V8's memory reducer, as in the image (deploy/docker/Dockerfile).
+ * The reducer runs full, compacting collections in a process whose allocation slows down —
+ * marking on helper threads, then a main-thread pause of up to ~25 ms — a few seconds after
+ * any quiet spell. With the whole mesh on a few cores, every quiet service did so at once,
+ * taking every core for tens of milliseconds: at 200 proxied calls/s, most calls over 10 ms
+ * fell in those windows. A server's heap need not shrink when it idles.
+ */
+export const DEPLOYABLE_NODE_ARGS: readonly string[] = ['--no-memory-reducer', '--conditions=development', '--import', 'tsx'];
+
+/**
  * Runs every deployable that exists in the repo as its own Node process (tsx, development
  * conditions), services first in dependency order, then the gateway. Used by `npm start`
  * and by the benchmarks, so measurements see the same process layout as a deployment.
@@ -33,7 +44,7 @@ export async function launchMesh(opts: {
   };
 
   const starter = (name: ServiceName | 'gateway', main: string, port: number) => async (): Promise<ManagedProcess> => {
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', main], {
+    const child = spawn(process.execPath, [...DEPLOYABLE_NODE_ARGS, main], {
       cwd: opts.root,
       env: { ...opts.baseEnv, ...opts.env[name] },
       stdio: ['ignore', 'inherit', 'inherit'],
