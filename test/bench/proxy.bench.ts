@@ -20,7 +20,8 @@ import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Re
 //   1. added latency at a fixed rate (open loop; 200/s, and 20/s to see the path without queueing),
 //      and for one agent calling every 1.5 s (caches and escrow between its calls) — the same calls
 //      sent to the provider directly at the same rate are the baseline, in windows alternating with
-//      the proxied ones (5 of each, pooled), so that the machine's other load falls on both alike;
+//      the proxied ones (10 of each, pooled: at 200/s, 6,000 calls a side, so that a p99 is not one
+//      stall's luck), so that the machine's other load falls on both alike;
 //   2. saturation (closed loop) through the proxy, beside the provider's own, then zero overspend:
 //      every agent's spent equals what the provider billed for its calls, and never exceeds its limit;
 //   3. holds + settles across 100 budgets through the gateway's escrows (in this process) against the
@@ -32,12 +33,14 @@ import { expectStatus, measure, startBenchMesh, testEnv, type BenchMesh, type Re
 // wrote (PostgreSQL's counters, read only), and CPU profiles of the gateway (saturated) and of the
 // budget service (holds and settles), written to /tmp and summarised here.
 const RATE = 200;
-const OPEN_LOOP_MS = 10_000;
+const OPEN_LOOP_MS = 30_000;
 /** The open loops alternate direct and proxied windows this many times. */
-const OPEN_LOOP_ROUNDS = 5;
+const OPEN_LOOP_ROUNDS = 10;
+/** The window the hook times the stages in (apart from the measured ones). */
+const TIMED_MS = 5_000;
 /** A low rate as well, so that the path's own latency shows apart from queueing. */
 const LOW_RATE = 20;
-const LOW_RATE_MS = 8_000;
+const LOW_RATE_MS = 20_000;
 /** And one agent calling now and then, as an agent does between two LLM calls that take seconds. */
 const SPARSE_INTERVAL_MS = 1_500;
 const SPARSE_CALLS = 20;
@@ -861,7 +864,7 @@ async function main(): Promise<void> {
     // benchmark's hook runs in them. Then one more window through the proxy with the hook timing the
     // stages, for "where the time goes".
     const nextLatencyAgent = cycle(latencyAgents);
-    const openLoops = async (rate: number, durationMs: number) => {
+    const openLoops = async (rate: number, durationMs: number, timedMs: number) => {
       const throughProxy = () => viaProxy(nextLatencyAgent());
       await openLoopRun(rate, 2_000, toProvider);
       await openLoopRun(rate, 2_000, throughProxy);
@@ -873,7 +876,7 @@ async function main(): Promise<void> {
       }
       const base = pooled(`1. ${rate} req/s open loop, direct to the provider (baseline)`, direct);
       const proxy = pooled(`1. ${rate} req/s open loop, through the proxy`, proxied);
-      const w = await observe(() => openLoop('timed', { rate, durationMs: durationMs / 2, warmupMs: 0 }, throughProxy));
+      const w = await observe(() => openLoop('timed', { rate, durationMs: timedMs, warmupMs: 0 }, throughProxy));
       say(
         `  ${rate} req/s open loop: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(proxy.p50)} p99 ${ms(proxy.p99)}`,
       );
@@ -891,7 +894,7 @@ async function main(): Promise<void> {
       say(`    p99 of each window, in order: direct ${p99s(direct)}; through the proxy ${p99s(proxied)}`);
       return { base, proxy, w };
     };
-    const low = await openLoops(LOW_RATE, LOW_RATE_MS);
+    const low = await openLoops(LOW_RATE, LOW_RATE_MS, LOW_RATE_MS / 2);
     const sparseAgent = saturationAgents[0];
     // Its first call opens its escrow and caches its token: what follows is what every later call finds.
     await viaProxy(sparseAgent);
@@ -907,7 +910,7 @@ async function main(): Promise<void> {
     say(
       `  ${sparseProxy.name}: p50 ${ms(sparseProxy.p50)} p99 ${ms(sparseProxy.p99)}, direct p50 ${ms(sparseDirect.p50)} p99 ${ms(sparseDirect.p99)}`,
     );
-    const { base: directOpen, proxy: proxyOpen, w: openWindow } = await openLoops(RATE, OPEN_LOOP_MS);
+    const { base: directOpen, proxy: proxyOpen, w: openWindow } = await openLoops(RATE, OPEN_LOOP_MS, TIMED_MS);
 
     // 2. Saturation, closed loop.
     const closed = { concurrency: SATURATION_CONCURRENCY, durationMs: SATURATION_MS, warmupMs: 1_000 };
