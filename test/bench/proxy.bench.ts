@@ -182,6 +182,13 @@ async function openLoopRun(rate: number, durationMs: number, fn: () => Promise<u
   return { latencies, errors, lastError, elapsed: performance.now() - start };
 }
 
+/** One run's p99. */
+const p99Of = (run: OpenLoopRun) =>
+  pct(
+    [...run.latencies].sort((a, b) => a - b),
+    99,
+  );
+
 /** Runs measured as one: latencies pooled, rate over their time together. */
 function pooled(name: string, runs: OpenLoopRun[]): Measured {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -878,17 +885,7 @@ async function main(): Promise<void> {
       const base = pooled(`1. ${rate} req/s steady, direct to the provider (baseline)`, [before, after]);
       const proxy = pooled(`1. ${rate} req/s steady, through the proxy`, [proxied]);
       say(
-        `  ${rate} req/s steady: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)} (before ${ms(
-          pct(
-            [...before.latencies].sort((a, b) => a - b),
-            99,
-          ),
-        )}, after ${ms(
-          pct(
-            [...after.latencies].sort((a, b) => a - b),
-            99,
-          ),
-        )}), through the proxy p50 ${ms(proxy.p50)} p99 ${ms(proxy.p99)}`,
+        `  ${rate} req/s steady: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)} (before ${ms(p99Of(before))}, after ${ms(p99Of(after))}), through the proxy p50 ${ms(proxy.p50)} p99 ${ms(proxy.p99)}`,
       );
       return { base, proxy };
     };
@@ -910,17 +907,7 @@ async function main(): Promise<void> {
       say(
         `  ${rate} req/s in alternating windows: direct p50 ${ms(base.p50)} p99 ${ms(base.p99)}, through the proxy p50 ${ms(proxy.p50)} p99 ${ms(proxy.p99)}`,
       );
-      const p99s = (runs: OpenLoopRun[]) =>
-        runs
-          .map((r) =>
-            ms(
-              pct(
-                [...r.latencies].sort((a, b) => a - b),
-                99,
-              ),
-            ),
-          )
-          .join(', ');
+      const p99s = (runs: OpenLoopRun[]) => runs.map((r) => ms(p99Of(r))).join(', ');
       say(`    p99 of each window, in order: direct ${p99s(direct)}; through the proxy ${p99s(proxied)}`);
       return { base, proxy, w };
     };
@@ -1130,9 +1117,7 @@ async function main(): Promise<void> {
       {
         r,
         baseline: `direct p50 ${ms(base.p50)}, p99 ${ms(base.p99)}`,
-        versus: targets
-          ? `added p50 ${added(r.p50, base.p50)} ms (target ≤ 2), p99 ${added(r.p99, base.p99)} ms (≤ 10)`
-          : `added p50 ${added(r.p50, base.p50)} ms, p99 ${added(r.p99, base.p99)} ms`,
+        versus: `added p50 ${added(r.p50, base.p50)} ms${targets ? ' (target ≤ 2)' : ''}, p99 ${added(r.p99, base.p99)} ms${targets ? ' (≤ 10)' : ''}`,
       },
     ];
     const rows: { r: Measured; baseline: string; versus: string }[] = [
