@@ -182,13 +182,6 @@ async function openLoopRun(rate: number, durationMs: number, fn: () => Promise<u
   return { latencies, errors, lastError, elapsed: performance.now() - start };
 }
 
-/** One run's p99. */
-const p99Of = (run: OpenLoopRun) =>
-  pct(
-    [...run.latencies].sort((a, b) => a - b),
-    99,
-  );
-
 /** Runs measured as one: latencies pooled, rate over their time together. */
 function pooled(name: string, runs: OpenLoopRun[]): Measured {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -212,6 +205,9 @@ async function openLoop(
   await openLoopRun(opts.rate, opts.warmupMs, fn);
   return pooled(name, [await openLoopRun(opts.rate, opts.durationMs, fn)]);
 }
+
+/** One run's p99, measured as pooled() measures any runs. */
+const p99Of = (run: OpenLoopRun) => pooled('', [run]).p99;
 
 /**
  * One call every `intervalMs` to each of `fns` in turn (half an interval apart), so that
