@@ -72,20 +72,24 @@ type Billed = Record<string, { calls: number; micros: number }>;
 
 /** The child process: the stand-in provider at the shipped OpenAI prices; tells the parent what it billed, per `user`. */
 async function serveFakeProvider(): Promise<void> {
-  const provider = await startFakeProvider((model) => {
-    const p = PRICE_TABLE.openai[model];
-    return p ? { input: p.input_per_million_micros, output: p.output_per_million_micros } : { input: 0, output: 0 };
-  });
-  process.on('message', () => {
-    const billed: Billed = {};
-    for (const c of provider.calls) {
-      if (!c.completed) continue;
-      const b = (billed[String(c.body.user)] ??= { calls: 0, micros: 0 });
-      b.calls++;
-      b.micros += c.costMicros;
-    }
-    process.send!({ billed });
-  });
+  // Counted as they are billed, not kept: tens of thousands of calls kept would make the provider's
+  // own collections longer and longer, stalling direct and proxied calls alike.
+  const billed: Billed = {};
+  const provider = await startFakeProvider(
+    (model) => {
+      const p = PRICE_TABLE.openai[model];
+      return p ? { input: p.input_per_million_micros, output: p.output_per_million_micros } : { input: 0, output: 0 };
+    },
+    {
+      keepCalls: false,
+      onBilled: (call) => {
+        const b = (billed[String(call.body.user)] ??= { calls: 0, micros: 0 });
+        b.calls++;
+        b.micros += call.costMicros;
+      },
+    },
+  );
+  process.on('message', () => process.send!({ billed }));
   process.on('disconnect', () => void provider.close().then(() => process.exit(0)));
   process.send!({ url: provider.url });
 }

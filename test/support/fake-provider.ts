@@ -23,7 +23,7 @@ export interface FakeCall {
   outputTokens: number;
   /** What the provider bills for it, at the given prices (micro-dollars per million tokens). */
   costMicros: number;
-  /** The call's answer was cut off, or its client went away before the end. */
+  /** The call was answered in full (false while it is under way, and for good once cut off or left by its client). */
   completed: boolean;
   /** The caller's end of the TCP connection the call came on (host:port). */
   connection: string;
@@ -44,6 +44,16 @@ export interface FakeBehaviour {
   noUsage?: boolean;
   /** Milliseconds between stream chunks. */
   chunkDelayMs: number;
+}
+
+export interface FakeProviderOptions {
+  /** Called once for each call answered in full: what the provider bills. */
+  onBilled?: (call: FakeCall) => void;
+  /**
+   * Keep every call in `calls` (the default, for tests to inspect). A benchmark's provider keeps
+   * none: its memory would grow with every call, and its collections with it.
+   */
+  keepCalls?: boolean;
 }
 
 export interface FakeProvider {
@@ -69,8 +79,15 @@ function promptText(body: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-export async function startFakeProvider(prices: (model: string) => { input: number; output: number }): Promise<FakeProvider> {
+export async function startFakeProvider(
+  prices: (model: string) => { input: number; output: number },
+  options: FakeProviderOptions = {},
+): Promise<FakeProvider> {
   const calls: FakeCall[] = [];
+  const billed = (call: FakeCall) => {
+    call.completed = true;
+    options.onBilled?.(call);
+  };
   const provider: FakeProvider = {
     url: '',
     calls,
@@ -125,7 +142,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
         completed: false,
         connection: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
       };
-      calls.push(call);
+      if (options.keepCalls !== false) calls.push(call);
       res.on('close', () => undefined);
       setTimeout(() => {
         if (b.fail) {
@@ -165,7 +182,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
               return;
             }
             if (sent === events.length) {
-              call.completed = true;
+              billed(call);
               res.end();
               return;
             }
@@ -174,7 +191,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
             else setImmediate(next);
           };
           res.on('close', () => {
-            if (!call.completed) call.completed = sent > 0 && sent === events.length;
+            if (!call.completed && sent > 0 && sent === events.length) billed(call);
           });
           next();
           return;
@@ -204,7 +221,7 @@ export async function startFakeProvider(prices: (model: string) => { input: numb
             choices: [{ message: { role: 'assistant', content: words.join(' ') } }],
             usage: b.noUsage ? undefined : openaiUsage,
           };
-        call.completed = true;
+        billed(call);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer));
       }, b.delayMs);
